@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class RolesConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "roles"
+    verbose_name = "Role guides"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401

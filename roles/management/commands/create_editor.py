@@ -1,0 +1,40 @@
+import getpass
+import os
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from roles.permissions import EDITORS_GROUP
+
+
+class Command(BaseCommand):
+    help = (
+        "Create an editor account (staff, in the Editors group). The password is "
+        "prompted for, or read from EDITOR_PASSWORD for scripts."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        parser.add_argument("--email", default="")
+
+    def handle(self, *args, username: str, email: str, **options):
+        User = get_user_model()
+        if User.objects.filter(username=username).exists():
+            raise CommandError(f"A user called {username!r} already exists.")
+        password = os.environ.get("EDITOR_PASSWORD")
+        if not password:
+            password = getpass.getpass("Password: ")
+            if password != getpass.getpass("Password (again): "):
+                raise CommandError("The passwords do not match.")
+        user = User(username=username, email=email, is_staff=True)
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
+        user.set_password(password)
+        user.save()
+        user.groups.add(Group.objects.get(name=EDITORS_GROUP))
+        self.stdout.write(f"Editor {username!r} created. Log in at /admin/.")

@@ -1,0 +1,48 @@
+import json
+from pathlib import Path
+
+import yaml
+from django.core.management.base import BaseCommand, CommandError
+
+from roles.services import ContentError, content_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a content document (from export_content). Everything is validated "
+        "first; any error and nothing is written."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="A JSON (or YAML) file from export_content.")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="List what would change; write nothing.",
+        )
+
+    def handle(self, *args, path: str, dry_run: bool = False, **options):
+        file = Path(path)
+        try:
+            text = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"Cannot read {path}: {exc}") from exc
+        try:
+            doc = (
+                yaml.safe_load(text)
+                if file.suffix in {".yaml", ".yml"}
+                else json.loads(text)
+            )
+        except (json.JSONDecodeError, yaml.YAMLError) as exc:
+            raise CommandError(f"{path} is not valid JSON/YAML: {exc}") from exc
+        try:
+            report = content_import(doc=doc, dry_run=dry_run)
+        except ContentError as exc:
+            raise CommandError(
+                "Nothing was imported. Fix these problems first:\n"
+                + "\n".join(f"- {e}" for e in exc.errors)
+            ) from exc
+        if dry_run:
+            self.stdout.write("Dry run: nothing was written.")
+        for line in report.lines():
+            self.stdout.write(line)

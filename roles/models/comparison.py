@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+
+from .base import Publishable, PublishableQuerySet
+from .content import MARKDOWN_HELP, Role
+
+MAX_COMPARED_ROLES = 5
+SEPARATOR = "-vs-"
+
+
+def comparison_key(slugs: list[str] | tuple[str, ...]) -> str:
+    """The canonical address part for a set of roles: slugs sorted, joined by -vs-."""
+    return SEPARATOR.join(sorted(slugs))
+
+
+class ContextFactor(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(unique=True, help_text="Used in the seed and export files.")
+    description = models.CharField(max_length=250, blank=True)
+    order = models.PositiveIntegerField(default=0, db_index=True)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = "context factor"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ComparisonQuerySet(PublishableQuerySet):
+    def with_roles(self) -> ComparisonQuerySet:
+        return self.prefetch_related(
+            models.Prefetch(
+                "comparison_roles",
+                queryset=ComparisonRole.objects.select_related("role").order_by(
+                    "order", "id"
+                ),
+            )
+        )
+
+
+class Comparison(Publishable):
+    """Editorial content for one set of roles. The comparison page itself works for
+    any set of published roles; this adds the editor's words on top."""
+
+    key = models.CharField(
+        max_length=320,
+        unique=True,
+        editable=False,
+        help_text="The roles' slugs in alphabetical order, joined by -vs-.",
+    )
+    title = models.CharField(
+        max_length=150,
+        help_text="As readers search for it, in the order you want: "
+        "“Product Owner vs Product Manager”.",
+    )
+    tldr = models.TextField(
+        "difference at a glance", help_text="Two to four sentences. " + MARKDOWN_HELP
+    )
+    body = models.TextField(blank=True, help_text=MARKDOWN_HELP)
+    last_reviewed = models.DateField(null=True, blank=True)
+    roles = models.ManyToManyField(Role, through="ComparisonRole", related_name="+")
+
+    objects = ComparisonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = "curated comparison"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("roles:compare", kwargs={"slugs": self.key})
+
+    @property
+    def role_slugs(self) -> list[str]:
+        return self.key.split(SEPARATOR) if self.key else []
+
+
+class ComparisonRole(models.Model):
+    comparison = models.ForeignKey(
+        Comparison, on_delete=models.CASCADE, related_name="comparison_roles"
+    )
+    role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="+")
+    order = models.PositiveIntegerField(default=0)
+    suits = models.TextField(
+        "who it suits",
+        blank=True,
+        help_text="One to three sentences: the kind of person who thrives in this role. "
+        + MARKDOWN_HELP,
+    )
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = "role in comparison"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comparison", "role"], name="comparison_roles_distinct"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role} in {self.comparison}"
+
+
+class ContextNote(models.Model):
+    comparison = models.ForeignKey(
+        Comparison, on_delete=models.CASCADE, related_name="context_notes"
+    )
+    factor = models.ForeignKey(
+        ContextFactor, on_delete=models.PROTECT, related_name="notes"
+    )
+    label = models.CharField(
+        max_length=100,
+        help_text="The situation, as a reader would pick it: “Start-up, one product”.",
+    )
+    note = models.TextField(
+        help_text="How the split between the roles shifts there. " + MARKDOWN_HELP
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["comparison", "factor__order", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comparison", "factor", "label"],
+                name="context_note_unique_label",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.factor}: {self.label}"

@@ -1,0 +1,228 @@
+from __future__ import annotations
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from .base import Publishable, PublishableQuerySet, TimeStampedModel
+
+ROLE_SLUG_PATTERN = r"^(?!vs-)(?!vs$)(?!.*-vs-)(?!.*-vs$)[a-z0-9]+(?:-[a-z0-9]+)*$"
+role_slug_validator = RegexValidator(
+    ROLE_SLUG_PATTERN,
+    "Use lowercase letters, digits and single hyphens. A slug may not contain "
+    "“-vs-” (it separates roles in comparison addresses).",
+)
+
+MARKDOWN_HELP = (
+    "Markdown: paragraphs, **bold**, *italic*, lists (- item), links [text](https://…), "
+    "## and ### headings, > quotes and `code`. Anything else (HTML, scripts, images) "
+    "is removed."
+)
+
+
+class Family(models.TextChoices):
+    PRODUCT = "product", "Product"
+    DELIVERY = "delivery", "Agile delivery"
+    PROJECT = "project", "Projects and programmes"
+    ANALYSIS = "analysis", "Business analysis"
+    DESIGN = "design", "Design"
+    ENGINEERING = "engineering", "Engineering"
+    MARKETING = "marketing", "Marketing"
+
+
+class Theme(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(unique=True, help_text="Used in the seed and export files.")
+    description = models.CharField(max_length=200, blank=True)
+    order = models.PositiveIntegerField(default=0, db_index=True)
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RoleQuerySet(PublishableQuerySet):
+    def for_guide(self) -> RoleQuerySet:
+        """Everything a role page shows, in a fixed number of queries."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "responsibilities",
+                queryset=Responsibility.objects.select_related("theme").order_by(
+                    "theme__order", "theme__name", "order", "id"
+                ),
+            ),
+            "sources",
+        )
+
+
+class Role(Publishable):
+    name = models.CharField(
+        max_length=100, unique=True, help_text="As readers know it: “Product Owner”."
+    )
+    slug = models.SlugField(
+        max_length=60,
+        unique=True,
+        validators=[role_slug_validator],
+        help_text="The address of the guide: /roles/<slug>/. Changing it breaks "
+        "links people have shared.",
+    )
+    family = models.CharField(
+        max_length=20,
+        choices=Family.choices,
+        help_text="Groups related roles on the home page.",
+    )
+    summary = models.CharField(
+        max_length=200,
+        help_text="One sentence saying what the role is for. Shown in lists, search "
+        "results and link previews.",
+    )
+    overview = models.TextField(help_text=MARKDOWN_HELP)
+    also_known_as = models.TextField(
+        "also known as",
+        blank=True,
+        help_text="Other job titles for this role, one per line.",
+    )
+    origin = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Where the role comes from, for example “Scrum”.",
+    )
+    last_reviewed = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When an editor last checked the whole guide against its sources.",
+    )
+
+    objects = RoleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(slug__contains="-vs-"), name="role_slug_without_vs"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("roles:role_detail", kwargs={"slug": self.slug})
+
+    @property
+    def aliases(self) -> list[str]:
+        return [
+            line.strip() for line in self.also_known_as.splitlines() if line.strip()
+        ]
+
+
+class Responsibility(models.Model):
+    role = models.ForeignKey(
+        Role, on_delete=models.CASCADE, related_name="responsibilities"
+    )
+    theme = models.ForeignKey(
+        Theme,
+        on_delete=models.PROTECT,
+        related_name="responsibilities",
+        help_text="Comparison pages compute shared and distinct work from themes.",
+    )
+    text = models.CharField(
+        max_length=300, help_text="One sentence: a concrete thing the role does."
+    )
+    order = models.PositiveIntegerField(default=0, db_index=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name_plural = "responsibilities"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["role", "text"], name="responsibility_unique_per_role"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Source(models.Model):
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="sources")
+    title = models.CharField(max_length=200)
+    url = models.URLField("URL", max_length=500, help_text="A public https:// address.")
+    publisher = models.CharField(max_length=200, blank=True)
+    note = models.CharField(
+        max_length=300, blank=True, help_text="Optional: what this source supports."
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["role", "url"], name="source_unique_per_role"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Dimension(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(unique=True, help_text="Used in the seed and export files.")
+    description = models.CharField(
+        "help text",
+        max_length=200,
+        blank=True,
+        help_text="Explains the row to readers of a comparison table.",
+    )
+    order = models.PositiveIntegerField(default=0, db_index=True)
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DimensionValue(models.Model):
+    role = models.ForeignKey(
+        Role, on_delete=models.CASCADE, related_name="dimension_values"
+    )
+    dimension = models.ForeignKey(
+        Dimension, on_delete=models.CASCADE, related_name="values"
+    )
+    value = models.CharField(
+        max_length=200, help_text="Short: it appears in a table cell."
+    )
+
+    class Meta:
+        ordering = ["dimension__order", "dimension__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["role", "dimension"], name="dimension_value_unique_per_role"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role}: {self.dimension}"
+
+
+class SeedRecord(TimeStampedModel):
+    """What ``seed_content`` last wrote for one top-level record, so a later seed
+    can tell an editor's change (kept) from an untouched record (updated)."""
+
+    kind = models.CharField(max_length=30)
+    key = models.CharField(max_length=200)
+    fingerprint = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["kind", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key"], name="seed_record_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.key}"

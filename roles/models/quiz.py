@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+import uuid
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from .base import Publishable
+from .content import Role
+
+MIN_POINTS = 0
+MAX_POINTS = 5
+POINTS_HELP = f"From {MIN_POINTS} to {MAX_POINTS}."
+
+
+class QuestionKind(models.TextChoices):
+    SCENARIO = "scenario", "Scenario (pick one option)"
+    AGREEMENT = "agreement", "Agreement statement (5-point scale)"
+
+
+class Question(Publishable):
+    key = models.SlugField(
+        max_length=80,
+        unique=True,
+        help_text="A short unique name for the question, used in exports and analytics.",
+    )
+    kind = models.CharField(
+        max_length=10,
+        choices=QuestionKind.choices,
+        default=QuestionKind.SCENARIO,
+        help_text="Scenario: readers pick one option, each option gives points. "
+        "Agreement: readers rate a statement from strongly disagree to strongly "
+        "agree; the statement's weights are scaled by the answer.",
+    )
+    text = models.CharField(max_length=300)
+    hint = models.CharField(
+        "help text",
+        max_length=300,
+        blank=True,
+        help_text="Optional: shown under the question.",
+    )
+    order = models.PositiveIntegerField(default=0, db_index=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Option(models.Model):
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="options"
+    )
+    text = models.CharField(max_length=300)
+    order = models.PositiveIntegerField(default=0, db_index=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class _Points(models.Model):
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="+")
+    points = models.SmallIntegerField(
+        validators=[MinValueValidator(MIN_POINTS), MaxValueValidator(MAX_POINTS)],
+        help_text=POINTS_HELP,
+    )
+
+    class Meta:
+        abstract = True
+
+
+class OptionPoints(_Points):
+    option = models.ForeignKey(Option, on_delete=models.CASCADE, related_name="points")
+
+    class Meta:
+        ordering = ["option", "role"]
+        verbose_name_plural = "option points"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["option", "role"], name="option_points_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(points__gte=MIN_POINTS) & Q(points__lte=MAX_POINTS),
+                name="option_points_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.points} to {self.role}"
+
+
+class StatementPoints(_Points):
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="statement_points"
+    )
+
+    class Meta:
+        ordering = ["question", "role"]
+        verbose_name_plural = "statement points"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "role"], name="statement_points_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(points__gte=MIN_POINTS) & Q(points__lte=MAX_POINTS),
+                name="statement_points_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.points} to {self.role}"
+
+
+class Submission(models.Model):
+    """One completed questionnaire. Holds no personal data: the answers, and a
+    snapshot of the questions, points and roles as they were, so its result page
+    never changes when editors later change the questionnaire."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    answers = models.JSONField(help_text="Question key → option index or scale value.")
+    snapshot = models.JSONField(help_text="Questions, options and points as answered.")
+    result = models.JSONField(help_text="Scores and ranking at submission time.")
+    top_role_slug = models.CharField(max_length=60, blank=True, db_index=True)
+    fit = models.BooleanField(
+        "result fits", null=True, blank=True, help_text="The reader's own verdict."
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Result {self.id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("roles:quiz_result", kwargs={"pk": self.id})
