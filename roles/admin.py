@@ -1,0 +1,414 @@
+from __future__ import annotations
+
+from adminsortable2.admin import (
+    SortableAdminBase,
+    SortableAdminMixin,
+    SortableStackedInline,
+    SortableTabularInline,
+)
+from django import forms
+from django.contrib import admin
+from django.db.models import Count, Q
+from django.utils import timezone
+from reversion.admin import VersionAdmin
+
+from . import models as m
+from .models import comparison_key
+
+
+class StateMixin:
+    @admin.display(description="state")
+    def state_label(self, obj) -> str:
+        if obj.state == "Scheduled":
+            local = timezone.localtime(obj.publish_at)
+            return f"Scheduled for {local:%d %b %Y %H:%M} ({local.tzname()})"
+        return obj.state
+
+
+class ReviewedFilter(admin.SimpleListFilter):
+    title = "last reviewed"
+    parameter_name = "reviewed"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("stale", "Not in the last 12 months"),
+            ("recent", "In the last 12 months"),
+        ]
+
+    def queryset(self, request, queryset):
+        cutoff = timezone.localdate() - timezone.timedelta(days=365)
+        if self.value() == "stale":
+            return queryset.filter(
+                Q(last_reviewed__lt=cutoff) | Q(last_reviewed__isnull=True)
+            )
+        if self.value() == "recent":
+            return queryset.filter(last_reviewed__gte=cutoff)
+        return queryset
+
+
+class MissingValuesFilter(admin.SimpleListFilter):
+    title = "comparison values"
+    parameter_name = "values"
+
+    def lookups(self, request, model_admin):
+        return [("missing", "Missing a dimension value")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "missing":
+            total = m.Dimension.objects.count()
+            return queryset.annotate(
+                value_count=Count("dimension_values", distinct=True)
+            ).filter(value_count__lt=total)
+        return queryset
+
+
+# --- Vocabularies -------------------------------------------------------------
+
+
+@admin.register(m.Theme)
+class ThemeAdmin(SortableAdminMixin, VersionAdmin):
+    list_display = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+
+@admin.register(m.Dimension)
+class DimensionAdmin(SortableAdminMixin, VersionAdmin):
+    list_display = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+
+@admin.register(m.ContextFactor)
+class ContextFactorAdmin(SortableAdminMixin, VersionAdmin):
+    list_display = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+# --- Roles ----------------------------------------------------------------------
+
+
+class ResponsibilityInline(SortableTabularInline):
+    model = m.Responsibility
+    fields = ["text", "theme"]
+    extra = 0
+    autocomplete_fields = ["theme"]
+
+
+class SourceInline(SortableStackedInline):
+    model = m.Source
+    fields = [("title", "publisher"), "url", "note"]
+    extra = 0
+
+
+class DimensionValueInline(admin.TabularInline):
+    model = m.DimensionValue
+    fields = ["dimension", "value"]
+    extra = 0
+
+    def get_extra(self, request, obj=None, **kwargs):
+        total = m.Dimension.objects.count()
+        have = obj.dimension_values.count() if obj else 0
+        return max(total - have, 0)
+
+
+@admin.register(m.Role)
+class RoleAdmin(StateMixin, SortableAdminBase, VersionAdmin):
+    list_display = ["name", "family", "state_label", "last_reviewed", "missing_values"]
+    list_filter = ["status", "family", ReviewedFilter, MissingValuesFilter]
+    search_fields = ["name", "slug", "summary", "also_known_as"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [ResponsibilityInline, SourceInline, DimensionValueInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "family", "summary", "overview"]}),
+        ("About the role", {"fields": ["also_known_as", "origin", "last_reviewed"]}),
+        ("Publishing", {"fields": ["status", "publish_at"]}),
+    ]
+    save_on_top = True
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(value_count=Count("dimension_values", distinct=True))
+        )
+
+    @admin.display(description="missing values")
+    def missing_values(self, obj) -> str:
+        missing = m.Dimension.objects.count() - obj.value_count
+        return str(missing) if missing else "—"
+
+
+# --- Comparisons ------------------------------------------------------------------
+
+
+class ComparisonRoleFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        roles = [
+            form.cleaned_data["role"]
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        if len(roles) != len({r.pk for r in roles}):
+            raise forms.ValidationError(
+                "Each role can appear only once in a comparison."
+            )
+        if not 2 <= len(roles) <= m.MAX_COMPARED_ROLES:
+            raise forms.ValidationError(
+                f"A comparison needs two to {m.MAX_COMPARED_ROLES} roles; it has {len(roles)}."
+            )
+        key = comparison_key([r.slug for r in roles])
+        clash = (
+            m.Comparison.objects.filter(key=key).exclude(pk=self.instance.pk).first()
+        )
+        if clash:
+            raise forms.ValidationError(
+                f"“{clash.title}” already compares these roles; edit that one instead."
+            )
+        self.instance._pending_key = key
+
+
+class ComparisonRoleInline(SortableStackedInline):
+    model = m.ComparisonRole
+    formset = ComparisonRoleFormSet
+    fields = ["role", "suits"]
+    extra = 0
+    min_num = 2
+    max_num = m.MAX_COMPARED_ROLES
+    autocomplete_fields = ["role"]
+
+
+class ContextNoteInline(admin.StackedInline):
+    model = m.ContextNote
+    fields = [("factor", "label", "order"), "note"]
+    extra = 0
+
+
+@admin.register(m.Comparison)
+class ComparisonAdmin(StateMixin, SortableAdminBase, VersionAdmin):
+    list_display = ["title", "key", "state_label", "last_reviewed"]
+    list_filter = ["status", ReviewedFilter]
+    search_fields = ["title", "key"]
+    inlines = [ComparisonRoleInline, ContextNoteInline]
+    fieldsets = [
+        (None, {"fields": ["title", "tldr", "body", "last_reviewed"]}),
+        ("Publishing", {"fields": ["status", "publish_at"]}),
+    ]
+    readonly_fields = ["key"]
+    save_on_top = True
+
+    def save_model(self, request, obj, form, change):
+        if not obj.key:
+            # A placeholder until the roles are saved; unique and never shown.
+            obj.key = f"pending-{timezone.now().timestamp()}"
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        obj = form.instance
+        key = comparison_key([cr.role.slug for cr in obj.comparison_roles.all()])
+        if key != obj.key:
+            obj.key = key
+            obj.save(update_fields=["key"])
+
+
+# --- Questionnaire -----------------------------------------------------------------
+
+
+def _points_field(label: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        min_value=m.MIN_POINTS,
+        max_value=m.MAX_POINTS,
+        required=False,
+        widget=forms.NumberInput(attrs={"class": "points-input", "size": 2}),
+        error_messages={
+            "min_value": f"Points go from {m.MIN_POINTS} to {m.MAX_POINTS}.",
+            "max_value": f"Points go from {m.MIN_POINTS} to {m.MAX_POINTS}.",
+        },
+    )
+
+
+def _roles() -> list[m.Role]:
+    return list(m.Role.objects.only("name", "slug").order_by("name"))
+
+
+class PointsFormMixin:
+    """One number field per role, named ``points_<role id>``, saved into a
+    points model after the form's own object."""
+
+    points_model: type
+    points_parent: str
+
+    def _points_owner(self):
+        return self.instance
+
+    def _load_points(self, roles):
+        existing = {}
+        if self.instance.pk:
+            existing = {
+                p.role_id: p.points
+                for p in self.points_model.objects.filter(
+                    **{self.points_parent: self.instance}
+                )
+            }
+        for role in roles:
+            self.fields[f"points_{role.pk}"].initial = existing.get(role.pk, 0)
+
+    def _save_m2m(self):
+        super()._save_m2m()
+        for name, value in self.cleaned_data.items():
+            if not name.startswith("points_"):
+                continue
+            role_id = int(name.removeprefix("points_"))
+            lookup = {self.points_parent: self.instance, "role_id": role_id}
+            if value:
+                self.points_model.objects.update_or_create(
+                    **lookup, defaults={"points": value}
+                )
+            else:
+                self.points_model.objects.filter(**lookup).delete()
+
+
+class OptionFormBase(PointsFormMixin, forms.ModelForm):
+    points_model = m.OptionPoints
+    points_parent = "option"
+
+    class Meta:
+        model = m.Option
+        fields = ["text"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._load_points(_roles())
+
+
+class QuestionFormBase(PointsFormMixin, forms.ModelForm):
+    points_model = m.StatementPoints
+    points_parent = "question"
+
+    class Meta:
+        model = m.Question
+        fields = ["text", "key", "kind", "hint", "status", "publish_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._load_points(_roles())
+
+
+def _with_points(base: type, roles: list[m.Role]) -> type:
+    attrs = {f"points_{role.pk}": _points_field(role.name) for role in roles}
+    return type(base.__name__, (base,), attrs)
+
+
+class OptionFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        kept = [
+            f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        kind = self.instance.kind
+        if kind == m.QuestionKind.SCENARIO and len(kept) < 2:
+            raise forms.ValidationError(
+                "A scenario question needs at least two options for readers to choose from."
+            )
+        if kind == m.QuestionKind.AGREEMENT and kept:
+            raise forms.ValidationError(
+                "An agreement statement has no options: readers answer on the "
+                "agree–disagree scale. Delete the options or make it a scenario."
+            )
+
+
+class OptionInline(SortableTabularInline):
+    model = m.Option
+    formset = OptionFormSet
+    extra = 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        roles = _roles()
+        self._role_fields = [f"points_{r.pk}" for r in roles]
+        kwargs["form"] = _with_points(OptionFormBase, roles)
+        kwargs["fields"] = ["text", *self._role_fields]
+        return super().get_formset(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return ["text", *[f"points_{r.pk}" for r in _roles()]]
+
+
+@admin.register(m.Question)
+class QuestionAdmin(StateMixin, SortableAdminMixin, VersionAdmin):
+    list_display = ["text", "kind", "state_label"]
+    list_filter = ["status", "kind"]
+    search_fields = ["text", "key"]
+    prepopulated_fields = {"key": ["text"]}
+    inlines = [OptionInline]
+    save_on_top = True
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = _with_points(QuestionFormBase, _roles())
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        roles = _roles()
+        return [
+            (None, {"fields": ["text", "key", "kind", "hint"]}),
+            (
+                "Agreement statement weights",
+                {
+                    "fields": [f"points_{r.pk}" for r in roles],
+                    "description": "Only for agreement statements: points each role "
+                    f"gets for “strongly agree” ({m.MIN_POINTS}–{m.MAX_POINTS}). "
+                    "“Agree” gives half, neutral nothing, “disagree” takes half away "
+                    "and “strongly disagree” the full weight. Scenario questions give "
+                    "points through their options below.",
+                    "classes": ["collapse"]
+                    if obj and obj.kind == m.QuestionKind.SCENARIO
+                    else [],
+                },
+            ),
+            ("Publishing", {"fields": ["status", "publish_at"]}),
+        ]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if form.instance.kind == m.QuestionKind.SCENARIO:
+            form.instance.statement_points.all().delete()
+
+
+@admin.register(m.Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    list_display = ["id", "created_at", "top_role_slug", "fit"]
+    list_filter = ["fit", "top_role_slug"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "id",
+        "created_at",
+        "answers",
+        "snapshot",
+        "result",
+        "top_role_slug",
+        "fit",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(m.SeedRecord)
+class SeedRecordAdmin(admin.ModelAdmin):
+    list_display = ["kind", "key", "updated_at"]
+    readonly_fields = ["kind", "key", "fingerprint"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

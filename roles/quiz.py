@@ -1,0 +1,164 @@
+"""Loading the published questionnaire into the plain data ``scoring`` works on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch
+
+from . import scoring
+from .models import Option, OptionPoints, Question, QuestionKind, Role
+
+
+@dataclass(frozen=True)
+class RoleInfo:
+    slug: str
+    name: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    questions: tuple[scoring.QuestionSpec, ...]
+    roles: tuple[RoleInfo, ...]
+    hints: dict[str, str]
+
+    @property
+    def role_slugs(self) -> list[str]:
+        return [r.slug for r in self.roles]
+
+    def as_snapshot(self) -> dict[str, Any]:
+        return {
+            "roles": [r.__dict__ for r in self.roles],
+            "questions": [
+                {
+                    "key": q.key,
+                    "kind": q.kind,
+                    "text": q.text,
+                    "options": [
+                        {"text": o.text, "points": dict(o.points)} for o in q.options
+                    ],
+                    "weights": dict(q.weights),
+                }
+                for q in self.questions
+            ],
+        }
+
+
+def from_snapshot(snapshot: dict[str, Any]) -> Questionnaire:
+    return Questionnaire(
+        questions=tuple(
+            scoring.QuestionSpec(
+                key=q["key"],
+                kind=q["kind"],
+                text=q["text"],
+                options=tuple(
+                    scoring.OptionSpec(o["text"], o["points"]) for o in q["options"]
+                ),
+                weights=q["weights"],
+            )
+            for q in snapshot["questions"]
+        ),
+        roles=tuple(RoleInfo(**r) for r in snapshot["roles"]),
+        hints={},
+    )
+
+
+def load_questionnaire(*, include_drafts: bool = False) -> Questionnaire:
+    """The published questions (or all, for the admin's health panel) and the
+    published roles, in three queries whatever their number."""
+    roles = Role.objects.all() if include_drafts else Role.objects.published()
+    role_list = list(roles.only("slug", "name", "summary").order_by("name"))
+    visible = {r.pk: r.slug for r in role_list}
+    questions = (
+        Question.objects.all() if include_drafts else Question.objects.published()
+    )
+    questions = questions.prefetch_related(
+        Prefetch(
+            "options",
+            queryset=Option.objects.order_by("order", "id").prefetch_related(
+                Prefetch("points", queryset=OptionPoints.objects.all())
+            ),
+        ),
+        "statement_points",
+    ).order_by("order", "id")
+    specs = []
+    hints = {}
+    for question in questions:
+        if question.kind == QuestionKind.SCENARIO:
+            options = tuple(
+                scoring.OptionSpec(
+                    option.text,
+                    {
+                        visible[p.role_id]: p.points
+                        for p in option.points.all()
+                        if p.role_id in visible and p.points
+                    },
+                )
+                for option in question.options.all()
+            )
+            if len(options) < 2:
+                continue
+            weights: dict[str, int] = {}
+        else:
+            options = ()
+            weights = {
+                visible[p.role_id]: p.points
+                for p in question.statement_points.all()
+                if p.role_id in visible and p.points
+            }
+        specs.append(
+            scoring.QuestionSpec(
+                question.key, question.kind, question.text, options, weights
+            )
+        )
+        hints[question.key] = question.hint
+    return Questionnaire(
+        questions=tuple(specs),
+        roles=tuple(RoleInfo(r.slug, r.name, r.summary) for r in role_list),
+        hints=hints,
+    )
+
+
+@dataclass(frozen=True)
+class QuestionHealth:
+    key: str
+    text: str
+    discriminating: bool
+
+
+@dataclass(frozen=True)
+class RoleHealth:
+    slug: str
+    name: str
+    best: float
+    reachable: bool
+    lead: float
+
+
+def health(
+    questionnaire: Questionnaire,
+) -> tuple[list[RoleHealth], list[QuestionHealth]]:
+    questions = questionnaire.questions
+    slugs = questionnaire.role_slugs
+    roles = []
+    for info in questionnaire.roles:
+        if questions:
+            _, lead = scoring.find_top_answers(questions, slugs, info.slug)
+        else:
+            lead = 0.0
+        roles.append(
+            RoleHealth(
+                info.slug,
+                info.name,
+                scoring.best_attainable(questions, info.slug),
+                lead > 0,
+                round(lead, 1),
+            )
+        )
+    checks = [
+        QuestionHealth(q.key, q.text, scoring.is_discriminating(q, slugs))
+        for q in questions
+    ]
+    return roles, checks

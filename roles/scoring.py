@@ -1,0 +1,247 @@
+"""Questionnaire scoring: plain data in, plain data out. No ORM, no request.
+
+The formula
+-----------
+* A **scenario** question: the chosen option gives each role the points the
+  editors set for that option (0 to 5; a role not named gets 0).
+* An **agreement** statement: the reader answers on a 5-point scale, mapped to
+  ``s`` = -2 (strongly disagree), -1, 0 (neutral), +1, +2 (strongly agree). Each
+  role gets ``weight * s / 2``: agreeing adds up to the full weight, neutral adds
+  nothing, and disagreeing *takes away* up to the full weight — saying "this is
+  not me" is evidence against the roles the statement describes.
+* A role's **best attainable** score is the sum, over all questions, of its best
+  option's points (scenario) or its full weight (agreement).
+* Its **match** is ``max(score, 0) / best * 100`` (0 when nothing is attainable),
+  rounded to a whole percentage for display and ranking.
+* **Ranking**: by match, then by raw score; roles equal on both share a rank
+  (shown as a tie) and are listed by name so the order is deterministic.
+* **Why**: for each role, the answers that added most to its score (largest
+  contribution first, ties by question order), at most three.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+SCALE: dict[int, str] = {
+    -2: "Strongly disagree",
+    -1: "Disagree",
+    0: "Neither agree nor disagree",
+    1: "Agree",
+    2: "Strongly agree",
+}
+SCENARIO = "scenario"
+AGREEMENT = "agreement"
+WHY_LIMIT = 3
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    text: str
+    points: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class QuestionSpec:
+    key: str
+    kind: str
+    text: str
+    options: Sequence[OptionSpec] = ()
+    weights: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Contribution:
+    question_key: str
+    question_text: str
+    answer_text: str
+    points: float
+
+
+@dataclass(frozen=True)
+class RoleScore:
+    role: str
+    score: float
+    best: float
+    match: int
+    rank: int
+    tied: bool
+    why: tuple[Contribution, ...]
+
+
+class AnswerError(ValueError):
+    """An answer that does not fit its question."""
+
+
+def best_attainable(questions: Sequence[QuestionSpec], role: str) -> float:
+    total = 0.0
+    for question in questions:
+        if question.kind == SCENARIO:
+            total += max((o.points.get(role, 0) for o in question.options), default=0)
+        else:
+            total += question.weights.get(role, 0)
+    return total
+
+
+def contribution(question: QuestionSpec, answer: int, role: str) -> float:
+    if question.kind == SCENARIO:
+        if not 0 <= answer < len(question.options):
+            raise AnswerError(f"No option {answer} in question {question.key!r}.")
+        return float(question.options[answer].points.get(role, 0))
+    if answer not in SCALE:
+        raise AnswerError(f"{answer!r} is not on the scale for {question.key!r}.")
+    return question.weights.get(role, 0) * answer / 2
+
+
+def answer_text(question: QuestionSpec, answer: int) -> str:
+    if question.kind == SCENARIO:
+        return question.options[answer].text
+    return SCALE[answer]
+
+
+def match_percent(score: float, best: float) -> int:
+    if best <= 0:
+        return 0
+    return round(max(score, 0.0) / best * 100)
+
+
+def score(
+    questions: Sequence[QuestionSpec],
+    answers: Mapping[str, int],
+    roles: Sequence[str],
+) -> list[RoleScore]:
+    """Score every role. ``answers`` maps question key to the option index
+    (scenario) or the scale value -2..2 (agreement); every question must be
+    answered."""
+    missing = [q.key for q in questions if q.key not in answers]
+    if missing:
+        raise AnswerError(f"Unanswered: {', '.join(missing)}.")
+    rows = []
+    for role in roles:
+        contributions = []
+        total = 0.0
+        for position, question in enumerate(questions):
+            points = contribution(question, answers[question.key], role)
+            total += points
+            if points > 0:
+                contributions.append(
+                    (
+                        -points,
+                        position,
+                        Contribution(
+                            question.key,
+                            question.text,
+                            answer_text(question, answers[question.key]),
+                            points,
+                        ),
+                    )
+                )
+        contributions.sort(key=lambda item: (item[0], item[1]))
+        best = best_attainable(questions, role)
+        rows.append(
+            (role, total, best, match_percent(total, best), contributions[:WHY_LIMIT])
+        )
+    return rank(rows)
+
+
+def rank(rows) -> list[RoleScore]:
+    ordered = sorted(rows, key=lambda r: (-r[3], -r[1], r[0]))
+    result: list[RoleScore] = []
+    previous: tuple[int, float] | None = None
+    current_rank = 0
+    for position, (role, total, best, match, why) in enumerate(ordered, start=1):
+        if (match, total) != previous:
+            current_rank = position
+            previous = (match, total)
+        result.append(
+            RoleScore(
+                role=role,
+                score=total,
+                best=best,
+                match=match,
+                rank=current_rank,
+                tied=False,
+                why=tuple(c for _, _, c in why),
+            )
+        )
+    counts: dict[int, int] = {}
+    for row in result:
+        counts[row.rank] = counts.get(row.rank, 0) + 1
+    return [
+        RoleScore(r.role, r.score, r.best, r.match, r.rank, counts[r.rank] > 1, r.why)
+        for r in result
+    ]
+
+
+def is_discriminating(question: QuestionSpec, roles: Sequence[str]) -> bool:
+    """False when every answer gives every role the same points: the question
+    cannot move one role above another."""
+    if question.kind == SCENARIO:
+        vectors = {tuple(o.points.get(r, 0) for r in roles) for o in question.options}
+        return any(len(set(v)) > 1 for v in vectors)
+    return len({question.weights.get(r, 0) for r in roles}) > 1
+
+
+def _answers_for(question: QuestionSpec) -> list[int]:
+    if question.kind == SCENARIO:
+        return list(range(len(question.options)))
+    return list(SCALE)
+
+
+def margin(
+    questions: Sequence[QuestionSpec],
+    answers: Mapping[str, int],
+    roles: Sequence[str],
+    role: str,
+    bests: Mapping[str, float],
+) -> float:
+    """How far ``role``'s match lies above the best other role's (unrounded)."""
+    totals = dict.fromkeys(roles, 0.0)
+    for question in questions:
+        for r in roles:
+            totals[r] += contribution(question, answers[question.key], r)
+
+    def pct(r: str) -> float:
+        return max(totals[r], 0) / bests[r] * 100 if bests[r] > 0 else 0.0
+
+    others = [pct(r) for r in roles if r != role]
+    return pct(role) - max(others, default=0.0)
+
+
+def find_top_answers(
+    questions: Sequence[QuestionSpec],
+    roles: Sequence[str],
+    role: str,
+    *,
+    rounds: int = 6,
+) -> tuple[dict[str, int], float]:
+    """Search for an answer set that makes ``role`` the top result: start from
+    the answers that favour it most, then improve one question at a time
+    (coordinate ascent) on its lead over the best other role. Returns the answers
+    and the lead in percentage points; a positive lead proves reachability."""
+    bests = {r: best_attainable(questions, r) for r in roles}
+    answers: dict[str, int] = {}
+    for question in questions:
+        options = _answers_for(question)
+        answers[question.key] = max(
+            options,
+            key=lambda a, q=question: (
+                contribution(q, a, role) * len(roles)
+                - sum(contribution(q, a, r) for r in roles)
+            ),
+        )
+    best_margin = margin(questions, answers, roles, role, bests)
+    for _ in range(rounds):
+        improved = False
+        for question in questions:
+            for candidate in _answers_for(question):
+                if candidate == answers[question.key]:
+                    continue
+                trial = {**answers, question.key: candidate}
+                value = margin(questions, trial, roles, role, bests)
+                if value > best_margin + 1e-9:
+                    answers, best_margin, improved = trial, value, True
+        if not improved:
+            break
+    return answers, best_margin

@@ -1,0 +1,21 @@
+from django import template
+from django.utils.safestring import SafeString
+
+from roles.markdown import render_markdown
+
+register = template.Library()
+
+
+@register.filter(name="markdown")
+def markdown_filter(text: str) -> SafeString:
+    return render_markdown(text)
+
+
+@register.filter
+def index(sequence, position: int):
+    return sequence[position]
+
+
+@register.filter
+def distinct_for(result, position: int):
+    return result.distinct_for(position)

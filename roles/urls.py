@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "roles"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("roles/", views.RoleListView.as_view(), name="role_list"),
+    path("roles/<slug:slug>/", views.RoleDetailView.as_view(), name="role_detail"),
+    path("compare/", views.compare_index, name="compare_index"),
+    path("compare/<str:slugs>/", views.compare, name="compare"),
+    path("quiz/", views.quiz, name="quiz"),
+    path("quiz/results/<uuid:pk>/", views.quiz_result, name="quiz_result"),
+    path("quiz/results/<uuid:pk>/feedback/", views.quiz_feedback, name="quiz_feedback"),
+]

@@ -1,0 +1,387 @@
+from __future__ import annotations
+
+from collections import OrderedDict
+from itertools import groupby
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Prefetch
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.generic import DetailView, ListView
+
+from . import comparison as cmp
+from .forms import ComparePickerForm, FeedbackForm, QuizForm
+from .models import (
+    MAX_COMPARED_ROLES,
+    SEPARATOR,
+    Comparison,
+    ContextNote,
+    Dimension,
+    DimensionValue,
+    Family,
+    Responsibility,
+    Role,
+    Submission,
+    comparison_key,
+)
+from .models.content import ROLE_SLUG_PATTERN
+from .quiz import load_questionnaire
+from .services import submission_create
+
+
+class DraftAwareMixin:
+    """Content pages: the public sees published items; staff also see drafts,
+    which are marked, never cached and never indexed."""
+
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.request.user)
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        obj = context.get("object")
+        if obj is not None and not obj.is_published():
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    roles = Role.objects.published().only("name", "slug", "summary", "family")
+    families = OrderedDict((label, []) for _, label in Family.choices)
+    labels = dict(Family.choices)
+    for role in roles:
+        families[labels[role.family]].append(role)
+    comparisons = Comparison.objects.published().only("title", "key", "tldr")[:8]
+    return render(
+        request,
+        "roles/home.html",
+        {
+            "families": [(label, items) for label, items in families.items() if items],
+            "comparisons": comparisons,
+        },
+    )
+
+
+class RoleListView(ListView):
+    template_name = "roles/role_list.html"
+    context_object_name = "roles"
+
+    def get_queryset(self):
+        return Role.objects.published().only(
+            "name", "slug", "summary", "family", "origin"
+        )
+
+
+class RoleDetailView(DraftAwareMixin, DetailView):
+    model = Role
+    template_name = "roles/role_detail.html"
+    context_object_name = "role"
+
+    def get_queryset(self):
+        return super().get_queryset().for_guide()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        role = self.object
+        responsibilities = list(role.responsibilities.all())
+        context["themes"] = [
+            (theme, list(items))
+            for theme, items in groupby(responsibilities, key=lambda r: r.theme)
+        ]
+        context["comparisons"] = (
+            Comparison.objects.published()
+            .filter(comparison_roles__role=role)
+            .only("title", "key")
+            .distinct()
+        )
+        context["other_roles"] = (
+            Role.objects.published().exclude(pk=role.pk).only("name", "slug")
+        )
+        return context
+
+
+def _bad_comparison(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "roles/compare_error.html", {"message": message}, status=400)
+
+
+@require_GET
+def compare_index(request: HttpRequest) -> HttpResponse:
+    roles = list(Role.objects.published().only("name", "slug"))
+    form = ComparePickerForm(
+        request.GET if "roles" in request.GET or "compare" in request.GET else None,
+        role_choices=[(r.slug, r.name) for r in roles],
+    )
+    if form.is_bound and form.is_valid():
+        return redirect(
+            "roles:compare", slugs=comparison_key(form.cleaned_data["roles"])
+        )
+    status = 400 if form.is_bound else 200
+    comparisons = Comparison.objects.published().only("title", "key", "tldr")
+    return render(
+        request,
+        "roles/compare_index.html",
+        {"form": form, "comparisons": comparisons},
+        status=status,
+    )
+
+
+@require_GET
+def compare(request: HttpRequest, slugs: str) -> HttpResponse:
+    import re
+
+    parts = slugs.split(SEPARATOR)
+    if len(parts) < 2:
+        return _bad_comparison(request, "A comparison needs at least two roles.")
+    if len(parts) > MAX_COMPARED_ROLES:
+        return _bad_comparison(
+            request,
+            f"A comparison shows at most {MAX_COMPARED_ROLES} roles side by side; "
+            f"this address names {len(parts)}.",
+        )
+    if any(not re.fullmatch(ROLE_SLUG_PATTERN, part) for part in parts):
+        return _bad_comparison(
+            request, "This address does not name roles in a form we recognise."
+        )
+    if len(set(parts)) != len(parts):
+        return _bad_comparison(request, "A role cannot be compared with itself.")
+    roles = list(
+        Role.objects.published()
+        .filter(slug__in=parts)
+        .only("name", "slug", "summary")
+        .prefetch_related(
+            Prefetch(
+                "responsibilities",
+                queryset=Responsibility.objects.select_related("theme").order_by(
+                    "order", "id"
+                ),
+            ),
+            Prefetch("dimension_values", queryset=DimensionValue.objects.all()),
+        )
+    )
+    if len(roles) != len(parts):
+        raise Http404("No such role.")
+    key = comparison_key(parts)
+    if slugs != key:
+        return HttpResponseRedirect(
+            _with_query(request, f"/compare/{key}/"), status=301
+        )
+    curated = (
+        Comparison.objects.published()
+        .filter(key=key)
+        .with_roles()
+        .prefetch_related(
+            Prefetch(
+                "context_notes",
+                queryset=ContextNote.objects.select_related("factor").order_by(
+                    "factor__order", "factor__name", "order", "id"
+                ),
+            )
+        )
+        .first()
+    )
+    by_slug = {role.slug: role for role in roles}
+    if curated:
+        order = [m.role.slug for m in curated.comparison_roles.all()]
+        roles = [by_slug[s] for s in order if s in by_slug] + [
+            r for r in roles if r.slug not in order
+        ]
+    else:
+        roles.sort(key=lambda r: r.name)
+    dimensions = list(Dimension.objects.all())
+    dim_slugs = {d.pk: d.slug for d in dimensions}
+    result = cmp.compare(
+        [
+            cmp.RoleData(
+                slug=role.slug,
+                name=role.name,
+                responsibilities=[
+                    (cmp.ThemeRef(r.theme.slug, r.theme.name, r.theme.order), r.text)
+                    for r in role.responsibilities.all()
+                ],
+                values={
+                    dim_slugs[v.dimension_id]: v.value
+                    for v in role.dimension_values.all()
+                },
+            )
+            for role in roles
+        ],
+        [cmp.DimensionRef(d.slug, d.name, d.description) for d in dimensions],
+    )
+    differences_only = request.GET.get("diff") == "1"
+    contexts = _context_groups(curated, request.GET.get("context", ""))
+    related = (
+        Comparison.objects.published()
+        .filter(comparison_roles__role__in=roles)
+        .exclude(key=key)
+        .only("title", "key")
+        .distinct()
+    )
+    title = curated.title if curated else " vs ".join(r.name for r in roles)
+    return render(
+        request,
+        "roles/compare.html",
+        {
+            "roles": roles,
+            "result": result,
+            "rows": result.differing_rows if differences_only else result.rows,
+            "differences_only": differences_only,
+            "curated": curated,
+            "suits": (
+                [(m.role, m.suits) for m in curated.comparison_roles.all() if m.suits]
+                if curated
+                else []
+            ),
+            "contexts": contexts,
+            "related": related,
+            "title": title,
+            "key": key,
+        },
+    )
+
+
+def _with_query(request: HttpRequest, path: str) -> str:
+    query = request.GET.urlencode()
+    return f"{path}?{query}" if query else path
+
+
+def _context_groups(curated, selected: str):
+    """Context notes grouped by factor, with one note selected in each group:
+    the one named by ``?context=<factor>:<n>``, else the first."""
+    if not curated:
+        return []
+    groups: OrderedDict = OrderedDict()
+    for note in curated.context_notes.all():
+        groups.setdefault(note.factor, []).append(note)
+    chosen_factor, _, chosen_index = selected.partition(":")
+    out = []
+    for factor, notes in groups.items():
+        index = 0
+        if factor.slug == chosen_factor and chosen_index.isdigit():
+            index = min(int(chosen_index), len(notes) - 1)
+        out.append(
+            {
+                "factor": factor,
+                "notes": [
+                    {"note": note, "position": i, "selected": i == index}
+                    for i, note in enumerate(notes)
+                ],
+            }
+        )
+    return out
+
+
+# --- Questionnaire --------------------------------------------------------------
+
+
+def _client_key(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def _rate_limited(request: HttpRequest) -> bool:
+    """A fixed window per client in the shared cache: at most N submissions per
+    window. Works across gunicorn processes and containers because the cache is
+    shared (Redis in production)."""
+    limit, window = settings.QUIZ_RATE_LIMIT
+    key = f"quiz-rate:{_client_key(request)}"
+    if cache.add(key, 1, timeout=window):
+        return False
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=window)
+        return False
+    return count > limit
+
+
+@require_http_methods(["GET", "POST"])
+def quiz(request: HttpRequest) -> HttpResponse:
+    questionnaire = load_questionnaire()
+    if request.method == "POST":
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+        if length > settings.QUIZ_MAX_BODY_BYTES:
+            return render(
+                request,
+                "400.html",
+                {"message": "That submission is far larger than any real answer set."},
+                status=413,
+            )
+        form = QuizForm(request.POST, questionnaire=questionnaire)
+        if form.is_valid():
+            if _rate_limited(request):
+                return render(request, "429.html", status=429)
+            submission = submission_create(
+                questionnaire=questionnaire, answers=form.answers()
+            )
+            return redirect(submission)
+        status = 400
+    else:
+        form = QuizForm(questionnaire=questionnaire)
+        status = 200
+    response = render(
+        request,
+        "roles/quiz.html",
+        {
+            "form": form,
+            "questionnaire": questionnaire,
+            "minutes": max(1, round(len(questionnaire.questions) * 15 / 60)),
+            "unanswered": form.unanswered() if form.is_bound else [],
+        },
+        status=status,
+    )
+    return response
+
+
+@require_GET
+def quiz_result(request: HttpRequest, pk) -> HttpResponse:
+    submission = get_object_or_404(Submission, pk=pk)
+    ranking = submission.result["ranking"]
+    top = ranking[0] if ranking else None
+    between = None
+    if len(ranking) >= 2 and ranking[0]["match"] - ranking[1]["match"] <= 10:
+        between = (ranking[0], ranking[1])
+    published = set(
+        Role.objects.published()
+        .filter(slug__in=[row["role"] for row in ranking[:2]])
+        .values_list("slug", flat=True)
+    )
+    response = render(
+        request,
+        "roles/quiz_result.html",
+        {
+            "submission": submission,
+            "ranking": ranking,
+            "top": top,
+            "between": between,
+            "between_key": comparison_key([between[0]["role"], between[1]["role"]])
+            if between and {between[0]["role"], between[1]["role"]} <= published
+            else None,
+            "top_published": bool(top and top["role"] in published),
+            "feedback_form": FeedbackForm(),
+            "thanks": request.GET.get("thanks") == "1",
+        },
+    )
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_POST
+def quiz_feedback(request: HttpRequest, pk) -> HttpResponse:
+    submission = get_object_or_404(Submission, pk=pk)
+    form = FeedbackForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "400.html",
+            {"message": "Choose “Yes” or “No” to tell us whether the result fits."},
+            status=400,
+        )
+    Submission.objects.filter(pk=submission.pk).update(fit=form.cleaned_data["fit"])
+    return HttpResponseRedirect(submission.get_absolute_url() + "?thanks=1#feedback")
