@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from roles import models as m
+from roles.permissions import EDITORS_GROUP
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Theme
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Theme {n}")
+    slug = factory.Sequence(lambda n: f"theme-{n}")
+
+
+class DimensionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Dimension
+
+    name = factory.Sequence(lambda n: f"Dimension {n}")
+    slug = factory.Sequence(lambda n: f"dimension-{n}")
+    order = factory.Sequence(int)
+
+
+class RoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Role
+
+    name = factory.Sequence(lambda n: f"Role {n:03d}")
+    slug = factory.Sequence(lambda n: f"role-{n:03d}")
+    family = m.Family.PRODUCT
+    summary = factory.LazyAttribute(lambda o: f"What the {o.name} does.")
+    overview = "An **overview** of the role."
+    status = m.Status.PUBLISHED
+
+
+class ResponsibilityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Responsibility
+
+    role = factory.SubFactory(RoleFactory)
+    theme = factory.SubFactory(ThemeFactory)
+    text = factory.Sequence(lambda n: f"Responsibility number {n}.")
+    order = factory.Sequence(int)
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Source
+
+    role = factory.SubFactory(RoleFactory)
+    title = factory.Sequence(lambda n: f"Source {n}")
+    url = factory.Sequence(lambda n: f"https://example.org/source/{n}")
+
+
+class DimensionValueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.DimensionValue
+
+    role = factory.SubFactory(RoleFactory)
+    dimension = factory.SubFactory(DimensionFactory)
+    value = factory.Sequence(lambda n: f"Value {n}")
+
+
+class ContextFactorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.ContextFactor
+
+    name = factory.Sequence(lambda n: f"Factor {n}")
+    slug = factory.Sequence(lambda n: f"factor-{n}")
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Question
+
+    key = factory.Sequence(lambda n: f"question-{n}")
+    kind = m.QuestionKind.SCENARIO
+    text = factory.Sequence(lambda n: f"Question {n}?")
+    status = m.Status.PUBLISHED
+    order = factory.Sequence(int)
+
+
+class OptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Option
+
+    question = factory.SubFactory(QuestionFactory)
+    text = factory.Sequence(lambda n: f"Option {n}")
+    order = factory.Sequence(int)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.PostGenerationMethodCall("set_password", "a-long-test-password")
+
+
+def make_editor(username: str = "editor"):
+    user = UserFactory(username=username, is_staff=True)
+    user.groups.add(Group.objects.get(name=EDITORS_GROUP))
+    return user
+
+
+def make_comparison(roles, *, title="A vs B", status=m.Status.PUBLISHED, notes=()):
+    comparison = m.Comparison.objects.create(
+        key=m.comparison_key([r.slug for r in roles]),
+        title=title,
+        tldr="The **difference** at a glance.",
+        status=status,
+    )
+    for order, role in enumerate(roles):
+        m.ComparisonRole.objects.create(
+            comparison=comparison, role=role, order=order, suits=f"Suits {role.name}."
+        )
+    for order, (factor, label, note) in enumerate(notes):
+        m.ContextNote.objects.create(
+            comparison=comparison, factor=factor, label=label, note=note, order=order
+        )
+    return comparison
+
+
+def make_scenario(roles_points: list[dict], *, key: str | None = None, **kwargs):
+    """A published scenario question; ``roles_points`` holds one {role: points}
+    mapping per option."""
+    question = QuestionFactory(**({"key": key} if key else {}), **kwargs)
+    for order, points in enumerate(roles_points):
+        option = OptionFactory(question=question, order=order)
+        for role, value in points.items():
+            m.OptionPoints.objects.create(option=option, role=role, points=value)
+    return question
+
+
+def make_statement(weights: dict, **kwargs):
+    question = QuestionFactory(kind=m.QuestionKind.AGREEMENT, **kwargs)
+    for role, value in weights.items():
+        m.StatementPoints.objects.create(question=question, role=role, points=value)
+    return question
