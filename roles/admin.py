@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from adminsortable2.admin import (
+    CustomInlineFormSet,
     SortableAdminBase,
     SortableAdminMixin,
     SortableStackedInline,
@@ -142,7 +143,12 @@ class RoleAdmin(StateMixin, SortableAdminBase, VersionAdmin):
 # --- Comparisons ------------------------------------------------------------------
 
 
-class ComparisonRoleFormSet(forms.BaseInlineFormSet):
+class ComparisonRoleFormSet(CustomInlineFormSet):
+    def get_unique_error_message(self, unique_check):
+        if "role" in unique_check:
+            return "Each role can appear only once in a comparison."
+        return super().get_unique_error_message(unique_check)
+
     def clean(self):
         super().clean()
         if any(self.errors):
@@ -304,7 +310,7 @@ def _with_points(base: type, roles: list[m.Role]) -> type:
     return type(base.__name__, (base,), attrs)
 
 
-class OptionFormSet(forms.BaseInlineFormSet):
+class OptionFormSet(CustomInlineFormSet):
     def clean(self):
         super().clean()
         if any(self.errors):

@@ -31,7 +31,9 @@ def test_role_slug_must_be_unique():
         RoleFactory(slug="same")
 
 
-@pytest.mark.parametrize("slug", ["a-vs-b", "vs-a", "a-vs", "vs", "Upper", "a--b", "a_b"])
+@pytest.mark.parametrize(
+    "slug", ["a-vs-b", "vs-a", "a-vs", "vs", "Upper", "a--b", "a_b"]
+)
 def test_role_slug_that_would_break_comparison_addresses_is_invalid(slug):
     role = RoleFactory.build(slug=slug)
     with pytest.raises(ValidationError) as excinfo:
@@ -77,7 +79,9 @@ def test_points_out_of_range_fail_validation_with_a_message():
 
 def test_a_role_cannot_appear_twice_in_a_comparison():
     a, b = RoleFactory(), RoleFactory()
-    comparison = m.Comparison.objects.create(key=m.comparison_key([a.slug, b.slug]), title="x", tldr="y")
+    comparison = m.Comparison.objects.create(
+        key=m.comparison_key([a.slug, b.slug]), title="x", tldr="y"
+    )
     m.ComparisonRole.objects.create(comparison=comparison, role=a)
     with pytest.raises(IntegrityError), transaction.atomic():
         m.ComparisonRole.objects.create(comparison=comparison, role=a)
@@ -94,7 +98,9 @@ def test_published_excludes_drafts_and_future_schedules():
     live = RoleFactory(status=m.Status.PUBLISHED)
     RoleFactory(status=m.Status.DRAFT)
     RoleFactory(status=m.Status.PUBLISHED, publish_at=now + dt.timedelta(hours=1))
-    past = RoleFactory(status=m.Status.PUBLISHED, publish_at=now - dt.timedelta(hours=1))
+    past = RoleFactory(
+        status=m.Status.PUBLISHED, publish_at=now - dt.timedelta(hours=1)
+    )
     assert set(m.Role.objects.published()) == {live, past}
 
 

@@ -110,7 +110,10 @@ def test_seed_keeps_a_record_an_editor_changed_and_reports_it():
     role.save()
     out = call_command_output("seed_content")
     assert "kept: role product-owner" in out
-    assert m.Role.objects.get(slug="product-owner").summary == "An editor's better summary."
+    assert (
+        m.Role.objects.get(slug="product-owner").summary
+        == "An editor's better summary."
+    )
 
 
 def test_seed_keeps_a_role_whose_child_an_editor_changed():

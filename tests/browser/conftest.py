@@ -1,0 +1,102 @@
+"""Browser tests: Playwright (Python) driving Debian's Chromium against a live
+server. Skipped, with the reason printed, where Chromium is not installed;
+.ci/run installs it, so they always run in CI."""
+
+import os
+import shutil
+
+import pytest
+from django.core.management import call_command
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+# Playwright's sync API runs an event loop in this thread; the live server's
+# database access from the test itself is synchronous and safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
+        pytest.skip(
+            f"Chromium not found at {CHROMIUM}: install it with "
+            "`apt-get install -y chromium` (.ci/run does) to run the browser tests."
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def site(live_server):
+    call_command("seed_content", verbosity=0)
+    return live_server
+
+
+def _page(browser, javascript: bool, width: int = 1280):
+    context = browser.new_context(
+        java_script_enabled=javascript, viewport={"width": width, "height": 900}
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on(
+        "console", lambda msg: errors.append(msg.text) if msg.type == "error" else None
+    )
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.console_errors = errors
+    return context, page
+
+
+@pytest.fixture
+def page(browser):
+    context, page = _page(browser, javascript=True)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def nojs_page(browser):
+    context, page = _page(browser, javascript=False)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser):
+    context, page = _page(browser, javascript=True, width=320)
+    yield page
+    context.close()
+
+
+def assert_accessible(page) -> None:
+    """axe-core (WCAG 2.0–2.2 A and AA rules) finds no violation. axe runs with
+    scripts on even for no-JS pages: it inspects the page, it does not change it."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    assert results.violations_count == 0, results.generate_report()
+
+
+def assert_no_console_errors(page) -> None:
+    assert page.console_errors == [], page.console_errors

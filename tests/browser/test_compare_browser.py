@@ -1,0 +1,89 @@
+import pytest
+
+from .conftest import assert_accessible, assert_no_console_errors
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_picker_without_javascript_lands_on_the_canonical_url(site, nojs_page):
+    nojs_page.goto(site.url + "/compare/")
+    nojs_page.get_by_label("Scrum Master").check()
+    nojs_page.get_by_label("Product Owner").check()
+    nojs_page.get_by_role("button", name="Compare").click()
+    nojs_page.wait_for_url("**/compare/product-owner-vs-scrum-master/")
+    assert nojs_page.locator("h1").inner_text() == "Product Owner vs Scrum Master"
+
+
+def test_picker_with_one_role_explains_what_is_wrong(site, page):
+    page.goto(site.url + "/compare/")
+    page.get_by_label("Scrum Master").check()
+    page.get_by_role("button", name="Compare").click()
+    assert page.get_by_text("Choose at least two roles").is_visible()
+    assert_accessible(page)
+
+
+def test_differences_switch_with_javascript_hides_rows_in_place(site, page):
+    page.goto(site.url + "/compare/product-manager-vs-product-owner/")
+    rows = page.locator("table.compare-table tbody tr")
+    total = rows.count()
+    same = page.locator("table.compare-table tbody tr.is-same").count()
+    page.get_by_role("button", name="Show differences only").click()
+    visible = page.locator("table.compare-table tbody tr:visible").count()
+    assert visible == total - same
+    assert "diff=1" in page.url
+    page.get_by_role("button", name="Show all rows").click()
+    assert page.locator("table.compare-table tbody tr:visible").count() == total
+    assert_no_console_errors(page)
+
+
+def test_differences_switch_without_javascript_is_a_link(site, nojs_page):
+    nojs_page.goto(site.url + "/compare/product-manager-vs-product-owner/")
+    nojs_page.get_by_role("link", name="Show differences only").click()
+    nojs_page.wait_for_url("**diff=1**")
+    assert nojs_page.get_by_role("link", name="Show all rows").is_visible()
+
+
+def _note(page, text):
+    return page.locator(".context-note", has_text=text)
+
+
+def test_context_switch_with_javascript_shows_the_chosen_note(site, page):
+    page.goto(site.url + "/compare/product-manager-vs-product-owner/")
+    group = page.locator("#ctx-organisation-size")
+    links = group.locator(".context-choices a")
+    assert links.count() >= 2
+    second_label = links.nth(1).inner_text()
+    first_note = group.locator(".context-note").nth(0)
+    second_note = group.locator(".context-note").nth(1)
+    assert first_note.is_visible() and not second_note.is_visible()
+    links.nth(1).click()
+    assert second_note.is_visible() and not first_note.is_visible()
+    assert second_label in second_note.inner_text()
+    assert links.nth(1).get_attribute("aria-current") == "true"
+    assert_accessible(page)
+    assert_no_console_errors(page)
+
+
+def test_context_switch_without_javascript_uses_links(site, nojs_page):
+    nojs_page.goto(site.url + "/compare/product-manager-vs-product-owner/")
+    group = nojs_page.locator("#ctx-scrum-use")
+    group.locator(".context-choices a").nth(1).click()
+    nojs_page.wait_for_url("**context=scrum-use:1**")
+    group = nojs_page.locator("#ctx-scrum-use")
+    assert group.locator(".context-note").nth(1).is_visible()
+    assert not group.locator(".context-note").nth(0).is_visible()
+
+
+def test_comparison_prints_without_navigation(site, page):
+    page.goto(site.url + "/compare/product-manager-vs-product-owner/")
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header").is_visible()
+    assert page.locator("table.compare-table").is_visible()
+    page.set_viewport_size({"width": 718, "height": 1000})  # A4 less 15 mm margins
+    overflow = page.evaluate(
+        "document.querySelector('table.compare-table').scrollWidth"
+        " - document.querySelector('main').clientWidth"
+    )
+    assert overflow <= 0
+    pdf = page.pdf(format="A4")
+    assert pdf[:4] == b"%PDF"

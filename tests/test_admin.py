@@ -1,0 +1,186 @@
+import pytest
+from django.urls import reverse
+
+from roles import models as m
+
+from .factories import RoleFactory, UserFactory, make_editor, make_scenario
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(client):
+    for url in ["/admin/", "/admin/roles/role/", "/admin/roles/question/"]:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/admin/login/")
+
+
+def test_non_staff_users_cannot_use_the_admin(client):
+    user = UserFactory(is_staff=False)
+    client.force_login(user)
+    assert client.get("/admin/roles/role/").status_code == 302
+
+
+def test_editor_manages_content_but_not_users_or_groups(client):
+    client.force_login(make_editor())
+    for model in [
+        "role",
+        "theme",
+        "dimension",
+        "comparison",
+        "question",
+        "contextfactor",
+    ]:
+        assert client.get(f"/admin/roles/{model}/").status_code == 200, model
+        assert client.get(f"/admin/roles/{model}/add/").status_code == 200, model
+    assert client.get("/admin/auth/user/").status_code == 403
+    assert client.get("/admin/auth/group/").status_code == 403
+
+
+def test_editors_group_has_no_auth_permissions():
+    from django.contrib.auth.models import Group
+
+    group = Group.objects.get(name="Editors")
+    labels = set(group.permissions.values_list("content_type__app_label", flat=True))
+    assert labels == {"roles"}
+    codenames = set(group.permissions.values_list("codename", flat=True))
+    assert "change_role" in codenames and "change_question" in codenames
+    assert "change_submission" not in codenames
+
+
+def test_staff_can_open_every_change_page(staff_client, seeded):
+    role = m.Role.objects.get(slug="product-owner")
+    comparison = m.Comparison.objects.first()
+    question = m.Question.objects.first()
+    for url in [
+        reverse("admin:roles_role_change", args=[role.pk]),
+        reverse("admin:roles_comparison_change", args=[comparison.pk]),
+        reverse("admin:roles_question_change", args=[question.pk]),
+        reverse("admin:roles_role_history", args=[role.pk]),
+        "/admin/roles/role/?reviewed=stale",
+        "/admin/roles/role/?values=missing",
+        "/admin/roles/submission/",
+    ]:
+        assert staff_client.get(url).status_code == 200, url
+
+
+def test_role_admin_has_a_view_on_site_link(staff_client):
+    role = RoleFactory(slug="visible")
+    html = staff_client.get(
+        reverse("admin:roles_role_change", args=[role.pk])
+    ).content.decode()
+    assert "/admin/r/" in html  # Django's "view on site" redirect
+
+
+def _inline_management(prefix: str, total: int, initial: int = 0) -> dict:
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def test_comparison_admin_refuses_the_same_role_twice(staff_client):
+    role = RoleFactory()
+    data = {
+        "title": "Same vs same",
+        "tldr": "x",
+        "status": "draft",
+        **_inline_management("comparison_roles", 2),
+        "comparison_roles-0-role": role.pk,
+        "comparison_roles-0-order": "1",
+        "comparison_roles-1-role": role.pk,
+        "comparison_roles-1-order": "2",
+        **_inline_management("context_notes", 0),
+    }
+    response = staff_client.post(reverse("admin:roles_comparison_add"), data)
+    assert response.status_code == 200
+    assert "only once" in response.content.decode()
+    assert m.Comparison.objects.count() == 0
+
+
+def test_comparison_admin_saves_the_canonical_key(staff_client):
+    a = RoleFactory(slug="zeta")
+    b = RoleFactory(slug="alpha")
+    data = {
+        "title": "Zeta vs Alpha",
+        "tldr": "x",
+        "status": "published",
+        **_inline_management("comparison_roles", 2),
+        "comparison_roles-0-role": a.pk,
+        "comparison_roles-0-order": "1",
+        "comparison_roles-1-role": b.pk,
+        "comparison_roles-1-order": "2",
+        **_inline_management("context_notes", 0),
+    }
+    response = staff_client.post(reverse("admin:roles_comparison_add"), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert m.Comparison.objects.get().key == "alpha-vs-zeta"
+
+
+def test_question_admin_edits_option_points_per_role(staff_client):
+    pm = RoleFactory(name="PM")
+    po = RoleFactory(name="PO")
+    question = make_scenario([{pm: 1}, {po: 1}], key="q")
+    options = list(question.options.all())
+    data = {
+        "text": question.text,
+        "key": "q",
+        "kind": "scenario",
+        "hint": "",
+        "status": "published",
+        **_inline_management("options", 2, 2),
+    }
+    for i, option in enumerate(options):
+        data[f"options-{i}-id"] = option.pk
+        data[f"options-{i}-question"] = question.pk
+        data[f"options-{i}-text"] = option.text
+        data[f"options-{i}-order"] = str(i + 1)
+        data[f"options-{i}-points_{pm.pk}"] = "5" if i == 0 else "0"
+        data[f"options-{i}-points_{po.pk}"] = "0" if i == 0 else "4"
+    response = staff_client.post(
+        reverse("admin:roles_question_change", args=[question.pk]), data
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert m.OptionPoints.objects.get(option=options[0], role=pm).points == 5
+    assert m.OptionPoints.objects.get(option=options[1], role=po).points == 4
+    assert not m.OptionPoints.objects.filter(option=options[1], role=pm).exists()
+
+
+def test_question_admin_refuses_points_out_of_range_and_single_option(staff_client):
+    pm = RoleFactory(name="PM")
+    question = make_scenario([{pm: 1}, {}], key="q")
+    option = question.options.first()
+    data = {
+        "text": question.text,
+        "key": "q",
+        "kind": "scenario",
+        "hint": "",
+        "status": "published",
+        **_inline_management("options", 1, 1),
+        "options-0-id": option.pk,
+        "options-0-question": question.pk,
+        "options-0-text": option.text,
+        "options-0-order": "1",
+        f"options-0-points_{pm.pk}": "9",
+    }
+    html = staff_client.post(
+        reverse("admin:roles_question_change", args=[question.pk]), data
+    ).content.decode()
+    assert "Points go from 0 to 5." in html
+    data[f"options-0-points_{pm.pk}"] = "2"
+    data["options-TOTAL_FORMS"] = "2"
+    data["options-INITIAL_FORMS"] = "2"
+    second = question.options.last()
+    data |= {
+        "options-1-id": second.pk,
+        "options-1-question": question.pk,
+        "options-1-text": second.text,
+        "options-1-order": "2",
+        "options-1-DELETE": "on",
+    }
+    html = staff_client.post(
+        reverse("admin:roles_question_change", args=[question.pk]), data
+    ).content.decode()
+    assert "at least two options" in html

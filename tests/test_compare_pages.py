@@ -1,0 +1,262 @@
+from itertools import permutations
+
+import pytest
+
+from roles import models as m
+
+from .factories import (
+    ContextFactorFactory,
+    DimensionValueFactory,
+    ResponsibilityFactory,
+    RoleFactory,
+    ThemeFactory,
+    make_comparison,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def five_roles():
+    return [
+        RoleFactory(slug=slug, name=slug.title())
+        for slug in ("alpha", "bravo", "charlie", "delta", "echo")
+    ]
+
+
+@pytest.mark.parametrize("count", [2, 3, 4, 5])
+def test_every_order_redirects_permanently_to_the_alphabetical_url(
+    client, five_roles, count
+):
+    slugs = [r.slug for r in five_roles[:count]]
+    canonical = "/compare/" + "-vs-".join(sorted(slugs)) + "/"
+    for order in permutations(slugs):
+        url = "/compare/" + "-vs-".join(order) + "/"
+        response = client.get(url)
+        if url == canonical:
+            assert response.status_code == 200
+        else:
+            assert response.status_code == 301, url
+            assert response["Location"] == canonical
+
+
+def test_redirect_keeps_the_query_string(client, five_roles):
+    response = client.get("/compare/bravo-vs-alpha/?diff=1")
+    assert response["Location"] == "/compare/alpha-vs-bravo/?diff=1"
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("alpha", "at least two roles"),
+        ("alpha-vs-alpha", "cannot be compared with itself"),
+        ("alpha-vs-bravo-vs-charlie-vs-delta-vs-echo-vs-foxtrot", "at most 5"),
+        ("alpha-vs-", "form we recognise"),
+        ("-vs-alpha", "form we recognise"),
+        ("alpha-vs-BRAVO", "form we recognise"),
+        ("alpha-vs-br%C3%A4vo", "form we recognise"),
+        ("alpha-vs-bravo%3Cscript%3E", "form we recognise"),
+        ("alpha-vs-bravo-vs-", "form we recognise"),
+    ],
+)
+def test_bad_comparison_addresses_are_400_with_a_message(
+    client, five_roles, path, message
+):
+    response = client.get(f"/compare/{path}/")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in html
+    assert 'href="/compare/"' in html
+
+
+def test_unknown_role_is_404(client, five_roles):
+    assert client.get("/compare/alpha-vs-zulu/").status_code == 404
+
+
+def test_draft_role_is_404_in_a_comparison(client, five_roles):
+    RoleFactory(slug="draft-role", status=m.Status.DRAFT)
+    assert client.get("/compare/alpha-vs-draft-role/").status_code == 404
+
+
+def test_computed_comparison_works_without_curated_content_and_says_so(
+    client, five_roles
+):
+    theme = ThemeFactory(name="Discovery")
+    ResponsibilityFactory(role=five_roles[0], theme=theme, text="Alpha researches.")
+    ResponsibilityFactory(role=five_roles[1], theme=theme, text="Bravo listens.")
+    html = client.get("/compare/alpha-vs-bravo/").content.decode()
+    assert "No editor has written notes" in html
+    assert "Alpha researches." in html and "Bravo listens." in html
+    assert '<th scope="col">Alpha</th>' in html
+
+
+def test_missing_dimension_value_shows_a_dash(client, five_roles):
+    value = DimensionValueFactory(role=five_roles[0], value="Alpha focus")
+    html = client.get("/compare/alpha-vs-bravo/").content.decode()
+    assert "Alpha focus" in html
+    assert f'<th scope="row">{value.dimension.name}' in html
+    assert "—" in html
+
+
+def test_differences_only_link_hides_equal_rows_without_javascript(client, five_roles):
+    same = DimensionValueFactory(role=five_roles[0], value="Same").dimension
+    DimensionValueFactory(role=five_roles[1], dimension=same, value="Same")
+    other = DimensionValueFactory(role=five_roles[0], value="A only").dimension
+    DimensionValueFactory(role=five_roles[1], dimension=other, value="B only")
+    full = client.get("/compare/alpha-vs-bravo/").content.decode()
+    assert same.name in full and 'href="?diff=1#side-by-side"' in full
+    diff = client.get("/compare/alpha-vs-bravo/?diff=1").content.decode()
+    assert f">{same.name}<" not in diff
+    assert f">{other.name}<" in diff
+    assert "Show all rows" in diff
+
+
+def test_curated_comparison_shows_title_tldr_suits_and_context_links(
+    client, five_roles
+):
+    size = ContextFactorFactory(name="Organisation size", slug="organisation-size")
+    make_comparison(
+        [five_roles[1], five_roles[0]],
+        title="Bravo vs Alpha",
+        notes=[
+            (size, "Start-up", "In a start-up one person does both."),
+            (size, "Enterprise", "In an enterprise they split."),
+        ],
+    )
+    html = client.get("/compare/alpha-vs-bravo/").content.decode()
+    assert "<h1>Bravo vs Alpha</h1>" in html
+    assert "The difference at a glance" in html
+    assert "Suits Bravo." in html
+    # Editor's order: Bravo before Alpha in the table.
+    assert html.index('<th scope="col">Bravo</th>') < html.index(
+        '<th scope="col">Alpha</th>'
+    )
+    assert 'href="?context=organisation-size:1#ctx-organisation-size"' in html
+    # The first situation is shown, the other hidden until chosen.
+    assert "hidden>" in html
+    chosen = client.get(
+        "/compare/alpha-vs-bravo/?context=organisation-size:1"
+    ).content.decode()
+    start = chosen.index("In an enterprise they split.")
+    note_div = chosen.rfind("<div", 0, start)
+    assert "hidden" not in chosen[note_div:start]
+
+
+def test_bad_context_parameter_is_harmless(client, five_roles):
+    size = ContextFactorFactory(slug="organisation-size")
+    make_comparison(five_roles[:2], notes=[(size, "Start-up", "Note.")])
+    for value in [
+        "nonsense",
+        "organisation-size:99",
+        "organisation-size:-1",
+        ":",
+        "x" * 500,
+    ]:
+        assert (
+            client.get(f"/compare/alpha-vs-bravo/?context={value}").status_code == 200
+        )
+
+
+def test_draft_curated_comparison_is_not_shown_to_the_public(client, five_roles):
+    make_comparison(five_roles[:2], title="Secret title", status=m.Status.DRAFT)
+    html = client.get("/compare/alpha-vs-bravo/").content.decode()
+    assert "Secret title" not in html
+    assert "No editor has written notes" in html
+
+
+def test_role_page_lists_its_comparisons_and_comparison_links_related(
+    client, five_roles
+):
+    make_comparison(five_roles[:2], title="Alpha and Bravo")
+    make_comparison([five_roles[0], five_roles[2]], title="Alpha and Charlie")
+    role_html = client.get("/roles/alpha/").content.decode()
+    assert "Alpha and Bravo" in role_html and "Alpha and Charlie" in role_html
+    cmp_html = client.get("/compare/alpha-vs-bravo/").content.decode()
+    assert 'href="/compare/alpha-vs-charlie/"' in cmp_html
+    assert 'href="/roles/alpha/"' in cmp_html and 'href="/roles/bravo/"' in cmp_html
+
+
+def test_picker_lands_on_the_canonical_url(client, five_roles):
+    response = client.get("/compare/", {"roles": ["charlie", "alpha"]})
+    assert response.status_code == 302
+    assert response["Location"] == "/compare/alpha-vs-charlie/"
+
+
+@pytest.mark.parametrize(
+    "roles", [[], ["alpha"], ["alpha", "nope"], ["a", "b", "c", "d", "e", "f"]]
+)
+def test_picker_rejects_bad_choices_with_a_message(client, five_roles, roles):
+    response = client.get("/compare/", {"roles": roles, "compare": "Compare"})
+    assert response.status_code == 400
+    assert (
+        "invalid-feedback" in response.content.decode()
+        or "Choose" in response.content.decode()
+    )
+
+
+def test_picker_rejects_six_roles_with_a_clear_message(client, five_roles):
+    RoleFactory(slug="foxtrot")
+    slugs = [r.slug for r in five_roles] + ["foxtrot"]
+    response = client.get("/compare/", {"roles": slugs})
+    assert response.status_code == 400
+    assert "at most 5" in response.content.decode()
+
+
+def test_founding_comparison_page_holds_the_articles_facts(client, seeded):
+    html = client.get("/compare/product-manager-vs-product-owner/").content.decode()
+    assert "<h1>Product Owner vs Product Manager</h1>" in html
+    assert "The difference at a glance" in html
+    for factor in (
+        "Product maturity",
+        "Organisation size",
+        "Departmental hierarchy",
+        "Use of Scrum and agile",
+        "Company culture",
+    ):
+        assert f"<h3>{factor}</h3>" in html
+    assert "Who each role suits" in html
+    assert (
+        "—" not in html.split("Side by side")[1].split("Responsibilities they share")[0]
+    )
+
+
+def test_reversed_founding_pair_redirects(client, seeded):
+    response = client.get("/compare/product-owner-vs-product-manager/")
+    assert response.status_code == 301
+    assert response["Location"] == "/compare/product-manager-vs-product-owner/"
+
+
+def test_any_three_seeded_roles_compare(client, seeded):
+    response = client.get("/compare/business-analyst-vs-product-owner-vs-scrum-master/")
+    assert response.status_code == 200
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_query_count_same_for_two_and_five_roles_and_more_responsibilities(
+    client, five_roles
+):
+    size = ContextFactorFactory()
+    theme = ThemeFactory()
+    for role in five_roles:
+        for _ in range(5):
+            ResponsibilityFactory(role=role, theme=theme)
+    make_comparison(five_roles[:2], notes=[(size, "One", "n1")])
+    make_comparison(five_roles, notes=[(size, "One", "n1")])
+    two = _queries(client, "/compare/alpha-vs-bravo/")
+    five = _queries(client, "/compare/alpha-vs-bravo-vs-charlie-vs-delta-vs-echo/")
+    for role in five_roles:
+        for _ in range(45):
+            ResponsibilityFactory(role=role, theme=ThemeFactory())
+        DimensionValueFactory(role=role)
+    two_big = _queries(client, "/compare/alpha-vs-bravo/")
+    five_big = _queries(client, "/compare/alpha-vs-bravo-vs-charlie-vs-delta-vs-echo/")
+    assert two == five == two_big == five_big
+    assert two <= 8

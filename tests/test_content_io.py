@@ -1,0 +1,107 @@
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from roles import models as m
+from roles.content_doc import export_document
+
+pytestmark = pytest.mark.django_db
+
+
+def export_json() -> dict:
+    out = StringIO()
+    call_command("export_content", stdout=out)
+    return json.loads(out.getvalue())
+
+
+def wipe():
+    m.Submission.objects.all().delete()
+    for model in (
+        m.Comparison,
+        m.Question,
+        m.Role,
+        m.Theme,
+        m.Dimension,
+        m.ContextFactor,
+        m.SeedRecord,
+    ):
+        model.objects.all().delete()
+
+
+def test_export_then_import_into_an_empty_database_gives_equal_content(
+    seeded, tmp_path
+):
+    m.Role.objects.filter(slug="scrum-master").update(status=m.Status.DRAFT)
+    first = export_json()
+    path = tmp_path / "content.json"
+    path.write_text(json.dumps(first))
+    wipe()
+    assert export_document()["roles"] == []
+    call_command("import_content", str(path), stdout=StringIO())
+    assert export_json() == first
+
+
+def test_import_dry_run_lists_changes_and_writes_nothing(seeded, tmp_path):
+    doc = export_json()
+    doc["roles"][0]["summary"] = "Changed by import."
+    path = tmp_path / "content.json"
+    path.write_text(json.dumps(doc))
+    out = StringIO()
+    call_command("import_content", str(path), "--dry-run", stdout=out)
+    assert f"updated: role {doc['roles'][0]['slug']}" in out.getvalue()
+    assert "nothing was written" in out.getvalue()
+    assert not m.Role.objects.filter(summary="Changed by import.").exists()
+
+
+def test_import_of_an_inconsistent_file_writes_nothing_and_says_why(seeded, tmp_path):
+    doc = export_json()
+    doc["roles"][0]["summary"] = "Would be written if the file were valid."
+    doc["roles"][1]["responsibilities"][0]["theme"] = "no-such-theme"
+    doc["comparisons"][0]["roles"] = ["product-owner", "product-owner"]
+    path = tmp_path / "content.json"
+    path.write_text(json.dumps(doc))
+    with pytest.raises(CommandError) as excinfo:
+        call_command("import_content", str(path), stdout=StringIO())
+    message = str(excinfo.value)
+    assert "Nothing was imported" in message
+    assert "no-such-theme" in message
+    assert "same role twice" in message
+    assert not m.Role.objects.filter(summary__startswith="Would be written").exists()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "{not json",
+        "[]",
+        '{"roles": 3}',
+        '{"roles": [1]}',
+        '{"surprise": []}',
+        '{"questions": [{"key": "k", "options": [{"text": "a", "points": {"x": "lots"}}]}]}',
+    ],
+)
+def test_malformed_import_files_give_a_clear_error(db, tmp_path, content):
+    path = tmp_path / "content.json"
+    path.write_text(content)
+    with pytest.raises(CommandError):
+        call_command("import_content", str(path), stdout=StringIO())
+    assert m.Role.objects.count() == 0
+
+
+def test_missing_import_file_is_a_clear_error(db):
+    with pytest.raises(CommandError, match="Cannot read"):
+        call_command("import_content", "/nonexistent/content.json")
+
+
+def test_import_validates_field_rules(seeded, tmp_path):
+    doc = export_json()
+    doc["roles"][0]["slug"] = "bad-vs-slug"
+    doc["questions"][0]["options"][0]["points"] = {"product-owner": 9}
+    path = tmp_path / "content.json"
+    path.write_text(json.dumps(doc))
+    with pytest.raises(CommandError) as excinfo:
+        call_command("import_content", str(path), stdout=StringIO())
+    assert "-vs-" in str(excinfo.value)
+    assert "points" in str(excinfo.value)

@@ -1,0 +1,160 @@
+import pytest
+from django.urls import reverse
+
+from roles import models as m
+
+from .factories import (
+    DimensionValueFactory,
+    ResponsibilityFactory,
+    RoleFactory,
+    SourceFactory,
+    ThemeFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, url, status=200):
+    response = client.get(url)
+    assert response.status_code == status, (url, response.status_code)
+    return response.content.decode()
+
+
+def test_home_links_the_catalogue_comparisons_and_quiz(client, seeded):
+    html = page(client, "/")
+    assert html.count("<h1") == 1
+    assert 'href="/roles/product-owner/"' in html
+    assert 'href="/compare/product-manager-vs-product-owner/"' in html
+    assert 'href="/quiz/"' in html
+
+
+def test_role_list_shows_only_published_roles(client):
+    RoleFactory(name="Visible Role")
+    RoleFactory(name="Hidden Draft", status=m.Status.DRAFT)
+    html = page(client, "/roles/")
+    assert "Visible Role" in html
+    assert "Hidden Draft" not in html
+
+
+def test_product_owner_guide_holds_the_founding_facts(client, seeded):
+    html = page(client, "/roles/product-owner/")
+    assert "Scrum" in html
+    assert (
+        "maximising the value of the product resulting from the work of the Scrum Team"
+        in html
+    )
+    assert "Backlog" in html
+    assert "Reviewed" in html and "2026" in html
+    assert "scrumguides.org" in html
+
+
+def test_product_manager_guide_holds_the_founding_facts(client, seeded):
+    html = page(client, "/roles/product-manager/")
+    assert "mini-CEO" in html
+    for theme in (
+        "Discovery",
+        "Strategy and vision",
+        "Alignment",
+        "Prioritisation",
+        "Delivery",
+        "Stakeholders",
+    ):
+        assert f"<h3>{theme}</h3>" in html
+
+
+def test_unknown_role_is_a_friendly_404(client):
+    html = page(client, "/roles/no-such-role/", status=404)
+    assert "could not find" in html
+
+
+def test_draft_role_is_404_for_the_public(client):
+    RoleFactory(slug="secret", status=m.Status.DRAFT)
+    page(client, "/roles/secret/", status=404)
+
+
+def test_staff_preview_a_draft_with_a_banner_and_noindex(staff_client):
+    RoleFactory(slug="secret", name="Secret Role", status=m.Status.DRAFT)
+    response = staff_client.get("/roles/secret/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "draft-banner" in html and "Draft" in html
+    assert '<meta name="robots" content="noindex">' in html
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_script_in_an_overview_never_reaches_the_page(client):
+    RoleFactory(
+        slug="xss",
+        overview='Hello <script>alert("x")</script> [link](javascript:alert(1)) '
+        "<img src=x onerror=alert(1)> **bold**",
+    )
+    html = page(client, "/roles/xss/")
+    assert "<script>alert" not in html
+    assert "javascript:alert" not in html
+    assert "onerror" not in html
+    assert "<strong>bold</strong>" in html
+
+
+def test_every_page_has_a_title_description_and_one_h1(client, seeded):
+    for url in [
+        "/",
+        "/roles/",
+        "/roles/scrum-master/",
+        "/compare/",
+        "/compare/product-manager-vs-product-owner/",
+        "/quiz/",
+    ]:
+        html = page(client, url)
+        assert html.count("<h1") == 1, url
+        assert '<meta name="description" content="' in html, url
+        assert 'rel="canonical"' in html, url
+        assert 'href="#main"' in html, url
+
+
+def test_favicon_is_linked(client):
+    html = page(client, "/")
+    assert "favicon" in html
+
+
+def _catalogue(n_roles: int, per_role: int = 6):
+    themes = [ThemeFactory() for _ in range(4)]
+    roles = []
+    for _ in range(n_roles):
+        role = RoleFactory()
+        for i in range(per_role):
+            ResponsibilityFactory(role=role, theme=themes[i % len(themes)])
+        SourceFactory(role=role)
+        SourceFactory(role=role)
+        DimensionValueFactory(role=role)
+        roles.append(role)
+    return roles
+
+
+def _count_queries(client, django_assert_num_queries, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "url_for",
+    [
+        lambda roles: reverse("roles:home"),
+        lambda roles: reverse("roles:role_list"),
+        lambda roles: roles[0].get_absolute_url(),
+        lambda roles: reverse("roles:compare_index"),
+        lambda roles: reverse("roles:quiz"),
+    ],
+)
+def test_query_count_does_not_grow_with_content(
+    client, django_assert_num_queries, url_for
+):
+    small = _catalogue(2)
+    few = _count_queries(client, django_assert_num_queries, url_for(small))
+    _catalogue(48)
+    many = _count_queries(client, django_assert_num_queries, url_for(small))
+    assert few == many
+    assert few <= 8
