@@ -13,8 +13,8 @@ The formula
   option's points (scenario) or its full weight (agreement).
 * Its **match** is ``max(score, 0) / best * 100`` (0 when nothing is attainable),
   rounded to a whole percentage for display and ranking.
-* **Ranking**: by match, then by raw score; roles equal on both share a rank
-  (shown as a tie) and are listed by name so the order is deterministic.
+* **Ranking**: by match; roles with the same match share a rank (shown as a
+  tie), listed by raw score and then by key so the order is deterministic.
 * **Why**: for each role, the answers that added most to its score (largest
   contribution first, ties by question order), at most three.
 """
@@ -146,14 +146,18 @@ def score(
 
 
 def rank(rows) -> list[RoleScore]:
+    """Order by match, then raw score, then role key (deterministic). Ranks
+    follow the match the reader sees: equal matches share a rank (a tie)."""
     ordered = sorted(rows, key=lambda r: (-r[3], -r[1], r[0]))
+    counts: dict[int, int] = {}
+    for row in ordered:
+        counts[row[3]] = counts.get(row[3], 0) + 1
     result: list[RoleScore] = []
-    previous: tuple[int, float] | None = None
     current_rank = 0
+    previous: int | None = None
     for position, (role, total, best, match, why) in enumerate(ordered, start=1):
-        if (match, total) != previous:
-            current_rank = position
-            previous = (match, total)
+        if match != previous:
+            current_rank, previous = position, match
         result.append(
             RoleScore(
                 role=role,
@@ -161,17 +165,11 @@ def rank(rows) -> list[RoleScore]:
                 best=best,
                 match=match,
                 rank=current_rank,
-                tied=False,
+                tied=counts[match] > 1,
                 why=tuple(c for _, _, c in why),
             )
         )
-    counts: dict[int, int] = {}
-    for row in result:
-        counts[row.rank] = counts.get(row.rank, 0) + 1
-    return [
-        RoleScore(r.role, r.score, r.best, r.match, r.rank, counts[r.rank] > 1, r.why)
-        for r in result
-    ]
+    return result
 
 
 def is_discriminating(question: QuestionSpec, roles: Sequence[str]) -> bool:

@@ -179,9 +179,7 @@ def test_property_matches_are_percentages_and_ranking_follows_scores(data):
     for higher, lower in itertools.pairwise(result):
         assert (higher.match, higher.score) >= (lower.match, lower.score)
         assert higher.rank <= lower.rank
-        assert (higher.rank == lower.rank) == (
-            (higher.match, higher.score) == (lower.match, lower.score)
-        )
+        assert (higher.rank == lower.rank) == (higher.match == lower.match)
 
 
 @given(questionnaires())
