@@ -3,11 +3,28 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from roles import admin_views
+
 admin.site.site_header = "Role Guides editing"
 admin.site.site_title = "Role Guides editing"
 admin.site.index_title = "Content"
 
 urlpatterns = [
+    path(
+        f"{settings.ADMIN_URL}tools/markdown-preview/",
+        admin_views.markdown_preview,
+        name="markdown_preview",
+    ),
+    path(
+        f"{settings.ADMIN_URL}tools/quiz-health/",
+        admin_views.quiz_health,
+        name="quiz_health",
+    ),
+    path(
+        f"{settings.ADMIN_URL}tools/quiz-analytics/",
+        admin_views.quiz_analytics,
+        name="quiz_analytics",
+    ),
     path(settings.ADMIN_URL, admin.site.urls),
     path(
         "favicon.ico",

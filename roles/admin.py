@@ -10,11 +10,35 @@ from adminsortable2.admin import (
 from django import forms
 from django.contrib import admin
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
-from reversion.admin import VersionAdmin
+from reversion_compare.admin import CompareVersionAdmin as VersionAdmin
 
 from . import models as m
+from . import scoring
 from .models import comparison_key
+from .quiz import stored_results, top_role_changes
+
+MARKDOWN_FIELDS = {"overview", "tldr", "body", "suits", "note"}
+
+
+class MarkdownPreviewMixin:
+    """Markdown fields get a Preview button (static/js/admin-markdown-preview.js)
+    that shows the sanitised result, exactly as the public page will."""
+
+    class Media:
+        js = ["js/admin-markdown-preview.js"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name in MARKDOWN_FIELDS:
+            field.widget.attrs.update(
+                {
+                    "data-markdown": "1",
+                    "data-markdown-preview-url": reverse("markdown_preview"),
+                }
+            )
+        return field
 
 
 class StateMixin:
@@ -114,7 +138,7 @@ class DimensionValueInline(admin.TabularInline):
 
 
 @admin.register(m.Role)
-class RoleAdmin(StateMixin, SortableAdminBase, VersionAdmin):
+class RoleAdmin(MarkdownPreviewMixin, StateMixin, SortableAdminBase, VersionAdmin):
     list_display = ["name", "family", "state_label", "last_reviewed", "missing_values"]
     list_filter = ["status", "family", ReviewedFilter, MissingValuesFilter]
     search_fields = ["name", "slug", "summary", "also_known_as"]
@@ -177,7 +201,7 @@ class ComparisonRoleFormSet(CustomInlineFormSet):
         self.instance._pending_key = key
 
 
-class ComparisonRoleInline(SortableStackedInline):
+class ComparisonRoleInline(MarkdownPreviewMixin, SortableStackedInline):
     model = m.ComparisonRole
     formset = ComparisonRoleFormSet
     fields = ["role", "suits"]
@@ -187,14 +211,16 @@ class ComparisonRoleInline(SortableStackedInline):
     autocomplete_fields = ["role"]
 
 
-class ContextNoteInline(admin.StackedInline):
+class ContextNoteInline(MarkdownPreviewMixin, admin.StackedInline):
     model = m.ContextNote
     fields = [("factor", "label", "order"), "note"]
     extra = 0
 
 
 @admin.register(m.Comparison)
-class ComparisonAdmin(StateMixin, SortableAdminBase, VersionAdmin):
+class ComparisonAdmin(
+    MarkdownPreviewMixin, StateMixin, SortableAdminBase, VersionAdmin
+):
     list_display = ["title", "key", "state_label", "last_reviewed"]
     list_filter = ["status", ReviewedFilter]
     search_fields = ["title", "key"]
@@ -296,6 +322,13 @@ class QuestionFormBase(PointsFormMixin, forms.ModelForm):
     points_model = m.StatementPoints
     points_parent = "question"
 
+    confirm_impact = forms.BooleanField(
+        label="Save anyway",
+        required=False,
+        help_text="Tick to save points that change the top role of stored results "
+        "(those results keep their own snapshot; this affects new ones only).",
+    )
+
     class Meta:
         model = m.Question
         fields = ["text", "key", "kind", "hint", "status", "publish_at"]
@@ -303,6 +336,18 @@ class QuestionFormBase(PointsFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._load_points(_roles())
+
+    def clean(self):
+        cleaned = super().clean()
+        # The options formset validates after this form and needs the posted
+        # weights to preview the impact of the change on stored results.
+        self.instance._posted_weights = {
+            int(name.removeprefix("points_")): value or 0
+            for name, value in cleaned.items()
+            if name.startswith("points_")
+        }
+        self.instance._confirm_impact = cleaned.get("confirm_impact", False)
+        return cleaned
 
 
 def _with_points(base: type, roles: list[m.Role]) -> type:
@@ -327,6 +372,55 @@ class OptionFormSet(CustomInlineFormSet):
             raise forms.ValidationError(
                 "An agreement statement has no options: readers answer on the "
                 "agree–disagree scale. Delete the options or make it a scenario."
+            )
+        self._check_impact(kept)
+
+    def _check_impact(self, kept) -> None:
+        """Before points change, say how many stored results would get a
+        different top role, and ask the editor to confirm."""
+        question = self.instance
+        if not question.pk or getattr(question, "_confirm_impact", False):
+            return
+        saved = m.Question.objects.get(pk=question.pk)
+        slugs = dict(m.Role.objects.values_list("pk", "slug"))
+
+        def by_slug(points: dict[int, int]) -> dict[str, int]:
+            return {slugs[pk]: v for pk, v in points.items() if v and pk in slugs}
+
+        if question.kind == m.QuestionKind.SCENARIO:
+            ordered = sorted(kept, key=lambda f: f.cleaned_data.get("order") or 0)
+            proposed = scoring.QuestionSpec(
+                saved.key,
+                question.kind,
+                question.text,
+                options=tuple(
+                    scoring.OptionSpec(
+                        f.cleaned_data.get("text", ""),
+                        by_slug(
+                            {
+                                int(k.removeprefix("points_")): v or 0
+                                for k, v in f.cleaned_data.items()
+                                if k.startswith("points_")
+                            }
+                        ),
+                    )
+                    for f in ordered
+                ),
+            )
+        else:
+            proposed = scoring.QuestionSpec(
+                saved.key,
+                question.kind,
+                question.text,
+                weights=by_slug(getattr(question, "_posted_weights", {})),
+            )
+        changed, affected = top_role_changes(proposed, stored_results(saved.key))
+        if changed:
+            raise forms.ValidationError(
+                f"{changed} of {affected} stored results that answered this question "
+                "would now get a different top role. Their result pages do not change "
+                "(each keeps its snapshot), but the analytics will. Tick “Save anyway” "
+                "above to confirm."
             )
 
 
@@ -362,7 +456,7 @@ class QuestionAdmin(StateMixin, SortableAdminMixin, VersionAdmin):
     def get_fieldsets(self, request, obj=None):
         roles = _roles()
         return [
-            (None, {"fields": ["text", "key", "kind", "hint"]}),
+            (None, {"fields": ["text", "key", "kind", "hint", "confirm_impact"]}),
             (
                 "Agreement statement weights",
                 {

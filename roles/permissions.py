@@ -35,10 +35,16 @@ def editor_codenames() -> list[str]:
 def sync_editors_group(apps, schema_editor=None) -> None:
     from django.contrib.auth.management import create_permissions
 
+    # Permissions are normally created after migrate; make sure they exist now.
+    # Migration-state app configs have no models_module, which
+    # create_permissions needs set; put back whatever was there.
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        original = getattr(app_config, "models_module", None)
+        app_config.models_module = original or True
+        try:
+            create_permissions(app_config, apps=apps, verbosity=0)
+        finally:
+            app_config.models_module = original
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group, _ = Group.objects.get_or_create(name=EDITORS_GROUP)

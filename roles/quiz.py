@@ -162,3 +162,53 @@ def health(
         for q in questions
     ]
     return roles, checks
+
+
+IMPACT_SAMPLE = 5000
+
+
+def top_role_changes(
+    proposed: scoring.QuestionSpec,
+    submissions: list[tuple[dict[str, Any], dict[str, int], str]],
+) -> tuple[int, int]:
+    """How many stored results would get a different top role if ``proposed``
+    replaced the question with its key. Each submission is (snapshot, answers,
+    top role) and is re-scored against its own snapshot with only that one
+    question changed; results that did not answer it are unaffected."""
+    changed = affected = 0
+    for snapshot, answers, top in submissions:
+        questionnaire = from_snapshot(snapshot)
+        keys = [q.key for q in questionnaire.questions]
+        if proposed.key not in keys:
+            continue
+        answer = answers.get(proposed.key)
+        if proposed.kind == scoring.SCENARIO and not (
+            isinstance(answer, int) and 0 <= answer < len(proposed.options)
+        ):
+            continue
+        if proposed.kind == scoring.AGREEMENT and answer not in scoring.SCALE:
+            continue
+        affected += 1
+        questions = [
+            proposed if q.key == proposed.key else q for q in questionnaire.questions
+        ]
+        try:
+            ranking = scoring.score(questions, answers, questionnaire.role_slugs)
+        except scoring.AnswerError:
+            continue
+        if ranking and ranking[0].role != top:
+            changed += 1
+    return changed, affected
+
+
+def stored_results(
+    question_key: str,
+) -> list[tuple[dict[str, Any], dict[str, int], str]]:
+    from .models import Submission
+
+    rows = (
+        Submission.objects.filter(answers__has_key=question_key)
+        .order_by("-created_at")
+        .values_list("snapshot", "answers", "top_role_slug")[:IMPACT_SAMPLE]
+    )
+    return list(rows)

@@ -153,9 +153,9 @@ def compare(request: HttpRequest, slugs: str) -> HttpResponse:
     if len(set(parts)) != len(parts):
         return _bad_comparison(request, "A role cannot be compared with itself.")
     roles = list(
-        Role.objects.published()
+        Role.objects.visible_to(request.user)
         .filter(slug__in=parts)
-        .only("name", "slug", "summary")
+        .only("name", "slug", "summary", "status", "publish_at")
         .prefetch_related(
             Prefetch(
                 "responsibilities",
@@ -174,7 +174,7 @@ def compare(request: HttpRequest, slugs: str) -> HttpResponse:
             _with_query(request, f"/compare/{key}/"), status=301
         )
     curated = (
-        Comparison.objects.published()
+        Comparison.objects.visible_to(request.user)
         .filter(key=key)
         .with_roles()
         .prefetch_related(
@@ -225,7 +225,12 @@ def compare(request: HttpRequest, slugs: str) -> HttpResponse:
         .distinct()
     )
     title = curated.title if curated else " vs ".join(r.name for r in roles)
-    return render(
+    preview = [
+        str(item)
+        for item in [curated, *roles]
+        if item is not None and not item.is_published()
+    ]
+    response = render(
         request,
         "roles/compare.html",
         {
@@ -243,8 +248,12 @@ def compare(request: HttpRequest, slugs: str) -> HttpResponse:
             "related": related,
             "title": title,
             "key": key,
+            "preview": preview,
         },
     )
+    if preview:
+        patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 def _with_query(request: HttpRequest, path: str) -> str:

@@ -17,7 +17,11 @@ def seeded(db):
 
 
 @pytest.fixture
-def staff_client(client, django_user_model):
+def staff_client(django_user_model):
+    """A separate logged-in client, so ``client`` stays anonymous."""
+    from django.test import Client
+
+    client = Client()
     user = django_user_model.objects.create_user(
         "staff", password="a-long-test-password", is_staff=True, is_superuser=True
     )

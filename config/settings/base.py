@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "reversion",
+    "reversion_compare",
     "adminsortable2",
     "csp",
     "roles",

@@ -1,13 +1,14 @@
 import getpass
 import os
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from roles.permissions import EDITORS_GROUP
+from roles.permissions import EDITORS_GROUP, sync_editors_group
 
 
 class Command(BaseCommand):
@@ -36,5 +37,9 @@ class Command(BaseCommand):
             raise CommandError(" ".join(exc.messages)) from exc
         user.set_password(password)
         user.save()
-        user.groups.add(Group.objects.get(name=EDITORS_GROUP))
+        group = Group.objects.filter(name=EDITORS_GROUP).first()
+        if group is None:  # e.g. after a flush: rebuild it as the migration does
+            sync_editors_group(apps)
+            group = Group.objects.get(name=EDITORS_GROUP)
+        user.groups.add(group)
         self.stdout.write(f"Editor {username!r} created. Log in at /admin/.")
