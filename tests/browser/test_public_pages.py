@@ -60,3 +60,14 @@ def test_pages_are_complete_without_javascript(site, nojs_page):
         "heading", name="The difference at a glance"
     ).is_visible()
     assert nojs_page.locator("table.compare-table tbody tr").count() >= 10
+
+
+def test_every_role_guide_and_curated_comparison_is_accessible(site, page):
+    from roles.models import Comparison, Role
+
+    urls = [r.get_absolute_url() for r in Role.objects.published()]
+    urls += [c.get_absolute_url() for c in Comparison.objects.published()]
+    assert len(urls) >= 18
+    for path in urls:
+        assert page.goto(site.url + path).status == 200, path
+        assert_accessible(page)
