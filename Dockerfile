@@ -1,20 +1,20 @@
 # syntax=docker/dockerfile:1
-# Build: docker build -t role-guides .
-# Migrations are an explicit step: docker run --rm --env-file .env role-guides python manage.py migrate
+# Build:   docker build -t role-guides .
+# Migrate: docker run --rm --env-file .env role-guides python manage.py migrate
+# Run:     docker run --env-file .env -p 8000:8000 role-guides
+# (compose.yaml does all three with PostgreSQL and Redis.)
 
 FROM python:3.11-slim AS build
-ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1 PYTHONDONTWRITEBYTECODE=1
 WORKDIR /app
 RUN python -m venv /venv && /venv/bin/pip install "pip==26.3"
-# Dependencies first, so code changes do not reinstall them.
-COPY pyproject.toml requirements.lock build-constraints.txt README.md ./
-RUN /venv/bin/pip install --build-constraint build-constraints.txt -c requirements.lock \
-    "django==5.2.19" && \
-    /venv/bin/pip install --build-constraint build-constraints.txt -c requirements.lock \
-    $(/venv/bin/python -c "import tomllib;print(' '.join(tomllib.load(open('pyproject.toml','rb'))['project']['dependencies']))")
+# Dependencies first: this layer is rebuilt only when the lock changes.
+COPY pyproject.toml requirements.lock build-constraints.txt ./
+RUN /venv/bin/python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > requirements.txt \
+    && /venv/bin/pip install --build-constraint build-constraints.txt -c requirements.lock -r requirements.txt
 COPY . .
-RUN /venv/bin/pip install --no-deps . && \
-    DJANGO_SETTINGS_MODULE=config.settings.local /venv/bin/python manage.py collectstatic --noinput
+RUN /venv/bin/pip install --no-deps . \
+    && DJANGO_SETTINGS_MODULE=config.settings.local /venv/bin/python manage.py collectstatic --noinput
 
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PATH="/venv/bin:$PATH" \
@@ -23,6 +23,8 @@ RUN useradd --create-home --uid 10001 app
 WORKDIR /app
 COPY --from=build /venv /venv
 COPY --from=build --chown=app:app /app /app
-USER app
+USER 10001:10001
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000"]
+HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
+    CMD ["python", "-c", "import sys, urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/healthz/', timeout=4).status == 200 else 1)"]
+CMD ["gunicorn", "--config", "config/gunicorn.py", "config.wsgi:application"]

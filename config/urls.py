@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from roles import admin_views
+from roles import admin_views, seo
+from roles.caching import public_page
 
 admin.site.site_header = "Role Guides editing"
 admin.site.site_title = "Role Guides editing"
@@ -26,6 +28,13 @@ urlpatterns = [
         name="quiz_analytics",
     ),
     path(settings.ADMIN_URL, admin.site.urls),
+    path(
+        "sitemap.xml",
+        public_page(sitemap),
+        {"sitemaps": seo.SITEMAPS},
+        name="sitemap",
+    ),
+    path("robots.txt", seo.robots_txt, name="robots_txt"),
     path(
         "favicon.ico",
         RedirectView.as_view(url=settings.STATIC_URL + "favicon.svg", permanent=True),

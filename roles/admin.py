@@ -9,6 +9,7 @@ from adminsortable2.admin import (
 )
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -124,6 +125,7 @@ class SourceInline(SortableStackedInline):
     model = m.Source
     fields = [("title", "publisher"), "url", "note"]
     extra = 0
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class DimensionValueInline(admin.TabularInline):

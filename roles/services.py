@@ -30,6 +30,7 @@ from .models import (
     Theme,
     comparison_key,
 )
+from .signals import bump_content_version
 
 Doc = dict[str, Any]
 
@@ -314,6 +315,9 @@ def content_apply(
             raise ContentError(errors)
         if dry_run:
             transaction.set_rollback(True)
+        else:
+            # Bulk order updates send no signals: make the change visible anyway.
+            transaction.on_commit(bump_content_version)
     return report
 
 

@@ -1,6 +1,6 @@
 """Content version: any change to content bumps one number in the shared cache,
-after the transaction commits. Cached pages are keyed by it, so the next request
-after a change never sees the old page."""
+at once and again after the transaction commits. Cached pages are keyed by it,
+so the next request after a change never sees the old page."""
 
 from __future__ import annotations
 
@@ -31,22 +31,19 @@ CONTENT_MODELS = (
 )
 
 
-def content_version() -> int:
-    version = cache.get(CONTENT_VERSION_KEY)
-    if version is None:
-        cache.add(CONTENT_VERSION_KEY, 1, timeout=None)
-        version = cache.get(CONTENT_VERSION_KEY, 1)
-    return int(version)
-
-
 def bump_content_version() -> None:
-    try:
-        cache.incr(CONTENT_VERSION_KEY)
-    except ValueError:
-        cache.set(CONTENT_VERSION_KEY, 2, timeout=None)
+    if not cache.add(CONTENT_VERSION_KEY, 2, timeout=None):
+        try:
+            cache.incr(CONTENT_VERSION_KEY)
+        except ValueError:
+            cache.set(CONTENT_VERSION_KEY, 2, timeout=None)
 
 
 def _on_change(sender, **kwargs) -> None:
+    # Bump now, so nothing cached from here on is served for the new state, and
+    # again after commit, so a page cached from the old state while the
+    # transaction was open is never served either.
+    bump_content_version()
     transaction.on_commit(bump_content_version)
 
 

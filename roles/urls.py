@@ -1,13 +1,18 @@
 from django.urls import path
 
 from . import views
+from .caching import public_page
 
 app_name = "roles"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("roles/", views.RoleListView.as_view(), name="role_list"),
-    path("roles/<slug:slug>/", views.RoleDetailView.as_view(), name="role_detail"),
+    path("roles/", public_page(views.RoleListView.as_view()), name="role_list"),
+    path(
+        "roles/<slug:slug>/",
+        public_page(views.RoleDetailView.as_view()),
+        name="role_detail",
+    ),
     path("compare/", views.compare_index, name="compare_index"),
     path("compare/<str:slugs>/", views.compare, name="compare"),
     path("quiz/", views.quiz, name="quiz"),

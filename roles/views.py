@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from itertools import groupby
 
@@ -13,12 +14,18 @@ from django.http import (
     HttpResponseRedirect,
 )
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.html import strip_tags
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import DetailView, ListView
 
 from . import comparison as cmp
+from . import seo
+from .caching import count_read, public_page, reads
 from .forms import ComparePickerForm, FeedbackForm, QuizForm
+from .http import client_ip
+from .markdown import render_markdown
 from .models import (
     MAX_COMPARED_ROLES,
     SEPARATOR,
@@ -53,19 +60,23 @@ class DraftAwareMixin:
 
 
 @require_GET
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
     roles = Role.objects.published().only("name", "slug", "summary", "family")
     families = OrderedDict((label, []) for _, label in Family.choices)
     labels = dict(Family.choices)
     for role in roles:
         families[labels[role.family]].append(role)
-    comparisons = Comparison.objects.published().only("title", "key", "tldr")[:8]
+    curated = list(Comparison.objects.published().only("title", "key"))
+    counts = reads([c.key for c in curated])
+    comparisons = sorted(curated, key=lambda c: (-counts[c.key], c.title))[:8]
     return render(
         request,
         "roles/home.html",
         {
             "families": [(label, items) for label, items in families.items() if items],
             "comparisons": comparisons,
+            "og_title": "Role Guides: product, project and delivery roles explained",
         },
     )
 
@@ -105,6 +116,26 @@ class RoleDetailView(DraftAwareMixin, DetailView):
         context["other_roles"] = (
             Role.objects.published().exclude(pk=role.pk).only("name", "slug")
         )
+        context["og_title"] = f"{role.name}: what the role is and does"
+        context["og_description"] = role.summary
+        context["og_type"] = "article"
+        context["structured_data"] = seo.page_ld(
+            seo.article_ld(
+                self.request,
+                headline=f"{role.name}: what the role is and does",
+                description=role.summary,
+                modified=role.updated_at,
+                reviewed=role.last_reviewed,
+            ),
+            seo.breadcrumbs_ld(
+                self.request,
+                [
+                    ("Home", reverse("roles:home")),
+                    ("Roles", reverse("roles:role_list")),
+                    (role.name, role.get_absolute_url()),
+                ],
+            ),
+        )
         return context
 
 
@@ -113,6 +144,7 @@ def _bad_comparison(request: HttpRequest, message: str) -> HttpResponse:
 
 
 @require_GET
+@public_page
 def compare_index(request: HttpRequest) -> HttpResponse:
     roles = list(Role.objects.published().only("name", "slug"))
     form = ComparePickerForm(
@@ -128,15 +160,25 @@ def compare_index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "roles/compare_index.html",
-        {"form": form, "comparisons": comparisons},
+        {
+            "form": form,
+            "comparisons": comparisons,
+            "og_title": "Compare roles side by side",
+        },
         status=status,
     )
 
 
 @require_GET
 def compare(request: HttpRequest, slugs: str) -> HttpResponse:
-    import re
+    response = _compare_page(request, slugs)
+    if response.status_code == 200 and not request.GET:
+        count_read(slugs)
+    return response
 
+
+@public_page
+def _compare_page(request: HttpRequest, slugs: str) -> HttpResponse:
     parts = slugs.split(SEPARATOR)
     if len(parts) < 2:
         return _bad_comparison(request, "A comparison needs at least two roles.")
@@ -155,7 +197,7 @@ def compare(request: HttpRequest, slugs: str) -> HttpResponse:
     roles = list(
         Role.objects.visible_to(request.user)
         .filter(slug__in=parts)
-        .only("name", "slug", "summary", "status", "publish_at")
+        .only("name", "slug", "summary", "status", "publish_at", "updated_at")
         .prefetch_related(
             Prefetch(
                 "responsibilities",
@@ -225,6 +267,12 @@ def compare(request: HttpRequest, slugs: str) -> HttpResponse:
         .distinct()
     )
     title = curated.title if curated else " vs ".join(r.name for r in roles)
+    description = (
+        strip_tags(render_markdown(curated.tldr)).strip()[:300]
+        if curated
+        else f"{title} compared side by side: focus, decisions, time horizon, "
+        "shared and distinct responsibilities."
+    )
     preview = [
         str(item)
         for item in [curated, *roles]
@@ -249,6 +297,29 @@ def compare(request: HttpRequest, slugs: str) -> HttpResponse:
             "title": title,
             "key": key,
             "preview": preview,
+            "og_title": title,
+            "og_type": "article",
+            "og_description": description,
+            "structured_data": seo.page_ld(
+                seo.article_ld(
+                    request,
+                    headline=title,
+                    description=description,
+                    modified=max(
+                        [r.updated_at for r in roles]
+                        + ([curated.updated_at] if curated else [])
+                    ),
+                    reviewed=curated.last_reviewed if curated else None,
+                ),
+                seo.breadcrumbs_ld(
+                    request,
+                    [
+                        ("Home", reverse("roles:home")),
+                        ("Compare", reverse("roles:compare_index")),
+                        (title, reverse("roles:compare", kwargs={"slugs": key})),
+                    ],
+                ),
+            ),
         },
     )
     if preview:
@@ -290,16 +361,12 @@ def _context_groups(curated, selected: str):
 # --- Questionnaire --------------------------------------------------------------
 
 
-def _client_key(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
 def _rate_limited(request: HttpRequest) -> bool:
     """A fixed window per client in the shared cache: at most N submissions per
     window. Works across gunicorn processes and containers because the cache is
     shared (Redis in production)."""
     limit, window = settings.QUIZ_RATE_LIMIT
-    key = f"quiz-rate:{_client_key(request)}"
+    key = f"quiz-rate:{client_ip(request)}"
     if cache.add(key, 1, timeout=window):
         return False
     try:
@@ -341,6 +408,7 @@ def quiz(request: HttpRequest) -> HttpResponse:
             "form": form,
             "questionnaire": questionnaire,
             "minutes": max(1, round(len(questionnaire.questions) * 15 / 60)),
+            "og_title": "Which role am I? A questionnaire about the work you enjoy",
             "unanswered": form.unanswered() if form.is_bound else [],
         },
         status=status,
@@ -375,6 +443,13 @@ def quiz_result(request: HttpRequest, pk) -> HttpResponse:
             "top_published": bool(top and top["role"] in published),
             "feedback_form": FeedbackForm(),
             "thanks": request.GET.get("thanks") == "1",
+            "og_title": (
+                f"Which role am I? {top['name']}: {top['match']}% match"
+                if top
+                else "Which role am I?"
+            ),
+            "og_description": (top["summary"] if top else "")
+            + " Take the questionnaire to find your own match.",
         },
     )
     response["X-Robots-Tag"] = "noindex"

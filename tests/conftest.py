@@ -27,3 +27,19 @@ def staff_client(django_user_model):
     )
     client.force_login(user)
     return client
+
+
+def count_queries(client, url: str, method: str = "get", data=None) -> int:
+    """Queries to render ``url`` from scratch: the page cache is emptied and
+    the content version primed first, so the count is the page's own."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from roles.caching import current_version
+
+    cache.clear()
+    current_version()
+    with CaptureQueriesContext(connection) as ctx:
+        response = getattr(client, method)(url, data or {})
+    assert response.status_code in (200, 302), (url, response.status_code)
+    return len(ctx.captured_queries)

@@ -4,6 +4,7 @@ import pytest
 
 from roles import models as m
 
+from .conftest import count_queries
 from .factories import (
     ContextFactorFactory,
     DimensionValueFactory,
@@ -232,12 +233,7 @@ def test_any_three_seeded_roles_compare(client, seeded):
 
 
 def _queries(client, url) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx.captured_queries)
+    return count_queries(client, url)
 
 
 def test_query_count_same_for_two_and_five_roles_and_more_responsibilities(

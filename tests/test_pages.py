@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from roles import models as m
 
+from .conftest import count_queries
 from .factories import (
     DimensionValueFactory,
     ResponsibilityFactory,
@@ -131,12 +132,7 @@ def _catalogue(n_roles: int, per_role: int = 6):
 
 
 def _count_queries(client, django_assert_num_queries, url) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx.captured_queries)
+    return count_queries(client, url)
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ from django.test import override_settings
 from roles import models as m
 from roles.quiz import health, load_questionnaire
 
+from .conftest import count_queries
 from .factories import RoleFactory, make_scenario, make_statement
 
 pytestmark = pytest.mark.django_db
@@ -182,12 +183,7 @@ def test_draft_questions_are_not_asked(client, questions):
 
 
 def _queries(client, method, url, data=None) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as ctx:
-        getattr(client, method)(url, data or {})
-    return len(ctx.captured_queries)
+    return count_queries(client, url, method, data)
 
 
 def test_quiz_and_result_query_counts_do_not_grow_with_questions(client, quiz_roles):

@@ -1,0 +1,25 @@
+"""gunicorn settings, from the environment. Used by the Dockerfile, compose.yaml,
+`make bench` and CI's production smoke test alike."""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+worker_class = "gthread"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20
+keepalive = 5
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = 200
+# Trust X-Forwarded-* only from the proxy in front (its address, or * inside a
+# private network where only the proxy can reach us).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = "-"
+access_log_format = (
+    '{"remote": "%(h)s", "request": "%(r)s", "status": %(s)s, "bytes": %(B)s, '
+    '"duration_ms": %(M)s, "request_id": "%({x-request-id}o)s"}'
+)
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None

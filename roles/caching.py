@@ -1,0 +1,119 @@
+"""Public pages served from the shared cache, never stale.
+
+Every cache key carries the content version. Any change to content bumps it
+after the transaction commits (see ``signals``), and so does a scheduled publish
+time passing: the next such time is remembered per version and checked on each
+request. Only anonymous GETs are cached, only complete 200 responses, and never
+one that used a CSRF token (it would hand one visitor's token to another) or
+that asked not to be stored (drafts, previews)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Min
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from .signals import CONTENT_VERSION_KEY, bump_content_version
+
+NEXT_PUBLISH_KEY = "next-publish:{version}"
+NO_SCHEDULE = "none"
+
+
+def _next_publish_time() -> float | str:
+    from .models import Comparison, Question, Role
+
+    now = timezone.now()
+    times = [
+        model.objects.filter(publish_at__gt=now).aggregate(t=Min("publish_at"))["t"]
+        for model in (Role, Comparison, Question)
+    ]
+    upcoming = [t for t in times if t is not None]
+    return min(upcoming).timestamp() if upcoming else NO_SCHEDULE
+
+
+def current_version() -> int:
+    """The content version, bumped first if a scheduled item went live since."""
+    version = cache.get(CONTENT_VERSION_KEY)
+    if version is None:
+        cache.add(CONTENT_VERSION_KEY, 1, timeout=None)
+        version = cache.get(CONTENT_VERSION_KEY, 1)
+    key = NEXT_PUBLISH_KEY.format(version=version)
+    upcoming = cache.get(key)
+    if upcoming is None:
+        upcoming = _next_publish_time()
+        cache.set(key, upcoming, timeout=None)
+    if upcoming != NO_SCHEDULE and timezone.now().timestamp() >= float(upcoming):
+        bump_content_version()
+        return current_version()
+    return int(version)
+
+
+def _page_key(request: HttpRequest, version: int) -> str:
+    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    return f"page:{version}:{request.method}:{digest}"
+
+
+def _cacheable(request: HttpRequest, response: HttpResponse) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not request.META.get("CSRF_COOKIE_USED")
+        and "no-store" not in response.get("Cache-Control", "")
+        and "private" not in response.get("Cache-Control", "")
+    )
+
+
+def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        key = _page_key(request, current_version())
+        hit = cache.get(key)
+        if hit is not None:
+            content, headers = hit
+            response = HttpResponse(content)
+            for name, value in headers.items():
+                response[name] = value
+            response["X-Cache"] = "hit"
+            return response
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+        if _cacheable(request, response):
+            headers = {
+                name: value
+                for name, value in response.items()
+                if name in ("Content-Type", "Content-Language", "X-Robots-Tag", "Vary")
+            }
+            cache.set(key, (response.content, headers), settings.PAGE_CACHE_SECONDS)
+            response["X-Cache"] = "miss"
+        return response
+
+    return wrapped
+
+
+READS_KEY = "reads:{key}"
+
+
+def count_read(key: str) -> None:
+    """A soft read counter per comparison, in the shared cache."""
+    name = READS_KEY.format(key=key)
+    if not cache.add(name, 1, timeout=None):
+        try:
+            cache.incr(name)
+        except ValueError:
+            cache.set(name, 1, timeout=None)
+
+
+def reads(keys: list[str]) -> dict[str, int]:
+    found = cache.get_many([READS_KEY.format(key=k) for k in keys])
+    return {k: int(found.get(READS_KEY.format(key=k), 0)) for k in keys}

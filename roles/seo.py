@@ -1,0 +1,120 @@
+"""What search engines and link previews see: sitemap, robots.txt, JSON-LD."""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.views.decorators.http import require_GET
+
+from .models import Comparison, Role
+
+
+class RoleSitemap(Sitemap):
+    changefreq = "monthly"
+    priority = 0.8
+
+    def items(self):
+        return Role.objects.published().only("slug", "updated_at")
+
+    def lastmod(self, role: Role):
+        return role.updated_at
+
+
+class ComparisonSitemap(Sitemap):
+    changefreq = "monthly"
+    priority = 0.9
+
+    def items(self):
+        return Comparison.objects.published().only("key", "updated_at")
+
+    def lastmod(self, comparison: Comparison):
+        return comparison.updated_at
+
+
+class PageSitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 0.6
+
+    def items(self):
+        return ["roles:home", "roles:role_list", "roles:compare_index", "roles:quiz"]
+
+    def location(self, name: str) -> str:
+        return reverse(name)
+
+    def lastmod(self, name: str):
+        latest = Role.objects.published().order_by("-updated_at").first()
+        return latest.updated_at if latest else None
+
+
+SITEMAPS = {
+    "pages": PageSitemap,
+    "roles": RoleSitemap,
+    "comparisons": ComparisonSitemap,
+}
+
+
+@require_GET
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        f"Disallow: /{settings.ADMIN_URL}",
+        "Disallow: /quiz/results/",
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def json_ld(data: dict) -> SafeString:
+    """A JSON-LD data block. It is data, not script, so the CSP does not apply;
+    <, > and & are escaped so no text can close the element."""
+    encoded = json.dumps(data, ensure_ascii=False).translate(_ESCAPES)
+    return format_html(
+        '<script type="application/ld+json">{}</script>', SafeString(encoded)
+    )
+
+
+def breadcrumbs_ld(request: HttpRequest, crumbs: list[tuple[str, str]]) -> dict:
+    return {
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {
+                "@type": "ListItem",
+                "position": position,
+                "name": name,
+                "item": request.build_absolute_uri(url),
+            }
+            for position, (name, url) in enumerate(crumbs, start=1)
+        ],
+    }
+
+
+def article_ld(
+    request: HttpRequest, *, headline: str, description: str, modified, reviewed=None
+) -> dict:
+    publisher = {"@type": "Organization", "name": settings.SITE_NAME}
+    data = {
+        "@type": "Article",
+        "headline": headline[:110],
+        "description": description,
+        "mainEntityOfPage": request.build_absolute_uri(request.path),
+        "dateModified": modified.isoformat(),
+        "author": publisher,
+        "publisher": publisher,
+    }
+    if reviewed:
+        data["lastReviewed"] = reviewed.isoformat()
+    return data
+
+
+def page_ld(*items: dict) -> SafeString:
+    return json_ld({"@context": "https://schema.org", "@graph": list(items)})

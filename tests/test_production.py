@@ -1,0 +1,439 @@
+"""Production settings, security headers (graded by the MDN HTTP Observatory's
+rules), caching, search-engine files, health checks, logging."""
+
+import importlib
+import json
+import logging
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from unittest import mock
+
+import pytest
+import yaml
+from django.db import OperationalError
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from roles import models as m
+
+from .factories import RoleFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parent.parent
+SECRET = "x" * 20 + "production-test-secret-key-0123456789abcdef"
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "DJANGO_SECRET_KEY": SECRET,
+    "DJANGO_ALLOWED_HOSTS": "roleguides.example,testserver",
+}
+
+
+def _manage(*args, env=None):
+    # As a deployment would: without the browser tests' async escape hatch.
+    clean = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **PRODUCTION_ENV, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_check_deploy():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("secret", ["", "short", "django-insecure-" + "x" * 60])
+def test_production_refuses_to_start_without_a_real_secret_key(secret):
+    result = _manage("check", env={"DJANGO_SECRET_KEY": secret})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+@pytest.fixture
+def production(monkeypatch):
+    """The production module's security settings applied to this process."""
+    for name, value in PRODUCTION_ENV.items():
+        monkeypatch.setenv(name, value)
+    importlib.reload(importlib.import_module("config.settings.base"))
+    module = importlib.reload(importlib.import_module("config.settings.production"))
+    names = [
+        n
+        for n in dir(module)
+        if n.isupper()
+        and n.startswith(
+            (
+                "SECURE_",
+                "SESSION_",
+                "CSRF_",
+                "CONTENT_SECURITY",
+                "PERMISSIONS",
+                "X_FRAME",
+            )
+        )
+    ]
+    with override_settings(**{n: getattr(module, n) for n in names}):
+        yield Client()
+
+
+def observatory_grade(response, *, html: bool) -> tuple[int, list[str]]:
+    """The MDN HTTP Observatory's scoring (baseline 100, modifiers per test)
+    for what a single response can show. Returns the score and the failures."""
+    score, failures = 100, []
+    csp = response.get("Content-Security-Policy", "")
+    directives = {
+        part.strip().split(" ", 1)[0]: part.strip()
+        for part in csp.split(";")
+        if part.strip()
+    }
+    if not csp:
+        score -= 25
+        failures.append("csp-not-implemented")
+    elif "'unsafe-inline'" in csp or "'unsafe-eval'" in csp:
+        score -= 20
+        failures.append("csp-implemented-with-unsafe")
+    elif directives.get("default-src", "").endswith("'none'"):
+        score += 10
+    cookies = response.cookies.values()
+    if cookies:
+        if all(c["secure"] and c["samesite"] for c in cookies) and all(
+            c["httponly"] for c in cookies if "session" in c.key
+        ):
+            score += 5
+        else:
+            score -= 20
+            failures.append("cookies-without-secure-flag-or-samesite")
+    hsts = response.get("Strict-Transport-Security", "")
+    max_age = int(re.search(r"max-age=(\d+)", hsts).group(1)) if hsts else 0
+    if max_age < 15_552_000:
+        score -= 20
+        failures.append("hsts-not-implemented-or-short")
+    referrer = response.get("Referrer-Policy", "")
+    if referrer in {
+        "no-referrer",
+        "same-origin",
+        "strict-origin",
+        "strict-origin-when-cross-origin",
+    }:
+        score += 5
+    elif referrer:
+        score -= 5
+        failures.append("referrer-policy-unsafe")
+    if response.get("X-Content-Type-Options") != "nosniff":
+        score -= 5
+        failures.append("x-content-type-options-not-implemented")
+    if html:
+        if "frame-ancestors 'none'" in csp or "frame-ancestors 'self'" in csp:
+            score += 5
+        elif response.get("X-Frame-Options") not in {"DENY", "SAMEORIGIN"}:
+            score -= 20
+            failures.append("x-frame-options-not-implemented")
+    if response.get("Cross-Origin-Resource-Policy") not in {"same-origin", "same-site"}:
+        failures.append("corp-not-implemented")
+    return score, failures
+
+
+def _assert_security_headers(response, *, html=True):
+    assert (
+        response["Strict-Transport-Security"]
+        == "max-age=31536000; includeSubDomains; preload"
+    )
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'none'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert response["Cross-Origin-Resource-Policy"] == "same-origin"
+    assert "camera=()" in response["Permissions-Policy"]
+    assert "geolocation=()" in response["Permissions-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    score, failures = observatory_grade(response, html=html)
+    assert failures == []
+    assert score >= 100  # A+
+
+
+def test_public_page_headers_grade_a_plus(production, seeded):
+    response = production.get("/", secure=True)
+    assert response.status_code == 200
+    _assert_security_headers(response)
+
+
+def test_admin_headers_and_cookies_grade_a_plus(production):
+    response = production.get("/admin/login/", secure=True)
+    assert response.status_code == 200
+    _assert_security_headers(response)
+    cookie = response.cookies["__Host-csrftoken"]
+    assert cookie["secure"] and cookie["httponly"] and cookie["samesite"] == "Lax"
+
+
+def test_plain_http_is_redirected_to_https(production):
+    response = production.get("/roles/")
+    assert response.status_code == 301
+    assert response["Location"].startswith("https://")
+
+
+def test_proxy_https_header_is_trusted(production, seeded):
+    response = production.get("/", HTTP_X_FORWARDED_PROTO="https")
+    assert response.status_code == 200
+
+
+# --- Admin hardening -------------------------------------------------------------
+
+
+def _login(client, password, ip="203.0.113.7", forwarded=None):
+    extra = {"REMOTE_ADDR": "10.0.0.2" if forwarded else ip}
+    if forwarded:
+        extra["HTTP_X_FORWARDED_FOR"] = forwarded
+    return client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "ed", "password": password},
+        **extra,
+    )
+
+
+def test_admin_locks_out_after_five_failed_logins():
+    UserFactory(username="ed", is_staff=True)
+    client = Client()
+    for _ in range(4):
+        assert _login(client, "wrong-password").status_code == 200
+    assert _login(client, "wrong-password").status_code == 429  # the fifth locks
+    locked = _login(client, "a-long-test-password")
+    assert locked.status_code == 429
+    assert "Too many failed log-ins" in locked.content.decode()
+    # Another address is not locked out.
+    assert (
+        _login(Client(), "a-long-test-password", ip="198.51.100.9").status_code == 302
+    )
+
+
+@override_settings(TRUSTED_PROXY_COUNT=1)
+def test_lockout_uses_the_client_address_behind_the_proxy():
+    UserFactory(username="ed", is_staff=True)
+    for _ in range(5):
+        _login(Client(), "wrong", forwarded="192.0.2.1")
+    assert (
+        _login(Client(), "a-long-test-password", forwarded="192.0.2.1").status_code
+        == 429
+    )
+    # Same proxy, another visitor: not locked out.
+    assert (
+        _login(Client(), "a-long-test-password", forwarded="192.0.2.2").status_code
+        == 302
+    )
+    # A visitor cannot spoof an address by adding its own X-Forwarded-For entry.
+    spoofed = _login(Client(), "a-long-test-password", forwarded="192.0.2.2, 192.0.2.1")
+    assert spoofed.status_code == 429
+
+
+def test_admin_path_is_configurable():
+    from django.urls import clear_url_caches
+
+    import config.urls
+
+    try:
+        with override_settings(ADMIN_URL="backstage/"):
+            clear_url_caches()
+            importlib.reload(config.urls)
+            assert Client().get("/backstage/").status_code == 302
+            assert Client().get("/admin/").status_code == 404
+    finally:
+        clear_url_caches()
+        importlib.reload(config.urls)
+    assert Client().get("/admin/").status_code == 302
+
+
+# --- Caching ------------------------------------------------------------------------
+
+
+def test_public_pages_come_from_the_cache_and_an_edit_shows_on_the_next_request(client):
+    role = RoleFactory(slug="cached", summary="First summary.")
+    assert client.get("/roles/cached/")["X-Cache"] == "miss"
+    second = client.get("/roles/cached/")
+    assert second["X-Cache"] == "hit"
+    assert "First summary." in second.content.decode()
+    role.summary = "Edited summary."
+    role.save()
+    assert "Edited summary." in client.get("/roles/cached/").content.decode()
+
+
+def test_an_admin_edit_is_visible_on_the_next_public_request(staff_client, client):
+    role = RoleFactory(slug="via-admin", name="Via Admin", summary="Old.")
+    client.get("/roles/")
+    assert client.get("/roles/")["X-Cache"] == "hit"
+    url = reverse("admin:roles_role_change", args=[role.pk])
+    data = {
+        "name": "Via Admin Renamed",
+        "slug": "via-admin",
+        "family": role.family,
+        "summary": "New.",
+        "overview": role.overview,
+        "status": "published",
+    }
+    for prefix in ("responsibilities", "sources", "dimension_values"):
+        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+    assert staff_client.post(url, data).status_code == 302
+    assert "Via Admin Renamed" in client.get("/roles/").content.decode()
+
+
+def test_a_scheduled_publish_time_passing_shows_without_any_save(client):
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    start = timezone.now()
+    RoleFactory(name="Scheduled Role", publish_at=start + dt.timedelta(minutes=5))
+    assert "Scheduled Role" not in client.get("/roles/").content.decode()
+    assert client.get("/roles/")["X-Cache"] == "hit"
+    with time_machine.travel(start + dt.timedelta(minutes=6)):
+        assert "Scheduled Role" in client.get("/roles/").content.decode()
+
+
+def test_drafts_and_previews_are_never_cached(staff_client, client):
+    RoleFactory(slug="draft", status=m.Status.DRAFT, summary="Secret draft.")
+    preview = staff_client.get("/roles/draft/")
+    assert preview.status_code == 200
+    assert "X-Cache" not in preview
+    assert "no-store" in preview["Cache-Control"]
+    assert client.get("/roles/draft/").status_code == 404
+    assert "Secret draft." not in client.get("/roles/").content.decode()
+
+
+def test_pages_with_a_csrf_token_are_never_cached(client, seeded):
+    first = client.get("/quiz/")
+    assert "X-Cache" not in first
+    other = Client()
+    token_a = re.search(
+        r'name="csrfmiddlewaretoken" value="([^"]+)"', first.content.decode()
+    )
+    token_b = re.search(
+        r'name="csrfmiddlewaretoken" value="([^"]+)"',
+        other.get("/quiz/").content.decode(),
+    )
+    assert token_a.group(1) != token_b.group(1)
+
+
+def test_conditional_get_answers_304(client, seeded):
+    first = client.get("/roles/product-owner/")
+    etag = first["ETag"]
+    assert (
+        client.get("/roles/product-owner/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    )
+
+
+# --- Search engines -------------------------------------------------------------------
+
+
+def test_sitemap_lists_roles_comparisons_and_the_quiz_with_lastmod(client, seeded):
+    RoleFactory(slug="hidden-draft", status=m.Status.DRAFT)
+    xml = client.get("/sitemap.xml").content.decode()
+    assert "<loc>http://testserver/roles/product-owner/</loc>" in xml
+    assert (
+        "<loc>http://testserver/compare/product-manager-vs-product-owner/</loc>" in xml
+    )
+    assert "<loc>http://testserver/quiz/</loc>" in xml
+    assert "<lastmod>" in xml
+    assert "hidden-draft" not in xml
+
+
+def test_robots_txt_disallows_admin_and_results_and_names_the_sitemap(client):
+    text = client.get("/robots.txt").content.decode()
+    assert "Disallow: /admin/" in text
+    assert "Disallow: /quiz/results/" in text
+    assert "Sitemap: http://testserver/sitemap.xml" in text
+
+
+def test_pages_carry_social_tags_and_structured_data(client, seeded):
+    html = client.get("/roles/product-owner/").content.decode()
+    assert (
+        '<meta property="og:title" content="Product Owner: what the role is and does">'
+        in html
+    )
+    assert 'name="twitter:card"' in html
+    data = json.loads(
+        re.search(
+            r'<script type="application/ld\+json">(.*?)</script>', html, re.S
+        ).group(1)
+    )
+    types = {item["@type"] for item in data["@graph"]}
+    assert types == {"Article", "BreadcrumbList"}
+    compare = client.get("/compare/product-manager-vs-product-owner/").content.decode()
+    assert 'og:title" content="Product Owner vs Product Manager"' in compare
+    assert '"@type": "BreadcrumbList"' in compare
+
+
+def test_structured_data_cannot_break_out_of_its_element(client):
+    RoleFactory(slug="tricky", name="Role </script><script>alert(1)</script>")
+    html = client.get("/roles/tricky/").content.decode()
+    block = re.search(
+        r'<script type="application/ld\+json">(.*?)</script>', html, re.S
+    ).group(1)
+    assert "<" not in block
+
+
+# --- Health and logs ---------------------------------------------------------------------
+
+
+def test_healthz_reports_database_and_cache(client):
+    response = client.get("/healthz/", HTTP_HOST="10.1.2.3:8000")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+
+
+def test_healthz_is_503_when_the_database_is_unreachable(client):
+    with mock.patch(
+        "roles.http.connection.cursor", side_effect=OperationalError("down")
+    ):
+        response = client.get("/healthz/")
+    assert response.status_code == 503
+    assert response.json()["database"] == "error"
+
+
+def test_json_logs_carry_the_request_id_and_tracebacks(client):
+    from roles.http import JsonFormatter, RequestIdFilter, request_id_var
+
+    token = request_id_var.set("abc123")
+    try:
+        record = logging.LogRecord(
+            "roles", logging.ERROR, __file__, 1, "Boom %s", ("x",), None
+        )
+        try:
+            raise ValueError("broken")
+        except ValueError:
+            record.exc_info = sys.exc_info()
+        RequestIdFilter().filter(record)
+        line = json.loads(JsonFormatter().format(record))
+    finally:
+        request_id_var.reset(token)
+    assert line["request_id"] == "abc123"
+    assert line["message"] == "Boom x"
+    assert "ValueError: broken" in line["traceback"]
+    response = client.get("/robots.txt", HTTP_X_REQUEST_ID="from-proxy-1")
+    assert response["X-Request-ID"] == "from-proxy-1"
+    assert (
+        len(client.get("/robots.txt", HTTP_X_REQUEST_ID="bad id!")["X-Request-ID"])
+        == 32
+    )
+
+
+# --- Deployment files ------------------------------------------------------------------------
+
+
+def test_compose_runs_the_same_gunicorn_command_as_the_image():
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
+    assert {"web", "db", "redis", "migrate"} <= set(compose["services"])
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    cmd = re.search(r"^CMD (\[.*\])$", dockerfile, re.M).group(1)
+    assert compose["services"]["web"]["command"] == json.loads(cmd)
+    assert "HEALTHCHECK" in dockerfile and "/healthz/" in dockerfile
+    assert re.search(r"^USER \d+", dockerfile, re.M)
+    assert "migrate" not in cmd
