@@ -47,5 +47,10 @@ format: install-dev
 lock: install-dev
 	$(BIN)/pip freeze --exclude-editable --disable-pip-version-check > requirements.lock
 
+# Figures for speed, size and robustness (not part of make test). Needs wrk.
+bench: install-dev
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python -m bench.run
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -117,3 +117,14 @@ def count_read(key: str) -> None:
 def reads(keys: list[str]) -> dict[str, int]:
     found = cache.get_many([READS_KEY.format(key=k) for k in keys])
     return {k: int(found.get(READS_KEY.format(key=k), 0)) for k in keys}
+
+
+def versioned(name: str, compute: Callable[[], object], timeout: int = 3600):
+    """Data that changes only with content (the questionnaire, the list of
+    dimensions), kept in the shared cache under the current content version."""
+    key = f"data:{current_version()}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout)
+    return value

@@ -65,9 +65,16 @@ def from_snapshot(snapshot: dict[str, Any]) -> Questionnaire:
     )
 
 
+def published_questionnaire() -> Questionnaire:
+    """The public questionnaire, cached until the content changes."""
+    from .caching import versioned
+
+    return versioned("questionnaire", load_questionnaire)
+
+
 def load_questionnaire(*, include_drafts: bool = False) -> Questionnaire:
     """The published questions (or all, for the admin's health panel) and the
-    published roles, in three queries whatever their number."""
+    published roles, in five queries whatever their number."""
     roles = Role.objects.all() if include_drafts else Role.objects.published()
     role_list = list(roles.only("slug", "name", "summary").order_by("name"))
     visible = {r.pk: r.slug for r in role_list}

@@ -22,7 +22,7 @@ from django.views.generic import DetailView, ListView
 
 from . import comparison as cmp
 from . import seo
-from .caching import count_read, public_page, reads
+from .caching import count_read, current_version, public_page, reads, versioned
 from .forms import ComparePickerForm, FeedbackForm, QuizForm
 from .http import client_ip
 from .markdown import render_markdown
@@ -40,7 +40,7 @@ from .models import (
     comparison_key,
 )
 from .models.content import ROLE_SLUG_PATTERN
-from .quiz import load_questionnaire
+from .quiz import published_questionnaire
 from .services import submission_create
 
 
@@ -215,19 +215,25 @@ def _compare_page(request: HttpRequest, slugs: str) -> HttpResponse:
         return HttpResponseRedirect(
             _with_query(request, f"/compare/{key}/"), status=301
         )
-    curated = (
+    # One query finds the curated comparison for these roles and every related
+    # one (sharing a role); their members come in a second.
+    comparisons = list(
         Comparison.objects.visible_to(request.user)
-        .filter(key=key)
+        .filter(comparison_roles__role__in=roles)
+        .distinct()
         .with_roles()
-        .prefetch_related(
-            Prefetch(
-                "context_notes",
-                queryset=ContextNote.objects.select_related("factor").order_by(
-                    "factor__order", "factor__name", "order", "id"
-                ),
-            )
+        .order_by("title")
+    )
+    curated = next((c for c in comparisons if c.key == key), None)
+    related = [c for c in comparisons if c.key != key and c.is_published()]
+    notes = (
+        list(
+            ContextNote.objects.filter(comparison=curated)
+            .select_related("factor")
+            .order_by("factor__order", "factor__name", "order", "id")
         )
-        .first()
+        if curated
+        else []
     )
     by_slug = {role.slug: role for role in roles}
     if curated:
@@ -237,8 +243,13 @@ def _compare_page(request: HttpRequest, slugs: str) -> HttpResponse:
         ]
     else:
         roles.sort(key=lambda r: r.name)
-    dimensions = list(Dimension.objects.all())
-    dim_slugs = {d.pk: d.slug for d in dimensions}
+    dimensions = versioned(
+        "dimensions",
+        lambda: [
+            (d.pk, d.slug, d.name, d.description) for d in Dimension.objects.all()
+        ],
+    )
+    dim_slugs = {pk: slug for pk, slug, _, _ in dimensions}
     result = cmp.compare(
         [
             cmp.RoleData(
@@ -255,17 +266,10 @@ def _compare_page(request: HttpRequest, slugs: str) -> HttpResponse:
             )
             for role in roles
         ],
-        [cmp.DimensionRef(d.slug, d.name, d.description) for d in dimensions],
+        [cmp.DimensionRef(slug, name, text) for _, slug, name, text in dimensions],
     )
     differences_only = request.GET.get("diff") == "1"
-    contexts = _context_groups(curated, request.GET.get("context", ""))
-    related = (
-        Comparison.objects.published()
-        .filter(comparison_roles__role__in=roles)
-        .exclude(key=key)
-        .only("title", "key")
-        .distinct()
-    )
+    contexts = _context_groups(notes, request.GET.get("context", ""))
     title = curated.title if curated else " vs ".join(r.name for r in roles)
     description = (
         strip_tags(render_markdown(curated.tldr)).strip()[:300]
@@ -332,13 +336,11 @@ def _with_query(request: HttpRequest, path: str) -> str:
     return f"{path}?{query}" if query else path
 
 
-def _context_groups(curated, selected: str):
+def _context_groups(notes, selected: str):
     """Context notes grouped by factor, with one note selected in each group:
     the one named by ``?context=<factor>:<n>``, else the first."""
-    if not curated:
-        return []
     groups: OrderedDict = OrderedDict()
-    for note in curated.context_notes.all():
+    for note in notes:
         groups.setdefault(note.factor, []).append(note)
     chosen_factor, _, chosen_index = selected.partition(":")
     out = []
@@ -379,7 +381,7 @@ def _rate_limited(request: HttpRequest) -> bool:
 
 @require_http_methods(["GET", "POST"])
 def quiz(request: HttpRequest) -> HttpResponse:
-    questionnaire = load_questionnaire()
+    questionnaire = published_questionnaire()
     if request.method == "POST":
         length = int(request.META.get("CONTENT_LENGTH") or 0)
         if length > settings.QUIZ_MAX_BODY_BYTES:
@@ -410,6 +412,8 @@ def quiz(request: HttpRequest) -> HttpResponse:
             "minutes": max(1, round(len(questionnaire.questions) * 15 / 60)),
             "og_title": "Which role am I? A questionnaire about the work you enjoy",
             "unanswered": form.unanswered() if form.is_bound else [],
+            # The blank form's HTML is the same for everyone until content changes.
+            "content_version": current_version(),
         },
         status=status,
     )

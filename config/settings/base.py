@@ -201,6 +201,7 @@ QUIZ_MAX_BODY_BYTES = 20_000
 QUIZ_RATE_LIMIT = (20, 600)  # submissions per client per ten minutes
 
 SITE_NAME = "Role Guides"
+BENCH_FLOOR = env_bool("DJANGO_BENCH_FLOOR", False)
 
 LOG_FORMAT = env_str("DJANGO_LOG_FORMAT", "plain")  # "json" in production
 LOGGING = {

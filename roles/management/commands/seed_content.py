@@ -23,6 +23,8 @@ class Command(BaseCommand):
             raise CommandError(
                 "The seed content is invalid:\n" + "\n".join(exc.errors)
             ) from exc
+        if options["verbosity"] == 0:
+            return
         for line in report.lines():
             self.stdout.write(line)
         if not report.changed:

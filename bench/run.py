@@ -1,0 +1,384 @@
+"""`make bench`: figures for speed, size and robustness.
+
+Starts the production configuration (gunicorn with config/gunicorn.py and the
+production settings, HTTPS redirect off, on 127.0.0.1 only), loads a large
+synthetic catalogue beside the seed content, and prints one table, also written
+to bench/latest.json. No pass/fail on timings: the figures are for reading, and
+targets are compared as ratios measured on the same machine.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import platform
+import re
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import timeit
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PYTHON = sys.executable
+GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
+DURATION = os.environ.get("BENCH_SECONDS", "10")
+PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+BENCH_DB = "roleguides_bench"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _backends() -> tuple[str, str, str]:
+    """PostgreSQL and Redis on this machine when they answer, else SQLite and
+    the local-memory cache (then say so in the table)."""
+    try:
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+            conn.execute(f"CREATE DATABASE {BENCH_DB}")
+        database = f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}"
+    except Exception:
+        path = Path("/tmp/roleguides-bench.sqlite3")
+        path.unlink(missing_ok=True)
+        database = f"sqlite:///{path}"
+    try:
+        import redis
+
+        client = redis.Redis.from_url("redis://127.0.0.1:6379/3", socket_timeout=2)
+        client.flushdb()
+        cache = "redis://127.0.0.1:6379/3"
+    except Exception:
+        cache = ""
+    label = ("PostgreSQL" if database.startswith("postgres") else "SQLite") + (
+        " + Redis" if cache else " + local-memory cache"
+    )
+    return database, cache, label
+
+
+def _environment(database: str, cache: str) -> dict[str, str]:
+    return {
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_BENCH_FLOOR": "1",
+        "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "4"),
+        "DJANGO_LOG_FORMAT": "json",
+        "DATABASE_URL": database,
+        "REDIS_URL": cache,
+        "GUNICORN_ACCESS_LOG": "/dev/null",
+    }
+
+
+# --- in-process measurements (queries per page) -----------------------------------
+
+
+def _answers(questionnaire) -> dict[str, str]:
+    return {
+        f"q-{q.key}": "0" if q.kind == "scenario" else "1"
+        for q in questionnaire.questions
+    }
+
+
+def _pages(client, questionnaire) -> dict[str, str]:
+    from django.conf import settings
+
+    limit = settings.QUIZ_RATE_LIMIT
+    settings.QUIZ_RATE_LIMIT = (10**9, 1)
+    result = client.post("/quiz/", _answers(questionnaire))["Location"]
+    settings.QUIZ_RATE_LIMIT = limit
+    return {
+        "home": "/",
+        "role list": "/roles/",
+        "role": "/roles/product-owner/",
+        "compare 2": "/compare/product-manager-vs-product-owner/",
+        "compare 5": "/compare/business-analyst-vs-product-manager-vs-product-owner"
+        "-vs-project-manager-vs-scrum-master/",
+        "quiz": "/quiz/",
+        "result": result,
+    }
+
+
+def _queries(client, pages: dict[str, str]) -> dict[str, int]:
+    """Queries to render each page with the page cache off (data caches warm:
+    the steady state of a page that is not served from the page cache)."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PAGE_CACHE_SECONDS = 0
+    counts = {}
+    for name, url in pages.items():
+        client.get(url)  # warm the content version and data caches
+        with CaptureQueriesContext(connection) as ctx:
+            status = client.get(url).status_code
+        assert status == 200, (name, status)
+        counts[name] = len(ctx.captured_queries)
+    settings.PAGE_CACHE_SECONDS = 600
+    return counts
+
+
+def _scoring_ms() -> float:
+    import random
+
+    from roles import scoring
+
+    rng = random.Random(1)
+    roles = [f"role-{i}" for i in range(200)]
+    questions = []
+    for q in range(100):
+        if q % 3 == 2:
+            questions.append(
+                scoring.QuestionSpec(
+                    f"q{q}",
+                    scoring.AGREEMENT,
+                    "?",
+                    weights={r: rng.randint(1, 5) for r in rng.sample(roles, 40)},
+                )
+            )
+        else:
+            questions.append(
+                scoring.QuestionSpec(
+                    f"q{q}",
+                    scoring.SCENARIO,
+                    "?",
+                    options=tuple(
+                        scoring.OptionSpec(
+                            f"o{o}",
+                            {r: rng.randint(1, 5) for r in rng.sample(roles, 20)},
+                        )
+                        for o in range(4)
+                    ),
+                )
+            )
+    answers = {
+        q.key: (
+            rng.randrange(len(q.options))
+            if q.kind == scoring.SCENARIO
+            else rng.choice([-2, -1, 0, 1, 2])
+        )
+        for q in questions
+    }
+    runs = timeit.repeat(
+        lambda: scoring.score(questions, answers, roles), number=1, repeat=30
+    )
+    return statistics.median(runs) * 1000
+
+
+# --- the server under load -------------------------------------------------------------------
+
+
+class Server:
+    def __init__(self, env: dict[str, str], page_cache: bool):
+        self.port = _free_port()
+        self.env = {
+            **os.environ,
+            **env,
+            "GUNICORN_BIND": f"127.0.0.1:{self.port}",
+            "PAGE_CACHE_SECONDS": "600" if page_cache else "0",
+        }
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> Server:
+        self.process = subprocess.Popen(
+            [GUNICORN, "--config", "config/gunicorn.py", "config.wsgi:application"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.url("/healthz/"), timeout=2) as r:
+                    if r.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("gunicorn did not start")
+
+    def __exit__(self, *exc) -> None:
+        if self.process:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def _ms(value: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()
+    return float(number) * _UNITS[unit]
+
+
+def wrk(url: str) -> dict[str, float]:
+    out = subprocess.run(
+        ["wrk", "-t2", "-c16", f"-d{DURATION}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        timeout=int(DURATION) + 60,
+    ).stdout
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", out, re.M))
+    errors = sum(
+        int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out)
+    )
+    errors += int((re.search(r"Non-2xx or 3xx responses: (\d+)", out) or [0, 0])[1])
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50_ms": _ms(latency["50"]),
+        "p99_ms": _ms(latency["99"]),
+        "errors": errors,
+    }
+
+
+def _bytes(server: Server, path: str) -> dict[str, int]:
+    with urllib.request.urlopen(server.url(path)) as response:
+        html = response.read()
+    assets = re.findall(rb'(?:href|src)="(/static/[^"]+\.(?:css|js))"', html)
+    total = 0
+    for asset in dict.fromkeys(assets):
+        request = urllib.request.Request(
+            server.url(asset.decode()), headers={"Accept-Encoding": "br, gzip"}
+        )
+        with urllib.request.urlopen(request) as response:
+            total += len(response.read())
+    html_gz = len(gzip.compress(html, 6))
+    return {"html": html_gz, "with_assets": html_gz + total}
+
+
+def main() -> int:
+    database, cache, backends = _backends()
+    env = _environment(database, cache)
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test import Client
+
+    from bench.synthetic import load_synthetic
+    from roles.quiz import load_questionnaire
+
+    print(
+        f"Role Guides bench: {backends}; gunicorn with the production settings",
+        flush=True,
+    )
+    call_command("collectstatic", interactive=False, verbosity=0)
+    call_command("migrate", verbosity=0)
+    call_command("seed_content", verbosity=0)
+    client = Client()
+    seed_pages = _pages(client, load_questionnaire())
+    seed_queries = _queries(client, seed_pages)
+    sizes = load_synthetic()
+    large_pages = _pages(client, load_questionnaire())
+    large_queries = _queries(client, large_pages)
+    print(f"catalogue: {sizes}", flush=True)
+
+    results: dict[str, dict] = {name: {} for name in large_pages}
+    for cached in (True, False):
+        label = "cached" if cached else "uncached"
+        with Server(env, page_cache=cached) as server:
+            for name, path in large_pages.items():
+                urllib.request.urlopen(server.url(path)).read()  # warm
+                results[name][label] = wrk(server.url(path))
+                print(
+                    f"  {label:8} {name:10} {results[name][label]['rps']:8.0f} req/s",
+                    flush=True,
+                )
+            floor = wrk(server.url("/bench/floor/"))
+            results.setdefault("floor", {})[label] = floor
+            if cached:
+                for name, path in large_pages.items():
+                    results[name]["bytes"] = _bytes(server, path)
+    scoring_ms = _scoring_ms()
+
+    errors = sum(
+        r[k]["errors"]
+        for r in results.values()
+        for k in ("cached", "uncached")
+        if k in r
+    )
+    rows = []
+    header = (
+        "| page | queries (seed / large) | cached req/s | ratio | p50 / p99 ms "
+        "| uncached req/s | ratio | p50 / p99 ms | HTML KB | with CSS+JS KB |"
+    )
+    rows.append(header)
+    rows.append("|" + "---|" * 10)
+    for name in [*large_pages, "floor"]:
+        r = results[name]
+        c, u = r["cached"], r["uncached"]
+        fc, fu = results["floor"]["cached"]["rps"], results["floor"]["uncached"]["rps"]
+        q = (
+            f"{seed_queries[name]} / {large_queries[name]}"
+            if name in large_queries
+            else "0 / 0"
+        )
+        b = r.get("bytes", {"html": 0, "with_assets": 0})
+        rows.append(
+            f"| {name} | {q} | {c['rps']:.0f} | {c['rps'] / fc:.2f} | "
+            f"{c['p50_ms']:.1f} / {c['p99_ms']:.1f} | {u['rps']:.0f} | {u['rps'] / fu:.2f} | "
+            f"{u['p50_ms']:.1f} / {u['p99_ms']:.1f} | {b['html'] / 1024:.1f} | {b['with_assets'] / 1024:.1f} |"
+        )
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    print()
+    print(f"Machine: {machine}; {backends}; wrk -t2 -c16 -d{DURATION}s per row.")
+    print("\n".join(rows))
+    print(f"\nScoring 100 questions x 200 roles: {scoring_ms:.2f} ms (median of 30)")
+    print(f"Errors under load: {errors}")
+
+    floor_c = results["floor"]["cached"]["rps"]
+    floor_u = results["floor"]["uncached"]["rps"]
+    targets = {
+        "cached pages >= 0.9 of floor": all(
+            results[n]["cached"]["rps"] / floor_c >= 0.9
+            for n in ("home", "role list", "role", "compare 2", "compare 5")
+        ),
+        "uncached role and comparison pages >= 0.3 of floor": all(
+            results[n]["uncached"]["rps"] / floor_u >= 0.3
+            for n in ("role", "compare 2", "compare 5")
+        ),
+        "queries equal at both sizes and <= 6": all(
+            seed_queries[n] == large_queries[n] <= 6 for n in large_queries
+        ),
+        "role page <= 60 KB with CSS and JS": results["role"]["bytes"]["with_assets"]
+        <= 60 * 1024,
+        "scoring < 5 ms": scoring_ms < 5,
+        "no errors under load": errors == 0,
+    }
+    print()
+    for target, met in targets.items():
+        print(f"  {'met   ' if met else 'MISSED'} {target}")
+    output = {
+        "machine": machine,
+        "backends": backends,
+        "catalogue": sizes,
+        "queries": {"seed": seed_queries, "large": large_queries},
+        "load": results,
+        "scoring_ms": scoring_ms,
+        "errors": errors,
+        "targets": targets,
+        "table": rows,
+    }
+    (ROOT / "bench" / "latest.json").write_text(json.dumps(output, indent=2) + "\n")
+    print("\nWritten to bench/latest.json")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
