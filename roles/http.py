@@ -20,11 +20,14 @@ request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar(
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
-def client_ip(request: HttpRequest) -> str:
+def client_ip(request: HttpRequest | None) -> str | None:
     """The visitor's address. Behind ``TRUSTED_PROXY_COUNT`` proxies that each
     append to X-Forwarded-For, the client is the entry the outermost trusted
     proxy added; anything further left was written by the client and is not
-    trusted. With no trusted proxy, REMOTE_ADDR."""
+    trusted. With no trusted proxy, REMOTE_ADDR. None when there is no valid
+    address (e.g. a log-in made without a request)."""
+    if request is None:
+        return None
     remote = request.META.get("REMOTE_ADDR", "")
     count = settings.TRUSTED_PROXY_COUNT
     if count > 0:
@@ -39,7 +42,10 @@ def client_ip(request: HttpRequest) -> str:
                 return str(ipaddress.ip_address(candidate))
             except ValueError:
                 pass
-    return remote or "unknown"
+    try:
+        return str(ipaddress.ip_address(remote))
+    except ValueError:
+        return None
 
 
 class RequestIdMiddleware:

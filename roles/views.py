@@ -368,7 +368,7 @@ def _rate_limited(request: HttpRequest) -> bool:
     window. Works across gunicorn processes and containers because the cache is
     shared (Redis in production)."""
     limit, window = settings.QUIZ_RATE_LIMIT
-    key = f"quiz-rate:{client_ip(request)}"
+    key = f"quiz-rate:{client_ip(request) or 'unknown'}"
     if cache.add(key, 1, timeout=window):
         return False
     try:

@@ -154,3 +154,13 @@ def test_query_count_does_not_grow_with_content(
     many = _count_queries(client, django_assert_num_queries, url_for(small))
     assert few == many
     assert few <= 8
+
+
+def test_server_error_page_is_friendly_and_standalone(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Something went wrong on our side" in html
+    assert 'href="/"' in html

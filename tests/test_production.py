@@ -437,3 +437,46 @@ def test_compose_runs_the_same_gunicorn_command_as_the_image():
     assert "HEALTHCHECK" in dockerfile and "/healthz/" in dockerfile
     assert re.search(r"^USER \d+", dockerfile, re.M)
     assert "migrate" not in cmd
+
+
+@pytest.mark.parametrize(
+    ("proxies", "meta", "expected"),
+    [
+        (
+            0,
+            {"REMOTE_ADDR": "198.51.100.1", "HTTP_X_FORWARDED_FOR": "192.0.2.9"},
+            "198.51.100.1",
+        ),
+        (
+            1,
+            {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "192.0.2.9"},
+            "192.0.2.9",
+        ),
+        (
+            1,
+            {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "6.6.6.6, 192.0.2.9"},
+            "192.0.2.9",
+        ),
+        (
+            2,
+            {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "192.0.2.9, 10.0.0.1"},
+            "192.0.2.9",
+        ),
+        (
+            1,
+            {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "not-an-ip"},
+            "10.0.0.2",
+        ),
+        (1, {"REMOTE_ADDR": "10.0.0.2"}, "10.0.0.2"),
+        (0, {}, None),
+    ],
+)
+def test_client_ip_trusts_only_the_configured_proxies(rf, proxies, meta, expected):
+    from roles.http import client_ip
+
+    request = rf.get("/")
+    request.META.pop("REMOTE_ADDR", None)
+    request.META.update(meta)
+    with override_settings(TRUSTED_PROXY_COUNT=proxies):
+        assert client_ip(request) == expected
+    assert client_ip(None) is None
