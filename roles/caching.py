@@ -18,10 +18,11 @@ from django.core.cache import cache
 from django.db.models import Min
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.cache import set_response_etag
 
 from .signals import CONTENT_VERSION_KEY, bump_content_version
 
-NEXT_PUBLISH_KEY = "next-publish:{version}"
+NEXT_PUBLISH_KEY = "next-publish"
 NO_SCHEDULE = "none"
 
 
@@ -38,16 +39,19 @@ def _next_publish_time() -> float | str:
 
 
 def current_version() -> int:
-    """The content version, bumped first if a scheduled item went live since."""
-    version = cache.get(CONTENT_VERSION_KEY)
+    """The content version, bumped first if a scheduled item went live since.
+    One cache round trip in the common case: the version and the next publish
+    time (remembered with the version it was computed for) come together."""
+    found = cache.get_many([CONTENT_VERSION_KEY, NEXT_PUBLISH_KEY])
+    version = found.get(CONTENT_VERSION_KEY)
     if version is None:
         cache.add(CONTENT_VERSION_KEY, 1, timeout=None)
         version = cache.get(CONTENT_VERSION_KEY, 1)
-    key = NEXT_PUBLISH_KEY.format(version=version)
-    upcoming = cache.get(key)
-    if upcoming is None:
-        upcoming = _next_publish_time()
-        cache.set(key, upcoming, timeout=None)
+    schedule = found.get(NEXT_PUBLISH_KEY)
+    if not schedule or schedule[0] != version:
+        schedule = (version, _next_publish_time())
+        cache.set(NEXT_PUBLISH_KEY, schedule, timeout=None)
+    upcoming = schedule[1]
     if upcoming != NO_SCHEDULE and timezone.now().timestamp() >= float(upcoming):
         bump_content_version()
         return current_version()
@@ -89,10 +93,13 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
         if _cacheable(request, response):
+            # Store the ETag with the page so a hit need not hash it again.
+            set_response_etag(response)
             headers = {
                 name: value
                 for name, value in response.items()
-                if name in ("Content-Type", "Content-Language", "X-Robots-Tag", "Vary")
+                if name
+                in ("Content-Type", "Content-Language", "X-Robots-Tag", "Vary", "ETag")
             }
             cache.set(key, (response.content, headers), settings.PAGE_CACHE_SECONDS)
             response["X-Cache"] = "miss"
@@ -107,11 +114,13 @@ READS_KEY = "reads:{key}"
 def count_read(key: str) -> None:
     """A soft read counter per comparison, in the shared cache."""
     name = READS_KEY.format(key=key)
-    if not cache.add(name, 1, timeout=None):
-        try:
-            cache.incr(name)
-        except ValueError:
-            cache.set(name, 1, timeout=None)
+    if hasattr(cache, "incr_or_create"):  # Redis: one round trip
+        cache.incr_or_create(name)
+        return
+    try:
+        cache.incr(name)
+    except ValueError:
+        cache.add(name, 1, timeout=None)
 
 
 def reads(keys: list[str]) -> dict[str, int]:

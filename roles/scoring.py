@@ -106,6 +106,24 @@ def match_percent(score: float, best: float) -> int:
     return round(max(score, 0.0) / best * 100)
 
 
+def _question_bests(question: QuestionSpec) -> dict[str, float]:
+    """Each named role's best contribution from one question (roles not named
+    can get 0 at best). Sparse: only roles the question mentions."""
+    if question.kind != SCENARIO:
+        return {role: float(weight) for role, weight in question.weights.items()}
+    bests: dict[str, float] = {}
+    mentions: dict[str, int] = {}
+    for option in question.options:
+        for role, points in option.points.items():
+            mentions[role] = mentions.get(role, 0) + 1
+            if role not in bests or points > bests[role]:
+                bests[role] = float(points)
+    for role, count in mentions.items():
+        if count < len(question.options) and bests[role] < 0:
+            bests[role] = 0.0  # an option that does not name the role gives 0
+    return bests
+
+
 def score(
     questions: Sequence[QuestionSpec],
     answers: Mapping[str, int],
@@ -113,35 +131,45 @@ def score(
 ) -> list[RoleScore]:
     """Score every role. ``answers`` maps question key to the option index
     (scenario) or the scale value -2..2 (agreement); every question must be
-    answered."""
+    answered. Works on the points that exist (questions name few roles), so
+    100 questions and 200 roles take about a millisecond."""
     missing = [q.key for q in questions if q.key not in answers]
     if missing:
         raise AnswerError(f"Unanswered: {', '.join(missing)}.")
+    totals = dict.fromkeys(roles, 0.0)
+    bests = dict.fromkeys(roles, 0.0)
+    gains: dict[str, list] = {role: [] for role in roles}
+    for position, question in enumerate(questions):
+        answer = answers[question.key]
+        if question.kind == SCENARIO:
+            if isinstance(answer, bool) or not isinstance(answer, int):
+                raise AnswerError(f"{answer!r} is not an option of {question.key!r}.")
+            if not 0 <= answer < len(question.options):
+                raise AnswerError(f"No option {answer} in question {question.key!r}.")
+            chosen = question.options[answer]
+            given = {r: float(p) for r, p in chosen.points.items()}
+            text = chosen.text
+        else:
+            if isinstance(answer, bool) or answer not in SCALE:
+                raise AnswerError(
+                    f"{answer!r} is not on the scale for {question.key!r}."
+                )
+            given = {r: w * answer / 2 for r, w in question.weights.items()}
+            text = SCALE[answer]
+        for role, points in given.items():
+            if role in totals and points:
+                totals[role] += points
+                if points > 0:
+                    gains[role].append((-points, position, question, text, points))
+        for role, best in _question_bests(question).items():
+            if role in bests:
+                bests[role] += best
     rows = []
     for role in roles:
-        contributions = []
-        total = 0.0
-        for position, question in enumerate(questions):
-            points = contribution(question, answers[question.key], role)
-            total += points
-            if points > 0:
-                contributions.append(
-                    (
-                        -points,
-                        position,
-                        Contribution(
-                            question.key,
-                            question.text,
-                            answer_text(question, answers[question.key]),
-                            points,
-                        ),
-                    )
-                )
-        contributions.sort(key=lambda item: (item[0], item[1]))
-        best = best_attainable(questions, role)
-        rows.append(
-            (role, total, best, match_percent(total, best), contributions[:WHY_LIMIT])
-        )
+        top = sorted(gains[role], key=lambda g: (g[0], g[1]))[:WHY_LIMIT]
+        why = [(g[0], g[1], Contribution(g[2].key, g[2].text, g[3], g[4])) for g in top]
+        total, best = totals[role], bests[role]
+        rows.append((role, total, best, match_percent(total, best), why))
     return rank(rows)
 
 

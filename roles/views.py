@@ -422,7 +422,10 @@ def quiz(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def quiz_result(request: HttpRequest, pk) -> HttpResponse:
-    submission = get_object_or_404(Submission, pk=pk)
+    # The snapshot is for re-scoring and audits; the page needs only the result.
+    submission = get_object_or_404(
+        Submission.objects.defer("snapshot", "answers"), pk=pk
+    )
     ranking = submission.result["ranking"]
     top = ranking[0] if ranking else None
     between = None
@@ -462,7 +465,7 @@ def quiz_result(request: HttpRequest, pk) -> HttpResponse:
 
 @require_POST
 def quiz_feedback(request: HttpRequest, pk) -> HttpResponse:
-    submission = get_object_or_404(Submission, pk=pk)
+    submission = get_object_or_404(Submission.objects.only("id"), pk=pk)
     form = FeedbackForm(request.POST)
     if not form.is_valid():
         return render(

@@ -188,3 +188,25 @@ def test_property_same_input_same_output(data):
     assert scoring.score(questions, answers, ROLES) == scoring.score(
         questions, dict(reversed(list(answers.items()))), list(reversed(ROLES))
     )
+
+
+def naive_scores(questions, answers, roles) -> dict[str, tuple[float, float]]:
+    """The formula written the slow, obvious way: the oracle for score()."""
+    return {
+        role: (
+            sum(scoring.contribution(q, answers[q.key], role) for q in questions),
+            scoring.best_attainable(questions, role),
+        )
+        for role in roles
+    }
+
+
+@given(questionnaires())
+def test_property_fast_scoring_matches_the_obvious_formula(data):
+    questions, answers = data
+    oracle = naive_scores(questions, answers, ROLES)
+    for row in scoring.score(questions, answers, ROLES):
+        total, best = oracle[row.role]
+        assert row.score == pytest.approx(total)
+        assert row.best == pytest.approx(best)
+        assert row.match == scoring.match_percent(total, best)
