@@ -38,11 +38,16 @@ def _next_publish_time() -> float | str:
     return min(upcoming).timestamp() if upcoming else NO_SCHEDULE
 
 
-def current_version() -> int:
+def current_version(prefetched: dict | None = None) -> int:
     """The content version, bumped first if a scheduled item went live since.
     One cache round trip in the common case: the version and the next publish
-    time (remembered with the version it was computed for) come together."""
-    found = cache.get_many([CONTENT_VERSION_KEY, NEXT_PUBLISH_KEY])
+    time (remembered with the version it was computed for) come together, and
+    callers may pass what they already fetched with one get_many."""
+    found = (
+        prefetched
+        if prefetched is not None
+        else cache.get_many([CONTENT_VERSION_KEY, NEXT_PUBLISH_KEY])
+    )
     version = found.get(CONTENT_VERSION_KEY)
     if version is None:
         cache.add(CONTENT_VERSION_KEY, 1, timeout=None)
@@ -56,6 +61,25 @@ def current_version() -> int:
         bump_content_version()
         return current_version()
     return int(version)
+
+
+# The version this process saw last: only a guess that lets one MGET fetch the
+# version and the page together. The page is used only when the version read
+# in that same (atomic) MGET matches the guess, so it is never stale.
+_last_seen: dict[str, int] = {}
+
+
+def _lookup(request: HttpRequest) -> tuple[int, object]:
+    guess = _last_seen.get("version")
+    keys = [CONTENT_VERSION_KEY, NEXT_PUBLISH_KEY]
+    if guess is not None:
+        keys.append(_page_key(request, guess))
+    found = cache.get_many(keys)
+    version = current_version(found)
+    _last_seen["version"] = version
+    if version == guess:
+        return version, found.get(_page_key(request, version))
+    return version, cache.get(_page_key(request, version))
 
 
 def _page_key(request: HttpRequest, version: int) -> str:
@@ -80,8 +104,8 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
             return view(request, *args, **kwargs)
-        key = _page_key(request, current_version())
-        hit = cache.get(key)
+        version, hit = _lookup(request)
+        key = _page_key(request, version)
         if hit is not None:
             content, headers = hit
             response = HttpResponse(content)
