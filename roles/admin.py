@@ -445,6 +445,10 @@ class OptionInline(SortableTabularInline):
 @admin.register(m.Question)
 class QuestionAdmin(StateMixin, SortableAdminMixin, VersionAdmin):
     list_display = ["text", "kind", "state_label"]
+
+    def view_on_site(self, obj):
+        return reverse("roles:quiz") + "?preview=1"
+
     list_filter = ["status", "kind"]
     search_fields = ["text", "key"]
     prepopulated_fields = {"key": ["text"]}

@@ -40,7 +40,7 @@ from .models import (
     comparison_key,
 )
 from .models.content import ROLE_SLUG_PATTERN
-from .quiz import published_questionnaire
+from .quiz import load_questionnaire, published_questionnaire
 from .services import submission_create
 
 
@@ -381,8 +381,13 @@ def _rate_limited(request: HttpRequest) -> bool:
 
 @require_http_methods(["GET", "POST"])
 def quiz(request: HttpRequest) -> HttpResponse:
-    questionnaire = published_questionnaire()
-    if request.method == "POST":
+    preview = request.user.is_staff and request.GET.get("preview") == "1"
+    if preview:
+        # Editors see draft and scheduled questions too; nothing is submitted.
+        questionnaire = load_questionnaire(include_drafts=True)
+    else:
+        questionnaire = published_questionnaire()
+    if request.method == "POST" and not preview:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
         if length > settings.QUIZ_MAX_BODY_BYTES:
             return render(
@@ -409,14 +414,17 @@ def quiz(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "questionnaire": questionnaire,
+            "preview": preview,
             "minutes": max(1, round(len(questionnaire.questions) * 15 / 60)),
-            "og_title": "Which role am I? A questionnaire about the work you enjoy",
             "unanswered": form.unanswered() if form.is_bound else [],
             # The blank form's HTML is the same for everyone until content changes.
             "content_version": current_version(),
+            "og_title": "Which role am I? A questionnaire about the work you enjoy",
         },
         status=status,
     )
+    if preview:
+        patch_cache_control(response, private=True, no_store=True)
     return response
 
 

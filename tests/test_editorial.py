@@ -293,3 +293,18 @@ def test_quiz_health_names_an_unreachable_role_and_a_flat_question(staff_client)
     html = staff_client.get(reverse("quiz_health")).content.decode()
     assert "Not reachable as the top result: Shadow" in html
     assert "cannot tell roles apart" in html
+
+
+def test_staff_preview_the_questionnaire_with_draft_questions(client, staff_client):
+    a, b = RoleFactory(), RoleFactory()
+    make_scenario([{a: 1}, {b: 1}], key="live")
+    make_scenario([{a: 2}, {b: 2}], key="draft", status=m.Status.DRAFT)
+    assert client.get("/quiz/?preview=1").content.decode().count("<fieldset") == 1
+    preview = staff_client.get("/quiz/?preview=1")
+    html = preview.content.decode()
+    assert html.count("<fieldset") == 2
+    assert "Preview" in html and "noindex" in html
+    assert "See my result" not in html
+    assert "no-store" in preview["Cache-Control"]
+    staff_client.post("/quiz/?preview=1", {"q-live": "0", "q-draft": "0"})
+    assert m.Submission.objects.count() == 0
