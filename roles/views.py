@@ -16,6 +16,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import strip_tags
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import DetailView, ListView
@@ -379,6 +380,18 @@ def _rate_limited(request: HttpRequest) -> bool:
     return count > limit
 
 
+def _quiz_summary(questionnaire, preview: bool) -> dict[str, int]:
+    def count() -> dict[str, int]:
+        questions = len(questionnaire.questions)
+        return {
+            "question_count": questions,
+            "role_count": len(questionnaire.roles),
+            "minutes": max(1, round(questions * 15 / 60)),
+        }
+
+    return count() if preview else versioned("quiz-summary", count)
+
+
 @require_http_methods(["GET", "POST"])
 def quiz(request: HttpRequest) -> HttpResponse:
     preview = request.user.is_staff and request.GET.get("preview") == "1"
@@ -386,7 +399,8 @@ def quiz(request: HttpRequest) -> HttpResponse:
         # Editors see draft and scheduled questions too; nothing is submitted.
         questionnaire = load_questionnaire(include_drafts=True)
     else:
-        questionnaire = published_questionnaire()
+        # Loaded only when needed: a blank form's HTML comes from the cache.
+        questionnaire = SimpleLazyObject(published_questionnaire)
     if request.method == "POST" and not preview:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
         if length > settings.QUIZ_MAX_BODY_BYTES:
@@ -406,17 +420,19 @@ def quiz(request: HttpRequest) -> HttpResponse:
             return redirect(submission)
         status = 400
     else:
-        form = QuizForm(questionnaire=questionnaire)
+        # Built only if the template needs it: the blank form's HTML is cached.
+        form = SimpleLazyObject(lambda: QuizForm(questionnaire=questionnaire))
         status = 200
+    bound = request.method == "POST" and not preview
     response = render(
         request,
         "roles/quiz.html",
         {
             "form": form,
-            "questionnaire": questionnaire,
             "preview": preview,
-            "minutes": max(1, round(len(questionnaire.questions) * 15 / 60)),
-            "unanswered": form.unanswered() if form.is_bound else [],
+            **_quiz_summary(questionnaire, preview),
+            "bound": bound,
+            "unanswered": form.unanswered() if bound else [],
             # The blank form's HTML is the same for everyone until content changes.
             "content_version": current_version(),
             "og_title": "Which role am I? A questionnaire about the work you enjoy",
