@@ -121,6 +121,8 @@ def load_questionnaire(*, include_drafts: bool = False) -> Questionnaire:
             )
         )
         hints[question.key] = question.hint
+    for spec in specs:
+        spec.bests  # noqa: B018 - computed now, so it is cached with the questionnaire
     return Questionnaire(
         questions=tuple(specs),
         roles=tuple(RoleInfo(r.slug, r.name, r.summary) for r in role_list),

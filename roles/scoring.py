@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 SCALE: dict[int, str] = {
     -2: "Strongly disagree",
@@ -49,6 +50,12 @@ class QuestionSpec:
     text: str
     options: Sequence[OptionSpec] = ()
     weights: Mapping[str, int] = field(default_factory=dict)
+
+    @cached_property
+    def bests(self) -> dict[str, float]:
+        """Each named role's best contribution from this question; computed
+        once per question (the questionnaire is cached with it)."""
+        return _question_bests(self)
 
 
 @dataclass(frozen=True)
@@ -161,7 +168,7 @@ def score(
                 totals[role] += points
                 if points > 0:
                     gains[role].append((-points, position, question, text, points))
-        for role, best in _question_bests(question).items():
+        for role, best in question.bests.items():
             if role in bests:
                 bests[role] += best
     rows = []
