@@ -1,0 +1,103 @@
+"""Admin for curated comparisons."""
+
+from __future__ import annotations
+
+from adminsortable2.admin import (
+    CustomInlineFormSet,
+    SortableAdminBase,
+    SortableStackedInline,
+)
+from django import forms
+from django.contrib import admin
+from django.utils import timezone
+from reversion_compare.admin import CompareVersionAdmin as VersionAdmin
+
+from .. import models as m
+from ..models import comparison_key
+from .common import (
+    MarkdownPreviewMixin,
+    ReviewedFilter,
+    StateMixin,
+)
+
+# --- Comparisons ------------------------------------------------------------------
+
+
+class ComparisonRoleFormSet(CustomInlineFormSet):
+    def get_unique_error_message(self, unique_check):
+        if "role" in unique_check:
+            return "Each role can appear only once in a comparison."
+        return super().get_unique_error_message(unique_check)
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        roles = [
+            form.cleaned_data["role"]
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        if len(roles) != len({r.pk for r in roles}):
+            raise forms.ValidationError(
+                "Each role can appear only once in a comparison."
+            )
+        if not 2 <= len(roles) <= m.MAX_COMPARED_ROLES:
+            raise forms.ValidationError(
+                f"A comparison needs two to {m.MAX_COMPARED_ROLES} roles; it has {len(roles)}."
+            )
+        key = comparison_key([r.slug for r in roles])
+        clash = (
+            m.Comparison.objects.filter(key=key).exclude(pk=self.instance.pk).first()
+        )
+        if clash:
+            raise forms.ValidationError(
+                f"“{clash.title}” already compares these roles; edit that one instead."
+            )
+        self.instance._pending_key = key
+
+
+class ComparisonRoleInline(MarkdownPreviewMixin, SortableStackedInline):
+    model = m.ComparisonRole
+    formset = ComparisonRoleFormSet
+    fields = ["role", "suits"]
+    extra = 0
+    min_num = 2
+    max_num = m.MAX_COMPARED_ROLES
+    autocomplete_fields = ["role"]
+
+
+class ContextNoteInline(MarkdownPreviewMixin, admin.StackedInline):
+    model = m.ContextNote
+    fields = [("factor", "label", "order"), "note"]
+    extra = 0
+
+
+@admin.register(m.Comparison)
+class ComparisonAdmin(
+    MarkdownPreviewMixin, StateMixin, SortableAdminBase, VersionAdmin
+):
+    list_display = ["title", "key", "state_label", "last_reviewed"]
+    list_filter = ["status", ReviewedFilter]
+    search_fields = ["title", "key"]
+    inlines = [ComparisonRoleInline, ContextNoteInline]
+    fieldsets = [
+        (None, {"fields": ["title", "tldr", "body", "last_reviewed"]}),
+        ("Publishing", {"fields": ["status", "publish_at"]}),
+    ]
+    readonly_fields = ["key"]
+    save_on_top = True
+
+    def save_model(self, request, obj, form, change):
+        if not obj.key:
+            # A placeholder until the roles are saved; unique and never shown.
+            obj.key = f"pending-{timezone.now().timestamp()}"
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        obj = form.instance
+        key = comparison_key([cr.role.slug for cr in obj.comparison_roles.all()])
+        if key != obj.key:
+            obj.key = key
+            obj.save(update_fields=["key"])

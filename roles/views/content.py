@@ -1,0 +1,119 @@
+"""Role guides: the home page, the role list and each role's page."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from itertools import groupby
+
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+)
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_GET
+from django.views.generic import DetailView, ListView
+
+from .. import seo
+from ..caching import public_page, reads
+from ..models import (
+    Comparison,
+    Family,
+    Role,
+)
+
+
+class DraftAwareMixin:
+    """Content pages: the public sees published items; staff also see drafts,
+    which are marked, never cached and never indexed."""
+
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.request.user)
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        obj = context.get("object")
+        if obj is not None and not obj.is_published():
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+@require_GET
+@public_page
+def home(request: HttpRequest) -> HttpResponse:
+    roles = Role.objects.published().only("name", "slug", "summary", "family")
+    families = OrderedDict((label, []) for _, label in Family.choices)
+    labels = dict(Family.choices)
+    for role in roles:
+        families[labels[role.family]].append(role)
+    curated = list(Comparison.objects.published().only("title", "key"))
+    counts = reads([c.key for c in curated])
+    comparisons = sorted(curated, key=lambda c: (-counts[c.key], c.title))[:8]
+    return render(
+        request,
+        "roles/home.html",
+        {
+            "families": [(label, items) for label, items in families.items() if items],
+            "comparisons": comparisons,
+            "og_title": "Role Guides: product, project and delivery roles explained",
+        },
+    )
+
+
+class RoleListView(ListView):
+    template_name = "roles/role_list.html"
+    context_object_name = "roles"
+
+    def get_queryset(self):
+        return Role.objects.published().only(
+            "name", "slug", "summary", "family", "origin"
+        )
+
+
+class RoleDetailView(DraftAwareMixin, DetailView):
+    model = Role
+    template_name = "roles/role_detail.html"
+    context_object_name = "role"
+
+    def get_queryset(self):
+        return super().get_queryset().for_guide()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        role = self.object
+        responsibilities = list(role.responsibilities.all())
+        context["themes"] = [
+            (theme, list(items))
+            for theme, items in groupby(responsibilities, key=lambda r: r.theme)
+        ]
+        context["comparisons"] = (
+            Comparison.objects.published()
+            .filter(comparison_roles__role=role)
+            .only("title", "key")
+            .distinct()
+        )
+        context["other_roles"] = (
+            Role.objects.published().exclude(pk=role.pk).only("name", "slug")
+        )
+        context["og_title"] = f"{role.name}: what the role is and does"
+        context["og_description"] = role.summary
+        context["og_type"] = "article"
+        context["structured_data"] = seo.page_ld(
+            seo.article_ld(
+                self.request,
+                headline=f"{role.name}: what the role is and does",
+                description=role.summary,
+                modified=role.updated_at,
+                reviewed=role.last_reviewed,
+            ),
+            seo.breadcrumbs_ld(
+                self.request,
+                [
+                    ("Home", reverse("roles:home")),
+                    ("Roles", reverse("roles:role_list")),
+                    (role.name, role.get_absolute_url()),
+                ],
+            ),
+        )
+        return context
