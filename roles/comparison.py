@@ -113,8 +113,3 @@ def compare(
         shared=tuple(row for row in theme_rows if row.holders >= 2),
         distinct=tuple(row for row in theme_rows if row.holders == 1),
     )
-
-
-def parse_slugs(raw: str, separator: str = "-vs-") -> list[str]:
-    """Split a comparison address into role slugs (no validation of the slugs)."""
-    return raw.split(separator) if raw else []

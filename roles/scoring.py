@@ -101,12 +101,6 @@ def contribution(question: QuestionSpec, answer: int, role: str) -> float:
     return question.weights.get(role, 0) * answer / 2
 
 
-def answer_text(question: QuestionSpec, answer: int) -> str:
-    if question.kind == SCENARIO:
-        return question.options[answer].text
-    return SCALE[answer]
-
-
 def match_percent(score: float, best: float) -> int:
     if best <= 0:
         return 0

@@ -75,10 +75,6 @@ class Comparison(Publishable):
     def get_absolute_url(self) -> str:
         return reverse("roles:compare", kwargs={"slugs": self.key})
 
-    @property
-    def role_slugs(self) -> list[str]:
-        return self.key.split(SEPARATOR) if self.key else []
-
 
 class ComparisonRole(models.Model):
     comparison = models.ForeignKey(
