@@ -10,7 +10,7 @@ from adminsortable2.admin import (
 )
 from django.contrib import admin
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, Value
 from reversion_compare.admin import CompareVersionAdmin as VersionAdmin
 
 from .. import models as m
@@ -87,13 +87,18 @@ class RoleAdmin(MarkdownPreviewMixin, StateMixin, SortableAdminBase, VersionAdmi
     save_on_top = True
 
     def get_queryset(self, request):
+        # Dimensions are counted once per list, not once per row.
+        total = m.Dimension.objects.count()
         return (
             super()
             .get_queryset(request)
-            .annotate(value_count=Count("dimension_values", distinct=True))
+            .annotate(
+                missing_value_count=Value(total)
+                - Count("dimension_values", distinct=True)
+            )
         )
 
     @admin.display(description="missing values")
     def missing_values(self, obj) -> str:
-        missing = m.Dimension.objects.count() - obj.value_count
+        missing = obj.missing_value_count
         return str(missing) if missing else "—"

@@ -42,24 +42,24 @@ def _roles() -> list[m.Role]:
 
 class PointsFormMixin:
     """One number field per role, named ``points_<role id>``, saved into a
-    points model after the form's own object."""
+    points model after the form's own object. ``roles`` is set on the class
+    that declares the fields (see ``_with_points``), so each form of a formset
+    costs no query of its own; existing points come from the related manager,
+    which the inline prefetches."""
 
     points_model: type
     points_parent: str
+    points_related: str
+    roles: tuple[m.Role, ...] = ()
 
-    def _points_owner(self):
-        return self.instance
-
-    def _load_points(self, roles):
+    def _load_points(self) -> None:
         existing = {}
         if self.instance.pk:
             existing = {
                 p.role_id: p.points
-                for p in self.points_model.objects.filter(
-                    **{self.points_parent: self.instance}
-                )
+                for p in getattr(self.instance, self.points_related).all()
             }
-        for role in roles:
+        for role in self.roles:
             self.fields[f"points_{role.pk}"].initial = existing.get(role.pk, 0)
 
     def _save_m2m(self):
@@ -80,6 +80,7 @@ class PointsFormMixin:
 class OptionFormBase(PointsFormMixin, forms.ModelForm):
     points_model = m.OptionPoints
     points_parent = "option"
+    points_related = "points"
 
     class Meta:
         model = m.Option
@@ -87,12 +88,13 @@ class OptionFormBase(PointsFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._load_points(_roles())
+        self._load_points()
 
 
 class QuestionFormBase(PointsFormMixin, forms.ModelForm):
     points_model = m.StatementPoints
     points_parent = "question"
+    points_related = "statement_points"
 
     confirm_impact = forms.BooleanField(
         label="Save anyway",
@@ -107,7 +109,7 @@ class QuestionFormBase(PointsFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._load_points(_roles())
+        self._load_points()
 
     def clean(self):
         cleaned = super().clean()
@@ -124,6 +126,7 @@ class QuestionFormBase(PointsFormMixin, forms.ModelForm):
 
 def _with_points(base: type, roles: list[m.Role]) -> type:
     attrs = {f"points_{role.pk}": _points_field(role.name) for role in roles}
+    attrs["roles"] = tuple(roles)
     return type(base.__name__, (base,), attrs)
 
 
@@ -201,11 +204,13 @@ class OptionInline(SortableTabularInline):
     formset = OptionFormSet
     extra = 0
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("points")
+
     def get_formset(self, request, obj=None, **kwargs):
         roles = _roles()
-        self._role_fields = [f"points_{r.pk}" for r in roles]
         kwargs["form"] = _with_points(OptionFormBase, roles)
-        kwargs["fields"] = ["text", *self._role_fields]
+        kwargs["fields"] = ["text", *[f"points_{r.pk}" for r in roles]]
         return super().get_formset(request, obj, **kwargs)
 
     def get_fields(self, request, obj=None):
