@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.http import HttpRequest
 
+from .seo import absolute_url
+
 
 def site(request: HttpRequest) -> dict:
     return {
         "site_name": settings.SITE_NAME,
-        "canonical_url": request.build_absolute_uri(request.path),
+        "canonical_url": absolute_url(request.path),
     }

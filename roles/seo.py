@@ -66,9 +66,15 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         f"Disallow: /{settings.ADMIN_URL}",
         "Disallow: /quiz/results/",
         "",
-        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+        f"Sitemap: {absolute_url(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+def absolute_url(path: str) -> str:
+    """An absolute URL on the configured public origin (``SITE_URL``). Never
+    built from the request: its Host and scheme are the client's to choose."""
+    return settings.SITE_URL + path
 
 
 _ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -91,7 +97,7 @@ def breadcrumbs_ld(request: HttpRequest, crumbs: list[tuple[str, str]]) -> dict:
                 "@type": "ListItem",
                 "position": position,
                 "name": name,
-                "item": request.build_absolute_uri(url),
+                "item": absolute_url(url),
             }
             for position, (name, url) in enumerate(crumbs, start=1)
         ],
@@ -106,7 +112,7 @@ def article_ld(
         "@type": "Article",
         "headline": headline[:110],
         "description": description,
-        "mainEntityOfPage": request.build_absolute_uri(request.path),
+        "mainEntityOfPage": absolute_url(request.path),
         "dateModified": modified.isoformat(),
         "author": publisher,
         "publisher": publisher,
