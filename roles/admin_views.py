@@ -11,7 +11,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncWeek
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from . import scoring
 from .markdown import render_markdown
@@ -46,7 +46,7 @@ def _bars(rows: list[tuple[str, int]]) -> list[dict]:
 
 
 @staff_member_required
-@require_GET
+@require_safe
 def quiz_health(request: HttpRequest) -> HttpResponse:
     questionnaire = load_questionnaire()
     roles, questions = health(questionnaire)
@@ -63,7 +63,7 @@ def quiz_health(request: HttpRequest) -> HttpResponse:
 
 
 @staff_member_required
-@require_GET
+@require_safe
 def quiz_analytics(request: HttpRequest) -> HttpResponse:
     questionnaire = load_questionnaire()
     names = {r.slug: r.name for r in questionnaire.roles}

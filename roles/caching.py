@@ -1,16 +1,25 @@
-"""Public pages served from the shared cache, never stale.
+"""Public pages and derived data served from the shared cache, never stale.
 
-Every cache key carries the content version. Any change to content bumps it
-after the transaction commits (see ``signals``), and so does a scheduled publish
-time passing: the next such time is remembered per version and checked on each
-request. Only anonymous GETs are cached, only complete 200 responses, and never
-one that used a CSRF token (it would hand one visitor's token to another) or
-that asked not to be stored (drafts, previews)."""
+Every key carries the content version, which lives in the database (see
+``models.version``) and moves on in the same transaction as any content change,
+and again when a scheduled time passes (no cron: the next such time is stored
+with the version and compared on each request). The cache is only ever a copy:
+if it is flushed, restarted, restored from an old snapshot, full or down, pages
+are rendered from the database instead (the Redis backend ignores its errors,
+see settings), never served stale.
+
+Only anonymous GET and HEAD requests for a page's own path are cached; a query
+string bypasses the cache (it would otherwise let anyone fill it). Only complete
+200 responses are stored, and never one that holds a CSRF token or a form
+(it would hand one visitor's token to the next), sets a cookie, or asked not to
+be stored (drafts, previews)."""
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 from collections.abc import Callable
+from datetime import datetime
 from functools import wraps
 
 from django.conf import settings
@@ -20,127 +29,123 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import set_response_etag
 
-from .signals import CONTENT_VERSION_KEY, bump_content_version
-
-NEXT_PUBLISH_KEY = "next-publish"
-NO_SCHEDULE = "none"
+from .models.version import bump_if_due, read_content_version, record_schedule
 
 
-def _next_publish_time() -> float | str:
+def scheduled_fields() -> list[tuple[type, str]]:
+    """(model, field) pairs whose future times change what the public sees."""
     from .models import Comparison, Question, Role
 
-    now = timezone.now()
-    times = [
-        model.objects.filter(publish_at__gt=now).aggregate(t=Min("publish_at"))["t"]
-        for model in (Role, Comparison, Question)
+    return [(Role, "publish_at"), (Comparison, "publish_at"), (Question, "publish_at")]
+
+
+def _next_scheduled_change(now: datetime) -> datetime | None:
+    upcoming = [
+        model.objects.filter(**{f"{field}__gt": now}).aggregate(t=Min(field))["t"]
+        for model, field in scheduled_fields()
     ]
-    upcoming = [t for t in times if t is not None]
-    return min(upcoming).timestamp() if upcoming else NO_SCHEDULE
+    found = [t for t in upcoming if t is not None]
+    return min(found) if found else None
 
 
-def current_version(prefetched: dict | None = None) -> int:
-    """The content version, bumped first if a scheduled item went live since.
-    One cache round trip in the common case: the version and the next publish
-    time (remembered with the version it was computed for) come together, and
-    callers may pass what they already fetched with one get_many."""
-    found = (
-        prefetched
-        if prefetched is not None
-        else cache.get_many([CONTENT_VERSION_KEY, NEXT_PUBLISH_KEY])
-    )
-    version = found.get(CONTENT_VERSION_KEY)
-    if version is None:
-        cache.add(CONTENT_VERSION_KEY, 1, timeout=None)
-        version = cache.get(CONTENT_VERSION_KEY, 1)
-    schedule = found.get(NEXT_PUBLISH_KEY)
-    if not schedule or schedule[0] != version:
-        schedule = (version, _next_publish_time())
-        cache.set(NEXT_PUBLISH_KEY, schedule, timeout=None)
-    upcoming = schedule[1]
-    if upcoming != NO_SCHEDULE and timezone.now().timestamp() >= float(upcoming):
-        bump_content_version()
-        return current_version()
-    return int(version)
+# A request reads the version once: set by ``public_page`` for its duration.
+_request_version: contextvars.ContextVar[int | None] = contextvars.ContextVar(
+    "content_version", default=None
+)
 
 
-# The version this process saw last: only a guess that lets one MGET fetch the
-# version and the page together. The page is used only when the version read
-# in that same (atomic) MGET matches the guess, so it is never stale.
-_last_seen: dict[str, int] = {}
-
-
-def _lookup(request: HttpRequest) -> tuple[int, object]:
-    guess = _last_seen.get("version")
-    keys = [CONTENT_VERSION_KEY, NEXT_PUBLISH_KEY]
-    if guess is not None:
-        keys.append(_page_key(request, guess))
-    found = cache.get_many(keys)
-    version = current_version(found)
-    _last_seen["version"] = version
-    if version == guess:
-        return version, found.get(_page_key(request, version))
-    return version, cache.get(_page_key(request, version))
+def current_version() -> int:
+    """The committed content version, moved on first if a scheduled time has
+    passed since it was set. One query in the common case."""
+    memo = _request_version.get()
+    if memo is not None:
+        return memo
+    now = timezone.now()
+    for _ in range(3):
+        version, schedule_known, next_change_at = read_content_version()
+        if not schedule_known:
+            next_change_at = _next_scheduled_change(now)
+            record_schedule(version, next_change_at)
+        if next_change_at is None or next_change_at > now:
+            return version
+        bump_if_due(version)
+    return read_content_version()[0]
 
 
 def _page_key(request: HttpRequest, version: int) -> str:
-    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    return f"page:{version}:{request.method}:{digest}"
+    digest = hashlib.sha256(request.path.encode()).hexdigest()[:32]
+    return f"page:{version}:{digest}"
+
+
+_STORED_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag", "Vary", "ETag")
 
 
 def _cacheable(request: HttpRequest, response: HttpResponse) -> bool:
     return (
-        response.status_code == 200
+        request.method == "GET"
+        and response.status_code == 200
         and not response.streaming
         and not response.cookies
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         and not request.META.get("CSRF_COOKIE_USED")
+        and b"csrfmiddlewaretoken" not in response.content
         and "no-store" not in response.get("Cache-Control", "")
         and "private" not in response.get("Cache-Control", "")
+    )
+
+
+def _uses_cache(request: HttpRequest) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.GET
+        and not request.user.is_authenticated
     )
 
 
 def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+        if not _uses_cache(request):
             return view(request, *args, **kwargs)
-        version, hit = _lookup(request)
-        key = _page_key(request, version)
-        if hit is not None:
-            content, headers = hit
-            response = HttpResponse(content)
-            for name, value in headers.items():
-                response[name] = value
-            response["X-Cache"] = "hit"
-            return response
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render") and not response.is_rendered:
-            response.render()
-        if _cacheable(request, response):
-            # Store the ETag with the page so a hit need not hash it again.
-            set_response_etag(response)
-            headers = {
-                name: value
-                for name, value in response.items()
-                if name
-                in ("Content-Type", "Content-Language", "X-Robots-Tag", "Vary", "ETag")
-            }
-            cache.set(key, (response.content, headers), settings.PAGE_CACHE_SECONDS)
-            response["X-Cache"] = "miss"
-        return response
+        version = current_version()
+        token = _request_version.set(version)
+        try:
+            return _serve(view, request, version, *args, **kwargs)
+        finally:
+            _request_version.reset(token)
 
     return wrapped
+
+
+def _serve(view, request: HttpRequest, version: int, *args, **kwargs) -> HttpResponse:
+    key = _page_key(request, version)
+    hit = cache.get(key)
+    if hit is not None:
+        content, headers = hit
+        response = HttpResponse(content)
+        for name, value in headers.items():
+            response[name] = value
+        response["X-Cache"] = "hit"
+        return response
+    response = view(request, *args, **kwargs)
+    if hasattr(response, "render") and not response.is_rendered:
+        response.render()
+    if _cacheable(request, response):
+        # Store the ETag with the page so a hit need not hash it again.
+        set_response_etag(response)
+        headers = {n: v for n, v in response.items() if n in _STORED_HEADERS}
+        cache.set(key, (response.content, headers), settings.PAGE_CACHE_SECONDS)
+        response["X-Cache"] = "miss"
+    return response
 
 
 READS_KEY = "reads:{key}"
 
 
 def count_read(key: str) -> None:
-    """A soft read counter per comparison, in the shared cache."""
+    """A soft read counter per comparison, in the shared cache (lost with it,
+    which only reorders the home page's list)."""
     name = READS_KEY.format(key=key)
-    if hasattr(cache, "incr_or_create"):  # Redis: one round trip
-        cache.incr_or_create(name)
-        return
     try:
         cache.incr(name)
     except ValueError:
@@ -149,7 +154,7 @@ def count_read(key: str) -> None:
 
 def reads(keys: list[str]) -> dict[str, int]:
     found = cache.get_many([READS_KEY.format(key=k) for k in keys])
-    return {k: int(found.get(READS_KEY.format(key=k), 0)) for k in keys}
+    return {k: int(found.get(READS_KEY.format(key=k), 0) or 0) for k in keys}
 
 
 def versioned(name: str, compute: Callable[[], object], timeout: int = 3600):

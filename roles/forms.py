@@ -22,6 +22,8 @@ class ComparePickerForm(forms.Form):
         self.fields["roles"].choices = role_choices
         self.helper = FormHelper()
         self.helper.form_tag = False
+        # The template writes the one CSRF token; crispy would add a second.
+        self.helper.disable_csrf = True
 
     def clean_roles(self) -> list[str]:
         chosen = self.cleaned_data["roles"]
@@ -61,6 +63,8 @@ class QuizForm(forms.Form):
         # attributes (the id) onto every radio group, duplicating ids.
         self.helper = FormHelper()
         self.helper.form_tag = False
+        # The template writes the one CSRF token; crispy would add a second.
+        self.helper.disable_csrf = True
 
     def answers(self) -> dict[str, int]:
         return {
@@ -86,3 +90,5 @@ class FeedbackForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        # The template writes the one CSRF token; crispy would add a second.
+        self.helper.disable_csrf = True

@@ -316,8 +316,9 @@ def content_apply(
         if dry_run:
             transaction.set_rollback(True)
         else:
-            # Bulk order updates send no signals: make the change visible anyway.
-            transaction.on_commit(bump_content_version)
+            # In the same transaction as the writes, so no page of the old
+            # content can be cached under the new version.
+            bump_content_version()
     return report
 
 

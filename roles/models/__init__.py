@@ -1,4 +1,10 @@
-from .base import Publishable, PublishableQuerySet, Status, TimeStampedModel
+from .base import (
+    ContentQuerySet,
+    Publishable,
+    PublishableQuerySet,
+    Status,
+    TimeStampedModel,
+)
 from .comparison import (
     MAX_COMPARED_ROLES,
     SEPARATOR,
@@ -29,6 +35,7 @@ from .quiz import (
     StatementPoints,
     Submission,
 )
+from .version import ContentVersion, bump_content_version
 
 __all__ = [
     "MARKDOWN_HELP",
@@ -38,6 +45,8 @@ __all__ = [
     "SEPARATOR",
     "Comparison",
     "ComparisonRole",
+    "ContentQuerySet",
+    "ContentVersion",
     "ContextFactor",
     "ContextNote",
     "Dimension",
@@ -58,5 +67,6 @@ __all__ = [
     "Submission",
     "Theme",
     "TimeStampedModel",
+    "bump_content_version",
     "comparison_key",
 ]

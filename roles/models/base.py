@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from .version import bump_content_version
+
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField("created", auto_now_add=True)
@@ -20,7 +22,30 @@ class Status(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
-class PublishableQuerySet(models.QuerySet):
+class ContentQuerySet(models.QuerySet):
+    """Bulk writes on content send no model signals, so each one bumps the
+    content version itself (adminsortable2's reorder uses ``bulk_update``)."""
+
+    def update(self, **kwargs) -> int:
+        rows = super().update(**kwargs)
+        if rows:
+            bump_content_version()
+        return rows
+
+    def bulk_update(self, objs, fields, batch_size=None) -> int:
+        rows = super().bulk_update(objs, fields, batch_size=batch_size)
+        if rows:
+            bump_content_version()
+        return rows
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        if created:
+            bump_content_version()
+        return created
+
+
+class PublishableQuerySet(ContentQuerySet):
     def published(self, at: datetime | None = None) -> PublishableQuerySet:
         """What the public may see: published, and its publish time (if any) has
         passed. Scheduling needs no cron job: the comparison happens per query."""

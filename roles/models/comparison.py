@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db import models
 from django.urls import reverse
 
-from .base import Publishable, PublishableQuerySet
+from .base import ContentQuerySet, Publishable, PublishableQuerySet
 from .content import MARKDOWN_HELP, Role
 
 MAX_COMPARED_ROLES = 5
@@ -20,6 +20,8 @@ class ContextFactor(models.Model):
     slug = models.SlugField(unique=True, help_text="Used in the seed and export files.")
     description = models.CharField(max_length=250, blank=True)
     order = models.PositiveIntegerField(default=0, db_index=True)
+
+    objects = ContentQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]
@@ -89,6 +91,8 @@ class ComparisonRole(models.Model):
         + MARKDOWN_HELP,
     )
 
+    objects = ContentQuerySet.as_manager()
+
     class Meta:
         ordering = ["order", "id"]
         verbose_name = "role in comparison"
@@ -117,6 +121,8 @@ class ContextNote(models.Model):
         help_text="How the split between the roles shifts there. " + MARKDOWN_HELP
     )
     order = models.PositiveIntegerField(default=0)
+
+    objects = ContentQuerySet.as_manager()
 
     class Meta:
         ordering = ["comparison", "factor__order", "order", "id"]

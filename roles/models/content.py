@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from .base import Publishable, PublishableQuerySet, TimeStampedModel
+from .base import ContentQuerySet, Publishable, PublishableQuerySet, TimeStampedModel
 
 ROLE_SLUG_PATTERN = r"^(?!vs-)(?!vs$)(?!.*-vs-)(?!.*-vs$)[a-z0-9]+(?:-[a-z0-9]+)*$"
 role_slug_validator = RegexValidator(
@@ -36,6 +36,8 @@ class Theme(models.Model):
     slug = models.SlugField(unique=True, help_text="Used in the seed and export files.")
     description = models.CharField(max_length=200, blank=True)
     order = models.PositiveIntegerField(default=0, db_index=True)
+
+    objects = ContentQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]
@@ -134,6 +136,8 @@ class Responsibility(models.Model):
     )
     order = models.PositiveIntegerField(default=0, db_index=True)
 
+    objects = ContentQuerySet.as_manager()
+
     class Meta:
         ordering = ["order", "id"]
         verbose_name_plural = "responsibilities"
@@ -156,6 +160,8 @@ class Source(models.Model):
         max_length=300, blank=True, help_text="Optional: what this source supports."
     )
     order = models.PositiveIntegerField(default=0)
+
+    objects = ContentQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "id"]
@@ -180,6 +186,8 @@ class Dimension(models.Model):
     )
     order = models.PositiveIntegerField(default=0, db_index=True)
 
+    objects = ContentQuerySet.as_manager()
+
     class Meta:
         ordering = ["order", "name"]
 
@@ -197,6 +205,8 @@ class DimensionValue(models.Model):
     value = models.CharField(
         max_length=200, help_text="Short: it appears in a table cell."
     )
+
+    objects = ContentQuerySet.as_manager()
 
     class Meta:
         ordering = ["dimension__order", "dimension__name"]

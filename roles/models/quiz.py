@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from .base import Publishable
+from .base import ContentQuerySet, Publishable
 from .content import Role
 
 MIN_POINTS = 0
@@ -57,6 +57,8 @@ class Option(models.Model):
     text = models.CharField(max_length=300)
     order = models.PositiveIntegerField(default=0, db_index=True)
 
+    objects = ContentQuerySet.as_manager()
+
     class Meta:
         ordering = ["order", "id"]
 
@@ -70,6 +72,8 @@ class _Points(models.Model):
         validators=[MinValueValidator(MIN_POINTS), MaxValueValidator(MAX_POINTS)],
         help_text=POINTS_HELP,
     )
+
+    objects = ContentQuerySet.as_manager()
 
     class Meta:
         abstract = True

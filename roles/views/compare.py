@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.html import strip_tags
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from .. import comparison as cmp
 from .. import seo
@@ -41,7 +41,7 @@ def _bad_comparison(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "roles/compare_error.html", {"message": message}, status=400)
 
 
-@require_GET
+@require_safe
 @public_page
 def compare_index(request: HttpRequest) -> HttpResponse:
     roles = list(Role.objects.published().only("name", "slug"))
@@ -67,7 +67,7 @@ def compare_index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def compare(request: HttpRequest, slugs: str) -> HttpResponse:
     response = _compare_page(request, slugs)
     if response.status_code == 200 and not request.GET:

@@ -12,7 +12,7 @@ from django.http import (
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
 from .. import seo
@@ -39,7 +39,7 @@ class DraftAwareMixin:
         return response
 
 
-@require_GET
+@require_safe
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
     roles = Role.objects.published().only("name", "slug", "summary", "family")

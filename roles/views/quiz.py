@@ -12,9 +12,13 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.functional import SimpleLazyObject
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
-from ..caching import current_version, versioned
+from ..caching import versioned
 from ..forms import FeedbackForm, QuizForm
 from ..http import client_ip
 from ..models import (
@@ -54,7 +58,7 @@ def _quiz_summary(questionnaire, preview: bool) -> dict[str, int]:
     return count() if preview else versioned("quiz-summary", count)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def quiz(request: HttpRequest) -> HttpResponse:
     preview = request.user.is_staff and request.GET.get("preview") == "1"
     if preview:
@@ -82,8 +86,8 @@ def quiz(request: HttpRequest) -> HttpResponse:
             return redirect(submission)
         status = 400
     else:
-        # Built only if the template needs it: the blank form's HTML is cached.
-        form = SimpleLazyObject(lambda: QuizForm(questionnaire=questionnaire))
+        # Never cached as HTML: it holds this visitor's CSRF token.
+        form = QuizForm(questionnaire=questionnaire)
         status = 200
     bound = request.method == "POST" and not preview
     response = render(
@@ -95,8 +99,6 @@ def quiz(request: HttpRequest) -> HttpResponse:
             **_quiz_summary(questionnaire, preview),
             "bound": bound,
             "unanswered": form.unanswered() if bound else [],
-            # The blank form's HTML is the same for everyone until content changes.
-            "content_version": current_version(),
             "og_title": "Which role am I? A questionnaire about the work you enjoy",
         },
         status=status,
@@ -106,7 +108,7 @@ def quiz(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def quiz_result(request: HttpRequest, pk) -> HttpResponse:
     # The snapshot is for re-scoring and audits; the page needs only the result.
     submission = get_object_or_404(
