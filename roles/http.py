@@ -20,32 +20,45 @@ request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar(
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
-def client_ip(request: HttpRequest | None) -> str | None:
-    """The visitor's address. Behind ``TRUSTED_PROXY_COUNT`` proxies that each
-    append to X-Forwarded-For, the client is the entry the outermost trusted
-    proxy added; anything further left was written by the client and is not
-    trusted. With no trusted proxy, REMOTE_ADDR. None when there is no valid
-    address (e.g. a log-in made without a request)."""
-    if request is None:
-        return None
-    remote = request.META.get("REMOTE_ADDR", "")
-    count = settings.TRUSTED_PROXY_COUNT
-    if count > 0:
-        hops = [
-            h.strip()
-            for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if h.strip()
-        ]
-        if len(hops) >= count:
-            candidate = hops[-count]
-            try:
-                return str(ipaddress.ip_address(candidate))
-            except ValueError:
-                pass
+def _address(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
-        return str(ipaddress.ip_address(remote))
+        return ipaddress.ip_address(value.strip())
     except ValueError:
         return None
+
+
+def _trusted_proxy(address) -> bool:
+    for network in settings.TRUSTED_PROXIES:
+        try:
+            if address in ipaddress.ip_network(network, strict=False):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    """The visitor's address. X-Forwarded-For counts only when the request
+    comes straight from one of our own proxies (``TRUSTED_PROXIES``); then the
+    client is the entry ``TRUSTED_PROXY_COUNT`` places from the right (the one
+    our outermost proxy wrote); anything further left was written by the
+    client. Otherwise, and whenever that entry is not an address, REMOTE_ADDR.
+    None when there is no valid address (a log-in made without a request).
+
+    The standard trusted-proxy walk (nginx's realip does the same); python-
+    ipware's proxy-count model reads from the left, which the client writes."""
+    if request is None:
+        return None
+    remote = _address(request.META.get("REMOTE_ADDR", ""))
+    if remote is None:
+        return None
+    count = settings.TRUSTED_PROXY_COUNT
+    if count > 0 and _trusted_proxy(remote):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        hops = [h for h in forwarded.split(",") if h.strip()]
+        if len(hops) >= count and (client := _address(hops[-count])) is not None:
+            return str(client)
+    return str(remote)
 
 
 class RequestIdMiddleware:
@@ -79,8 +92,9 @@ class CrossOriginResourcePolicyMiddleware:
 
 
 class HealthCheckMiddleware:
-    """Answers /healthz/ before host validation and HTTPS redirects, so a
-    container or load-balancer probe on the container's own address works."""
+    """Answers /healthz/ before host validation and HTTPS redirects (so a
+    container or load-balancer probe on the container's own address works),
+    but after the security-header middleware (so it carries them too)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -92,6 +106,11 @@ class HealthCheckMiddleware:
 
 
 def health_response() -> JsonResponse:
+    """Liveness with the state of each dependency. The database is required
+    (503 without it); the shared cache is not: pages are rendered uncached
+    while it is away, so its outage reports "degraded" with a 200, and a
+    shared Redis blip does not pull every instance out of the load balancer."""
+    log = logging.getLogger("roles.health")
     checks = {}
     try:
         with connection.cursor() as cursor:
@@ -99,20 +118,22 @@ def health_response() -> JsonResponse:
             cursor.fetchone()
         checks["database"] = "ok"
     except Exception as exc:  # any failure means unhealthy, never a 500
-        logging.getLogger("roles.health").error("Database check failed: %s", exc)
+        log.error("Database check failed: %s", exc)
         checks["database"] = "error"
     try:
         probe = uuid.uuid4().hex
         cache.set("healthz", probe, timeout=10)
         checks["cache"] = "ok" if cache.get("healthz") == probe else "error"
     except Exception as exc:
-        logging.getLogger("roles.health").error("Cache check failed: %s", exc)
+        log.warning("Cache check failed: %s", exc)
         checks["cache"] = "error"
-    healthy = all(v == "ok" for v in checks.values())
-    response = JsonResponse(
-        {"status": "ok" if healthy else "error", **checks},
-        status=200 if healthy else 503,
-    )
+    if checks["database"] != "ok":
+        status, code = "error", 503
+    elif checks["cache"] != "ok":
+        status, code = "degraded", 200
+    else:
+        status, code = "ok", 200
+    response = JsonResponse({"status": status, **checks}, status=code)
     response["Cache-Control"] = "no-store"
     return response
 

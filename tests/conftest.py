@@ -2,6 +2,8 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
+from .redis_server import redis_cache, redis_server  # noqa: F401 - fixtures
+
 
 @pytest.fixture(autouse=True)
 def _clear_cache():

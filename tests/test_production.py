@@ -215,7 +215,7 @@ def test_admin_locks_out_after_five_failed_logins():
     )
 
 
-@override_settings(TRUSTED_PROXY_COUNT=1)
+@override_settings(TRUSTED_PROXIES=["10.0.0.0/8"], TRUSTED_PROXY_COUNT=1)
 def test_lockout_uses_the_client_address_behind_the_proxy():
     UserFactory(username="ed", is_staff=True)
     for _ in range(5):
@@ -444,13 +444,18 @@ def test_compose_runs_the_same_gunicorn_command_as_the_image():
     [
         (
             0,
-            {"REMOTE_ADDR": "198.51.100.1", "HTTP_X_FORWARDED_FOR": "192.0.2.9"},
-            "198.51.100.1",
+            {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "192.0.2.9"},
+            "10.0.0.2",
         ),
         (
             1,
             {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "192.0.2.9"},
             "192.0.2.9",
+        ),
+        (
+            1,
+            {"REMOTE_ADDR": "198.51.100.1", "HTTP_X_FORWARDED_FOR": "192.0.2.9"},
+            "198.51.100.1",
         ),
         (
             1,
@@ -472,11 +477,59 @@ def test_compose_runs_the_same_gunicorn_command_as_the_image():
     ],
 )
 def test_client_ip_trusts_only_the_configured_proxies(rf, proxies, meta, expected):
+    """Only requests straight from 10.0.0.0/8 (our proxies here) may name a
+    client in X-Forwarded-For."""
     from roles.http import client_ip
 
     request = rf.get("/")
     request.META.pop("REMOTE_ADDR", None)
     request.META.update(meta)
-    with override_settings(TRUSTED_PROXY_COUNT=proxies):
+    with override_settings(TRUSTED_PROXIES=["10.0.0.0/8"], TRUSTED_PROXY_COUNT=proxies):
         assert client_ip(request) == expected
     assert client_ip(None) is None
+
+
+def _spoofed_login(password: str, n: int):
+    return Client().post(
+        "/admin/login/?next=/admin/",
+        {"username": "ed", "password": password},
+        REMOTE_ADDR="203.0.113.50",
+        HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
+    )
+
+
+@pytest.mark.parametrize("env", ["base", "production"])
+def test_with_the_defaults_a_spoofed_forwarded_for_cannot_bypass_the_lockout(env):
+    """25 wrong passwords with varying spoofed addresses used to leave the
+    attacker free to log in with the right one."""
+    from django.conf import settings
+
+    assert settings.TRUSTED_PROXIES == []
+    if env == "production":
+        module = _reload_production_module()
+        assert module.TRUSTED_PROXIES == []
+    UserFactory(username="ed", is_staff=True)
+    for n in range(25):
+        _spoofed_login("wrong-password", n)
+    assert _spoofed_login("a-long-test-password", 99).status_code == 429
+    # ...nor lock out anyone else by naming their address.
+    victim = Client().post(
+        "/admin/login/?next=/admin/",
+        {"username": "ed", "password": "a-long-test-password"},
+        REMOTE_ADDR="198.51.100.7",
+    )
+    assert victim.status_code == 302
+
+
+def _reload_production_module():
+    with mock.patch.dict(os.environ, PRODUCTION_ENV):
+        importlib.reload(importlib.import_module("config.settings.base"))
+        module = importlib.reload(importlib.import_module("config.settings.production"))
+    importlib.reload(importlib.import_module("config.settings.base"))
+    return module
+
+
+def test_production_refuses_a_wildcard_allowed_host():
+    result = _manage("check", env={"DJANGO_ALLOWED_HOSTS": "*"})
+    assert result.returncode != 0
+    assert "wildcards are refused" in result.stderr

@@ -174,6 +174,19 @@ def test_submissions_are_rate_limited_with_a_friendly_429(client, questions):
     response = client.post("/quiz/", answer_all())
     assert response.status_code == 429
     assert "Please wait" in response.content.decode()
+    assert 0 < int(response["Retry-After"]) <= 600
+
+
+@override_settings(QUIZ_RATE_LIMIT=(3, 600))
+def test_a_spoofed_forwarded_for_does_not_escape_the_rate_limit(client, questions):
+    codes = [
+        client.post(
+            "/quiz/", answer_all(), HTTP_X_FORWARDED_FOR=f"198.51.100.{n}"
+        ).status_code
+        for n in range(6)
+    ]
+    assert codes == [302, 302, 302, 429, 429, 429]
+    assert m.Submission.objects.count() == 3
 
 
 def test_draft_questions_are_not_asked(client, questions):

@@ -30,17 +30,18 @@ INSTALLED_APPS = [
     "adminsortable2",
     "csp",
     "axes",
+    "django_ratelimit",
     "roles",
 ]
 
 MIDDLEWARE = [
     "roles.http.RequestIdMiddleware",
-    "roles.http.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "roles.http.CrossOriginResourcePolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    "roles.http.HealthCheckMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -86,11 +87,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
+    # django-redis, failing open: if Redis is down, slow or full, a cache read
+    # is a miss and a write is dropped, so pages are rendered from the database
+    # instead of failing. Short timeouts keep a hung Redis from stalling pages.
     CACHES = {
         "default": {
-            "BACKEND": "roles.redis_cache.ReusingRedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "roleguides"),
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+                "CONNECTION_POOL_KWARGS": {"health_check_interval": 30},
+            },
         }
     }
 else:
@@ -100,6 +110,14 @@ else:
             "LOCATION": "role-guides",
         }
     }
+if not REDIS_URL:
+    # The embedded default is one process: its local-memory cache is enough
+    # for the rate limit there (production uses Redis, which the check accepts).
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+# Errors django-redis ignores are logged - once a minute per process, not per
+# request (see roles.logs.OncePerInterval in LOGGING).
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "roles.cache"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
@@ -137,9 +155,17 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 ADMIN_URL = env_str("DJANGO_ADMIN_URL", "admin/")
 LOGIN_URL = "admin:login"
 
-# How many proxies in front of the app append to X-Forwarded-For (0: none,
-# use REMOTE_ADDR). Used for the admin lockout and the questionnaire rate limit.
-TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+# The client's address, for the admin lockout and the questionnaire rate limit
+# (roles.http.client_ip). X-Forwarded-For is believed only on a request that
+# comes straight from one of TRUSTED_PROXIES (addresses or networks of our own
+# reverse proxies); by default none, so a spoofed header changes nothing.
+# TRUSTED_PROXY_COUNT: how many of our proxies write X-Forwarded-For (the
+# client is that many entries from the right).
+TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES", [])
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 1)
+RATELIMIT_IP_META_KEY = "roles.http.client_ip"
+# While the cache is away, let submissions through rather than refuse all.
+RATELIMIT_FAIL_OPEN = True
 
 # Admin lockout (django-axes): five failures for a username from one address
 # lock that pair out for fifteen minutes.
@@ -210,7 +236,10 @@ LOG_FORMAT = env_str("DJANGO_LOG_FORMAT", "plain")  # "json" in production
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "roles.http.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "roles.http.RequestIdFilter"},
+        "once_a_minute": {"()": "roles.logs.OncePerInterval", "seconds": 60},
+    },
     "formatters": {
         "plain": {"format": "%(levelname)s [%(request_id)s] %(name)s %(message)s"},
         "json": {"()": "roles.http.JsonFormatter"},
@@ -227,5 +256,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        "roles.cache": {"level": "WARNING", "filters": ["once_a_minute"]},
+        "roles.health": {"level": "WARNING", "filters": ["once_a_minute"]},
     },
 }

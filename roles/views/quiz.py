@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -17,10 +16,10 @@ from django.views.decorators.http import (
     require_POST,
     require_safe,
 )
+from django_ratelimit.core import ALL, get_usage
 
 from ..caching import versioned
 from ..forms import FeedbackForm, QuizForm
-from ..http import client_ip
 from ..models import (
     Role,
     Submission,
@@ -30,20 +29,22 @@ from ..quiz import load_questionnaire, published_questionnaire
 from ..services import submission_create
 
 
-def _rate_limited(request: HttpRequest) -> bool:
-    """A fixed window per client in the shared cache: at most N submissions per
-    window. Works across gunicorn processes and containers because the cache is
-    shared (Redis in production)."""
+def _rate_limited(request: HttpRequest) -> int | None:
+    """Seconds until this client may submit again, or None. A fixed window per
+    client address in the shared cache (django-ratelimit), so it holds across
+    processes and containers; it fails open while the cache is away."""
     limit, window = settings.QUIZ_RATE_LIMIT
-    key = f"quiz-rate:{client_ip(request) or 'unknown'}"
-    if cache.add(key, 1, timeout=window):
-        return False
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=window)
-        return False
-    return count > limit
+    usage = get_usage(
+        request,
+        group="quiz-submit",
+        key="ip",
+        rate=f"{limit}/{window}s",
+        method=ALL,
+        increment=True,
+    )
+    if usage is None or not usage["should_limit"]:
+        return None
+    return max(1, usage["time_left"])
 
 
 def _quiz_summary(questionnaire, preview: bool) -> dict[str, int]:
@@ -78,8 +79,10 @@ def quiz(request: HttpRequest) -> HttpResponse:
             )
         form = QuizForm(request.POST, questionnaire=questionnaire)
         if form.is_valid():
-            if _rate_limited(request):
-                return render(request, "429.html", status=429)
+            if wait := _rate_limited(request):
+                response = render(request, "429.html", {"wait": wait}, status=429)
+                response["Retry-After"] = str(wait)
+                return response
             submission = submission_create(
                 questionnaire=questionnaire, answers=form.answers()
             )

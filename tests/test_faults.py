@@ -1,0 +1,117 @@
+"""Faults as production meets them: the test's own Redis is killed, restarted
+empty or from an older snapshot, and filled up, while visitors and an editor
+go on. Pages answer 200, writes are kept, nothing stale is served."""
+
+import logging
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from roles import models as m
+
+from .factories import RoleFactory, make_scenario, make_statement
+from .formdata import form_data
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["/", "/roles/", "/roles/product-owner/", "/compare/", "/quiz/"]
+
+
+@pytest.fixture
+def content(db):
+    pm = RoleFactory(slug="product-manager", name="Product Manager")
+    po = RoleFactory(slug="product-owner", name="Product Owner")
+    make_scenario([{pm: 3}, {po: 3}], key="horizon")
+    make_statement({pm: 4}, key="customers")
+    return po
+
+
+def _edit_summary_in_the_admin(staff_client, role, summary: str):
+    url = reverse("admin:roles_role_change", args=[role.pk])
+    data = form_data(staff_client.get(url).content.decode(), "role_form")
+    data["summary"] = [summary]
+    data["_save"] = ["Save"]
+    response = staff_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
+def test_killing_redis_leaves_pages_the_quiz_and_editor_saves_working(
+    redis_cache, content, staff_client, caplog
+):
+    visitor = Client()
+    for url in PAGES:
+        assert visitor.get(url).status_code == 200, url
+    assert visitor.get("/roles/product-owner/")["X-Cache"] == "hit"
+
+    redis_cache.kill()
+    caplog.set_level(logging.WARNING)
+    for url in PAGES * 3:
+        assert visitor.get(url).status_code == 200, url
+    response = visitor.post("/quiz/", {"q-horizon": "1", "q-customers": "0"})
+    assert response.status_code == 302
+    assert m.Submission.objects.count() == 1
+
+    _edit_summary_in_the_admin(staff_client, content, "Saved while Redis was down.")
+    content.refresh_from_db()
+    assert content.summary == "Saved while Redis was down."
+    assert "Saved while Redis was down." in visitor.get(
+        "/roles/product-owner/"
+    ).content.decode("utf-8")
+
+    health = visitor.get("/healthz/")
+    assert health.status_code == 200
+    assert health.json() == {"status": "degraded", "database": "ok", "cache": "error"}
+    cache_errors = [r for r in caplog.records if r.name == "roles.cache"]
+    assert 1 <= len(cache_errors) <= 2, "logged once per interval, not per request"
+
+
+def test_redis_restarted_empty_serves_no_stale_page(redis_cache, content):
+    visitor = Client()
+    url = content.get_absolute_url()
+    visitor.get(url)
+    redis_cache.kill()
+    content.summary = "Changed while Redis was away."
+    content.save()
+    redis_cache.start()
+    response = visitor.get(url)
+    assert "Changed while Redis was away." in response.content.decode()
+    assert visitor.get(url)["X-Cache"] == "hit"
+
+
+def test_redis_restored_from_an_older_snapshot_serves_no_stale_page(
+    redis_cache, content
+):
+    visitor = Client()
+    url = content.get_absolute_url()
+    visitor.get(url)
+    assert visitor.get(url)["X-Cache"] == "hit"
+    redis_cache.snapshot()
+    content.summary = "Written after the snapshot was taken."
+    content.save()
+    assert "after the snapshot" in visitor.get(url).content.decode()
+    redis_cache.kill()
+    redis_cache.start(load_snapshot=True)
+    assert redis_cache.command("DBSIZE") not in ("0", ""), "the snapshot loaded"
+    for _ in range(2):
+        assert "after the snapshot" in visitor.get(url).content.decode()
+
+
+def test_a_full_redis_causes_no_error(redis_cache, content):
+    visitor = Client()
+    redis_cache.fill()
+    for url in PAGES:
+        assert visitor.get(url).status_code == 200, url
+    response = visitor.post("/quiz/", {"q-horizon": "0", "q-customers": "2"})
+    assert response.status_code == 302
+    health = visitor.get("/healthz/")
+    assert health.status_code == 200
+    assert health.json()["status"] == "degraded"
+
+
+def test_healthz_is_ok_with_redis_up(redis_cache, content):
+    assert Client().get("/healthz/").json() == {
+        "status": "ok",
+        "database": "ok",
+        "cache": "ok",
+    }
