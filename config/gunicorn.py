@@ -18,8 +18,34 @@ max_requests_jitter = 200
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
-access_log_format = (
-    '{"remote": "%(h)s", "request": "%(r)s", "status": %(s)s, "bytes": %(B)s, '
-    '"duration_ms": %(M)s, "request_id": "%({x-request-id}o)s"}'
-)
+# Every line gunicorn writes is one JSON object, as the app's own are: its
+# error log (start-up, worker timeouts, escaped tracebacks) and its access log
+# (fields, not a preformatted string, so quotes in a path cannot break it).
+logger_class = "config.gunicorn_logging.JsonLogger"
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "roles.http.JsonFormatter"}},
+    "handlers": {
+        "error": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": "json",
+        },
+        "access": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+        },
+    },
+    "root": {"handlers": ["error"], "level": "WARNING"},
+    "loggers": {
+        "gunicorn.error": {"handlers": ["error"], "level": "INFO", "propagate": False},
+        "gunicorn.access": {
+            "handlers": ["access"],
+            "level": "INFO",
+            "propagate": False,
+        },
+    },
+}
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None

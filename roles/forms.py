@@ -27,6 +27,10 @@ class ComparePickerForm(forms.Form):
 
     def clean_roles(self) -> list[str]:
         chosen = self.cleaned_data["roles"]
+        if len(set(chosen)) != len(chosen):
+            raise forms.ValidationError(
+                "You chose the same role more than once: choose each role once."
+            )
         if len(chosen) < 2:
             raise forms.ValidationError("Choose at least two roles to compare.")
         if len(chosen) > MAX_COMPARED_ROLES:
@@ -65,6 +69,11 @@ class QuizForm(forms.Form):
         self.helper.form_tag = False
         # The template writes the one CSRF token; crispy would add a second.
         self.helper.disable_csrf = True
+
+    def clean(self):
+        if not self.questionnaire.questions:
+            raise forms.ValidationError("The questionnaire has no questions yet.")
+        return super().clean()
 
     def answers(self) -> dict[str, int]:
         return {

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
 import contextvars
 import ipaddress
-import json
 import logging
 import re
 import uuid
@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from pythonjsonlogger import json as jsonlogger
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar(
     "request_id", default="-"
@@ -81,6 +82,42 @@ class RequestIdMiddleware:
         return response
 
 
+# Charsets a form body may be sent in: the ones browsers use for forms. Others
+# (UTF-16, UTF-7, EBCDIC, unknown names) are refused before anything parses it.
+FORM_CHARSETS = {"utf-8", "ascii", "latin-1", "iso8859-1", "cp1252"}
+
+
+class RequestCharsetMiddleware:
+    """A request body in a charset nobody's browser sends, or one Python does
+    not know, gets the site's 400 page instead of an exception while Django
+    (or its error reporter) decodes it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        charset = (
+            request.content_params.get("charset") if request.content_params else None
+        )
+        if charset and not _known_form_charset(charset):
+            from django.shortcuts import render
+
+            return render(
+                request,
+                "400.html",
+                {"message": "The form was sent in a character set we do not accept."},
+                status=400,
+            )
+        return self.get_response(request)
+
+
+def _known_form_charset(name: str) -> bool:
+    try:
+        return codecs.lookup(name).name in FORM_CHARSETS
+    except LookupError:
+        return False
+
+
 class CrossOriginResourcePolicyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -139,26 +176,40 @@ def health_response() -> JsonResponse:
 
 
 class RequestIdFilter(logging.Filter):
+    """Puts the request id on every record: the one of the request being
+    handled, or - for Django's own 4xx/5xx lines, logged after the middleware
+    returned - the one on the request the record carries."""
+
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = request_id_var.get()
+        request = getattr(record, "request", None)
+        record.request_id = getattr(request, "id", None) or request_id_var.get()
         return True
 
 
-class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, message, request id, and
-    the traceback for errors. Request bodies and headers are never logged."""
+class JsonFormatter(jsonlogger.JsonFormatter):
+    """One JSON object per line (python-json-logger): time, level, logger,
+    message, request id, status where known, and the traceback for errors.
+    Request bodies and headers are never logged."""
 
-    def format(self, record: logging.LogRecord) -> str:
-        entry = {
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-            "request_id": getattr(record, "request_id", "-"),
-        }
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "fmt", "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s"
+        )
+        kwargs.setdefault(
+            "rename_fields",
+            {"asctime": "time", "levelname": "level", "name": "logger"},
+        )
+        kwargs.setdefault("datefmt", "%Y-%m-%dT%H:%M:%S%z")
+        kwargs.setdefault("json_ensure_ascii", False)
+        super().__init__(*args, **kwargs)
+
+    def add_fields(self, log_data, record, message_dict) -> None:
+        super().add_fields(log_data, record, message_dict)
+        log_data.pop("request", None)
+        if "exc_info" in log_data:
+            log_data["traceback"] = log_data.pop("exc_info")
         status = getattr(record, "status_code", None)
         if status:
-            entry["status"] = status
-        if record.exc_info:
-            entry["traceback"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False)
+            log_data["status"] = status
+        if not log_data.get("request_id"):
+            log_data["request_id"] = "-"

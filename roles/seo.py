@@ -63,7 +63,6 @@ SITEMAPS = {
 def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = [
         "User-agent: *",
-        f"Disallow: /{settings.ADMIN_URL}",
         "Disallow: /quiz/results/",
         "",
         f"Sitemap: {absolute_url(reverse('sitemap'))}",

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "roles.http.RequestIdMiddleware",
+    "roles.http.RequestCharsetMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "roles.http.CrossOriginResourcePolicyMiddleware",
@@ -217,6 +218,7 @@ PERMISSIONS_POLICY = {
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "roles.views.errors.csrf_failure"
 
 # Public pages are cached for at most this long; content changes show at once
 # because every key carries the content version.
