@@ -345,9 +345,8 @@ def test_sitemap_lists_roles_comparisons_and_the_quiz_with_lastmod(client, seede
     assert "hidden-draft" not in xml
 
 
-def test_robots_txt_disallows_admin_and_results_and_names_the_sitemap(client):
+def test_robots_txt_disallows_results_and_names_the_sitemap(client):
     text = client.get("/robots.txt").content.decode()
-    assert "Disallow: /admin/" in text
     assert "Disallow: /quiz/results/" in text
     assert "Sitemap: http://testserver/sitemap.xml" in text
 
@@ -533,3 +532,35 @@ def test_production_refuses_a_wildcard_allowed_host():
     result = _manage("check", env={"DJANGO_ALLOWED_HOSTS": "*"})
     assert result.returncode != 0
     assert "wildcards are refused" in result.stderr
+
+
+def test_local_settings_serve_pages_with_debug_off_and_no_collectstatic(tmp_path):
+    """DJANGO_DEBUG=0 in local settings used to make every page a 500 until
+    collectstatic had been run."""
+    env = {
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        "DJANGO_DEBUG": "0",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'local.sqlite3'}",
+    }
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    clean.pop("REDIS_URL", None)
+    run = {"cwd": ROOT, "capture_output": True, "text": True, "timeout": 300}
+    migrate = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "-v0"], env={**clean, **env}, **run
+    )
+    assert migrate.returncode == 0, migrate.stderr
+    script = (
+        "from django.test import Client; c = Client(HTTP_HOST='127.0.0.1');"
+        "r = c.get('/'); print('STATUS', r.status_code);"
+        'import re; css = re.search(r\'href="(/static/[^"]+\\.css)"\', r.content.decode());'
+        "print('STATUS', c.get(css.group(1)).status_code)"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", script],
+        env={**clean, **env},
+        **run,
+    )
+    statuses = [
+        line.split()[1] for line in result.stdout.splitlines() if "STATUS" in line
+    ]
+    assert statuses == ["200", "200"], result.stdout + result.stderr
