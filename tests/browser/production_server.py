@@ -1,0 +1,199 @@
+"""The production configuration as it runs: gunicorn with config/gunicorn.py
+and the production settings, its own Redis, and a database of its own
+(PostgreSQL when the suite runs on it, else an SQLite file), on loopback."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import dj_database_url
+
+from ..redis_server import RedisServer, free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class ProductionServer:
+    def __init__(self, tmp: Path):
+        self.tmp = tmp
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.redis = RedisServer(tmp)
+        self.log = tmp / "gunicorn.log"
+        self.process: subprocess.Popen | None = None
+        self._pg_name: str | None = None
+        self.env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_SECURE_SSL_REDIRECT": "0",
+            "DJANGO_SITE_URL": self.url,
+            "DATABASE_URL": self._database_url(),
+            "REDIS_URL": self.redis.url,
+            "GUNICORN_BIND": f"127.0.0.1:{self.port}",
+            "WEB_CONCURRENCY": "2",
+            # The nginx of NginxProxy runs on loopback too.
+            "DJANGO_TRUSTED_PROXIES": "127.0.0.1",
+        }
+
+    def _database_url(self) -> str:
+        suite = os.environ.get("DATABASE_URL", "")
+        if suite.startswith("postgres"):
+            import psycopg
+
+            self._pg_name = f"journey_{uuid.uuid4().hex[:10]}"
+            config = dj_database_url.parse(suite)
+            self._admin = psycopg.connect(
+                host=config["HOST"] or "127.0.0.1",
+                port=config["PORT"] or 5432,
+                user=config["USER"] or "postgres",
+                dbname="postgres",
+                autocommit=True,
+            )
+            self._admin.execute(f'CREATE DATABASE "{self._pg_name}"')
+            return suite.rsplit("/", 1)[0] + "/" + self._pg_name
+        return f"sqlite:///{self.tmp / 'production.sqlite3'}"
+
+    def manage(self, *args: str) -> subprocess.CompletedProcess:
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        return result
+
+    def start(self) -> None:
+        self.redis.start()
+        self.manage("collectstatic", "--noinput", "-v0")
+        self.manage("migrate", "--noinput", "-v0")
+        self.manage("seed_content", "-v0")
+        self.process = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "--config",
+                "config/gunicorn.py",
+                "config.wsgi:application",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log.open("w"),
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if self.get("/healthz/")[0] == 200:
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("gunicorn did not start:\n" + self.log.read_text())
+
+    def get(self, path: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(self.url + path, timeout=10) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    def log_lines(self) -> list[dict]:
+        lines = [line for line in self.log.read_text().splitlines() if line.strip()]
+        return [json.loads(line) for line in lines]
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.redis.kill()
+        if self._pg_name:
+            self._admin.execute(
+                f'DROP DATABASE IF EXISTS "{self._pg_name}" WITH (FORCE)'
+            )
+            self._admin.close()
+
+
+class NginxProxy:
+    """config/nginx/default.conf, as compose.yaml runs it, in front of a
+    ProductionServer: only the upstream and the listening port differ."""
+
+    def __init__(self, tmp: Path, upstream_port: int):
+        import shutil
+
+        self.binary = shutil.which("nginx") or "/usr/sbin/nginx"
+        self.tmp = tmp
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        site = (ROOT / "config/nginx/default.conf").read_text()
+        site = site.replace("server web:8000;", f"server 127.0.0.1:{upstream_port};")
+        site = site.replace(
+            "listen 80 default_server;", f"listen 127.0.0.1:{self.port};"
+        )
+        (tmp / "site.conf").write_text(site)
+        for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+            (tmp / name).mkdir(exist_ok=True)
+        (tmp / "nginx.conf").write_text(
+            f"""
+worker_processes 1;
+pid {tmp}/nginx.pid;
+error_log {tmp}/error.log warn;
+events {{ worker_connections 256; }}
+http {{
+    access_log off;
+    client_body_temp_path {tmp}/client_body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+    default_type application/octet-stream;
+    include {tmp}/site.conf;
+}}
+"""
+        )
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                self.binary,
+                "-p",
+                str(self.tmp),
+                "-c",
+                str(self.tmp / "nginx.conf"),
+                "-g",
+                "daemon off;",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.url + "/healthz/", timeout=5):
+                    return
+            except OSError:
+                if self.process.poll() is not None:
+                    raise RuntimeError(self.process.stderr.read().decode()) from None
+                time.sleep(0.1)
+        raise RuntimeError("nginx did not start")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(timeout=10)
