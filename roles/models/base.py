@@ -4,7 +4,26 @@ from datetime import datetime
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.utils import timezone
+
+
+def normalise_newlines(text: str) -> str:
+    """Browsers submit textareas with CRLF line ends; store LF only, so a diff
+    between two versions shows real changes and not every line."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+@receiver(pre_save, dispatch_uid="roles-normalise-newlines")
+def _normalise_text_fields(sender, instance, **kwargs) -> None:
+    if sender._meta.app_label != "roles":
+        return
+    for field in sender._meta.concrete_fields:
+        if isinstance(field, (models.CharField, models.TextField)):
+            value = getattr(instance, field.attname)
+            if isinstance(value, str) and "\r" in value:
+                setattr(instance, field.attname, normalise_newlines(value))
 
 
 class TimeStampedModel(models.Model):

@@ -101,6 +101,12 @@ class ComparisonRole(models.Model):
     def __str__(self) -> str:
         return f"{self.role} in {self.comparison}"
 
+    identity_related = ("role",)
+
+    def identity(self):
+        """What makes this row the same row across revisions and imports."""
+        return self.role.slug
+
 
 class ContextNote(models.Model):
     comparison = models.ForeignKey(
@@ -129,3 +135,9 @@ class ContextNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.factor}: {self.label}"
+
+    identity_related = ("factor",)
+
+    def identity(self):
+        """What makes this row the same row across revisions and imports."""
+        return (self.factor.slug, self.label)

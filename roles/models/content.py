@@ -146,6 +146,10 @@ class Responsibility(models.Model):
     def __str__(self) -> str:
         return self.text
 
+    def identity(self):
+        """What makes this row the same row across revisions and imports."""
+        return self.text
+
 
 class Source(models.Model):
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="sources")
@@ -167,6 +171,10 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def identity(self):
+        """What makes this row the same row across revisions and imports."""
+        return self.url
 
 
 class Dimension(models.Model):
@@ -208,6 +216,12 @@ class DimensionValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role}: {self.dimension}"
+
+    identity_related = ("dimension",)
+
+    def identity(self):
+        """What makes this row the same row across revisions and imports."""
+        return self.dimension.slug
 
 
 class SeedRecord(TimeStampedModel):

@@ -63,6 +63,10 @@ class Option(models.Model):
     def __str__(self) -> str:
         return self.text
 
+    def identity(self):
+        """What makes this row the same row across revisions and imports."""
+        return self.text
+
 
 class _Points(models.Model):
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="+")
@@ -71,8 +75,14 @@ class _Points(models.Model):
         help_text=POINTS_HELP,
     )
 
+    identity_related = ("role",)
+
     class Meta:
         abstract = True
+
+    def identity(self):
+        """What makes this row the same row across revisions and imports."""
+        return self.role.slug
 
 
 class OptionPoints(_Points):
