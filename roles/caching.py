@@ -31,8 +31,9 @@ def _next_publish_time() -> float | str:
 
     now = timezone.now()
     times = [
-        model.objects.filter(publish_at__gt=now).aggregate(t=Min("publish_at"))["t"]
+        model.objects.filter(**{f"{field}__gt": now}).aggregate(t=Min(field))["t"]
         for model in (Role, Comparison, Question)
+        for field in ("publish_at", "unpublish_at")
     ]
     upcoming = [t for t in times if t is not None]
     return min(upcoming).timestamp() if upcoming else NO_SCHEDULE

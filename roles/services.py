@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,6 +78,7 @@ def _by_slug(model, slug: str, what: str):
 def _apply_publishing(obj, record: Doc) -> None:
     obj.status = record["status"]
     obj.publish_at = record["publish_at"]
+    obj.unpublish_at = record.get("unpublish_at")
 
 
 def write_vocab(model, doc_field: str) -> Callable[[Doc, int], Any]:
@@ -91,6 +95,22 @@ def write_vocab(model, doc_field: str) -> Callable[[Doc, int], Any]:
     return write
 
 
+# While a draft is applied for the editor's form (and rolled back), rows new in
+# the draft get the same primary keys every time it is applied, so a form
+# rendered from one application posts back to the next. See roles.workflow.
+_staged_pks: ContextVar[Iterator[int] | None] = ContextVar("staged_pks", default=None)
+STAGED_PK_START = 9 * 10**18  # far above any real key, below 2**63
+
+
+@contextmanager
+def staged_primary_keys() -> Iterator[None]:
+    token = _staged_pks.set(itertools.count(STAGED_PK_START))
+    try:
+        yield
+    finally:
+        _staged_pks.reset(token)
+
+
 def _sync_children(manager, wanted: list[tuple[Any, dict[str, Any]]]) -> None:
     """Make ``manager``'s rows match ``wanted`` (identity, fields) in place:
     a row whose identity is still wanted keeps its primary key (so history and
@@ -103,6 +123,9 @@ def _sync_children(manager, wanted: list[tuple[Any, dict[str, Any]]]) -> None:
         obj = existing.get(identity)
         if obj is None:
             obj = manager.model(**{manager.field.name: manager.instance}, **values)
+            staged = _staged_pks.get()
+            if staged is not None:
+                obj.pk = next(staged)
             _clean_save(obj)
         else:
             changed = [k for k, v in values.items() if getattr(obj, k) != v]

@@ -19,6 +19,7 @@ from .common import (
     ReviewedFilter,
     StateMixin,
 )
+from .workflow import WorkflowAdminMixin
 
 # --- Comparisons ------------------------------------------------------------------
 
@@ -75,7 +76,11 @@ class ContextNoteInline(MarkdownPreviewMixin, admin.StackedInline):
 
 @admin.register(m.Comparison)
 class ComparisonAdmin(
-    MarkdownPreviewMixin, StateMixin, SortableAdminBase, VersionAdmin
+    WorkflowAdminMixin,
+    MarkdownPreviewMixin,
+    StateMixin,
+    SortableAdminBase,
+    VersionAdmin,
 ):
     list_display = ["title", "key", "state_label", "last_reviewed"]
     list_filter = ["status", ReviewedFilter]
@@ -83,7 +88,7 @@ class ComparisonAdmin(
     inlines = [ComparisonRoleInline, ContextNoteInline]
     fieldsets = [
         (None, {"fields": ["title", "tldr", "body", "last_reviewed"]}),
-        ("Publishing", {"fields": ["status", "publish_at"]}),
+        ("Publishing", {"fields": ["status", "publish_at", "unpublish_at"]}),
     ]
     readonly_fields = ["key"]
     save_on_top = True

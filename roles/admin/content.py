@@ -20,6 +20,7 @@ from .common import (
     ReviewedFilter,
     StateMixin,
 )
+from .workflow import WorkflowAdminMixin
 
 # --- Vocabularies -------------------------------------------------------------
 
@@ -73,7 +74,13 @@ class DimensionValueInline(admin.TabularInline):
 
 
 @admin.register(m.Role)
-class RoleAdmin(MarkdownPreviewMixin, StateMixin, SortableAdminBase, VersionAdmin):
+class RoleAdmin(
+    WorkflowAdminMixin,
+    MarkdownPreviewMixin,
+    StateMixin,
+    SortableAdminBase,
+    VersionAdmin,
+):
     list_display = ["name", "family", "state_label", "last_reviewed", "missing_values"]
     list_filter = ["status", "family", ReviewedFilter, MissingValuesFilter]
     search_fields = ["name", "slug", "summary", "also_known_as"]
@@ -82,7 +89,7 @@ class RoleAdmin(MarkdownPreviewMixin, StateMixin, SortableAdminBase, VersionAdmi
     fieldsets = [
         (None, {"fields": ["name", "slug", "family", "summary", "overview"]}),
         ("About the role", {"fields": ["also_known_as", "origin", "last_reviewed"]}),
-        ("Publishing", {"fields": ["status", "publish_at"]}),
+        ("Publishing", {"fields": ["status", "publish_at", "unpublish_at"]}),
     ]
     save_on_top = True
 

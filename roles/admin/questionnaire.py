@@ -18,6 +18,7 @@ from ..quiz import stored_results, top_role_changes
 from .common import (
     StateMixin,
 )
+from .workflow import WorkflowAdminMixin
 
 # --- Questionnaire -----------------------------------------------------------------
 
@@ -218,7 +219,7 @@ class OptionInline(SortableTabularInline):
 
 
 @admin.register(m.Question)
-class QuestionAdmin(StateMixin, SortableAdminMixin, VersionAdmin):
+class QuestionAdmin(WorkflowAdminMixin, StateMixin, SortableAdminMixin, VersionAdmin):
     list_display = ["text", "kind", "state_label"]
 
     def view_on_site(self, obj):
@@ -252,7 +253,7 @@ class QuestionAdmin(StateMixin, SortableAdminMixin, VersionAdmin):
                     else [],
                 },
             ),
-            ("Publishing", {"fields": ["status", "publish_at"]}),
+            ("Publishing", {"fields": ["status", "publish_at", "unpublish_at"]}),
         ]
 
     def save_related(self, request, form, formsets, change):

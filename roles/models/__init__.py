@@ -29,12 +29,14 @@ from .quiz import (
     StatementPoints,
     Submission,
 )
+from .workflow import OPEN_STATES, Draft, DraftKind, DraftState
 
 __all__ = [
     "MARKDOWN_HELP",
     "MAX_COMPARED_ROLES",
     "MAX_POINTS",
     "MIN_POINTS",
+    "OPEN_STATES",
     "SEPARATOR",
     "Comparison",
     "ComparisonRole",
@@ -42,6 +44,9 @@ __all__ = [
     "ContextNote",
     "Dimension",
     "DimensionValue",
+    "Draft",
+    "DraftKind",
+    "DraftState",
     "Family",
     "Option",
     "OptionPoints",

@@ -95,7 +95,15 @@ def _compare_page(request: HttpRequest, slugs: str) -> HttpResponse:
     roles = list(
         Role.objects.visible_to(request.user)
         .filter(slug__in=parts)
-        .only("name", "slug", "summary", "status", "publish_at", "updated_at")
+        .only(
+            "name",
+            "slug",
+            "summary",
+            "status",
+            "publish_at",
+            "unpublish_at",
+            "updated_at",
+        )
         .prefetch_related(
             Prefetch(
                 "responsibilities",

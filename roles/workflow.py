@@ -1,0 +1,326 @@
+"""The editorial workflow: drafts of live records, review, publishing now or at
+a set time, and reverting to an old version as a draft.
+
+A draft is the record's content document (the JSON export and import use); it
+is published by the same writers import uses, so validation is written once.
+Scheduled drafts need no cron job: the first request after their time
+publishes them (``ScheduledDraftsMiddleware``), before any page is read."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import reversion
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Min, Model
+from django.http import HttpRequest, HttpResponse
+from django.urls import resolve
+from django.utils import timezone
+
+from . import content_doc as cd
+from . import services
+from .models import (
+    Comparison,
+    Draft,
+    DraftKind,
+    DraftState,
+    Question,
+    Role,
+    Status,
+)
+from .permissions import PUBLISH_PERMISSION
+
+Doc = dict[str, Any]
+NEXT_DUE_KEY = "workflow-next-scheduled-draft"
+NOTHING_DUE = "none"
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    model: type[Model]
+    serialise: Callable[[Any], Doc]
+    write: Callable[..., Any]
+    prefetch: tuple[str, ...]
+    title_field: str
+
+
+KIND_SPECS: dict[str, KindSpec] = {
+    DraftKind.ROLE: KindSpec(
+        Role,
+        cd.role_doc,
+        services.write_role,
+        ("responsibilities__theme", "sources", "dimension_values__dimension"),
+        "name",
+    ),
+    DraftKind.COMPARISON: KindSpec(
+        Comparison,
+        cd.comparison_doc,
+        services.write_comparison,
+        ("comparison_roles__role", "context_notes__factor"),
+        "title",
+    ),
+    DraftKind.QUESTION: KindSpec(
+        Question,
+        cd.question_doc,
+        services.write_question,
+        ("options__points__role", "statement_points__role"),
+        "text",
+    ),
+}
+
+
+def kind_of(model: type[Model]) -> str | None:
+    for kind, spec in KIND_SPECS.items():
+        if spec.model is model:
+            return kind
+    return None
+
+
+def can_publish(user) -> bool:
+    return bool(user and user.has_perm(PUBLISH_PERMISSION))
+
+
+def record_doc(*, kind: str, object_id: int) -> Doc:
+    """The record's content document as the database holds it now."""
+    spec = KIND_SPECS[kind]
+    obj = spec.model.objects.prefetch_related(*spec.prefetch).get(pk=object_id)
+    return spec.serialise(obj)
+
+
+def live_record(draft: Draft):
+    return KIND_SPECS[draft.kind].model.objects.filter(pk=draft.object_id).first()
+
+
+def _title(kind: str, doc: Doc) -> str:
+    return str(doc.get(KIND_SPECS[kind].title_field, ""))[:200]
+
+
+# --- writes -------------------------------------------------------------------
+
+
+def draft_save(*, kind: str, object_id: int, doc: Doc, user) -> Draft:
+    """Stage ``doc`` as the record's draft: the open draft is updated (and goes
+    back to Draft if it was submitted, scheduled or sent back), or one is made."""
+    with transaction.atomic():
+        draft = (
+            Draft.objects.select_for_update().open().for_record(kind, object_id).first()
+        )
+        if draft is None:
+            draft = Draft(kind=kind, object_id=object_id, created_by=user)
+        was_scheduled = draft.state == DraftState.SCHEDULED
+        draft.doc = doc
+        draft.title = _title(kind, doc)
+        draft.state = DraftState.DRAFT
+        draft.go_live_at = None
+        draft.full_clean()
+        draft.save()
+    if was_scheduled:
+        cache.delete(NEXT_DUE_KEY)
+    return draft
+
+
+def _require_open(draft: Draft, *states: str) -> None:
+    if draft.state not in (states or tuple(s for s in DraftState if s)):
+        raise ValidationError(
+            f"This draft is {draft.get_state_display().lower()}; "
+            "it cannot be changed that way."
+        )
+
+
+def draft_submit(*, draft: Draft, user) -> Draft:
+    _require_open(draft, DraftState.DRAFT, DraftState.REJECTED)
+    draft.state = DraftState.IN_REVIEW
+    draft.submitted_by = user
+    draft.save(update_fields=["state", "submitted_by", "updated_at"])
+    return draft
+
+
+def draft_reject(*, draft: Draft, user, comment: str) -> Draft:
+    if not can_publish(user):
+        raise PermissionDenied("Only publishers can review drafts.")
+    _require_open(draft, DraftState.IN_REVIEW, DraftState.SCHEDULED)
+    comment = comment.strip()
+    if not comment:
+        raise ValidationError("Say what needs to change, so the editor knows.")
+    if draft.state == DraftState.SCHEDULED:
+        cache.delete(NEXT_DUE_KEY)
+    draft.state = DraftState.REJECTED
+    draft.go_live_at = None
+    draft.reviewed_by = user
+    draft.review_comment = comment
+    draft.save()
+    return draft
+
+
+def draft_discard(*, draft: Draft, user) -> Draft:
+    _require_open(draft, *[s for s in DraftState if s != DraftState.PUBLISHED])
+    if draft.state == DraftState.SCHEDULED:
+        cache.delete(NEXT_DUE_KEY)
+    draft.state = DraftState.DISCARDED
+    draft.go_live_at = None
+    draft.save()
+    return draft
+
+
+def draft_schedule(*, draft: Draft, user, at: dt.datetime) -> Draft:
+    """The draft replaces the live version at ``at``; until then the live
+    version keeps serving."""
+    if not can_publish(user):
+        raise PermissionDenied("Only publishers can schedule content.")
+    _require_open(draft, DraftState.DRAFT, DraftState.IN_REVIEW, DraftState.SCHEDULED)
+    if at <= timezone.now():
+        raise ValidationError("Choose a time in the future, or publish now.")
+    draft.state = DraftState.SCHEDULED
+    draft.go_live_at = at
+    draft.reviewed_by = user
+    draft.save()
+    cache.delete(NEXT_DUE_KEY)
+    return draft
+
+
+def draft_publish(*, draft: Draft, user) -> Any:
+    """Write the draft over the live record with the import's writers, as one
+    history revision of that record. Returns the live record."""
+    if user is not None and not can_publish(user):
+        raise PermissionDenied("Only publishers can publish content.")
+    _require_open(draft, DraftState.DRAFT, DraftState.IN_REVIEW, DraftState.SCHEDULED)
+    spec = KIND_SPECS[draft.kind]
+    with transaction.atomic():
+        live = spec.model.objects.select_for_update().filter(pk=draft.object_id).first()
+        if live is None:
+            raise ValidationError("The record this draft changes has been deleted.")
+        doc = {**draft.doc, "status": Status.PUBLISHED, "publish_at": None}
+        with reversion.create_revision():
+            reversion.set_comment(
+                "Published a scheduled draft" if user is None else "Published a draft"
+            )
+            if user is not None:
+                reversion.set_user(user)
+            obj = spec.write(doc, None, instance=live)
+            reversion.add_to_revision(obj)
+        draft.state = DraftState.PUBLISHED
+        draft.published_at = timezone.now()
+        if user is not None:
+            draft.reviewed_by = user
+        draft.save()
+    cache.delete(NEXT_DUE_KEY)
+    return obj
+
+
+def drafts_publish_due(now: dt.datetime | None = None) -> int:
+    """Publish every scheduled draft whose time has come. Cheap when nothing
+    is due: one cache read (the next due time is remembered)."""
+    now = now or timezone.now()
+    due = cache.get(NEXT_DUE_KEY)
+    if due is None:
+        nxt = Draft.objects.filter(state=DraftState.SCHEDULED).aggregate(
+            t=Min("go_live_at")
+        )["t"]
+        due = nxt.timestamp() if nxt else NOTHING_DUE
+        cache.set(NEXT_DUE_KEY, due, timeout=None)
+    if due == NOTHING_DUE or now.timestamp() < float(due):
+        return 0
+    published = 0
+    with transaction.atomic():
+        ready = list(
+            Draft.objects.select_for_update(skip_locked=True)
+            .filter(state=DraftState.SCHEDULED, go_live_at__lte=now)
+            .order_by("go_live_at")
+        )
+        for draft in ready:
+            try:
+                with transaction.atomic():
+                    draft_publish(draft=draft, user=None)
+                published += 1
+            except ValidationError as exc:
+                Draft.objects.filter(pk=draft.pk).update(
+                    state=DraftState.REJECTED,
+                    go_live_at=None,
+                    review_comment="Could not publish at the scheduled time: "
+                    + " ".join(exc.messages),
+                )
+    cache.delete(NEXT_DUE_KEY)
+    return published
+
+
+class ScheduledDraftsMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        drafts_publish_due()
+        return self.get_response(request)
+
+
+# --- previews -----------------------------------------------------------------
+
+
+def public_path(obj) -> str:
+    if isinstance(obj, Question):
+        return "/quiz/?preview=1"
+    return obj.get_absolute_url()
+
+
+def render_public(request: HttpRequest, path: str) -> HttpResponse:
+    """Render a public page for the editor, in this transaction (so what it
+    shows can be rolled back afterwards)."""
+    route, _, query = path.partition("?")
+    match = resolve(route)
+    preview = HttpRequest()
+    preview.method = "GET"
+    preview.path = preview.path_info = route
+    preview.META = {**request.META, "REQUEST_METHOD": "GET", "QUERY_STRING": query}
+    if query:
+        preview.GET = preview.GET.copy()
+        for pair in query.split("&"):
+            key, _, value = pair.partition("=")
+            preview.GET[key] = value
+    preview.user = request.user
+    preview.session = getattr(request, "session", None)
+    preview.COOKIES = request.COOKIES
+    for attr in ("csp_nonce", "_csp_nonce", "request_id"):
+        if hasattr(request, attr):
+            setattr(preview, attr, getattr(request, attr))
+    response = match.func(preview, *match.args, **match.kwargs)
+    if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+        response.render()
+    return response
+
+
+def preview_draft(request: HttpRequest, draft: Draft) -> HttpResponse:
+    """The public page as it will look once the draft is published, rendered
+    by the site's own view and templates, then rolled back."""
+    spec = KIND_SPECS[draft.kind]
+    with transaction.atomic():
+        live = spec.model.objects.get(pk=draft.object_id)
+        obj = spec.write(draft.doc, None, instance=live)
+        response = render_public(request, public_path(obj))
+        transaction.set_rollback(True)
+    return preview_response(response)
+
+
+def preview_response(response: HttpResponse) -> HttpResponse:
+    out = HttpResponse(
+        response.content,
+        status=response.status_code,
+        content_type=response.get("Content-Type", "text/html; charset=utf-8"),
+    )
+    out["Cache-Control"] = "private, no-store"
+    out["X-Robots-Tag"] = "noindex"
+    return out
+
+
+def revert_doc(version) -> Doc:
+    """The content document of a record as an old history version had it,
+    computed by reverting in a transaction that is rolled back."""
+    kind = kind_of(version.content_type.model_class())
+    with transaction.atomic():
+        version.revision.revert(delete=True)
+        doc = record_doc(kind=kind, object_id=int(version.object_id))
+        transaction.set_rollback(True)
+    return doc

@@ -1,0 +1,284 @@
+"""Drafts of live records, preview, review, scheduling and expiry."""
+
+import datetime as dt
+import re
+
+import pytest
+import time_machine
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from reversion.models import Version
+
+from roles import models as m
+from roles import workflow as wf
+from roles.permissions import PUBLISHERS_GROUP
+
+from .admin_forms import admin_form_data
+from .factories import ResponsibilityFactory, RoleFactory, make_editor
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def publisher(django_user_model):
+    user = django_user_model.objects.create_user(
+        "pub", password="a-long-test-password", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=PUBLISHERS_GROUP))
+    return user
+
+
+@pytest.fixture
+def publisher_client(publisher):
+    client = Client()
+    client.force_login(publisher)
+    return client
+
+
+@pytest.fixture
+def editor_client():
+    client = Client()
+    client.force_login(make_editor())
+    return client
+
+
+@pytest.fixture
+def live_role():
+    role = RoleFactory(slug="live", summary="The live summary.")
+    ResponsibilityFactory(role=role, text="A live duty.", order=0)
+    return role
+
+
+def _text(response) -> str:
+    html = re.sub(r"<[^>]+>", " ", response.content.decode())
+    return re.sub(r"\s+", " ", html)
+
+
+def _change_url(obj) -> str:
+    return reverse(f"admin:roles_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def _post_form(client, obj, changes: dict, button: str):
+    url = _change_url(obj)
+    data = admin_form_data(client.get(url))
+    data.update(changes)
+    data[button] = "1"
+    return client.post(url, data)
+
+
+def test_saving_a_draft_of_a_live_role_leaves_the_public_page_as_it_was(
+    client, publisher_client, live_role
+):
+    response = _post_form(
+        publisher_client, live_role, {"summary": "A staged summary."}, "_save_draft"
+    )
+    assert response.status_code == 302
+    draft = m.Draft.objects.get()
+    assert response["Location"] == draft.get_absolute_url()
+    assert draft.doc["summary"] == "A staged summary."
+    assert draft.state == m.DraftState.DRAFT
+    live_role.refresh_from_db()
+    assert live_role.summary == "The live summary."
+    page = client.get("/roles/live/").content.decode()
+    assert "The live summary." in page and "A staged summary." not in page
+    # The review page lists the change field by field; the preview shows it.
+    review = _text(publisher_client.get(draft.get_absolute_url()))
+    assert "A staged summary." in review and "A live duty." not in review
+    preview = publisher_client.get(
+        reverse("admin:roles_draft_preview", args=[draft.pk])
+    )
+    assert "A staged summary." in preview.content.decode()
+    assert "no-store" in preview["Cache-Control"]
+    live_role.refresh_from_db()
+    assert live_role.summary == "The live summary."
+    # Publish now: the public sees it; history has a revision of this role.
+    publisher_client.post(draft.get_absolute_url(), {"_publish": "1"})
+    assert "A staged summary." in client.get("/roles/live/").content.decode()
+    draft.refresh_from_db()
+    assert draft.state == m.DraftState.PUBLISHED
+    assert Version.objects.get_for_object(live_role).first().revision.user is not None
+
+
+def test_preview_shows_unsaved_form_changes_and_saves_nothing(
+    publisher_client, live_role
+):
+    response = _post_form(
+        publisher_client,
+        live_role,
+        {"summary": "Only in the form.", "responsibilities-0-text": "Typed, unsaved."},
+        "_preview",
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Only in the form." in html and "Typed, unsaved." in html
+    assert "<main" in html  # the site's own template, not the admin's
+    live_role.refresh_from_db()
+    assert live_role.summary == "The live summary."
+    assert not m.Draft.objects.exists()
+    assert live_role.responsibilities.get().text == "A live duty."
+
+
+def test_an_editor_cannot_change_a_live_page_only_stage_a_draft(
+    client, editor_client, live_role
+):
+    response = _post_form(
+        editor_client, live_role, {"summary": "An editor's change."}, "_continue"
+    )
+    assert response.status_code == 302
+    live_role.refresh_from_db()
+    assert live_role.summary == "The live summary."
+    draft = m.Draft.objects.get()
+    assert draft.doc["summary"] == "An editor's change."
+    assert (
+        editor_client.post(draft.get_absolute_url(), {"_publish": "1"}).status_code
+        == 403
+    )
+    assert "An editor" not in client.get("/roles/live/").content.decode()
+
+
+def test_the_change_form_edits_the_open_draft_without_losing_it(
+    editor_client, live_role
+):
+    """Second session on the same draft: the form starts from the draft (with
+    a responsibility only the draft has), so saving again keeps both changes."""
+    _post_form(
+        editor_client,
+        live_role,
+        {
+            "summary": "First session.",
+            "responsibilities-TOTAL_FORMS": "2",
+            "responsibilities-1-text": "Added in the draft.",
+            "responsibilities-1-theme": str(m.Theme.objects.first().pk),
+            "responsibilities-1-order": "1000",
+        },
+        "_save_draft",
+    )
+    draft = m.Draft.objects.get()
+    assert [r["text"] for r in draft.doc["responsibilities"]] == [
+        "A live duty.",
+        "Added in the draft.",
+    ]
+    form = editor_client.get(_change_url(live_role))
+    assert "First session." in form.content.decode()
+    assert "Added in the draft." in form.content.decode()
+    _post_form(editor_client, live_role, {"origin": "Second session"}, "_save_draft")
+    draft.refresh_from_db()
+    assert draft.doc["summary"] == "First session."
+    assert draft.doc["origin"] == "Second session"
+    assert [r["text"] for r in draft.doc["responsibilities"]] == [
+        "A live duty.",
+        "Added in the draft.",
+    ]
+    assert m.Draft.objects.count() == 1
+    assert not m.Responsibility.objects.filter(text="Added in the draft.").exists()
+
+
+def test_a_stale_form_is_refused_not_silently_overwriting_the_draft(
+    editor_client, live_role
+):
+    stale = admin_form_data(editor_client.get(_change_url(live_role)))
+    _post_form(editor_client, live_role, {"summary": "Saved first."}, "_save_draft")
+    stale.update({"summary": "From an old tab.", "_save_draft": "1"})
+    response = editor_client.post(_change_url(live_role), stale, follow=True)
+    assert "Someone changed this draft" in response.content.decode()
+    assert m.Draft.objects.get().doc["summary"] == "Saved first."
+
+
+def test_submit_reject_resubmit_publish(
+    client, editor_client, publisher_client, live_role
+):
+    _post_form(editor_client, live_role, {"summary": "Try one."}, "_submit_draft")
+    draft = m.Draft.objects.get()
+    assert draft.state == m.DraftState.IN_REVIEW
+    # A reviewer must say why.
+    publisher_client.post(draft.get_absolute_url(), {"_reject": "1", "comment": " "})
+    draft.refresh_from_db()
+    assert draft.state == m.DraftState.IN_REVIEW
+    publisher_client.post(
+        draft.get_absolute_url(), {"_reject": "1", "comment": "Say who decides."}
+    )
+    draft.refresh_from_db()
+    assert draft.state == m.DraftState.REJECTED
+    form = editor_client.get(_change_url(live_role)).content.decode()
+    assert "Say who decides." in form
+    _post_form(editor_client, live_role, {"summary": "Try two."}, "_submit_draft")
+    draft.refresh_from_db()
+    assert (draft.state, draft.doc["summary"]) == (m.DraftState.IN_REVIEW, "Try two.")
+    assert "Try" not in client.get("/roles/live/").content.decode()
+    publisher_client.post(draft.get_absolute_url(), {"_publish": "1"})
+    assert "Try two." in client.get("/roles/live/").content.decode()
+
+
+def test_a_scheduled_draft_goes_live_at_its_time_without_cron(
+    client, publisher, live_role
+):
+    draft = wf.draft_save(
+        kind="roles",
+        object_id=live_role.pk,
+        doc={
+            **wf.record_doc(kind="roles", object_id=live_role.pk),
+            "summary": "Later.",
+        },
+        user=publisher,
+    )
+    start = timezone.now()
+    wf.draft_schedule(draft=draft, user=publisher, at=start + dt.timedelta(hours=2))
+    assert "The live summary." in client.get("/roles/live/").content.decode()
+    with time_machine.travel(start + dt.timedelta(hours=1, minutes=59)):
+        assert "The live summary." in client.get("/roles/live/").content.decode()
+    with time_machine.travel(start + dt.timedelta(hours=2, seconds=1)):
+        assert "Later." in client.get("/roles/live/").content.decode()
+    draft.refresh_from_db()
+    assert draft.state == m.DraftState.PUBLISHED
+
+
+def test_nothing_due_costs_no_query(publisher, live_role, django_assert_num_queries):
+    wf.drafts_publish_due()
+    with django_assert_num_queries(0):
+        assert wf.drafts_publish_due() == 0
+
+
+def test_unpublish_at_takes_the_page_down_at_its_time(client, live_role):
+    start = timezone.now()
+    live_role.unpublish_at = start + dt.timedelta(days=1)
+    live_role.save()
+    assert client.get("/roles/live/").status_code == 200
+    assert live_role in m.Role.objects.published()
+    with time_machine.travel(start + dt.timedelta(days=1, seconds=1)):
+        assert client.get("/roles/live/").status_code == 404
+        assert live_role not in m.Role.objects.published()
+        assert m.Role.objects.get(pk=live_role.pk).state == "Expired"
+
+
+def test_a_draft_with_a_publish_time_is_refused_with_a_reason(live_role):
+    from django.core.exceptions import ValidationError
+
+    live_role.status = m.Status.DRAFT
+    live_role.publish_at = timezone.now() + dt.timedelta(days=1)
+    with pytest.raises(ValidationError, match="never published"):
+        live_role.full_clean()
+
+
+def test_reverting_makes_a_draft_and_leaves_the_live_page(
+    client, publisher_client, live_role
+):
+    import reversion
+
+    with reversion.create_revision():
+        reversion.add_to_revision(live_role)
+    with reversion.create_revision():
+        live_role.summary = "Edited later."
+        live_role.save()
+    old = Version.objects.get_for_object(live_role).order_by("pk").first()
+    url = reverse("admin:roles_role_revision", args=[live_role.pk, old.pk])
+    data = admin_form_data(publisher_client.get(url))
+    data["_save"] = "1"
+    response = publisher_client.post(url, data)
+    assert response.status_code == 302
+    live_role.refresh_from_db()
+    assert live_role.summary == "Edited later."
+    draft = m.Draft.objects.get()
+    assert draft.doc["summary"] == "The live summary."
+    assert response["Location"] == draft.get_absolute_url()
