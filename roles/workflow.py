@@ -324,3 +324,125 @@ def revert_doc(version) -> Doc:
         doc = record_doc(kind=kind, object_id=int(version.object_id))
         transaction.set_rollback(True)
     return doc
+
+
+# --- the editors' dashboard ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DashboardItem:
+    label: str
+    url: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    my_drafts: list[DashboardItem]
+    awaiting_review: list[DashboardItem]
+    scheduled: list[DashboardItem]
+    expiring: list[DashboardItem]
+    not_reviewed: list[DashboardItem]
+
+
+DASHBOARD_LIMIT = 10
+EXPIRY_WINDOW = dt.timedelta(days=30)
+REVIEW_AGE = dt.timedelta(days=365)
+
+
+def _when(value: dt.datetime) -> str:
+    local = timezone.localtime(value)
+    return f"{local:%d %b %Y %H:%M} ({local.tzname()})"
+
+
+def _draft_item(draft: Draft, note: str = "") -> DashboardItem:
+    return DashboardItem(
+        f"{draft.get_kind_display()}: {draft.title}", draft.get_absolute_url(), note
+    )
+
+
+def _change_url(obj) -> str:
+    from django.urls import reverse
+
+    return reverse(f"admin:roles_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def dashboard(*, user, now: dt.datetime | None = None) -> Dashboard:
+    """What needs an editor's attention, in a fixed number of queries."""
+    from django.db.models import Q
+
+    now = now or timezone.now()
+    drafts = Draft.objects.open().select_related("created_by", "submitted_by")
+    mine = [
+        _draft_item(d, d.get_state_display())
+        for d in drafts.filter(created_by=user)[:DASHBOARD_LIMIT]
+    ]
+    review = [
+        _draft_item(d, f"submitted by {d.submitted_by}" if d.submitted_by else "")
+        for d in drafts.filter(state=DraftState.IN_REVIEW).order_by("updated_at")[
+            :DASHBOARD_LIMIT
+        ]
+    ]
+    scheduled = [
+        (d.go_live_at, _draft_item(d, f"goes live {_when(d.go_live_at)}"))
+        for d in drafts.filter(state=DraftState.SCHEDULED).order_by("go_live_at")[
+            :DASHBOARD_LIMIT
+        ]
+    ]
+    expiring = []
+    stale = []
+    cutoff = (now - REVIEW_AGE).date()
+    for model in (Role, Comparison, Question):
+        label = model._meta.verbose_name.capitalize()
+        for obj in model.objects.filter(
+            status=Status.PUBLISHED, publish_at__gt=now
+        ).order_by("publish_at")[:DASHBOARD_LIMIT]:
+            scheduled.append(
+                (
+                    obj.publish_at,
+                    DashboardItem(
+                        f"{label}: {obj}",
+                        _change_url(obj),
+                        f"first published {_when(obj.publish_at)}",
+                    ),
+                )
+            )
+        for obj in model.objects.filter(
+            unpublish_at__gt=now, unpublish_at__lte=now + EXPIRY_WINDOW
+        ).order_by("unpublish_at")[:DASHBOARD_LIMIT]:
+            expiring.append(
+                (
+                    obj.unpublish_at,
+                    DashboardItem(
+                        f"{label}: {obj}",
+                        _change_url(obj),
+                        f"unpublished {_when(obj.unpublish_at)}",
+                    ),
+                )
+            )
+        if model is not Question:
+            for obj in (
+                model.objects.published(now)
+                .filter(Q(last_reviewed__isnull=True) | Q(last_reviewed__lt=cutoff))
+                .order_by("last_reviewed")[:DASHBOARD_LIMIT]
+            ):
+                stale.append(
+                    DashboardItem(
+                        f"{label}: {obj}",
+                        _change_url(obj),
+                        f"last reviewed {obj.last_reviewed:%d %b %Y}"
+                        if obj.last_reviewed
+                        else "never reviewed",
+                    )
+                )
+    return Dashboard(
+        my_drafts=mine,
+        awaiting_review=review,
+        scheduled=[item for _, item in sorted(scheduled, key=lambda p: p[0])][
+            :DASHBOARD_LIMIT
+        ],
+        expiring=[item for _, item in sorted(expiring, key=lambda p: p[0])][
+            :DASHBOARD_LIMIT
+        ],
+        not_reviewed=stale[: DASHBOARD_LIMIT * 2],
+    )

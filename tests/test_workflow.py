@@ -282,3 +282,67 @@ def test_reverting_makes_a_draft_and_leaves_the_live_page(
     draft = m.Draft.objects.get()
     assert draft.doc["summary"] == "The live summary."
     assert response["Location"] == draft.get_absolute_url()
+
+
+def test_dashboard_lists_drafts_reviews_schedules_expiry_and_stale_guides(
+    editor_client, publisher, live_role, django_assert_max_num_queries
+):
+    from .factories import make_comparison
+
+    other = RoleFactory(slug="other", name="Other Role", last_reviewed=None)
+    fresh = RoleFactory(name="Fresh Role", last_reviewed=timezone.localdate())
+    _post_form(editor_client, live_role, {"summary": "Mine."}, "_submit_draft")
+    staged = wf.draft_save(
+        kind="roles",
+        object_id=other.pk,
+        doc=wf.record_doc(kind="roles", object_id=other.pk),
+        user=publisher,
+    )
+    wf.draft_schedule(
+        draft=staged, user=publisher, at=timezone.now() + dt.timedelta(days=2)
+    )
+    comparison = make_comparison([other, fresh], title="Ending comparison")
+    comparison.unpublish_at = timezone.now() + dt.timedelta(days=3)
+    comparison.last_reviewed = timezone.localdate()
+    comparison.save()
+    html = editor_client.get(reverse("admin:index")).content.decode()
+    panels = {
+        section.split("</h2>")[0]: re.sub(r"<[^>]+>", " ", section)
+        for section in html.split('<section class="module dashboard-panel">\n  <h2>')[
+            1:
+        ]
+    }
+    assert live_role.name in panels["My drafts"]
+    assert live_role.name in panels["Awaiting review"]
+    assert "Other Role" in panels["Scheduled"] and "goes live" in panels["Scheduled"]
+    assert "Ending comparison" in panels["Expiring in the next 30 days"]
+    stale = panels["Not reviewed for 12 months"]
+    assert "Other Role" in stale and "never reviewed" in stale
+    assert "Fresh Role" not in stale
+    with django_assert_max_num_queries(12):
+        wf.dashboard(user=publisher)
+
+
+def test_state_filter_has_scheduled_and_expired(staff_client):
+    now = timezone.now()
+    RoleFactory(name="Soon Role", publish_at=now + dt.timedelta(days=1))
+    RoleFactory(name="Gone Role", unpublish_at=now - dt.timedelta(days=1))
+    RoleFactory(name="Live Role")
+    scheduled = staff_client.get("/admin/roles/role/?state=scheduled").content.decode()
+    assert "Soon Role" in scheduled and "Live Role" not in scheduled
+    expired = staff_client.get("/admin/roles/role/?state=expired").content.decode()
+    assert "Gone Role" in expired and "Soon Role" not in expired
+
+
+def test_create_editor_can_make_a_publisher(monkeypatch):
+    from io import StringIO
+
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    monkeypatch.setenv("EDITOR_PASSWORD", "a-long-editor-password-42")
+    call_command("create_editor", "pia", "--publisher", stdout=StringIO())
+    call_command("create_editor", "eddie", stdout=StringIO())
+    users = get_user_model().objects
+    assert wf.can_publish(users.get(username="pia"))
+    assert not wf.can_publish(users.get(username="eddie"))

@@ -37,7 +37,38 @@ class StateMixin:
         if obj.state == "Scheduled":
             local = timezone.localtime(obj.publish_at)
             return f"Scheduled for {local:%d %b %Y %H:%M} ({local.tzname()})"
+        if obj.state == "Published" and obj.unpublish_at:
+            local = timezone.localtime(obj.unpublish_at)
+            return f"Published until {local:%d %b %Y %H:%M} ({local.tzname()})"
         return obj.state
+
+
+class StateFilter(admin.SimpleListFilter):
+    """Draft, scheduled, live or expired, as the public sees it now."""
+
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("draft", "Draft"),
+            ("scheduled", "Scheduled"),
+            ("live", "Published (live)"),
+            ("expired", "Unpublished (expired)"),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        value = self.value()
+        if value == "draft":
+            return queryset.filter(status=m.Status.DRAFT)
+        if value == "scheduled":
+            return queryset.filter(status=m.Status.PUBLISHED, publish_at__gt=now)
+        if value == "live":
+            return queryset.published(now)
+        if value == "expired":
+            return queryset.filter(status=m.Status.PUBLISHED, unpublish_at__lte=now)
+        return queryset
 
 
 class ReviewedFilter(admin.SimpleListFilter):

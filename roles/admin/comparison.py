@@ -17,6 +17,7 @@ from ..models import comparison_key
 from .common import (
     MarkdownPreviewMixin,
     ReviewedFilter,
+    StateFilter,
     StateMixin,
 )
 from .workflow import WorkflowAdminMixin
@@ -83,7 +84,7 @@ class ComparisonAdmin(
     VersionAdmin,
 ):
     list_display = ["title", "key", "state_label", "last_reviewed"]
-    list_filter = ["status", ReviewedFilter]
+    list_filter = [StateFilter, ReviewedFilter]
     search_fields = ["title", "key"]
     inlines = [ComparisonRoleInline, ContextNoteInline]
     fieldsets = [

@@ -18,6 +18,7 @@ from .common import (
     MarkdownPreviewMixin,
     MissingValuesFilter,
     ReviewedFilter,
+    StateFilter,
     StateMixin,
 )
 from .workflow import WorkflowAdminMixin
@@ -82,7 +83,7 @@ class RoleAdmin(
     VersionAdmin,
 ):
     list_display = ["name", "family", "state_label", "last_reviewed", "missing_values"]
-    list_filter = ["status", "family", ReviewedFilter, MissingValuesFilter]
+    list_filter = [StateFilter, "family", ReviewedFilter, MissingValuesFilter]
     search_fields = ["name", "slug", "summary", "also_known_as"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ResponsibilityInline, SourceInline, DimensionValueInline]

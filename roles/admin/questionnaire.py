@@ -16,6 +16,7 @@ from .. import models as m
 from .. import scoring
 from ..quiz import stored_results, top_role_changes
 from .common import (
+    StateFilter,
     StateMixin,
 )
 from .workflow import WorkflowAdminMixin
@@ -225,7 +226,7 @@ class QuestionAdmin(WorkflowAdminMixin, StateMixin, SortableAdminMixin, VersionA
     def view_on_site(self, obj):
         return reverse("roles:quiz") + "?preview=1"
 
-    list_filter = ["status", "kind"]
+    list_filter = [StateFilter, "kind"]
     search_fields = ["text", "key"]
     prepopulated_fields = {"key": ["text"]}
     inlines = [OptionInline]

@@ -1,0 +1,73 @@
+"""Field-by-field diffs of content documents (pure: no database)."""
+
+from roles.docdiff import doc_diff, word_diff
+
+BASE = {
+    "slug": "po",
+    "name": "Product Owner",
+    "summary": "Owns the backlog for one product team.",
+    "responsibilities": [
+        {"theme": "backlog", "text": "Orders the backlog."},
+        {"theme": "stakeholders", "text": "Talks to stakeholders."},
+        {"theme": "delivery", "text": "Accepts finished work."},
+    ],
+    "dimensions": {"horizon": "Sprints", "focus": "Team"},
+}
+
+
+def _copy(doc):
+    import copy
+
+    return copy.deepcopy(doc)
+
+
+def test_identical_documents_have_no_changes():
+    assert doc_diff(BASE, _copy(BASE)) == []
+
+
+def test_a_changed_field_shows_only_the_words_that_changed():
+    after = _copy(BASE)
+    after["summary"] = "Owns the backlog for two product teams."
+    (change,) = doc_diff(BASE, after)
+    assert change.label == "Summary" and change.action == "changed"
+    assert [s.text for s in change.segments if s.op == "removed"] == ["one", "team."]
+    assert [s.text for s in change.segments if s.op == "added"] == ["two", "teams."]
+
+
+def test_children_are_matched_by_identity_not_position():
+    after = _copy(BASE)
+    removed = after["responsibilities"].pop(0)
+    after["responsibilities"].append({"theme": "backlog", "text": "Writes stories."})
+    changes = doc_diff(BASE, after)
+    assert {(c.action, c.before or c.after) for c in changes} == {
+        ("removed", "theme: backlog; text: Orders the backlog."),
+        ("added", "theme: backlog; text: Writes stories."),
+    }
+    assert removed["text"] == "Orders the backlog."
+
+
+def test_a_moved_child_shows_as_moved_and_a_changed_theme_as_changed():
+    after = _copy(BASE)
+    after["responsibilities"].reverse()
+    after["responsibilities"][0]["theme"] = "quality"
+    changes = doc_diff(BASE, after)
+    actions = sorted(c.action for c in changes)
+    assert actions == ["changed", "moved", "moved"]
+    theme = next(c for c in changes if c.action == "changed")
+    assert "Accepts finished work." in theme.label
+    assert (theme.before, theme.after) == ("delivery", "quality")
+
+
+def test_mappings_compare_by_key():
+    after = _copy(BASE)
+    after["dimensions"] = {"horizon": "Quarters", "scope": "Product"}
+    changes = {(c.label, c.action) for c in doc_diff(BASE, after)}
+    assert changes == {
+        ("Comparison values: focus", "removed"),
+        ("Comparison values: horizon", "changed"),
+        ("Comparison values: scope", "added"),
+    }
+
+
+def test_word_diff_of_equal_text_is_one_unchanged_segment():
+    assert [s.op for s in word_diff("same words", "same words")] == ["same"]
