@@ -346,3 +346,36 @@ def test_create_editor_can_make_a_publisher(monkeypatch):
     users = get_user_model().objects
     assert wf.can_publish(users.get(username="pia"))
     assert not wf.can_publish(users.get(username="eddie"))
+
+
+def test_a_comparison_and_a_question_can_be_staged_and_published(
+    client, publisher_client
+):
+    from .factories import make_comparison, make_scenario
+
+    a = RoleFactory(slug="alpha", name="Alpha")
+    b = RoleFactory(slug="bravo", name="Bravo")
+    comparison = make_comparison([a, b], title="Alpha vs Bravo")
+    _post_form(
+        publisher_client, comparison, {"title": "Alpha or Bravo?"}, "_save_draft"
+    )
+    question = make_scenario([{a: 2}, {b: 2}], key="q1")
+    _post_form(
+        publisher_client,
+        question,
+        {"text": "A staged question?", "options-0-text": "A staged option."},
+        "_save_draft",
+    )
+    assert m.Draft.objects.count() == 2
+    assert "Alpha vs Bravo" in client.get("/compare/alpha-vs-bravo/").content.decode()
+    assert "A staged question?" not in client.get("/quiz/").content.decode()
+    for draft in m.Draft.objects.all():
+        response = publisher_client.post(draft.get_absolute_url(), {"_publish": "1"})
+        assert response.status_code == 302
+        draft.refresh_from_db()
+        assert draft.state == m.DraftState.PUBLISHED, draft.kind
+    assert "Alpha or Bravo?" in client.get("/compare/alpha-vs-bravo/").content.decode()
+    quiz = client.get("/quiz/").content.decode()
+    assert "A staged question?" in quiz and "A staged option." in quiz
+    # A new option text is a new option; its points came from the form.
+    assert m.OptionPoints.objects.filter(option__text="A staged option.").exists()
