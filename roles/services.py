@@ -19,11 +19,13 @@ from .models import (
     ContextFactor,
     Dimension,
     Question,
-    QuestionKind,
     Role,
     SeedRecord,
     Theme,
+    comparison_clash,
     comparison_key,
+    comparison_rules,
+    question_rules,
 )
 from .signals import bump_content_version
 
@@ -188,14 +190,7 @@ def write_comparison(
     record: Doc, position: int, *, instance: Comparison | None = None
 ) -> Comparison:
     slugs = record["roles"]
-    errors = []
-    if not 2 <= len(slugs) <= 5:
-        errors.append("A comparison needs two to five roles.")
-    if len(set(slugs)) != len(slugs):
-        errors.append("A comparison cannot name the same role twice.")
-    unknown_suits = set(record["suits"]) - set(slugs)
-    if unknown_suits:
-        errors.append(f"“suits” names roles not compared: {sorted(unknown_suits)}.")
+    errors = comparison_rules(slugs, suits=record["suits"])
     if errors:
         raise ValidationError(errors)
     roles = [_by_slug(Role, slug, "Role") for slug in slugs]
@@ -203,6 +198,9 @@ def write_comparison(
     comparison = (
         instance or Comparison.objects.filter(key=key).first() or Comparison(key=key)
     )
+    clash = comparison_clash(slugs, exclude_pk=comparison.pk)
+    if clash:
+        raise ValidationError(clash)
     comparison.key = key
     comparison.title = record["title"]
     comparison.tldr = record["tldr"]
@@ -246,16 +244,11 @@ def write_question(
     record: Doc, position: int | None, *, instance: Question | None = None
 ) -> Question:
     kind = record["kind"]
-    errors = []
-    if kind == QuestionKind.SCENARIO and len(record["options"]) < 2:
-        errors.append("A scenario question needs at least two options.")
-    if kind == QuestionKind.AGREEMENT and record["options"]:
-        errors.append("An agreement statement has no options (only points).")
-    if kind == QuestionKind.SCENARIO and record["points"]:
-        errors.append("A scenario question gives points through its options.")
-    texts = [item["text"] for item in record["options"]]
-    if len(set(texts)) != len(texts):
-        errors.append("Two options have the same text.")
+    errors = question_rules(
+        kind,
+        [item["text"] for item in record["options"]],
+        weighted=bool(record["points"]),
+    )
     if errors:
         raise ValidationError(errors)
     question = (

@@ -140,16 +140,13 @@ class OptionFormSet(CustomInlineFormSet):
         kept = [
             f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")
         ]
-        kind = self.instance.kind
-        if kind == m.QuestionKind.SCENARIO and len(kept) < 2:
-            raise forms.ValidationError(
-                "A scenario question needs at least two options for readers to choose from."
-            )
-        if kind == m.QuestionKind.AGREEMENT and kept:
-            raise forms.ValidationError(
-                "An agreement statement has no options: readers answer on the "
-                "agree–disagree scale. Delete the options or make it a scenario."
-            )
+        errors = m.question_rules(
+            self.instance.kind,
+            [f.cleaned_data.get("text", "") for f in kept],
+            weighted=False,  # a scenario's statement points are dropped on save
+        )
+        if errors:
+            raise forms.ValidationError(errors)
         self._check_impact(kept)
 
     def _check_impact(self, kept) -> None:

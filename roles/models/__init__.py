@@ -6,18 +6,22 @@ from .comparison import (
     ComparisonRole,
     ContextFactor,
     ContextNote,
+    comparison_clash,
     comparison_key,
+    comparison_rules,
 )
 from .content import (
     MARKDOWN_HELP,
     Dimension,
     DimensionValue,
     Family,
+    FormerSlug,
     Responsibility,
     Role,
     SeedRecord,
     Source,
     Theme,
+    current_slugs,
 )
 from .quiz import (
     MAX_POINTS,
@@ -28,6 +32,7 @@ from .quiz import (
     QuestionKind,
     StatementPoints,
     Submission,
+    question_rules,
 )
 from .workflow import OPEN_STATES, Draft, DraftKind, DraftState
 
@@ -48,6 +53,7 @@ __all__ = [
     "DraftKind",
     "DraftState",
     "Family",
+    "FormerSlug",
     "Option",
     "OptionPoints",
     "Publishable",
@@ -63,5 +69,9 @@ __all__ = [
     "Submission",
     "Theme",
     "TimeStampedModel",
+    "comparison_clash",
     "comparison_key",
+    "comparison_rules",
+    "current_slugs",
+    "question_rules",
 ]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 from django.db import models
 from django.urls import reverse
 
@@ -13,6 +15,37 @@ SEPARATOR = "-vs-"
 def comparison_key(slugs: list[str] | tuple[str, ...]) -> str:
     """The canonical address part for a set of roles: slugs sorted, joined by -vs-."""
     return SEPARATOR.join(sorted(slugs))
+
+
+def comparison_rules(slugs: Sequence[str], *, suits: Iterable[str] = ()) -> list[str]:
+    """Every rule for the set of roles in a curated comparison, written once:
+    the admin, import, seed and publishing a draft all call this."""
+    errors = []
+    if len(set(slugs)) != len(slugs):
+        errors.append("Each role can appear only once in a comparison.")
+    if not 2 <= len(slugs) <= MAX_COMPARED_ROLES:
+        errors.append(
+            f"A comparison needs two to {MAX_COMPARED_ROLES} roles; it has {len(slugs)}."
+        )
+    unknown = sorted(set(suits) - set(slugs))
+    if unknown:
+        errors.append(
+            f"“Who it suits” names roles that are not compared: {', '.join(unknown)}."
+        )
+    return errors
+
+
+def comparison_clash(slugs: Sequence[str], *, exclude_pk: int | None) -> str | None:
+    """The message if another curated comparison already has these roles."""
+    clash = (
+        Comparison.objects.filter(key=comparison_key(slugs))
+        .exclude(pk=exclude_pk)
+        .only("title")
+        .first()
+    )
+    if clash is None:
+        return None
+    return f"“{clash.title}” already compares these roles; edit that one instead."
 
 
 class ContextFactor(models.Model):
@@ -74,6 +107,18 @@ class Comparison(Publishable):
 
     def get_absolute_url(self) -> str:
         return reverse("roles:compare", kwargs={"slugs": self.key})
+
+    def refresh_key(self) -> None:
+        """The key follows the roles' slugs; the only place it is computed."""
+        key = comparison_key(
+            [
+                member.role.slug
+                for member in self.comparison_roles.select_related("role")
+            ]
+        )
+        if key != self.key:
+            self.key = key
+            self.save(update_fields=["key", "updated_at"])
 
 
 class ComparisonRole(models.Model):

@@ -66,8 +66,8 @@ class Role(Publishable):
         max_length=60,
         unique=True,
         validators=[role_slug_validator],
-        help_text="The address of the guide: /roles/<slug>/. Changing it breaks "
-        "links people have shared.",
+        help_text="The address of the guide: /roles/‹slug›/. If you change it, "
+        "the old address redirects to the new one.",
     )
     family = models.CharField(
         max_length=20,
@@ -112,11 +112,55 @@ class Role(Publishable):
     def get_absolute_url(self) -> str:
         return reverse("roles:role_detail", kwargs={"slug": self.slug})
 
+    def save(self, *args, **kwargs) -> None:
+        previous = (
+            Role.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+            if self.pk
+            else None
+        )
+        super().save(*args, **kwargs)
+        if previous and previous != self.slug:
+            self._slug_renamed(previous)
+
+    def _slug_renamed(self, old: str) -> None:
+        """Old addresses keep working (301) and curated comparisons keep their
+        roles: a comparison is its set of roles, its key follows their slugs."""
+        from .comparison import Comparison
+
+        FormerSlug.objects.filter(slug=self.slug).delete()
+        FormerSlug.objects.update_or_create(slug=old, defaults={"role": self})
+        for comparison in Comparison.objects.filter(comparison_roles__role=self):
+            comparison.refresh_key()
+
     @property
     def aliases(self) -> list[str]:
         return [
             line.strip() for line in self.also_known_as.splitlines() if line.strip()
         ]
+
+
+class FormerSlug(models.Model):
+    """A slug a role had before: its old addresses redirect to the new ones."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    role = models.ForeignKey(
+        Role, on_delete=models.CASCADE, related_name="former_slugs"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return f"{self.slug} → {self.role.slug}"
+
+
+def current_slugs(slugs: list[str]) -> list[str]:
+    """The slugs with any former slug replaced by the role's slug now."""
+    moved = dict(
+        FormerSlug.objects.filter(slug__in=slugs).values_list("slug", "role__slug")
+    )
+    return [moved.get(slug, slug) for slug in slugs]
 
 
 class Responsibility(models.Model):

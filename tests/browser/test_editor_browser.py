@@ -200,3 +200,23 @@ def test_crlf_from_the_textarea_shows_no_change(site, accounts, browser):
     assert re.search("Origin, changed", editor.content())
     assert_accessible(editor)
     context.close()
+
+
+def test_slug_rename_keeps_the_curated_comparison_and_redirects(
+    site, accounts, browser
+):
+    role = m.Role.objects.get(slug="product-owner")
+    curated = m.Comparison.objects.get(key="product-manager-vs-product-owner")
+    context, publisher = _login(browser, site, "pat")
+    _change(publisher, site, role)
+    publisher.fill("#id_slug", "po")
+    publisher.click("input[name=_continue] >> nth=0")
+    public = browser.new_context().new_page()
+    response = public.goto(site.url + "/compare/product-manager-vs-product-owner/")
+    assert response.status == 200
+    assert public.url.endswith("/compare/po-vs-product-manager/")
+    assert public.get_by_role("heading", name=curated.title).first.is_visible()
+    public.goto(site.url + "/roles/product-owner/")
+    assert public.url.endswith("/roles/po/")
+    assert_accessible(public)
+    context.close()
