@@ -14,6 +14,7 @@ from reversion_compare.admin import CompareVersionAdmin as VersionAdmin
 
 from .. import models as m
 from .common import (
+    EditorFieldsMixin,
     MarkdownPreviewMixin,
     ReviewedFilter,
     StateFilter,
@@ -48,7 +49,9 @@ class ComparisonRoleFormSet(CustomInlineFormSet):
             raise forms.ValidationError(clash)
 
 
-class ComparisonRoleInline(MarkdownPreviewMixin, SortableStackedInline):
+class ComparisonRoleInline(
+    EditorFieldsMixin, MarkdownPreviewMixin, SortableStackedInline
+):
     model = m.ComparisonRole
     formset = ComparisonRoleFormSet
     fields = ["role", "suits"]
@@ -58,7 +61,7 @@ class ComparisonRoleInline(MarkdownPreviewMixin, SortableStackedInline):
     autocomplete_fields = ["role"]
 
 
-class ContextNoteInline(MarkdownPreviewMixin, admin.StackedInline):
+class ContextNoteInline(EditorFieldsMixin, MarkdownPreviewMixin, admin.StackedInline):
     model = m.ContextNote
     fields = [("factor", "label", "order"), "note"]
     extra = 0
@@ -67,6 +70,7 @@ class ContextNoteInline(MarkdownPreviewMixin, admin.StackedInline):
 @admin.register(m.Comparison)
 class ComparisonAdmin(
     WorkflowAdminMixin,
+    EditorFieldsMixin,
     MarkdownPreviewMixin,
     StateMixin,
     SortableAdminBase,

@@ -5,8 +5,9 @@ from collections.abc import Iterable, Sequence
 from django.db import models
 from django.urls import reverse
 
+from ..markdown import MAX_MARKDOWN_CHARS
 from .base import Publishable, PublishableQuerySet
-from .content import MARKDOWN_HELP, Role
+from .content import MARKDOWN_HELP, MARKDOWN_VALIDATORS, Role
 
 MAX_COMPARED_ROLES = 5
 SEPARATOR = "-vs-"
@@ -90,9 +91,17 @@ class Comparison(Publishable):
         "“Product Owner vs Product Manager”.",
     )
     tldr = models.TextField(
-        "difference at a glance", help_text="Two to four sentences. " + MARKDOWN_HELP
+        "difference at a glance",
+        max_length=MAX_MARKDOWN_CHARS,
+        validators=MARKDOWN_VALIDATORS,
+        help_text="Two to four sentences. " + MARKDOWN_HELP,
     )
-    body = models.TextField(blank=True, help_text=MARKDOWN_HELP)
+    body = models.TextField(
+        blank=True,
+        max_length=MAX_MARKDOWN_CHARS,
+        validators=MARKDOWN_VALIDATORS,
+        help_text=MARKDOWN_HELP,
+    )
     last_reviewed = models.DateField(null=True, blank=True)
     roles = models.ManyToManyField(Role, through="ComparisonRole", related_name="+")
 
@@ -129,6 +138,8 @@ class ComparisonRole(models.Model):
     order = models.PositiveIntegerField(default=0)
     suits = models.TextField(
         "who it suits",
+        max_length=MAX_MARKDOWN_CHARS,
+        validators=MARKDOWN_VALIDATORS,
         blank=True,
         help_text="One to three sentences: the kind of person who thrives in this role. "
         + MARKDOWN_HELP,
@@ -165,7 +176,9 @@ class ContextNote(models.Model):
         help_text="The situation, as a reader would pick it: “Start-up, one product”.",
     )
     note = models.TextField(
-        help_text="How the split between the roles shifts there. " + MARKDOWN_HELP
+        max_length=MAX_MARKDOWN_CHARS,
+        validators=MARKDOWN_VALIDATORS,
+        help_text="How the split between the roles shifts there. " + MARKDOWN_HELP,
     )
     order = models.PositiveIntegerField(default=0)
 

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from django.core.validators import RegexValidator
+from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from ..markdown import MAX_MARKDOWN_CHARS, validate_markdown
 from .base import Publishable, PublishableQuerySet, TimeStampedModel
 
 ROLE_SLUG_PATTERN = r"^(?!vs-)(?!vs$)(?!.*-vs-)(?!.*-vs$)[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -13,6 +14,8 @@ role_slug_validator = RegexValidator(
     "Use lowercase letters, digits and single hyphens. A slug may not contain "
     "“-vs-” (it separates roles in comparison addresses).",
 )
+
+MARKDOWN_VALIDATORS = [MaxLengthValidator(MAX_MARKDOWN_CHARS), validate_markdown]
 
 MARKDOWN_HELP = (
     "Markdown: paragraphs, **bold**, *italic*, lists (- item), links [text](https://…), "
@@ -79,7 +82,11 @@ class Role(Publishable):
         help_text="One sentence saying what the role is for. Shown in lists, search "
         "results and link previews.",
     )
-    overview = models.TextField(help_text=MARKDOWN_HELP)
+    overview = models.TextField(
+        max_length=MAX_MARKDOWN_CHARS,
+        validators=MARKDOWN_VALIDATORS,
+        help_text=MARKDOWN_HELP,
+    )
     also_known_as = models.TextField(
         "also known as",
         blank=True,
