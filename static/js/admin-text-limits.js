@@ -10,7 +10,7 @@
     var counter = document.createElement("div");
     counter.className = "text-limit";
     counter.setAttribute("aria-live", "polite");
-    field.insertAdjacentElement("afterend", counter);
+    (field.closest(".markdown-editor") || field).insertAdjacentElement("afterend", counter);
     function update() {
       var left = limit - field.value.length;
       counter.textContent = left + " of " + limit + " characters left";
