@@ -122,3 +122,43 @@ def test_forbidden_is_a_styled_page_with_the_reason(client):
     html = response.content.decode()
     assert response.status_code == 403
     assert "<main" in html and "Only publishers can publish content." in html
+
+
+def test_impact_table_names_the_roles_that_gain_and_lose_before_saving(
+    client, staff_client
+):
+    import re
+
+    from django.urls import reverse
+
+    from .admin_forms import admin_form_data
+    from .factories import make_scenario
+
+    pm = RoleFactory(slug="pm", name="Product Manager")
+    po = RoleFactory(slug="po", name="Product Owner")
+    question = make_scenario([{pm: 3}, {po: 3}], key="only")
+    for answer in ("0", "0", "0", "1"):
+        client.post("/quiz/", {"q-only": answer})
+    url = reverse("admin:roles_question_change", args=[question.pk])
+    data = admin_form_data(staff_client.get(url))
+    data.update(
+        {
+            f"options-0-points_{pm.pk}": "0",
+            f"options-0-points_{po.pk}": "3",
+            f"options-1-points_{pm.pk}": "3",
+            f"options-1-points_{po.pk}": "0",
+        }
+    )
+    response = staff_client.post(url, data)
+    html = response.content.decode()
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert "Check the impact before saving" in text
+    assert "Product Manager 3 1 loses 2" in text
+    assert "Product Owner 1 3 gains 2" in text
+    # Nothing saved until the editor confirms, from the button by the table.
+    option = question.options.order_by("order").first()
+    assert m.OptionPoints.objects.get(option=option, role=pm).points == 3
+    assert 'name="confirm_impact" value="on"' in html
+    data["confirm_impact"] = "on"
+    assert staff_client.post(url, data).status_code == 302
+    assert m.OptionPoints.objects.get(option=option, role=po).points == 3

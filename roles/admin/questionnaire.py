@@ -14,7 +14,8 @@ from reversion_compare.admin import CompareVersionAdmin as VersionAdmin
 
 from .. import models as m
 from .. import scoring
-from ..quiz import stored_results, top_role_changes
+from ..impact import impact_of
+from ..quiz import stored_results
 from .common import (
     StateFilter,
     StateMixin,
@@ -188,13 +189,18 @@ class OptionFormSet(CustomInlineFormSet):
                 question.text,
                 weights=by_slug(getattr(question, "_posted_weights", {})),
             )
-        changed, affected = top_role_changes(proposed, stored_results(saved.key))
-        if changed:
+        impact = impact_of(proposed, stored_results(saved.key))
+        if impact.changed:
+            names = dict(m.Role.objects.values_list("slug", "name"))
+            question.impact_preview = {
+                "impact": impact,
+                "rows": [(names.get(s.role, s.role), s) for s in impact.shifts],
+            }
             raise forms.ValidationError(
-                f"{changed} of {affected} stored results that answered this question "
-                "would now get a different top role. Their result pages do not change "
-                "(each keeps its snapshot), but the analytics will. Tick “Save anyway” "
-                "above to confirm."
+                f"{impact.changed} of {impact.affected} stored results that answered "
+                "this question would now get a different top role. Nothing is saved "
+                "yet: check the table by the Save buttons, then choose “Save anyway” "
+                "or change the points."
             )
 
 
