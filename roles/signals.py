@@ -4,6 +4,10 @@ so the next request after a change never sees the old page."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 import reversion
 from django.core.cache import cache
 from django.db import transaction
@@ -28,6 +32,7 @@ CONTENT_MODELS = (
     m.Option,
     m.OptionPoints,
     m.StatementPoints,
+    m.FormerSlug,
 )
 
 
@@ -39,7 +44,23 @@ def bump_content_version() -> None:
             cache.set(CONTENT_VERSION_KEY, 2, timeout=None)
 
 
+# Set while a draft is applied in a transaction that is rolled back (form,
+# preview): nothing changes for the public, so nothing is invalidated.
+_staging: ContextVar[bool] = ContextVar("content_staging", default=False)
+
+
+@contextmanager
+def staging() -> Iterator[None]:
+    token = _staging.set(True)
+    try:
+        yield
+    finally:
+        _staging.reset(token)
+
+
 def _on_change(sender, **kwargs) -> None:
+    if _staging.get():
+        return
     # Bump now, so nothing cached from here on is served for the new state, and
     # again after commit, so a page cached from the old state while the
     # transaction was open is never served either.

@@ -34,6 +34,8 @@ from .models import (
     Status,
 )
 from .permissions import PUBLISH_PERMISSION
+from .services import staged_primary_keys
+from .signals import staging
 
 Doc = dict[str, Any]
 NEXT_DUE_KEY = "workflow-next-scheduled-draft"
@@ -296,9 +298,10 @@ def preview_draft(request: HttpRequest, draft: Draft) -> HttpResponse:
     """The public page as it will look once the draft is published, rendered
     by the site's own view and templates, then rolled back."""
     spec = KIND_SPECS[draft.kind]
-    with transaction.atomic():
+    doc = {**draft.doc, "status": Status.PUBLISHED, "publish_at": None}
+    with staging(), staged_primary_keys(), transaction.atomic():
         live = spec.model.objects.get(pk=draft.object_id)
-        obj = spec.write(draft.doc, None, instance=live)
+        obj = spec.write(doc, None, instance=live)
         response = render_public(request, public_path(obj))
         transaction.set_rollback(True)
     return preview_response(response)
@@ -313,17 +316,6 @@ def preview_response(response: HttpResponse) -> HttpResponse:
     out["Cache-Control"] = "private, no-store"
     out["X-Robots-Tag"] = "noindex"
     return out
-
-
-def revert_doc(version) -> Doc:
-    """The content document of a record as an old history version had it,
-    computed by reverting in a transaction that is rolled back."""
-    kind = kind_of(version.content_type.model_class())
-    with transaction.atomic():
-        version.revision.revert(delete=True)
-        doc = record_doc(kind=kind, object_id=int(version.object_id))
-        transaction.set_rollback(True)
-    return doc
 
 
 # --- the editors' dashboard ----------------------------------------------------

@@ -71,3 +71,27 @@ def test_mappings_compare_by_key():
 
 def test_word_diff_of_equal_text_is_one_unchanged_segment():
     assert [s.op for s in word_diff("same words", "same words")] == ["same"]
+
+
+def test_impact_counts_top_results_per_role_before_and_after():
+    from roles import scoring
+    from roles.impact import RoleShift, impact_of
+    from roles.quiz import Questionnaire, RoleInfo
+
+    def spec(a: dict, b: dict) -> scoring.QuestionSpec:
+        options = (scoring.OptionSpec("A", a), scoring.OptionSpec("B", b))
+        return scoring.QuestionSpec("q", scoring.SCENARIO, "Pick", options=options)
+
+    roles = (RoleInfo("pm", "PM", ""), RoleInfo("po", "PO", ""))
+    snapshot = Questionnaire((spec({"pm": 3}, {"po": 3}),), roles, {}).as_snapshot()
+    stored = [
+        (snapshot, {"q": 0}, "pm"),
+        (snapshot, {"q": 0}, "pm"),
+        (snapshot, {"q": 1}, "po"),
+        (snapshot, {"other": 1}, "po"),  # did not answer: not counted
+    ]
+    impact = impact_of(spec({"po": 3}, {"po": 3}), stored)
+    assert (impact.affected, impact.changed) == (3, 2)
+    assert impact.shifts == (RoleShift("pm", 2, 0), RoleShift("po", 1, 3))
+    unchanged = impact_of(spec({"pm": 4}, {"po": 4}), stored)
+    assert (unchanged.changed, unchanged.shifts) == (0, ())

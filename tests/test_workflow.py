@@ -379,3 +379,77 @@ def test_a_comparison_and_a_question_can_be_staged_and_published(
     assert "A staged question?" in quiz and "A staged option." in quiz
     # A new option text is a new option; its points came from the form.
     assert m.OptionPoints.objects.filter(option__text="A staged option.").exists()
+
+
+def test_staging_a_draft_or_opening_it_does_not_invalidate_public_pages(
+    client, editor_client, live_role
+):
+    from roles.caching import current_version
+
+    _post_form(editor_client, live_role, {"summary": "Staged."}, "_save_draft")
+    version = current_version()
+    editor_client.get(_change_url(live_role))
+    _post_form(editor_client, live_role, {"summary": "Staged again."}, "_preview")
+    _post_form(editor_client, live_role, {"summary": "Staged again."}, "_save_draft")
+    draft = m.Draft.objects.get()
+    editor_client.get(reverse("admin:roles_draft_preview", args=[draft.pk]))
+    assert current_version() == version
+    assert "The live summary." in client.get("/roles/live/").content.decode()
+
+
+def test_an_editor_adding_a_published_role_gets_a_draft(editor_client):
+    from .admin_forms import admin_form_data
+
+    data = admin_form_data(editor_client.get("/admin/roles/role/add/"))
+    data.update(
+        {
+            "name": "New Role",
+            "slug": "new-role",
+            "family": "product",
+            "summary": "A new role.",
+            "overview": "What it does.",
+            "status": "published",
+            "_save": "1",
+        }
+    )
+    response = editor_client.post("/admin/roles/role/add/", data, follow=True)
+    assert "Saved as a draft" in response.content.decode()
+    assert m.Role.objects.get(slug="new-role").status == m.Status.DRAFT
+
+
+def _stage_role(user, name: str):
+    role = RoleFactory(name=name, unpublish_at=timezone.now() + dt.timedelta(days=5))
+    draft = wf.draft_save(
+        kind="roles",
+        object_id=role.pk,
+        doc=wf.record_doc(kind="roles", object_id=role.pk),
+        user=user,
+    )
+    wf.draft_submit(draft=draft, user=user)
+    return role
+
+
+def test_dashboard_queries_do_not_grow_with_content(publisher, publisher_client):
+    from .conftest import count_queries
+
+    _stage_role(publisher, "First")
+    small = count_queries(publisher_client, reverse("admin:index"))
+    for i in range(6):
+        _stage_role(publisher, f"More {i}")
+    large = count_queries(publisher_client, reverse("admin:index"))
+    assert small == large
+
+
+def test_draft_review_queries_do_not_grow_with_the_record(publisher, publisher_client):
+    from .conftest import count_queries
+
+    counts = []
+    for size in (2, 20):
+        role = RoleFactory()
+        for i in range(size):
+            ResponsibilityFactory(role=role, text=f"Duty {i}.")
+        doc = wf.record_doc(kind="roles", object_id=role.pk)
+        doc["responsibilities"] = doc["responsibilities"][1:]
+        draft = wf.draft_save(kind="roles", object_id=role.pk, doc=doc, user=publisher)
+        counts.append(count_queries(publisher_client, draft.get_absolute_url()))
+    assert counts[0] == counts[1]

@@ -26,6 +26,7 @@ from .. import models as m
 from .. import workflow as wf
 from ..docdiff import doc_diff
 from ..services import staged_primary_keys
+from ..signals import staging
 
 STAGE_ACTIONS = {
     "_save_draft": "draft",
@@ -113,7 +114,7 @@ class WorkflowAdminMixin:
         if request.method != "POST":
             if draft is None:
                 return super().changeform_view(request, object_id, form_url, context)
-            with transaction.atomic():
+            with staging(), transaction.atomic():
                 with self._draft_applied(draft, object_id):
                     response = _render(
                         super().changeform_view(request, object_id, form_url, context)
@@ -154,7 +155,7 @@ class WorkflowAdminMixin:
     def _stage(self, request, object_id, form_url, context, draft, action):
         kind = self._kind()
         page = None
-        with transaction.atomic():
+        with staging(), transaction.atomic():
             with self._draft_applied(draft, object_id):
                 response = _render(
                     super().changeform_view(request, object_id, form_url, context)
@@ -196,7 +197,7 @@ class WorkflowAdminMixin:
             return super().revision_view(request, object_id, version_id, extra_context)
         object_id = unquote(object_id)
         request._workflow_plain = True
-        with transaction.atomic():
+        with staging(), transaction.atomic():
             response = super().revision_view(
                 request, object_id, version_id, extra_context
             )
