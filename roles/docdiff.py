@@ -89,14 +89,22 @@ def _list_changes(field: str, before: list, after: list) -> list[Change]:
     old = {identity(item): (i, item) for i, item in enumerate(before)}
     new = {identity(item): (i, item) for i, item in enumerate(after)}
     out: list[Change] = []
-    for key, (_, item) in old.items():
-        if key not in new:
+    # A child gone from one place and a new one in the same place: the editor
+    # rewrote it. Show it as changed, word by word, not removed and added.
+    gone = {i: item for key, (i, item) in old.items() if key not in new}
+    came = {i: item for key, (i, item) in new.items() if key not in old}
+    rewritten = set(gone) & set(came)
+    for i in sorted(rewritten):
+        out.append(_changed(field, f"{label} {i + 1}", _show(gone[i]), _show(came[i])))
+    for key, (i, item) in old.items():
+        if key not in new and i not in rewritten:
             out.append(Change(field, label, "removed", before=_show(item)))
     kept_old = [k for k in old if k in new]
     kept_new = [k for k in new if k in old]
-    for key, (_, item) in new.items():
+    for key, (i, item) in new.items():
         if key not in old:
-            out.append(Change(field, label, "added", after=_show(item)))
+            if i not in rewritten:
+                out.append(Change(field, label, "added", after=_show(item)))
             continue
         previous = old[key][1]
         for name in item:

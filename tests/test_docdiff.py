@@ -95,3 +95,11 @@ def test_impact_counts_top_results_per_role_before_and_after():
     assert impact.shifts == (RoleShift("pm", 2, 0), RoleShift("po", 1, 3))
     unchanged = impact_of(spec({"pm": 4}, {"po": 4}), stored)
     assert (unchanged.changed, unchanged.shifts) == (0, ())
+
+
+def test_a_rewritten_child_in_the_same_place_shows_as_changed_word_by_word():
+    after = _copy(BASE)
+    after["responsibilities"][1]["text"] = "Talks to users and stakeholders."
+    (change,) = doc_diff(BASE, after)
+    assert (change.action, change.label) == ("changed", "Responsibilities 2")
+    assert [s.text for s in change.segments if s.op == "added"] == ["users and"]

@@ -453,3 +453,13 @@ def test_draft_review_queries_do_not_grow_with_the_record(publisher, publisher_c
         draft = wf.draft_save(kind="roles", object_id=role.pk, doc=doc, user=publisher)
         counts.append(count_queries(publisher_client, draft.get_absolute_url()))
     assert counts[0] == counts[1]
+
+
+def test_only_publishers_may_delete_a_record(
+    editor_client, publisher_client, live_role
+):
+    url = reverse("admin:roles_role_delete", args=[live_role.pk])
+    assert editor_client.get(url).status_code == 403
+    assert editor_client.post(url, {"post": "yes"}).status_code == 403
+    assert m.Role.objects.filter(pk=live_role.pk).exists()
+    assert publisher_client.get(url).status_code == 200

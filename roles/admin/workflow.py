@@ -83,6 +83,12 @@ class WorkflowAdminMixin:
             "can_publish": wf.can_publish(request.user),
         }
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Deleting takes a page offline: publishers only, like publishing.
+        if not wf.can_publish(request.user):
+            return False
+        return super().has_delete_permission(request, obj)
+
     # --- views ----------------------------------------------------------------
 
     def save_model(self, request, obj, form, change):
