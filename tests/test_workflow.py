@@ -463,3 +463,67 @@ def test_only_publishers_may_delete_a_record(
     assert editor_client.post(url, {"post": "yes"}).status_code == 403
     assert m.Role.objects.filter(pk=live_role.pk).exists()
     assert publisher_client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "value", ["", "tomorrow", "2026-13-45T10:00", "9999-99-99T99:99"]
+)
+def test_a_bad_schedule_time_is_a_message_not_an_error(
+    publisher_client, publisher, live_role, value
+):
+    draft = wf.draft_save(
+        kind="roles",
+        object_id=live_role.pk,
+        doc=wf.record_doc(kind="roles", object_id=live_role.pk),
+        user=publisher,
+    )
+    response = publisher_client.post(
+        draft.get_absolute_url(), {"_schedule": "1", "go_live_at": value}, follow=True
+    )
+    assert response.status_code == 200
+    assert "Give the date and time" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.state == m.DraftState.DRAFT
+
+
+def test_a_past_schedule_time_is_refused(publisher_client, publisher, live_role):
+    draft = wf.draft_save(
+        kind="roles",
+        object_id=live_role.pk,
+        doc=wf.record_doc(kind="roles", object_id=live_role.pk),
+        user=publisher,
+    )
+    response = publisher_client.post(
+        draft.get_absolute_url(),
+        {"_schedule": "1", "go_live_at": "2001-01-01T10:00"},
+        follow=True,
+    )
+    assert "Choose a time in the future" in response.content.decode()
+
+
+def test_reordering_questions_is_for_publishers_and_refreshes_pages(
+    editor_client, publisher_client
+):
+    import json
+
+    from roles.caching import current_version
+
+    from .factories import make_scenario
+
+    a, b = RoleFactory(), RoleFactory()
+    first = make_scenario([{a: 1}, {b: 1}], key="first")
+    second = make_scenario([{a: 2}, {b: 2}], key="second")
+    url = reverse("admin:roles_question_sortable_update")
+    body = json.dumps({"updatedItems": [[first.pk, 2], [second.pk, 1]]})
+    assert (
+        editor_client.post(url, body, content_type="application/json").status_code
+        == 403
+    )
+    version = current_version()
+    response = publisher_client.post(url, body, content_type="application/json")
+    assert response.status_code == 200
+    assert current_version() != version
+    assert list(m.Question.objects.values_list("key", flat=True)) == [
+        "second",
+        "first",
+    ]

@@ -26,7 +26,7 @@ from .. import models as m
 from .. import workflow as wf
 from ..docdiff import doc_diff
 from ..services import staged_primary_keys
-from ..signals import staging
+from ..signals import bump_content_version, staging
 
 STAGE_ACTIONS = {
     "_save_draft": "draft",
@@ -82,6 +82,16 @@ class WorkflowAdminMixin:
             "workflow_token": _draft_token(draft),
             "can_publish": wf.can_publish(request.user),
         }
+
+    def update_order(self, request):
+        # Reordering questions in the list changes the live questionnaire.
+        if not wf.can_publish(request.user):
+            raise PermissionDenied("Only publishers can reorder published content.")
+        response = super().update_order(request)
+        # adminsortable2 saves with bulk_update, which sends no signals.
+        bump_content_version()
+        transaction.on_commit(bump_content_version)
+        return response
 
     def has_delete_permission(self, request, obj=None) -> bool:
         # Deleting takes a page offline: publishers only, like publishing.
@@ -326,7 +336,10 @@ class DraftAdmin(admin.ModelAdmin):
 
 def _parse_local(value: str):
     """A datetime-local input's value, in the site's time zone."""
-    parsed = parse_datetime(value.strip()) if value else None
+    try:
+        parsed = parse_datetime(value.strip()) if value else None
+    except ValueError:
+        parsed = None
     if parsed is None:
         raise ValidationError("Give the date and time to publish at.")
     if timezone.is_naive(parsed):
