@@ -96,6 +96,7 @@ def test_editor_stages_previews_submits_publisher_rejects_then_publishes(
 
     # The publisher sees it on the dashboard and sends it back with a comment.
     publisher.goto(site.url + "/admin/")
+    assert_accessible(publisher)
     publisher.click(f"section:has(h2:text('Awaiting review')) >> text={role.name}")
     publisher.fill("#id_comment", "Name the stakeholders, please.")
     publisher.click("input[name=_reject]")
