@@ -527,3 +527,24 @@ def test_reordering_questions_is_for_publishers_and_refreshes_pages(
         "second",
         "first",
     ]
+
+
+def test_a_draft_naming_a_deleted_theme_still_opens_with_a_message(
+    editor_client, publisher, live_role
+):
+    doc = wf.record_doc(kind="roles", object_id=live_role.pk)
+    doc["responsibilities"].append({"theme": "deleted-theme", "text": "Orphan."})
+    wf.draft_save(kind="roles", object_id=live_role.pk, doc=doc, user=publisher)
+    response = editor_client.get(_change_url(live_role))
+    assert response.status_code == 200
+    assert "can no longer be applied" in response.content.decode()
+    broken = m.Draft.objects.get()
+    preview = editor_client.get(
+        reverse("admin:roles_draft_preview", args=[broken.pk]), follow=True
+    )
+    assert "cannot be previewed" in preview.content.decode()
+    saved = _post_form(editor_client, live_role, {"summary": "Fixed."}, "_save_draft")
+    assert saved.status_code == 302
+    draft = m.Draft.objects.get()
+    assert draft.doc["summary"] == "Fixed."
+    assert "Orphan." not in str(draft.doc)

@@ -66,13 +66,24 @@ class WorkflowAdminMixin:
         return m.Draft.objects.open().for_record(self._kind(), int(object_id)).first()
 
     @contextmanager
-    def _draft_applied(self, draft: m.Draft | None, object_id):
-        """The record as its draft has it, inside the caller's transaction."""
+    def _draft_applied(self, request, draft: m.Draft | None, object_id):
+        """The record as its draft has it, inside the caller's transaction. A
+        draft that names something deleted since (a theme, a role) cannot be
+        applied: the form shows the live version and says so."""
         with staged_primary_keys():
             if draft is not None:
                 spec = wf.KIND_SPECS[draft.kind]
-                live = spec.model.objects.get(pk=object_id)
-                spec.write(draft.doc, None, instance=live)
+                try:
+                    with transaction.atomic():
+                        live = spec.model.objects.get(pk=object_id)
+                        spec.write(draft.doc, None, instance=live)
+                except (ValidationError, KeyError, TypeError):
+                    messages.error(
+                        request,
+                        "The open draft can no longer be applied: it names something "
+                        "deleted since. The form shows the live version; saving a "
+                        "draft replaces it. The old draft is on its review page.",
+                    )
             yield
 
     def _context(self, request, object_id, draft, extra_context):
@@ -131,7 +142,7 @@ class WorkflowAdminMixin:
             if draft is None:
                 return super().changeform_view(request, object_id, form_url, context)
             with staging(), transaction.atomic():
-                with self._draft_applied(draft, object_id):
+                with self._draft_applied(request, draft, object_id):
                     response = _render(
                         super().changeform_view(request, object_id, form_url, context)
                     )
@@ -155,7 +166,10 @@ class WorkflowAdminMixin:
 
     def _save_live(self, request, object_id, form_url, context, draft):
         with transaction.atomic():
-            with self.create_revision(request), self._draft_applied(draft, object_id):
+            with (
+                self.create_revision(request),
+                self._draft_applied(request, draft, object_id),
+            ):
                 response = _render(
                     super().changeform_view(request, object_id, form_url, context)
                 )
@@ -172,7 +186,7 @@ class WorkflowAdminMixin:
         kind = self._kind()
         page = None
         with staging(), transaction.atomic():
-            with self._draft_applied(draft, object_id):
+            with self._draft_applied(request, draft, object_id):
                 response = _render(
                     super().changeform_view(request, object_id, form_url, context)
                 )
@@ -264,7 +278,14 @@ class DraftAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         draft = get_object_or_404(m.Draft, pk=pk)
-        return wf.preview_draft(request, draft)
+        try:
+            return wf.preview_draft(request, draft)
+        except (ValidationError, KeyError, TypeError):
+            messages.error(
+                request,
+                "This draft cannot be previewed: it names something deleted since.",
+            )
+            return HttpResponseRedirect(draft.get_absolute_url())
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if not self.has_view_permission(request):
