@@ -25,6 +25,7 @@ from django.utils import timezone
 from . import content_doc as cd
 from . import services
 from .models import (
+    OPEN_STATES,
     Comparison,
     Draft,
     DraftKind,
@@ -126,8 +127,10 @@ def draft_save(*, kind: str, object_id: int, doc: Doc, user) -> Draft:
     return draft
 
 
-def _require_open(draft: Draft, *states: str) -> None:
-    if draft.state not in (states or tuple(s for s in DraftState if s)):
+def _require_state(draft: Draft, *states: str) -> None:
+    """Each action is allowed from the listed states only (a published or
+    discarded draft is history)."""
+    if draft.state not in states:
         raise ValidationError(
             f"This draft is {draft.get_state_display().lower()}; "
             "it cannot be changed that way."
@@ -135,7 +138,7 @@ def _require_open(draft: Draft, *states: str) -> None:
 
 
 def draft_submit(*, draft: Draft, user) -> Draft:
-    _require_open(draft, DraftState.DRAFT, DraftState.REJECTED)
+    _require_state(draft, DraftState.DRAFT, DraftState.REJECTED)
     draft.state = DraftState.IN_REVIEW
     draft.submitted_by = user
     draft.save(update_fields=["state", "submitted_by", "updated_at"])
@@ -145,7 +148,7 @@ def draft_submit(*, draft: Draft, user) -> Draft:
 def draft_reject(*, draft: Draft, user, comment: str) -> Draft:
     if not can_publish(user):
         raise PermissionDenied("Only publishers can review drafts.")
-    _require_open(draft, DraftState.IN_REVIEW, DraftState.SCHEDULED)
+    _require_state(draft, DraftState.IN_REVIEW, DraftState.SCHEDULED)
     comment = comment.strip()
     if not comment:
         raise ValidationError("Say what needs to change, so the editor knows.")
@@ -160,7 +163,7 @@ def draft_reject(*, draft: Draft, user, comment: str) -> Draft:
 
 
 def draft_discard(*, draft: Draft, user) -> Draft:
-    _require_open(draft, *[s for s in DraftState if s != DraftState.PUBLISHED])
+    _require_state(draft, *OPEN_STATES)
     if draft.state == DraftState.SCHEDULED:
         cache.delete(NEXT_DUE_KEY)
     draft.state = DraftState.DISCARDED
@@ -174,7 +177,7 @@ def draft_schedule(*, draft: Draft, user, at: dt.datetime) -> Draft:
     version keeps serving."""
     if not can_publish(user):
         raise PermissionDenied("Only publishers can schedule content.")
-    _require_open(draft, DraftState.DRAFT, DraftState.IN_REVIEW, DraftState.SCHEDULED)
+    _require_state(draft, DraftState.DRAFT, DraftState.IN_REVIEW, DraftState.SCHEDULED)
     if at <= timezone.now():
         raise ValidationError("Choose a time in the future, or publish now.")
     draft.state = DraftState.SCHEDULED
@@ -190,7 +193,7 @@ def draft_publish(*, draft: Draft, user) -> Any:
     history revision of that record. Returns the live record."""
     if user is not None and not can_publish(user):
         raise PermissionDenied("Only publishers can publish content.")
-    _require_open(draft, DraftState.DRAFT, DraftState.IN_REVIEW, DraftState.SCHEDULED)
+    _require_state(draft, DraftState.DRAFT, DraftState.IN_REVIEW, DraftState.SCHEDULED)
     spec = KIND_SPECS[draft.kind]
     with transaction.atomic():
         live = spec.model.objects.select_for_update().filter(pk=draft.object_id).first()
