@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.utils import timezone
+from playwright.sync_api import expect
 from reversion.models import Version
 
 from roles import content_doc as cd
@@ -72,7 +73,7 @@ def test_editor_stages_previews_submits_publisher_rejects_then_publishes(
     # The review page shows the change; its preview is the site's own page.
     assert editor.get_by_role("rowheader", name="Summary", exact=True).is_visible()
     editor.click("text=Preview the draft")
-    assert editor.get_by_text("A summary staged by an editor.").first.is_visible()
+    expect(editor.get_by_text("A summary staged by an editor.").first).to_be_visible()
     assert editor.locator("main").count() == 1
     editor.go_back()
 
@@ -236,6 +237,7 @@ def test_the_impact_table_shows_before_saving_points(live_server, browser, monke
     visitor = Client()
     for answer in ("0", "0", "1"):
         visitor.post("/quiz/", {"q-only": answer})
+    assert m.Submission.objects.count() == 3
     context, publisher = _login(browser, live_server, "pat")
     _change(publisher, live_server, question)
     publisher.fill(f"#id_options-0-points_{pm.pk}", "0")
@@ -243,8 +245,8 @@ def test_the_impact_table_shows_before_saving_points(live_server, browser, monke
     publisher.fill(f"#id_options-1-points_{pm.pk}", "3")
     publisher.fill(f"#id_options-1-points_{po.pk}", "0")
     publisher.click("input[name=_continue] >> nth=-1")
+    publisher.wait_for_selector(".impact-warning table")
     table = publisher.locator(".impact-warning table")
-    assert table.is_visible()
     assert "loses 1" in table.locator("tr", has_text="Product Manager").inner_text()
     assert "gains 1" in table.locator("tr", has_text="Product Owner").inner_text()
     option = question.options.order_by("order").first()
