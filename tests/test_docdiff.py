@@ -1,5 +1,8 @@
 """Field-by-field diffs of content documents (pure: no database)."""
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from roles.docdiff import doc_diff, word_diff
 
 BASE = {
@@ -103,3 +106,28 @@ def test_a_rewritten_child_in_the_same_place_shows_as_changed_word_by_word():
     (change,) = doc_diff(BASE, after)
     assert (change.action, change.label) == ("changed", "Responsibilities 2")
     assert [s.text for s in change.segments if s.op == "added"] == ["users and"]
+
+
+_texts = st.text(alphabet="abc \n", min_size=0, max_size=12)
+
+
+def _role_docs():
+    item = st.fixed_dictionaries(
+        {"theme": st.sampled_from(["t1", "t2"]), "text": _texts}
+    )
+    return st.fixed_dictionaries(
+        {
+            "summary": _texts,
+            "responsibilities": st.lists(
+                item, max_size=4, unique_by=lambda i: i["text"]
+            ),
+            "dimensions": st.dictionaries(st.sampled_from(["d1", "d2"]), _texts),
+        }
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(_role_docs(), _role_docs())
+def test_diff_is_empty_exactly_when_the_documents_are_equal(before, after):
+    assert doc_diff(before, before) == []
+    assert (doc_diff(before, after) == []) == (before == after)
