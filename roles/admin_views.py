@@ -14,12 +14,12 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST, require_safe
 
 from . import scoring
-from .markdown import render_markdown
+from .markdown import MAX_MARKDOWN_CHARS, render_markdown
 from .models import Submission
 from .quiz import health, load_questionnaire
 
 ANALYTICS_SAMPLE = 20_000
-MAX_PREVIEW_CHARS = 100_000
+MAX_PREVIEW_CHARS = MAX_MARKDOWN_CHARS
 
 
 @staff_member_required

@@ -24,25 +24,31 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Min
+from django.db.models import Min, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import set_response_etag
 
 from .models.version import bump_if_due, read_content_version, record_schedule
+from .signals import is_staging
 
 
-def scheduled_fields() -> list[tuple[type, str]]:
-    """(model, field) pairs whose future times change what the public sees."""
-    from .models import Comparison, Question, Role
+def scheduled_fields() -> list[tuple[QuerySet, str]]:
+    """(rows, time field) pairs whose future times change what the public
+    sees: publish and unpublish times, and scheduled drafts of live records."""
+    from .models import Comparison, Draft, DraftState, Question, Role
 
-    return [(Role, "publish_at"), (Comparison, "publish_at"), (Question, "publish_at")]
+    return [
+        (model.objects.all(), field)
+        for model in (Role, Comparison, Question)
+        for field in ("publish_at", "unpublish_at")
+    ] + [(Draft.objects.filter(state=DraftState.SCHEDULED), "go_live_at")]
 
 
 def _next_scheduled_change(now: datetime) -> datetime | None:
     upcoming = [
-        model.objects.filter(**{f"{field}__gt": now}).aggregate(t=Min(field))["t"]
-        for model, field in scheduled_fields()
+        rows.filter(**{f"{field}__gt": now}).aggregate(t=Min(field))["t"]
+        for rows, field in scheduled_fields()
     ]
     found = [t for t in upcoming if t is not None]
     return min(found) if found else None
@@ -68,8 +74,29 @@ def current_version() -> int:
             record_schedule(version, next_change_at)
         if next_change_at is None or next_change_at > now:
             return version
+        from .workflow import drafts_publish_due
+
+        # Due drafts are written first (their writes move the version on);
+        # the conditional bump covers publish and unpublish times.
+        drafts_publish_due(now)
         bump_if_due(version)
     return read_content_version()[0]
+
+
+class ContentVersionMiddleware:
+    """Reads the content version once per request (one query; due scheduled
+    drafts are published first) and keeps it for the request, so the page
+    cache and the data cache agree on one version throughout."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = _request_version.set(current_version())
+        try:
+            return self.get_response(request)
+        finally:
+            _request_version.reset(token)
 
 
 def _page_key(request: HttpRequest, version: int) -> str:
@@ -159,7 +186,10 @@ def reads(keys: list[str]) -> dict[str, int]:
 
 def versioned(name: str, compute: Callable[[], object], timeout: int = 3600):
     """Data that changes only with content (the questionnaire, the list of
-    dimensions), kept in the shared cache under the current content version."""
+    dimensions), kept in the shared cache under the current content version.
+    Never while a draft is staged for a preview: that data is not public."""
+    if is_staging():
+        return compute()
     key = f"data:{current_version()}:{name}"
     value = cache.get(key)
     if value is None:

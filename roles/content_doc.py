@@ -111,10 +111,15 @@ def _points(mapping: Any) -> dict[str, int]:
 
 
 def _publishing(record: Doc) -> Doc:
-    return {
+    out = {
         "status": record.get("status") or Status.PUBLISHED,
         "publish_at": _datetime(record.get("publish_at")),
     }
+    # Only when set, so documents written before expiry existed keep their
+    # fingerprints (the seed compares them).
+    if record.get("unpublish_at"):
+        out["unpublish_at"] = _datetime(record.get("unpublish_at"))
+    return out
 
 
 def normalise(doc: Doc) -> Doc:
@@ -234,10 +239,13 @@ _NORMALISERS = {
 
 
 def _pub(obj) -> Doc:
-    return {
+    out = {
         "status": obj.status,
         "publish_at": obj.publish_at.isoformat() if obj.publish_at else None,
     }
+    if obj.unpublish_at:
+        out["unpublish_at"] = obj.unpublish_at.isoformat()
+    return out
 
 
 def theme_doc(theme: Theme) -> Doc:

@@ -1,7 +1,10 @@
 """The Editors group: exactly the permissions to manage content, none over
-users, groups or permissions."""
+users, groups or permissions. The Publishers group: the same, plus the right
+to publish or schedule (editors submit drafts to them for review)."""
 
 EDITORS_GROUP = "Editors"
+PUBLISHERS_GROUP = "Publishers"
+PUBLISH_PERMISSION = "roles.publish_draft"
 
 CONTENT_MODELS = [
     "theme",
@@ -18,6 +21,7 @@ CONTENT_MODELS = [
     "option",
     "optionpoints",
     "statementpoints",
+    "draft",
 ]
 READ_ONLY_MODELS = ["submission"]
 
@@ -32,7 +36,7 @@ def editor_codenames() -> list[str]:
     return codenames
 
 
-def sync_editors_group(apps, schema_editor=None) -> None:
+def _ensure_permissions(apps) -> None:
     from django.contrib.auth.management import create_permissions
 
     # Permissions are normally created after migrate; make sure they exist now.
@@ -45,10 +49,26 @@ def sync_editors_group(apps, schema_editor=None) -> None:
             create_permissions(app_config, apps=apps, verbosity=0)
         finally:
             app_config.models_module = original
+
+
+def _sync_group(apps, name: str, codenames: list[str]) -> None:
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
+    group, _ = Group.objects.get_or_create(name=name)
     permissions = Permission.objects.filter(
-        content_type__app_label="roles", codename__in=editor_codenames()
+        content_type__app_label="roles", codename__in=codenames
     )
     group.permissions.set(permissions)
+
+
+def sync_editors_group(apps, schema_editor=None) -> None:
+    _ensure_permissions(apps)
+    _sync_group(apps, EDITORS_GROUP, editor_codenames())
+
+
+def sync_publishers_group(apps, schema_editor=None) -> None:
+    _ensure_permissions(apps)
+    _sync_group(apps, EDITORS_GROUP, editor_codenames())
+    _sync_group(
+        apps, PUBLISHERS_GROUP, [*editor_codenames(), PUBLISH_PERMISSION.split(".")[1]]
+    )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,22 +16,16 @@ from django.db import transaction
 from . import content_doc as cd
 from .models import (
     Comparison,
-    ComparisonRole,
     ContextFactor,
-    ContextNote,
     Dimension,
-    DimensionValue,
-    Option,
-    OptionPoints,
     Question,
-    QuestionKind,
-    Responsibility,
     Role,
     SeedRecord,
-    Source,
-    StatementPoints,
     Theme,
+    comparison_clash,
     comparison_key,
+    comparison_rules,
+    question_rules,
 )
 from .signals import bump_content_version
 
@@ -83,6 +80,7 @@ def _by_slug(model, slug: str, what: str):
 def _apply_publishing(obj, record: Doc) -> None:
     obj.status = record["status"]
     obj.publish_at = record["publish_at"]
+    obj.unpublish_at = record.get("unpublish_at")
 
 
 def write_vocab(model, doc_field: str) -> Callable[[Doc, int], Any]:
@@ -99,119 +97,196 @@ def write_vocab(model, doc_field: str) -> Callable[[Doc, int], Any]:
     return write
 
 
-def write_role(record: Doc, position: int) -> Role:
-    role = Role.objects.filter(slug=record["slug"]).first() or Role(slug=record["slug"])
+# While a draft is applied for the editor's form (and rolled back), rows new in
+# the draft get the same primary keys every time it is applied, so a form
+# rendered from one application posts back to the next. See roles.workflow.
+_staged_pks: ContextVar[Iterator[int] | None] = ContextVar("staged_pks", default=None)
+STAGED_PK_START = 9 * 10**18  # far above any real key, below 2**63
+
+
+@contextmanager
+def staged_primary_keys() -> Iterator[None]:
+    token = _staged_pks.set(itertools.count(STAGED_PK_START))
+    try:
+        yield
+    finally:
+        _staged_pks.reset(token)
+
+
+def _sync_children(manager, wanted: list[tuple[Any, dict[str, Any]]]) -> None:
+    """Make ``manager``'s rows match ``wanted`` (identity, fields) in place:
+    a row whose identity is still wanted keeps its primary key (so history and
+    diffs match it to itself), the rest are deleted, new ones created."""
+    identity_of = manager.model.identity
+    related = getattr(manager.model, "identity_related", ())
+    existing = {identity_of(obj): obj for obj in manager.select_related(*related).all()}
+    keep = set()
+    for identity, values in wanted:
+        obj = existing.get(identity)
+        if obj is None:
+            obj = manager.model(**{manager.field.name: manager.instance}, **values)
+            staged = _staged_pks.get()
+            if staged is not None:
+                obj.pk = next(staged)
+            _clean_save(obj)
+        else:
+            changed = [k for k, v in values.items() if getattr(obj, k) != v]
+            if changed:
+                for k in changed:
+                    setattr(obj, k, values[k])
+                _clean_save(obj)
+        keep.add(obj.pk)
+    manager.exclude(pk__in=keep).delete()
+
+
+def write_role(record: Doc, position: int, *, instance: Role | None = None) -> Role:
+    role = (
+        instance
+        or Role.objects.filter(slug=record["slug"]).first()
+        or Role(slug=record["slug"])
+    )
+    role.slug = record["slug"]
     for attr in ("name", "family", "summary", "origin", "overview"):
         setattr(role, attr, record[attr])
     role.also_known_as = "\n".join(record["also_known_as"])
     role.last_reviewed = record["last_reviewed"]
     _apply_publishing(role, record)
     _clean_save(role)
-    role.responsibilities.all().delete()
-    role.sources.all().delete()
-    role.dimension_values.all().delete()
-    for order, item in enumerate(record["responsibilities"]):
-        _clean_save(
-            Responsibility(
-                role=role,
-                theme=_by_slug(Theme, item["theme"], "Theme"),
-                text=item["text"],
-                order=order,
+    _sync_children(
+        role.responsibilities,
+        [
+            (
+                item["text"],
+                {
+                    "text": item["text"],
+                    "theme": _by_slug(Theme, item["theme"], "Theme"),
+                    "order": order,
+                },
             )
-        )
-    for order, item in enumerate(record["sources"]):
-        _clean_save(Source(role=role, order=order, **item))
-    for slug, value in record["dimensions"].items():
-        _clean_save(
-            DimensionValue(
-                role=role, dimension=_by_slug(Dimension, slug, "Dimension"), value=value
+            for order, item in enumerate(record["responsibilities"])
+        ],
+    )
+    _sync_children(
+        role.sources,
+        [
+            (item["url"], {**item, "order": order})
+            for order, item in enumerate(record["sources"])
+        ],
+    )
+    _sync_children(
+        role.dimension_values,
+        [
+            (
+                slug,
+                {"dimension": _by_slug(Dimension, slug, "Dimension"), "value": value},
             )
-        )
+            for slug, value in record["dimensions"].items()
+        ],
+    )
     return role
 
 
-def write_comparison(record: Doc, position: int) -> Comparison:
+def write_comparison(
+    record: Doc, position: int, *, instance: Comparison | None = None
+) -> Comparison:
     slugs = record["roles"]
-    errors = []
-    if not 2 <= len(slugs) <= 5:
-        errors.append("A comparison needs two to five roles.")
-    if len(set(slugs)) != len(slugs):
-        errors.append("A comparison cannot name the same role twice.")
-    unknown_suits = set(record["suits"]) - set(slugs)
-    if unknown_suits:
-        errors.append(f"“suits” names roles not compared: {sorted(unknown_suits)}.")
+    errors = comparison_rules(slugs, suits=record["suits"])
     if errors:
         raise ValidationError(errors)
     roles = [_by_slug(Role, slug, "Role") for slug in slugs]
     key = comparison_key(slugs)
-    comparison = Comparison.objects.filter(key=key).first() or Comparison(key=key)
+    comparison = (
+        instance or Comparison.objects.filter(key=key).first() or Comparison(key=key)
+    )
+    clash = comparison_clash(slugs, exclude_pk=comparison.pk)
+    if clash:
+        raise ValidationError(clash)
+    comparison.key = key
     comparison.title = record["title"]
     comparison.tldr = record["tldr"]
     comparison.body = record["body"]
     comparison.last_reviewed = record["last_reviewed"]
     _apply_publishing(comparison, record)
     _clean_save(comparison)
-    comparison.comparison_roles.all().delete()
-    comparison.context_notes.all().delete()
-    for order, role in enumerate(roles):
-        _clean_save(
-            ComparisonRole(
-                comparison=comparison,
-                role=role,
-                order=order,
-                suits=record["suits"].get(role.slug, ""),
+    _sync_children(
+        comparison.comparison_roles,
+        [
+            (
+                role.slug,
+                {
+                    "role": role,
+                    "order": order,
+                    "suits": record["suits"].get(role.slug, ""),
+                },
             )
-        )
-    for order, item in enumerate(record["contexts"]):
-        _clean_save(
-            ContextNote(
-                comparison=comparison,
-                factor=_by_slug(ContextFactor, item["context"], "Context"),
-                label=item["label"],
-                note=item["note"],
-                order=order,
+            for order, role in enumerate(roles)
+        ],
+    )
+    _sync_children(
+        comparison.context_notes,
+        [
+            (
+                (item["context"], item["label"]),
+                {
+                    "factor": _by_slug(ContextFactor, item["context"], "Context"),
+                    "label": item["label"],
+                    "note": item["note"],
+                    "order": order,
+                },
             )
-        )
+            for order, item in enumerate(record["contexts"])
+        ],
+    )
     return comparison
 
 
-def write_question(record: Doc, position: int) -> Question:
+def write_question(
+    record: Doc, position: int | None, *, instance: Question | None = None
+) -> Question:
     kind = record["kind"]
-    errors = []
-    if kind == QuestionKind.SCENARIO and len(record["options"]) < 2:
-        errors.append("A scenario question needs at least two options.")
-    if kind == QuestionKind.AGREEMENT and record["options"]:
-        errors.append("An agreement statement has no options (only points).")
-    if kind == QuestionKind.SCENARIO and record["points"]:
-        errors.append("A scenario question gives points through its options.")
+    errors = question_rules(
+        kind,
+        [item["text"] for item in record["options"]],
+        weighted=bool(record["points"]),
+    )
     if errors:
         raise ValidationError(errors)
-    question = Question.objects.filter(key=record["key"]).first() or Question(
-        key=record["key"]
+    question = (
+        instance
+        or Question.objects.filter(key=record["key"]).first()
+        or Question(key=record["key"])
     )
+    question.key = record["key"]
     question.kind = kind
     question.text = record["text"]
     question.hint = record["help_text"]
-    question.order = position
+    if position is not None:
+        question.order = position
     _apply_publishing(question, record)
     _clean_save(question)
-    question.options.all().delete()
-    question.statement_points.all().delete()
-    for order, item in enumerate(record["options"]):
-        option = Option(question=question, text=item["text"], order=order)
-        _clean_save(option)
-        for slug, points in item["points"].items():
-            _clean_save(
-                OptionPoints(
-                    option=option, role=_by_slug(Role, slug, "Role"), points=points
-                )
-            )
-    for slug, points in record["points"].items():
-        _clean_save(
-            StatementPoints(
-                question=question, role=_by_slug(Role, slug, "Role"), points=points
-            )
+    _sync_children(
+        question.options,
+        [
+            (item["text"], {"text": item["text"], "order": order})
+            for order, item in enumerate(record["options"])
+        ],
+    )
+    options = {o.text: o for o in question.options.all()}
+    for item in record["options"]:
+        _sync_children(
+            options[item["text"]].points,
+            [
+                (slug, {"role": _by_slug(Role, slug, "Role"), "points": points})
+                for slug, points in item["points"].items()
+            ],
         )
+    _sync_children(
+        question.statement_points,
+        [
+            (slug, {"role": _by_slug(Role, slug, "Role"), "points": points})
+            for slug, points in record["points"].items()
+        ],
+    )
     return question
 
 
@@ -261,8 +336,7 @@ def content_apply(
     writes nothing."""
     report = Report()
     errors: list[str] = []
-    with transaction.atomic(), reversion.create_revision():
-        reversion.set_comment(comment)
+    with transaction.atomic():
         seeds = {(s.kind, s.key): s for s in SeedRecord.objects.all()}
         for kind in cd.KINDS:
             current = _current_docs(kind)
@@ -287,8 +361,12 @@ def content_apply(
                     report.kept.append(label)
                     continue
                 try:
-                    with transaction.atomic():
-                        WRITERS[kind](record, position)
+                    # One revision per record, holding its children: reverting
+                    # it later touches this record and nothing else.
+                    with transaction.atomic(), reversion.create_revision():
+                        reversion.set_comment(comment)
+                        obj = WRITERS[kind](record, position)
+                        reversion.add_to_revision(obj)
                 except ValidationError as exc:
                     errors.extend(f"{label}: {m}" for m in _messages(exc))
                     continue

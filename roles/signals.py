@@ -5,6 +5,10 @@ holds. Bulk writes bump it through ``ContentQuerySet``."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 import reversion
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -28,16 +32,38 @@ CONTENT_MODELS = (
     m.Option,
     m.OptionPoints,
     m.StatementPoints,
+    m.FormerSlug,
 )
 
 
 # Models that hold no public content: changing them must not (and does not)
 # touch the page cache. Every model of the app is in exactly one of the two
 # lists; a test fails when a new model is in neither.
-NOT_CONTENT_MODELS = (m.Submission, m.SeedRecord, m.ContentVersion)
+# A draft is not public until published, and publishing writes content models.
+NOT_CONTENT_MODELS = (m.Submission, m.SeedRecord, m.ContentVersion, m.Draft)
+
+
+# Set while a draft is applied in a transaction that is rolled back (form,
+# preview): nothing changes for the public, so nothing is invalidated.
+_staging: ContextVar[bool] = ContextVar("content_staging", default=False)
+
+
+@contextmanager
+def staging() -> Iterator[None]:
+    token = _staging.set(True)
+    try:
+        yield
+    finally:
+        _staging.reset(token)
+
+
+def is_staging() -> bool:
+    return _staging.get()
 
 
 def _on_change(sender, **kwargs) -> None:
+    if _staging.get():
+        return
     bump_content_version()
 
 

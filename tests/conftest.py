@@ -33,7 +33,8 @@ def staff_client(django_user_model):
 
 def count_queries(client, url: str, method: str = "get", data=None) -> int:
     """Queries to render ``url`` from scratch: the page cache is emptied and
-    the content version primed first, so the count is the page's own."""
+    the content version (and the next scheduled draft's time) primed first,
+    so the count is the page's own."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

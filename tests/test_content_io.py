@@ -67,7 +67,7 @@ def test_import_of_an_inconsistent_file_writes_nothing_and_says_why(seeded, tmp_
     message = str(excinfo.value)
     assert "Nothing was imported" in message
     assert "no-such-theme" in message
-    assert "same role twice" in message
+    assert "Each role can appear only once in a comparison." in message
     assert not m.Role.objects.filter(summary__startswith="Would be written").exists()
 
 

@@ -6,6 +6,7 @@ import pytest
 import reversion
 import time_machine
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -141,7 +142,7 @@ def test_history_records_who_and_when_and_revert_brings_children_back(staff_clie
     ]
 
 
-def test_admin_edit_creates_a_version_with_the_editor(client):
+def test_admin_edit_by_an_editor_is_a_draft_and_by_a_publisher_a_version(client):
     role = RoleFactory()
     editor = make_editor()
     client.force_login(editor)
@@ -168,8 +169,22 @@ def test_admin_edit_creates_a_version_with_the_editor(client):
     data.pop("publish_at", None)
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:1500]
+    # An editor's save of a live role is a draft: no history, page unchanged.
+    role.refresh_from_db()
+    assert role.summary != "Changed in the admin."
+    assert m.Draft.objects.get().doc["summary"] == "Changed in the admin."
+    assert not Version.objects.exists()
+    # A publisher's save is live and recorded with who made it.
+    editor.groups.add(Group.objects.get(name="Publishers"))
+    editor = type(editor).objects.get(pk=editor.pk)  # fresh permission cache
+    client.force_login(editor)
+    data["_workflow_token"] = client.get(url).context["workflow_token"]
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:1500]
     version = Version.objects.get_for_object(role).first()
     assert version.revision.user == editor
+    role.refresh_from_db()
+    assert role.summary == "Changed in the admin."
 
 
 def test_markdown_preview_is_sanitised_and_staff_only(client, staff_client):

@@ -107,6 +107,13 @@ def test_a_revert_in_the_admin_shows_next(warm, staff_client):
     data["_save"] = ["Save"]
     response = staff_client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:500]
+    # A revert is a draft to review first: the live page is unchanged...
+    assert "will take back" in _page(warm, "/roles/product-owner/")
+    draft = m.Draft.objects.get(object_id=role.pk)
+    review = reverse("admin:roles_draft_change", args=[draft.pk])
+    response = staff_client.post(review, {"_publish": "Publish now"})
+    assert response.status_code == 302
+    # ...until it is published, which shows on the very next request.
     html = _page(warm, "/roles/product-owner/")
     assert "will take back" not in html
     assert original.split()[1] in html

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -12,12 +14,43 @@ from .. import models as m
 MARKDOWN_FIELDS = {"overview", "tldr", "body", "suits", "note"}
 
 
+WIDE_TEXT_FROM = 150  # characters: longer single-line fields get a textarea
+
+
+class EditorFieldsMixin:
+    """Text fields say their limit (the model's max_length, enforced by the
+    browser too) and long single-line fields get a wide, two-line box."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        limit = getattr(db_field, "max_length", None)
+        is_text = isinstance(db_field, (models.CharField, models.TextField))
+        if (
+            is_text
+            and not db_field.choices
+            and limit
+            and limit >= WIDE_TEXT_FROM
+            and not isinstance(db_field, models.TextField)
+            and not isinstance(db_field, models.URLField)
+        ):
+            kwargs.setdefault(
+                "widget", forms.Textarea(attrs={"rows": 2, "class": "wide-text"})
+            )
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and is_text and limit and not db_field.choices:
+            note = f"Up to {limit:,} characters."
+            field.help_text = f"{field.help_text} {note}".strip()
+            field.widget.attrs.setdefault("maxlength", str(limit))
+            field.widget.attrs["data-limit"] = str(limit)
+        return field
+
+
 class MarkdownPreviewMixin:
     """Markdown fields get a Preview button (static/js/admin-markdown-preview.js)
     that shows the sanitised result, exactly as the public page will."""
 
     class Media:
-        js = ["js/admin-markdown-preview.js"]
+        css = {"all": ["css/editor.css"]}
+        js = ["js/admin-markdown-preview.js", "js/admin-text-limits.js"]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -37,7 +70,38 @@ class StateMixin:
         if obj.state == "Scheduled":
             local = timezone.localtime(obj.publish_at)
             return f"Scheduled for {local:%d %b %Y %H:%M} ({local.tzname()})"
+        if obj.state == "Published" and obj.unpublish_at:
+            local = timezone.localtime(obj.unpublish_at)
+            return f"Published until {local:%d %b %Y %H:%M} ({local.tzname()})"
         return obj.state
+
+
+class StateFilter(admin.SimpleListFilter):
+    """Draft, scheduled, live or expired, as the public sees it now."""
+
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("draft", "Draft"),
+            ("scheduled", "Scheduled"),
+            ("live", "Published (live)"),
+            ("expired", "Unpublished (expired)"),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        value = self.value()
+        if value == "draft":
+            return queryset.filter(status=m.Status.DRAFT)
+        if value == "scheduled":
+            return queryset.filter(status=m.Status.PUBLISHED, publish_at__gt=now)
+        if value == "live":
+            return queryset.published(now)
+        if value == "expired":
+            return queryset.filter(status=m.Status.PUBLISHED, unpublish_at__lte=now)
+        return queryset
 
 
 class ReviewedFilter(admin.SimpleListFilter):

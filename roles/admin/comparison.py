@@ -13,12 +13,14 @@ from django.utils import timezone
 from reversion_compare.admin import CompareVersionAdmin as VersionAdmin
 
 from .. import models as m
-from ..models import comparison_key
 from .common import (
+    EditorFieldsMixin,
     MarkdownPreviewMixin,
     ReviewedFilter,
+    StateFilter,
     StateMixin,
 )
+from .workflow import WorkflowAdminMixin
 
 # --- Comparisons ------------------------------------------------------------------
 
@@ -38,26 +40,18 @@ class ComparisonRoleFormSet(CustomInlineFormSet):
             for form in self.forms
             if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
-        if len(roles) != len({r.pk for r in roles}):
-            raise forms.ValidationError(
-                "Each role can appear only once in a comparison."
-            )
-        if not 2 <= len(roles) <= m.MAX_COMPARED_ROLES:
-            raise forms.ValidationError(
-                f"A comparison needs two to {m.MAX_COMPARED_ROLES} roles; it has {len(roles)}."
-            )
-        key = comparison_key([r.slug for r in roles])
-        clash = (
-            m.Comparison.objects.filter(key=key).exclude(pk=self.instance.pk).first()
-        )
+        slugs = [r.slug for r in roles]
+        errors = m.comparison_rules(slugs)
+        if errors:
+            raise forms.ValidationError(errors)
+        clash = m.comparison_clash(slugs, exclude_pk=self.instance.pk)
         if clash:
-            raise forms.ValidationError(
-                f"“{clash.title}” already compares these roles; edit that one instead."
-            )
-        self.instance._pending_key = key
+            raise forms.ValidationError(clash)
 
 
-class ComparisonRoleInline(MarkdownPreviewMixin, SortableStackedInline):
+class ComparisonRoleInline(
+    EditorFieldsMixin, MarkdownPreviewMixin, SortableStackedInline
+):
     model = m.ComparisonRole
     formset = ComparisonRoleFormSet
     fields = ["role", "suits"]
@@ -67,7 +61,7 @@ class ComparisonRoleInline(MarkdownPreviewMixin, SortableStackedInline):
     autocomplete_fields = ["role"]
 
 
-class ContextNoteInline(MarkdownPreviewMixin, admin.StackedInline):
+class ContextNoteInline(EditorFieldsMixin, MarkdownPreviewMixin, admin.StackedInline):
     model = m.ContextNote
     fields = [("factor", "label", "order"), "note"]
     extra = 0
@@ -75,15 +69,20 @@ class ContextNoteInline(MarkdownPreviewMixin, admin.StackedInline):
 
 @admin.register(m.Comparison)
 class ComparisonAdmin(
-    MarkdownPreviewMixin, StateMixin, SortableAdminBase, VersionAdmin
+    WorkflowAdminMixin,
+    EditorFieldsMixin,
+    MarkdownPreviewMixin,
+    StateMixin,
+    SortableAdminBase,
+    VersionAdmin,
 ):
     list_display = ["title", "key", "state_label", "last_reviewed"]
-    list_filter = ["status", ReviewedFilter]
+    list_filter = [StateFilter, ReviewedFilter]
     search_fields = ["title", "key"]
     inlines = [ComparisonRoleInline, ContextNoteInline]
     fieldsets = [
         (None, {"fields": ["title", "tldr", "body", "last_reviewed"]}),
-        ("Publishing", {"fields": ["status", "publish_at"]}),
+        ("Publishing", {"fields": ["status", "publish_at", "unpublish_at"]}),
     ]
     readonly_fields = ["key"]
     save_on_top = True
@@ -96,8 +95,4 @@ class ComparisonAdmin(
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        obj = form.instance
-        key = comparison_key([cr.role.slug for cr in obj.comparison_roles.all()])
-        if key != obj.key:
-            obj.key = key
-            obj.save(update_fields=["key"])
+        form.instance.refresh_key()

@@ -15,11 +15,14 @@ from reversion_compare.admin import CompareVersionAdmin as VersionAdmin
 
 from .. import models as m
 from .common import (
+    EditorFieldsMixin,
     MarkdownPreviewMixin,
     MissingValuesFilter,
     ReviewedFilter,
+    StateFilter,
     StateMixin,
 )
+from .workflow import WorkflowAdminMixin
 
 # --- Vocabularies -------------------------------------------------------------
 
@@ -47,42 +50,79 @@ class ContextFactorAdmin(SortableAdminMixin, VersionAdmin):
 # --- Roles ----------------------------------------------------------------------
 
 
-class ResponsibilityInline(SortableTabularInline):
+class ResponsibilityInline(EditorFieldsMixin, SortableTabularInline):
+    """In the public page's order: grouped by theme, then by position."""
+
     model = m.Responsibility
-    fields = ["text", "theme"]
+    fields = ["theme", "text"]
     extra = 0
     autocomplete_fields = ["theme"]
 
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("theme")
+            .order_by("theme__order", "theme__name", "order", "id")
+        )
 
-class SourceInline(SortableStackedInline):
+
+class SourceInline(EditorFieldsMixin, SortableStackedInline):
     model = m.Source
     fields = [("title", "publisher"), "url", "note"]
     extra = 0
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
-class DimensionValueInline(admin.TabularInline):
+class DimensionValueInline(EditorFieldsMixin, admin.TabularInline):
+    """A row per dimension the role has no value for yet, its dimension
+    already chosen: the editor only types the values."""
+
     model = m.DimensionValue
     fields = ["dimension", "value"]
     extra = 0
 
+    def _missing(self, obj) -> list[m.Dimension]:
+        have = (
+            set(obj.dimension_values.values_list("dimension_id", flat=True))
+            if obj
+            else set()
+        )
+        return [d for d in m.Dimension.objects.all() if d.pk not in have]
+
     def get_extra(self, request, obj=None, **kwargs):
-        total = m.Dimension.objects.count()
-        have = obj.dimension_values.count() if obj else 0
-        return max(total - have, 0)
+        return len(self._missing(obj))
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        initial = [{"dimension": d.pk} for d in self._missing(obj)]
+
+        class Prefilled(formset):
+            def __init__(self, *args, **kw):
+                kw.setdefault("initial", initial)
+                super().__init__(*args, **kw)
+
+        return Prefilled
 
 
 @admin.register(m.Role)
-class RoleAdmin(MarkdownPreviewMixin, StateMixin, SortableAdminBase, VersionAdmin):
+class RoleAdmin(
+    WorkflowAdminMixin,
+    EditorFieldsMixin,
+    MarkdownPreviewMixin,
+    StateMixin,
+    SortableAdminBase,
+    VersionAdmin,
+):
     list_display = ["name", "family", "state_label", "last_reviewed", "missing_values"]
-    list_filter = ["status", "family", ReviewedFilter, MissingValuesFilter]
+    list_filter = [StateFilter, "family", ReviewedFilter, MissingValuesFilter]
     search_fields = ["name", "slug", "summary", "also_known_as"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ResponsibilityInline, SourceInline, DimensionValueInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "family", "summary", "overview"]}),
         ("About the role", {"fields": ["also_known_as", "origin", "last_reviewed"]}),
-        ("Publishing", {"fields": ["status", "publish_at"]}),
+        ("Publishing", {"fields": ["status", "publish_at", "unpublish_at"]}),
     ]
     save_on_top = True
 

@@ -14,10 +14,13 @@ from reversion_compare.admin import CompareVersionAdmin as VersionAdmin
 
 from .. import models as m
 from .. import scoring
-from ..quiz import stored_results, top_role_changes
+from ..impact import impact_of
+from ..quiz import stored_results
 from .common import (
+    StateFilter,
     StateMixin,
 )
+from .workflow import WorkflowAdminMixin
 
 # --- Questionnaire -----------------------------------------------------------------
 
@@ -138,16 +141,13 @@ class OptionFormSet(CustomInlineFormSet):
         kept = [
             f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")
         ]
-        kind = self.instance.kind
-        if kind == m.QuestionKind.SCENARIO and len(kept) < 2:
-            raise forms.ValidationError(
-                "A scenario question needs at least two options for readers to choose from."
-            )
-        if kind == m.QuestionKind.AGREEMENT and kept:
-            raise forms.ValidationError(
-                "An agreement statement has no options: readers answer on the "
-                "agree–disagree scale. Delete the options or make it a scenario."
-            )
+        errors = m.question_rules(
+            self.instance.kind,
+            [f.cleaned_data.get("text", "") for f in kept],
+            weighted=False,  # a scenario's statement points are dropped on save
+        )
+        if errors:
+            raise forms.ValidationError(errors)
         self._check_impact(kept)
 
     def _check_impact(self, kept) -> None:
@@ -189,13 +189,18 @@ class OptionFormSet(CustomInlineFormSet):
                 question.text,
                 weights=by_slug(getattr(question, "_posted_weights", {})),
             )
-        changed, affected = top_role_changes(proposed, stored_results(saved.key))
-        if changed:
+        impact = impact_of(proposed, stored_results(saved.key))
+        if impact.changed:
+            names = dict(m.Role.objects.values_list("slug", "name"))
+            question.impact_preview = {
+                "impact": impact,
+                "rows": [(names.get(s.role, s.role), s) for s in impact.shifts],
+            }
             raise forms.ValidationError(
-                f"{changed} of {affected} stored results that answered this question "
-                "would now get a different top role. Their result pages do not change "
-                "(each keeps its snapshot), but the analytics will. Tick “Save anyway” "
-                "above to confirm."
+                f"{impact.changed} of {impact.affected} stored results that answered "
+                "this question would now get a different top role. Nothing is saved "
+                "yet: check the table by the Save buttons, then choose “Save anyway” "
+                "or change the points."
             )
 
 
@@ -218,13 +223,13 @@ class OptionInline(SortableTabularInline):
 
 
 @admin.register(m.Question)
-class QuestionAdmin(StateMixin, SortableAdminMixin, VersionAdmin):
+class QuestionAdmin(WorkflowAdminMixin, StateMixin, SortableAdminMixin, VersionAdmin):
     list_display = ["text", "kind", "state_label"]
 
     def view_on_site(self, obj):
         return reverse("roles:quiz") + "?preview=1"
 
-    list_filter = ["status", "kind"]
+    list_filter = [StateFilter, "kind"]
     search_fields = ["text", "key"]
     prepopulated_fields = {"key": ["text"]}
     inlines = [OptionInline]
@@ -252,7 +257,7 @@ class QuestionAdmin(StateMixin, SortableAdminMixin, VersionAdmin):
                     else [],
                 },
             ),
-            ("Publishing", {"fields": ["status", "publish_at"]}),
+            ("Publishing", {"fields": ["status", "publish_at", "unpublish_at"]}),
         ]
 
     def save_related(self, request, form, formsets, change):

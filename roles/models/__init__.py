@@ -12,18 +12,22 @@ from .comparison import (
     ComparisonRole,
     ContextFactor,
     ContextNote,
+    comparison_clash,
     comparison_key,
+    comparison_rules,
 )
 from .content import (
     MARKDOWN_HELP,
     Dimension,
     DimensionValue,
     Family,
+    FormerSlug,
     Responsibility,
     Role,
     SeedRecord,
     Source,
     Theme,
+    current_slugs,
 )
 from .quiz import (
     MAX_POINTS,
@@ -34,14 +38,17 @@ from .quiz import (
     QuestionKind,
     StatementPoints,
     Submission,
+    question_rules,
 )
 from .version import ContentVersion, bump_content_version
+from .workflow import OPEN_STATES, Draft, DraftKind, DraftState
 
 __all__ = [
     "MARKDOWN_HELP",
     "MAX_COMPARED_ROLES",
     "MAX_POINTS",
     "MIN_POINTS",
+    "OPEN_STATES",
     "SEPARATOR",
     "Comparison",
     "ComparisonRole",
@@ -51,7 +58,11 @@ __all__ = [
     "ContextNote",
     "Dimension",
     "DimensionValue",
+    "Draft",
+    "DraftKind",
+    "DraftState",
     "Family",
+    "FormerSlug",
     "Option",
     "OptionPoints",
     "Publishable",
@@ -68,5 +79,9 @@ __all__ = [
     "Theme",
     "TimeStampedModel",
     "bump_content_version",
+    "comparison_clash",
     "comparison_key",
+    "comparison_rules",
+    "current_slugs",
+    "question_rules",
 ]

@@ -2,11 +2,31 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 from .version import bump_content_version
+
+
+def normalise_newlines(text: str) -> str:
+    """Browsers submit textareas with CRLF line ends; store LF only, so a diff
+    between two versions shows real changes and not every line."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+@receiver(pre_save, dispatch_uid="roles-normalise-newlines")
+def _normalise_text_fields(sender, instance, **kwargs) -> None:
+    if sender._meta.app_label != "roles":
+        return
+    for field in sender._meta.concrete_fields:
+        if isinstance(field, (models.CharField, models.TextField)):
+            value = getattr(instance, field.attname)
+            if isinstance(value, str) and "\r" in value:
+                setattr(instance, field.attname, normalise_newlines(value))
 
 
 class TimeStampedModel(models.Model):
@@ -50,8 +70,10 @@ class PublishableQuerySet(ContentQuerySet):
         """What the public may see: published, and its publish time (if any) has
         passed. Scheduling needs no cron job: the comparison happens per query."""
         now = at or timezone.now()
-        return self.filter(status=Status.PUBLISHED).filter(
-            Q(publish_at__isnull=True) | Q(publish_at__lte=now)
+        return self.filter(
+            Q(publish_at__isnull=True) | Q(publish_at__lte=now),
+            Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now),
+            status=Status.PUBLISHED,
         )
 
     def visible_to(self, user) -> PublishableQuerySet:
@@ -75,16 +97,42 @@ class Publishable(TimeStampedModel):
         help_text="Optional. Leave empty to publish at once; set a future time to "
         "schedule (status must be Published). Times are in the site's time zone.",
     )
+    unpublish_at = models.DateTimeField(
+        "unpublish at",
+        null=True,
+        blank=True,
+        help_text="Optional. The page goes offline at this time (it stays in the "
+        "admin as it is). Times are in the site's time zone.",
+    )
 
     objects = PublishableQuerySet.as_manager()
 
     class Meta:
         abstract = True
 
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.status == Status.DRAFT and self.publish_at:
+            errors["publish_at"] = (
+                "A draft is never published, so this time would do nothing. Set "
+                "Status to Published to schedule it, or clear the time."
+            )
+        if (
+            self.publish_at
+            and self.unpublish_at
+            and self.unpublish_at <= self.publish_at
+        ):
+            errors["unpublish_at"] = "Unpublish after the publish time."
+        if errors:
+            raise ValidationError(errors)
+
     def is_published(self, at: datetime | None = None) -> bool:
         now = at or timezone.now()
-        return self.status == Status.PUBLISHED and (
-            self.publish_at is None or self.publish_at <= now
+        return (
+            self.status == Status.PUBLISHED
+            and (self.publish_at is None or self.publish_at <= now)
+            and (self.unpublish_at is None or self.unpublish_at > now)
         )
 
     def is_visible_to(self, user) -> bool:
@@ -94,6 +142,9 @@ class Publishable(TimeStampedModel):
     def state(self) -> str:
         if self.status == Status.DRAFT:
             return "Draft"
-        if self.publish_at and self.publish_at > timezone.now():
+        now = timezone.now()
+        if self.publish_at and self.publish_at > now:
             return "Scheduled"
+        if self.unpublish_at and self.unpublish_at <= now:
+            return "Expired"
         return "Published"

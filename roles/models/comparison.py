@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 from django.db import models
 from django.urls import reverse
 
+from ..markdown import MAX_MARKDOWN_CHARS
 from .base import ContentQuerySet, Publishable, PublishableQuerySet
-from .content import MARKDOWN_HELP, Role
+from .content import MARKDOWN_HELP, MARKDOWN_VALIDATORS, Role
 
 MAX_COMPARED_ROLES = 5
 SEPARATOR = "-vs-"
@@ -13,6 +16,37 @@ SEPARATOR = "-vs-"
 def comparison_key(slugs: list[str] | tuple[str, ...]) -> str:
     """The canonical address part for a set of roles: slugs sorted, joined by -vs-."""
     return SEPARATOR.join(sorted(slugs))
+
+
+def comparison_rules(slugs: Sequence[str], *, suits: Iterable[str] = ()) -> list[str]:
+    """Every rule for the set of roles in a curated comparison, written once:
+    the admin, import, seed and publishing a draft all call this."""
+    errors = []
+    if len(set(slugs)) != len(slugs):
+        errors.append("Each role can appear only once in a comparison.")
+    if not 2 <= len(slugs) <= MAX_COMPARED_ROLES:
+        errors.append(
+            f"A comparison needs two to {MAX_COMPARED_ROLES} roles; it has {len(slugs)}."
+        )
+    unknown = sorted(set(suits) - set(slugs))
+    if unknown:
+        errors.append(
+            f"“Who it suits” names roles that are not compared: {', '.join(unknown)}."
+        )
+    return errors
+
+
+def comparison_clash(slugs: Sequence[str], *, exclude_pk: int | None) -> str | None:
+    """The message if another curated comparison already has these roles."""
+    clash = (
+        Comparison.objects.filter(key=comparison_key(slugs))
+        .exclude(pk=exclude_pk)
+        .only("title")
+        .first()
+    )
+    if clash is None:
+        return None
+    return f"“{clash.title}” already compares these roles; edit that one instead."
 
 
 class ContextFactor(models.Model):
@@ -59,9 +93,17 @@ class Comparison(Publishable):
         "“Product Owner vs Product Manager”.",
     )
     tldr = models.TextField(
-        "difference at a glance", help_text="Two to four sentences. " + MARKDOWN_HELP
+        "difference at a glance",
+        max_length=MAX_MARKDOWN_CHARS,
+        validators=MARKDOWN_VALIDATORS,
+        help_text="Two to four sentences. " + MARKDOWN_HELP,
     )
-    body = models.TextField(blank=True, help_text=MARKDOWN_HELP)
+    body = models.TextField(
+        blank=True,
+        max_length=MAX_MARKDOWN_CHARS,
+        validators=MARKDOWN_VALIDATORS,
+        help_text=MARKDOWN_HELP,
+    )
     last_reviewed = models.DateField(null=True, blank=True)
     roles = models.ManyToManyField(Role, through="ComparisonRole", related_name="+")
 
@@ -77,6 +119,18 @@ class Comparison(Publishable):
     def get_absolute_url(self) -> str:
         return reverse("roles:compare", kwargs={"slugs": self.key})
 
+    def refresh_key(self) -> None:
+        """The key follows the roles' slugs; the only place it is computed."""
+        key = comparison_key(
+            [
+                member.role.slug
+                for member in self.comparison_roles.select_related("role")
+            ]
+        )
+        if key != self.key:
+            self.key = key
+            self.save(update_fields=["key", "updated_at"])
+
 
 class ComparisonRole(models.Model):
     comparison = models.ForeignKey(
@@ -86,6 +140,8 @@ class ComparisonRole(models.Model):
     order = models.PositiveIntegerField(default=0)
     suits = models.TextField(
         "who it suits",
+        max_length=MAX_MARKDOWN_CHARS,
+        validators=MARKDOWN_VALIDATORS,
         blank=True,
         help_text="One to three sentences: the kind of person who thrives in this role. "
         + MARKDOWN_HELP,
@@ -105,6 +161,12 @@ class ComparisonRole(models.Model):
     def __str__(self) -> str:
         return f"{self.role} in {self.comparison}"
 
+    identity_related = ("role",)
+
+    def identity(self):
+        """What makes this row the same row across revisions and imports."""
+        return self.role.slug
+
 
 class ContextNote(models.Model):
     comparison = models.ForeignKey(
@@ -118,7 +180,9 @@ class ContextNote(models.Model):
         help_text="The situation, as a reader would pick it: “Start-up, one product”.",
     )
     note = models.TextField(
-        help_text="How the split between the roles shifts there. " + MARKDOWN_HELP
+        max_length=MAX_MARKDOWN_CHARS,
+        validators=MARKDOWN_VALIDATORS,
+        help_text="How the split between the roles shifts there. " + MARKDOWN_HELP,
     )
     order = models.PositiveIntegerField(default=0)
 
@@ -135,3 +199,9 @@ class ContextNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.factor}: {self.label}"
+
+    identity_related = ("factor",)
+
+    def identity(self):
+        """What makes this row the same row across revisions and imports."""
+        return (self.factor.slug, self.label)

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from django.core.validators import RegexValidator
+from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from ..markdown import MAX_MARKDOWN_CHARS, validate_markdown
 from .base import ContentQuerySet, Publishable, PublishableQuerySet, TimeStampedModel
 
 ROLE_SLUG_PATTERN = r"^(?!vs-)(?!vs$)(?!.*-vs-)(?!.*-vs$)[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -13,6 +14,8 @@ role_slug_validator = RegexValidator(
     "Use lowercase letters, digits and single hyphens. A slug may not contain "
     "“-vs-” (it separates roles in comparison addresses).",
 )
+
+MARKDOWN_VALIDATORS = [MaxLengthValidator(MAX_MARKDOWN_CHARS), validate_markdown]
 
 MARKDOWN_HELP = (
     "Markdown: paragraphs, **bold**, *italic*, lists (- item), links [text](https://…), "
@@ -68,8 +71,8 @@ class Role(Publishable):
         max_length=60,
         unique=True,
         validators=[role_slug_validator],
-        help_text="The address of the guide: /roles/<slug>/. Changing it breaks "
-        "links people have shared.",
+        help_text="The address of the guide: /roles/‹slug›/. If you change it, "
+        "the old address redirects to the new one.",
     )
     family = models.CharField(
         max_length=20,
@@ -81,7 +84,11 @@ class Role(Publishable):
         help_text="One sentence saying what the role is for. Shown in lists, search "
         "results and link previews.",
     )
-    overview = models.TextField(help_text=MARKDOWN_HELP)
+    overview = models.TextField(
+        max_length=MAX_MARKDOWN_CHARS,
+        validators=MARKDOWN_VALIDATORS,
+        help_text=MARKDOWN_HELP,
+    )
     also_known_as = models.TextField(
         "also known as",
         blank=True,
@@ -114,11 +121,57 @@ class Role(Publishable):
     def get_absolute_url(self) -> str:
         return reverse("roles:role_detail", kwargs={"slug": self.slug})
 
+    def save(self, *args, **kwargs) -> None:
+        previous = (
+            Role.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+            if self.pk
+            else None
+        )
+        super().save(*args, **kwargs)
+        if previous and previous != self.slug:
+            self._slug_renamed(previous)
+
+    def _slug_renamed(self, old: str) -> None:
+        """Old addresses keep working (301) and curated comparisons keep their
+        roles: a comparison is its set of roles, its key follows their slugs."""
+        from .comparison import Comparison
+
+        FormerSlug.objects.filter(slug=self.slug).delete()
+        FormerSlug.objects.update_or_create(slug=old, defaults={"role": self})
+        for comparison in Comparison.objects.filter(comparison_roles__role=self):
+            comparison.refresh_key()
+
     @property
     def aliases(self) -> list[str]:
         return [
             line.strip() for line in self.also_known_as.splitlines() if line.strip()
         ]
+
+
+class FormerSlug(models.Model):
+    """A slug a role had before: its old addresses redirect to the new ones."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    role = models.ForeignKey(
+        Role, on_delete=models.CASCADE, related_name="former_slugs"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ContentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return f"{self.slug} → {self.role.slug}"
+
+
+def current_slugs(slugs: list[str]) -> list[str]:
+    """The slugs with any former slug replaced by the role's slug now."""
+    moved = dict(
+        FormerSlug.objects.filter(slug__in=slugs).values_list("slug", "role__slug")
+    )
+    return [moved.get(slug, slug) for slug in slugs]
 
 
 class Responsibility(models.Model):
@@ -150,6 +203,10 @@ class Responsibility(models.Model):
     def __str__(self) -> str:
         return self.text
 
+    def identity(self):
+        """What makes this row the same row across revisions and imports."""
+        return self.text
+
 
 class Source(models.Model):
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="sources")
@@ -173,6 +230,10 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def identity(self):
+        """What makes this row the same row across revisions and imports."""
+        return self.url
 
 
 class Dimension(models.Model):
@@ -218,6 +279,12 @@ class DimensionValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role}: {self.dimension}"
+
+    identity_related = ("dimension",)
+
+    def identity(self):
+        """What makes this row the same row across revisions and imports."""
+        return self.dimension.slug
 
 
 class SeedRecord(TimeStampedModel):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -18,6 +19,28 @@ POINTS_HELP = f"From {MIN_POINTS} to {MAX_POINTS}."
 class QuestionKind(models.TextChoices):
     SCENARIO = "scenario", "Scenario (pick one option)"
     AGREEMENT = "agreement", "Agreement statement (5-point scale)"
+
+
+def question_rules(
+    kind: str, option_texts: Sequence[str], *, weighted: bool
+) -> list[str]:
+    """Every rule for a question's options, written once: the admin, import,
+    seed and publishing a draft all call this."""
+    errors = []
+    if kind == QuestionKind.SCENARIO and len(option_texts) < 2:
+        errors.append(
+            "A scenario question needs at least two options for readers to choose from."
+        )
+    if kind == QuestionKind.AGREEMENT and option_texts:
+        errors.append(
+            "An agreement statement has no options: readers answer on the "
+            "agree–disagree scale. Delete the options or make it a scenario."
+        )
+    if kind == QuestionKind.SCENARIO and weighted:
+        errors.append("A scenario question gives points through its options.")
+    if len(set(option_texts)) != len(option_texts):
+        errors.append("Two options have the same text; make each one different.")
+    return errors
 
 
 class Question(Publishable):
@@ -65,6 +88,10 @@ class Option(models.Model):
     def __str__(self) -> str:
         return self.text
 
+    def identity(self):
+        """What makes this row the same row across revisions and imports."""
+        return self.text
+
 
 class _Points(models.Model):
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="+")
@@ -74,9 +101,14 @@ class _Points(models.Model):
     )
 
     objects = ContentQuerySet.as_manager()
+    identity_related = ("role",)
 
     class Meta:
         abstract = True
+
+    def identity(self):
+        """What makes this row the same row across revisions and imports."""
+        return self.role.slug
 
 
 class OptionPoints(_Points):

@@ -71,3 +71,11 @@ def bump_if_due(version: int) -> bool:
             value=F("value") + 1, schedule_known=False, next_change_at=None
         )
     )
+
+
+def schedule_changed() -> None:
+    """A scheduled time was set or cleared without a content change (a draft
+    scheduled or withdrawn): work the next scheduled change out again."""
+    ContentVersion.objects.filter(pk=SINGLETON).update(
+        schedule_known=False, next_change_at=None
+    )

@@ -10,6 +10,7 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
+    HttpResponsePermanentRedirect,
     HttpResponseRedirect,
 )
 from django.shortcuts import redirect, render
@@ -33,6 +34,7 @@ from ..models import (
     Responsibility,
     Role,
     comparison_key,
+    current_slugs,
 )
 from ..models.content import ROLE_SLUG_PATTERN
 
@@ -69,7 +71,17 @@ def compare_index(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def compare(request: HttpRequest, slugs: str) -> HttpResponse:
-    response = _compare_page(request, slugs)
+    try:
+        response = _compare_page(request, slugs)
+    except Http404:
+        # A role was renamed: its old comparison addresses move for good.
+        parts = slugs.split(SEPARATOR)
+        moved = current_slugs(parts)
+        if moved == parts:
+            raise
+        return HttpResponsePermanentRedirect(
+            _with_query(request, f"/compare/{comparison_key(moved)}/")
+        )
     if response.status_code == 200 and not request.GET:
         count_read(slugs)
     return response
@@ -95,7 +107,15 @@ def _compare_page(request: HttpRequest, slugs: str) -> HttpResponse:
     roles = list(
         Role.objects.visible_to(request.user)
         .filter(slug__in=parts)
-        .only("name", "slug", "summary", "status", "publish_at", "updated_at")
+        .only(
+            "name",
+            "slug",
+            "summary",
+            "status",
+            "publish_at",
+            "unpublish_at",
+            "updated_at",
+        )
         .prefetch_related(
             Prefetch(
                 "responsibilities",

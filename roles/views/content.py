@@ -6,8 +6,10 @@ from collections import OrderedDict
 from itertools import groupby
 
 from django.http import (
+    Http404,
     HttpRequest,
     HttpResponse,
+    HttpResponsePermanentRedirect,
 )
 from django.shortcuts import render
 from django.urls import reverse
@@ -21,6 +23,7 @@ from ..models import (
     Comparison,
     Family,
     Role,
+    current_slugs,
 )
 
 
@@ -78,6 +81,17 @@ class RoleDetailView(DraftAwareMixin, DetailView):
 
     def get_queryset(self):
         return super().get_queryset().for_guide()
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            (moved,) = current_slugs([kwargs["slug"]])
+            if moved == kwargs["slug"]:
+                raise
+            return HttpResponsePermanentRedirect(
+                reverse("roles:role_detail", kwargs={"slug": moved})
+            )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -8,7 +8,12 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from roles.permissions import EDITORS_GROUP, sync_editors_group
+from roles.permissions import (
+    EDITORS_GROUP,
+    PUBLISHERS_GROUP,
+    sync_editors_group,
+    sync_publishers_group,
+)
 
 
 class Command(BaseCommand):
@@ -20,8 +25,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("username")
         parser.add_argument("--email", default="")
+        parser.add_argument(
+            "--publisher",
+            action="store_true",
+            help="Also in the Publishers group: may publish, schedule and review.",
+        )
 
-    def handle(self, *args, username: str, email: str, **options):
+    def handle(
+        self, *args, username: str, email: str, publisher: bool = False, **options
+    ):
         User = get_user_model()
         if User.objects.filter(username=username).exists():
             raise CommandError(f"A user called {username!r} already exists.")
@@ -42,4 +54,11 @@ class Command(BaseCommand):
             sync_editors_group(apps)
             group = Group.objects.get(name=EDITORS_GROUP)
         user.groups.add(group)
-        self.stdout.write(f"Editor {username!r} created. Log in at /admin/.")
+        if publisher:
+            publishers = Group.objects.filter(name=PUBLISHERS_GROUP).first()
+            if publishers is None:
+                sync_publishers_group(apps)
+                publishers = Group.objects.get(name=PUBLISHERS_GROUP)
+            user.groups.add(publishers)
+        role = "Publisher" if publisher else "Editor"
+        self.stdout.write(f"{role} {username!r} created. Log in at /admin/.")

@@ -1,0 +1,10 @@
+from django import template
+
+from ..workflow import dashboard
+
+register = template.Library()
+
+
+@register.simple_tag
+def editorial_dashboard(user):
+    return dashboard(user=user)

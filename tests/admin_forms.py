@@ -1,0 +1,46 @@
+"""Build the POST data an admin change form would send, from the form the
+admin rendered (so tests change only what a person would change)."""
+
+from __future__ import annotations
+
+from django import forms
+
+
+def _put(data: dict, bound) -> None:
+    value = bound.value()
+    widget = bound.field.widget
+    name = bound.html_name
+    if isinstance(widget, forms.MultiWidget):
+        parts = widget.decompress(value) if value else []
+        for i, part in enumerate(parts):
+            if part is not None:
+                data[f"{name}_{i}"] = str(part)
+        return
+    if value is None:
+        return
+    if isinstance(value, bool):
+        if value:
+            data[name] = "on"
+        return
+    if isinstance(value, (list, tuple)):
+        data[name] = [str(v) for v in value]
+        return
+    data[name] = str(value)
+
+
+def admin_form_data(response) -> dict:
+    data: dict = {}
+    token = response.context.get("workflow_token")
+    if token:
+        data["_workflow_token"] = token
+    form = response.context["adminform"].form
+    for name in form.fields:
+        _put(data, form[name])
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        for name in formset.management_form.fields:
+            _put(data, formset.management_form[name])
+        for sub in formset.forms:
+            for name in sub.fields:
+                _put(data, sub[name])
+    return data

@@ -1,0 +1,164 @@
+"""Editor-facing limits and messages match the model, for every write path."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from roles import models as m
+from roles.markdown import MAX_MARKDOWN_CHARS, unsafe_links
+
+from .factories import RoleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[click](javascript:alert(1))",
+        "[click]( JavaScript:alert(1) )",
+        "[click](java&#115;cript:alert(1))",
+        "<javascript:alert(1)>",
+        "[x][ref]\n\n[ref]: data:text/html;base64,AAAA",
+        "[x](vbscript:msgbox)",
+    ],
+)
+def test_unsafe_links_are_found(text):
+    assert unsafe_links(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[guide](https://scrumguides.org/)",
+        "[home](/roles/)",
+        "[mail](mailto:editor@example.org)",
+        "[anchor](#duties)",
+        "Time: 10:30, ratio 2:1 and no links.",
+    ],
+)
+def test_safe_links_and_colons_pass(text):
+    assert unsafe_links(text) == []
+
+
+def test_a_role_with_a_javascript_link_is_refused_with_a_message():
+    role = RoleFactory.build(overview="See [this](javascript:alert(1)).")
+    with pytest.raises(ValidationError) as excinfo:
+        role.full_clean()
+    message = " ".join(excinfo.value.message_dict["overview"])
+    assert "Links must start with https://" in message
+    assert "javascript:alert" in message
+
+
+def test_an_overview_longer_than_the_preview_allows_is_refused():
+    role = RoleFactory.build(overview="x" * (MAX_MARKDOWN_CHARS + 1))
+    with pytest.raises(ValidationError) as excinfo:
+        role.full_clean()
+    assert "overview" in excinfo.value.message_dict
+
+
+def test_the_admin_shows_the_message_for_an_unsafe_link(staff_client):
+    from django.urls import reverse
+
+    from .admin_forms import admin_form_data
+
+    role = RoleFactory()
+    url = reverse("admin:roles_role_change", args=[role.pk])
+    data = admin_form_data(staff_client.get(url))
+    data.update({"overview": "[x](javascript:alert(1))", "_continue": "1"})
+    html = staff_client.post(url, data).content.decode()
+    assert "Links must start with https://" in html
+    assert m.Role.objects.get(pk=role.pk).overview == role.overview
+
+
+def test_a_new_role_has_a_row_per_dimension_already_chosen(staff_client):
+    from .factories import DimensionFactory
+
+    dimensions = [DimensionFactory() for _ in range(3)]
+    html = staff_client.get("/admin/roles/role/add/").content.decode()
+    for i, dimension in enumerate(dimensions):
+        assert f'<option value="{dimension.pk}" selected>' in html, (
+            f"row {i} not pre-filled"
+        )
+    assert 'name="dimension_values-TOTAL_FORMS" value="3"' in html
+
+
+def test_limits_are_visible_and_match_the_model(staff_client):
+    role = RoleFactory()
+    html = staff_client.get(f"/admin/roles/role/{role.pk}/change/").content.decode()
+    assert 'maxlength="200"' in html and "Up to 200 characters." in html
+    assert "Up to 100,000 characters." in html
+    assert "/roles/‹slug›/" in html
+
+
+def test_responsibilities_are_edited_in_the_public_order(staff_client):
+    from .factories import ResponsibilityFactory, ThemeFactory
+
+    role = RoleFactory()
+    late = ThemeFactory(order=2)
+    early = ThemeFactory(order=1)
+    ResponsibilityFactory(
+        role=role, theme=late, text="Later theme, first by order.", order=0
+    )
+    ResponsibilityFactory(role=role, theme=early, text="Earlier theme.", order=5)
+    html = staff_client.get(f"/admin/roles/role/{role.pk}/change/").content.decode()
+    assert html.index("Earlier theme.") < html.index("Later theme, first by order.")
+    public = staff_client.get(role.get_absolute_url()).content.decode()
+    assert public.index("Earlier theme.") < public.index("Later theme, first by order.")
+
+
+def test_forbidden_is_a_styled_page_with_the_reason(client):
+    from django.urls import reverse
+
+    from .factories import make_editor
+
+    role = RoleFactory()
+    draft = m.Draft.objects.create(
+        kind="roles", object_id=role.pk, title=role.name, doc={}
+    )
+    client.force_login(make_editor())
+    response = client.post(
+        reverse("admin:roles_draft_change", args=[draft.pk]), {"_publish": "1"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "<main" in html and "Only publishers can publish content." in html
+
+
+def test_impact_table_names_the_roles_that_gain_and_lose_before_saving(
+    client, staff_client
+):
+    import re
+
+    from django.urls import reverse
+
+    from .admin_forms import admin_form_data
+    from .factories import make_scenario
+
+    pm = RoleFactory(slug="pm", name="Product Manager")
+    po = RoleFactory(slug="po", name="Product Owner")
+    question = make_scenario([{pm: 3}, {po: 3}], key="only")
+    for answer in ("0", "0", "0", "1"):
+        client.post("/quiz/", {"q-only": answer})
+    url = reverse("admin:roles_question_change", args=[question.pk])
+    data = admin_form_data(staff_client.get(url))
+    data.update(
+        {
+            f"options-0-points_{pm.pk}": "0",
+            f"options-0-points_{po.pk}": "3",
+            f"options-1-points_{pm.pk}": "3",
+            f"options-1-points_{po.pk}": "0",
+        }
+    )
+    response = staff_client.post(url, data)
+    html = response.content.decode()
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert "Check the impact before saving" in text
+    assert "Product Manager 3 1 loses 2" in text
+    assert "Product Owner 1 3 gains 2" in text
+    # Nothing saved until the editor confirms, from the button by the table.
+    option = question.options.order_by("order").first()
+    assert m.OptionPoints.objects.get(option=option, role=pm).points == 3
+    assert 'name="confirm_impact" value="on"' in html
+    data["confirm_impact"] = "on"
+    assert staff_client.post(url, data).status_code == 302
+    assert m.OptionPoints.objects.get(option=option, role=po).points == 3

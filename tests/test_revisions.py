@@ -1,0 +1,121 @@
+"""History per record: seeding and importing store one revision per record, so
+reverting one record touches nothing else; text is stored with LF line ends."""
+
+import re
+
+import pytest
+import reversion
+from django.urls import reverse
+from reversion.models import Version
+
+from roles import content_doc as cd
+from roles import models as m
+from roles.services import content_import, content_seed
+
+pytestmark = pytest.mark.django_db
+
+
+def _edit(slug: str, summary: str, extra: str) -> m.Role:
+    with reversion.create_revision():
+        role = m.Role.objects.get(slug=slug)
+        role.summary = summary
+        role.save()
+        m.Responsibility.objects.create(
+            role=role, theme=m.Theme.objects.first(), text=extra, order=99
+        )
+        reversion.add_to_revision(role)
+    return role
+
+
+def _docs_except(slug: str) -> dict:
+    doc = cd.export_document()
+    doc["roles"] = [r for r in doc["roles"] if r["slug"] != slug]
+    return doc
+
+
+def test_seed_stores_one_revision_per_record_holding_its_children(seeded):
+    role = m.Role.objects.get(slug="delivery-manager")
+    versions = Version.objects.get_for_object(role)
+    assert versions.count() == 1
+    revision = versions.get().revision
+    assert revision.comment == "Seeded"
+    held = {v.content_type.model for v in revision.version_set.all()}
+    assert held == {"role", "responsibility", "source", "dimensionvalue"}
+    assert {
+        v.object_id for v in revision.version_set.filter(content_type__model="role")
+    } == {str(role.pk)}
+
+
+def test_reverting_one_role_after_seeding_leaves_every_other_record_alone(seeded):
+    _edit("business-analyst", "Edited analyst summary.", "New analyst duty.")
+    delivery = _edit("delivery-manager", "Edited delivery summary.", "New duty.")
+    others_before = _docs_except("delivery-manager")
+
+    seeded_version = Version.objects.get_for_object(delivery).order_by("pk").first()
+    seeded_version.revision.revert(delete=True)
+
+    delivery.refresh_from_db()
+    assert delivery.summary != "Edited delivery summary."
+    assert not delivery.responsibilities.filter(text="New duty.").exists()
+    assert _docs_except("delivery-manager") == others_before
+    analyst = m.Role.objects.get(slug="business-analyst")
+    assert analyst.summary == "Edited analyst summary."
+    assert analyst.responsibilities.filter(text="New analyst duty.").exists()
+
+    # The reverted role is the seeded one again: a new seed updates nothing and
+    # keeps only the role an editor really changed.
+    report = content_seed()
+    assert "role business-analyst" in report.kept
+    assert "role delivery-manager" not in report.kept
+    assert "role delivery-manager" in report.unchanged
+
+
+def test_import_keeps_unchanged_children_as_the_same_rows(seeded):
+    role = m.Role.objects.get(slug="product-owner")
+    before = dict(role.responsibilities.values_list("text", "pk"))
+    doc = cd.export_document()
+    record = next(r for r in doc["roles"] if r["slug"] == "product-owner")
+    record["summary"] = "Changed by an import."
+    record["responsibilities"].pop()
+    content_import(doc=doc)
+    after = dict(role.responsibilities.values_list("text", "pk"))
+    assert after == {text: pk for text, pk in before.items() if text in after}
+    assert len(after) == len(before) - 1
+    # The import's revision of this role holds this role only.
+    revision = Version.objects.get_for_object(role).first().revision
+    assert revision.comment == "Imported"
+    assert set(
+        revision.version_set.filter(content_type__model="role").values_list(
+            "object_id", flat=True
+        )
+    ) == {str(role.pk)}
+
+
+def test_crlf_from_a_textarea_is_stored_as_lf(seeded):
+    role = m.Role.objects.get(slug="product-owner")
+    stored = role.overview
+    role.overview = stored.replace("\n", "\r\n")
+    role.save()
+    role.refresh_from_db()
+    assert role.overview == stored
+    assert "\r" not in role.overview
+
+
+def test_crlf_resubmission_in_the_admin_shows_no_change_in_the_diff(staff_client):
+    from .factories import RoleFactory
+
+    with reversion.create_revision():
+        role = RoleFactory(overview="First paragraph.\n\nSecond paragraph.")
+    with reversion.create_revision():
+        role.overview = "First paragraph.\r\n\r\nSecond paragraph."
+        role.summary = "A real change."
+        role.save()
+    first, second = Version.objects.get_for_object(role).order_by("pk")
+    assert first.field_dict["overview"] == second.field_dict["overview"]
+    diff = staff_client.get(
+        reverse("admin:roles_role_compare", args=[role.pk]),
+        {"version_id1": first.pk, "version_id2": second.pk},
+    ).content.decode()
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", diff))
+    assert "real change" in text
+    assert "Second paragraph" not in text

@@ -1,0 +1,552 @@
+"""Drafts of live records, preview, review, scheduling and expiry."""
+
+import datetime as dt
+import re
+
+import pytest
+import time_machine
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from reversion.models import Version
+
+from roles import models as m
+from roles import workflow as wf
+from roles.permissions import PUBLISHERS_GROUP
+
+from .admin_forms import admin_form_data
+from .factories import ResponsibilityFactory, RoleFactory, make_editor
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def publisher(django_user_model):
+    user = django_user_model.objects.create_user(
+        "pub", password="a-long-test-password", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=PUBLISHERS_GROUP))
+    return user
+
+
+@pytest.fixture
+def publisher_client(publisher):
+    client = Client()
+    client.force_login(publisher)
+    return client
+
+
+@pytest.fixture
+def editor_client():
+    client = Client()
+    client.force_login(make_editor())
+    return client
+
+
+@pytest.fixture
+def live_role():
+    role = RoleFactory(slug="live", summary="The live summary.")
+    ResponsibilityFactory(role=role, text="A live duty.", order=0)
+    return role
+
+
+def _text(response) -> str:
+    html = re.sub(r"<[^>]+>", " ", response.content.decode())
+    return re.sub(r"\s+", " ", html)
+
+
+def _change_url(obj) -> str:
+    return reverse(f"admin:roles_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def _post_form(client, obj, changes: dict, button: str):
+    url = _change_url(obj)
+    data = admin_form_data(client.get(url))
+    data.update(changes)
+    data[button] = "1"
+    return client.post(url, data)
+
+
+def test_saving_a_draft_of_a_live_role_leaves_the_public_page_as_it_was(
+    client, publisher_client, live_role
+):
+    response = _post_form(
+        publisher_client, live_role, {"summary": "A staged summary."}, "_save_draft"
+    )
+    assert response.status_code == 302
+    draft = m.Draft.objects.get()
+    assert response["Location"] == draft.get_absolute_url()
+    assert draft.doc["summary"] == "A staged summary."
+    assert draft.state == m.DraftState.DRAFT
+    live_role.refresh_from_db()
+    assert live_role.summary == "The live summary."
+    page = client.get("/roles/live/").content.decode()
+    assert "The live summary." in page and "A staged summary." not in page
+    # The review page lists the change field by field; the preview shows it.
+    review = _text(publisher_client.get(draft.get_absolute_url()))
+    assert "A staged summary." in review and "A live duty." not in review
+    preview = publisher_client.get(
+        reverse("admin:roles_draft_preview", args=[draft.pk])
+    )
+    assert "A staged summary." in preview.content.decode()
+    assert "no-store" in preview["Cache-Control"]
+    live_role.refresh_from_db()
+    assert live_role.summary == "The live summary."
+    # Publish now: the public sees it; history has a revision of this role.
+    publisher_client.post(draft.get_absolute_url(), {"_publish": "1"})
+    assert "A staged summary." in client.get("/roles/live/").content.decode()
+    draft.refresh_from_db()
+    assert draft.state == m.DraftState.PUBLISHED
+    assert Version.objects.get_for_object(live_role).first().revision.user is not None
+
+
+def test_preview_shows_unsaved_form_changes_and_saves_nothing(
+    publisher_client, live_role
+):
+    response = _post_form(
+        publisher_client,
+        live_role,
+        {"summary": "Only in the form.", "responsibilities-0-text": "Typed, unsaved."},
+        "_preview",
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Only in the form." in html and "Typed, unsaved." in html
+    assert "<main" in html  # the site's own template, not the admin's
+    live_role.refresh_from_db()
+    assert live_role.summary == "The live summary."
+    assert not m.Draft.objects.exists()
+    assert live_role.responsibilities.get().text == "A live duty."
+
+
+def test_an_editor_cannot_change_a_live_page_only_stage_a_draft(
+    client, editor_client, live_role
+):
+    response = _post_form(
+        editor_client, live_role, {"summary": "An editor's change."}, "_continue"
+    )
+    assert response.status_code == 302
+    live_role.refresh_from_db()
+    assert live_role.summary == "The live summary."
+    draft = m.Draft.objects.get()
+    assert draft.doc["summary"] == "An editor's change."
+    assert (
+        editor_client.post(draft.get_absolute_url(), {"_publish": "1"}).status_code
+        == 403
+    )
+    assert "An editor" not in client.get("/roles/live/").content.decode()
+
+
+def test_the_change_form_edits_the_open_draft_without_losing_it(
+    editor_client, live_role
+):
+    """Second session on the same draft: the form starts from the draft (with
+    a responsibility only the draft has), so saving again keeps both changes."""
+    _post_form(
+        editor_client,
+        live_role,
+        {
+            "summary": "First session.",
+            "responsibilities-TOTAL_FORMS": "2",
+            "responsibilities-1-text": "Added in the draft.",
+            "responsibilities-1-theme": str(m.Theme.objects.first().pk),
+            "responsibilities-1-order": "1000",
+        },
+        "_save_draft",
+    )
+    draft = m.Draft.objects.get()
+    assert [r["text"] for r in draft.doc["responsibilities"]] == [
+        "A live duty.",
+        "Added in the draft.",
+    ]
+    form = editor_client.get(_change_url(live_role))
+    assert "First session." in form.content.decode()
+    assert "Added in the draft." in form.content.decode()
+    _post_form(editor_client, live_role, {"origin": "Second session"}, "_save_draft")
+    draft.refresh_from_db()
+    assert draft.doc["summary"] == "First session."
+    assert draft.doc["origin"] == "Second session"
+    assert [r["text"] for r in draft.doc["responsibilities"]] == [
+        "A live duty.",
+        "Added in the draft.",
+    ]
+    assert m.Draft.objects.count() == 1
+    assert not m.Responsibility.objects.filter(text="Added in the draft.").exists()
+
+
+def test_a_stale_form_is_refused_not_silently_overwriting_the_draft(
+    editor_client, live_role
+):
+    stale = admin_form_data(editor_client.get(_change_url(live_role)))
+    _post_form(editor_client, live_role, {"summary": "Saved first."}, "_save_draft")
+    stale.update({"summary": "From an old tab.", "_save_draft": "1"})
+    response = editor_client.post(_change_url(live_role), stale, follow=True)
+    assert "Someone changed this draft" in response.content.decode()
+    assert m.Draft.objects.get().doc["summary"] == "Saved first."
+
+
+def test_submit_reject_resubmit_publish(
+    client, editor_client, publisher_client, live_role
+):
+    _post_form(editor_client, live_role, {"summary": "Try one."}, "_submit_draft")
+    draft = m.Draft.objects.get()
+    assert draft.state == m.DraftState.IN_REVIEW
+    # A reviewer must say why.
+    publisher_client.post(draft.get_absolute_url(), {"_reject": "1", "comment": " "})
+    draft.refresh_from_db()
+    assert draft.state == m.DraftState.IN_REVIEW
+    publisher_client.post(
+        draft.get_absolute_url(), {"_reject": "1", "comment": "Say who decides."}
+    )
+    draft.refresh_from_db()
+    assert draft.state == m.DraftState.REJECTED
+    form = editor_client.get(_change_url(live_role)).content.decode()
+    assert "Say who decides." in form
+    _post_form(editor_client, live_role, {"summary": "Try two."}, "_submit_draft")
+    draft.refresh_from_db()
+    assert (draft.state, draft.doc["summary"]) == (m.DraftState.IN_REVIEW, "Try two.")
+    assert "Try" not in client.get("/roles/live/").content.decode()
+    publisher_client.post(draft.get_absolute_url(), {"_publish": "1"})
+    assert "Try two." in client.get("/roles/live/").content.decode()
+
+
+def test_a_scheduled_draft_goes_live_at_its_time_without_cron(
+    client, publisher, live_role
+):
+    draft = wf.draft_save(
+        kind="roles",
+        object_id=live_role.pk,
+        doc={
+            **wf.record_doc(kind="roles", object_id=live_role.pk),
+            "summary": "Later.",
+        },
+        user=publisher,
+    )
+    start = timezone.now()
+    wf.draft_schedule(draft=draft, user=publisher, at=start + dt.timedelta(hours=2))
+    assert "The live summary." in client.get("/roles/live/").content.decode()
+    with time_machine.travel(start + dt.timedelta(hours=1, minutes=59)):
+        assert "The live summary." in client.get("/roles/live/").content.decode()
+    with time_machine.travel(start + dt.timedelta(hours=2, seconds=1)):
+        assert "Later." in client.get("/roles/live/").content.decode()
+    draft.refresh_from_db()
+    assert draft.state == m.DraftState.PUBLISHED
+
+
+def test_nothing_due_costs_one_query(publisher, live_role, django_assert_num_queries):
+    from roles.caching import current_version
+
+    current_version()
+    with django_assert_num_queries(1):
+        current_version()
+
+
+def test_unpublish_at_takes_the_page_down_at_its_time(client, live_role):
+    start = timezone.now()
+    live_role.unpublish_at = start + dt.timedelta(days=1)
+    live_role.save()
+    assert client.get("/roles/live/").status_code == 200
+    assert live_role in m.Role.objects.published()
+    with time_machine.travel(start + dt.timedelta(days=1, seconds=1)):
+        assert client.get("/roles/live/").status_code == 404
+        assert live_role not in m.Role.objects.published()
+        assert m.Role.objects.get(pk=live_role.pk).state == "Expired"
+
+
+def test_a_draft_with_a_publish_time_is_refused_with_a_reason(live_role):
+    from django.core.exceptions import ValidationError
+
+    live_role.status = m.Status.DRAFT
+    live_role.publish_at = timezone.now() + dt.timedelta(days=1)
+    with pytest.raises(ValidationError, match="never published"):
+        live_role.full_clean()
+
+
+def test_reverting_makes_a_draft_and_leaves_the_live_page(
+    client, publisher_client, live_role
+):
+    import reversion
+
+    with reversion.create_revision():
+        reversion.add_to_revision(live_role)
+    with reversion.create_revision():
+        live_role.summary = "Edited later."
+        live_role.save()
+    old = Version.objects.get_for_object(live_role).order_by("pk").first()
+    url = reverse("admin:roles_role_revision", args=[live_role.pk, old.pk])
+    data = admin_form_data(publisher_client.get(url))
+    data["_save"] = "1"
+    response = publisher_client.post(url, data)
+    assert response.status_code == 302
+    live_role.refresh_from_db()
+    assert live_role.summary == "Edited later."
+    draft = m.Draft.objects.get()
+    assert draft.doc["summary"] == "The live summary."
+    assert response["Location"] == draft.get_absolute_url()
+
+
+def test_dashboard_lists_drafts_reviews_schedules_expiry_and_stale_guides(
+    editor_client, publisher, live_role, django_assert_max_num_queries
+):
+    from .factories import make_comparison
+
+    other = RoleFactory(slug="other", name="Other Role", last_reviewed=None)
+    fresh = RoleFactory(name="Fresh Role", last_reviewed=timezone.localdate())
+    _post_form(editor_client, live_role, {"summary": "Mine."}, "_submit_draft")
+    staged = wf.draft_save(
+        kind="roles",
+        object_id=other.pk,
+        doc=wf.record_doc(kind="roles", object_id=other.pk),
+        user=publisher,
+    )
+    wf.draft_schedule(
+        draft=staged, user=publisher, at=timezone.now() + dt.timedelta(days=2)
+    )
+    comparison = make_comparison([other, fresh], title="Ending comparison")
+    comparison.unpublish_at = timezone.now() + dt.timedelta(days=3)
+    comparison.last_reviewed = timezone.localdate()
+    comparison.save()
+    html = editor_client.get(reverse("admin:index")).content.decode()
+    panels = {
+        section.split("</h2>")[0]: re.sub(r"<[^>]+>", " ", section)
+        for section in html.split('<section class="module dashboard-panel">\n  <h2>')[
+            1:
+        ]
+    }
+    assert live_role.name in panels["My drafts"]
+    assert live_role.name in panels["Awaiting review"]
+    assert "Other Role" in panels["Scheduled"] and "goes live" in panels["Scheduled"]
+    assert "Ending comparison" in panels["Expiring in the next 30 days"]
+    stale = panels["Not reviewed for 12 months"]
+    assert "Other Role" in stale and "never reviewed" in stale
+    assert "Fresh Role" not in stale
+    with django_assert_max_num_queries(12):
+        wf.dashboard(user=publisher)
+
+
+def test_state_filter_has_scheduled_and_expired(staff_client):
+    now = timezone.now()
+    RoleFactory(name="Soon Role", publish_at=now + dt.timedelta(days=1))
+    RoleFactory(name="Gone Role", unpublish_at=now - dt.timedelta(days=1))
+    RoleFactory(name="Live Role")
+    scheduled = staff_client.get("/admin/roles/role/?state=scheduled").content.decode()
+    assert "Soon Role" in scheduled and "Live Role" not in scheduled
+    expired = staff_client.get("/admin/roles/role/?state=expired").content.decode()
+    assert "Gone Role" in expired and "Soon Role" not in expired
+
+
+def test_create_editor_can_make_a_publisher(monkeypatch):
+    from io import StringIO
+
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    monkeypatch.setenv("EDITOR_PASSWORD", "a-long-editor-password-42")
+    call_command("create_editor", "pia", "--publisher", stdout=StringIO())
+    call_command("create_editor", "eddie", stdout=StringIO())
+    users = get_user_model().objects
+    assert wf.can_publish(users.get(username="pia"))
+    assert not wf.can_publish(users.get(username="eddie"))
+
+
+def test_a_comparison_and_a_question_can_be_staged_and_published(
+    client, publisher_client
+):
+    from .factories import make_comparison, make_scenario
+
+    a = RoleFactory(slug="alpha", name="Alpha")
+    b = RoleFactory(slug="bravo", name="Bravo")
+    comparison = make_comparison([a, b], title="Alpha vs Bravo")
+    _post_form(
+        publisher_client, comparison, {"title": "Alpha or Bravo?"}, "_save_draft"
+    )
+    question = make_scenario([{a: 2}, {b: 2}], key="q1")
+    _post_form(
+        publisher_client,
+        question,
+        {"text": "A staged question?", "options-0-text": "A staged option."},
+        "_save_draft",
+    )
+    assert m.Draft.objects.count() == 2
+    assert "Alpha vs Bravo" in client.get("/compare/alpha-vs-bravo/").content.decode()
+    assert "A staged question?" not in client.get("/quiz/").content.decode()
+    for draft in m.Draft.objects.all():
+        response = publisher_client.post(draft.get_absolute_url(), {"_publish": "1"})
+        assert response.status_code == 302
+        draft.refresh_from_db()
+        assert draft.state == m.DraftState.PUBLISHED, draft.kind
+    assert "Alpha or Bravo?" in client.get("/compare/alpha-vs-bravo/").content.decode()
+    quiz = client.get("/quiz/").content.decode()
+    assert "A staged question?" in quiz and "A staged option." in quiz
+    # A new option text is a new option; its points came from the form.
+    assert m.OptionPoints.objects.filter(option__text="A staged option.").exists()
+
+
+def test_staging_a_draft_or_opening_it_does_not_invalidate_public_pages(
+    client, editor_client, live_role
+):
+    from roles.caching import current_version
+
+    _post_form(editor_client, live_role, {"summary": "Staged."}, "_save_draft")
+    version = current_version()
+    editor_client.get(_change_url(live_role))
+    _post_form(editor_client, live_role, {"summary": "Staged again."}, "_preview")
+    _post_form(editor_client, live_role, {"summary": "Staged again."}, "_save_draft")
+    draft = m.Draft.objects.get()
+    editor_client.get(reverse("admin:roles_draft_preview", args=[draft.pk]))
+    assert current_version() == version
+    assert "The live summary." in client.get("/roles/live/").content.decode()
+
+
+def test_an_editor_adding_a_published_role_gets_a_draft(editor_client):
+    from .admin_forms import admin_form_data
+
+    data = admin_form_data(editor_client.get("/admin/roles/role/add/"))
+    data.update(
+        {
+            "name": "New Role",
+            "slug": "new-role",
+            "family": "product",
+            "summary": "A new role.",
+            "overview": "What it does.",
+            "status": "published",
+            "_save": "1",
+        }
+    )
+    response = editor_client.post("/admin/roles/role/add/", data, follow=True)
+    assert "Saved as a draft" in response.content.decode()
+    assert m.Role.objects.get(slug="new-role").status == m.Status.DRAFT
+
+
+def _stage_role(user, name: str):
+    role = RoleFactory(name=name, unpublish_at=timezone.now() + dt.timedelta(days=5))
+    draft = wf.draft_save(
+        kind="roles",
+        object_id=role.pk,
+        doc=wf.record_doc(kind="roles", object_id=role.pk),
+        user=user,
+    )
+    wf.draft_submit(draft=draft, user=user)
+    return role
+
+
+def test_dashboard_queries_do_not_grow_with_content(publisher, publisher_client):
+    from .conftest import count_queries
+
+    _stage_role(publisher, "First")
+    small = count_queries(publisher_client, reverse("admin:index"))
+    for i in range(6):
+        _stage_role(publisher, f"More {i}")
+    large = count_queries(publisher_client, reverse("admin:index"))
+    assert small == large
+
+
+def test_draft_review_queries_do_not_grow_with_the_record(publisher, publisher_client):
+    from .conftest import count_queries
+
+    counts = []
+    for size in (2, 20):
+        role = RoleFactory()
+        for i in range(size):
+            ResponsibilityFactory(role=role, text=f"Duty {i}.")
+        doc = wf.record_doc(kind="roles", object_id=role.pk)
+        doc["responsibilities"] = doc["responsibilities"][1:]
+        draft = wf.draft_save(kind="roles", object_id=role.pk, doc=doc, user=publisher)
+        counts.append(count_queries(publisher_client, draft.get_absolute_url()))
+    assert counts[0] == counts[1]
+
+
+def test_only_publishers_may_delete_a_record(
+    editor_client, publisher_client, live_role
+):
+    url = reverse("admin:roles_role_delete", args=[live_role.pk])
+    assert editor_client.get(url).status_code == 403
+    assert editor_client.post(url, {"post": "yes"}).status_code == 403
+    assert m.Role.objects.filter(pk=live_role.pk).exists()
+    assert publisher_client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "value", ["", "tomorrow", "2026-13-45T10:00", "9999-99-99T99:99"]
+)
+def test_a_bad_schedule_time_is_a_message_not_an_error(
+    publisher_client, publisher, live_role, value
+):
+    draft = wf.draft_save(
+        kind="roles",
+        object_id=live_role.pk,
+        doc=wf.record_doc(kind="roles", object_id=live_role.pk),
+        user=publisher,
+    )
+    response = publisher_client.post(
+        draft.get_absolute_url(), {"_schedule": "1", "go_live_at": value}, follow=True
+    )
+    assert response.status_code == 200
+    assert "Give the date and time" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.state == m.DraftState.DRAFT
+
+
+def test_a_past_schedule_time_is_refused(publisher_client, publisher, live_role):
+    draft = wf.draft_save(
+        kind="roles",
+        object_id=live_role.pk,
+        doc=wf.record_doc(kind="roles", object_id=live_role.pk),
+        user=publisher,
+    )
+    response = publisher_client.post(
+        draft.get_absolute_url(),
+        {"_schedule": "1", "go_live_at": "2001-01-01T10:00"},
+        follow=True,
+    )
+    assert "Choose a time in the future" in response.content.decode()
+
+
+def test_reordering_questions_is_for_publishers_and_refreshes_pages(
+    editor_client, publisher_client
+):
+    import json
+
+    from roles.caching import current_version
+
+    from .factories import make_scenario
+
+    a, b = RoleFactory(), RoleFactory()
+    first = make_scenario([{a: 1}, {b: 1}], key="first")
+    second = make_scenario([{a: 2}, {b: 2}], key="second")
+    url = reverse("admin:roles_question_sortable_update")
+    body = json.dumps({"updatedItems": [[first.pk, 2], [second.pk, 1]]})
+    assert (
+        editor_client.post(url, body, content_type="application/json").status_code
+        == 403
+    )
+    version = current_version()
+    response = publisher_client.post(url, body, content_type="application/json")
+    assert response.status_code == 200
+    assert current_version() != version
+    assert list(m.Question.objects.values_list("key", flat=True)) == [
+        "second",
+        "first",
+    ]
+
+
+def test_a_draft_naming_a_deleted_theme_still_opens_with_a_message(
+    editor_client, publisher, live_role
+):
+    doc = wf.record_doc(kind="roles", object_id=live_role.pk)
+    doc["responsibilities"].append({"theme": "deleted-theme", "text": "Orphan."})
+    wf.draft_save(kind="roles", object_id=live_role.pk, doc=doc, user=publisher)
+    response = editor_client.get(_change_url(live_role))
+    assert response.status_code == 200
+    assert "can no longer be applied" in response.content.decode()
+    broken = m.Draft.objects.get()
+    preview = editor_client.get(
+        reverse("admin:roles_draft_preview", args=[broken.pk]), follow=True
+    )
+    assert "cannot be previewed" in preview.content.decode()
+    saved = _post_form(editor_client, live_role, {"summary": "Fixed."}, "_save_draft")
+    assert saved.status_code == 302
+    draft = m.Draft.objects.get()
+    assert draft.doc["summary"] == "Fixed."
+    assert "Orphan." not in str(draft.doc)
