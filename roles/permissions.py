@@ -18,6 +18,14 @@ CONTENT_MODELS = [
     "option",
     "optionpoints",
     "statementpoints",
+    # Issue 15: structured guides and the glossary.
+    "skill",
+    "wayin",
+    "weekactivity",
+    "antipattern",
+    "relatedrole",
+    "careerpath",
+    "glossaryterm",
 ]
 READ_ONLY_MODELS = ["submission"]
 

@@ -149,3 +149,63 @@ def make_statement(weights: dict, **kwargs):
     for role, value in weights.items():
         m.StatementPoints.objects.create(question=question, role=role, points=value)
     return question
+
+
+# --- Issue 15: structured guides and the glossary ------------------------------
+
+
+class SkillFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Skill
+
+    role = factory.SubFactory(RoleFactory)
+    name = factory.Sequence(lambda n: f"Skill {n}")
+    level = m.SkillLevel.PRACTITIONER
+    note = "What the skill looks like here."
+    order = factory.Sequence(int)
+
+
+class GlossaryTermFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.GlossaryTerm
+
+    term = factory.Sequence(lambda n: f"Term {n}")
+    slug = factory.Sequence(lambda n: f"term-{n}")
+    definition = "A short definition in our own words."
+    source_title = "A source"
+    source_url = factory.Sequence(lambda n: f"https://example.org/glossary/{n}")
+
+
+def make_guide(role, *, others=(), n: int = 1):
+    """Give ``role`` every part of a structured guide, ``n`` of each, with
+    related roles and career paths to and from ``others``."""
+    for i in range(n):
+        SkillFactory(role=role, name=f"{role.slug} skill {i}")
+        m.WayIn.objects.create(
+            role=role, title=f"Way in {i}", text="From a *neighbouring* role.", order=i
+        )
+        m.WeekActivity.objects.create(
+            role=role, activity=f"Activity {i}", hours=3, text="Time on it.", order=i
+        )
+        m.AntiPattern.objects.create(
+            role=role, name=f"Anti-pattern {i}", text="What goes wrong.", order=i
+        )
+    for order, other in enumerate(others):
+        m.RelatedRole.objects.create(role=role, related=other, order=order)
+        m.CareerPath.objects.create(
+            from_role=role,
+            to_role=other,
+            summary=f"From {role.name} to {other.name}.",
+            new_responsibilities="Owning a strategy\nMarket analysis",
+            skills_to_build="Discovery\nBusiness cases",
+            order=order,
+        )
+        m.CareerPath.objects.create(
+            from_role=other,
+            to_role=role,
+            summary=f"From {other.name} to {role.name}.",
+            new_responsibilities="Ordering a backlog\nWorking with developers",
+            skills_to_build="Refinement\nSlicing work",
+            order=order,
+        )
+    return role

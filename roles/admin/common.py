@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from .. import models as m
 
-MARKDOWN_FIELDS = {"overview", "tldr", "body", "suits", "note"}
+MARKDOWN_FIELDS = {"overview", "tldr", "body", "suits", "note", "definition"}
 
 
 class MarkdownPreviewMixin:

@@ -20,6 +20,7 @@ from .common import (
     ReviewedFilter,
     StateMixin,
 )
+from .guide import GUIDE_INLINES
 
 # --- Vocabularies -------------------------------------------------------------
 
@@ -78,7 +79,12 @@ class RoleAdmin(MarkdownPreviewMixin, StateMixin, SortableAdminBase, VersionAdmi
     list_filter = ["status", "family", ReviewedFilter, MissingValuesFilter]
     search_fields = ["name", "slug", "summary", "also_known_as"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [ResponsibilityInline, SourceInline, DimensionValueInline]
+    inlines = [
+        ResponsibilityInline,
+        SourceInline,
+        DimensionValueInline,
+        *GUIDE_INLINES,
+    ]
     fieldsets = [
         (None, {"fields": ["name", "slug", "family", "summary", "overview"]}),
         ("About the role", {"fields": ["also_known_as", "origin", "last_reviewed"]}),
