@@ -1,5 +1,6 @@
 from .compare import compare, compare_index
 from .content import RoleDetailView, RoleListView, home
+from .glossary import glossary
 from .quiz import quiz, quiz_feedback, quiz_result
 
 __all__ = [
@@ -7,6 +8,7 @@ __all__ = [
     "RoleListView",
     "compare",
     "compare_index",
+    "glossary",
     "home",
     "quiz",
     "quiz_feedback",

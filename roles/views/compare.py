@@ -22,6 +22,7 @@ from .. import comparison as cmp
 from .. import seo
 from ..caching import count_read, public_page, versioned
 from ..forms import ComparePickerForm
+from ..glossary import PageGlossary
 from ..markdown import render_markdown
 from ..models import (
     MAX_COMPARED_ROLES,
@@ -35,6 +36,7 @@ from ..models import (
     comparison_key,
 )
 from ..models.content import ROLE_SLUG_PATTERN
+from ..selectors import sources_union, term_refs
 
 
 def _bad_comparison(request: HttpRequest, message: str) -> HttpResponse:
@@ -104,6 +106,7 @@ def _compare_page(request: HttpRequest, slugs: str) -> HttpResponse:
                 ),
             ),
             Prefetch("dimension_values", queryset=DimensionValue.objects.all()),
+            "sources",
         )
     )
     if len(roles) != len(parts):
@@ -196,6 +199,8 @@ def _compare_page(request: HttpRequest, slugs: str) -> HttpResponse:
             ),
             "contexts": contexts,
             "related": related,
+            "sources": sources_union(roles),
+            "page_glossary": PageGlossary(term_refs()),
             "title": title,
             "key": key,
             "preview": preview,
