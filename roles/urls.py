@@ -16,6 +16,7 @@ urlpatterns = [
     path("compare/", views.compare_index, name="compare_index"),
     path("compare/<str:slugs>/", views.compare, name="compare"),
     path("glossary/", views.glossary, name="glossary"),
+    path("search/", views.search, name="search"),
     path("quiz/", views.quiz, name="quiz"),
     path("quiz/results/<uuid:pk>/", views.quiz_result, name="quiz_result"),
     path("quiz/results/<uuid:pk>/feedback/", views.quiz_feedback, name="quiz_feedback"),

@@ -2,6 +2,7 @@ from .compare import compare, compare_index
 from .content import RoleDetailView, RoleListView, home
 from .glossary import glossary
 from .quiz import quiz, quiz_feedback, quiz_result
+from .search import search
 
 __all__ = [
     "RoleDetailView",
@@ -13,4 +14,5 @@ __all__ = [
     "quiz",
     "quiz_feedback",
     "quiz_result",
+    "search",
 ]
