@@ -60,12 +60,13 @@ WEIGHTS = (("name", 8.0), ("aliases", 6.0), ("summary", 3.0), ("body", 1.0))
 
 
 def substring_score(query: str, fields: dict[str, str]) -> float:
-    """SQLite's relevance: weighted counts of each query word in each field."""
-    words = [w.casefold() for w in query.split() if w]
+    """SQLite's relevance: weighted counts of words that start with a query
+    word ("backlog" counts in "backlogs", "po" does not count in "report")."""
+    patterns = [re.compile(rf"\b{re.escape(w.casefold())}") for w in query.split()]
     score = 0.0
     for name, weight in WEIGHTS:
         text = fields.get(name, "").casefold()
-        score += weight * sum(min(text.count(w), 5) for w in words)
+        score += weight * sum(min(len(p.findall(text)), 5) for p in patterns)
     return score
 
 
@@ -166,7 +167,8 @@ def _fallback(query: str) -> list[SearchHit]:
                 "body": role.overview,
             },
         ) + exact_boost(query, [role.name, *role.aliases])
-        hits.append(_role_hit(role, query, score))
+        if score:
+            hits.append(_role_hit(role, query, score))
     for term in GlossaryTerm.objects.filter(
         any_word("term", "abbreviation", "aliases", "definition")
     ):
@@ -178,7 +180,8 @@ def _fallback(query: str) -> list[SearchHit]:
                 "body": term.definition,
             },
         ) + exact_boost(query, term.spellings)
-        hits.append(_term_hit(term, score))
+        if score:
+            hits.append(_term_hit(term, score))
     for comparison in Comparison.objects.published().filter(
         any_word("title", "tldr", "body")
     ):
@@ -190,7 +193,8 @@ def _fallback(query: str) -> list[SearchHit]:
                 "body": comparison.body,
             },
         ) + exact_boost(query, [comparison.title])
-        hits.append(_comparison_hit(comparison, score))
+        if score:
+            hits.append(_comparison_hit(comparison, score))
     return hits
 
 

@@ -122,7 +122,8 @@ def test_a_misspelt_role_name_is_found_on_postgresql(catalogue):
 def test_exact_boost_and_substring_score_are_pure():
     assert exact_boost("po", ["Product Owner", "PO"]) == 10.0
     assert exact_boost("p", ["PO"]) == 0.0
-    assert substring_score("backlog", {"name": "", "summary": "backlog backlog"}) == 6
+    assert substring_score("backlog", {"name": "", "summary": "backlog backlogs"}) == 6
+    assert substring_score("po", {"name": "Senior Responsible Owner"}) == 0
     assert clean_query("  a\x00b   c ") == "a b c"
     assert len(clean_query("x" * 500)) == 100
 
