@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "adminsortable2",
     "csp",
     "axes",
+    # The open data API (issue 15): its docs page's self-hosted Swagger UI.
+    "ninja",
     "roles",
 ]
 

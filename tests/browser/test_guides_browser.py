@@ -95,3 +95,17 @@ def test_new_pages_fit_320_pixels(guides, phone_page, path):
     phone_page.screenshot(
         path=f"{SHOTS}/phone-{path.strip('/').replace('/', '_')}.png", full_page=True
     )
+
+
+def test_api_docs_page_runs_under_the_strict_csp(guides, page):
+    """Swagger UI is self-hosted (django-ninja's static files) and runs from
+    script files only: the site-wide CSP needs no exception for it."""
+    response = page.goto(guides.url + "/api/v1/docs/")
+    assert "unsafe-inline" not in response.headers["content-security-policy"]
+    page.locator(".swagger-ui .info .title").wait_for()
+    assert (
+        "Role Guides open data" in page.locator(".swagger-ui .info .title").inner_text()
+    )
+    page.screenshot(path=f"{SHOTS}/api-docs.png", full_page=True)
+    assert_no_console_errors(page)
+    assert_accessible(page)
