@@ -173,7 +173,17 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_applica
 
 @pytest.fixture
 def api_content(content):
-    return content
+    """Schemathesis calls the WSGI application directly: keep Django from
+    closing the test's database connection at each request's end, as the
+    test client does (on PostgreSQL it would close the open transaction)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield content
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
