@@ -209,3 +209,15 @@ def make_guide(role, *, others=(), n: int = 1):
             order=order,
         )
     return role
+
+
+# The role admin's issue-15 inline formset prefixes: a test posting the role
+# form must send their (empty) management forms.
+GUIDE_INLINES = (
+    "skills",
+    "ways_in",
+    "typical_week",
+    "anti_patterns",
+    "related_links",
+    "paths_out",
+)

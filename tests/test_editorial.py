@@ -14,6 +14,7 @@ from reversion.models import Version
 from roles import models as m
 
 from .factories import (
+    GUIDE_INLINES,
     ResponsibilityFactory,
     RoleFactory,
     make_comparison,
@@ -162,6 +163,8 @@ def test_admin_edit_creates_a_version_with_the_editor(client):
             "sources-INITIAL_FORMS": "0",
             "dimension_values-TOTAL_FORMS": "0",
             "dimension_values-INITIAL_FORMS": "0",
+            **{f"{prefix}-TOTAL_FORMS": "0" for prefix in GUIDE_INLINES},
+            **{f"{prefix}-INITIAL_FORMS": "0" for prefix in GUIDE_INLINES},
         }
     )
     data.pop("last_reviewed", None)
