@@ -31,6 +31,10 @@ class SearchHit(NamedTuple):
     snippet: str
     matched: str  # what matched, when it is not the title: an alias, a responsibility
     score: float
+    exact: bool = False  # the query is the title, an alias or an abbreviation
+
+
+KIND_ORDER = {"role": 0, "comparison": 1, "term": 2}
 
 
 @dataclass(frozen=True)
@@ -76,7 +80,10 @@ def search(raw_query: str | None) -> SearchResults:
         return SearchResults(query="")
     backend = _postgres if connection.vendor == "postgresql" else _fallback
     hits = backend(query)
-    hits.sort(key=lambda h: (-h.score, h.kind != "role", h.title))
+    # Exact names first ("PO", "RACI", "Roadmap"); then the guides, the
+    # comparisons and the glossary, each by relevance: someone searching
+    # "backlog" wants the role that owns it before the term's definition.
+    hits.sort(key=lambda h: (not h.exact, KIND_ORDER[h.kind], -h.score, h.title))
     return SearchResults(query=query, hits=hits[:MAX_HITS])
 
 
@@ -98,19 +105,35 @@ def _role_hit(role, query: str, score: float) -> SearchHit:
         if alias
         else (f"Responsibility: {role.matched_text}" if role.matched_text else "")
     )
+    exact = bool(exact_boost(query, [role.name, *role.aliases]))
     return SearchHit(
-        "role", role.name, role.get_absolute_url(), role.summary, matched, score
+        "role", role.name, role.get_absolute_url(), role.summary, matched, score, exact
     )
 
 
-def _term_hit(term, score: float) -> SearchHit:
-    title = term.term + (f" ({term.abbreviation})" if term.abbreviation else "")
+def _term_names(term) -> list[str]:
+    """A term's own names. Its aliases are spellings for linking on pages
+    ("backlog" for Product Backlog), not names: a search for "backlog" should
+    find the role that owns it first."""
+    return [term.term, term.abbreviation]
+
+
+def _term_hit(term, query: str, score: float) -> SearchHit:
+    title = term.term
+    if term.abbreviation and term.abbreviation != term.term:
+        title += f" ({term.abbreviation})"
     return SearchHit(
-        "term", title, term.get_absolute_url(), _plain(term.definition), "", score
+        "term",
+        title,
+        term.get_absolute_url(),
+        _plain(term.definition),
+        "",
+        score,
+        bool(exact_boost(query, _term_names(term))),
     )
 
 
-def _comparison_hit(comparison, score: float) -> SearchHit:
+def _comparison_hit(comparison, query: str, score: float) -> SearchHit:
     return SearchHit(
         "comparison",
         comparison.title,
@@ -118,6 +141,7 @@ def _comparison_hit(comparison, score: float) -> SearchHit:
         _plain(comparison.tldr),
         "",
         score,
+        bool(exact_boost(query, [comparison.title])),
     )
 
 
@@ -179,9 +203,9 @@ def _fallback(query: str) -> list[SearchHit]:
                 "aliases": f"{term.abbreviation} {term.aliases}",
                 "body": term.definition,
             },
-        ) + exact_boost(query, term.spellings)
+        ) + exact_boost(query, _term_names(term))
         if score:
-            hits.append(_term_hit(term, score))
+            hits.append(_term_hit(term, query, score))
     for comparison in Comparison.objects.published().filter(
         any_word("title", "tldr", "body")
     ):
@@ -194,7 +218,7 @@ def _fallback(query: str) -> list[SearchHit]:
             },
         ) + exact_boost(query, [comparison.title])
         if score:
-            hits.append(_comparison_hit(comparison, score))
+            hits.append(_comparison_hit(comparison, query, score))
     return hits
 
 
@@ -283,9 +307,9 @@ def _postgres(query: str) -> list[SearchHit]:
     )
     for term in terms:
         score = (
-            term.rank * 10 + term.similarity * 3 + exact_boost(query, term.spellings)
+            term.rank * 10 + term.similarity * 3 + exact_boost(query, _term_names(term))
         )
-        hits.append(_term_hit(term, score))
+        hits.append(_term_hit(term, query, score))
 
     comparison_vector = (
         SearchVector("title", weight="A", config="english")
@@ -303,5 +327,5 @@ def _postgres(query: str) -> list[SearchHit]:
     )
     for comparison in comparisons:
         score = comparison.rank * 10 + comparison.similarity * 3
-        hits.append(_comparison_hit(comparison, score))
+        hits.append(_comparison_hit(comparison, query, score))
     return hits

@@ -250,3 +250,65 @@ def test_reverting_a_role_brings_back_its_guide():
     version.revision.revert(delete=True)
     assert alpha.skills.count() == 5
     assert [p.to_role.slug for p in alpha.paths_out.all()] == ["charlie"]
+
+
+def _management(prefix: str, total: int) -> dict:
+    return {f"{prefix}-TOTAL_FORMS": str(total), f"{prefix}-INITIAL_FORMS": "0"}
+
+
+def test_editors_edit_the_guide_in_the_role_admin(staff_client):
+    from django.urls import reverse
+
+    from .factories import GUIDE_INLINES, RoleFactory
+
+    role = RoleFactory(slug="alpha")
+    other = RoleFactory(slug="bravo")
+    url = reverse("admin:roles_role_change", args=[role.pk])
+    html = staff_client.get(url).content.decode()
+    for heading in ("Skills", "Ways into the role", "Typical week", "Anti-patterns"):
+        assert heading in html
+    assert "career paths out of this role" in html.lower()
+    data = {
+        "name": role.name,
+        "slug": role.slug,
+        "family": role.family,
+        "summary": role.summary,
+        "overview": role.overview,
+        "status": "published",
+        **_management("responsibilities", 0),
+        **_management("sources", 0),
+        **_management("dimension_values", 0),
+        **{k: v for p in GUIDE_INLINES for k, v in _management(p, 0).items()},
+        **_management("skills", 1),
+        "skills-0-name": "Ordering work by value",
+        "skills-0-level": "expert",
+        "skills-0-order": "1",
+        **_management("paths_out", 1),
+        "paths_out-0-to_role": other.pk,
+        "paths_out-0-summary": "A common move.",
+        "paths_out-0-new_responsibilities": "Strategy\nPricing",
+        "paths_out-0-skills_to_build": "Discovery\nForecasting",
+        "paths_out-0-order": "1",
+        **_management("typical_week", 1),
+        "typical_week-0-activity": "Refinement",
+        "typical_week-0-hours": "25",
+        "typical_week-0-order": "1",
+    }
+    response = staff_client.post(url, data)
+    assert response.status_code == 200  # 25 hours is refused with a message
+    assert "Ensure this value is less than or equal to 20." in response.content.decode()
+    data["typical_week-0-hours"] = "4"
+    assert staff_client.post(url, data).status_code == 302
+    assert role.skills.get().level == "expert"
+    assert role.paths_out.get().skills_to_build_list == ["Discovery", "Forecasting"]
+    assert Version.objects.get_for_object(role).count() == 1
+
+
+def test_glossary_admin_pages_render(staff_client):
+    from django.urls import reverse
+
+    assert staff_client.get(reverse("admin:roles_glossaryterm_add")).status_code == 200
+    assert (
+        staff_client.get(reverse("admin:roles_glossaryterm_changelist")).status_code
+        == 200
+    )

@@ -104,6 +104,17 @@ def test_glossary_terms_and_comparisons_are_found(catalogue):
     assert "Product Owner vs Product Manager" in titles("Product Owner")
 
 
+def test_an_exact_term_comes_first_and_roles_before_partial_term_matches(catalogue):
+    GlossaryTermFactory(term="Product Backlog", slug="product-backlog")
+    GlossaryTermFactory(term="Backlog", slug="backlog")
+    hits = search("backlog").hits
+    assert [(h.kind, h.title) for h in hits[:2]] == [
+        ("term", "Backlog"),
+        ("role", "Product Owner"),
+    ]
+    assert hits[-1].title == "Product Backlog"
+
+
 def test_drafts_are_never_found(catalogue):
     assert "Secret Draft Role" not in titles("secret")
     assert "Secret Draft Role" not in titles("backlog")
@@ -168,3 +179,31 @@ def test_every_page_has_a_search_form_that_works_without_javascript(client, cata
         in html
     )
     assert 'name="q"' in html
+
+
+# --- the real catalogue ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("PO", "Product Owner"),
+        ("backlog", "Product Owner"),
+        ("RTE", "Release Train Engineer"),
+        ("Scrum Master", "Scrum Master"),
+    ],
+)
+def test_seed_catalogue_relevance(seeded, query, first):
+    assert titles(query)[0] == first
+
+
+def test_seed_catalogue_tolerates_a_misspelling_on_postgresql(seeded):
+    if connection.vendor != "postgresql":
+        pytest.skip("typo tolerance uses pg_trgm; run with DATABASE_URL=postgres://…")
+    assert titles("Prodcut Ownr")[0] == "Product Owner"
+    assert titles("delivry manager")[0] == "Delivery Manager"
+
+
+def test_seed_glossary_terms_are_found(seeded):
+    hits = search("RACI").hits
+    assert hits[0].kind == "term"
