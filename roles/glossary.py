@@ -47,13 +47,15 @@ def _pattern(terms: Sequence[TermRef]) -> tuple[re.Pattern[str] | None, dict]:
         return None, {}
     alternatives = []
     for text, (_ref, is_abbr) in sorted(spellings.items(), key=lambda s: -len(s[0])):
-        body = re.escape(text)
+        # Any run of whitespace between words: Markdown wraps lines anywhere.
+        body = r"\s+".join(re.escape(word) for word in text.split())
         alternatives.append(body if is_abbr else f"(?i:{body})")
     regex = re.compile(r"(?<![\w&-])(?:" + "|".join(alternatives) + r")(?![\w-])")
     return regex, spellings
 
 
 def _lookup(match: str, spellings: dict) -> tuple[TermRef, bool] | None:
+    match = " ".join(match.split())
     return spellings.get(match) or spellings.get(match.lower())
 
 

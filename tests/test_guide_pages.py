@@ -222,3 +222,13 @@ def test_query_count_is_constant_for_new_pages(client, db, url_for):
     _content(30)
     many = count_queries(client, url_for(small))
     assert few == many
+
+
+def test_a_term_split_across_lines_is_still_one_term():
+    planning = TermRef("sprint-planning", "Sprint Planning", "", (), "/g/#sp")
+    sprint = TermRef("sprint", "Sprint", "", (), "/g/#s")
+    result = link_first_uses(
+        "<p>At Sprint\nPlanning, a Sprint.</p>", [sprint, planning]
+    )
+    assert "<dfn>Sprint\nPlanning</dfn>" in result.html
+    assert result.linked == {"sprint-planning", "sprint"}
