@@ -635,7 +635,9 @@ def _norm_glossary(t: Doc) -> Doc:
             "url": _text(source.get("url")),
             "publisher": _text(source.get("publisher")),
         },
-        "related_roles": _strings(t.get("related_roles"), "related_roles"),
+        # A set, stored without order: sorted, so any order in a file gives
+        # the fingerprint the export gives (a second seed changes nothing).
+        "related_roles": sorted(_strings(t.get("related_roles"), "related_roles")),
     }
 
 

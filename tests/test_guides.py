@@ -312,3 +312,10 @@ def test_glossary_admin_pages_render(staff_client):
         staff_client.get(reverse("admin:roles_glossaryterm_changelist")).status_code
         == 200
     )
+
+
+def test_glossary_related_roles_in_any_order_seed_once():
+    doc = document()
+    doc["glossary"][0]["related_roles"] = ["charlie", "alpha"]
+    content_import(doc=copy.deepcopy(doc))
+    assert not content_import(doc=copy.deepcopy(doc)).changed
