@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from roles import admin_views, seo
+from roles.api import api_urls
 from roles.caching import public_page
 
 admin.site.site_header = "Role Guides editing"
@@ -35,6 +36,7 @@ urlpatterns = [
         name="sitemap",
     ),
     path("robots.txt", seo.robots_txt, name="robots_txt"),
+    path("api/v1/", api_urls()),
     path(
         "favicon.ico",
         RedirectView.as_view(url=settings.STATIC_URL + "favicon.svg", permanent=True),

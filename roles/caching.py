@@ -54,18 +54,26 @@ def _next_scheduled_change(now: datetime) -> datetime | None:
     return min(found) if found else None
 
 
-# A request reads the version once: set by ``public_page`` for its duration.
-_request_version: contextvars.ContextVar[int | None] = contextvars.ContextVar(
-    "content_version", default=None
+# A request reads the version at most once: ContentVersionMiddleware opens a
+# scope per request, and the first read in it is kept for the rest.
+_request_scope: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "content_version_scope", default=None
 )
 
 
 def current_version() -> int:
     """The committed content version, moved on first if a scheduled time has
     passed since it was set. One query in the common case."""
-    memo = _request_version.get()
-    if memo is not None:
-        return memo
+    scope = _request_scope.get()
+    if scope is not None and "version" in scope:
+        return scope["version"]
+    version = _read_version()
+    if scope is not None:
+        scope["version"] = version
+    return version
+
+
+def _read_version() -> int:
     now = timezone.now()
     for _ in range(3):
         version, schedule_known, next_change_at = read_content_version()
@@ -84,19 +92,19 @@ def current_version() -> int:
 
 
 class ContentVersionMiddleware:
-    """Reads the content version once per request (one query; due scheduled
-    drafts are published first) and keeps it for the request, so the page
-    cache and the data cache agree on one version throughout."""
+    """Gives each request one reading of the content version (one query, made
+    when something first needs it; due scheduled drafts are published first),
+    so the page cache and the data cache agree on one version throughout."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        token = _request_version.set(current_version())
+        token = _request_scope.set({})
         try:
             return self.get_response(request)
         finally:
-            _request_version.reset(token)
+            _request_scope.reset(token)
 
 
 def _page_key(request: HttpRequest, version: int) -> str:
@@ -134,12 +142,7 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not _uses_cache(request):
             return view(request, *args, **kwargs)
-        version = current_version()
-        token = _request_version.set(version)
-        try:
-            return _serve(view, request, version, *args, **kwargs)
-        finally:
-            _request_version.reset(token)
+        return _serve(view, request, current_version(), *args, **kwargs)
 
     return wrapped
 

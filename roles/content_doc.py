@@ -14,23 +14,36 @@ import hashlib
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import yaml
 from django.utils.dateparse import parse_date, parse_datetime
 
 from .models import (
+    MAX_WEEK_HOURS,
+    MIN_WEEK_HOURS,
     Comparison,
     ContextFactor,
     Dimension,
+    GlossaryTerm,
     Question,
     QuestionKind,
     Role,
+    SkillLevel,
     Status,
     Theme,
 )
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
-KINDS = ("themes", "dimensions", "contexts", "roles", "comparisons", "questions")
+KINDS = (
+    "themes",
+    "dimensions",
+    "contexts",
+    "roles",
+    "glossary",
+    "comparisons",
+    "questions",
+)
 
 Doc = dict[str, Any]
 
@@ -49,25 +62,52 @@ def record_key(kind: str, record: Doc) -> str:
 # --- reading the seed files ---------------------------------------------------
 
 
+def _read_yaml(path: Path, directory: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text())
+    except yaml.YAMLError as exc:
+        raise ValueError(
+            f"{path.relative_to(directory)}: not valid YAML: {exc}"
+        ) from exc
+
+
 def load_seed_files(directory: Path = CONTENT_DIR) -> Doc:
-    taxonomy = yaml.safe_load((directory / "taxonomy.yaml").read_text()) or {}
+    """Read the YAML files into one normalised document. Errors name the file
+    and the field (``roles/product-owner.yaml: skills[2].level: ...``)."""
+    taxonomy = _read_yaml(directory / "taxonomy.yaml", directory) or {}
     quiz_file = directory / "quiz.yaml"
-    quiz = yaml.safe_load(quiz_file.read_text()) if quiz_file.exists() else {}
+    quiz = _read_yaml(quiz_file, directory) if quiz_file.exists() else {}
+    glossary_file = directory / "glossary.yaml"
+    glossary = _read_yaml(glossary_file, directory) if glossary_file.exists() else {}
+    role_files = sorted((directory / "roles").glob("*.yaml"))
+    comparison_files = sorted((directory / "comparisons").glob("*.yaml"))
     doc: Doc = {
         "themes": taxonomy.get("themes", []),
         "dimensions": taxonomy.get("dimensions", []),
         "contexts": taxonomy.get("contexts", []),
-        "roles": [
-            yaml.safe_load(path.read_text())
-            for path in sorted((directory / "roles").glob("*.yaml"))
-        ],
-        "comparisons": [
-            yaml.safe_load(path.read_text())
-            for path in sorted((directory / "comparisons").glob("*.yaml"))
-        ],
+        "roles": [_read_yaml(path, directory) for path in role_files],
+        "glossary": (glossary or {}).get("terms", []),
+        "comparisons": [_read_yaml(path, directory) for path in comparison_files],
         "questions": (quiz or {}).get("questions", []),
     }
-    return normalise(doc)
+    labels = {
+        "roles": [f"roles/{p.name}" for p in role_files],
+        "comparisons": [f"comparisons/{p.name}" for p in comparison_files],
+    }
+    return normalise(doc, labels=labels)
+
+
+def seed_file_for(kind: str, key: str) -> str:
+    """The seed file that holds a record, for error messages."""
+    return {
+        "themes": "taxonomy.yaml (themes)",
+        "dimensions": "taxonomy.yaml (dimensions)",
+        "contexts": "taxonomy.yaml (contexts)",
+        "roles": f"roles/{key}.yaml",
+        "glossary": f"glossary.yaml (term {key})",
+        "comparisons": f"comparisons/{key}.yaml",
+        "questions": f"quiz.yaml (question {key})",
+    }[kind]
 
 
 def _text(value: Any) -> str:
@@ -122,7 +162,7 @@ def _publishing(record: Doc) -> Doc:
     return out
 
 
-def normalise(doc: Doc) -> Doc:
+def normalise(doc: Doc, labels: dict[str, list[str]] | None = None) -> Doc:
     """Bring a document (from YAML or JSON) to the exact shape the serialisers
     produce, so equal content has equal fingerprints. Raises ValueError with a
     location for anything of the wrong type."""
@@ -143,7 +183,9 @@ def normalise(doc: Doc) -> Doc:
             try:
                 normalised.append(_NORMALISERS[kind](record))
             except (ValueError, TypeError, AttributeError) as exc:
-                raise ValueError(f"{kind}[{index}]: {exc}") from exc
+                where = (labels or {}).get(kind)
+                label = where[index] if where else f"{kind}[{index}]"
+                raise ValueError(f"{label}: {exc}") from exc
         out[kind] = normalised
     return out
 
@@ -186,6 +228,7 @@ def _norm_role(r: Doc) -> Doc:
         "dimensions": {
             str(k): _text(v) for k, v in sorted((r.get("dimensions") or {}).items())
         },
+        **_norm_role_guide(r),
     }
 
 
@@ -230,6 +273,7 @@ _NORMALISERS = {
     "dimensions": lambda r: _norm_vocab(r, "help_text"),
     "contexts": lambda r: _norm_vocab(r, "description"),
     "roles": _norm_role,
+    "glossary": lambda t: _norm_glossary(t),
     "comparisons": _norm_comparison,
     "questions": _norm_question,
 }
@@ -287,6 +331,7 @@ def role_doc(role: Role) -> Doc:
             v.dimension.slug: v.value
             for v in sorted(role.dimension_values.all(), key=lambda v: v.dimension.slug)
         },
+        **role_guide_doc(role),
     }
 
 
@@ -341,9 +386,16 @@ def querysets() -> dict[str, tuple[Any, Any]]:
         "contexts": (ContextFactor.objects.all(), context_doc),
         "roles": (
             Role.objects.prefetch_related(
-                "responsibilities__theme", "sources", "dimension_values__dimension"
+                "responsibilities__theme",
+                "sources",
+                "dimension_values__dimension",
+                *GUIDE_PREFETCH,
             ).order_by("slug"),
             role_doc,
+        ),
+        "glossary": (
+            GlossaryTerm.objects.prefetch_related("related_roles").order_by("slug"),
+            glossary_doc,
         ),
         "comparisons": (
             Comparison.objects.prefetch_related(
@@ -365,3 +417,260 @@ def export_document() -> Doc:
     for kind, (queryset, serialise) in querysets().items():
         doc[kind] = [serialise(obj) for obj in queryset]
     return doc
+
+
+# --- issue 15: structured guides and the glossary ------------------------------
+# The keys below are fixed by the content format (roles/content/README.md).
+
+GUIDE_PREFETCH = (
+    "skills",
+    "ways_in",
+    "typical_week",
+    "anti_patterns",
+    "related_links__related",
+    "paths_out__to_role",
+)
+
+# (minimum, maximum) items a published guide must have; drafts may be partial.
+GUIDE_COUNTS: dict[str, tuple[int, int]] = {
+    "skills": (5, 8),
+    "ways_in": (2, 4),
+    "typical_week": (4, 7),
+    "anti_patterns": (3, 5),
+    "related_roles": (2, 5),
+    "career_paths": (1, 3),
+    "sources": (3, 20),
+}
+PHRASES = (2, 4)  # new_responsibilities and skills_to_build per career path
+
+
+def _items(record: Doc, name: str) -> list:
+    value = record.get(name)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ValueError(f"{name} must be a list.")
+    for index, item in enumerate(value):
+        if not isinstance(item, dict):
+            raise ValueError(f"{name}[{index}] must be a mapping.")
+    return value
+
+
+def _strings(value: Any, name: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = value.splitlines()
+    if not isinstance(value, list):
+        raise ValueError(f"{name} must be a list.")
+    return [_text(v) for v in value if _text(v)]
+
+
+def _hours(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{name} must be a whole number of hours.")
+    return value
+
+
+def _norm_role_guide(r: Doc) -> Doc:
+    return {
+        "skills": [
+            {
+                "name": _text(x.get("name")),
+                "level": _text(x.get("level")),
+                "note": _text(x.get("note")),
+            }
+            for x in _items(r, "skills")
+        ],
+        "ways_in": [
+            {"title": _text(x.get("title")), "text": _text(x.get("text"))}
+            for x in _items(r, "ways_in")
+        ],
+        "typical_week": [
+            {
+                "activity": _text(x.get("activity")),
+                "hours": _hours(x.get("hours"), f"typical_week[{i}].hours"),
+                "text": _text(x.get("text")),
+            }
+            for i, x in enumerate(_items(r, "typical_week"))
+        ],
+        "anti_patterns": [
+            {"name": _text(x.get("name")), "text": _text(x.get("text"))}
+            for x in _items(r, "anti_patterns")
+        ],
+        "related_roles": _strings(r.get("related_roles"), "related_roles"),
+        "career_paths": [
+            {
+                "to": _text(x.get("to")),
+                "summary": _text(x.get("summary")),
+                "new_responsibilities": _strings(
+                    x.get("new_responsibilities"),
+                    f"career_paths[{i}].new_responsibilities",
+                ),
+                "skills_to_build": _strings(
+                    x.get("skills_to_build"), f"career_paths[{i}].skills_to_build"
+                ),
+            }
+            for i, x in enumerate(_items(r, "career_paths"))
+        ],
+    }
+
+
+def role_guide_doc(role: Role) -> Doc:
+    def ordered(items):
+        return sorted(items, key=lambda x: (x.order, x.pk))
+
+    return {
+        "skills": [
+            {"name": s.name, "level": s.level, "note": s.note}
+            for s in ordered(role.skills.all())
+        ],
+        "ways_in": [
+            {"title": w.title, "text": w.text} for w in ordered(role.ways_in.all())
+        ],
+        "typical_week": [
+            {"activity": a.activity, "hours": a.hours, "text": a.text}
+            for a in ordered(role.typical_week.all())
+        ],
+        "anti_patterns": [
+            {"name": a.name, "text": a.text} for a in ordered(role.anti_patterns.all())
+        ],
+        "related_roles": [
+            link.related.slug for link in ordered(role.related_links.all())
+        ],
+        "career_paths": [
+            {
+                "to": p.to_role.slug,
+                "summary": p.summary,
+                "new_responsibilities": p.new_responsibility_list,
+                "skills_to_build": p.skills_to_build_list,
+            }
+            for p in ordered(role.paths_out.all())
+        ],
+    }
+
+
+def is_specific_page(url: str) -> bool:
+    """A well-formed https:// address of a page, not a site's home page."""
+    parsed = urlparse(url)
+    return (
+        parsed.scheme == "https"
+        and "." in parsed.netloc
+        and parsed.path.strip("/") != ""
+    )
+
+
+def _duplicates(values: list[str]) -> list[str]:
+    seen: set[str] = set()
+    return sorted({v for v in values if v in seen or seen.add(v)})
+
+
+def role_guide_problems(record: Doc) -> list[str]:
+    """What is wrong with a normalised role's guide, each as ``field: message``.
+    Checked for every role: levels, hours, duplicates, self-references and
+    source addresses. Published roles must also have a complete guide (the
+    counts in GUIDE_COUNTS). Unknown role slugs are the writer's to check."""
+    problems: list[str] = []
+    slug = record.get("slug")
+    levels = set(SkillLevel.values)
+    for i, skill in enumerate(record["skills"]):
+        if skill["level"] not in levels:
+            problems.append(
+                f"skills[{i}].level: “{skill['level']}” is not one of "
+                f"{', '.join(SkillLevel.values)}."
+            )
+    for i, item in enumerate(record["typical_week"]):
+        if not MIN_WEEK_HOURS <= item["hours"] <= MAX_WEEK_HOURS:
+            problems.append(
+                f"typical_week[{i}].hours: {item['hours']} is outside "
+                f"{MIN_WEEK_HOURS}–{MAX_WEEK_HOURS}."
+            )
+    for name, key in (
+        ("skills", "name"),
+        ("ways_in", "title"),
+        ("anti_patterns", "name"),
+        ("career_paths", "to"),
+    ):
+        for dup in _duplicates([x[key] for x in record[name]]):
+            problems.append(f"{name}: “{dup}” appears twice.")
+    for dup in _duplicates(record["related_roles"]):
+        problems.append(f"related_roles: “{dup}” appears twice.")
+    if slug in record["related_roles"]:
+        problems.append("related_roles: a role cannot be related to itself.")
+    for i, path in enumerate(record["career_paths"]):
+        if path["to"] == slug:
+            problems.append(
+                f"career_paths[{i}].to: a path cannot lead to the same role."
+            )
+        if not path["to"]:
+            problems.append(f"career_paths[{i}].to: name the role people move to.")
+    for i, source in enumerate(record["sources"]):
+        if not is_specific_page(source["url"]):
+            problems.append(
+                f"sources[{i}].url: “{source['url']}” is not a specific https:// "
+                "page (a home page or a malformed address)."
+            )
+    if record.get("status") == Status.PUBLISHED:
+        for name, (low, high) in GUIDE_COUNTS.items():
+            count = len(record[name])
+            if not low <= count <= high:
+                problems.append(
+                    f"{name}: a published guide needs {low} to {high}, not {count}."
+                )
+        for i, path in enumerate(record["career_paths"]):
+            for name in ("new_responsibilities", "skills_to_build"):
+                count = len(path[name])
+                if not PHRASES[0] <= count <= PHRASES[1]:
+                    problems.append(
+                        f"career_paths[{i}].{name}: needs {PHRASES[0]} to "
+                        f"{PHRASES[1]} short phrases, not {count}."
+                    )
+    return problems
+
+
+def _norm_glossary(t: Doc) -> Doc:
+    source = t.get("source") or {}
+    if not isinstance(source, dict):
+        raise ValueError("source must be a mapping (title, url, publisher).")
+    return {
+        "slug": _text(t.get("slug")),
+        "term": _text(t.get("term")),
+        "abbreviation": _text(t.get("abbreviation")),
+        "aliases": _strings(t.get("aliases"), "aliases"),
+        "definition": _text(t.get("definition")),
+        "source": {
+            "title": _text(source.get("title")),
+            "url": _text(source.get("url")),
+            "publisher": _text(source.get("publisher")),
+        },
+        # A set, stored without order: sorted, so any order in a file gives
+        # the fingerprint the export gives (a second seed changes nothing).
+        "related_roles": sorted(_strings(t.get("related_roles"), "related_roles")),
+    }
+
+
+def glossary_doc(term: GlossaryTerm) -> Doc:
+    return {
+        "slug": term.slug,
+        "term": term.term,
+        "abbreviation": term.abbreviation,
+        "aliases": term.alias_list,
+        "definition": term.definition,
+        "source": {
+            "title": term.source_title,
+            "url": term.source_url,
+            "publisher": term.source_publisher,
+        },
+        "related_roles": sorted(r.slug for r in term.related_roles.all()),
+    }
+
+
+def glossary_problems(record: Doc) -> list[str]:
+    problems = []
+    if not is_specific_page(record["source"]["url"]):
+        problems.append(
+            f"source.url: “{record['source']['url']}” is not a specific https:// page."
+        )
+    for dup in _duplicates(record["related_roles"]):
+        problems.append(f"related_roles: “{dup}” appears twice.")
+    return problems

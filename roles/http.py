@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django_ratelimit.core import ALL, get_usage
 from pythonjsonlogger import json as jsonlogger
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar(
@@ -60,6 +61,29 @@ def client_ip(request: HttpRequest | None) -> str | None:
         if len(hops) >= count and (client := _address(hops[-count])) is not None:
             return str(client)
     return str(remote)
+
+
+def _rate_key(group: str, request: HttpRequest) -> str:
+    return client_ip(request) or "unknown"
+
+
+def rate_limit_wait(
+    request: HttpRequest, *, group: str, limit: int, window: int
+) -> int | None:
+    """Seconds until this client may go on, or None. A fixed window per client
+    address (``client_ip``) in the shared cache (django-ratelimit), so it holds
+    across processes and containers; it fails open while the cache is away."""
+    usage = get_usage(
+        request,
+        group=group,
+        key=_rate_key,
+        rate=f"{limit}/{window}s",
+        method=ALL,
+        increment=True,
+    )
+    if usage is None or not usage["should_limit"]:
+        return None
+    return max(1, usage["time_left"])
 
 
 class RequestIdMiddleware:

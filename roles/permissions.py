@@ -22,6 +22,14 @@ CONTENT_MODELS = [
     "optionpoints",
     "statementpoints",
     "draft",
+    # Issue 15: structured guides and the glossary.
+    "skill",
+    "wayin",
+    "weekactivity",
+    "antipattern",
+    "relatedrole",
+    "careerpath",
+    "glossaryterm",
 ]
 READ_ONLY_MODELS = ["submission"]
 

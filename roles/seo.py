@@ -42,7 +42,13 @@ class PageSitemap(Sitemap):
     priority = 0.6
 
     def items(self):
-        return ["roles:home", "roles:role_list", "roles:compare_index", "roles:quiz"]
+        return [
+            "roles:home",
+            "roles:role_list",
+            "roles:compare_index",
+            "roles:quiz",
+            "roles:glossary",
+        ]
 
     def location(self, name: str) -> str:
         return reverse(name)

@@ -15,13 +15,20 @@ from django.db import transaction
 
 from . import content_doc as cd
 from .models import (
+    AntiPattern,
+    CareerPath,
     Comparison,
     ContextFactor,
     Dimension,
+    GlossaryTerm,
     Question,
+    RelatedRole,
     Role,
     SeedRecord,
+    Skill,
     Theme,
+    WayIn,
+    WeekActivity,
     comparison_clash,
     comparison_key,
     comparison_rules,
@@ -183,6 +190,7 @@ def write_role(record: Doc, position: int, *, instance: Role | None = None) -> R
             for slug, value in record["dimensions"].items()
         ],
     )
+    role_guide_write(role=role, record=record)
     return role
 
 
@@ -295,6 +303,7 @@ WRITERS: dict[str, Callable[[Doc, int], Any]] = {
     "dimensions": write_vocab(Dimension, "help_text"),
     "contexts": write_vocab(ContextFactor, "description"),
     "roles": write_role,
+    "glossary": lambda record, position: glossary_term_write(record=record),
     "comparisons": write_comparison,
     "questions": write_question,
 }
@@ -323,8 +332,17 @@ def _messages(exc: ValidationError) -> list[str]:
     return list(exc.messages)
 
 
+def _default_label(kind: str, key: str) -> str:
+    return f"{LABELS.get(kind, kind[:-1])} {key}"
+
+
 def content_apply(
-    *, doc: Doc, keep_edited: bool, dry_run: bool, comment: str
+    *,
+    doc: Doc,
+    keep_edited: bool,
+    dry_run: bool,
+    comment: str,
+    where: Callable[[str, str], str] | None = None,
 ) -> Report:
     """Write a normalised content document in one transaction.
 
@@ -336,11 +354,14 @@ def content_apply(
     writes nothing."""
     report = Report()
     errors: list[str] = []
+    where = where or _default_label
     with transaction.atomic():
         seeds = {(s.kind, s.key): s for s in SeedRecord.objects.all()}
         for kind in cd.KINDS:
             current = _current_docs(kind)
             written: list[str] = []
+            to_link: list[Doc] = []
+            revised: list[Any] = []
             for position, record in enumerate(doc[kind]):
                 key = cd.record_key(kind, record)
                 label = f"{kind[:-1]} {key}"
@@ -361,19 +382,34 @@ def content_apply(
                     report.kept.append(label)
                     continue
                 try:
-                    # One revision per record, holding its children: reverting
-                    # it later touches this record and nothing else.
-                    with transaction.atomic(), reversion.create_revision():
-                        reversion.set_comment(comment)
+                    with transaction.atomic():
                         obj = WRITERS[kind](record, position)
-                        reversion.add_to_revision(obj)
                 except ValidationError as exc:
-                    errors.extend(f"{label}: {m}" for m in _messages(exc))
+                    errors.extend(f"{where(kind, key)}: {m}" for m in _messages(exc))
                     continue
                 (report.updated if existing is not None else report.created).append(
                     label
                 )
                 written.append(key)
+                revised.append(obj)
+                if kind in LINKERS:
+                    to_link.append(record)
+            # Links between records of one kind (a role's related roles and
+            # career paths) are written once every record of the kind exists.
+            for record in to_link:
+                try:
+                    with transaction.atomic():
+                        LINKERS[kind](record)
+                except ValidationError as exc:
+                    key = cd.record_key(kind, record)
+                    errors.extend(f"{where(kind, key)}: {m}" for m in _messages(exc))
+            # One revision per record, holding its children and links, made
+            # once both are written: reverting it later touches this record
+            # and nothing else.
+            for obj in revised:
+                with reversion.create_revision():
+                    reversion.set_comment(comment)
+                    reversion.add_to_revision(obj)
             if not keep_edited and kind in ORDERED and not errors:
                 model, field_name = ORDERED[kind]
                 for position, record in enumerate(doc[kind]):
@@ -401,8 +437,16 @@ def content_apply(
 
 
 def content_seed(*, dry_run: bool = False) -> Report:
+    try:
+        doc = cd.load_seed_files()
+    except ValueError as exc:
+        raise ContentError([str(exc)]) from exc
     return content_apply(
-        doc=cd.load_seed_files(), keep_edited=True, dry_run=dry_run, comment="Seeded"
+        doc=doc,
+        keep_edited=True,
+        dry_run=dry_run,
+        comment="Seeded",
+        where=cd.seed_file_for,
     )
 
 
@@ -456,3 +500,95 @@ def submission_create(*, questionnaire, answers: dict[str, int]):
     submission.full_clean()
     submission.save()
     return submission
+
+
+# --- issue 15: structured guides and the glossary ------------------------------
+
+LABELS = {"glossary": "term"}
+
+
+def role_guide_write(*, role: Role, record: Doc) -> None:
+    """Replace a role's skills, ways in, typical week and anti-patterns with the
+    record's. Related roles and career paths name other roles, so they are
+    written by ``role_links_write`` once every role in the document exists."""
+    problems = cd.role_guide_problems(record)
+    if problems:
+        raise ValidationError(problems)
+    role.skills.all().delete()
+    role.ways_in.all().delete()
+    role.typical_week.all().delete()
+    role.anti_patterns.all().delete()
+    for order, item in enumerate(record["skills"]):
+        _clean_save(Skill(role=role, order=order, **item))
+    for order, item in enumerate(record["ways_in"]):
+        _clean_save(WayIn(role=role, order=order, **item))
+    for order, item in enumerate(record["typical_week"]):
+        _clean_save(WeekActivity(role=role, order=order, **item))
+    for order, item in enumerate(record["anti_patterns"]):
+        _clean_save(AntiPattern(role=role, order=order, **item))
+
+
+def _roles_named(slugs: list[str], field_name: str) -> dict[str, Role]:
+    found = {r.slug: r for r in Role.objects.filter(slug__in=slugs)}
+    unknown = [s for s in slugs if s not in found]
+    if unknown:
+        raise ValidationError(
+            [f"{field_name}: role “{slug}” does not exist." for slug in unknown]
+        )
+    return found
+
+
+def role_links_write(*, record: Doc) -> None:
+    role = Role.objects.get(slug=record["slug"])
+    paths = record["career_paths"]
+    errors: list[str] = []
+    try:
+        related = _roles_named(record["related_roles"], "related_roles")
+    except ValidationError as exc:
+        errors.extend(exc.messages)
+    try:
+        targets = _roles_named([p["to"] for p in paths], "career_paths.to")
+    except ValidationError as exc:
+        errors.extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    role.related_links.all().delete()
+    role.paths_out.all().delete()
+    for order, slug in enumerate(record["related_roles"]):
+        _clean_save(RelatedRole(role=role, related=related[slug], order=order))
+    for order, path in enumerate(paths):
+        _clean_save(
+            CareerPath(
+                from_role=role,
+                to_role=targets[path["to"]],
+                summary=path["summary"],
+                new_responsibilities="\n".join(path["new_responsibilities"]),
+                skills_to_build="\n".join(path["skills_to_build"]),
+                order=order,
+            )
+        )
+
+
+LINKERS: dict[str, Callable[[Doc], None]] = {
+    "roles": lambda record: role_links_write(record=record),
+}
+
+
+def glossary_term_write(*, record: Doc) -> GlossaryTerm:
+    problems = cd.glossary_problems(record)
+    if problems:
+        raise ValidationError(problems)
+    roles = _roles_named(record["related_roles"], "related_roles")
+    term = GlossaryTerm.objects.filter(slug=record["slug"]).first() or GlossaryTerm(
+        slug=record["slug"]
+    )
+    term.term = record["term"]
+    term.abbreviation = record["abbreviation"]
+    term.aliases = "\n".join(record["aliases"])
+    term.definition = record["definition"]
+    term.source_title = record["source"]["title"]
+    term.source_url = record["source"]["url"]
+    term.source_publisher = record["source"]["publisher"]
+    _clean_save(term)
+    term.related_roles.set([roles[s] for s in record["related_roles"]])
+    return term

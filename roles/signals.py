@@ -33,6 +33,14 @@ CONTENT_MODELS = (
     m.OptionPoints,
     m.StatementPoints,
     m.FormerSlug,
+    # Issue 15: structured guides and the glossary.
+    m.Skill,
+    m.WayIn,
+    m.WeekActivity,
+    m.AntiPattern,
+    m.RelatedRole,
+    m.CareerPath,
+    m.GlossaryTerm,
 )
 
 
@@ -91,11 +99,32 @@ for _model in (
     m.ContextNote,
     m.OptionPoints,
     m.StatementPoints,
+    m.Skill,
+    m.WayIn,
+    m.WeekActivity,
+    m.AntiPattern,
+    m.RelatedRole,
+    m.CareerPath,
+    m.GlossaryTerm,
 ):
     if not reversion.is_registered(_model):
         reversion.register(_model)
 for _model, _follow in (
-    (m.Role, ("responsibilities", "sources", "dimension_values")),
+    (
+        m.Role,
+        (
+            "responsibilities",
+            "sources",
+            "dimension_values",
+            # Issue 15: a role's guide parts and the paths out of it.
+            "skills",
+            "ways_in",
+            "typical_week",
+            "anti_patterns",
+            "related_links",
+            "paths_out",
+        ),
+    ),
     (m.Comparison, ("comparison_roles", "context_notes")),
     (m.Option, ("points",)),
     (m.Question, ("options", "statement_points")),

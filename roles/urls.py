@@ -1,7 +1,10 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import views
 from .caching import public_page
+from .converters import RoleSetConverter
+
+register_converter(RoleSetConverter, "roles")
 
 app_name = "roles"
 
@@ -14,7 +17,9 @@ urlpatterns = [
         name="role_detail",
     ),
     path("compare/", views.compare_index, name="compare_index"),
-    path("compare/<str:slugs>/", views.compare, name="compare"),
+    path("compare/<roles:slugs>/", views.compare, name="compare"),
+    path("glossary/", views.glossary, name="glossary"),
+    path("search/", views.search, name="search"),
     path("quiz/", views.quiz, name="quiz"),
     path("quiz/results/<uuid:pk>/", views.quiz_result, name="quiz_result"),
     path("quiz/results/<uuid:pk>/feedback/", views.quiz_feedback, name="quiz_feedback"),

@@ -149,3 +149,112 @@ def make_statement(weights: dict, **kwargs):
     for role, value in weights.items():
         m.StatementPoints.objects.create(question=question, role=role, points=value)
     return question
+
+
+# --- Issue 15: structured guides and the glossary ------------------------------
+
+
+class SkillFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Skill
+
+    role = factory.SubFactory(RoleFactory)
+    name = factory.Sequence(lambda n: f"Skill {n}")
+    level = m.SkillLevel.PRACTITIONER
+    note = "What the skill looks like here."
+    order = factory.Sequence(int)
+
+
+class GlossaryTermFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.GlossaryTerm
+
+    term = factory.Sequence(lambda n: f"Term {n}")
+    slug = factory.Sequence(lambda n: f"term-{n}")
+    definition = "A short definition in our own words."
+    source_title = "A source"
+    source_url = factory.Sequence(lambda n: f"https://example.org/glossary/{n}")
+
+
+def make_guide(role, *, others=(), n: int = 1):
+    """Give ``role`` every part of a structured guide, ``n`` of each, with
+    related roles and career paths to and from ``others``."""
+    for i in range(n):
+        SkillFactory(role=role, name=f"{role.slug} skill {i}")
+        m.WayIn.objects.create(
+            role=role, title=f"Way in {i}", text="From a *neighbouring* role.", order=i
+        )
+        m.WeekActivity.objects.create(
+            role=role, activity=f"Activity {i}", hours=3, text="Time on it.", order=i
+        )
+        m.AntiPattern.objects.create(
+            role=role, name=f"Anti-pattern {i}", text="What goes wrong.", order=i
+        )
+    for order, other in enumerate(others):
+        m.RelatedRole.objects.create(role=role, related=other, order=order)
+        m.CareerPath.objects.create(
+            from_role=role,
+            to_role=other,
+            summary=f"From {role.name} to {other.name}.",
+            new_responsibilities="Owning a strategy\nMarket analysis",
+            skills_to_build="Discovery\nBusiness cases",
+            order=order,
+        )
+        m.CareerPath.objects.create(
+            from_role=other,
+            to_role=role,
+            summary=f"From {other.name} to {role.name}.",
+            new_responsibilities="Ordering a backlog\nWorking with developers",
+            skills_to_build="Refinement\nSlicing work",
+            order=order,
+        )
+    return role
+
+
+# The role admin's issue-15 inline formset prefixes: a test posting the role
+# form must send their (empty) management forms.
+GUIDE_INLINES = (
+    "skills",
+    "ways_in",
+    "typical_week",
+    "anti_patterns",
+    "related_links",
+    "paths_out",
+)
+
+
+def make_complete_guide(role):
+    """The least a published guide must have (content_doc.GUIDE_COUNTS): so a
+    draft of ``role`` can be published or previewed."""
+    from roles.content_doc import GUIDE_COUNTS
+
+    others = [
+        RoleFactory(slug=f"{role.slug}-neighbour-{i}", name=f"Neighbour {i} of {role}")
+        for i in range(GUIDE_COUNTS["related_roles"][0])
+    ]
+    for i in range(GUIDE_COUNTS["skills"][0]):
+        SkillFactory(role=role, name=f"{role.slug} skill {i}")
+    for i in range(GUIDE_COUNTS["ways_in"][0]):
+        m.WayIn.objects.create(
+            role=role, title=f"Way in {i}", text="From near.", order=i
+        )
+    for i in range(GUIDE_COUNTS["typical_week"][0]):
+        m.WeekActivity.objects.create(
+            role=role, activity=f"Activity {i}", hours=3, text="Time on it.", order=i
+        )
+    for i in range(GUIDE_COUNTS["anti_patterns"][0]):
+        m.AntiPattern.objects.create(
+            role=role, name=f"Anti-pattern {i}", text="What goes wrong.", order=i
+        )
+    for order, other in enumerate(others):
+        m.RelatedRole.objects.create(role=role, related=other, order=order)
+    m.CareerPath.objects.create(
+        from_role=role,
+        to_role=others[0],
+        summary=f"From {role.name} onwards.",
+        new_responsibilities="Owning a strategy\nMarket analysis",
+        skills_to_build="Discovery\nBusiness cases",
+    )
+    for i in range(GUIDE_COUNTS["sources"][0]):
+        SourceFactory(role=role, order=i)
+    return role

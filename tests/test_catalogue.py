@@ -1,12 +1,15 @@
-"""The seed catalogue: ten roles, eight curated comparisons, a questionnaire
-that tells them all apart."""
+"""The seed catalogue: sixteen roles with structured guides, fourteen or more
+curated comparisons, a glossary and a questionnaire that tells them all apart."""
 
+import datetime as dt
 import re
+from collections import Counter
 from urllib.parse import urlparse
 
 import pytest
 
 from roles.content_doc import load_seed_files
+from tests.test_seed import banned_in, copied_runs
 
 DOC = load_seed_files()
 ROLES = {r["slug"]: r for r in DOC["roles"]}
@@ -23,6 +26,13 @@ REQUIRED_ROLES = {
     "engineering-manager",
     "product-marketing-manager",
     "product-designer",
+    "delivery-manager",
+    "agile-coach",
+    "ux-researcher",
+    "technical-lead",
+    "chief-product-officer",
+    "release-train-engineer",
+    "product-operations-manager",
 }
 REQUIRED_COMPARISONS = {
     "product-manager-vs-product-owner",
@@ -33,6 +43,8 @@ REQUIRED_COMPARISONS = {
     "product-manager-vs-product-marketing-manager",
     "engineering-manager-vs-product-manager",
     "project-manager-vs-scrum-master",
+    "delivery-manager-vs-scrum-master",
+    "product-designer-vs-product-manager",
 }
 
 
@@ -102,8 +114,10 @@ def test_founding_comparison_covers_all_five_context_factors():
 
 
 def test_questionnaire_has_at_least_twenty_questions_for_five_to_eight_minutes():
+    # Sixteen roles need more questions than ten did; at about ten seconds a
+    # question, 45 is still within eight minutes.
     questions = DOC["questions"]
-    assert 20 <= len(questions) <= 32
+    assert 20 <= len(questions) <= 45
     for question in questions:
         assert question["text"]
         if question["kind"] == "scenario":
@@ -118,3 +132,250 @@ def test_markdown_holds_no_raw_html():
         assert not re.search(r"<[a-z]", role["overview"]), role["slug"]
     for comparison in DOC["comparisons"]:
         assert not re.search(r"<[a-z]", comparison["body"] + comparison["tldr"])
+
+
+# --- issue 15: structured guides, sources, comparisons for every role, glossary
+
+
+def test_catalogue_has_sixteen_roles_and_fourteen_comparisons():
+    assert len(ROLES) >= 16
+    assert len(COMPARISONS) >= 14
+
+
+SKILL_LEVELS = {"foundation", "practitioner", "expert"}
+WEEK_HOURS = 37
+
+
+def _sentences(text: str) -> int:
+    return len([s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s])
+
+
+@pytest.mark.parametrize("slug", sorted(ROLES))
+def test_every_role_has_a_complete_guide(slug):
+    role = ROLES[slug]
+    skills = role["skills"]
+    assert 5 <= len(skills) <= 8, slug
+    assert len({s["name"] for s in skills}) == len(skills), slug
+    for skill in skills:
+        assert skill["name"] and skill["note"], (slug, skill)
+        assert skill["level"] in SKILL_LEVELS, (slug, skill)
+    assert 2 <= len(role["ways_in"]) <= 4, slug
+    assert all(w["title"] and w["text"] for w in role["ways_in"]), slug
+    week = role["typical_week"]
+    assert 4 <= len(week) <= 7, slug
+    for item in week:
+        assert item["activity"] and item["text"], slug
+        assert isinstance(item["hours"], int) and 1 <= item["hours"] <= 20, item
+    assert sum(item["hours"] for item in week) <= WEEK_HOURS, slug
+    assert 3 <= len(role["anti_patterns"]) <= 5, slug
+    assert all(a["name"] and a["text"] for a in role["anti_patterns"]), slug
+
+
+@pytest.mark.parametrize("slug", sorted(ROLES))
+def test_every_role_links_to_related_roles_and_has_a_career_path(slug):
+    role = ROLES[slug]
+    related = role["related_roles"]
+    assert 2 <= len(related) <= 5, slug
+    assert len(set(related)) == len(related), slug
+    assert set(related) <= set(ROLES) - {slug}, slug
+    paths = role["career_paths"]
+    assert 1 <= len(paths) <= 3, slug
+    assert len({p["to"] for p in paths}) == len(paths), slug
+    for path in paths:
+        assert path["to"] in ROLES and path["to"] != slug, (slug, path["to"])
+        assert path["summary"], slug
+        assert 2 <= len(path["new_responsibilities"]) <= 4, (slug, path["to"])
+        assert 2 <= len(path["skills_to_build"]) <= 4, (slug, path["to"])
+
+
+def test_every_role_can_be_reached_by_a_career_path():
+    # Paths are shown on both roles' pages, so every role should appear as a
+    # destination or a starting point of at least one move.
+    ends = {p["to"] for r in ROLES.values() for p in r["career_paths"]}
+    starts = {r["slug"] for r in ROLES.values() if r["career_paths"]}
+    assert set(ROLES) <= ends | starts
+
+
+def _is_specific_page(url: str) -> bool:
+    parsed = urlparse(url)
+    return (
+        parsed.scheme == "https"
+        and "." in parsed.netloc
+        and parsed.path.strip("/") != ""
+        and not re.search(r"\s", url)
+    )
+
+
+def test_specific_page_check_rejects_home_pages_and_plain_http():
+    assert _is_specific_page("https://scrumguides.org/scrum-guide.html")
+    assert not _is_specific_page("https://www.svpg.com/")
+    assert not _is_specific_page("https://dora.dev")
+    assert not _is_specific_page("http://example.org/page")
+
+
+# Standards and guides that exist in several editions: the title must say which.
+EDITIONED = ("pmi.org/standards", "iiba.org/standards", "scrumguides.org")
+
+
+@pytest.mark.parametrize("slug", sorted(ROLES))
+def test_every_role_cites_three_specific_sources(slug):
+    sources = ROLES[slug]["sources"]
+    assert len(sources) >= 3, slug
+    urls = [s["url"] for s in sources]
+    assert len(set(urls)) == len(urls), slug
+    for source in sources:
+        assert source["title"] and source["publisher"], (slug, source)
+        assert _is_specific_page(source["url"]), (slug, source["url"])
+        assert "wikipedia.org" not in source["url"], (slug, source["url"])
+        if any(marker in source["url"] for marker in EDITIONED):
+            assert re.search(
+                r"\b(19|20)\d\d\b|edition|version", source["title"], re.I
+            ), (slug, source["title"])
+
+
+@pytest.mark.parametrize("slug", sorted(ROLES))
+def test_every_role_has_a_past_review_date(slug):
+    reviewed = dt.date.fromisoformat(ROLES[slug]["last_reviewed"])
+    assert dt.date(2026, 1, 1) <= reviewed <= dt.date.today()
+
+
+@pytest.mark.parametrize("key", sorted(COMPARISONS))
+def test_every_comparison_has_a_review_date_and_sourced_roles(key):
+    comparison = COMPARISONS[key]
+    assert comparison["last_reviewed"], key
+    # The page shows the union of its roles' sources.
+    assert sum(len(ROLES[s]["sources"]) for s in comparison["roles"]) >= 6
+
+
+def test_every_role_is_in_at_least_one_curated_comparison():
+    compared = {slug for c in COMPARISONS.values() for slug in c["roles"]}
+    assert set(ROLES) - compared == set()
+
+
+GLOSSARY = {t["slug"]: t for t in DOC["glossary"]}
+REQUIRED_TERMS = {
+    "increment",
+    "product-goal",
+    "product-backlog",
+    "sprint",
+    "sprint-review",
+    "definition-of-done",
+    "developers",
+    "raci",
+    "senior-responsible-owner",
+    "prince2",
+    "minimum-viable-product",
+    "roadmap",
+    "okr",
+    "discovery",
+    "agile-release-train",
+    "pi-planning",
+    "stakeholder",
+    "business-case",
+    "requirement",
+    "user-story",
+    "acceptance-criteria",
+    "velocity",
+    "wip-limit",
+    "kanban",
+    "sprint-retrospective",
+    "agile-manifesto",
+    "product-market-fit",
+}
+
+
+def test_glossary_has_thirty_terms_including_those_the_guides_use():
+    assert len(DOC["glossary"]) >= 30
+    assert len(GLOSSARY) == len(DOC["glossary"]), "duplicate glossary slugs"
+    assert set(GLOSSARY) >= REQUIRED_TERMS
+
+
+@pytest.mark.parametrize("slug", sorted(GLOSSARY))
+def test_every_glossary_term_is_well_formed(slug):
+    term = GLOSSARY[slug]
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug)
+    assert term["term"].strip() == term["term"] and term["term"]
+    assert 1 <= _sentences(term["definition"]) <= 4, slug
+    assert not re.search(r"^#|<[a-z]", term["definition"], re.M), slug
+    if term["abbreviation"]:
+        assert re.fullmatch(r"[A-Za-z0-9]{2,8}", term["abbreviation"]), slug
+    source = term["source"]
+    assert source["title"] and source["publisher"], slug
+    assert _is_specific_page(source["url"]), (slug, source["url"])
+    assert set(term["related_roles"]) <= set(ROLES), slug
+
+
+def test_glossary_names_point_to_one_term_each():
+    # A term, abbreviation or alias that two entries share would make the
+    # "first use links to its definition" markup ambiguous.
+    names = Counter()
+    for term in DOC["glossary"]:
+        own = {term["term"].lower(), *(a.lower() for a in term["aliases"])}
+        if term["abbreviation"]:
+            own.add(term["abbreviation"].lower())
+        names.update(own)
+    assert [name for name, count in names.items() if count > 1] == []
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+LOADED_TEXT = "\n".join(_strings(DOC))
+
+
+def test_copy_and_spam_checks_see_every_loaded_field():
+    # The two checks below walk the loaded document; make sure it really holds
+    # the glossary and the new guide fields, so they cannot silently drop out.
+    samples = [
+        DOC["glossary"][0]["definition"],
+        DOC["roles"][0]["skills"][0]["note"],
+        DOC["roles"][0]["ways_in"][0]["text"],
+        DOC["roles"][0]["typical_week"][0]["text"],
+        DOC["roles"][0]["anti_patterns"][0]["text"],
+        DOC["roles"][0]["career_paths"][0]["summary"],
+        DOC["comparisons"][0]["suits"][DOC["comparisons"][0]["roles"][0]],
+    ]
+    assert all(sample and sample in LOADED_TEXT for sample in samples)
+
+
+def test_no_loaded_field_copies_eight_words_from_the_founding_article():
+    assert copied_runs(LOADED_TEXT) == []
+
+
+def test_no_loaded_field_holds_spam_or_advertising():
+    assert banned_in(LOADED_TEXT) == []
+
+
+def test_new_markdown_fields_hold_no_raw_html():
+    texts = [w["text"] for r in DOC["roles"] for w in r["ways_in"]]
+    texts += [a["text"] for r in DOC["roles"] for a in r["anti_patterns"]]
+    texts += [c for comp in DOC["comparisons"] for c in comp["suits"].values()]
+    texts += [n["note"] for comp in DOC["comparisons"] for n in comp["contexts"]]
+    assert [t for t in texts if re.search(r"<[a-z]", t)] == []
+
+
+def test_new_questions_are_appended_after_the_original_ones():
+    keys = [q["key"] for q in DOC["questions"]]
+    new = [i for i, key in enumerate(keys) if key.startswith("new-")]
+    old = [i for i, key in enumerate(keys) if not key.startswith("new-")]
+    assert new and old
+    assert min(new) > max(old)
+
+
+def test_every_role_scores_on_a_comparable_number_of_questions():
+    appearances = Counter()
+    for question in DOC["questions"]:
+        roles = set(question["points"])
+        for option in question["options"]:
+            roles |= set(option["points"])
+        appearances.update(roles)
+    assert set(appearances) == set(ROLES)
+    assert min(appearances.values()) >= 6, appearances

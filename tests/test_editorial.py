@@ -15,6 +15,7 @@ from reversion.models import Version
 from roles import models as m
 
 from .factories import (
+    GUIDE_INLINES,
     ResponsibilityFactory,
     RoleFactory,
     make_comparison,
@@ -163,6 +164,8 @@ def test_admin_edit_by_an_editor_is_a_draft_and_by_a_publisher_a_version(client)
             "sources-INITIAL_FORMS": "0",
             "dimension_values-TOTAL_FORMS": "0",
             "dimension_values-INITIAL_FORMS": "0",
+            **{f"{prefix}-TOTAL_FORMS": "0" for prefix in GUIDE_INLINES},
+            **{f"{prefix}-INITIAL_FORMS": "0" for prefix in GUIDE_INLINES},
         }
     )
     data.pop("last_reviewed", None)

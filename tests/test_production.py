@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from roles import models as m
 
-from .factories import RoleFactory, UserFactory
+from .factories import GUIDE_INLINES, RoleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent
@@ -278,7 +278,7 @@ def test_an_admin_edit_is_visible_on_the_next_public_request(staff_client, clien
         "overview": role.overview,
         "status": "published",
     }
-    for prefix in ("responsibilities", "sources", "dimension_values"):
+    for prefix in ("responsibilities", "sources", "dimension_values", *GUIDE_INLINES):
         data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
     assert staff_client.post(url, data).status_code == 302
     assert "Via Admin Renamed" in client.get("/roles/").content.decode()

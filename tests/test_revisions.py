@@ -40,7 +40,18 @@ def test_seed_stores_one_revision_per_record_holding_its_children(seeded):
     revision = versions.get().revision
     assert revision.comment == "Seeded"
     held = {v.content_type.model for v in revision.version_set.all()}
-    assert held == {"role", "responsibility", "source", "dimensionvalue"}
+    assert held == {
+        "role",
+        "responsibility",
+        "source",
+        "dimensionvalue",
+        "skill",
+        "wayin",
+        "weekactivity",
+        "antipattern",
+        "relatedrole",
+        "careerpath",
+    }
     assert {
         v.object_id for v in revision.version_set.filter(content_type__model="role")
     } == {str(role.pk)}

@@ -16,7 +16,12 @@ from roles import workflow as wf
 from roles.permissions import PUBLISHERS_GROUP
 
 from .admin_forms import admin_form_data
-from .factories import ResponsibilityFactory, RoleFactory, make_editor
+from .factories import (
+    ResponsibilityFactory,
+    RoleFactory,
+    make_complete_guide,
+    make_editor,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +53,7 @@ def editor_client():
 def live_role():
     role = RoleFactory(slug="live", summary="The live summary.")
     ResponsibilityFactory(role=role, text="A live duty.", order=0)
-    return role
+    return make_complete_guide(role)
 
 
 def _text(response) -> str:

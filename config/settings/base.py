@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "django_ratelimit",
+    # The open data API (issue 15): its docs page's self-hosted Swagger UI.
+    "ninja",
     "roles",
 ]
 
@@ -165,7 +167,6 @@ LOGIN_URL = "admin:login"
 # client is that many entries from the right).
 TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES", [])
 TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 1)
-RATELIMIT_IP_META_KEY = "roles.http.client_ip"
 # While the cache is away, let submissions through rather than refuse all.
 RATELIMIT_FAIL_OPEN = True
 
@@ -228,6 +229,7 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 # Quiz abuse limits.
 QUIZ_MAX_BODY_BYTES = 20_000
 QUIZ_RATE_LIMIT = (20, 600)  # submissions per client per ten minutes
+API_RATE_LIMIT = (300, 60)  # open data API requests per client per minute
 
 SITE_NAME = "Role Guides"
 # The public origin (scheme and host, no path): canonical links, og:url, JSON-LD

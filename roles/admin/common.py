@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from .. import models as m
 
-MARKDOWN_FIELDS = {"overview", "tldr", "body", "suits", "note"}
+MARKDOWN_FIELDS = {"overview", "tldr", "body", "suits", "note", "definition"}
 
 
 WIDE_TEXT_FROM = 150  # characters: longer single-line fields get a textarea

@@ -22,6 +22,7 @@ from .common import (
     StateFilter,
     StateMixin,
 )
+from .guide import GUIDE_INLINES
 from .workflow import WorkflowAdminMixin
 
 # --- Vocabularies -------------------------------------------------------------
@@ -118,7 +119,12 @@ class RoleAdmin(
     list_filter = [StateFilter, "family", ReviewedFilter, MissingValuesFilter]
     search_fields = ["name", "slug", "summary", "also_known_as"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [ResponsibilityInline, SourceInline, DimensionValueInline]
+    inlines = [
+        ResponsibilityInline,
+        SourceInline,
+        DimensionValueInline,
+        *GUIDE_INLINES,
+    ]
     fieldsets = [
         (None, {"fields": ["name", "slug", "family", "summary", "overview"]}),
         ("About the role", {"fields": ["also_known_as", "origin", "last_reviewed"]}),

@@ -60,7 +60,48 @@ class RoleQuerySet(PublishableQuerySet):
                 ),
             ),
             "sources",
+            *guide_prefetches(),
         )
+
+
+def guide_prefetches() -> list[models.Prefetch]:
+    """The structured guide (issue 15): skills, ways in, a typical week,
+    anti-patterns, and the related roles and career paths the public may see
+    (both ends published)."""
+    from .guide import AntiPattern, CareerPath, RelatedRole, Skill, WayIn, WeekActivity
+
+    public_roles = Role.objects.published().values("pk")
+    return [
+        models.Prefetch("skills", queryset=Skill.objects.order_by("order", "id")),
+        models.Prefetch("ways_in", queryset=WayIn.objects.order_by("order", "id")),
+        models.Prefetch(
+            "typical_week", queryset=WeekActivity.objects.order_by("order", "id")
+        ),
+        models.Prefetch(
+            "anti_patterns", queryset=AntiPattern.objects.order_by("order", "id")
+        ),
+        models.Prefetch(
+            "related_links",
+            queryset=RelatedRole.objects.filter(related__in=public_roles)
+            .select_related("related")
+            .order_by("order", "id"),
+            to_attr="public_related",
+        ),
+        models.Prefetch(
+            "paths_out",
+            queryset=CareerPath.objects.filter(to_role__in=public_roles)
+            .select_related("to_role")
+            .order_by("order", "id"),
+            to_attr="public_paths_out",
+        ),
+        models.Prefetch(
+            "paths_in",
+            queryset=CareerPath.objects.filter(from_role__in=public_roles)
+            .select_related("from_role")
+            .order_by("from_role__name", "id"),
+            to_attr="public_paths_in",
+        ),
+    ]
 
 
 class Role(Publishable):

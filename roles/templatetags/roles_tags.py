@@ -19,3 +19,12 @@ def index(sequence, position: int):
 @register.filter
 def distinct_for(result, position: int):
     return result.distinct_for(position)
+
+
+@register.filter
+def glossary(html, page_glossary):
+    """Link the first use of each glossary term in already-sanitised HTML:
+    ``{{ text|markdown|glossary:page_glossary }}``."""
+    if page_glossary is None:
+        return html
+    return page_glossary.link(html)

@@ -19,12 +19,14 @@ from django.views.generic import DetailView, ListView
 
 from .. import seo
 from ..caching import public_page, reads
+from ..glossary import PageGlossary
 from ..models import (
     Comparison,
     Family,
     Role,
     current_slugs,
 )
+from ..selectors import term_refs
 
 
 class DraftAwareMixin:
@@ -110,6 +112,7 @@ class RoleDetailView(DraftAwareMixin, DetailView):
         context["other_roles"] = (
             Role.objects.published().exclude(pk=role.pk).only("name", "slug")
         )
+        context["page_glossary"] = PageGlossary(term_refs())
         context["og_title"] = f"{role.name}: what the role is and does"
         context["og_description"] = role.summary
         context["og_type"] = "article"

@@ -16,10 +16,10 @@ from django.views.decorators.http import (
     require_POST,
     require_safe,
 )
-from django_ratelimit.core import ALL, get_usage
 
 from ..caching import versioned
 from ..forms import FeedbackForm, QuizForm
+from ..http import rate_limit_wait
 from ..models import (
     Role,
     Submission,
@@ -30,21 +30,9 @@ from ..services import submission_create
 
 
 def _rate_limited(request: HttpRequest) -> int | None:
-    """Seconds until this client may submit again, or None. A fixed window per
-    client address in the shared cache (django-ratelimit), so it holds across
-    processes and containers; it fails open while the cache is away."""
+    """Seconds until this client may submit again, or None."""
     limit, window = settings.QUIZ_RATE_LIMIT
-    usage = get_usage(
-        request,
-        group="quiz-submit",
-        key="ip",
-        rate=f"{limit}/{window}s",
-        method=ALL,
-        increment=True,
-    )
-    if usage is None or not usage["should_limit"]:
-        return None
-    return max(1, usage["time_left"])
+    return rate_limit_wait(request, group="quiz-submit", limit=limit, window=window)
 
 
 def _quiz_summary(questionnaire, preview: bool) -> dict[str, int]:

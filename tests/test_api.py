@@ -1,0 +1,196 @@
+"""The open data API (/api/v1/): content, licence, CORS, caching, rate limit,
+and a property-based run of every operation against the OpenAPI document."""
+
+import datetime as dt
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+
+from roles import models as m
+
+from .conftest import count_queries
+from .factories import (
+    GlossaryTermFactory,
+    ResponsibilityFactory,
+    RoleFactory,
+    SourceFactory,
+    make_comparison,
+    make_guide,
+    make_scenario,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def content(db):
+    po = RoleFactory(name="Product Owner", slug="product-owner", also_known_as="PO")
+    pm = RoleFactory(name="Product Manager", slug="product-manager")
+    draft = RoleFactory(name="Draft Role", slug="draft-role", status=m.Status.DRAFT)
+    for role in (po, pm):
+        ResponsibilityFactory(role=role)
+        SourceFactory(role=role, url="https://scrumguides.org/scrum-guide.html")
+        SourceFactory(role=role)
+    make_guide(po, others=[pm, draft], n=2)
+    comparison = make_comparison([po, pm], title="Product Owner vs Product Manager")
+    comparison.last_reviewed = dt.date(2026, 11, 20)
+    comparison.save()
+    term = GlossaryTermFactory(term="Product Goal", slug="product-goal")
+    term.related_roles.add(po, draft)
+    make_scenario([{po: 3}, {pm: 2}], key="first")
+    return po, pm
+
+
+def get(client, path):
+    response = client.get(f"/api/v1{path}")
+    return response, response.json()
+
+
+def test_role_list_has_published_roles_and_the_licence(client, content):
+    response, data = get(client, "/roles/")
+    assert response.status_code == 200
+    assert [r["slug"] for r in data["roles"]] == ["product-manager", "product-owner"]
+    assert data["meta"]["licence"] == "CC BY 4.0"
+    assert (
+        response["Link"]
+        == '<https://creativecommons.org/licenses/by/4.0/>; rel="license"'
+    )
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert data["roles"][1]["url"] == "http://testserver/roles/product-owner/"
+    assert (
+        data["roles"][1]["api_url"] == "http://testserver/api/v1/roles/product-owner/"
+    )
+
+
+def test_role_detail_has_responsibilities_dimensions_skills_and_paths(client, content):
+    _, data = get(client, "/roles/product-owner/")
+    role = data["role"]
+    assert role["also_known_as"] == ["PO"]
+    assert len(role["skills"]) == 2 and role["skills"][0]["level"] == "practitioner"
+    assert len(role["responsibilities"]) == 1
+    assert [p["to_role"]["slug"] for p in role["career_paths_out"]] == [
+        "product-manager"
+    ]
+    assert [p["from_role"]["slug"] for p in role["career_paths_in"]] == [
+        "product-manager"
+    ]
+    assert [r["slug"] for r in role["related_roles"]] == ["product-manager"]
+    assert role["career_paths_out"][0]["skills_to_build"] == [
+        "Discovery",
+        "Business cases",
+    ]
+
+
+def test_drafts_are_not_served(client, content):
+    response, data = get(client, "/roles/draft-role/")
+    assert response.status_code == 404
+    assert data == {"detail": "No published role “draft-role”."}
+    _, glossary = get(client, "/glossary/")
+    assert glossary["terms"][0]["related_roles"] == ["product-owner"]
+
+
+def test_comparison_has_its_roles_sources_and_review_date(client, content):
+    _, data = get(client, "/comparisons/product-manager-vs-product-owner/")
+    comparison = data["comparison"]
+    assert comparison["roles"] == ["product-owner", "product-manager"]
+    assert comparison["last_reviewed"] == "2026-11-20"
+    urls = [s["url"] for s in comparison["sources"]]
+    assert urls.count("https://scrumguides.org/scrum-guide.html") == 1
+    assert len(urls) == 3
+
+
+def test_questionnaire_is_the_published_one(client, content):
+    _, data = get(client, "/questionnaire/")
+    assert [q["key"] for q in data["questions"]] == ["first"]
+    assert data["questions"][0]["options"][0]["points"] == {"product-owner": 3}
+
+
+def test_api_responses_are_cached_like_pages(client, content):
+    first = client.get("/api/v1/roles/")
+    second = client.get("/api/v1/roles/")
+    assert first["X-Cache"] == "miss"
+    assert second["X-Cache"] == "hit"
+    assert second["Access-Control-Allow-Origin"] == "*"
+    m.Role.objects.filter(slug="product-owner").update(summary="Changed.")
+    from roles.signals import bump_content_version
+
+    bump_content_version()
+    assert "Changed." in client.get("/api/v1/roles/").content.decode()
+
+
+def test_api_is_rate_limited_per_client(client, content, settings):
+    settings.API_RATE_LIMIT = (3, 60)
+    codes = [client.get("/api/v1/glossary/").status_code for _ in range(5)]
+    assert codes == [200, 200, 200, 429, 429]
+    response = client.get("/api/v1/glossary/")
+    assert 0 < int(response["Retry-After"]) <= 60
+    assert response.json()["detail"].startswith("Too many requests")
+
+
+def test_writes_are_refused(client, content):
+    assert client.post("/api/v1/roles/").status_code == 405
+
+
+def test_openapi_document_and_docs_page(client, content):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "CC BY 4.0" in schema["info"]["description"]
+    assert set(schema["paths"]) >= {
+        "/api/v1/roles/",
+        "/api/v1/roles/{slug}/",
+        "/api/v1/comparisons/",
+        "/api/v1/comparisons/{key}/",
+        "/api/v1/glossary/",
+        "/api/v1/glossary/{slug}/",
+        "/api/v1/questionnaire/",
+    }
+    html = client.get("/api/v1/docs/").content.decode()
+    assert '<html lang="en-GB">' in html
+    assert "/static/ninja/swagger-ui-bundle.js" in html
+    assert "cdn" not in html.lower()
+    assert "<script>" not in html  # no inline script: the CSP stays strict
+
+
+@pytest.mark.parametrize(
+    "path", ["/roles/", "/roles/product-owner/", "/comparisons/", "/glossary/"]
+)
+def test_api_query_count_does_not_grow_with_content(client, content, path):
+    few = count_queries(client, f"/api/v1{path}")
+    for _ in range(10):
+        role = RoleFactory()
+        make_guide(role, others=[content[0]], n=2)
+        GlossaryTermFactory().related_roles.add(role)
+    make_comparison([content[1], role], title="More")
+    many = count_queries(client, f"/api/v1{path}")
+    assert few == many
+
+
+# --- property-based: every operation against its OpenAPI schema ----------------
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+
+
+@pytest.fixture
+def api_content(content):
+    """Schemathesis calls the WSGI application directly: keep Django from
+    closing the test's database connection at each request's end, as the
+    test client does (on PostgreSQL it would close the open transaction)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield content
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@schema.parametrize()
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+def test_every_operation_matches_its_schema_and_never_fails(case, api_content):
+    case.call_and_validate()

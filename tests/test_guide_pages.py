@@ -1,0 +1,234 @@
+"""Issue 15 pages: the structured guide, career paths both ways, comparison
+sources, the glossary page and first-use glossary links."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
+
+from roles import models as m
+from roles.glossary import TermRef, link_first_uses
+from roles.markdown import render_markdown
+
+from .conftest import count_queries
+from .factories import (
+    GlossaryTermFactory,
+    ResponsibilityFactory,
+    RoleFactory,
+    SourceFactory,
+    make_comparison,
+    make_guide,
+)
+
+GOAL = TermRef(
+    "product-goal", "Product Goal", "", ("product goals",), "/glossary/#product-goal"
+)
+SRO = TermRef("sro", "Senior Responsible Owner", "SRO", (), "/glossary/#sro")
+ART = TermRef("art", "Agile Release Train", "ART", (), "/glossary/#art")
+
+
+# --- the pure linker ---------------------------------------------------------------
+
+
+def test_first_use_only_is_linked_as_a_definition():
+    html = "<p>The Product Goal guides sprints. A product goal is long-term.</p>"
+    result = link_first_uses(html, [GOAL])
+    assert result.html == (
+        '<p>The <a class="glossary-term" href="/glossary/#product-goal">'
+        "<dfn>Product Goal</dfn></a> guides sprints. A product goal is long-term.</p>"
+    )
+    assert result.linked == {"product-goal"}
+
+
+def test_abbreviations_match_in_capitals_only_and_get_an_abbr():
+    result = link_first_uses("<p>Art is not an ART, but the SRO is.</p>", [SRO, ART])
+    assert '<abbr title="Agile Release Train">ART</abbr>' in result.html
+    assert '<abbr title="Senior Responsible Owner">SRO</abbr>' in result.html
+    assert result.html.startswith("<p>Art is")
+
+
+def test_terms_already_linked_on_the_page_are_not_linked_again():
+    result = link_first_uses("<p>Product Goal</p>", [GOAL], already={"product-goal"})
+    assert result.html == "<p>Product Goal</p>"
+    assert result.linked == frozenset()
+
+
+def test_text_in_links_code_and_headings_is_left_alone():
+    html = (
+        '<h2>Product Goal</h2><p><a href="https://x.org/">Product Goal</a> '
+        "<code>Product Goal</code> then Product Goal.</p>"
+    )
+    result = link_first_uses(html, [GOAL])
+    assert result.html.count('class="glossary-term"') == 1
+    assert result.html.endswith(
+        '<a class="glossary-term" href="/glossary/#product-goal">'
+        "<dfn>Product Goal</dfn></a>.</p>"
+    )
+
+
+def test_words_inside_longer_words_do_not_match():
+    assert link_first_uses("<p>ARTS and SROs and PARTS</p>", [SRO, ART]).linked == set()
+
+
+def test_entities_and_attributes_survive():
+    html = render_markdown('Fish &amp; chips [a > b](https://x.org/ "a > b") SRO')
+    result = link_first_uses(html, [SRO])
+    assert result.html.replace(
+        '<a class="glossary-term" href="/glossary/#sro">'
+        '<abbr title="Senior Responsible Owner">SRO</abbr></a>',
+        "SRO",
+    ) == str(html)
+
+
+@given(st.text(max_size=200))
+def test_linking_never_changes_the_text_a_reader_sees(text):
+    from django.utils.html import strip_tags
+
+    html = str(render_markdown(text))
+    linked = link_first_uses(html, [GOAL, SRO, ART]).html
+    assert strip_tags(linked) == strip_tags(html)
+
+
+# --- pages -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def guide(db):
+    po = RoleFactory(name="Product Owner", slug="product-owner")
+    pm = RoleFactory(name="Product Manager", slug="product-manager")
+    ba = RoleFactory(name="Business Analyst", slug="business-analyst")
+    make_guide(po, others=[pm], n=2)
+    m.RelatedRole.objects.create(role=po, related=ba, order=5)
+    return po, pm, ba
+
+
+def test_role_page_shows_every_part_of_the_guide(client, guide):
+    po, _, _ = guide
+    html = client.get(po.get_absolute_url()).content.decode()
+    for heading in (
+        "Skills",
+        "Ways into the role",
+        "A typical week",
+        "Common anti-patterns",
+        "Career paths",
+        "Related roles",
+    ):
+        assert f">{heading}</h2>" in html
+    assert "product-owner skill 1" in html and "Practitioner" in html
+    assert "From <em>a</em>" not in html and "<em>neighbouring</em>" in html
+    assert '<th scope="row">Activity 0</th><td class="week-hours">3</td>' in html
+    assert "From here people move to …" in html
+    assert "From Product Owner to Product Manager." in html
+    assert "People move here from …" in html
+    assert "From Product Manager to Product Owner." in html
+    assert "<li>Owning a strategy</li>" in html and "<li>Refinement</li>" in html
+    assert 'href="/roles/business-analyst/">Business Analyst</a>' in html
+
+
+def test_career_paths_show_on_both_roles_pages(client, guide):
+    _, pm, _ = guide
+    html = client.get(pm.get_absolute_url()).content.decode()
+    assert "People move here from …" in html
+    assert "From Product Owner to Product Manager." in html
+
+
+def test_draft_roles_are_left_out_of_paths_and_related_roles(client, guide):
+    po, pm, ba = guide
+    pm.status = m.Status.DRAFT
+    pm.save()
+    ba.status = m.Status.DRAFT
+    ba.save()
+    html = client.get(po.get_absolute_url()).content.decode()
+    assert "Product Manager" not in html.split('id="paths-heading"')[-1]
+    assert "Career paths" not in html
+    assert "Related roles" not in html
+
+
+def test_role_page_links_the_first_use_of_a_glossary_term(client, guide):
+    po, *_ = guide
+    po.overview = "The Product Goal is set by the PO. The Product Goal is long-term."
+    po.save()
+    GlossaryTermFactory(term="Product Goal", slug="product-goal")
+    html = client.get(po.get_absolute_url()).content.decode()
+    assert html.count('href="/glossary/#product-goal"') == 1
+    assert "<dfn>Product Goal</dfn>" in html
+
+
+def test_comparison_shows_the_union_of_its_roles_sources_and_review_date(client, guide):
+    po, pm, _ = guide
+    shared = "https://scrumguides.org/scrum-guide.html"
+    SourceFactory(role=po, title="The Scrum Guide", url=shared)
+    SourceFactory(role=pm, title="The Scrum Guide", url=shared)
+    SourceFactory(role=pm, title="Only PM", url="https://example.org/pm-only")
+    comparison = make_comparison([po, pm], title="Product Owner vs Product Manager")
+    comparison.last_reviewed = dt.date(2026, 11, 20)
+    comparison.save()
+    html = client.get(comparison.get_absolute_url()).content.decode()
+    sources = html.split('id="sources-heading"')[1]
+    assert sources.count(shared) == 1
+    assert "(Product Owner, Product Manager)" in sources
+    assert "Only PM" in sources
+    assert '<time datetime="2026-11-20">20 November 2026</time>' in html
+
+
+def test_glossary_page_gives_each_term_an_anchor_and_its_source(client, guide):
+    po, *_ = guide
+    term = GlossaryTermFactory(
+        term="Senior Responsible Owner", slug="sro", abbreviation="SRO"
+    )
+    term.related_roles.add(po)
+    html = client.get(reverse("roles:glossary")).content.decode()
+    assert '<dt id="sro"><dfn>Senior Responsible Owner</dfn>' in html
+    assert '<abbr title="Senior Responsible Owner">SRO</abbr>' in html
+    assert term.source_url in html
+    assert 'href="/roles/product-owner/">Product Owner</a>' in html
+    assert 'href="#letter-s"' in html
+
+
+def test_empty_glossary_says_so(client, db):
+    html = client.get(reverse("roles:glossary")).content.decode()
+    assert "No terms have been added yet" in html
+
+
+def _content(n: int):
+    roles = [RoleFactory() for _ in range(n)]
+    for index, role in enumerate(roles):
+        ResponsibilityFactory(role=role, text=f"Orders the backlog {index}.")
+        SourceFactory(role=role)
+        SourceFactory(role=role)
+        others = [roles[(index + 1) % n], roles[(index + 2) % n]] if n > 2 else []
+        make_guide(role, others=[o for o in others if o != role][:1], n=3)
+        GlossaryTermFactory().related_roles.add(role)
+    if n >= 2:
+        make_comparison(roles[:2], title=f"Comparison {n}")
+    return roles
+
+
+@pytest.mark.parametrize(
+    "url_for",
+    [
+        lambda roles: roles[0].get_absolute_url(),
+        lambda roles: reverse("roles:glossary"),
+        lambda roles: reverse("roles:compare", kwargs={"slugs": m.comparison_key([roles[0].slug, roles[1].slug])}),
+        lambda roles: reverse("roles:search") + "?q=backlog",
+        lambda roles: reverse("roles:search") + "?q=",
+    ],
+)  # fmt: skip
+def test_query_count_is_constant_for_new_pages(client, db, url_for):
+    small = _content(3)
+    few = count_queries(client, url_for(small))
+    _content(30)
+    many = count_queries(client, url_for(small))
+    assert few == many
+
+
+def test_a_term_split_across_lines_is_still_one_term():
+    planning = TermRef("sprint-planning", "Sprint Planning", "", (), "/g/#sp")
+    sprint = TermRef("sprint", "Sprint", "", (), "/g/#s")
+    result = link_first_uses(
+        "<p>At Sprint\nPlanning, a Sprint.</p>", [sprint, planning]
+    )
+    assert "<dfn>Sprint\nPlanning</dfn>" in result.html
+    assert result.linked == {"sprint-planning", "sprint"}
