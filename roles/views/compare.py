@@ -15,14 +15,13 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.utils.html import strip_tags
 from django.views.decorators.http import require_GET
 
 from .. import comparison as cmp
 from .. import seo
 from ..caching import count_read, public_page, versioned
 from ..forms import ComparePickerForm
-from ..markdown import render_markdown
+from ..markdown import plain_text
 from ..models import (
     MAX_COMPARED_ROLES,
     SEPARATOR,
@@ -61,6 +60,9 @@ def compare_index(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "comparisons": comparisons,
+            "breadcrumbs": seo.breadcrumb_trail(
+                ("Compare", reverse("roles:compare_index"))
+            ),
             "og_title": "Compare roles side by side",
         },
         status=status,
@@ -95,7 +97,7 @@ def _compare_page(request: HttpRequest, slugs: str) -> HttpResponse:
     roles = list(
         Role.objects.visible_to(request.user)
         .filter(slug__in=parts)
-        .only("name", "slug", "summary", "status", "publish_at", "updated_at")
+        .only("name", "slug", "summary", "family", "status", "publish_at", "updated_at")
         .prefetch_related(
             Prefetch(
                 "responsibilities",
@@ -169,8 +171,12 @@ def _compare_page(request: HttpRequest, slugs: str) -> HttpResponse:
     differences_only = request.GET.get("diff") == "1"
     contexts = _context_groups(notes, request.GET.get("context", ""))
     title = curated.title if curated else " vs ".join(r.name for r in roles)
+    crumbs = seo.breadcrumb_trail(
+        ("Compare", reverse("roles:compare_index")),
+        (title, reverse("roles:compare", kwargs={"slugs": key})),
+    )
     description = (
-        strip_tags(render_markdown(curated.tldr)).strip()[:300]
+        plain_text(curated.tldr, limit=300)
         if curated
         else f"{title} compared side by side: focus, decisions, time horizon, "
         "shared and distinct responsibilities."
@@ -198,6 +204,7 @@ def _compare_page(request: HttpRequest, slugs: str) -> HttpResponse:
             "related": related,
             "title": title,
             "key": key,
+            "breadcrumbs": crumbs,
             "preview": preview,
             "og_title": title,
             "og_type": "article",
@@ -213,14 +220,7 @@ def _compare_page(request: HttpRequest, slugs: str) -> HttpResponse:
                     ),
                     reviewed=curated.last_reviewed if curated else None,
                 ),
-                seo.breadcrumbs_ld(
-                    request,
-                    [
-                        ("Home", reverse("roles:home")),
-                        ("Compare", reverse("roles:compare_index")),
-                        (title, reverse("roles:compare", kwargs={"slugs": key})),
-                    ],
-                ),
+                seo.breadcrumbs_ld(request, crumbs),
             ),
         },
     )
