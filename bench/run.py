@@ -30,10 +30,16 @@ PYTHON = sys.executable
 GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
 DURATION = os.environ.get("BENCH_SECONDS", "10")
 PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
-BENCH_DB = "roleguides_bench"
+# Overridable so parallel checkouts on one machine do not share a database,
+# a Redis database or a port.
+BENCH_DB = os.environ.get("BENCH_DB", "roleguides_bench")
+BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
+BENCH_PORT = os.environ.get("BENCH_PORT")
 
 
 def _free_port() -> int:
+    if BENCH_PORT:
+        return int(BENCH_PORT)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -56,9 +62,9 @@ def _backends() -> tuple[str, str, str]:
     try:
         import redis
 
-        client = redis.Redis.from_url("redis://127.0.0.1:6379/3", socket_timeout=2)
+        client = redis.Redis.from_url(BENCH_REDIS_URL, socket_timeout=2)
         client.flushdb()
-        cache = "redis://127.0.0.1:6379/3"
+        cache = BENCH_REDIS_URL
     except Exception:
         cache = ""
     label = ("PostgreSQL" if database.startswith("postgres") else "SQLite") + (
