@@ -18,7 +18,13 @@ const compiled = sass.compile("assets/scss/main.scss", {
 
 const [purged] = await new PurgeCSS().purge({
   // Class names can come from templates, scripts and Python (form widgets).
-  content: ["templates/**/*.html", "static/js/**/*.js", "roles/**/*.py"],
+  content: [
+    "templates/**/*.html",
+    "static/js/**/*.js",
+    "roles/**/*.py",
+    // Django's form widgets write these; no template has them literally.
+    { raw: '<input type="checkbox"><input type="radio"><input type="text"><select></select><textarea></textarea>', extension: "html" },
+  ],
   css: [{ raw: compiled.css }],
   // crispy-bootstrap5 renders these from its own templates (in the Python
   // environment, not scanned here); the other page stylesheets read --rg-*.

@@ -28,6 +28,8 @@ def test_the_stylesheet_is_built_from_the_tokens():
     for token in ("--rg-accent:", "--rg-fam-product:", "--rg-ink:", ".form-control"):
         assert token in css, token
     assert "prefers-color-scheme:dark" in css.replace(" ", "")
+    # Kept although only Django's widgets write type="checkbox": the tick.
+    assert ".form-check-input:checked[type=checkbox]" in css
     assert ".carousel" not in css and ".navbar" not in css  # unused Bootstrap: gone
 
 
