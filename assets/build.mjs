@@ -30,7 +30,11 @@ const [purged] = await new PurgeCSS().purge({
   // environment, not scanned here); the other page stylesheets read --rg-*.
   safelist: {
     // Built from data in the templates: fam-{{ role.family }}, roles-{{ n }}.
-    standard: [/^fam-/, /^roles-\d$/, /^form-/, /^is-(in)?valid$/, /^(in)?valid-feedback$/, "asteriskField", "requiredField", "mb-3"],
+    standard: [
+      /^fam-/, /^roles-\d$/, /^form-/, /^is-(in)?valid$/, /^(in)?valid-feedback$/,
+      "asteriskField", "requiredField", "col-form-label", "mb-3", "mb-0",
+      "alert", "alert-danger", "text-danger", "d-block", "fw-bold",
+    ],
     variables: [/^--rg-/],
   },
   variables: true,
