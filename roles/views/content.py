@@ -59,7 +59,7 @@ def family_groups(roles) -> list[FamilyGroup]:
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
     roles = Role.objects.published().only("name", "slug", "summary", "family")
-    curated = list(Comparison.objects.published().only("title", "key"))
+    curated = list(Comparison.objects.published().only("title", "key", "tldr"))
     counts = reads([c.key for c in curated])
     comparisons = sorted(curated, key=lambda c: (-counts[c.key], c.title))[:8]
     return render(
