@@ -181,3 +181,27 @@ def test_css_budget_no_web_fonts_and_no_layout_shift(site, browser, width):
         page.wait_for_timeout(200)
         assert page.evaluate("window.__cls") < 0.02, name
     context.close()
+
+
+def test_prose_lines_stay_under_75_characters(site, browser):
+    """The measure: no paragraph of a guide or a comparison is wider than 75
+    of its own font's average characters (the width of 75 "0"s)."""
+    context = _context(browser, "light", 1280)
+    page = context.new_page()
+    for path in ("/roles/product-owner/", "/compare/product-manager-vs-product-owner/"):
+        page.goto(site.url + path)
+        widest = page.evaluate(
+            """() => Math.max(...[...document.querySelectorAll('main p, main li')]
+                .filter(el => el.getClientRects().length && !el.closest('table, nav, .card-grid, .family-grid'))
+                .map(el => {
+                    const probe = document.createElement('span');
+                    probe.textContent = '0'.repeat(75);
+                    probe.style.position = 'absolute';  // its own width, even in a flex box
+                    el.appendChild(probe);
+                    const limit = probe.getBoundingClientRect().width;
+                    probe.remove();
+                    return el.getBoundingClientRect().width / limit;
+                }))"""
+        )
+        assert widest <= 1.0, (path, widest)
+    context.close()
