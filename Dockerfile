@@ -4,15 +4,28 @@
 # Run:     docker run --env-file .env -p 8000:8000 role-guides
 # (compose.yaml does all three with PostgreSQL and Redis.)
 
+# The stylesheet: Bootstrap's Sass and ours, compiled and purged with the npm
+# packages in package-lock.json (the same `npm run build` as make css).
+FROM node:20-slim AS assets
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY assets ./assets
+COPY templates ./templates
+COPY static/js ./static/js
+COPY roles ./roles
+RUN npm run build
+
 FROM python:3.11-slim AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1 PYTHONDONTWRITEBYTECODE=1
 WORKDIR /app
 RUN python -m venv /venv && /venv/bin/pip install "pip==26.3"
 # Dependencies first: this layer is rebuilt only when the lock changes.
-COPY pyproject.toml requirements.lock build-constraints.txt ./
+COPY pyproject.toml requirements.lock ./
 RUN /venv/bin/python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > requirements.txt \
-    && /venv/bin/pip install --build-constraint build-constraints.txt -c requirements.lock -r requirements.txt
+    && /venv/bin/pip install -c requirements.lock -r requirements.txt
 COPY . .
+COPY --from=assets /app/assets/build ./assets/build
 RUN /venv/bin/pip install --no-deps . \
     && DJANGO_SETTINGS_MODULE=config.settings.local /venv/bin/python manage.py collectstatic --noinput
 

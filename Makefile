@@ -1,19 +1,24 @@
 # Two commands on a fresh machine with Python 3.11:
 #   make run   - create .venv, install, migrate, seed, serve http://127.0.0.1:8000/
 #   make test  - install the dev tools too, lint, run the whole suite
+# Both need Node.js 20.19+ with npm, to build the stylesheet (make css).
 PY ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-PIP_INSTALL := $(BIN)/pip install --quiet --disable-pip-version-check \
-	--build-constraint build-constraints.txt -c requirements.lock
+PIP_INSTALL := $(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock
+# The stylesheet: assets/scss compiled with the npm packages in package-lock.json,
+# stripped of the rules no template uses; rebuilt when a source or template changes.
+CSS := assets/build/css/main.css
+CSS_SOURCES := package-lock.json $(shell find assets templates static/js roles -type f \
+	\( -name '*.scss' -o -name '*.mjs' -o -name '*.html' -o -name '*.js' -o -name '*.py' \) 2>/dev/null)
 
-.PHONY: run test install install-dev lint format bench lock clean
+.PHONY: run test install install-dev css lint format bench lock clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "pip==26.3"
 
-$(VENV)/.runtime: $(BIN)/python pyproject.toml requirements.lock build-constraints.txt
+$(VENV)/.runtime: $(BIN)/python pyproject.toml requirements.lock
 	$(PIP_INSTALL) -e .
 	touch $@
 
@@ -21,8 +26,16 @@ $(VENV)/.dev: $(VENV)/.runtime
 	$(PIP_INSTALL) -e ".[dev]"
 	touch $@
 
-install: $(VENV)/.runtime
-install-dev: $(VENV)/.dev
+node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm not found: install Node.js 20.19+ and npm (Debian: apt-get install -y nodejs npm)" >&2; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+
+$(CSS): node_modules/.package-lock.json $(CSS_SOURCES)
+	npm run --silent build
+
+css: $(CSS)
+install: $(VENV)/.runtime $(CSS)
+install-dev: $(VENV)/.dev $(CSS)
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
@@ -53,4 +66,4 @@ bench: install-dev
 	$(BIN)/python -m bench.run
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles assets/build node_modules .pytest_cache .ruff_cache

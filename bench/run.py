@@ -30,10 +30,16 @@ PYTHON = sys.executable
 GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
 DURATION = os.environ.get("BENCH_SECONDS", "10")
 PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
-BENCH_DB = "roleguides_bench"
+# Overridable so parallel checkouts on one machine do not share a database,
+# a Redis database or a port.
+BENCH_DB = os.environ.get("BENCH_DB", "roleguides_bench")
+BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
+BENCH_PORT = os.environ.get("BENCH_PORT")
 
 
 def _free_port() -> int:
+    if BENCH_PORT:
+        return int(BENCH_PORT)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -56,9 +62,9 @@ def _backends() -> tuple[str, str, str]:
     try:
         import redis
 
-        client = redis.Redis.from_url("redis://127.0.0.1:6379/3", socket_timeout=2)
+        client = redis.Redis.from_url(BENCH_REDIS_URL, socket_timeout=2)
         client.flushdb()
-        cache = "redis://127.0.0.1:6379/3"
+        cache = BENCH_REDIS_URL
     except Exception:
         cache = ""
     label = ("PostgreSQL" if database.startswith("postgres") else "SQLite") + (
@@ -249,16 +255,59 @@ def wrk(url: str) -> dict[str, float]:
 def _bytes(server: Server, path: str) -> dict[str, int]:
     with urllib.request.urlopen(server.url(path)) as response:
         html = response.read()
-    assets = re.findall(rb'(?:href|src)="(/static/[^"]+\.(?:css|js))"', html)
-    total = 0
+    # Print stylesheets (media="print") are not loaded for the screen.
+    assets = re.findall(
+        rb'<(?:link|script)[^>]*?(?:href|src)="(/static/[^"]+\.(?:css|js))"(?![^>]*media="print")',
+        html,
+    )
+    total = css = 0
     for asset in dict.fromkeys(assets):
         request = urllib.request.Request(
             server.url(asset.decode()), headers={"Accept-Encoding": "br, gzip"}
         )
         with urllib.request.urlopen(request) as response:
-            total += len(response.read())
+            size = len(response.read())
+        total += size
+        css += size if asset.endswith(b".css") else 0
     html_gz = len(gzip.compress(html, 6))
-    return {"html": html_gz, "with_assets": html_gz + total}
+    return {"html": html_gz, "css": css, "with_assets": html_gz + total}
+
+
+def _browser(server: Server, pages: dict[str, str]) -> dict[str, dict]:
+    """Cumulative layout shift and web-font requests per page, in headless
+    Chromium (the browser tests' set-up); empty when Chromium is missing."""
+    chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    if not os.path.exists(chromium):
+        print(f"Chromium not found at {chromium}: no CLS figures", flush=True)
+        return {}
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import CHROMIUM_ARGS
+
+    out = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium, headless=True, args=CHROMIUM_ARGS
+        )
+        for width in (375, 1280):
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.add_init_script(
+                "window.__cls = 0; new PerformanceObserver(l => { for (const e of"
+                " l.getEntries()) if (!e.hadRecentInput) window.__cls += e.value; })"
+                ".observe({type: 'layout-shift', buffered: true});"
+            )
+            for name, path in pages.items():
+                page.goto(server.url(path), wait_until="load")
+                page.wait_for_timeout(300)
+                figures = out.setdefault(name, {"cls": 0.0, "fonts": 0})
+                figures["cls"] = max(figures["cls"], page.evaluate("window.__cls"))
+                figures["fonts"] += page.evaluate(
+                    "performance.getEntriesByType('resource')"
+                    ".filter(r => /[.](woff2?|ttf|otf)/.test(r.name)).length"
+                )
+            page.close()
+        browser.close()
+    return out
 
 
 def main() -> int:
@@ -306,6 +355,7 @@ def main() -> int:
             if cached:
                 for name, path in large_pages.items():
                     results[name]["bytes"] = _bytes(server, path)
+                browser = _browser(server, seed_pages)
 
     errors = sum(
         r[k]["errors"]
@@ -316,10 +366,11 @@ def main() -> int:
     rows = []
     header = (
         "| page | queries (seed / large) | cached req/s | ratio | p50 / p99 ms "
-        "| uncached req/s | ratio | p50 / p99 ms | HTML KB | with CSS+JS KB |"
+        "| uncached req/s | ratio | p50 / p99 ms | HTML KB | CSS KB | with CSS+JS KB "
+        "| CLS |"
     )
     rows.append(header)
-    rows.append("|" + "---|" * 10)
+    rows.append("|" + "---|" * 12)
     for name in [*large_pages, "floor"]:
         r = results[name]
         c, u = r["cached"], r["uncached"]
@@ -329,11 +380,13 @@ def main() -> int:
             if name in large_queries
             else "0 / 0"
         )
-        b = r.get("bytes", {"html": 0, "with_assets": 0})
+        b = r.get("bytes", {"html": 0, "css": 0, "with_assets": 0})
+        cls = browser.get(name, {}).get("cls")
         rows.append(
             f"| {name} | {q} | {c['rps']:.0f} | {c['rps'] / fc:.2f} | "
             f"{c['p50_ms']:.1f} / {c['p99_ms']:.1f} | {u['rps']:.0f} | {u['rps'] / fu:.2f} | "
-            f"{u['p50_ms']:.1f} / {u['p99_ms']:.1f} | {b['html'] / 1024:.1f} | {b['with_assets'] / 1024:.1f} |"
+            f"{u['p50_ms']:.1f} / {u['p99_ms']:.1f} | {b['html'] / 1024:.1f} | {b['css'] / 1024:.1f} | "
+            f"{b['with_assets'] / 1024:.1f} | {'' if cls is None else f'{cls:.3f}'} |"
         )
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     print()
@@ -356,8 +409,15 @@ def main() -> int:
         "queries equal at both sizes and <= 6": all(
             seed_queries[n] == large_queries[n] <= 6 for n in large_queries
         ),
-        "role page <= 60 KB with CSS and JS": results["role"]["bytes"]["with_assets"]
-        <= 60 * 1024,
+        "role page <= 35 KB with CSS and JS": results["role"]["bytes"]["with_assets"]
+        <= 35 * 1024,
+        "CSS a page loads <= 12 KB (brotli)": all(
+            results[n]["bytes"]["css"] <= 12 * 1024 for n in large_pages
+        ),
+        "no layout shift (CLS < 0.02), measured at 375 and 1280 px": bool(browser)
+        and all(f["cls"] < 0.02 for f in browser.values()),
+        "no web fonts": bool(browser)
+        and all(f["fonts"] == 0 for f in browser.values()),
         "scoring < 5 ms": scoring_ms < 5,
         "no errors under load": errors == 0,
     }
@@ -372,6 +432,7 @@ def main() -> int:
         "load": results,
         "scoring_ms": scoring_ms,
         "errors": errors,
+        "browser": browser,
         "targets": targets,
         "table": rows,
     }

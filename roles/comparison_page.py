@@ -10,14 +10,13 @@ from typing import NamedTuple
 
 from django.db.models import Prefetch
 from django.urls import reverse
-from django.utils.html import strip_tags
 from django.utils.safestring import SafeString
 
 from . import comparison as cmp
 from . import seo
 from .caching import versioned
 from .converters import RoleSet
-from .markdown import render_markdown
+from .markdown import plain_text
 from .models import (
     Comparison,
     ContextFactor,
@@ -68,10 +67,16 @@ class ComparisonPage:
     @property
     def description(self) -> str:
         if self.curated:
-            return strip_tags(render_markdown(self.curated.tldr)).strip()[:300]
+            return plain_text(self.curated.tldr, limit=300)
         return (
             f"{self.title} compared side by side: focus, decisions, time horizon, "
             "shared and distinct responsibilities."
+        )
+
+    @property
+    def breadcrumbs(self) -> list[seo.Crumb]:
+        return seo.breadcrumb_trail(
+            ("Compare", reverse("roles:compare_index")), (self.title, self.url)
         )
 
     @property
@@ -104,6 +109,7 @@ def comparison_page(
             "name",
             "slug",
             "summary",
+            "family",
             "status",
             "publish_at",
             "unpublish_at",
@@ -246,13 +252,6 @@ def comparison_seo(request, page: ComparisonPage) -> PageSeo:
                 modified=page.modified,
                 reviewed=page.reviewed,
             ),
-            seo.breadcrumbs_ld(
-                request,
-                [
-                    ("Home", reverse("roles:home")),
-                    ("Compare", reverse("roles:compare_index")),
-                    (page.title, page.url),
-                ],
-            ),
+            seo.breadcrumbs_ld(request, page.breadcrumbs),
         ),
     )

@@ -13,7 +13,7 @@ AGREEMENT_CHOICES = [(str(value), label) for value, label in scoring.SCALE.items
 class ComparePickerForm(forms.Form):
     roles = forms.MultipleChoiceField(
         label="Choose two to five roles",
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         error_messages={"required": "Choose at least two roles to compare."},
     )
 

@@ -9,6 +9,7 @@ import re
 import markdown as md
 import nh3
 from django.core.exceptions import ValidationError
+from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 ALLOWED_TAGS = {
@@ -64,3 +65,14 @@ def render_markdown(text: str) -> SafeString:
         link_rel="noopener noreferrer",
     )
     return mark_safe(clean)
+
+
+def plain_text(text: str, *, limit: int | None = None) -> str:
+    """Markdown as plain text on one line, for meta and og:descriptions and
+    JSON-LD: no markup, entities decoded (the template escapes once), cut at a
+    word boundary with an ellipsis when longer than ``limit``."""
+    flat = " ".join(html.unescape(strip_tags(render_markdown(text))).split())
+    if limit is None or len(flat) <= limit:
+        return flat
+    cut = flat[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.")
+    return cut + "…"

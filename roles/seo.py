@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
@@ -94,7 +95,18 @@ def json_ld(data: dict) -> SafeString:
     )
 
 
-def breadcrumbs_ld(request: HttpRequest, crumbs: list[tuple[str, str]]) -> dict:
+class Crumb(NamedTuple):
+    name: str
+    url: str
+
+
+def breadcrumb_trail(*steps: tuple[str, str]) -> list[Crumb]:
+    """The page's breadcrumbs from Home: one list for the visible trail
+    (includes/_breadcrumbs.html) and the JSON-LD (``breadcrumbs_ld``)."""
+    return [Crumb("Home", reverse("roles:home")), *(Crumb(*step) for step in steps)]
+
+
+def breadcrumbs_ld(request: HttpRequest, crumbs: list[Crumb]) -> dict:
     return {
         "@type": "BreadcrumbList",
         "itemListElement": [

@@ -4,7 +4,6 @@
 from pathlib import Path
 
 import dj_database_url
-import xstatic.pkg.bootstrap
 
 from config.env import env_bool, env_int, env_list, env_str
 
@@ -140,10 +139,11 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-# Bootstrap's compiled CSS and JS come from the xstatic-bootstrap package, served as ours.
+# static/ holds the files we write by hand; assets/build/ the stylesheet built
+# from assets/scss and Bootstrap's Sass by `make css` (npm; never committed).
 STATICFILES_DIRS = [
     BASE_DIR / "static",
-    ("vendor/bootstrap", xstatic.pkg.bootstrap.BASE_DIR),
+    BASE_DIR / "assets" / "build",
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

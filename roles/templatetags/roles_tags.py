@@ -1,7 +1,7 @@
 from django import template
 from django.utils.safestring import SafeString
 
-from roles.markdown import render_markdown
+from roles.markdown import plain_text, render_markdown
 
 register = template.Library()
 
@@ -9,6 +9,12 @@ register = template.Library()
 @register.filter(name="markdown")
 def markdown_filter(text: str) -> SafeString:
     return render_markdown(text)
+
+
+@register.filter
+def plaintext(text: str, limit: int | None = None) -> str:
+    """Markdown reduced to plain text, e.g. for a meta description."""
+    return plain_text(text, limit=limit)
 
 
 @register.filter

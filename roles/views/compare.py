@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
+from .. import seo
 from ..caching import count_read, public_page
 from ..comparison_page import Redirect, comparison_page, comparison_seo
 from ..converters import RoleSet
@@ -45,6 +46,9 @@ def compare_index(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "comparisons": comparisons,
+            "breadcrumbs": seo.breadcrumb_trail(
+                ("Compare", reverse("roles:compare_index"))
+            ),
             "og_title": "Compare roles side by side",
         },
         status=status,
@@ -91,6 +95,7 @@ def _compare_page(request: HttpRequest, slugs: RoleSet) -> HttpResponse:
             "differences_only": differences_only,
             "page_glossary": PageGlossary(term_refs()),
             **comparison_seo(request, page)._asdict(),
+            "breadcrumbs": page.breadcrumbs,
         },
     )
     if page.preview:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from itertools import groupby
+from typing import NamedTuple
 
 from django.http import (
     Http404,
@@ -20,6 +20,7 @@ from django.views.generic import DetailView, ListView
 from .. import seo
 from ..caching import public_page, reads
 from ..glossary import PageGlossary
+from ..markdown import plain_text
 from ..models import (
     Comparison,
     Family,
@@ -44,23 +45,36 @@ class DraftAwareMixin:
         return response
 
 
+class FamilyGroup(NamedTuple):
+    family: str  # the Family value: names its colour and icon in the CSS
+    label: str
+    roles: list[Role]
+
+
+def family_groups(roles) -> list[FamilyGroup]:
+    """Roles grouped by family, in the families' order; empty families left out."""
+    groups = [FamilyGroup(value, label, []) for value, label in Family.choices]
+    by_value = {group.family: group for group in groups}
+    for role in roles:
+        by_value[role.family].roles.append(role)
+    return [group for group in groups if group.roles]
+
+
 @require_safe
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
     roles = Role.objects.published().only("name", "slug", "summary", "family")
-    families = OrderedDict((label, []) for _, label in Family.choices)
-    labels = dict(Family.choices)
-    for role in roles:
-        families[labels[role.family]].append(role)
-    curated = list(Comparison.objects.published().only("title", "key"))
+    curated = list(Comparison.objects.published().only("title", "key", "tldr"))
     counts = reads([c.key for c in curated])
     comparisons = sorted(curated, key=lambda c: (-counts[c.key], c.title))[:8]
     return render(
         request,
         "roles/home.html",
         {
-            "families": [(label, items) for label, items in families.items() if items],
+            "families": family_groups(roles),
             "comparisons": comparisons,
+            # "Most read" only once readers have read something.
+            "ranked_by_reads": any(counts[c.key] for c in comparisons),
             "og_title": "Role Guides: product, project and delivery roles explained",
         },
     )
@@ -74,6 +88,14 @@ class RoleListView(ListView):
         return Role.objects.published().only(
             "name", "slug", "summary", "family", "origin"
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["families"] = family_groups(context["roles"])
+        context["breadcrumbs"] = seo.breadcrumb_trail(
+            ("Roles", reverse("roles:role_list"))
+        )
+        return context
 
 
 class RoleDetailView(DraftAwareMixin, DetailView):
@@ -113,24 +135,23 @@ class RoleDetailView(DraftAwareMixin, DetailView):
             Role.objects.published().exclude(pk=role.pk).only("name", "slug")
         )
         context["page_glossary"] = PageGlossary(term_refs())
+        summary = plain_text(role.summary)
+        crumbs = seo.breadcrumb_trail(
+            ("Roles", reverse("roles:role_list")),
+            (role.name, role.get_absolute_url()),
+        )
+        context["breadcrumbs"] = crumbs
         context["og_title"] = f"{role.name}: what the role is and does"
-        context["og_description"] = role.summary
+        context["og_description"] = summary
         context["og_type"] = "article"
         context["structured_data"] = seo.page_ld(
             seo.article_ld(
                 self.request,
                 headline=f"{role.name}: what the role is and does",
-                description=role.summary,
+                description=summary,
                 modified=role.updated_at,
                 reviewed=role.last_reviewed,
             ),
-            seo.breadcrumbs_ld(
-                self.request,
-                [
-                    ("Home", reverse("roles:home")),
-                    ("Roles", reverse("roles:role_list")),
-                    (role.name, role.get_absolute_url()),
-                ],
-            ),
+            seo.breadcrumbs_ld(self.request, crumbs),
         )
         return context

@@ -1,0 +1,135 @@
+"""The design system's server side: the built stylesheet, plain-text meta
+descriptions, one breadcrumb list, the picker's error beside its control, the
+home page's ranking and the differences switch."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from django.contrib.staticfiles import finders
+from django.core import checks
+from django.core.cache import cache
+
+from roles.caching import count_read
+from roles.markdown import plain_text
+
+from .factories import DimensionValueFactory, RoleFactory, make_comparison
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_stylesheet_is_built_from_the_tokens():
+    """make css builds it (npm); without it every page would be unstyled, so
+    a missing build fails the suite rather than passing on bare HTML."""
+    path = finders.find("css/main.css")
+    assert path, "css/main.css is missing: run `make css`"
+    css = Path(path).read_text(encoding="utf-8")
+    for token in ("--rg-accent:", "--rg-fam-product:", "--rg-ink:", ".form-control"):
+        assert token in css, token
+    assert "prefers-color-scheme:dark" in css.replace(" ", "")
+    # Kept although only Django's widgets write type="checkbox": the tick.
+    assert ".form-check-input:checked[type=checkbox]" in css
+    assert ".carousel" not in css and ".navbar" not in css  # unused Bootstrap: gone
+
+
+def test_a_missing_stylesheet_is_a_system_check_warning(monkeypatch):
+    from roles import checks as role_checks
+
+    assert role_checks.stylesheet_is_built(None) == []
+    monkeypatch.setattr(role_checks.finders, "find", lambda path: None)
+    [warning] = role_checks.stylesheet_is_built(None)
+    assert warning.id == "roles.W001" and warning.level == checks.WARNING
+
+
+def test_plain_text_strips_markdown_and_cuts_at_a_word():
+    assert plain_text("The **Product Manager** works &amp; [decides](http://x)") == (
+        "The Product Manager works & decides"
+    )
+    cut = plain_text("word " * 100, limit=40)
+    assert len(cut) <= 40 and cut.endswith("word…")
+
+
+def _meta(html: str, attr: str, name: str) -> str:
+    return re.search(rf'<meta {attr}="{name}" content="([^"]*)"', html).group(1)
+
+
+def test_meta_and_og_descriptions_are_plain_text(client):
+    role = RoleFactory(summary="The **Product Manager** decides _what_ next.")
+    other = RoleFactory()
+    comparison = make_comparison([role, other])
+    for url in (role.get_absolute_url(), comparison.get_absolute_url()):
+        html = client.get(url).content.decode()
+        for attr, name in (("name", "description"), ("property", "og:description")):
+            text = _meta(html, attr, name)
+            assert "*" not in text and "_" not in text and "<" not in text, text
+    html = client.get(role.get_absolute_url()).content.decode()
+    assert (
+        _meta(html, "name", "description") == "The Product Manager decides what next."
+    )
+
+
+def test_breadcrumbs_and_their_json_ld_come_from_one_list(client):
+    role = RoleFactory(name="Product Owner")
+    html = client.get(role.get_absolute_url()).content.decode()
+    trail = re.search(r'<nav aria-label="Breadcrumb".*?</nav>', html, re.S).group(0)
+    visible = [
+        re.sub(r"<[^>]+>", "", li).strip()
+        for li in re.findall(r"<li>(.*?)</li>", trail, re.S)
+    ]
+    data = json.loads(
+        re.search(
+            r'<script type="application/ld\+json">(.*?)</script>', html, re.S
+        ).group(1)
+    )
+    [crumbs] = [item for item in data["@graph"] if item["@type"] == "BreadcrumbList"]
+    assert visible == [item["name"] for item in crumbs["itemListElement"]]
+    assert visible == ["Home", "Roles", "Product Owner"]
+    assert 'aria-current="page">Product Owner<' in trail
+
+
+def test_picker_error_sits_with_the_choices_it_is_about(client):
+    RoleFactory(slug="alpha", name="Alpha")
+    RoleFactory(slug="bravo", name="Bravo")
+    html = client.get("/compare/", {"roles": ["alpha"]}).content.decode()
+    fieldset = re.search(r"<fieldset.*?</fieldset>", html, re.S).group(0)
+    assert 'aria-describedby="roles-error"' in fieldset
+    error = fieldset.index('id="roles-error"')
+    assert fieldset.index("<legend>") < error < fieldset.index('type="checkbox"')
+    assert "Choose at least two roles" in fieldset
+
+
+def test_home_says_most_read_only_once_comparisons_have_readers(client):
+    cache.clear()
+    a, b, c = RoleFactory(), RoleFactory(), RoleFactory()
+    first = make_comparison([a, b], title="Alpha pair")
+    second = make_comparison([b, c], title="Zulu pair")
+    html = client.get("/").content.decode()
+    assert "Most-read comparisons" not in html
+    assert html.index("Alpha pair") < html.index("Zulu pair")
+    count_read(second.key)
+    from roles.signals import bump_content_version
+
+    bump_content_version()
+    html = client.get("/").content.decode()
+    assert "Most-read comparisons" in html
+    assert html.index("Zulu pair") < html.index("Alpha pair")
+    assert first.key
+
+
+def test_home_groups_roles_by_family_with_its_colour_class(client):
+    RoleFactory(name="Designer One", family="design")
+    html = client.get("/").content.decode()
+    assert 'class="family-card fam-design"' in html
+
+
+def test_differences_switch_appears_only_where_it_hides_a_row(client):
+    alpha, bravo = RoleFactory(slug="alpha"), RoleFactory(slug="bravo")
+    other = DimensionValueFactory(role=alpha, value="A only").dimension
+    DimensionValueFactory(role=bravo, dimension=other, value="B only")
+    html = client.get("/compare/alpha-vs-bravo/").content.decode()
+    assert "Show differences only" not in html
+    same = DimensionValueFactory(role=alpha, value="Same").dimension
+    DimensionValueFactory(role=bravo, dimension=same, value="Same")
+    html = client.get("/compare/alpha-vs-bravo/").content.decode()
+    assert "Show differences only" in html
