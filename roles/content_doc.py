@@ -164,6 +164,8 @@ def _norm_role(r: Doc) -> Doc:
         "also_known_as": [_text(a) for a in aliases if _text(a)],
         "last_reviewed": _date(r.get("last_reviewed")),
         "overview": _text(r.get("overview")),
+        "map_x": _map_position(r.get("map_x")),
+        "map_y": _map_position(r.get("map_y")),
         **_publishing(r),
         "responsibilities": [
             {"theme": _text(x.get("theme")), "text": _text(x.get("text"))}
@@ -256,6 +258,17 @@ def context_doc(factor: ContextFactor) -> Doc:
     return {"slug": factor.slug, "name": factor.name, "description": factor.description}
 
 
+def _map_position(value: Any) -> int | None:
+    """A role-map coordinate, 0 to 100, or None when the role is not placed."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+        raise ValueError(
+            f"map_x and map_y are whole numbers from 0 to 100, not {value!r}."
+        )
+    return value
+
+
 def role_doc(role: Role) -> Doc:
     return {
         "slug": role.slug,
@@ -266,6 +279,8 @@ def role_doc(role: Role) -> Doc:
         "also_known_as": role.aliases,
         "last_reviewed": role.last_reviewed.isoformat() if role.last_reviewed else None,
         "overview": role.overview,
+        "map_x": role.map_x,
+        "map_y": role.map_y,
         **_pub(role),
         "responsibilities": [
             {"theme": r.theme.slug, "text": r.text}

@@ -1,6 +1,6 @@
 from .compare import compare, compare_index
 from .content import RoleDetailView, RoleListView, home
-from .quiz import quiz, quiz_feedback, quiz_result
+from .quiz import quiz, quiz_feedback, quiz_result, quiz_result_image
 
 __all__ = [
     "RoleDetailView",
@@ -11,4 +11,5 @@ __all__ = [
     "quiz",
     "quiz_feedback",
     "quiz_result",
+    "quiz_result_image",
 ]
