@@ -38,6 +38,7 @@ import enum
 import math
 import operator
 import random
+import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -157,9 +158,20 @@ def best_attainable(questions: Sequence[QuestionSpec], role: str) -> float:
     return sum(q.bests.get(role, 0.0) for q in questions)
 
 
+def moves(question: QuestionSpec, role: str) -> bool:
+    """Whether the answer to the question changes the role's points (a
+    question that gives a role the same points whatever the answer says
+    nothing about it)."""
+    if role not in question.roles():
+        return False
+    return (
+        len({question.points_for(a).get(role, 0.0) for a in question.answer_values}) > 1
+    )
+
+
 def coverage(questions: Sequence[QuestionSpec], role: str) -> int:
-    """How many questions can give the role points."""
-    return sum(1 for q in questions if role in q.roles())
+    """How many questions can move the role's score."""
+    return sum(1 for q in questions if moves(q, role))
 
 
 def contribution(question: QuestionSpec, answer: int, role: str) -> float:
@@ -288,23 +300,26 @@ def build_norm(
     questions: Sequence[QuestionSpec],
     roles: Sequence[str],
     *,
-    sample: int = CALIBRATION_SAMPLE,
+    sample: int | None = None,
     seed: int = CALIBRATION_SEED,
     rounds: int = CALIBRATION_ROUNDS,
 ) -> Norm:
     """Exact percentiles per role, then offsets fitted so that over ``sample``
-    simulated random respondents every (scorable) role is top equally often."""
+    simulated random respondents every (scorable) role is top equally often.
+    By default the sample grows with the number of roles, so that each role's
+    share is measured as precisely in a large catalogue as in a small one."""
     base = {
         role: _role_norm(
             _null_distribution(questions, role),
-            any(role in q.roles() for q in questions),
+            any(moves(q, role) for q in questions),
         )
         for role in roles
     }
     scorable = [r for r in roles if base[r].values]
+    if sample is None:
+        sample = max(CALIBRATION_SAMPLE, CALIBRATION_PER_ROLE * len(scorable))
     if len(scorable) < 2 or sample <= 0:
         return Norm(base)
-    sample = max(sample, CALIBRATION_PER_ROLE * len(scorable))
     rng = random.Random(seed)
     # z before offsets, for each simulated respondent and scorable role.
     # Random answering only reaches values of the null distribution: look up.
@@ -324,10 +339,13 @@ def build_norm(
     indexes = range(len(scorable))
     best_offsets, best_gap, stale = offsets, math.inf, 0
     for step in range(rounds):
-        counts = [0] * len(scorable)
+        counts = [0.0] * len(scorable)
         for row, weight in weighted:
             shifted = list(map(operator.add, row, offsets))
-            counts[max(indexes, key=shifted.__getitem__)] += weight
+            top = max(shifted)
+            winners = [i for i in indexes if shifted[i] >= top - 1e-9]
+            for i in winners:  # a tie is broken at random (see _tie_break)
+                counts[i] += weight / len(winners)
         gap = max(abs(c - fair) for c in counts) / fair
         if gap < best_gap:
             best_offsets, best_gap, stale = offsets, gap, 0
@@ -406,13 +424,25 @@ def score(
         top = sorted(gains[role], key=lambda g: (-g.points, g.position))[:WHY_LIMIT]
         z = norm.z(role, totals[role])
         rows.append((role, totals[role], z, tuple(g.contribution for g in top)))
-    return rank(rows)
+    return rank(rows, tie_break=_tie_break(answers))
 
 
-def rank(rows: Iterable[tuple[str, float, float, tuple[Contribution, ...]]]):
-    """Order by z, then role key (deterministic). Ranks follow the match the
-    reader sees: equal matches share a rank (a tie)."""
-    ordered = sorted(rows, key=lambda r: (-round(r[2], 9), r[0]))
+def _tie_break(answers: Mapping[str, int]):
+    """Orders roles with equal z by a hash of the answers and the role: the
+    same answers always give the same order, but over many respondents no
+    role is listed first more often than another (ordering ties by name would
+    favour early names)."""
+    seed = ",".join(f"{k}={answers[k]}" for k in sorted(answers))
+    return lambda role: zlib.crc32(f"{seed}|{role}".encode())
+
+
+def rank(
+    rows: Iterable[tuple[str, float, float, tuple[Contribution, ...]]],
+    tie_break=lambda role: 0,
+):
+    """Order by z, then the tie-break, then role key. Ranks follow the match
+    the reader sees: equal matches share a rank (a tie)."""
+    ordered = sorted(rows, key=lambda r: (-round(r[2], 9), tie_break(r[0]), r[0]))
     matches = [match_percent(z) for _, _, z, _ in ordered]
     counts: dict[int, int] = {}
     for m in matches:

@@ -246,7 +246,9 @@ def test_a_replayed_quiz_post_redirects_to_the_first_result(questions):
     assert first["Location"] == again["Location"] == elsewhere["Location"]
     assert m.Submission.objects.count() == 1
     # A replay from another browser does not make it the result's owner.
-    assert replayer.post(first["Location"] + "feedback/", {"fit": "no"}).status_code == 403
+    assert (
+        replayer.post(first["Location"] + "feedback/", {"fit": "no"}).status_code == 403
+    )
 
 
 def test_quiz_page_is_never_stored_by_caches(client, questions):
@@ -332,3 +334,35 @@ def test_seeded_questionnaire_separates_product_manager_from_product_owner(seede
         elif q.weights.get("product-manager", 0) != q.weights.get("product-owner", 0):
             separating += 1
     assert separating >= 12
+
+
+def test_quiz_audit_command_prints_json_figures_for_the_seed(seeded):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("quiz_audit", "--json", "-n", "3000", "--seed", "4", stdout=out)
+    report = json.loads(out.getvalue())
+    assert report["respondents"] == 3000 and report["seed"] == 4
+    assert report["passed"] is True
+    slugs = {r["slug"] for r in report["roles"]}
+    assert {"product-owner", "product-manager"} <= slugs
+    for role in report["roles"]:
+        assert role["coverage"] >= 6 and role["best"] > 0 and role["reachable"]
+        assert 0.75 <= role["ratio"] <= 1.25  # N = 3000: a wider band than 10,000
+    assert sum(r["top_count"] for r in report["roles"]) == 3000
+    assert report["pairs"] and report["pairs"][0]["separators"]
+    text = StringIO()
+    call_command("quiz_audit", "-n", "500", "--no-reachability", stdout=text)
+    assert "PASS" in text.getvalue() or "FAIL" in text.getvalue()
+
+
+def test_quiz_audit_strict_fails_for_an_unfair_catalogue(quiz_roles):
+    from django.core.management import CommandError, call_command
+
+    pm, po = quiz_roles
+    make_scenario([{pm: 1}, {pm: 2}], key="only-pm")  # nothing moves po
+    with pytest.raises(CommandError):
+        call_command("quiz_audit", "--strict", "-n", "500", stdout=None)
