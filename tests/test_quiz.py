@@ -362,7 +362,26 @@ def test_quiz_audit_command_prints_json_figures_for_the_seed(seeded):
 def test_quiz_audit_strict_fails_for_an_unfair_catalogue(quiz_roles):
     from django.core.management import CommandError, call_command
 
-    pm, po = quiz_roles
+    pm, _po = quiz_roles
     make_scenario([{pm: 1}, {pm: 2}], key="only-pm")  # nothing moves po
     with pytest.raises(CommandError):
         call_command("quiz_audit", "--strict", "-n", "500", stdout=None)
+
+
+def test_time_estimate_is_computed_from_the_words_of_the_published_items(
+    client, quiz_roles
+):
+    from roles.quiz import estimated_seconds
+
+    pm, po = quiz_roles
+    make_scenario([{pm: 1}, {po: 1}], key="short")
+    short = load_questionnaire().questions
+    long_text = " ".join(["word"] * 40)
+    make_scenario([{pm: 1}, {po: 1}], key="long", text=long_text)
+    longer = load_questionnaire().questions
+    extra_words = 40 + sum(len(o.text.split()) for o in longer[-1].options)
+    # More words at 238 words a minute, plus one more answer to choose.
+    assert estimated_seconds(longer) - estimated_seconds(short) == pytest.approx(
+        extra_words * 60 / 238 + 4, abs=1
+    )
+    assert "It takes about 1 minute." in client.get("/quiz/").content.decode()
