@@ -385,3 +385,127 @@ def test_time_estimate_is_computed_from_the_words_of_the_published_items(
         extra_words * 60 / 238 + 4, abs=1
     )
     assert "It takes about 1 minute." in client.get("/quiz/").content.decode()
+
+
+def _map_points(html: str) -> tuple[dict, dict]:
+    """The SVG's pins and the table's rows, each as slug -> (x, y)."""
+    import re
+
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    table = html[html.index("data-role-map-table") :]
+    table = table[: table.index("</table>")]
+    pins = {
+        slug: (round(float(x)), round(float(y)))
+        for slug, x, y in re.findall(
+            r'data-slug="([^"]+)" data-x="([\d.]+)" data-y="([\d.]+)"', svg
+        )
+    }
+    rows = {
+        slug: (int(x), int(y))
+        for slug, x, y in re.findall(
+            r'<tr data-slug="([^"]+)">.*?<td>(\d+)</td><td>(\d+)</td></tr>', table
+        )
+    }
+    return pins, rows
+
+
+def test_role_map_svg_and_table_agree_on_the_role_list(client, quiz_roles):
+    pm, po = quiz_roles
+    m.Role.objects.filter(pk=pm.pk).update(map_x=80, map_y=85)
+    m.Role.objects.filter(pk=po.pk).update(map_x=40, map_y=65)
+    RoleFactory(slug="unplaced", name="Unplaced")
+    html = client.get("/roles/").content.decode()
+    pins, rows = _map_points(html)
+    assert pins == rows == {"product-manager": (80, 85), "product-owner": (40, 65)}
+    assert 'role="img"' in html and "<title id=" in html
+
+
+def test_result_places_you_on_the_map_nearer_the_roles_you_match(client, questions):
+    pm, po = (
+        m.Role.objects.get(slug="product-manager"),
+        m.Role.objects.get(slug="product-owner"),
+    )
+    m.Role.objects.filter(pk=pm.pk).update(map_x=80, map_y=80)
+    m.Role.objects.filter(pk=po.pk).update(map_x=20, map_y=20)
+    html = client.get(client.post("/quiz/", answer_all())["Location"]).content.decode()
+    pins, rows = _map_points(html)
+    assert pins == rows
+    x, y = pins["you"]
+    assert 50 < x <= 80 and 50 < y <= 80  # pulled towards Product Manager
+
+
+def test_result_has_an_open_graph_png_card_of_1200_by_630(client, questions):
+    import io
+
+    from PIL import Image
+
+    url = client.post("/quiz/", answer_all())["Location"]
+    html = client.get(url).content.decode()
+    card = f"{url}card.png"
+    assert f'<meta property="og:image" content="http://testserver{card}">' in html or (
+        'property="og:image" content="http' in html and card in html
+    )
+    response = client.get(card)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert "max-age=86400" in response["Cache-Control"]
+    image = Image.open(io.BytesIO(response.content))
+    assert (image.format, image.size) == ("PNG", (1200, 630))
+    # Rendered once, then served from the cache without touching the database.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(card).content == response.content
+    assert len(queries) <= 1  # at most the session
+
+
+def test_unknown_result_card_is_404(client):
+    assert client.get(f"/quiz/results/{uuid.uuid4()}/card.png").status_code == 404
+
+
+def test_results_stored_before_v2_still_display(client, quiz_roles):
+    """Version-1 results (share-of-best matches, no verdict) keep their page."""
+    old = m.Submission.objects.create(
+        answers={"horizon": 0},
+        snapshot={
+            "roles": [
+                {"slug": "product-manager", "name": "Product Manager", "summary": "S."}
+            ],
+            "questions": [],
+        },
+        result={
+            "ranking": [
+                {
+                    "role": "product-manager",
+                    "name": "Product Manager",
+                    "summary": "Decides what to build.",
+                    "score": 9.0,
+                    "best": 9.0,
+                    "match": 100,
+                    "rank": 1,
+                    "tied": False,
+                    "why": [{"question": "Horizon?", "answer": "Years", "points": 3.0}],
+                },
+                {
+                    "role": "product-owner",
+                    "name": "Product Owner",
+                    "summary": "Orders the work.",
+                    "score": 2.0,
+                    "best": 9.0,
+                    "match": 22,
+                    "rank": 2,
+                    "tied": False,
+                    "why": [],
+                },
+            ]
+        },
+        top_role_slug="product-manager",
+    )
+    response = client.get(old.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>Your best match: Product Manager</h1>" in html
+    assert "share of the best score" in html
+    assert "“Horizon?” — you answered <em>Years</em>" in html
+    assert client.get(old.get_absolute_url() + "card.png").status_code == 200
