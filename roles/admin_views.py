@@ -17,7 +17,14 @@ from . import scoring
 from .caching import versioned
 from .markdown import render_markdown
 from .models import Submission
-from .quiz import FAIR_HIGH, FAIR_LOW, audit, load_questionnaire
+from .quiz import (
+    FAIR_HIGH,
+    FAIR_LOW,
+    audit,
+    calibration,
+    calibration_rows,
+    load_questionnaire,
+)
 
 ANALYTICS_SAMPLE = 20_000
 MAX_PREVIEW_CHARS = 100_000
@@ -122,5 +129,6 @@ def quiz_analytics(request: HttpRequest) -> HttpResponse:
             )
         ],
         "per_question": per_question,
+        "calibration": calibration(questionnaire, calibration_rows()),
     }
     return render(request, "admin/roles/quiz_analytics.html", context)

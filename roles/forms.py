@@ -69,11 +69,11 @@ class QuizForm(forms.Form):
     error, never an exception. ``nonce`` is the form's one-time value: it fixes
     the respondent's option order and stops a replay storing a second result."""
 
-    def __init__(self, *args, questionnaire: Questionnaire, **kwargs):
+    def __init__(self, *args, questionnaire: Questionnaire, nonce: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.questionnaire = questionnaire
-        posted = self.data.get("nonce", "") if self.is_bound else ""
-        self.nonce = posted if NONCE_PATTERN.match(posted or "") else new_nonce()
+        given = self.data.get("nonce", "") if self.is_bound else nonce
+        self.nonce = given if NONCE_PATTERN.match(given or "") else new_nonce()
         self.order = option_order(questionnaire, self.nonce)
         for number, question in enumerate(questionnaire.questions, start=1):
             if question.kind == scoring.SCENARIO:

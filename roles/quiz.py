@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from dataclasses import asdict, dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Prefetch
 
@@ -633,3 +633,109 @@ def stored_results(
         .values_list("snapshot", "answers", "top_role_slug")[:IMPACT_SAMPLE]
     )
     return list(rows)
+
+
+# --- calibration from real people ---------------------------------------------------
+
+
+class CalibrationRow(NamedTuple):
+    """One result whose reader told us the role they do now."""
+
+    stated: str
+    result: str
+    answers: dict[str, int]
+
+
+@dataclass(frozen=True)
+class ConfusedPair:
+    stated: str
+    result: str
+    count: int
+
+
+@dataclass(frozen=True)
+class QuestionDiscrimination:
+    key: str
+    text: str
+    respondents: int
+    #: Mean points the answer gave the reader's own role minus the mean it gave
+    #: the other roles: above 0, the question points people to their own role.
+    value: float
+
+
+@dataclass(frozen=True)
+class Calibration:
+    roles: tuple[RoleInfo, ...]
+    #: matrix[i][j]: readers who said they are roles[i] and got roles[j] on top.
+    matrix: tuple[tuple[int, ...], ...]
+    total: int
+    correct: int
+    confused: tuple[ConfusedPair, ...]
+    questions: tuple[QuestionDiscrimination, ...]
+
+    @property
+    def accuracy(self) -> float | None:
+        return round(self.correct / self.total * 100, 1) if self.total else None
+
+    def rows(self) -> list[tuple[RoleInfo, tuple[int, ...]]]:
+        return list(zip(self.roles, self.matrix, strict=True))
+
+
+def calibration(
+    questionnaire: Questionnaire, rows: list[CalibrationRow], *, pairs: int = 5
+) -> Calibration:
+    """Quiz result against the role readers say they do: a confusion matrix,
+    accuracy, the most confused pairs and each question's discrimination."""
+    roles = questionnaire.roles
+    index = {r.slug: i for i, r in enumerate(roles)}
+    matrix = [[0] * len(roles) for _ in roles]
+    confused: Counter[tuple[str, str]] = Counter()
+    usable = [r for r in rows if r.stated in index and r.result in index]
+    for row in usable:
+        matrix[index[row.stated]][index[row.result]] += 1
+        if row.stated != row.result:
+            confused[(row.stated, row.result)] += 1
+    discrimination = []
+    others = len(roles) - 1
+    for question in questionnaire.questions:
+        values = []
+        for row in usable:
+            answer = row.answers.get(question.key)
+            if answer not in question.answer_values:
+                continue
+            points = question.points_for(answer)
+            own = points.get(row.stated, 0.0)
+            rest = sum(v for r, v in points.items() if r != row.stated and r in index)
+            values.append(own - (rest / others if others else 0.0))
+        discrimination.append(
+            QuestionDiscrimination(
+                question.key,
+                question.text,
+                len(values),
+                round(sum(values) / len(values), 2) if values else 0.0,
+            )
+        )
+    return Calibration(
+        roles=roles,
+        matrix=tuple(tuple(r) for r in matrix),
+        total=len(usable),
+        correct=sum(1 for r in usable if r.stated == r.result),
+        confused=tuple(
+            ConfusedPair(a, b, n)
+            for (a, b), n in sorted(confused.items(), key=lambda i: (-i[1], i[0]))[
+                :pairs
+            ]
+        ),
+        questions=tuple(sorted(discrimination, key=lambda q: q.value)),
+    )
+
+
+def calibration_rows(limit: int = 20_000) -> list[CalibrationRow]:
+    from .models import Submission
+
+    return [
+        CalibrationRow(stated, top, answers)
+        for stated, top, answers in Submission.objects.exclude(stated_role_slug="")
+        .order_by("-created_at")
+        .values_list("stated_role_slug", "top_role_slug", "answers")[:limit]
+    ]

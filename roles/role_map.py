@@ -9,7 +9,7 @@ from .quiz import MapPoint
 
 X_AXIS = ("Time horizon", "This week's work", "Years ahead")
 Y_AXIS = ("Focus", "The team and how it delivers", "The market and the product")
-WIDTH, HEIGHT, PAD = 640, 420, 56
+WIDTH, HEIGHT, PAD = 640, 440, 48
 
 
 @dataclass(frozen=True)

@@ -509,3 +509,47 @@ def test_results_stored_before_v2_still_display(client, quiz_roles):
     assert "share of the best score" in html
     assert "“Horizon?” — you answered <em>Years</em>" in html
     assert client.get(old.get_absolute_url() + "card.png").status_code == 200
+
+
+def test_calibration_matrix_accuracy_confusions_and_discrimination(questions):
+    from roles.quiz import CalibrationRow, calibration
+
+    questionnaire = load_questionnaire()
+    pm_answers = {"horizon": 0, "day": 0, "customers": 2}
+    po_answers = {"horizon": 1, "day": 1, "customers": -2}
+    rows = [
+        CalibrationRow("product-manager", "product-manager", pm_answers),
+        CalibrationRow("product-manager", "product-manager", pm_answers),
+        CalibrationRow("product-owner", "product-manager", pm_answers),
+        CalibrationRow("product-owner", "product-owner", po_answers),
+        CalibrationRow("other", "product-owner", po_answers),  # not a role: left out
+    ]
+    result = calibration(questionnaire, rows)
+    slugs = [r.slug for r in result.roles]
+    matrix = {
+        (slugs[i], slugs[j]): n
+        for i, row in enumerate(result.matrix)
+        for j, n in enumerate(row)
+    }
+    assert matrix[("product-manager", "product-manager")] == 2
+    assert matrix[("product-owner", "product-manager")] == 1
+    assert matrix[("product-owner", "product-owner")] == 1
+    assert (result.total, result.correct, result.accuracy) == (4, 3, 75.0)
+    assert [(p.stated, p.result, p.count) for p in result.confused] == [
+        ("product-owner", "product-manager", 1)
+    ]
+    by_key = {q.key: q for q in result.questions}
+    assert by_key["horizon"].respondents == 4
+    assert by_key["horizon"].value > 0  # it points most readers to their own role
+
+
+def test_analytics_page_shows_the_calibration(staff_client, questions):
+    from django.test import Client
+    from django.urls import reverse
+
+    taker = Client()
+    url = taker.post("/quiz/", answer_all())["Location"]
+    taker.post(url + "feedback/", {"fit": "no", "current_role": "product-owner"})
+    html = staff_client.get(reverse("quiz_analytics")).content.decode()
+    assert "accuracy 0.0 %" in html
+    assert "Said product-owner, got product-manager: 1" in html

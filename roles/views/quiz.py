@@ -25,6 +25,9 @@ from ..role_map import role_map_for, role_map_roles
 from ..seo import absolute_url
 from ..services import submission_create, submission_feedback_set
 
+#: Cookie keeping this browser's form nonce (and so its option order) across
+#: reloads until it submits; a plain cookie, so viewing the quiz writes nothing.
+NONCE_COOKIE = "quiz_nonce"
 #: Session key: the results this browser took (only they may give feedback).
 OWNED_RESULTS = "quiz-results"
 OWNED_LIMIT = 50
@@ -97,9 +100,13 @@ def quiz(request: HttpRequest) -> HttpResponse:
             )
             if stored.created:
                 _remember_result(request, stored.submission.pk)
-            return redirect(stored.submission)
+            response = redirect(stored.submission)
+            response.delete_cookie(NONCE_COOKIE, samesite="Lax")
+            return response
     else:
-        form = QuizForm(questionnaire=questionnaire)
+        form = QuizForm(
+            questionnaire=questionnaire, nonce=request.COOKIES.get(NONCE_COOKIE, "")
+        )
     questions = form.questions()
     response = render(
         request,
@@ -117,6 +124,15 @@ def quiz(request: HttpRequest) -> HttpResponse:
         },
         status=400 if bound else 200,
     )
+    if not preview:
+        response.set_cookie(
+            NONCE_COOKIE,
+            form.nonce,
+            max_age=24 * 3600,
+            secure=request.is_secure(),
+            httponly=True,
+            samesite="Lax",
+        )
     return _no_store(response)
 
 

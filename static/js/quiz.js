@@ -93,10 +93,9 @@
         var legend = steps[current].querySelector("legend");
         legend.setAttribute("tabindex", "-1");
         legend.focus({ preventScroll: true });
-        var top = form.getBoundingClientRect().top + window.pageYOffset - 8;
-        if (window.pageYOffset > top || form.getBoundingClientRect().top > window.innerHeight / 3) {
-          window.scrollTo(0, top);
-        }
+        // The question, not the page header, at the top of a phone's screen.
+        // "instant": Bootstrap makes scrolling smooth, which would lag behind.
+        window.scrollTo({ top: Math.max(0, form.getBoundingClientRect().top + window.pageYOffset - 8), behavior: "instant" });
       }
     }
 
