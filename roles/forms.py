@@ -129,7 +129,7 @@ class QuizForm(forms.Form):
 
 class FeedbackForm(forms.Form):
     fit = forms.TypedChoiceField(
-        label="Does this result fit you?",
+        label="Your answer",
         choices=[("yes", "Yes"), ("no", "No")],
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,

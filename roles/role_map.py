@@ -9,6 +9,9 @@ from .quiz import MapPoint
 
 X_AXIS = ("Time horizon", "This week's work", "Years ahead")
 Y_AXIS = ("Focus", "The team and how it delivers", "The market and the product")
+#: Short forms drawn on the map itself (the caption and table use the long ones).
+X_SHORT = ("This week", "Years ahead")
+Y_SHORT = ("Team and delivery", "Market and product")
 WIDTH, HEIGHT, PAD = 640, 440, 48
 
 
@@ -49,6 +52,8 @@ class RoleMap:
     pad: int = PAD
     x_axis: tuple[str, str, str] = X_AXIS
     y_axis: tuple[str, str, str] = Y_AXIS
+    x_short: tuple[str, str] = X_SHORT
+    y_short: tuple[str, str] = Y_SHORT
 
     @property
     def right(self) -> int:
