@@ -553,3 +553,23 @@ def test_analytics_page_shows_the_calibration(staff_client, questions):
     html = staff_client.get(reverse("quiz_analytics")).content.decode()
     assert "accuracy 0.0 %" in html
     assert "Said product-owner, got product-manager: 1" in html
+
+
+def test_feedback_form_never_500s_on_arbitrary_input(client, questions):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    url = client.post("/quiz/", answer_all())["Location"]
+
+    @settings(
+        max_examples=40,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
+    )
+    @given(fit=st.text(max_size=20), role=st.text(max_size=40))
+    def post(fit, role):
+        response = client.post(url + "feedback/", {"fit": fit, "current_role": role})
+        assert response.status_code in (302, 400)
+
+    post()
+    assert m.Submission.objects.get().fit in (None, True, False)
