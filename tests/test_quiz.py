@@ -573,3 +573,23 @@ def test_feedback_form_never_500s_on_arbitrary_input(client, questions):
 
     post()
     assert m.Submission.objects.get().fit in (None, True, False)
+
+
+def test_seed_places_roles_on_the_map_after_an_upgrade(seeded):
+    """A deployment seeded before the role map stored fingerprints without the
+    map keys; an untouched seeded role must still get its map position."""
+    from django.core.management import call_command
+
+    from roles import content_doc as cd
+
+    m.Role.objects.filter(slug="product-owner").update(map_x=None, map_y=None)
+    role = m.Role.objects.for_guide().get(slug="product-owner")
+    old_doc = {
+        k: v for k, v in cd.role_doc(role).items() if k not in ("map_x", "map_y")
+    }
+    m.SeedRecord.objects.filter(kind="roles", key="product-owner").update(
+        fingerprint=cd.fingerprint(old_doc)
+    )
+    call_command("seed_content", verbosity=0)
+    role = m.Role.objects.get(slug="product-owner")
+    assert (role.map_x, role.map_y) == (40, 65)
