@@ -593,3 +593,33 @@ def test_seed_places_roles_on_the_map_after_an_upgrade(seeded):
     call_command("seed_content", verbosity=0)
     role = m.Role.objects.get(slug="product-owner")
     assert (role.map_x, role.map_y) == (40, 65)
+
+
+def test_option_order_is_per_respondent_stable_on_reload_and_stored(quiz_roles):
+    import re
+
+    from django.test import Client
+
+    pm, po = quiz_roles
+    for i in range(6):
+        make_scenario([{pm: 1}, {po: 1}, {pm: 2}, {po: 2}, {}], key=f"order-{i}")
+
+    def shown(client):
+        html = client.get("/quiz/").content.decode()
+        return re.search(r'name="nonce" value="([^"]+)"', html)[1], {
+            f"order-{i}": [
+                int(v) for v in re.findall(rf'name="q-order-{i}" value="(\d+)"', html)
+            ]
+            for i in range(6)
+        }
+
+    first, second = Client(), Client()
+    nonce, order = shown(first)
+    assert shown(first) == (nonce, order)  # a reload keeps the order
+    assert shown(second)[1] != order  # another respondent sees another order
+    assert all(o[-1] == 4 for o in order.values())  # "None of these" stays last
+    first.post("/quiz/", {"nonce": nonce, **{f"q-order-{i}": "0" for i in range(6)}})
+    stored = m.Submission.objects.get().snapshot["option_order"]
+    assert stored == order
+    _, fresh = shown(first)  # after submitting, the next attempt starts afresh
+    assert fresh != order
