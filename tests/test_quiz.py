@@ -623,3 +623,17 @@ def test_option_order_is_per_respondent_stable_on_reload_and_stored(quiz_roles):
     assert stored == order
     _, fresh = shown(first)  # after submitting, the next attempt starts afresh
     assert fresh != order
+
+
+def test_health_panel_shows_the_audit_and_warns_when_unfair(staff_client, quiz_roles):
+    from django.urls import reverse
+
+    pm, po = quiz_roles
+    make_scenario([{pm: 1}, {pm: 3}, {}], key="only-pm")  # nothing moves po
+    html = staff_client.get(reverse("quiz_health")).content.decode()
+    assert "Not fair: Product Owner (no question scores it)" in html
+    assert "10000 simulated respondents" in html
+    make_statement({po: 3}, key="po-too")
+    html = staff_client.get(reverse("quiz_health")).content.decode()
+    assert "Fair: every role is the top result" in html
+    assert "Product Manager and Product Owner" in html  # the confusable pair
