@@ -442,7 +442,10 @@ def rank(
 ):
     """Order by z, then the tie-break, then role key. Ranks follow the match
     the reader sees: equal matches share a rank (a tie)."""
-    ordered = sorted(rows, key=lambda r: (-round(r[2], 9), tie_break(r[0]), r[0]))
+    # z rounded once, for both order and match: equal z values computed by
+    # different float paths must not straddle a rounding boundary of the match.
+    rows = [(role, total, round(z, 9), why) for role, total, z, why in rows]
+    ordered = sorted(rows, key=lambda r: (-r[2], tie_break(r[0]), r[0]))
     matches = [match_percent(z) for _, _, z, _ in ordered]
     counts: dict[int, int] = {}
     for m in matches:

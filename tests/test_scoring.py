@@ -364,3 +364,14 @@ def test_property_normalisation_matches_brute_force_percentiles(data):
         raw = sum(scoring.contribution(q, answers[q.key], role) for q in questions)
         expected = scoring._NORMAL.inv_cdf(naive_percentile(questions, role, raw))
         assert norm.z(role, raw) == pytest.approx(expected, abs=1e-6)
+
+
+def test_equal_z_on_a_rounding_boundary_never_ranks_a_lower_match_first():
+    """Found by Hypothesis: two z values equal but for float noise, either side
+    of a match's rounding boundary, were ordered by the tie-break."""
+    z = scoring._NORMAL.inv_cdf(0.875)
+    rows = [("a", 1.0, z - 1e-12, ()), ("b", 1.0, z + 1e-12, ())]
+    for tie_break in (lambda r: 0 if r == "a" else 1, lambda r: 1 if r == "a" else 0):
+        ranked = scoring.rank(rows, tie_break=tie_break)
+        assert ranked[0].match >= ranked[1].match
+        assert ranked[0].tied and ranked[1].tied
