@@ -96,6 +96,7 @@ def test_phone_flow_question_and_next_in_view_enter_moves_on_start_over(site, br
     page.get_by_role("button", name="Start over").click()
     assert progress.inner_text() == f"Question 1 of {total}"
     assert page.locator("#quiz-form input:checked").count() == 0
+    assert_accessible(page)
     assert page.evaluate("window.sessionStorage.getItem('role-guides-quiz')") in (
         None,
         '{"answers":{},"started":true,"step":0}',
