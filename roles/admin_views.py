@@ -14,9 +14,17 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST, require_safe
 
 from . import scoring
+from .caching import versioned
 from .markdown import MAX_MARKDOWN_CHARS, render_markdown
 from .models import Submission
-from .quiz import health, load_questionnaire
+from .quiz import (
+    FAIR_HIGH,
+    FAIR_LOW,
+    audit,
+    calibration,
+    calibration_rows,
+    load_questionnaire,
+)
 
 ANALYTICS_SAMPLE = 20_000
 MAX_PREVIEW_CHARS = MAX_MARKDOWN_CHARS
@@ -48,16 +56,12 @@ def _bars(rows: list[tuple[str, int]]) -> list[dict]:
 @staff_member_required
 @require_safe
 def quiz_health(request: HttpRequest) -> HttpResponse:
-    questionnaire = load_questionnaire()
-    roles, questions = health(questionnaire)
+    report = versioned("quiz-audit", lambda: audit(load_questionnaire()))
     context = {
         **admin.site.each_context(request),
         "title": "Questionnaire health",
-        "roles": roles,
-        "questions": questions,
-        "question_count": len(questionnaire.questions),
-        "unreachable": [r for r in roles if not r.reachable],
-        "flat": [q for q in questions if not q.discriminating],
+        "audit": report,
+        "bounds": (FAIR_LOW, FAIR_HIGH),
     }
     return render(request, "admin/roles/quiz_health.html", context)
 
@@ -125,5 +129,6 @@ def quiz_analytics(request: HttpRequest) -> HttpResponse:
             )
         ],
         "per_question": per_question,
+        "calibration": calibration(questionnaire, calibration_rows()),
     }
     return render(request, "admin/roles/quiz_analytics.html", context)

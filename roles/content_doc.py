@@ -48,7 +48,15 @@ KINDS = (
 Doc = dict[str, Any]
 
 
+#: Keys added after records were first fingerprinted: left out while empty, so
+#: a seeded record no editor touched keeps its fingerprint (and the seed may
+#: still update it) after the upgrade.
+LATER_KEYS = ("map_x", "map_y")
+
+
 def fingerprint(record: Doc) -> str:
+    if all(record.get(key) is None for key in LATER_KEYS):
+        record = {k: v for k, v in record.items() if k not in LATER_KEYS}
     encoded = json.dumps(record, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(encoded.encode()).hexdigest()
 
@@ -211,6 +219,8 @@ def _norm_role(r: Doc) -> Doc:
         "also_known_as": [_text(a) for a in aliases if _text(a)],
         "last_reviewed": _date(r.get("last_reviewed")),
         "overview": _text(r.get("overview")),
+        "map_x": _map_position(r.get("map_x")),
+        "map_y": _map_position(r.get("map_y")),
         **_publishing(r),
         "responsibilities": [
             {"theme": _text(x.get("theme")), "text": _text(x.get("text"))}
@@ -308,6 +318,17 @@ def context_doc(factor: ContextFactor) -> Doc:
     return {"slug": factor.slug, "name": factor.name, "description": factor.description}
 
 
+def _map_position(value: Any) -> int | None:
+    """A role-map coordinate, 0 to 100, or None when the role is not placed."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+        raise ValueError(
+            f"map_x and map_y are whole numbers from 0 to 100, not {value!r}."
+        )
+    return value
+
+
 def role_doc(role: Role) -> Doc:
     return {
         "slug": role.slug,
@@ -318,6 +339,8 @@ def role_doc(role: Role) -> Doc:
         "also_known_as": role.aliases,
         "last_reviewed": role.last_reviewed.isoformat() if role.last_reviewed else None,
         "overview": role.overview,
+        "map_x": role.map_x,
+        "map_y": role.map_y,
         **_pub(role),
         "responsibilities": [
             {"theme": r.theme.slug, "text": r.text}

@@ -7,11 +7,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import reversion
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from . import content_doc as cd
 from .models import (
@@ -157,6 +157,7 @@ def write_role(record: Doc, position: int, *, instance: Role | None = None) -> R
         setattr(role, attr, record[attr])
     role.also_known_as = "\n".join(record["also_known_as"])
     role.last_reviewed = record["last_reviewed"]
+    role.map_x, role.map_y = record.get("map_x"), record.get("map_y")
     _apply_publishing(role, record)
     _clean_save(role)
     _sync_children(
@@ -460,46 +461,58 @@ def content_import(*, doc: Doc, dry_run: bool = False) -> Report:
     )
 
 
-def submission_create(*, questionnaire, answers: dict[str, int]):
-    """Score the answers against the questionnaire as it is now and store both,
-    so the result page stays the same after editors change the questions."""
-    from . import scoring
-    from .models import Submission
+class SubmissionStored(NamedTuple):
+    submission: Any
+    created: bool
 
-    ranking = scoring.score(questionnaire.questions, answers, questionnaire.role_slugs)
-    names = {r.slug: r for r in questionnaire.roles}
-    result = {
-        "ranking": [
-            {
-                "role": row.role,
-                "name": names[row.role].name,
-                "summary": names[row.role].summary,
-                "score": row.score,
-                "best": row.best,
-                "match": row.match,
-                "rank": row.rank,
-                "tied": row.tied,
-                "why": [
-                    {
-                        "question": c.question_text,
-                        "answer": c.answer_text,
-                        "points": c.points,
-                    }
-                    for c in row.why
-                ],
-            }
-            for row in ranking
-        ]
-    }
+
+def submission_create(
+    *,
+    questionnaire,
+    answers: dict[str, int],
+    nonce: str = "",
+    option_order: dict[str, tuple[int, ...]] | None = None,
+) -> SubmissionStored:
+    """Score the answers against the questionnaire as it is now and store both
+    (with the option order the respondent saw), so the result page stays the
+    same after editors change the questions. A form's nonce is stored once:
+    the same form posted again returns the first result (``created`` False)."""
+    from .models import Submission
+    from .quiz import result_for
+
+    if nonce:
+        earlier = Submission.objects.filter(nonce=nonce).only("id").first()
+        if earlier is not None:
+            return SubmissionStored(earlier, False)
+    result = result_for(questionnaire, answers)
+    snapshot = questionnaire.as_snapshot()
+    snapshot["option_order"] = {k: list(v) for k, v in (option_order or {}).items()}
     submission = Submission(
         answers=answers,
-        snapshot=questionnaire.as_snapshot(),
-        result=result,
-        top_role_slug=ranking[0].role if ranking else "",
+        snapshot=snapshot,
+        result=result.to_json(),
+        top_role_slug=result.top.role if result.top else "",
+        nonce=nonce,
     )
-    submission.full_clean()
-    submission.save()
-    return submission
+    submission.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            submission.save()
+    except IntegrityError:
+        # The same form posted twice at once: the other request stored it.
+        return SubmissionStored(Submission.objects.only("id").get(nonce=nonce), False)
+    return SubmissionStored(submission, True)
+
+
+def submission_feedback_set(
+    *, submission_id, fit: bool, stated_role_slug: str = ""
+) -> None:
+    """Record (or change) the reader's verdict on their own result."""
+    from .models import Submission
+
+    Submission.objects.filter(pk=submission_id).update(
+        fit=fit, stated_role_slug=stated_role_slug
+    )
 
 
 # --- issue 15: structured guides and the glossary ------------------------------

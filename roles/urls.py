@@ -23,4 +23,9 @@ urlpatterns = [
     path("quiz/", views.quiz, name="quiz"),
     path("quiz/results/<uuid:pk>/", views.quiz_result, name="quiz_result"),
     path("quiz/results/<uuid:pk>/feedback/", views.quiz_feedback, name="quiz_feedback"),
+    path(
+        "quiz/results/<uuid:pk>/card.png",
+        views.quiz_result_image,
+        name="quiz_result_image",
+    ),
 ]

@@ -4,7 +4,7 @@ import pytest
 from django.test import override_settings
 
 from roles import models as m
-from roles.quiz import health, load_questionnaire
+from roles.quiz import audit, load_questionnaire
 
 from .conftest import count_queries
 from .factories import RoleFactory, make_scenario, make_statement
@@ -54,7 +54,7 @@ def test_submitting_redirects_to_a_permanent_result(client, questions):
     assert submission.top_role_slug == "product-manager"
     html = client.get(response["Location"]).content.decode()
     assert "Your best match: Product Manager" in html
-    assert "100% match" in html
+    assert "Match 9" in html  # far above what random answers give
     assert '<meta name="robots" content="noindex">' in html
     assert 'property="og:title"' in html
     assert 'href="/roles/product-manager/"' in html
@@ -67,13 +67,35 @@ def test_result_explains_why_with_the_answers_that_counted(client, questions):
     assert "Strongly agree" in html
 
 
-def test_close_result_says_you_sit_between_and_links_the_comparison(client, questions):
+def test_weak_result_says_no_clear_match(client, questions):
     response = client.post(
         "/quiz/", {"q-horizon": "0", "q-day": "1", "q-customers": "0"}
     )
     html = client.get(response["Location"]).content.decode()
-    assert "You sit between" in html
+    assert "<h1>No clear match</h1>" in html
+    assert "Your best match" not in html
+    assert "Compare your top two" in html
+
+
+def test_close_result_says_between_and_links_the_comparison(client, quiz_roles):
+    pm, po = quiz_roles
+    for i in range(4):
+        make_scenario([{pm: 3, po: 3}, {pm: 1}, {po: 1}, {}], key=f"both-{i}")
+    response = client.post("/quiz/", {f"q-both-{i}": "0" for i in range(4)})
+    html = client.get(response["Location"]).content.decode()
+    assert "<h1>Between Product" in html
+    assert "so we do not pick one for you" in html
     assert 'href="/compare/product-manager-vs-product-owner/"' in html
+
+
+def test_every_ranked_role_links_to_its_guide_and_the_top_two_compare(
+    client, questions
+):
+    html = client.get(client.post("/quiz/", answer_all())["Location"]).content.decode()
+    ranking = html[html.index('class="result-list"') :]
+    assert 'href="/roles/product-manager/"' in ranking
+    assert 'href="/roles/product-owner/"' in ranking
+    assert "Compare your top two" in html
 
 
 def test_missing_answers_are_named_and_given_answers_kept(client, questions):
@@ -81,9 +103,11 @@ def test_missing_answers_are_named_and_given_answers_kept(client, questions):
     assert response.status_code == 400
     html = response.content.decode()
     assert "Please answer 2 more questions" in html
-    assert (
-        'value="1"  id="id_q-horizon_1" required checked' in html or "checked" in html
-    )
+    assert 'value="1" id="id_q-horizon_' in html and "required checked" in html
+    # The error summary links to each missing question.
+    assert '<a href="#question-day"' in html
+    assert '<a href="#question-customers"' in html
+    assert 'id="question-day"' in html
     assert m.Submission.objects.count() == 0
 
 
@@ -146,12 +170,90 @@ def test_unknown_result_is_404(client):
     assert client.get("/quiz/results/not-a-uuid/").status_code == 404
 
 
-def test_feedback_is_recorded(client, questions):
+def test_feedback_is_recorded_with_the_optional_current_role(client, questions):
     url = client.post("/quiz/", answer_all())["Location"]
     response = client.post(url + "feedback/", {"fit": "no"})
     assert response.status_code == 302
     assert m.Submission.objects.get().fit is False
     assert "Thank you" in client.get(response["Location"]).content.decode()
+    client.post(url + "feedback/", {"fit": "yes", "current_role": "product-owner"})
+    submission = m.Submission.objects.get()
+    assert (submission.fit, submission.stated_role_slug) == (True, "product-owner")
+
+
+def test_feedback_with_an_unknown_current_role_is_400(client, questions):
+    url = client.post("/quiz/", answer_all())["Location"]
+    response = client.post(url + "feedback/", {"fit": "yes", "current_role": "ceo"})
+    assert response.status_code == 400
+    assert m.Submission.objects.get().fit is None
+
+
+def test_only_the_browser_that_took_the_quiz_can_give_feedback(questions):
+    from django.test import Client
+
+    taker, stranger = Client(), Client()
+    url = taker.post("/quiz/", answer_all())["Location"]
+    assert 'id="feedback-form"' in taker.get(url).content.decode()
+    page = stranger.get(url).content.decode()
+    assert 'id="feedback-form"' not in page
+    assert "Only the browser that took this questionnaire" in page
+    response = stranger.post(url + "feedback/", {"fit": "no"})
+    assert response.status_code == 403
+    assert "Only the browser that took the questionnaire" in response.content.decode()
+    assert m.Submission.objects.get().fit is None
+    # The taker can answer, and change the answer; the stranger still cannot.
+    assert taker.post(url + "feedback/", {"fit": "no"}).status_code == 302
+    assert taker.post(url + "feedback/", {"fit": "yes"}).status_code == 302
+    assert stranger.post(url + "feedback/", {"fit": "no"}).status_code == 403
+    assert m.Submission.objects.get().fit is True
+
+
+def test_two_visitors_one_after_the_other_can_both_submit(questions):
+    """The form's HTML is never cached: each visitor gets their own CSRF token
+    and nonce, and both can submit with CSRF checks on."""
+    import re
+
+    from django.test import Client
+
+    def take(client):
+        html = client.get("/quiz/").content.decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)[1]
+        nonce = re.search(r'name="nonce" value="([^"]+)"', html)[1]
+        assert html.count('name="csrfmiddlewaretoken"') == 1
+        response = client.post(
+            "/quiz/", {**answer_all(), "csrfmiddlewaretoken": token, "nonce": nonce}
+        )
+        return token, nonce, response
+
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    token1, nonce1, r1 = take(first)
+    token2, nonce2, r2 = take(second)
+    assert (r1.status_code, r2.status_code) == (302, 302)
+    assert token1 != token2 and nonce1 != nonce2
+    assert r1["Location"] != r2["Location"]
+    assert m.Submission.objects.count() == 2
+
+
+def test_a_replayed_quiz_post_redirects_to_the_first_result(questions):
+    from django.test import Client
+
+    data = {**answer_all(), "nonce": "a-fixed-nonce-1234567890"}
+    taker, replayer = Client(), Client()
+    first = taker.post("/quiz/", data)
+    again = taker.post("/quiz/", data)
+    elsewhere = replayer.post("/quiz/", data)
+    assert first.status_code == again.status_code == elsewhere.status_code == 302
+    assert first["Location"] == again["Location"] == elsewhere["Location"]
+    assert m.Submission.objects.count() == 1
+    # A replay from another browser does not make it the result's owner.
+    assert (
+        replayer.post(first["Location"] + "feedback/", {"fit": "no"}).status_code == 403
+    )
+
+
+def test_quiz_page_is_never_stored_by_caches(client, questions):
+    response = client.get("/quiz/")
+    assert "no-store" in response["Cache-Control"]
 
 
 def test_bad_feedback_is_400(client, questions):
@@ -203,8 +305,8 @@ def test_quiz_and_result_query_counts_do_not_grow_with_questions(client, quiz_ro
     pm, po = quiz_roles
     for i in range(3):
         make_scenario([{pm: 1}, {po: 1}], key=f"few-{i}")
-    few_form = _queries(client, "get", "/quiz/")
     url = client.post("/quiz/", {f"q-few-{i}": "0" for i in range(3)})["Location"]
+    few_form = _queries(client, "get", "/quiz/")  # with the session, as below
     few_result = _queries(client, "get", url)
     for i in range(30):
         make_scenario([{pm: 1}, {po: 1}, {pm: 2}], key=f"many-{i}")
@@ -220,14 +322,16 @@ def test_quiz_and_result_query_counts_do_not_grow_with_questions(client, quiz_ro
     assert few_result == many_result
 
 
-def test_seeded_questionnaire_is_healthy(seeded):
+def test_seeded_questionnaire_passes_its_own_audit(seeded):
     questionnaire = load_questionnaire()
     assert len(questionnaire.questions) >= 20
-    roles, checks = health(questionnaire)
-    assert len(roles) >= 10
-    unreachable = [r.name for r in roles if not r.reachable]
-    assert unreachable == []
-    assert [c.key for c in checks if not c.discriminating] == []
+    report = audit(questionnaire)
+    assert len(report.roles) >= 10
+    assert [r.name for r in report.roles if not r.reachable] == []
+    assert [r.name for r in report.unfair] == []
+    assert all(0.8 <= r.ratio <= 1.2 for r in report.roles)
+    assert report.flat == []
+    assert report.passed
 
 
 def test_seeded_questionnaire_separates_product_manager_from_product_owner(seeded):
@@ -243,3 +347,306 @@ def test_seeded_questionnaire_separates_product_manager_from_product_owner(seede
         elif q.weights.get("product-manager", 0) != q.weights.get("product-owner", 0):
             separating += 1
     assert separating >= 12
+
+
+def test_quiz_audit_command_prints_json_figures_for_the_seed(seeded):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("quiz_audit", "--json", "-n", "3000", "--seed", "4", stdout=out)
+    report = json.loads(out.getvalue())
+    assert report["respondents"] == 3000 and report["seed"] == 4
+    assert report["passed"] is True
+    slugs = {r["slug"] for r in report["roles"]}
+    assert {"product-owner", "product-manager"} <= slugs
+    for role in report["roles"]:
+        assert role["coverage"] >= 6 and role["best"] > 0 and role["reachable"]
+        assert 0.75 <= role["ratio"] <= 1.25  # N = 3000: a wider band than 10,000
+    assert sum(r["top_count"] for r in report["roles"]) == 3000
+    assert report["pairs"] and report["pairs"][0]["separators"]
+    text = StringIO()
+    call_command("quiz_audit", "-n", "500", "--no-reachability", stdout=text)
+    assert "PASS" in text.getvalue() or "FAIL" in text.getvalue()
+
+
+def test_quiz_audit_strict_fails_for_an_unfair_catalogue(quiz_roles):
+    from django.core.management import CommandError, call_command
+
+    pm, _po = quiz_roles
+    make_scenario([{pm: 1}, {pm: 2}], key="only-pm")  # nothing moves po
+    with pytest.raises(CommandError):
+        call_command("quiz_audit", "--strict", "-n", "500", stdout=None)
+
+
+def test_time_estimate_is_computed_from_the_words_of_the_published_items(
+    client, quiz_roles
+):
+    from roles.quiz import estimated_seconds
+
+    pm, po = quiz_roles
+    make_scenario([{pm: 1}, {po: 1}], key="short")
+    short = load_questionnaire().questions
+    long_text = " ".join(["word"] * 40)
+    make_scenario([{pm: 1}, {po: 1}], key="long", text=long_text)
+    longer = load_questionnaire().questions
+    extra_words = 40 + sum(len(o.text.split()) for o in longer[-1].options)
+    # More words at 238 words a minute, plus one more answer to choose.
+    assert estimated_seconds(longer) - estimated_seconds(short) == pytest.approx(
+        extra_words * 60 / 238 + 4, abs=1
+    )
+    assert "It takes about 1 minute." in client.get("/quiz/").content.decode()
+
+
+def _map_points(html: str) -> tuple[dict, dict]:
+    """The SVG's pins and the table's rows, each as slug -> (x, y)."""
+    import re
+
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    table = html[html.index("data-role-map-table") :]
+    table = table[: table.index("</table>")]
+    pins = {
+        slug: (round(float(x)), round(float(y)))
+        for slug, x, y in re.findall(
+            r'data-slug="([^"]+)" data-x="([\d.]+)" data-y="([\d.]+)"', svg
+        )
+    }
+    rows = {
+        slug: (int(x), int(y))
+        for slug, x, y in re.findall(
+            r'<tr data-slug="([^"]+)">.*?<td>(\d+)</td><td>(\d+)</td></tr>', table
+        )
+    }
+    return pins, rows
+
+
+def test_role_map_svg_and_table_agree_on_the_role_list(client, quiz_roles):
+    pm, po = quiz_roles
+    m.Role.objects.filter(pk=pm.pk).update(map_x=80, map_y=85)
+    m.Role.objects.filter(pk=po.pk).update(map_x=40, map_y=65)
+    RoleFactory(slug="unplaced", name="Unplaced")
+    html = client.get("/roles/").content.decode()
+    pins, rows = _map_points(html)
+    assert pins == rows == {"product-manager": (80, 85), "product-owner": (40, 65)}
+    assert 'role="img"' in html and "<title id=" in html
+
+
+def test_result_places_you_on_the_map_nearer_the_roles_you_match(client, questions):
+    pm, po = (
+        m.Role.objects.get(slug="product-manager"),
+        m.Role.objects.get(slug="product-owner"),
+    )
+    m.Role.objects.filter(pk=pm.pk).update(map_x=80, map_y=80)
+    m.Role.objects.filter(pk=po.pk).update(map_x=20, map_y=20)
+    html = client.get(client.post("/quiz/", answer_all())["Location"]).content.decode()
+    pins, rows = _map_points(html)
+    assert pins == rows
+    x, y = pins["you"]
+    assert 50 < x <= 80 and 50 < y <= 80  # pulled towards Product Manager
+
+
+def test_result_has_an_open_graph_png_card_of_1200_by_630(client, questions):
+    import io
+
+    from PIL import Image
+
+    url = client.post("/quiz/", answer_all())["Location"]
+    html = client.get(url).content.decode()
+    card = f"{url}card.png"
+    assert f'<meta property="og:image" content="http://testserver{card}">' in html or (
+        'property="og:image" content="http' in html and card in html
+    )
+    response = client.get(card)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert "max-age=86400" in response["Cache-Control"]
+    image = Image.open(io.BytesIO(response.content))
+    assert (image.format, image.size) == ("PNG", (1200, 630))
+    # Rendered once, then served from the cache without touching the database.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(card).content == response.content
+    assert len(queries) <= 1  # at most the session
+
+
+def test_unknown_result_card_is_404(client):
+    assert client.get(f"/quiz/results/{uuid.uuid4()}/card.png").status_code == 404
+
+
+def test_results_stored_before_v2_still_display(client, quiz_roles):
+    """Version-1 results (share-of-best matches, no verdict) keep their page."""
+    old = m.Submission.objects.create(
+        answers={"horizon": 0},
+        snapshot={
+            "roles": [
+                {"slug": "product-manager", "name": "Product Manager", "summary": "S."}
+            ],
+            "questions": [],
+        },
+        result={
+            "ranking": [
+                {
+                    "role": "product-manager",
+                    "name": "Product Manager",
+                    "summary": "Decides what to build.",
+                    "score": 9.0,
+                    "best": 9.0,
+                    "match": 100,
+                    "rank": 1,
+                    "tied": False,
+                    "why": [{"question": "Horizon?", "answer": "Years", "points": 3.0}],
+                },
+                {
+                    "role": "product-owner",
+                    "name": "Product Owner",
+                    "summary": "Orders the work.",
+                    "score": 2.0,
+                    "best": 9.0,
+                    "match": 22,
+                    "rank": 2,
+                    "tied": False,
+                    "why": [],
+                },
+            ]
+        },
+        top_role_slug="product-manager",
+    )
+    response = client.get(old.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>Your best match: Product Manager</h1>" in html
+    assert "share of the best score" in html
+    assert "“Horizon?” — you answered <em>Years</em>" in html
+    assert client.get(old.get_absolute_url() + "card.png").status_code == 200
+
+
+def test_calibration_matrix_accuracy_confusions_and_discrimination(questions):
+    from roles.quiz import CalibrationRow, calibration
+
+    questionnaire = load_questionnaire()
+    pm_answers = {"horizon": 0, "day": 0, "customers": 2}
+    po_answers = {"horizon": 1, "day": 1, "customers": -2}
+    rows = [
+        CalibrationRow("product-manager", "product-manager", pm_answers),
+        CalibrationRow("product-manager", "product-manager", pm_answers),
+        CalibrationRow("product-owner", "product-manager", pm_answers),
+        CalibrationRow("product-owner", "product-owner", po_answers),
+        CalibrationRow("other", "product-owner", po_answers),  # not a role: left out
+    ]
+    result = calibration(questionnaire, rows)
+    slugs = [r.slug for r in result.roles]
+    matrix = {
+        (slugs[i], slugs[j]): n
+        for i, row in enumerate(result.matrix)
+        for j, n in enumerate(row)
+    }
+    assert matrix[("product-manager", "product-manager")] == 2
+    assert matrix[("product-owner", "product-manager")] == 1
+    assert matrix[("product-owner", "product-owner")] == 1
+    assert (result.total, result.correct, result.accuracy) == (4, 3, 75.0)
+    assert [(p.stated, p.result, p.count) for p in result.confused] == [
+        ("product-owner", "product-manager", 1)
+    ]
+    by_key = {q.key: q for q in result.questions}
+    assert by_key["horizon"].respondents == 4
+    assert by_key["horizon"].value > 0  # it points most readers to their own role
+
+
+def test_analytics_page_shows_the_calibration(staff_client, questions):
+    from django.test import Client
+    from django.urls import reverse
+
+    taker = Client()
+    url = taker.post("/quiz/", answer_all())["Location"]
+    taker.post(url + "feedback/", {"fit": "no", "current_role": "product-owner"})
+    html = staff_client.get(reverse("quiz_analytics")).content.decode()
+    assert "accuracy 0.0 %" in html
+    assert "Said product-owner, got product-manager: 1" in html
+
+
+def test_feedback_form_never_500s_on_arbitrary_input(client, questions):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    url = client.post("/quiz/", answer_all())["Location"]
+
+    @settings(
+        max_examples=40,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
+    )
+    @given(fit=st.text(max_size=20), role=st.text(max_size=40))
+    def post(fit, role):
+        response = client.post(url + "feedback/", {"fit": fit, "current_role": role})
+        assert response.status_code in (302, 400)
+
+    post()
+    assert m.Submission.objects.get().fit in (None, True, False)
+
+
+def test_seed_places_roles_on_the_map_after_an_upgrade(seeded):
+    """A deployment seeded before the role map stored fingerprints without the
+    map keys; an untouched seeded role must still get its map position."""
+    from django.core.management import call_command
+
+    from roles import content_doc as cd
+
+    m.Role.objects.filter(slug="product-owner").update(map_x=None, map_y=None)
+    role = m.Role.objects.for_guide().get(slug="product-owner")
+    old_doc = {
+        k: v for k, v in cd.role_doc(role).items() if k not in ("map_x", "map_y")
+    }
+    m.SeedRecord.objects.filter(kind="roles", key="product-owner").update(
+        fingerprint=cd.fingerprint(old_doc)
+    )
+    call_command("seed_content", verbosity=0)
+    role = m.Role.objects.get(slug="product-owner")
+    assert (role.map_x, role.map_y) == (40, 65)
+
+
+def test_option_order_is_per_respondent_stable_on_reload_and_stored(quiz_roles):
+    import re
+
+    from django.test import Client
+
+    pm, po = quiz_roles
+    for i in range(6):
+        make_scenario([{pm: 1}, {po: 1}, {pm: 2}, {po: 2}, {}], key=f"order-{i}")
+
+    def shown(client):
+        html = client.get("/quiz/").content.decode()
+        return re.search(r'name="nonce" value="([^"]+)"', html)[1], {
+            f"order-{i}": [
+                int(v) for v in re.findall(rf'name="q-order-{i}" value="(\d+)"', html)
+            ]
+            for i in range(6)
+        }
+
+    first, second = Client(), Client()
+    nonce, order = shown(first)
+    assert shown(first) == (nonce, order)  # a reload keeps the order
+    assert shown(second)[1] != order  # another respondent sees another order
+    assert all(o[-1] == 4 for o in order.values())  # "None of these" stays last
+    first.post("/quiz/", {"nonce": nonce, **{f"q-order-{i}": "0" for i in range(6)}})
+    stored = m.Submission.objects.get().snapshot["option_order"]
+    assert stored == order
+    _, fresh = shown(first)  # after submitting, the next attempt starts afresh
+    assert fresh != order
+
+
+def test_health_panel_shows_the_audit_and_warns_when_unfair(staff_client, quiz_roles):
+    from django.urls import reverse
+
+    pm, po = quiz_roles
+    make_scenario([{pm: 1}, {pm: 3}, {}], key="only-pm")  # nothing moves po
+    html = staff_client.get(reverse("quiz_health")).content.decode()
+    assert "Not fair: Product Owner (no question scores it)" in html
+    assert "10000 simulated respondents" in html
+    make_statement({po: 3}, key="po-too")
+    html = staff_client.get(reverse("quiz_health")).content.decode()
+    assert "Fair: every role is the top result" in html
+    assert "Product Manager and Product Owner" in html  # the confusable pair

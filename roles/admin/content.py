@@ -128,6 +128,14 @@ class RoleAdmin(
     fieldsets = [
         (None, {"fields": ["name", "slug", "family", "summary", "overview"]}),
         ("About the role", {"fields": ["also_known_as", "origin", "last_reviewed"]}),
+        (
+            "Role map",
+            {
+                "fields": ["map_x", "map_y"],
+                "description": "Where the role sits on the role map shown on the "
+                "role list and on every questionnaire result (0 to 100 on each axis).",
+            },
+        ),
         ("Publishing", {"fields": ["status", "publish_at", "unpublish_at"]}),
     ]
     save_on_top = True

@@ -1,6 +1,11 @@
 from __future__ import annotations
 
-from django.core.validators import MaxLengthValidator, RegexValidator
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+)
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -144,6 +149,22 @@ class Role(Publishable):
         null=True,
         blank=True,
         help_text="When an editor last checked the whole guide against its sources.",
+    )
+    map_x = models.PositiveSmallIntegerField(
+        "time horizon (role map)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="Where the role sits on the role map, 0 to 100: 0 = this week's "
+        "work, 100 = years ahead. Leave empty to keep the role off the map.",
+    )
+    map_y = models.PositiveSmallIntegerField(
+        "focus (role map)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="Where the role sits on the role map, 0 to 100: 0 = the team and "
+        "how it delivers, 100 = the market and the product.",
     )
 
     objects = RoleQuerySet.as_manager()

@@ -167,12 +167,39 @@ class Submission(models.Model):
     fit = models.BooleanField(
         "result fits", null=True, blank=True, help_text="The reader's own verdict."
     )
+    stated_role_slug = models.CharField(
+        "current role (stated)",
+        max_length=60,
+        blank=True,
+        help_text="The role the reader says they do now, if they said (calibration).",
+    )
+    nonce = models.CharField(
+        max_length=64,
+        blank=True,
+        default="",
+        editable=False,
+        help_text="The form's one-time value: a replayed form finds this result "
+        "instead of storing a second one.",
+    )
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nonce"],
+                condition=~Q(nonce=""),
+                name="submission_nonce_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Result {self.id}"
 
     def get_absolute_url(self) -> str:
         return reverse("roles:quiz_result", kwargs={"pk": self.id})
+
+    @property
+    def stored_result(self):
+        from ..quiz import StoredResult
+
+        return StoredResult.from_json(self.result)

@@ -1,7 +1,7 @@
 from .compare import compare, compare_index
 from .content import RoleDetailView, RoleListView, home
 from .glossary import glossary
-from .quiz import quiz, quiz_feedback, quiz_result
+from .quiz import quiz, quiz_feedback, quiz_result, quiz_result_image
 from .search import search
 
 __all__ = [
@@ -14,5 +14,6 @@ __all__ = [
     "quiz",
     "quiz_feedback",
     "quiz_result",
+    "quiz_result_image",
     "search",
 ]

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import (
-    HttpRequest,
-    HttpResponse,
-    HttpResponseRedirect,
-)
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import (
     require_http_methods,
     require_POST,
@@ -20,13 +17,37 @@ from django.views.decorators.http import (
 from ..caching import versioned
 from ..forms import FeedbackForm, QuizForm
 from ..http import rate_limit_wait
-from ..models import (
-    Role,
-    Submission,
-    comparison_key,
+from ..models import Submission, comparison_key
+from ..og_image import result_card_png
+from ..quiz import (
+    StoredResult,
+    estimated_minutes,
+    load_questionnaire,
+    published_questionnaire,
 )
-from ..quiz import load_questionnaire, published_questionnaire
-from ..services import submission_create
+from ..role_map import role_map_for, role_map_roles
+from ..seo import absolute_url
+from ..services import submission_create, submission_feedback_set
+
+#: Cookie keeping this browser's form nonce (and so its option order) across
+#: reloads until it submits; a plain cookie, so viewing the quiz writes nothing.
+NONCE_COOKIE = "quiz_nonce"
+#: Session key: the results this browser took (only they may give feedback).
+OWNED_RESULTS = "quiz-results"
+OWNED_LIMIT = 50
+NOT_YOURS = (
+    "Only the browser that took the questionnaire can say whether this result "
+    "fits. Take the questionnaire yourself to get your own result."
+)
+
+
+def _remember_result(request: HttpRequest, pk) -> None:
+    owned = [str(pk), *request.session.get(OWNED_RESULTS, [])]
+    request.session[OWNED_RESULTS] = owned[:OWNED_LIMIT]
+
+
+def _owns_result(request: HttpRequest, pk) -> bool:
+    return str(pk) in request.session.get(OWNED_RESULTS, [])
 
 
 def _rate_limited(request: HttpRequest) -> int | None:
@@ -35,28 +56,24 @@ def _rate_limited(request: HttpRequest) -> int | None:
     return rate_limit_wait(request, group="quiz-submit", limit=limit, window=window)
 
 
-def _quiz_summary(questionnaire, preview: bool) -> dict[str, int]:
-    def count() -> dict[str, int]:
-        questions = len(questionnaire.questions)
-        return {
-            "question_count": questions,
-            "role_count": len(questionnaire.roles),
-            "minutes": max(1, round(questions * 15 / 60)),
-        }
-
-    return count() if preview else versioned("quiz-summary", count)
+def _no_store(response: HttpResponse) -> HttpResponse:
+    patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def quiz(request: HttpRequest) -> HttpResponse:
     preview = request.user.is_staff and request.GET.get("preview") == "1"
-    if preview:
-        # Editors see draft and scheduled questions too; nothing is submitted.
-        questionnaire = load_questionnaire(include_drafts=True)
-    else:
-        # Loaded only when needed: a blank form's HTML comes from the cache.
-        questionnaire = SimpleLazyObject(published_questionnaire)
-    if request.method == "POST" and not preview:
+    # Editors previewing see draft and scheduled questions too; nothing is
+    # submitted. The data is cached, never the form's HTML (it holds a CSRF
+    # token and this respondent's one-time nonce).
+    questionnaire = (
+        load_questionnaire(include_drafts=True)
+        if preview
+        else published_questionnaire()
+    )
+    bound = request.method == "POST" and not preview
+    if bound:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
         if length > settings.QUIZ_MAX_BODY_BYTES:
             return render(
@@ -71,32 +88,56 @@ def quiz(request: HttpRequest) -> HttpResponse:
                 response = render(request, "429.html", {"wait": wait}, status=429)
                 response["Retry-After"] = str(wait)
                 return response
-            submission = submission_create(
-                questionnaire=questionnaire, answers=form.answers()
+            stored = submission_create(
+                questionnaire=questionnaire,
+                answers=form.answers(),
+                nonce=form.nonce,
+                option_order=form.order,
             )
-            return redirect(submission)
-        status = 400
+            if stored.created:
+                _remember_result(request, stored.submission.pk)
+            response = redirect(stored.submission)
+            response.delete_cookie(NONCE_COOKIE, samesite="Lax")
+            return response
     else:
-        # Never cached as HTML: it holds this visitor's CSRF token.
-        form = QuizForm(questionnaire=questionnaire)
-        status = 200
-    bound = request.method == "POST" and not preview
+        form = QuizForm(
+            questionnaire=questionnaire, nonce=request.COOKIES.get(NONCE_COOKIE, "")
+        )
+    questions = form.questions()
     response = render(
         request,
         "roles/quiz.html",
         {
             "form": form,
+            "questions": questions,
             "preview": preview,
-            **_quiz_summary(questionnaire, preview),
+            "question_count": len(questionnaire.questions),
+            "role_count": len(questionnaire.roles),
+            "minutes": estimated_minutes(questionnaire.questions),
             "bound": bound,
-            "unanswered": form.unanswered() if bound else [],
+            "unanswered": [q for q in questions if q.error] if bound else [],
             "og_title": "Which role am I? A questionnaire about the work you enjoy",
         },
-        status=status,
+        status=400 if bound else 200,
     )
-    if preview:
-        patch_cache_control(response, private=True, no_store=True)
-    return response
+    if not preview:
+        response.set_cookie(
+            NONCE_COOKIE,
+            form.nonce,
+            max_age=24 * 3600,
+            secure=request.is_secure(),
+            httponly=True,
+            samesite="Lax",
+        )
+    return _no_store(response)
+
+
+def _feedback_form(data=None) -> FeedbackForm:
+    roles = versioned(
+        "quiz-role-choices",
+        lambda: [(r.slug, r.name) for r in published_questionnaire().roles],
+    )
+    return FeedbackForm(data, role_choices=roles)
 
 
 @require_safe
@@ -105,47 +146,69 @@ def quiz_result(request: HttpRequest, pk) -> HttpResponse:
     submission = get_object_or_404(
         Submission.objects.defer("snapshot", "answers"), pk=pk
     )
-    ranking = submission.result["ranking"]
-    top = ranking[0] if ranking else None
-    between = None
-    if len(ranking) >= 2 and ranking[0]["match"] - ranking[1]["match"] <= 10:
-        between = (ranking[0], ranking[1])
-    published = set(
-        Role.objects.published()
-        .filter(slug__in=[row["role"] for row in ranking[:2]])
-        .values_list("slug", flat=True)
+    result: StoredResult = submission.stored_result
+    map_roles = role_map_roles()
+    published = {r.slug for r in map_roles}
+    top, second = result.top, result.runner_up
+    compare_key = (
+        comparison_key([top.role, second.role])
+        if top and second and {top.role, second.role} <= published
+        else None
     )
+    owner = _owns_result(request, submission.pk)
+    title = result.headline()
     response = render(
         request,
         "roles/quiz_result.html",
         {
             "submission": submission,
-            "ranking": ranking,
+            "result": result,
+            "ranking": result.rows,
             "top": top,
-            "between": between,
-            "between_key": comparison_key([between[0]["role"], between[1]["role"]])
-            if between and {between[0]["role"], between[1]["role"]} <= published
-            else None,
-            "top_published": bool(top and top["role"] in published),
-            "feedback_form": FeedbackForm(),
-            "thanks": request.GET.get("thanks") == "1",
-            "og_title": (
-                f"Which role am I? {top['name']}: {top['match']}% match"
-                if top
-                else "Which role am I?"
+            "second": second,
+            "headline": title,
+            "published": published,
+            "compare_key": compare_key,
+            "owner": owner,
+            "feedback_form": _feedback_form() if owner else None,
+            "thanks": request.GET.get("thanks") == "1" and owner,
+            "role_map": role_map_for(map_roles, you=result.you),
+            "og_title": f"Which role am I? {title}"
+            + (f" ({top.match} match)" if top and result.is_clear else ""),
+            "og_description": (top.summary + " " if top and result.is_clear else "")
+            + "Take the questionnaire to find your own match.",
+            "og_image_url": absolute_url(
+                reverse("roles:quiz_result_image", kwargs={"pk": submission.pk})
             ),
-            "og_description": (top["summary"] if top else "")
-            + " Take the questionnaire to find your own match.",
         },
     )
     response["X-Robots-Tag"] = "noindex"
+    if owner:
+        patch_cache_control(response, private=True)
+    return response
+
+
+@require_safe
+def quiz_result_image(request: HttpRequest, pk) -> HttpResponse:
+    """The result as a 1200×630 PNG card for link previews. A stored result
+    never changes, so the image is rendered once and kept in the cache."""
+    key = f"quiz-og:{pk}"
+    png = cache.get(key)
+    if png is None:
+        submission = get_object_or_404(Submission.objects.only("id", "result"), pk=pk)
+        png = result_card_png(submission.stored_result, site_name=settings.SITE_NAME)
+        cache.set(key, png, 7 * 24 * 3600)
+    response = HttpResponse(png, content_type="image/png")
+    patch_cache_control(response, public=True, max_age=86400)
     return response
 
 
 @require_POST
 def quiz_feedback(request: HttpRequest, pk) -> HttpResponse:
     submission = get_object_or_404(Submission.objects.only("id"), pk=pk)
-    form = FeedbackForm(request.POST)
+    if not _owns_result(request, submission.pk):
+        return render(request, "400.html", {"message": NOT_YOURS}, status=403)
+    form = _feedback_form(request.POST)
     if not form.is_valid():
         return render(
             request,
@@ -153,5 +216,10 @@ def quiz_feedback(request: HttpRequest, pk) -> HttpResponse:
             {"message": "Choose “Yes” or “No” to tell us whether the result fits."},
             status=400,
         )
-    Submission.objects.filter(pk=submission.pk).update(fit=form.cleaned_data["fit"])
+    stated = form.cleaned_data["current_role"]
+    submission_feedback_set(
+        submission_id=submission.pk,
+        fit=form.cleaned_data["fit"],
+        stated_role_slug=stated,
+    )
     return HttpResponseRedirect(submission.get_absolute_url() + "?thanks=1#feedback")
