@@ -26,7 +26,10 @@ from .models import (
     Responsibility,
     Role,
 )
+from .models.comparison import SEPARATOR
 from .selectors import SourceRef, sources_union
+
+MAX_RELATED = 6
 
 
 class NoteChoice(NamedTuple):
@@ -148,7 +151,14 @@ def comparison_page(
         roles=roles,
         result=_compare(roles),
         curated=curated,
-        related=[c for c in comparisons if c.key != key and c.is_published()],
+        # The closest few: comparisons sharing the most of these roles first.
+        related=sorted(
+            (c for c in comparisons if c.key != key and c.is_published()),
+            key=lambda c: (
+                -len(set(c.key.split(SEPARATOR)) & set(role_set.parts)),
+                c.title,
+            ),
+        )[:MAX_RELATED],
         contexts=context_groups(_notes(curated), context),
         sources=sources_union(roles),
         preview=[

@@ -123,3 +123,11 @@ def test_a_request_id_from_outside_is_kept_only_if_safe(client, incoming, kept):
     response = client.get("/healthz/", HTTP_X_REQUEST_ID=incoming)
     assert (response["X-Request-ID"] == incoming) is kept
     assert re.fullmatch(r"[A-Za-z0-9._-]{1,64}", response["X-Request-ID"])
+
+
+def test_healthz_carries_the_security_headers(client):
+    response = client.get("/healthz/")
+    assert response.status_code == 200
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "default-src 'none'" in response["Content-Security-Policy"]
+    assert response["Referrer-Policy"]

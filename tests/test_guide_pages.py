@@ -166,7 +166,7 @@ def test_comparison_shows_the_union_of_its_roles_sources_and_review_date(client,
     comparison.last_reviewed = dt.date(2026, 11, 20)
     comparison.save()
     html = client.get(comparison.get_absolute_url()).content.decode()
-    sources = html.split('id="sources-heading"')[1]
+    sources = html.split('id="sources"')[1]
     assert sources.count(shared) == 1
     assert "(Product Owner, Product Manager)" in sources
     assert "Only PM" in sources

@@ -148,7 +148,8 @@ def test_one_focus_ring_and_visible_control_borders(site, browser, scheme):
     assert "url(" in tick, tick  # a checked box shows its tick in both schemes
     page.goto(site.url + "/quiz/")
     border = page.evaluate(
-        "getComputedStyle(document.querySelector('.form-check-input')).borderTopColor"
+        "getComputedStyle(document.querySelector('#quiz-form .option-card'))"
+        ".borderTopColor"
     )
     assert contrast(border, background) >= 3, border
     context.close()
