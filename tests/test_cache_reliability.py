@@ -80,6 +80,23 @@ class _FakeRequest:
     GET: dict = {}
 
 
+@pytest.fixture
+def local_memory_cache(settings):
+    """These tests reach into the cache's own storage to copy and restore it,
+    so they use the local-memory backend whatever the suite runs on (the same
+    faults on a real Redis: test_faults.py)."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "cache-reliability",
+        }
+    }
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.mark.usefixtures("local_memory_cache")
 def test_a_cache_restored_from_an_older_snapshot_serves_no_stale_page(client):
     """Redis restarting from a snapshot used to roll the version back (13 → 11)
     and serve old pages as hits."""
@@ -119,6 +136,7 @@ def test_a_scheduled_time_passing_moves_the_version_on_once(client):
         assert current_version() == version + 1
 
 
+@pytest.mark.usefixtures("local_memory_cache")
 def test_query_strings_neither_key_nor_fill_the_cache(client):
     role = _sample_role()
     url = role.get_absolute_url()
