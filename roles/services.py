@@ -15,7 +15,6 @@ from django.db import IntegrityError, transaction
 
 from . import content_doc as cd
 from .models import (
-    AntiPattern,
     CareerPath,
     Comparison,
     ContextFactor,
@@ -25,10 +24,7 @@ from .models import (
     RelatedRole,
     Role,
     SeedRecord,
-    Skill,
     Theme,
-    WayIn,
-    WeekActivity,
     comparison_clash,
     comparison_key,
     comparison_rules,
@@ -527,18 +523,27 @@ def role_guide_write(*, role: Role, record: Doc) -> None:
     problems = cd.role_guide_problems(record)
     if problems:
         raise ValidationError(problems)
-    role.skills.all().delete()
-    role.ways_in.all().delete()
-    role.typical_week.all().delete()
-    role.anti_patterns.all().delete()
-    for order, item in enumerate(record["skills"]):
-        _clean_save(Skill(role=role, order=order, **item))
-    for order, item in enumerate(record["ways_in"]):
-        _clean_save(WayIn(role=role, order=order, **item))
-    for order, item in enumerate(record["typical_week"]):
-        _clean_save(WeekActivity(role=role, order=order, **item))
-    for order, item in enumerate(record["anti_patterns"]):
-        _clean_save(AntiPattern(role=role, order=order, **item))
+    # Synced in place by identity (not deleted and re-created): unchanged rows
+    # keep their primary keys, so a draft's form, history and diffs match them.
+    _sync_children(
+        role.skills,
+        [(i["name"], {**i, "order": n}) for n, i in enumerate(record["skills"])],
+    )
+    _sync_children(
+        role.ways_in,
+        [(i["title"], {**i, "order": n}) for n, i in enumerate(record["ways_in"])],
+    )
+    _sync_children(
+        role.typical_week,
+        [
+            (i["activity"], {**i, "order": n})
+            for n, i in enumerate(record["typical_week"])
+        ],
+    )
+    _sync_children(
+        role.anti_patterns,
+        [(i["name"], {**i, "order": n}) for n, i in enumerate(record["anti_patterns"])],
+    )
 
 
 def _roles_named(slugs: list[str], field_name: str) -> dict[str, Role]:

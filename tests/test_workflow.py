@@ -6,7 +6,6 @@ import re
 import pytest
 import time_machine
 from django.contrib.auth.models import Group
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -144,13 +143,6 @@ def test_an_editor_cannot_change_a_live_page_only_stage_a_draft(
     assert "An editor" not in client.get("/roles/live/").content.decode()
 
 
-@pytest.mark.xfail(
-    condition=connection.vendor == "postgresql",
-    reason="Known bug, issue #12: on PostgreSQL a second admin save of a role's "
-    "draft is refused with 'Please correct the errors below' (guide inlines from "
-    "the draft document fail validation); nothing is lost, the form is shown again.",
-    strict=False,
-)
 def test_the_change_form_edits_the_open_draft_without_losing_it(
     editor_client, live_role
 ):
@@ -199,13 +191,6 @@ def test_a_stale_form_is_refused_not_silently_overwriting_the_draft(
     assert m.Draft.objects.get().doc["summary"] == "Saved first."
 
 
-@pytest.mark.xfail(
-    condition=connection.vendor == "postgresql",
-    reason="Known bug, issue #12: on PostgreSQL a second admin save of a role's "
-    "draft is refused with 'Please correct the errors below' (guide inlines from "
-    "the draft document fail validation); nothing is lost, the form is shown again.",
-    strict=False,
-)
 def test_submit_reject_resubmit_publish(
     client, editor_client, publisher_client, live_role
 ):

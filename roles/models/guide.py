@@ -55,6 +55,10 @@ class Skill(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def identity(self):
+        """What makes this row the same row across drafts, revisions and imports."""
+        return self.name
+
 
 class WayIn(models.Model):
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="ways_in")
@@ -79,6 +83,10 @@ class WayIn(models.Model):
         ]
 
     def __str__(self) -> str:
+        return self.title
+
+    def identity(self):
+        """What makes this row the same row across drafts, revisions and imports."""
         return self.title
 
 
@@ -116,6 +124,10 @@ class WeekActivity(models.Model):
     def __str__(self) -> str:
         return f"{self.activity} ({self.hours} h)"
 
+    def identity(self):
+        """What makes this row the same row across drafts, revisions and imports."""
+        return self.activity
+
 
 class AntiPattern(models.Model):
     role = models.ForeignKey(
@@ -141,6 +153,10 @@ class AntiPattern(models.Model):
         ]
 
     def __str__(self) -> str:
+        return self.name
+
+    def identity(self):
+        """What makes this row the same row across drafts, revisions and imports."""
         return self.name
 
 
