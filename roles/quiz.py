@@ -3,7 +3,6 @@ on; a stored result's typed shape; per-respondent option order; the audit."""
 
 from __future__ import annotations
 
-import json
 import math
 import random
 import re
@@ -570,56 +569,6 @@ def audit(
 
 
 IMPACT_SAMPLE = 5000
-
-
-def top_role_changes(
-    proposed: scoring.QuestionSpec,
-    submissions: list[tuple[dict[str, Any], dict[str, int], str]],
-) -> tuple[int, int]:
-    """How many stored results would get a different top role if ``proposed``
-    replaced the question with its key. Each submission is (snapshot, answers,
-    top role) and is re-scored against its own snapshot, before and after only
-    that one question changes; results that did not answer it are unaffected.
-    Submissions that share a questionnaire share its normalisation."""
-    changed = affected = 0
-    norms: dict[str, tuple[Questionnaire, Questionnaire] | None] = {}
-    for snapshot, answers, _top in submissions:
-        key = json.dumps(
-            [snapshot.get("questions"), snapshot.get("roles")], sort_keys=True
-        )
-        if key not in norms:
-            before = from_snapshot(snapshot)
-            if proposed.key in {q.key for q in before.questions}:
-                after = Questionnaire(
-                    questions=tuple(
-                        proposed if q.key == proposed.key else q
-                        for q in before.questions
-                    ),
-                    roles=before.roles,
-                    hints={},
-                )
-                norms[key] = (before, after)
-            else:
-                norms[key] = None
-        pair = norms[key]
-        if pair is None:
-            continue
-        answer = answers.get(proposed.key)
-        if proposed.kind == scoring.SCENARIO and not (
-            isinstance(answer, int) and 0 <= answer < len(proposed.options)
-        ):
-            continue
-        if proposed.kind == scoring.AGREEMENT and answer not in scoring.SCALE:
-            continue
-        affected += 1
-        try:
-            was = pair[0].score(answers)
-            now = pair[1].score(answers)
-        except scoring.AnswerError:
-            continue
-        if was and now and was[0].role != now[0].role:
-            changed += 1
-    return changed, affected
 
 
 def stored_results(
