@@ -1,6 +1,8 @@
 """One set of rules: the admin, import, seed and publishing a draft give the
 same answer, because they call the same validators."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -112,3 +114,48 @@ def test_import_renaming_nothing_keeps_comparison_rows(seeded):
     before = set(m.ComparisonRole.objects.values_list("pk", flat=True))
     content_import(doc=cd.export_document())
     assert set(m.ComparisonRole.objects.values_list("pk", flat=True)) == before
+
+
+def test_two_roles_swapping_slugs_keep_their_comparisons_and_addresses(client):
+    """Editors swap two slugs through a temporary one. Each address then
+    serves the role that holds it now; only the temporary slug redirects."""
+    a = RoleFactory(slug="alpha", name="Alpha")
+    b = RoleFactory(slug="bravo", name="Bravo")
+    c = RoleFactory(slug="charlie", name="Charlie")
+    make_comparison([a, c], title="Alpha and Charlie, curated")
+    make_comparison([a, b], title="Alpha and Bravo, curated")
+    for role, slug in ((a, "temporary"), (b, "alpha"), (a, "bravo")):
+        role.slug = slug
+        role.save()
+    assert "Alpha" in client.get("/roles/bravo/").content.decode()
+    assert "Bravo" in client.get("/roles/alpha/").content.decode()
+    assert client.get("/roles/temporary/")["Location"] == "/roles/bravo/"
+    keys = dict(m.Comparison.objects.values_list("title", "key"))
+    assert keys == {
+        "Alpha and Charlie, curated": "bravo-vs-charlie",
+        "Alpha and Bravo, curated": "alpha-vs-bravo",
+    }
+    assert (
+        "Alpha and Charlie, curated"
+        in client.get("/compare/bravo-vs-charlie/").content.decode()
+    )
+    # Bravo (now at "alpha") has no curated comparison with Charlie: the
+    # address shows the computed one, it does not redirect to Alpha's.
+    page = client.get("/compare/alpha-vs-charlie/")
+    assert page.status_code == 200
+    title = re.search(r"<h1[^>]*>(.*?)</h1>", page.content.decode(), re.S)[1]
+    assert "Bravo" in title and "curated" not in title
+    assert m.FormerSlug.objects.get().slug == "temporary"
+
+
+def test_a_new_role_takes_over_a_former_slug_once_it_is_published(client):
+    a = RoleFactory(slug="alpha", name="Alpha")
+    a.slug = "alpha-renamed"
+    a.save()
+    new = RoleFactory(slug="alpha", name="Newcomer", status=m.Status.DRAFT)
+    # While the newcomer is a draft, the old address still leads to Alpha.
+    assert client.get("/roles/alpha/")["Location"] == "/roles/alpha-renamed/"
+    new.status = m.Status.PUBLISHED
+    new.save()
+    assert "Newcomer" in client.get("/roles/alpha/").content.decode()
+    assert not m.FormerSlug.objects.filter(slug="alpha").exists()

@@ -11,7 +11,13 @@ from django.db.models import Q
 from django.urls import reverse
 
 from ..markdown import MAX_MARKDOWN_CHARS, validate_markdown
-from .base import ContentQuerySet, Publishable, PublishableQuerySet, TimeStampedModel
+from .base import (
+    ContentQuerySet,
+    Publishable,
+    PublishableQuerySet,
+    Status,
+    TimeStampedModel,
+)
 
 ROLE_SLUG_PATTERN = r"^(?!vs-)(?!vs$)(?!.*-vs-)(?!.*-vs$)[a-z0-9]+(?:-[a-z0-9]+)*$"
 role_slug_validator = RegexValidator(
@@ -192,6 +198,10 @@ class Role(Publishable):
         super().save(*args, **kwargs)
         if previous and previous != self.slug:
             self._slug_renamed(previous)
+        elif self.status == Status.PUBLISHED:
+            # A published role takes over a slug another role once had: its
+            # address is this role's now (until then it still redirects).
+            FormerSlug.objects.filter(slug=self.slug).exclude(role=self).delete()
 
     def _slug_renamed(self, old: str) -> None:
         """Old addresses keep working (301) and curated comparisons keep their
