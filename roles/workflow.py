@@ -254,9 +254,21 @@ def public_path(obj) -> str:
     return obj.get_absolute_url()
 
 
-def render_public(request: HttpRequest, path: str) -> HttpResponse:
+@dataclass(frozen=True)
+class PreviewBanner:
+    """What the banner over a previewed page says, and where it leads back."""
+
+    title: str
+    note: str
+    back_url: str = ""
+    back_label: str = ""
+
+
+def render_public(
+    request: HttpRequest, path: str, banner: PreviewBanner | None = None
+) -> HttpResponse:
     """Render a public page for the editor, in this transaction (so what it
-    shows can be rolled back afterwards)."""
+    shows can be rolled back afterwards). ``banner`` marks it as a preview."""
     route, _, query = path.partition("?")
     match = resolve(route)
     preview = HttpRequest()
@@ -269,6 +281,7 @@ def render_public(request: HttpRequest, path: str) -> HttpResponse:
             key, _, value = pair.partition("=")
             preview.GET[key] = value
     preview.user = request.user
+    preview.editor_preview = banner
     preview.session = getattr(request, "session", None)
     preview.COOKIES = request.COOKIES
     for attr in ("csp_nonce", "_csp_nonce", "request_id"):
@@ -288,7 +301,14 @@ def preview_draft(request: HttpRequest, draft: Draft) -> HttpResponse:
     with staging(), staged_primary_keys(), transaction.atomic():
         live = spec.model.objects.get(pk=draft.object_id)
         obj = spec.write(doc, None, instance=live)
-        response = render_public(request, public_path(obj))
+        banner = PreviewBanner(
+            title=f"Preview of a draft: {draft.title}",
+            note=f"{draft.get_state_display()}. The public sees the live version "
+            "until this draft is published.",
+            back_url=draft.get_absolute_url(),
+            back_label="Back to the draft",
+        )
+        response = render_public(request, public_path(obj), banner)
         transaction.set_rollback(True)
     return preview_response(response)
 

@@ -96,6 +96,11 @@ def test_saving_a_draft_of_a_live_role_leaves_the_public_page_as_it_was(
     )
     assert "A staged summary." in preview.content.decode()
     assert "no-store" in preview["Cache-Control"]
+    banner = _text(preview).split("Only editors can see this page")[0]
+    assert "Preview of a draft" in banner and "Draft." in banner
+    assert f'href="{draft.get_absolute_url()}"' in preview.content.decode()
+    # The banner belongs to the preview: the public page never shows it.
+    assert "Preview of" not in client.get("/roles/live/").content.decode()
     live_role.refresh_from_db()
     assert live_role.summary == "The live summary."
     # Publish now: the public sees it; history has a revision of this role.
@@ -119,6 +124,7 @@ def test_preview_shows_unsaved_form_changes_and_saves_nothing(
     assert response.status_code == 200
     assert "Only in the form." in html and "Typed, unsaved." in html
     assert "<main" in html  # the site's own template, not the admin's
+    assert "Preview of unsaved changes" in html and "Nothing is saved" in html
     live_role.refresh_from_db()
     assert live_role.summary == "The live summary."
     assert not m.Draft.objects.exists()

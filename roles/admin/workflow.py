@@ -198,7 +198,14 @@ class WorkflowAdminMixin:
                         status=m.Status.PUBLISHED, publish_at=None, unpublish_at=None
                     )
                     obj = self.model.objects.get(pk=object_id)
-                    page = wf.render_public(request, wf.public_path(obj))
+                    page = wf.render_public(
+                        request,
+                        wf.public_path(obj),
+                        wf.PreviewBanner(
+                            title=f"Preview of unsaved changes: {obj}",
+                            note="Nothing is saved: close this tab to go on editing.",
+                        ),
+                    )
             transaction.set_rollback(True)
         if not saved:
             return response

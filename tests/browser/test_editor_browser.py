@@ -75,6 +75,8 @@ def test_editor_stages_previews_submits_publisher_rejects_then_publishes(
     editor.click("text=Preview the draft")
     expect(editor.get_by_text("A summary staged by an editor.").first).to_be_visible()
     assert editor.locator("main").count() == 1
+    expect(editor.get_by_role("status")).to_contain_text("Preview of a draft")
+    assert_accessible(editor)
     editor.go_back()
 
     # Preview of unsaved changes opens in a new tab and saves nothing.
