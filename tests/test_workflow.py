@@ -561,3 +561,15 @@ def test_a_draft_naming_a_deleted_theme_still_opens_with_a_message(
     draft = m.Draft.objects.get()
     assert draft.doc["summary"] == "Fixed."
     assert "Orphan." not in str(draft.doc)
+
+
+@pytest.mark.parametrize("model", ["role", "comparison", "question"])
+def test_a_change_address_that_is_not_an_id_is_not_a_server_error(
+    publisher_client, model
+):
+    # A relative @import in Django's forms.css, resolved against a change
+    # page, asks for ".../2/change/widgets.css/change/".
+    for bad in ("2/change/widgets.css", "abc", "9999"):
+        response = publisher_client.get(f"/admin/roles/{model}/{bad}/change/")
+        assert response.status_code == 302, bad
+        assert response["Location"] == "/admin/"

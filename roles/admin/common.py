@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -15,6 +16,76 @@ MARKDOWN_FIELDS = {"overview", "tldr", "body", "suits", "note", "definition"}
 
 
 WIDE_TEXT_FROM = 150  # characters: longer single-line fields get a textarea
+
+
+class NamedAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete box with a placeholder ("Choose a role"): with
+    nothing chosen yet, select2's combobox is named by its (empty) text."""
+
+    def __init__(self, *args, placeholder: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.placeholder = placeholder
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs=extra_attrs)
+        attrs["data-placeholder"] = self.placeholder
+        return attrs
+
+
+def _name(widget, text: str) -> None:
+    widget.attrs["aria-label"] = text
+    inner = getattr(widget, "widget", None)  # RelatedFieldWidgetWrapper
+    if inner is not None:
+        inner.attrs["aria-label"] = text
+
+
+class LabelledFieldsMixin:
+    """Every input has an accessible name. A tabular inline shows its fields
+    under column headings, which are not labels, so each input is named after
+    its column and row ("Responsibility 3: Text"); the date and time boxes of a
+    date-time field are named "Publish at: date" and "Publish at: time"; an
+    empty autocomplete box says what to choose."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and isinstance(db_field, models.DateTimeField):
+            widget = getattr(field.widget, "widget", field.widget)
+            label = str(field.label or db_field.verbose_name).capitalize()
+            parts = getattr(widget, "widgets", [])
+            for part, name in zip(parts, ("date", "time"), strict=False):
+                part.attrs["aria-label"] = f"{label}: {name}"
+        return field
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(
+            request
+        ):
+            noun = db_field.related_model._meta.verbose_name
+            kwargs["widget"] = NamedAutocompleteSelect(
+                db_field,
+                self.admin_site,
+                using=kwargs.get("using"),
+                placeholder=f"Choose a {noun}",
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if not isinstance(self, admin.TabularInline):
+            return formset
+        noun = str(self.model._meta.verbose_name).capitalize()
+
+        class Labelled(formset):
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                row = "new row" if index is None else str(index + 1)
+                for name, field in form.fields.items():
+                    if not field.widget.is_hidden:
+                        label = str(field.label or name).capitalize()
+                        _name(field.widget, f"{noun} {row}: {label}")
+
+        Labelled.__name__ = formset.__name__
+        return Labelled
 
 
 class EditorFieldsMixin:

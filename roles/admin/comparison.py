@@ -15,6 +15,7 @@ from reversion_compare.admin import CompareVersionAdmin as VersionAdmin
 from .. import models as m
 from .common import (
     EditorFieldsMixin,
+    LabelledFieldsMixin,
     MarkdownPreviewMixin,
     ReviewedFilter,
     StateFilter,
@@ -50,7 +51,7 @@ class ComparisonRoleFormSet(CustomInlineFormSet):
 
 
 class ComparisonRoleInline(
-    EditorFieldsMixin, MarkdownPreviewMixin, SortableStackedInline
+    LabelledFieldsMixin, EditorFieldsMixin, MarkdownPreviewMixin, SortableStackedInline
 ):
     model = m.ComparisonRole
     formset = ComparisonRoleFormSet
@@ -70,6 +71,7 @@ class ContextNoteInline(EditorFieldsMixin, MarkdownPreviewMixin, admin.StackedIn
 @admin.register(m.Comparison)
 class ComparisonAdmin(
     WorkflowAdminMixin,
+    LabelledFieldsMixin,
     EditorFieldsMixin,
     MarkdownPreviewMixin,
     StateMixin,

@@ -16,6 +16,7 @@ from reversion_compare.admin import CompareVersionAdmin as VersionAdmin
 from .. import models as m
 from .common import (
     EditorFieldsMixin,
+    LabelledFieldsMixin,
     MarkdownPreviewMixin,
     MissingValuesFilter,
     ReviewedFilter,
@@ -51,13 +52,14 @@ class ContextFactorAdmin(SortableAdminMixin, VersionAdmin):
 # --- Roles ----------------------------------------------------------------------
 
 
-class ResponsibilityInline(EditorFieldsMixin, SortableTabularInline):
+class ResponsibilityInline(
+    LabelledFieldsMixin, EditorFieldsMixin, SortableTabularInline
+):
     """In the public page's order: grouped by theme, then by position."""
 
     model = m.Responsibility
     fields = ["theme", "text"]
     extra = 0
-    autocomplete_fields = ["theme"]
 
     def get_queryset(self, request):
         return (
@@ -75,7 +77,7 @@ class SourceInline(EditorFieldsMixin, SortableStackedInline):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
-class DimensionValueInline(EditorFieldsMixin, admin.TabularInline):
+class DimensionValueInline(LabelledFieldsMixin, EditorFieldsMixin, admin.TabularInline):
     """A row per dimension the role has no value for yet, its dimension
     already chosen: the editor only types the values."""
 
@@ -109,6 +111,7 @@ class DimensionValueInline(EditorFieldsMixin, admin.TabularInline):
 @admin.register(m.Role)
 class RoleAdmin(
     WorkflowAdminMixin,
+    LabelledFieldsMixin,
     EditorFieldsMixin,
     MarkdownPreviewMixin,
     StateMixin,

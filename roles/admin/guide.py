@@ -11,10 +11,10 @@ from django.db import models
 from reversion_compare.admin import CompareVersionAdmin as VersionAdmin
 
 from .. import models as m
-from .common import MarkdownPreviewMixin
+from .common import LabelledFieldsMixin, MarkdownPreviewMixin
 
 
-class SkillInline(SortableTabularInline):
+class SkillInline(LabelledFieldsMixin, SortableTabularInline):
     model = m.Skill
     fields = ["name", "level", "note"]
     extra = 0
@@ -26,7 +26,7 @@ class WayInInline(SortableStackedInline):
     extra = 0
 
 
-class WeekActivityInline(SortableTabularInline):
+class WeekActivityInline(LabelledFieldsMixin, SortableTabularInline):
     model = m.WeekActivity
     fields = ["activity", "hours", "text"]
     extra = 0
@@ -38,7 +38,7 @@ class AntiPatternInline(SortableStackedInline):
     extra = 0
 
 
-class RelatedRoleInline(SortableTabularInline):
+class RelatedRoleInline(LabelledFieldsMixin, SortableTabularInline):
     model = m.RelatedRole
     fk_name = "role"
     fields = ["related"]
@@ -48,7 +48,7 @@ class RelatedRoleInline(SortableTabularInline):
     verbose_name_plural = "related roles"
 
 
-class CareerPathInline(SortableStackedInline):
+class CareerPathInline(LabelledFieldsMixin, SortableStackedInline):
     model = m.CareerPath
     fk_name = "from_role"
     fields = ["to_role", "summary", "new_responsibilities", "skills_to_build"]

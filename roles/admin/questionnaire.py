@@ -17,6 +17,7 @@ from .. import scoring
 from ..impact import impact_of
 from ..quiz import stored_results
 from .common import (
+    LabelledFieldsMixin,
     StateFilter,
     StateMixin,
 )
@@ -204,7 +205,7 @@ class OptionFormSet(CustomInlineFormSet):
             )
 
 
-class OptionInline(SortableTabularInline):
+class OptionInline(LabelledFieldsMixin, SortableTabularInline):
     model = m.Option
     formset = OptionFormSet
     extra = 0
@@ -223,7 +224,13 @@ class OptionInline(SortableTabularInline):
 
 
 @admin.register(m.Question)
-class QuestionAdmin(WorkflowAdminMixin, StateMixin, SortableAdminMixin, VersionAdmin):
+class QuestionAdmin(
+    WorkflowAdminMixin,
+    LabelledFieldsMixin,
+    StateMixin,
+    SortableAdminMixin,
+    VersionAdmin,
+):
     list_display = ["text", "kind", "state_label"]
 
     def view_on_site(self, obj):

@@ -63,7 +63,7 @@ class WorkflowAdminMixin:
         return wf.kind_of(self.model)
 
     def _open_draft(self, object_id) -> m.Draft | None:
-        return m.Draft.objects.open().for_record(self._kind(), int(object_id)).first()
+        return m.Draft.objects.open().for_record(self._kind(), object_id).first()
 
     @contextmanager
     def _draft_applied(self, request, draft: m.Draft | None, object_id):
@@ -136,7 +136,10 @@ class WorkflowAdminMixin:
         if object_id is None or getattr(request, "_workflow_plain", False):
             return super().changeform_view(request, object_id, form_url, extra_context)
         object_id = unquote(object_id)
-        draft = self._open_draft(object_id)
+        if not str(object_id).isdigit():
+            # Not an id: Django's own view says the record does not exist.
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        draft = self._open_draft(int(object_id))
         context = self._context(request, object_id, draft, extra_context)
         if request.method != "POST":
             if draft is None:
