@@ -55,11 +55,25 @@ class ContextFactorAdmin(SortableAdminMixin, VersionAdmin):
 class ResponsibilityInline(
     LabelledFieldsMixin, EditorFieldsMixin, SortableTabularInline
 ):
-    """In the public page's order: grouped by theme, then by position."""
+    """In the public page's order, under a heading per theme
+    (static/js/admin-theme-groups.js): choosing a theme or dragging a row
+    under another heading moves it there."""
 
     model = m.Responsibility
     fields = ["theme", "text"]
     extra = 0
+
+    class Media:
+        js = ["js/admin-theme-groups.js"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "theme":
+            # Themes are edited on their own page: no add/change/view icons
+            # crowding every row.
+            for can in ("add", "change", "delete", "view"):
+                setattr(field.widget, f"can_{can}_related", False)
+        return field
 
     def get_queryset(self, request):
         return (

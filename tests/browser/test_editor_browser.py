@@ -303,3 +303,74 @@ def test_every_editing_page_has_named_inputs_and_passes_axe(site, accounts, brow
     assert publisher.csp_errors == []
     assert_accessible(publisher)
     context.close()
+
+
+def test_responsibilities_are_edited_under_their_themes(
+    live_server, browser, monkeypatch
+):
+    """Headings per theme in the public order; choosing a theme or dragging a
+    row under another heading moves it there; "move to first position" stays
+    within the theme; Save stores the order shown, and the public page agrees."""
+    from tests.factories import ResponsibilityFactory, RoleFactory, ThemeFactory
+
+    monkeypatch.setenv("EDITOR_PASSWORD", PASSWORD)
+    call_command("create_editor", "pat", "--publisher", stdout=StringIO())
+    role = RoleFactory(slug="analyst", name="Analyst")
+    first = ThemeFactory(name="First theme", slug="first", order=1)
+    second = ThemeFactory(name="Second theme", slug="second", order=2)
+    texts = {"a": "Alpha duty.", "b": "Bravo duty.", "c": "Charlie duty."}
+    ResponsibilityFactory(role=role, theme=second, text=texts["a"], order=0)
+    ResponsibilityFactory(role=role, theme=first, text=texts["b"], order=5)
+    ResponsibilityFactory(role=role, theme=first, text=texts["c"], order=6)
+    context, page = _login(browser, live_server, "pat")
+    _change(page, live_server, role)
+    group = page.locator("#responsibilities-group")
+
+    def shown() -> list[str]:
+        """Headings and rows as the editor sees them, top to bottom."""
+        out = []
+        for row in group.locator("tbody > tr").all():
+            classes = row.get_attribute("class") or ""
+            if "theme-heading" in classes:
+                out.append(row.locator("h3").inner_text().split(" · ")[0])
+            elif "has_original" in classes:
+                text = row.locator("textarea").input_value()
+                out.append(next(k for k, v in texts.items() if v == text))
+        return out
+
+    # Forms are numbered in the public order: b, c (first theme), a (second).
+    assert shown() == ["First theme", "b", "c", "Second theme", "a"]
+    page.select_option("#id_responsibilities-2-theme", str(first.pk))
+    assert shown() == ["First theme", "b", "c", "a"]
+    page.locator("#responsibilities-2 i.move-begin").click()
+    assert shown() == ["First theme", "a", "b", "c"]
+    page.select_option("#id_responsibilities-0-theme", str(second.pk))
+    assert shown() == ["First theme", "a", "c", "Second theme", "b"]
+    # Dragged under the second theme's heading, Charlie takes that theme.
+    page.locator("#responsibilities-1 td.original p").drag_to(
+        page.locator("#responsibilities-0 td.original p")
+    )
+    assert shown()[:3] == ["First theme", "a", "Second theme"]
+    assert page.input_value("#id_responsibilities-1-theme") == str(second.pk)
+    order = shown()
+    assert_accessible(page)
+    page.click("input[name=_continue] >> nth=-1")
+    assert "changed successfully" in page.locator(".messagelist").inner_text()
+    saved = [
+        (r.theme.slug, next(k for k, v in texts.items() if v == r.text))
+        for r in role.responsibilities.select_related("theme").order_by(
+            "theme__order", "order"
+        )
+    ]
+    assert [key for _, key in saved] == [k for k in order if k in texts]
+    assert {k: t for t, k in saved} == {
+        "a": "first",
+        "b": "second",
+        "c": "second",
+    }
+    public = context.new_page()
+    public.goto(live_server.url + "/roles/analyst/")
+    html = public.content()
+    positions = [html.index(texts[k]) for k in order if k in texts]
+    assert positions == sorted(positions)
+    context.close()
