@@ -1,5 +1,5 @@
 """Site search over roles (names, aliases, summaries, responsibilities,
-overviews), glossary terms and curated comparisons.
+skills, anti-patterns, overviews), glossary terms and curated comparisons.
 
 PostgreSQL: full-text search (weighted vectors, ``SearchRank``) plus trigram
 word similarity (``pg_trgm``) so a misspelt name still finds its role.
@@ -17,7 +17,7 @@ from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, Subquery, TextField, Value
 from django.db.models.functions import Coalesce, Greatest
 
-from .models import Comparison, GlossaryTerm, Responsibility, Role
+from .models import AntiPattern, Comparison, GlossaryTerm, Responsibility, Role, Skill
 
 MAX_QUERY = 100
 MAX_HITS = 30
@@ -90,21 +90,47 @@ def search(raw_query: str | None) -> SearchResults:
 # --- shared pieces --------------------------------------------------------------
 
 
-def _first_responsibility(query: str) -> Subquery:
+# A role's guide parts that search reads: (model, its text fields).
+GUIDE_PARTS = (
+    (Responsibility, ("text",)),
+    (Skill, ("name", "note")),
+    (AntiPattern, ("name", "text")),
+)
+
+
+def _first_match(model, fields: tuple[str, ...], query: str) -> Subquery:
+    """The first part (in the page's order) that contains the query: its
+    first field, shown as what matched."""
+    contains = Q()
+    for name in fields:
+        contains |= Q(**{f"{name}__icontains": query})
     return Subquery(
-        Responsibility.objects.filter(role=OuterRef("pk"), text__icontains=query)
+        model.objects.filter(contains, role=OuterRef("pk"))
         .order_by("order", "id")
-        .values("text")[:1]
+        .values(fields[0])[:1]
     )
+
+
+def _matched(query: str) -> dict[str, Subquery]:
+    return {
+        "matched_text": _first_match(Responsibility, ("text",), query),
+        "matched_skill": _first_match(Skill, ("name", "note"), query),
+        "matched_anti": _first_match(AntiPattern, ("name", "text"), query),
+    }
 
 
 def _role_hit(role, query: str, score: float) -> SearchHit:
     alias = next((a for a in role.aliases if a.casefold() == query.casefold()), "")
-    matched = (
-        f"Also known as {alias}"
-        if alias
-        else (f"Responsibility: {role.matched_text}" if role.matched_text else "")
-    )
+    if alias:
+        matched = f"Also known as {alias}"
+    elif role.matched_text:
+        matched = f"Responsibility: {role.matched_text}"
+    elif role.matched_skill:
+        matched = f"Skill: {role.matched_skill}"
+    elif role.matched_anti:
+        matched = f"Anti-pattern: {role.matched_anti}"
+    else:
+        matched = ""
     exact = bool(exact_boost(query, [role.name, *role.aliases]))
     return SearchHit(
         "role", role.name, role.get_absolute_url(), role.summary, matched, score, exact
@@ -164,19 +190,21 @@ def _fallback(query: str) -> list[SearchHit]:
                 condition |= Q(**{f"{name}__icontains": word})
         return condition
 
-    resp_match = Q()
+    part_match = Q()
     for word in words:
-        resp_match |= Q(
-            Exists(
-                Responsibility.objects.filter(role=OuterRef("pk"), text__icontains=word)
-            )
-        )
+        for model, fields in GUIDE_PARTS:
+            contains = Q()
+            for name in fields:
+                contains |= Q(**{f"{name}__icontains": word})
+            part_match |= Q(Exists(model.objects.filter(contains, role=OuterRef("pk"))))
     roles = (
         Role.objects.published()
-        .filter(any_word("name", "also_known_as", "summary", "overview") | resp_match)
+        .filter(any_word("name", "also_known_as", "summary", "overview") | part_match)
         .annotate(
-            matched_text=_first_responsibility(words[0]),
-            resp_texts=Coalesce(_all_responsibilities(), Value("")),
+            **_matched(words[0]),
+            resp_texts=Coalesce(_joined(Responsibility, ("text",)), Value("")),
+            skill_texts=Coalesce(_joined(Skill, ("name", "note")), Value("")),
+            anti_texts=Coalesce(_joined(AntiPattern, ("name", "text")), Value("")),
         )
         .only("name", "slug", "summary", "also_known_as", "overview")
     )
@@ -188,7 +216,7 @@ def _fallback(query: str) -> list[SearchHit]:
                 "name": role.name,
                 "aliases": role.also_known_as,
                 "summary": role.summary + " " + role.resp_texts,
-                "body": role.overview,
+                "body": " ".join((role.overview, role.skill_texts, role.anti_texts)),
             },
         ) + exact_boost(query, [role.name, *role.aliases])
         if score:
@@ -222,19 +250,30 @@ def _fallback(query: str) -> list[SearchHit]:
     return hits
 
 
-def _all_responsibilities():
-    """Every responsibility of a role as one text, for scoring (a subquery, so
-    still one query for all roles)."""
+def _joined(model, fields: tuple[str, ...]):
+    """All of a role's parts of one kind as one text, for scoring (a
+    subquery, so still one query for all roles)."""
     from django.db.models import CharField, Func
+    from django.db.models.functions import Concat
 
-    class GroupConcat(Func):
-        function = "GROUP_CONCAT"
-        output_field = CharField()
+    text = F(fields[0])
+    for name in fields[1:]:
+        text = Concat(text, Value(" "), F(name), output_field=TextField())
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.aggregates import StringAgg
 
+        joined = StringAgg(text, " ", output_field=TextField())
+    else:
+
+        class GroupConcat(Func):
+            function = "GROUP_CONCAT"
+            output_field = CharField()
+
+        joined = GroupConcat(text, Value(" "))
     return Subquery(
-        Responsibility.objects.filter(role=OuterRef("pk"))
+        model.objects.filter(role=OuterRef("pk"))
         .values("role")
-        .annotate(texts=GroupConcat(F("text"), Value(" ")))
+        .annotate(texts=joined)
         .values("texts")[:1]
     )
 
@@ -243,7 +282,6 @@ def _all_responsibilities():
 
 
 def _postgres(query: str) -> list[SearchHit]:
-    from django.contrib.postgres.aggregates import StringAgg
     from django.contrib.postgres.search import (
         SearchQuery,
         SearchRank,
@@ -253,20 +291,18 @@ def _postgres(query: str) -> list[SearchHit]:
 
     english = SearchQuery(query, config="english", search_type="websearch")
     simple = SearchQuery(query, config="simple", search_type="websearch")
-    responsibilities = Subquery(
-        Responsibility.objects.filter(role=OuterRef("pk"))
-        .values("role")
-        .annotate(texts=StringAgg("text", " ", output_field=TextField()))
-        .values("texts")[:1]
-    )
+
+    def parts(model, fields):
+        return Coalesce(_joined(model, fields), Value(""), output_field=TextField())
+
     role_vector = (
         SearchVector("name", weight="A", config="english")
         + SearchVector("also_known_as", weight="A", config="simple")
         + SearchVector("summary", weight="B", config="english")
+        + SearchVector(parts(Responsibility, ("text",)), weight="B", config="english")
+        + SearchVector(parts(Skill, ("name", "note")), weight="C", config="english")
         + SearchVector(
-            Coalesce(responsibilities, Value(""), output_field=TextField()),
-            weight="B",
-            config="english",
+            parts(AntiPattern, ("name", "text")), weight="C", config="english"
         )
         + SearchVector("overview", weight="D", config="english")
     )
@@ -278,7 +314,7 @@ def _postgres(query: str) -> list[SearchHit]:
                 TrigramWordSimilarity(query, "name"),
                 TrigramWordSimilarity(query, "also_known_as"),
             ),
-            matched_text=_first_responsibility(query),
+            **_matched(query),
         )
         .filter(Q(rank__gt=0) | Q(similarity__gte=TRIGRAM_THRESHOLD))
         .only("name", "slug", "summary", "also_known_as")

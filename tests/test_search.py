@@ -97,6 +97,37 @@ def test_a_responsibility_finds_its_role_and_says_what_matched(catalogue):
     )
 
 
+def test_skills_and_anti_patterns_find_their_role_and_say_what_matched(catalogue):
+    _, _, sm, rte = catalogue
+    m.Skill.objects.create(
+        role=sm, name="Facilitation", note="Runs workshops without taking sides."
+    )
+    m.AntiPattern.objects.create(
+        role=rte, name="The train conductor", text="Dictates instead of serving."
+    )
+    hits = search("workshops").hits
+    assert hits[0].title == "Scrum Master"
+    assert hits[0].matched == "Skill: Facilitation"
+    hits = search("conductor").hits
+    assert [h.title for h in hits] == ["Release Train Engineer"]
+    assert hits[0].matched == "Anti-pattern: The train conductor"
+
+
+def test_search_takes_the_same_queries_whatever_the_catalogue_size(catalogue):
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        search("team")
+    for n in range(5):
+        role = RoleFactory(name=f"Team role {n}", summary="Works with the team.")
+        ResponsibilityFactory(role=role, text="Helps the team.")
+        m.Skill.objects.create(role=role, name="Teamwork")
+        m.AntiPattern.objects.create(role=role, name="Team hero", text="Does it all.")
+    with CaptureQueriesContext(connection) as large:
+        assert len(search("team").hits) >= 5
+    assert len(large) == len(small)
+
+
 def test_glossary_terms_and_comparisons_are_found(catalogue):
     raci = search("RACI").hits[0]
     assert raci.kind == "term"
