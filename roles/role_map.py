@@ -35,11 +35,9 @@ class MapPin:
     y: float
     cx: float
     cy: float
-    anchor: str  # text-anchor for the label, so labels stay inside the map
-
-    @property
-    def label_x(self) -> float:
-        return self.cx + (-10 if self.anchor == "end" else 10)
+    anchor: str  # text-anchor for the label: "start" (right of the dot) or "end"
+    label_x: float
+    label_y: float  # the label's baseline
 
 
 @dataclass(frozen=True)
@@ -72,19 +70,124 @@ class RoleMap:
         return self.height / 2
 
 
-def _pin(label: str, slug: str, x: float, y: float) -> MapPin:
+# Label geometry in the map's own units (its labels are 15 units high).
+CHAR_WIDTH = 8.4  # a generous average for the site's sans-serif
+LABEL_HEIGHT = 16
+LABEL_GAP = 10  # from the dot's centre to the label
+DOT_RADIUS = 7
+
+Box = tuple[float, float, float, float]  # left, top, right, bottom
+
+
+def _centre(x: float, y: float) -> tuple[float, float]:
     cx = PAD + x / 100 * (WIDTH - 2 * PAD)
     cy = HEIGHT - PAD - y / 100 * (HEIGHT - 2 * PAD)
-    return MapPin(
-        label, slug, x, y, round(cx, 1), round(cy, 1), "end" if x > 60 else "start"
+    return round(cx, 1), round(cy, 1)
+
+
+def _label_box(label: str, cx: float, cy: float, anchor: str, dy: float) -> Box:
+    width = len(label) * CHAR_WIDTH
+    left = cx + LABEL_GAP if anchor == "start" else cx - LABEL_GAP - width
+    top = cy + dy - LABEL_HEIGHT / 2
+    return (left, top, left + width, top + LABEL_HEIGHT)
+
+
+def _overlap(a: Box, b: Box) -> float:
+    width = min(a[2], b[2]) - max(a[0], b[0])
+    height = min(a[3], b[3]) - max(a[1], b[1])
+    return width * height if width > 0 and height > 0 else 0.0
+
+
+def _outside(box: Box) -> float:
+    """How far a label sticks out of the drawing area (the axis labels
+    below and left of the plot are kept clear)."""
+    left, top, right, bottom = box
+    return (
+        max(0.0, PAD + 2 - left)
+        + max(0.0, right - (WIDTH - 2))
+        + max(0.0, 2 - top)
+        + max(0.0, bottom - (HEIGHT - 28))
     )
+
+
+def place_labels(
+    points: list[tuple[str, float, float]], obstacles: tuple[Box, ...] = ()
+) -> list[tuple[str, float]]:
+    """Where each label goes, so that labels overlap neither each other nor
+    another role's dot and stay on the map: for each point, in order, the
+    first free spot among right, left, then a little above or below either;
+    if none is free, the one that overlaps least. Returns (anchor, dy) per
+    point, dy being the label's offset from the dot's centre line."""
+    dots = [
+        (cx - DOT_RADIUS, cy - DOT_RADIUS, cx + DOT_RADIUS, cy + DOT_RADIUS)
+        for _, cx, cy in points
+    ]
+    placed: list[Box] = list(obstacles)
+    chosen: list[tuple[str, float]] = []
+    for index, (label, cx, cy) in enumerate(points):
+        sides = (
+            ("end", "start") if cx > PAD + 0.6 * (WIDTH - 2 * PAD) else ("start", "end")
+        )
+        candidates = [(side, dy) for dy in (0, -12, 12, -22, 22) for side in sides]
+        others = placed + dots[:index] + dots[index + 1 :]
+        best, best_cost = candidates[0], float("inf")
+        for side, dy in candidates:
+            box = _label_box(label, cx, cy, side, dy)
+            cost = sum(_overlap(box, other) for other in others) + 50 * _outside(box)
+            if cost < best_cost:
+                best, best_cost = (side, dy), cost
+            if cost == 0:
+                break
+        placed.append(_label_box(label, cx, cy, *best))
+        chosen.append(best)
+    return chosen
+
+
+def _pin(label: str, slug: str, x: float, y: float, anchor: str, dy: float) -> MapPin:
+    cx, cy = _centre(x, y)
+    label_x = cx + (LABEL_GAP if anchor == "start" else -LABEL_GAP)
+    # The baseline sits a third of the label's height below its centre line.
+    return MapPin(label, slug, x, y, cx, cy, anchor, label_x, round(cy + dy + 5, 1))
 
 
 def role_map_for(roles: list[MapRole], you: MapPoint | None = None) -> RoleMap:
     placed = sorted((r for r in roles if r.placed), key=lambda r: (r.x, r.y, r.name))
+    you_pin = None
+    obstacles: tuple[Box, ...] = ()
+    if you:
+        cx, cy = _centre(you.x, you.y)
+        anchor = "end" if you.x > 60 else "start"
+        # "You" sits just above its dot; role labels keep clear of both.
+        you_pin = MapPin(
+            "You",
+            "",
+            you.x,
+            you.y,
+            cx,
+            cy,
+            anchor,
+            cx + (LABEL_GAP if anchor == "start" else -LABEL_GAP),
+            cy - 12,
+        )
+        obstacles = (
+            (cx - 9, cy - 9, cx + 9, cy + 9),
+            _label_box("You", cx, cy, anchor, -16),
+        )
+    # Labels are placed from the top of the map down; pins stay in the
+    # table's order (left to right).
+    top_down = sorted(placed, key=lambda r: (-r.y, r.x, r.name))
+    labels = dict(
+        zip(
+            (r.slug for r in top_down),
+            place_labels(
+                [(r.name, *_centre(r.x, r.y)) for r in top_down], obstacles=obstacles
+            ),
+            strict=True,
+        )
+    )
     return RoleMap(
-        pins=tuple(_pin(r.name, r.slug, r.x, r.y) for r in placed),
-        you=_pin("You", "", you.x, you.y) if you else None,
+        pins=tuple(_pin(r.name, r.slug, r.x, r.y, *labels[r.slug]) for r in placed),
+        you=you_pin,
         unplaced=tuple(r for r in roles if not r.placed),
     )
 
