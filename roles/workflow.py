@@ -93,6 +93,16 @@ def record_doc(*, kind: str, object_id: int) -> Doc:
     return spec.serialise(obj)
 
 
+def record_problems(*, kind: str, object_id: int) -> list[str]:
+    """What the import would refuse in the record as the database holds it
+    now: the rules that need the whole record at once, such as a published
+    guide's counts (``content_doc.role_guide_problems``)."""
+    if kind != DraftKind.ROLE:
+        return []  # comparisons and questions: their formsets check the rules
+    doc = cd.normalise({kind: [record_doc(kind=kind, object_id=object_id)]})
+    return cd.role_guide_problems(doc[kind][0])
+
+
 def live_record(draft: Draft):
     return KIND_SPECS[draft.kind].model.objects.filter(pk=draft.object_id).first()
 

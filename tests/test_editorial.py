@@ -19,6 +19,7 @@ from .factories import (
     ResponsibilityFactory,
     RoleFactory,
     make_comparison,
+    make_complete_guide,
     make_editor,
     make_scenario,
 )
@@ -144,7 +145,7 @@ def test_history_records_who_and_when_and_revert_brings_children_back(staff_clie
 
 
 def test_admin_edit_by_an_editor_is_a_draft_and_by_a_publisher_a_version(client):
-    role = RoleFactory()
+    role = make_complete_guide(RoleFactory())
     editor = make_editor()
     client.force_login(editor)
     url = reverse("admin:roles_role_change", args=[role.pk])

@@ -10,7 +10,12 @@ from django.urls import reverse
 
 from roles import models as m
 
-from .factories import RoleFactory, make_scenario, make_statement
+from .factories import (
+    RoleFactory,
+    make_complete_guide,
+    make_scenario,
+    make_statement,
+)
 from .formdata import form_data
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +26,7 @@ PAGES = ["/", "/roles/", "/roles/product-owner/", "/compare/", "/quiz/"]
 @pytest.fixture
 def content(db):
     pm = RoleFactory(slug="product-manager", name="Product Manager")
-    po = RoleFactory(slug="product-owner", name="Product Owner")
+    po = make_complete_guide(RoleFactory(slug="product-owner", name="Product Owner"))
     make_scenario([{pm: 3}, {po: 3}], key="horizon")
     make_statement({pm: 4}, key="customers")
     return po

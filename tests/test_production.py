@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from roles import models as m
 
-from .factories import GUIDE_INLINES, RoleFactory, UserFactory
+from .factories import GUIDE_INLINES, RoleFactory, UserFactory, make_complete_guide
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent
@@ -266,7 +266,9 @@ def test_public_pages_come_from_the_cache_and_an_edit_shows_on_the_next_request(
 
 
 def test_an_admin_edit_is_visible_on_the_next_public_request(staff_client, client):
-    role = RoleFactory(slug="via-admin", name="Via Admin", summary="Old.")
+    role = make_complete_guide(
+        RoleFactory(slug="via-admin", name="Via Admin", summary="Old.")
+    )
     client.get("/roles/")
     assert client.get("/roles/")["X-Cache"] == "hit"
     url = reverse("admin:roles_role_change", args=[role.pk])

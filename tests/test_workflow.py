@@ -13,7 +13,7 @@ from reversion.models import Version
 
 from roles import models as m
 from roles import workflow as wf
-from roles.permissions import PUBLISHERS_GROUP
+from roles.permissions import EDITORS_GROUP, PUBLISHERS_GROUP
 
 from .admin_forms import admin_form_data
 from .factories import (
@@ -31,7 +31,8 @@ def publisher(django_user_model):
     user = django_user_model.objects.create_user(
         "pub", password="a-long-test-password", is_staff=True
     )
-    user.groups.add(Group.objects.get(name=PUBLISHERS_GROUP))
+    # As `create_editor --publisher` makes them: an editor who may publish.
+    user.groups.add(*Group.objects.filter(name__in=[EDITORS_GROUP, PUBLISHERS_GROUP]))
     return user
 
 
@@ -573,3 +574,69 @@ def test_a_change_address_that_is_not_an_id_is_not_a_server_error(
         response = publisher_client.get(f"/admin/roles/{model}/{bad}/change/")
         assert response.status_code == 302, bad
         assert response["Location"] == "/admin/"
+
+
+# --- a published guide is complete, in the admin as in the import -----------------
+
+INCOMPLETE = "skills: a published guide needs 5 to 8, not 3."
+
+
+def _drop_skills(data: dict, count: int) -> None:
+    for i in range(count):
+        data[f"skills-{i}-DELETE"] = "on"
+
+
+@pytest.mark.parametrize("button", ["_continue", "_save_draft"])
+def test_an_incomplete_published_guide_is_refused_with_the_import_s_message(
+    publisher_client, live_role, button
+):
+    url = _change_url(live_role)
+    data = admin_form_data(publisher_client.get(url))
+    _drop_skills(data, 2)
+    data["summary"] = "Typed while deleting skills."
+    data[button] = "1"
+    response = publisher_client.post(url, data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert INCOMPLETE in html and "set the status to Draft" in html
+    # Nothing was saved, and what the editor typed is still in the form.
+    assert "Typed while deleting skills." in html
+    assert live_role.skills.count() == 5
+    live_role.refresh_from_db()
+    assert live_role.summary == "The live summary."
+    assert not m.Draft.objects.exists()
+    assert "changed successfully" not in html
+
+
+def test_an_unpublished_guide_may_be_incomplete(publisher_client):
+    role = RoleFactory(slug="unfinished", status=m.Status.DRAFT)
+    make_complete_guide(role)
+    url = _change_url(role)
+    data = admin_form_data(publisher_client.get(url))
+    _drop_skills(data, 2)
+    data["_continue"] = "1"
+    assert publisher_client.post(url, data).status_code == 302
+    assert role.skills.count() == 3
+
+
+def test_a_new_published_role_needs_a_complete_guide_a_new_draft_does_not(
+    publisher_client,
+):
+    url = reverse("admin:roles_role_add")
+    data = admin_form_data(publisher_client.get(url))
+    data.update(
+        name="Brand New Role",
+        slug="brand-new-role",
+        family="product",
+        summary="Something new.",
+        overview="What the new role does.",
+        status=m.Status.PUBLISHED,
+        _save="1",
+    )
+    response = publisher_client.post(url, data)
+    assert response.status_code == 200
+    assert "skills: a published guide needs 5 to 8, not 0." in response.content.decode()
+    assert not m.Role.objects.filter(slug="brand-new-role").exists()
+    data["status"] = m.Status.DRAFT
+    assert publisher_client.post(url, data).status_code == 302
+    assert m.Role.objects.get(slug="brand-new-role").status == m.Status.DRAFT

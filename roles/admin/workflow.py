@@ -86,6 +86,78 @@ class WorkflowAdminMixin:
                     )
             yield
 
+    def _problems(self, request) -> list[str]:
+        """The whole-record rules, checked on what this request just saved."""
+        saved = getattr(request, "_workflow_saved", None)
+        if saved is None:
+            return []
+        return wf.record_problems(kind=self._kind(), object_id=saved.pk)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        problems = getattr(request, "_workflow_problems", None)
+        if not problems:
+            return form
+
+        class Checked(form):
+            def clean(self):
+                cleaned = super().clean()
+                self.add_error(
+                    None,
+                    "A published guide must be complete. Add what is missing "
+                    "below, or set the status to Draft to finish it later:",
+                )
+                for problem in problems:
+                    self.add_error(None, problem)
+                return cleaned
+
+        Checked.__name__ = form.__name__
+        return Checked
+
+    def message_user(self, request, *args, **kwargs):
+        # While a save may still be rolled back, its "changed successfully"
+        # waits here (see _held).
+        held = getattr(request, "_workflow_held", None)
+        if held is not None:
+            held.append((args, kwargs))
+        else:
+            super().message_user(request, *args, **kwargs)
+
+    @contextmanager
+    def _held(self, request):
+        """Hold the admin's messages; the caller sends them (``_release``)
+        once the save stands."""
+        request._workflow_held = []
+        try:
+            yield
+        finally:
+            request._workflow_pending = request._workflow_held
+            request._workflow_held = None
+
+    def _release(self, request) -> None:
+        for args, kwargs in getattr(request, "_workflow_pending", None) or []:
+            super().message_user(request, *args, **kwargs)
+        request._workflow_pending = None
+
+    def _show_problems(self, request, problems, object_id, form_url, context, draft):
+        """The form again, as posted, with what the saved record broke; the
+        save itself was rolled back, so nothing the editor typed is lost."""
+        request._workflow_pending = None
+        request._workflow_problems = problems
+        request._workflow_saved = None
+        with staging(), transaction.atomic():
+            if object_id is None:
+                response = _render(
+                    super().changeform_view(request, None, form_url, context)
+                )
+            else:
+                with self._draft_applied(request, draft, object_id):
+                    response = _render(
+                        super().changeform_view(request, object_id, form_url, context)
+                    )
+            transaction.set_rollback(True)
+        return response
+
     def _context(self, request, object_id, draft, extra_context):
         return {
             **(extra_context or {}),
@@ -125,6 +197,7 @@ class WorkflowAdminMixin:
                 "Submit it for review from its page.",
             )
         super().save_model(request, obj, form, change)
+        request._workflow_saved = obj
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # Not VersionAdmin's change_view: its revision would outlive the rolled
@@ -133,8 +206,10 @@ class WorkflowAdminMixin:
         return self.changeform_view(request, object_id, form_url, extra_context)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        if object_id is None or getattr(request, "_workflow_plain", False):
+        if getattr(request, "_workflow_plain", False):
             return super().changeform_view(request, object_id, form_url, extra_context)
+        if object_id is None:
+            return self._add(request, form_url, extra_context)
         object_id = unquote(object_id)
         if not str(object_id).isdigit():
             # Not an id: Django's own view says the record does not exist.
@@ -167,8 +242,26 @@ class WorkflowAdminMixin:
             return self._save_live(request, object_id, form_url, context, draft)
         return self._stage(request, object_id, form_url, context, draft, action)
 
+    def _add(self, request, form_url, extra_context):
+        problems: list[str] = []
+        with transaction.atomic(), self._held(request):
+            response = _render(
+                super().changeform_view(request, None, form_url, extra_context)
+            )
+            if response.status_code == 302:
+                problems = self._problems(request)
+            if problems:
+                transaction.set_rollback(True)
+        if problems:
+            return self._show_problems(
+                request, problems, None, form_url, extra_context, None
+            )
+        self._release(request)
+        return response
+
     def _save_live(self, request, object_id, form_url, context, draft):
-        with transaction.atomic():
+        problems: list[str] = []
+        with transaction.atomic(), self._held(request):
             with (
                 self.create_revision(request),
                 self._draft_applied(request, draft, object_id),
@@ -176,24 +269,35 @@ class WorkflowAdminMixin:
                 response = _render(
                     super().changeform_view(request, object_id, form_url, context)
                 )
-            if response.status_code != 302:
+                if response.status_code == 302:
+                    problems = self._problems(request)
+            if response.status_code != 302 or problems:
                 transaction.set_rollback(True)
             elif draft is not None:
                 draft.state = m.DraftState.PUBLISHED
                 draft.published_at = timezone.now()
                 draft.reviewed_by = request.user
                 draft.save()
+        if problems:
+            return self._show_problems(
+                request, problems, object_id, form_url, context, draft
+            )
+        self._release(request)
         return response
 
     def _stage(self, request, object_id, form_url, context, draft, action):
         kind = self._kind()
         page = None
-        with staging(), transaction.atomic():
+        # A staged save is always rolled back: its "changed successfully" is
+        # never sent.
+        with staging(), transaction.atomic(), self._held(request):
             with self._draft_applied(request, draft, object_id):
                 response = _render(
                     super().changeform_view(request, object_id, form_url, context)
                 )
             saved = response.status_code == 302
+            problems = self._problems(request) if saved else []
+            saved = saved and not problems
             if saved:
                 doc = wf.record_doc(kind=kind, object_id=int(object_id))
                 if action == "preview":
@@ -210,6 +314,10 @@ class WorkflowAdminMixin:
                         ),
                     )
             transaction.set_rollback(True)
+        if problems:
+            return self._show_problems(
+                request, problems, object_id, form_url, context, draft
+            )
         if not saved:
             return response
         _consume_messages(request)

@@ -311,11 +311,16 @@ def test_responsibilities_are_edited_under_their_themes(
     """Headings per theme in the public order; choosing a theme or dragging a
     row under another heading moves it there; "move to first position" stays
     within the theme; Save stores the order shown, and the public page agrees."""
-    from tests.factories import ResponsibilityFactory, RoleFactory, ThemeFactory
+    from tests.factories import (
+        ResponsibilityFactory,
+        RoleFactory,
+        ThemeFactory,
+        make_complete_guide,
+    )
 
     monkeypatch.setenv("EDITOR_PASSWORD", PASSWORD)
     call_command("create_editor", "pat", "--publisher", stdout=StringIO())
-    role = RoleFactory(slug="analyst", name="Analyst")
+    role = make_complete_guide(RoleFactory(slug="analyst", name="Analyst"))
     first = ThemeFactory(name="First theme", slug="first", order=1)
     second = ThemeFactory(name="Second theme", slug="second", order=2)
     texts = {"a": "Alpha duty.", "b": "Bravo duty.", "c": "Charlie duty."}
