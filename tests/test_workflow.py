@@ -637,6 +637,9 @@ def test_a_new_published_role_needs_a_complete_guide_a_new_draft_does_not(
     assert response.status_code == 200
     assert "skills: a published guide needs 5 to 8, not 0." in response.content.decode()
     assert not m.Role.objects.filter(slug="brand-new-role").exists()
+    assert not Version.objects.exists()  # the refused add left no history behind
     data["status"] = m.Status.DRAFT
     assert publisher_client.post(url, data).status_code == 302
-    assert m.Role.objects.get(slug="brand-new-role").status == m.Status.DRAFT
+    role = m.Role.objects.get(slug="brand-new-role")
+    assert role.status == m.Status.DRAFT
+    assert Version.objects.get_for_object(role).count() == 1
