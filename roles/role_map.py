@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .quiz import MapPoint
 
@@ -110,36 +111,67 @@ def _outside(box: Box) -> float:
     )
 
 
-def place_labels(
-    points: list[tuple[str, float, float]], obstacles: tuple[Box, ...] = ()
-) -> list[tuple[str, float]]:
-    """Where each label goes, so that labels overlap neither each other nor
-    another role's dot and stay on the map: for each point, in order, the
-    first free spot among right, left, then a little above or below either;
-    if none is free, the one that overlaps least. Returns (anchor, dy) per
-    point, dy being the label's offset from the dot's centre line."""
-    dots = [
-        (cx - DOT_RADIUS, cy - DOT_RADIUS, cx + DOT_RADIUS, cy + DOT_RADIUS)
-        for _, cx, cy in points
-    ]
-    placed: list[Box] = list(obstacles)
-    chosen: list[tuple[str, float]] = []
-    for index, (label, cx, cy) in enumerate(points):
-        sides = (
-            ("end", "start") if cx > PAD + 0.6 * (WIDTH - 2 * PAD) else ("start", "end")
-        )
-        candidates = [(side, dy) for dy in (0, -12, 12, -22, 22) for side in sides]
-        others = placed + dots[:index] + dots[index + 1 :]
-        best, best_cost = candidates[0], float("inf")
-        for side, dy in candidates:
+class _Grid:
+    """Boxes filed by the cells they cover, so a label is only compared with
+    its neighbours: placing n labels stays near-linear however many roles
+    the map holds."""
+
+    CELL = 48
+
+    def __init__(self) -> None:
+        self._cells: dict[tuple[int, int], list[Box]] = {}
+
+    def _keys(self, box: Box):
+        c = self.CELL
+        for i in range(int(box[0] // c), int(box[2] // c) + 1):
+            for j in range(int(box[1] // c), int(box[3] // c) + 1):
+                yield (i, j)
+
+    def add(self, box: Box) -> None:
+        for key in self._keys(box):
+            self._cells.setdefault(key, []).append(box)
+
+    def overlap(self, box: Box) -> float:
+        seen: set[int] = set()
+        total = 0.0
+        for key in self._keys(box):
+            for other in self._cells.get(key, ()):
+                if id(other) not in seen:
+                    seen.add(id(other))
+                    total += _overlap(box, other)
+        return total
+
+
+def _best_spot(label: str, cx: float, cy: float, grid: _Grid) -> tuple[str, float]:
+    """The first free spot among right, left (left first near the right
+    edge), then a little above or below either; else the least covered."""
+    far_right = cx > PAD + 0.6 * (WIDTH - 2 * PAD)
+    sides = ("end", "start") if far_right else ("start", "end")
+    best, best_cost = (sides[0], 0.0), float("inf")
+    for dy in (0, -12, 12, -22, 22):
+        for side in sides:
             box = _label_box(label, cx, cy, side, dy)
-            cost = sum(_overlap(box, other) for other in others) + 50 * _outside(box)
+            cost = grid.overlap(box) + 50 * _outside(box)
+            if cost == 0:
+                return (side, dy)
             if cost < best_cost:
                 best, best_cost = (side, dy), cost
-            if cost == 0:
-                break
-        placed.append(_label_box(label, cx, cy, *best))
-        chosen.append(best)
+    return best
+
+
+def place_labels(points: list[tuple[str, float, float]]) -> list[tuple[str, float]]:
+    """Where each label goes, so that labels overlap neither each other nor
+    another role's dot and stay on the map, placed in the order given.
+    Returns (anchor, dy) per point, dy being the label's offset from the
+    dot's centre line."""
+    grid = _Grid()
+    for _, cx, cy in points:
+        grid.add((cx - DOT_RADIUS, cy - DOT_RADIUS, cx + DOT_RADIUS, cy + DOT_RADIUS))
+    chosen: list[tuple[str, float]] = []
+    for label, cx, cy in points:
+        spot = _best_spot(label, cx, cy, grid)
+        grid.add(_label_box(label, cx, cy, *spot))
+        chosen.append(spot)
     return chosen
 
 
@@ -150,44 +182,38 @@ def _pin(label: str, slug: str, x: float, y: float, anchor: str, dy: float) -> M
     return MapPin(label, slug, x, y, cx, cy, anchor, label_x, round(cy + dy + 5, 1))
 
 
-def role_map_for(roles: list[MapRole], you: MapPoint | None = None) -> RoleMap:
-    placed = sorted((r for r in roles if r.placed), key=lambda r: (r.x, r.y, r.name))
-    you_pin = None
-    obstacles: tuple[Box, ...] = ()
-    if you:
-        cx, cy = _centre(you.x, you.y)
-        anchor = "end" if you.x > 60 else "start"
-        # "You" sits just above its dot; role labels keep clear of both.
-        you_pin = MapPin(
-            "You",
-            "",
-            you.x,
-            you.y,
-            cx,
-            cy,
-            anchor,
-            cx + (LABEL_GAP if anchor == "start" else -LABEL_GAP),
-            cy - 12,
-        )
-        obstacles = (
-            (cx - 9, cy - 9, cx + 9, cy + 9),
-            _label_box("You", cx, cy, anchor, -16),
-        )
-    # Labels are placed from the top of the map down; pins stay in the
-    # table's order (left to right).
+@lru_cache(maxsize=4)
+def _role_pins(placed: tuple[MapRole, ...]) -> tuple[MapPin, ...]:
+    """The roles' pins, labels placed from the top of the map down; in the
+    table's order (left to right). The same for every visitor of a content
+    version, so computed once per process and version."""
     top_down = sorted(placed, key=lambda r: (-r.y, r.x, r.name))
-    labels = dict(
-        zip(
-            (r.slug for r in top_down),
-            place_labels(
-                [(r.name, *_centre(r.x, r.y)) for r in top_down], obstacles=obstacles
-            ),
-            strict=True,
+    spots = place_labels([(r.name, *_centre(r.x, r.y)) for r in top_down])
+    labels = {r.slug: spot for r, spot in zip(top_down, spots, strict=True)}
+    return tuple(_pin(r.name, r.slug, r.x, r.y, *labels[r.slug]) for r in placed)
+
+
+def _you_pin(you: MapPoint, pins: tuple[MapPin, ...]) -> MapPin:
+    """ "You" is labelled where it covers no role's label or dot."""
+    grid = _Grid()
+    for p in pins:
+        grid.add(
+            (p.cx - DOT_RADIUS, p.cy - DOT_RADIUS, p.cx + DOT_RADIUS, p.cy + DOT_RADIUS)
         )
+        grid.add(_label_box(p.label, p.cx, p.cy, p.anchor, p.label_y - 5 - p.cy))
+    return _pin(
+        "You", "", you.x, you.y, *_best_spot("You", *_centre(you.x, you.y), grid)
     )
+
+
+def role_map_for(roles: list[MapRole], you: MapPoint | None = None) -> RoleMap:
+    placed = tuple(
+        sorted((r for r in roles if r.placed), key=lambda r: (r.x, r.y, r.name))
+    )
+    pins = _role_pins(placed)
     return RoleMap(
-        pins=tuple(_pin(r.name, r.slug, r.x, r.y, *labels[r.slug]) for r in placed),
-        you=you_pin,
+        pins=pins,
+        you=_you_pin(you, pins) if you else None,
         unplaced=tuple(r for r in roles if not r.placed),
     )
 

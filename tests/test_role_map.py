@@ -62,15 +62,18 @@ def test_a_lone_role_is_labelled_on_the_right_near_the_left_edge_and_left_near_t
     assert (right.anchor, right.label_y) == ("end", right.cy + 5)
 
 
-def test_labels_keep_clear_of_you():
-    roles = [rm.MapRole("a", "Product Owner", 40, 50)]
+def test_you_is_labelled_clear_of_the_roles():
+    roles = [
+        rm.MapRole("a", "Product Owner", 40, 50),
+        rm.MapRole("b", "Scrum Master", 44, 47),
+    ]
     role_map = rm.role_map_for(roles, you=MapPoint(x=44, y=50))
-    pin = role_map.pins[0]
-    label = rm._label_box(
-        pin.label, pin.cx, pin.cy, pin.anchor, pin.label_y - 5 - pin.cy
-    )
     you = role_map.you
-    assert rm._overlap(label, (you.cx - 9, you.cy - 9, you.cx + 9, you.cy + 9)) == 0
+    mine = rm._label_box("You", you.cx, you.cy, you.anchor, you.label_y - 5 - you.cy)
+    labels, dots = _boxes(role_map)
+    assert all(rm._overlap(mine, other) == 0 for other in labels + dots)
+    # The roles' labels are the same with or without a "you".
+    assert rm.role_map_for(roles).pins == role_map.pins
 
 
 @pytest.mark.django_db
