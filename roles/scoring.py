@@ -64,6 +64,11 @@ CLOSE_Z = 0.35
 #: Simulated random respondents used to fit the per-role offsets.
 CALIBRATION_SAMPLE = 10_000  # at least; 1000 per role for larger catalogues
 CALIBRATION_PER_ROLE = 1000
+# Respondents × roles simulated at most: the 16-role questionnaire gets its
+# full 16,000 respondents; a 200-role catalogue gets 1,280 instead of 200,000
+# (minutes of work on the first request after every edit). Its offsets are
+# then coarser; the exact percentiles are unchanged.
+CALIBRATION_BUDGET = 1_000_000
 CALIBRATION_SEED = 20261128
 CALIBRATION_ROUNDS = 60
 
@@ -296,6 +301,15 @@ def random_answers(
     return answers
 
 
+def calibration_sample(scorable_roles: int) -> int:
+    """How many random respondents calibrate the offsets: more with more
+    roles, within CALIBRATION_BUDGET."""
+    wanted = max(CALIBRATION_SAMPLE, CALIBRATION_PER_ROLE * scorable_roles)
+    return min(
+        wanted, max(CALIBRATION_SAMPLE, CALIBRATION_BUDGET // max(scorable_roles, 1))
+    )
+
+
 def build_norm(
     questions: Sequence[QuestionSpec],
     roles: Sequence[str],
@@ -307,7 +321,8 @@ def build_norm(
     """Exact percentiles per role, then offsets fitted so that over ``sample``
     simulated random respondents every (scorable) role is top equally often.
     By default the sample grows with the number of roles, so that each role's
-    share is measured as precisely in a large catalogue as in a small one."""
+    share is measured as precisely in a larger catalogue, up to a fixed amount
+    of work (CALIBRATION_BUDGET)."""
     base = {
         role: _role_norm(
             _null_distribution(questions, role),
@@ -317,7 +332,7 @@ def build_norm(
     }
     scorable = [r for r in roles if base[r].values]
     if sample is None:
-        sample = max(CALIBRATION_SAMPLE, CALIBRATION_PER_ROLE * len(scorable))
+        sample = calibration_sample(len(scorable))
     if len(scorable) < 2 or sample <= 0:
         return Norm(base)
     rng = random.Random(seed)
@@ -327,11 +342,35 @@ def build_norm(
         {v: _to_z(p) for v, p in zip(base[r].values, base[r].mid, strict=True)}
         for r in scorable
     ]
+    # Each answer's points as (role position, half points), worked out once:
+    # a respondent is then one random draw per question and a few integer
+    # additions (the same draws, in the same order, as random_answers and
+    # raw_scores would make; points are whole or half, so sums are exact).
+    position = {role: i for i, role in enumerate(scorable)}
+    plan = [
+        (
+            len(values),
+            [
+                [
+                    (position[r], round(p * 2))
+                    for r, p in q.points_for(v).items()
+                    if r in position
+                ]
+                for v in values
+            ],
+        )
+        for q in questions
+        for values in (q.answer_values,)
+    ]
+    zero = [0] * len(scorable)
     # Identical rows (common in small questionnaires) are counted once.
     rows: dict[tuple[float, ...], int] = {}
     for _ in range(sample):
-        raw = raw_scores(questions, random_answers(questions, rng), scorable)
-        row = tuple(t[round(raw[r] * 2)] for t, r in zip(tables, scorable, strict=True))
+        halves = zero.copy()
+        for count, per_answer in plan:
+            for i, half in per_answer[int(rng.random() * count)]:
+                halves[i] += half
+        row = tuple(t[h] for t, h in zip(tables, halves, strict=True))
         rows[row] = rows.get(row, 0) + 1
     weighted = list(rows.items())
     offsets = [0.0] * len(scorable)
@@ -343,6 +382,12 @@ def build_norm(
         for row, weight in weighted:
             shifted = list(map(operator.add, row, offsets))
             top = max(shifted)
+            first = shifted.index(top)
+            shifted[first] = -math.inf
+            if max(shifted) < top - 1e-9:  # one winner: the common case
+                counts[first] += weight
+                continue
+            shifted[first] = top
             winners = [i for i in indexes if shifted[i] >= top - 1e-9]
             for i in winners:  # a tie is broken at random (see _tie_break)
                 counts[i] += weight / len(winners)

@@ -375,3 +375,12 @@ def test_equal_z_on_a_rounding_boundary_never_ranks_a_lower_match_first():
         ranked = scoring.rank(rows, tie_break=tie_break)
         assert ranked[0].match >= ranked[1].match
         assert ranked[0].tied and ranked[1].tied
+
+
+def test_calibration_grows_with_the_roles_within_a_fixed_budget():
+    from roles.scoring import CALIBRATION_BUDGET, calibration_sample
+
+    assert calibration_sample(10) == 10_000
+    assert calibration_sample(16) == 16_000  # the seeded questionnaire: unchanged
+    big = calibration_sample(200)
+    assert big == max(10_000, CALIBRATION_BUDGET // 200) < 200 * 1000
