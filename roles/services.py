@@ -142,6 +142,14 @@ def _sync_children(manager, wanted: list[tuple[Any, dict[str, Any]]]) -> None:
     manager.exclude(pk__in=keep).delete()
 
 
+def _sync_ordered(manager, items: list[Doc], key: str) -> None:
+    """``_sync_children`` for records stored as the document has them, in its
+    order, each identified by its ``key`` field."""
+    _sync_children(
+        manager, [(item[key], {**item, "order": n}) for n, item in enumerate(items)]
+    )
+
+
 def write_role(record: Doc, position: int, *, instance: Role | None = None) -> Role:
     role = (
         instance
@@ -170,13 +178,7 @@ def write_role(record: Doc, position: int, *, instance: Role | None = None) -> R
             for order, item in enumerate(record["responsibilities"])
         ],
     )
-    _sync_children(
-        role.sources,
-        [
-            (item["url"], {**item, "order": order})
-            for order, item in enumerate(record["sources"])
-        ],
-    )
+    _sync_ordered(role.sources, record["sources"], "url")
     _sync_children(
         role.dimension_values,
         [
@@ -525,25 +527,10 @@ def role_guide_write(*, role: Role, record: Doc) -> None:
         raise ValidationError(problems)
     # Synced in place by identity (not deleted and re-created): unchanged rows
     # keep their primary keys, so a draft's form, history and diffs match them.
-    _sync_children(
-        role.skills,
-        [(i["name"], {**i, "order": n}) for n, i in enumerate(record["skills"])],
-    )
-    _sync_children(
-        role.ways_in,
-        [(i["title"], {**i, "order": n}) for n, i in enumerate(record["ways_in"])],
-    )
-    _sync_children(
-        role.typical_week,
-        [
-            (i["activity"], {**i, "order": n})
-            for n, i in enumerate(record["typical_week"])
-        ],
-    )
-    _sync_children(
-        role.anti_patterns,
-        [(i["name"], {**i, "order": n}) for n, i in enumerate(record["anti_patterns"])],
-    )
+    _sync_ordered(role.skills, record["skills"], "name")
+    _sync_ordered(role.ways_in, record["ways_in"], "title")
+    _sync_ordered(role.typical_week, record["typical_week"], "activity")
+    _sync_ordered(role.anti_patterns, record["anti_patterns"], "name")
 
 
 def _roles_named(slugs: list[str], field_name: str) -> dict[str, Role]:
