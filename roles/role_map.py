@@ -40,6 +40,15 @@ class MapPin:
     label_x: float
     label_y: float  # the label's baseline
 
+    @property
+    def boxes(self) -> tuple[Box, Box]:
+        """Its dot and its label, as the label placement sees them."""
+        dy = self.label_y - BASELINE_DROP - self.cy
+        return (
+            _dot_box(self.cx, self.cy),
+            _label_box(self.label, self.cx, self.cy, self.anchor, dy),
+        )
+
 
 @dataclass(frozen=True)
 class RoleMap:
@@ -76,6 +85,7 @@ CHAR_WIDTH = 8.4  # a generous average for the site's sans-serif
 LABEL_HEIGHT = 16
 LABEL_GAP = 10  # from the dot's centre to the label
 DOT_RADIUS = 7
+BASELINE_DROP = 5  # a label's baseline, below its centre line
 
 Box = tuple[float, float, float, float]  # left, top, right, bottom
 
@@ -84,6 +94,10 @@ def _centre(x: float, y: float) -> tuple[float, float]:
     cx = PAD + x / 100 * (WIDTH - 2 * PAD)
     cy = HEIGHT - PAD - y / 100 * (HEIGHT - 2 * PAD)
     return round(cx, 1), round(cy, 1)
+
+
+def _dot_box(cx: float, cy: float) -> Box:
+    return (cx - DOT_RADIUS, cy - DOT_RADIUS, cx + DOT_RADIUS, cy + DOT_RADIUS)
 
 
 def _label_box(label: str, cx: float, cy: float, anchor: str, dy: float) -> Box:
@@ -166,7 +180,7 @@ def place_labels(points: list[tuple[str, float, float]]) -> list[tuple[str, floa
     dot's centre line."""
     grid = _Grid()
     for _, cx, cy in points:
-        grid.add((cx - DOT_RADIUS, cy - DOT_RADIUS, cx + DOT_RADIUS, cy + DOT_RADIUS))
+        grid.add(_dot_box(cx, cy))
     chosen: list[tuple[str, float]] = []
     for label, cx, cy in points:
         spot = _best_spot(label, cx, cy, grid)
@@ -178,8 +192,8 @@ def place_labels(points: list[tuple[str, float, float]]) -> list[tuple[str, floa
 def _pin(label: str, slug: str, x: float, y: float, anchor: str, dy: float) -> MapPin:
     cx, cy = _centre(x, y)
     label_x = cx + (LABEL_GAP if anchor == "start" else -LABEL_GAP)
-    # The baseline sits a third of the label's height below its centre line.
-    return MapPin(label, slug, x, y, cx, cy, anchor, label_x, round(cy + dy + 5, 1))
+    baseline = round(cy + dy + BASELINE_DROP, 1)
+    return MapPin(label, slug, x, y, cx, cy, anchor, label_x, baseline)
 
 
 @lru_cache(maxsize=4)
@@ -196,11 +210,9 @@ def _role_pins(placed: tuple[MapRole, ...]) -> tuple[MapPin, ...]:
 def _you_pin(you: MapPoint, pins: tuple[MapPin, ...]) -> MapPin:
     """ "You" is labelled where it covers no role's label or dot."""
     grid = _Grid()
-    for p in pins:
-        grid.add(
-            (p.cx - DOT_RADIUS, p.cy - DOT_RADIUS, p.cx + DOT_RADIUS, p.cy + DOT_RADIUS)
-        )
-        grid.add(_label_box(p.label, p.cx, p.cy, p.anchor, p.label_y - 5 - p.cy))
+    for pin in pins:
+        for box in pin.boxes:
+            grid.add(box)
     return _pin(
         "You", "", you.x, you.y, *_best_spot("You", *_centre(you.x, you.y), grid)
     )
