@@ -14,8 +14,18 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, Subquery, TextField, Value
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import (
+    CharField,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Coalesce, Concat, Greatest
 
 from .models import AntiPattern, Comparison, GlossaryTerm, Responsibility, Role, Skill
 
@@ -90,11 +100,12 @@ def search(raw_query: str | None) -> SearchResults:
 # --- shared pieces --------------------------------------------------------------
 
 
-# A role's guide parts that search reads: (model, its text fields).
+# A role's guide parts that search reads: the annotation naming the first
+# part that matched, the model, its text fields (the first is shown).
 GUIDE_PARTS = (
-    (Responsibility, ("text",)),
-    (Skill, ("name", "note")),
-    (AntiPattern, ("name", "text")),
+    ("matched_text", Responsibility, ("text",)),
+    ("matched_skill", Skill, ("name", "note")),
+    ("matched_anti", AntiPattern, ("name", "text")),
 )
 
 
@@ -113,9 +124,7 @@ def _first_match(model, fields: tuple[str, ...], query: str) -> Subquery:
 
 def _matched(query: str) -> dict[str, Subquery]:
     return {
-        "matched_text": _first_match(Responsibility, ("text",), query),
-        "matched_skill": _first_match(Skill, ("name", "note"), query),
-        "matched_anti": _first_match(AntiPattern, ("name", "text"), query),
+        name: _first_match(model, fields, query) for name, model, fields in GUIDE_PARTS
     }
 
 
@@ -192,7 +201,7 @@ def _fallback(query: str) -> list[SearchHit]:
 
     part_match = Q()
     for word in words:
-        for model, fields in GUIDE_PARTS:
+        for _, model, fields in GUIDE_PARTS:
             contains = Q()
             for name in fields:
                 contains |= Q(**{f"{name}__icontains": word})
@@ -250,12 +259,16 @@ def _fallback(query: str) -> list[SearchHit]:
     return hits
 
 
+class GroupConcat(Func):
+    """SQLite's string aggregate (PostgreSQL uses StringAgg)."""
+
+    function = "GROUP_CONCAT"
+    output_field = CharField()
+
+
 def _joined(model, fields: tuple[str, ...]):
     """All of a role's parts of one kind as one text, for scoring (a
     subquery, so still one query for all roles)."""
-    from django.db.models import CharField, Func
-    from django.db.models.functions import Concat
-
     text = F(fields[0])
     for name in fields[1:]:
         text = Concat(text, Value(" "), F(name), output_field=TextField())
@@ -264,11 +277,6 @@ def _joined(model, fields: tuple[str, ...]):
 
         joined = StringAgg(text, " ", output_field=TextField())
     else:
-
-        class GroupConcat(Func):
-            function = "GROUP_CONCAT"
-            output_field = CharField()
-
         joined = GroupConcat(text, Value(" "))
     return Subquery(
         model.objects.filter(role=OuterRef("pk"))
