@@ -48,6 +48,14 @@
 
   // select2 draws its boxes when jQuery is ready, and for rows added with
   // "Add another" later still: any new box in the page is named as it appears.
+  // At most one scan per frame: typing (the character counters) changes the
+  // page too.
+  var pending = false;
+  function scanSoon() {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(function () { pending = false; scan(); });
+  }
   scan();
-  new MutationObserver(scan).observe(document.body, { childList: true, subtree: true });
+  new MutationObserver(scanSoon).observe(document.body, { childList: true, subtree: true });
 })();
