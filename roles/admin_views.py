@@ -13,18 +13,11 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST, require_safe
 
-from . import scoring
-from .caching import versioned
-from .markdown import MAX_MARKDOWN_CHARS, render_markdown
-from .models import Submission
-from .quiz import (
-    FAIR_HIGH,
-    FAIR_LOW,
-    audit,
-    calibration,
-    calibration_rows,
-    load_questionnaire,
-)
+from roles import scoring
+from roles.caching import versioned
+from roles.markdown import MAX_MARKDOWN_CHARS, render_markdown
+from roles.models import Submission
+from roles.quiz import FAIR_HIGH, FAIR_LOW, audit, calibration, calibration_rows, load_questionnaire
 
 ANALYTICS_SAMPLE = 20_000
 MAX_PREVIEW_CHARS = MAX_MARKDOWN_CHARS

@@ -21,12 +21,12 @@ from ninja import NinjaAPI, Path, Schema, Status
 from ninja.decorators import decorate_view
 from ninja.openapi.docs import Swagger
 
-from . import models as m
-from .caching import public_page
-from .http import rate_limit_wait
-from .quiz import published_questionnaire
-from .selectors import sources_union
-from .seo import absolute_url
+from roles import models as m
+from roles.caching import public_page
+from roles.http import rate_limit_wait
+from roles.quiz import published_questionnaire
+from roles.selectors import sources_union
+from roles.seo import absolute_url
 
 API_VERSION = "1"
 LICENCE_NAME = "CC BY 4.0"

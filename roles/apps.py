@@ -7,4 +7,4 @@ class RolesConfig(AppConfig):
     verbose_name = "Role guides"
 
     def ready(self) -> None:
-        from . import checks, signals  # noqa: F401
+        from roles import checks, signals  # noqa: F401

@@ -29,14 +29,14 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import set_response_etag
 
-from .models.version import bump_if_due, read_content_version, record_schedule
-from .signals import is_staging
+from roles.models.version import bump_if_due, read_content_version, record_schedule
+from roles.signals import is_staging
 
 
 def scheduled_fields() -> list[tuple[QuerySet, str]]:
     """(rows, time field) pairs whose future times change what the public
     sees: publish and unpublish times, and scheduled drafts of live records."""
-    from .models import Comparison, Draft, DraftState, Question, Role
+    from roles.models import Comparison, Draft, DraftState, Question, Role
 
     return [
         (model.objects.all(), field)
@@ -82,7 +82,7 @@ def _read_version() -> int:
             record_schedule(version, next_change_at)
         if next_change_at is None or next_change_at > now:
             return version
-        from .workflow import drafts_publish_due
+        from roles.workflow import drafts_publish_due
 
         # Due drafts are written first (their writes move the version on);
         # the conditional bump covers publish and unpublish times.

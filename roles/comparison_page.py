@@ -12,22 +12,14 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
-from . import comparison as cmp
-from . import seo
-from .caching import versioned
-from .converters import RoleSet
-from .markdown import plain_text
-from .models import (
-    Comparison,
-    ContextFactor,
-    ContextNote,
-    Dimension,
-    DimensionValue,
-    Responsibility,
-    Role,
-)
-from .models.comparison import SEPARATOR
-from .selectors import SourceRef, sources_union
+from roles import comparison as cmp
+from roles import seo
+from roles.caching import versioned
+from roles.converters import RoleSet
+from roles.markdown import plain_text
+from roles.models import Comparison, ContextFactor, ContextNote, Dimension, DimensionValue, Responsibility, Role
+from roles.models.comparison import SEPARATOR
+from roles.selectors import SourceRef, sources_union
 
 MAX_RELATED = 6
 

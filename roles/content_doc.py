@@ -19,20 +19,7 @@ from urllib.parse import urlparse
 import yaml
 from django.utils.dateparse import parse_date, parse_datetime
 
-from .models import (
-    MAX_WEEK_HOURS,
-    MIN_WEEK_HOURS,
-    Comparison,
-    ContextFactor,
-    Dimension,
-    GlossaryTerm,
-    Question,
-    QuestionKind,
-    Role,
-    SkillLevel,
-    Status,
-    Theme,
-)
+from roles.models import MAX_WEEK_HOURS, MIN_WEEK_HOURS, Comparison, ContextFactor, Dimension, GlossaryTerm, Question, QuestionKind, Role, SkillLevel, Status, Theme
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 KINDS = (

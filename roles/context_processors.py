@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 
-from .seo import absolute_url
+from roles.seo import absolute_url
 
 
 def site(request: HttpRequest) -> dict:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .models import MAX_COMPARED_ROLES, SEPARATOR, comparison_key
-from .models.content import ROLE_SLUG_PATTERN
+from roles.models import MAX_COMPARED_ROLES, SEPARATOR, comparison_key
+from roles.models.content import ROLE_SLUG_PATTERN
 
 _SLUG = re.compile(ROLE_SLUG_PATTERN)
 

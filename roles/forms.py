@@ -6,9 +6,9 @@ from typing import NamedTuple
 from crispy_forms.helper import FormHelper
 from django import forms
 
-from . import scoring
-from .models import MAX_COMPARED_ROLES
-from .quiz import NONCE_PATTERN, Questionnaire, option_order
+from roles import scoring
+from roles.models import MAX_COMPARED_ROLES
+from roles.quiz import NONCE_PATTERN, Questionnaire, option_order
 
 OTHER_ROLE = "other"
 

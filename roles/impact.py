@@ -9,8 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from . import scoring
-from .quiz import from_snapshot
+from roles import scoring
+from roles.quiz import from_snapshot
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import textwrap
 
 from PIL import Image, ImageDraw, ImageFont
 
-from .quiz import StoredResult
+from roles.quiz import StoredResult
 
 WIDTH, HEIGHT = 1200, 630
 INK = (27, 31, 36)  # --rg-ink

@@ -13,8 +13,8 @@ from typing import Any, NamedTuple
 
 from django.db.models import Prefetch
 
-from . import scoring
-from .models import Option, OptionPoints, Question, QuestionKind, Role
+from roles import scoring
+from roles.models import Option, OptionPoints, Question, QuestionKind, Role
 
 
 @dataclass(frozen=True)
@@ -313,7 +313,7 @@ def result_for(questionnaire: Questionnaire, answers: dict[str, int]) -> StoredR
 
 def published_questionnaire() -> Questionnaire:
     """The public questionnaire, cached until the content changes."""
-    from .caching import versioned
+    from roles.caching import versioned
 
     return versioned("questionnaire", load_questionnaire)
 
@@ -574,7 +574,7 @@ IMPACT_SAMPLE = 5000
 def stored_results(
     question_key: str,
 ) -> list[tuple[dict[str, Any], dict[str, int], str]]:
-    from .models import Submission
+    from roles.models import Submission
 
     rows = (
         Submission.objects.filter(answers__has_key=question_key)
@@ -680,7 +680,7 @@ def calibration(
 
 
 def calibration_rows(limit: int = 20_000) -> list[CalibrationRow]:
-    from .models import Submission
+    from roles.models import Submission
 
     return [
         CalibrationRow(stated, top, answers)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .quiz import MapPoint
+from roles.quiz import MapPoint
 
 X_AXIS = ("Time horizon", "This week's work", "Years ahead")
 Y_AXIS = ("Focus", "The team and how it delivers", "The market and the product")
@@ -232,8 +232,8 @@ def role_map_for(roles: list[MapRole], you: MapPoint | None = None) -> RoleMap:
 
 def role_map_roles() -> list[MapRole]:
     """Every published role with its map position, cached with the content."""
-    from .caching import versioned
-    from .models import Role
+    from roles.caching import versioned
+    from roles.models import Role
 
     def load() -> list[MapRole]:
         return [

@@ -27,7 +27,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Concat, Greatest
 
-from .models import AntiPattern, Comparison, GlossaryTerm, Responsibility, Role, Skill
+from roles.models import AntiPattern, Comparison, GlossaryTerm, Responsibility, Role, Skill
 
 MAX_QUERY = 100
 MAX_HITS = 30

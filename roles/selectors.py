@@ -8,9 +8,9 @@ from typing import NamedTuple
 
 from django.urls import reverse
 
-from .caching import versioned
-from .glossary import TermRef
-from .models import GlossaryTerm
+from roles.caching import versioned
+from roles.glossary import TermRef
+from roles.models import GlossaryTerm
 
 
 def term_refs() -> list[TermRef]:

@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_safe
 
-from .models import Comparison, Role
+from roles.models import Comparison, Role
 
 
 class RoleSitemap(Sitemap):

@@ -13,24 +13,9 @@ import reversion
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from . import content_doc as cd
-from .models import (
-    CareerPath,
-    Comparison,
-    ContextFactor,
-    Dimension,
-    GlossaryTerm,
-    Question,
-    RelatedRole,
-    Role,
-    SeedRecord,
-    Theme,
-    comparison_clash,
-    comparison_key,
-    comparison_rules,
-    question_rules,
-)
-from .signals import bump_content_version
+from roles import content_doc as cd
+from roles.models import CareerPath, Comparison, ContextFactor, Dimension, GlossaryTerm, Question, RelatedRole, Role, SeedRecord, Theme, comparison_clash, comparison_key, comparison_rules, question_rules
+from roles.signals import bump_content_version
 
 Doc = dict[str, Any]
 
@@ -475,8 +460,8 @@ def submission_create(
     (with the option order the respondent saw), so the result page stays the
     same after editors change the questions. A form's nonce is stored once:
     the same form posted again returns the first result (``created`` False)."""
-    from .models import Submission
-    from .quiz import result_for
+    from roles.models import Submission
+    from roles.quiz import result_for
 
     if nonce:
         earlier = Submission.objects.filter(nonce=nonce).only("id").first()
@@ -506,7 +491,7 @@ def submission_feedback_set(
     *, submission_id, fit: bool, stated_role_slug: str = ""
 ) -> None:
     """Record (or change) the reader's verdict on their own result."""
-    from .models import Submission
+    from roles.models import Submission
 
     Submission.objects.filter(pk=submission_id).update(
         fit=fit, stated_role_slug=stated_role_slug

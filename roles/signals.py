@@ -12,8 +12,8 @@ from contextvars import ContextVar
 import reversion
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from . import models as m
-from .models.version import bump_content_version
+from roles import models as m
+from roles.models.version import bump_content_version
 
 __all__ = ["CONTENT_MODELS", "NOT_CONTENT_MODELS", "bump_content_version"]
 

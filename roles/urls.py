@@ -1,8 +1,8 @@
 from django.urls import path, register_converter
 
-from . import views
-from .caching import public_page
-from .converters import RoleSetConverter
+from roles import views
+from roles.caching import public_page
+from roles.converters import RoleSetConverter
 
 register_converter(RoleSetConverter, "roles")
 

@@ -21,22 +21,13 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import resolve
 from django.utils import timezone
 
-from . import content_doc as cd
-from . import services
-from .models import (
-    OPEN_STATES,
-    Comparison,
-    Draft,
-    DraftKind,
-    DraftState,
-    Question,
-    Role,
-    Status,
-)
-from .models.version import schedule_changed
-from .permissions import PUBLISH_PERMISSION
-from .services import staged_primary_keys
-from .signals import staging
+from roles import content_doc as cd
+from roles import services
+from roles.models import OPEN_STATES, Comparison, Draft, DraftKind, DraftState, Question, Role, Status
+from roles.models.version import schedule_changed
+from roles.permissions import PUBLISH_PERMISSION
+from roles.services import staged_primary_keys
+from roles.signals import staging
 
 Doc = dict[str, Any]
 

@@ -1,3 +1,3 @@
 """The editors' admin, one module per area; importing registers the models."""
 
-from . import comparison, content, questionnaire, workflow  # noqa: F401
+from roles.admin import comparison, content, questionnaire, workflow  # noqa: F401

@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from .. import models as m
+from roles import models as m
 
 MARKDOWN_FIELDS = {"overview", "tldr", "body", "suits", "note", "definition"}
 

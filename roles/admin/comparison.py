@@ -12,16 +12,9 @@ from django.contrib import admin
 from django.utils import timezone
 from reversion_compare.admin import CompareVersionAdmin as VersionAdmin
 
-from .. import models as m
-from .common import (
-    EditorFieldsMixin,
-    LabelledFieldsMixin,
-    MarkdownPreviewMixin,
-    ReviewedFilter,
-    StateFilter,
-    StateMixin,
-)
-from .workflow import WorkflowAdminMixin
+from roles import models as m
+from roles.admin.common import EditorFieldsMixin, LabelledFieldsMixin, MarkdownPreviewMixin, ReviewedFilter, StateFilter, StateMixin
+from roles.admin.workflow import WorkflowAdminMixin
 
 # --- Comparisons ------------------------------------------------------------------
 

@@ -13,18 +13,10 @@ from django.db import models
 from django.db.models import Count, Value
 from reversion_compare.admin import CompareVersionAdmin as VersionAdmin
 
-from .. import models as m
-from .common import (
-    EditorFieldsMixin,
-    LabelledFieldsMixin,
-    MarkdownPreviewMixin,
-    MissingValuesFilter,
-    ReviewedFilter,
-    StateFilter,
-    StateMixin,
-)
-from .guide import GUIDE_INLINES
-from .workflow import WorkflowAdminMixin
+from roles import models as m
+from roles.admin.common import EditorFieldsMixin, LabelledFieldsMixin, MarkdownPreviewMixin, MissingValuesFilter, ReviewedFilter, StateFilter, StateMixin
+from roles.admin.guide import GUIDE_INLINES
+from roles.admin.workflow import WorkflowAdminMixin
 
 # --- Vocabularies -------------------------------------------------------------
 

@@ -10,8 +10,8 @@ from django.contrib import admin
 from django.db import models
 from reversion_compare.admin import CompareVersionAdmin as VersionAdmin
 
-from .. import models as m
-from .common import LabelledFieldsMixin, MarkdownPreviewMixin
+from roles import models as m
+from roles.admin.common import LabelledFieldsMixin, MarkdownPreviewMixin
 
 
 class SkillInline(LabelledFieldsMixin, SortableTabularInline):

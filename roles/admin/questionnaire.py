@@ -12,16 +12,12 @@ from django.contrib import admin
 from django.urls import reverse
 from reversion_compare.admin import CompareVersionAdmin as VersionAdmin
 
-from .. import models as m
-from .. import scoring
-from ..impact import impact_of
-from ..quiz import stored_results
-from .common import (
-    LabelledFieldsMixin,
-    StateFilter,
-    StateMixin,
-)
-from .workflow import WorkflowAdminMixin
+from roles import models as m
+from roles import scoring
+from roles.impact import impact_of
+from roles.quiz import stored_results
+from roles.admin.common import LabelledFieldsMixin, StateFilter, StateMixin
+from roles.admin.workflow import WorkflowAdminMixin
 
 # --- Questionnaire -----------------------------------------------------------------
 

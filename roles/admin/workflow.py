@@ -22,11 +22,11 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from reversion.models import Version
 
-from .. import models as m
-from .. import workflow as wf
-from ..docdiff import doc_diff
-from ..services import staged_primary_keys
-from ..signals import bump_content_version, staging
+from roles import models as m
+from roles import workflow as wf
+from roles.docdiff import doc_diff
+from roles.services import staged_primary_keys
+from roles.signals import bump_content_version, staging
 
 STAGE_ACTIONS = {
     "_save_draft": "draft",

@@ -1,59 +1,10 @@
-from .base import (
-    ContentQuerySet,
-    Publishable,
-    PublishableQuerySet,
-    Status,
-    TimeStampedModel,
-)
-from .comparison import (
-    MAX_COMPARED_ROLES,
-    SEPARATOR,
-    Comparison,
-    ComparisonRole,
-    ContextFactor,
-    ContextNote,
-    comparison_clash,
-    comparison_key,
-    comparison_rules,
-)
-from .content import (
-    MARKDOWN_HELP,
-    Dimension,
-    DimensionValue,
-    Family,
-    FormerSlug,
-    Responsibility,
-    Role,
-    SeedRecord,
-    Source,
-    Theme,
-    current_slugs,
-)
-from .guide import (
-    MAX_WEEK_HOURS,
-    MIN_WEEK_HOURS,
-    AntiPattern,
-    CareerPath,
-    GlossaryTerm,
-    RelatedRole,
-    Skill,
-    SkillLevel,
-    WayIn,
-    WeekActivity,
-)
-from .quiz import (
-    MAX_POINTS,
-    MIN_POINTS,
-    Option,
-    OptionPoints,
-    Question,
-    QuestionKind,
-    StatementPoints,
-    Submission,
-    question_rules,
-)
-from .version import ContentVersion, bump_content_version
-from .workflow import OPEN_STATES, Draft, DraftKind, DraftState
+from roles.models.base import ContentQuerySet, Publishable, PublishableQuerySet, Status, TimeStampedModel
+from roles.models.comparison import MAX_COMPARED_ROLES, SEPARATOR, Comparison, ComparisonRole, ContextFactor, ContextNote, comparison_clash, comparison_key, comparison_rules
+from roles.models.content import MARKDOWN_HELP, Dimension, DimensionValue, Family, FormerSlug, Responsibility, Role, SeedRecord, Source, Theme, current_slugs
+from roles.models.guide import MAX_WEEK_HOURS, MIN_WEEK_HOURS, AntiPattern, CareerPath, GlossaryTerm, RelatedRole, Skill, SkillLevel, WayIn, WeekActivity
+from roles.models.quiz import MAX_POINTS, MIN_POINTS, Option, OptionPoints, Question, QuestionKind, StatementPoints, Submission, question_rules
+from roles.models.version import ContentVersion, bump_content_version
+from roles.models.workflow import OPEN_STATES, Draft, DraftKind, DraftState
 
 __all__ = [
     "MARKDOWN_HELP",

@@ -9,7 +9,7 @@ from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from .version import bump_content_version
+from roles.models.version import bump_content_version
 
 
 def normalise_newlines(text: str) -> str:

@@ -5,9 +5,9 @@ from collections.abc import Iterable, Sequence
 from django.db import models
 from django.urls import reverse
 
-from ..markdown import MAX_MARKDOWN_CHARS
-from .base import ContentQuerySet, Publishable, PublishableQuerySet
-from .content import MARKDOWN_HELP, MARKDOWN_VALIDATORS, Role
+from roles.markdown import MAX_MARKDOWN_CHARS
+from roles.models.base import ContentQuerySet, Publishable, PublishableQuerySet
+from roles.models.content import MARKDOWN_HELP, MARKDOWN_VALIDATORS, Role
 
 MAX_COMPARED_ROLES = 5
 SEPARATOR = "-vs-"

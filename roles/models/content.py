@@ -10,14 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from ..markdown import MAX_MARKDOWN_CHARS, validate_markdown
-from .base import (
-    ContentQuerySet,
-    Publishable,
-    PublishableQuerySet,
-    Status,
-    TimeStampedModel,
-)
+from roles.markdown import MAX_MARKDOWN_CHARS, validate_markdown
+from roles.models.base import ContentQuerySet, Publishable, PublishableQuerySet, Status, TimeStampedModel
 
 ROLE_SLUG_PATTERN = r"^(?!vs-)(?!vs$)(?!.*-vs-)(?!.*-vs$)[a-z0-9]+(?:-[a-z0-9]+)*$"
 role_slug_validator = RegexValidator(
@@ -79,7 +73,7 @@ def guide_prefetches() -> list[models.Prefetch]:
     """The structured guide (issue 15): skills, ways in, a typical week,
     anti-patterns, and the related roles and career paths the public may see
     (both ends published)."""
-    from .guide import AntiPattern, CareerPath, RelatedRole, Skill, WayIn, WeekActivity
+    from roles.models.guide import AntiPattern, CareerPath, RelatedRole, Skill, WayIn, WeekActivity
 
     public_roles = Role.objects.published().values("pk")
     return [
@@ -206,7 +200,7 @@ class Role(Publishable):
     def _slug_renamed(self, old: str) -> None:
         """Old addresses keep working (301) and curated comparisons keep their
         roles: a comparison is its set of roles, its key follows their slugs."""
-        from .comparison import Comparison
+        from roles.models.comparison import Comparison
 
         FormerSlug.objects.filter(slug=self.slug).delete()
         FormerSlug.objects.update_or_create(slug=old, defaults={"role": self})

@@ -8,8 +8,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from .base import ContentQuerySet, TimeStampedModel
-from .content import MARKDOWN_HELP, Role
+from roles.models.base import ContentQuerySet, TimeStampedModel
+from roles.models.content import MARKDOWN_HELP, Role
 
 MIN_WEEK_HOURS = 1
 MAX_WEEK_HOURS = 20

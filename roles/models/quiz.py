@@ -8,8 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from .base import ContentQuerySet, Publishable
-from .content import Role
+from roles.models.base import ContentQuerySet, Publishable
+from roles.models.content import Role
 
 MIN_POINTS = 0
 MAX_POINTS = 5
@@ -200,6 +200,6 @@ class Submission(models.Model):
 
     @property
     def stored_result(self):
-        from ..quiz import StoredResult
+        from roles.quiz import StoredResult
 
         return StoredResult.from_json(self.result)

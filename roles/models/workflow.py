@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from .base import TimeStampedModel
+from roles.models.base import TimeStampedModel
 
 
 class DraftKind(models.TextChoices):

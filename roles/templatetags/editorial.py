@@ -1,6 +1,6 @@
 from django import template
 
-from ..workflow import dashboard
+from roles.workflow import dashboard
 
 register = template.Library()
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django import template
 
-from ..quiz import MapPoint
-from ..role_map import RoleMap, role_map_for, role_map_roles
+from roles.quiz import MapPoint
+from roles.role_map import RoleMap, role_map_for, role_map_roles
 
 register = template.Library()
 

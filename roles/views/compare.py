@@ -13,14 +13,14 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
-from .. import seo
-from ..caching import count_read, public_page
-from ..comparison_page import Redirect, comparison_page, comparison_seo
-from ..converters import RoleSet
-from ..forms import ComparePickerForm
-from ..glossary import PageGlossary
-from ..models import Comparison, Role, current_slugs
-from ..selectors import term_refs
+from roles import seo
+from roles.caching import count_read, public_page
+from roles.comparison_page import Redirect, comparison_page, comparison_seo
+from roles.converters import RoleSet
+from roles.forms import ComparePickerForm
+from roles.glossary import PageGlossary
+from roles.models import Comparison, Role, current_slugs
+from roles.selectors import term_refs
 
 
 def _bad_comparison(request: HttpRequest, message: str) -> HttpResponse:

@@ -17,17 +17,12 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
-from .. import seo
-from ..caching import public_page, reads
-from ..glossary import PageGlossary
-from ..markdown import plain_text
-from ..models import (
-    Comparison,
-    Family,
-    Role,
-    current_slugs,
-)
-from ..selectors import term_refs
+from roles import seo
+from roles.caching import public_page, reads
+from roles.glossary import PageGlossary
+from roles.markdown import plain_text
+from roles.models import Comparison, Family, Role, current_slugs
+from roles.selectors import term_refs
 
 
 class DraftAwareMixin:

@@ -9,8 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from ..caching import public_page
-from ..models import GlossaryTerm, Role
+from roles.caching import public_page
+from roles.models import GlossaryTerm, Role
 
 
 @require_GET

@@ -14,20 +14,15 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from ..caching import versioned
-from ..forms import FeedbackForm, QuizForm
-from ..http import rate_limit_wait
-from ..models import Submission, comparison_key
-from ..og_image import result_card_png
-from ..quiz import (
-    StoredResult,
-    estimated_minutes,
-    load_questionnaire,
-    published_questionnaire,
-)
-from ..role_map import role_map_for, role_map_roles
-from ..seo import absolute_url
-from ..services import submission_create, submission_feedback_set
+from roles.caching import versioned
+from roles.forms import FeedbackForm, QuizForm
+from roles.http import rate_limit_wait
+from roles.models import Submission, comparison_key
+from roles.og_image import result_card_png
+from roles.quiz import StoredResult, estimated_minutes, load_questionnaire, published_questionnaire
+from roles.role_map import role_map_for, role_map_roles
+from roles.seo import absolute_url
+from roles.services import submission_create, submission_feedback_set
 
 #: Cookie keeping this browser's form nonce (and so its option order) across
 #: reloads until it submits; a plain cookie, so viewing the quiz writes nothing.

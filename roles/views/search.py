@@ -6,9 +6,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from ..caching import public_page
-from ..search import MAX_QUERY
-from ..search import search as run_search
+from roles.caching import public_page
+from roles.search import MAX_QUERY
+from roles.search import search as run_search
 
 SUGGESTIONS = ("PO", "backlog", "Scrum Master", "RACI", "career path")
 
