@@ -139,7 +139,7 @@ def _queries(client, pages: dict[str, str]) -> dict[str, int]:
 def _scoring_ms() -> tuple[float, float]:
     import random
 
-    from roles import scoring
+    from roles.questionnaire import scoring
 
     rng = random.Random(1)
     roles = [f"role-{i}" for i in range(200)]
@@ -326,7 +326,7 @@ def main() -> int:
     from django.test import Client
 
     from bench.synthetic import load_synthetic
-    from roles.quiz import load_questionnaire
+    from roles.questionnaire.selectors import load_questionnaire
 
     print(
         f"Role Guides bench: {backends}; gunicorn with the production settings",

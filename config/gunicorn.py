@@ -25,7 +25,7 @@ logger_class = "config.gunicorn_logging.JsonLogger"
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "roles.http.JsonFormatter"}},
+    "formatters": {"json": {"()": "roles.core.logging.JsonFormatter"}},
     "handlers": {
         "error": {
             "class": "logging.StreamHandler",

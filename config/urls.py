@@ -4,9 +4,12 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from roles import admin_views, seo
-from roles.api import api_urls
-from roles.caching import public_page
+from roles.api.routes import api_urls
+from roles.core import seo
+from roles.editorial import admin_views as editorial_tools
+from roles.publishing.cache import public_page
+from roles.questionnaire import admin_views as questionnaire_tools
+from roles.urls import SITEMAPS
 
 admin.site.site_header = "Role Guides editing"
 admin.site.site_title = "Role Guides editing"
@@ -15,24 +18,24 @@ admin.site.index_title = "Content"
 urlpatterns = [
     path(
         f"{settings.ADMIN_URL}tools/markdown-preview/",
-        admin_views.markdown_preview,
+        editorial_tools.markdown_preview,
         name="markdown_preview",
     ),
     path(
         f"{settings.ADMIN_URL}tools/quiz-health/",
-        admin_views.quiz_health,
+        questionnaire_tools.quiz_health,
         name="quiz_health",
     ),
     path(
         f"{settings.ADMIN_URL}tools/quiz-analytics/",
-        admin_views.quiz_analytics,
+        questionnaire_tools.quiz_analytics,
         name="quiz_analytics",
     ),
     path(settings.ADMIN_URL, admin.site.urls),
     path(
         "sitemap.xml",
         public_page(sitemap),
-        {"sitemaps": seo.SITEMAPS},
+        {"sitemaps": SITEMAPS},
         name="sitemap",
     ),
     path("robots.txt", seo.robots_txt, name="robots_txt"),

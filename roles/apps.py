@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class RolesConfig(AppConfig):
@@ -7,4 +8,11 @@ class RolesConfig(AppConfig):
     verbose_name = "Role guides"
 
     def ready(self) -> None:
-        from roles import checks, signals  # noqa: F401
+        # Django's documented place to connect signals and register checks;
+        # every models module has been imported (and registered) by now.
+        from roles.core import checks  # noqa: F401
+        from roles.editorial.permissions import sync_groups
+        from roles.publishing import signals
+
+        signals.connect()
+        post_migrate.connect(sync_groups, sender=self, dispatch_uid="roles-groups")

@@ -1,31 +1,49 @@
+"""The public site's addresses, and the sitemap's sections."""
+
 from django.urls import path, register_converter
 
-from roles import views
-from roles.caching import public_page
-from roles.converters import RoleSetConverter
+from roles.catalogue import glossary_views
+from roles.catalogue import views as catalogue
+from roles.catalogue.sitemaps import PageSitemap, RoleSitemap
+from roles.comparisons import views as comparisons
+from roles.comparisons.converters import RoleSetConverter
+from roles.comparisons.sitemaps import ComparisonSitemap
+from roles.publishing.cache import public_page
+from roles.questionnaire import views as questionnaire
+from roles.search import views as search
 
 register_converter(RoleSetConverter, "roles")
 
 app_name = "roles"
 
+SITEMAPS = {
+    "pages": PageSitemap,
+    "roles": RoleSitemap,
+    "comparisons": ComparisonSitemap,
+}
+
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("roles/", public_page(views.RoleListView.as_view()), name="role_list"),
+    path("", catalogue.home, name="home"),
+    path("roles/", public_page(catalogue.RoleListView.as_view()), name="role_list"),
     path(
         "roles/<slug:slug>/",
-        public_page(views.RoleDetailView.as_view()),
+        public_page(catalogue.RoleDetailView.as_view()),
         name="role_detail",
     ),
-    path("compare/", views.compare_index, name="compare_index"),
-    path("compare/<roles:slugs>/", views.compare, name="compare"),
-    path("glossary/", views.glossary, name="glossary"),
-    path("search/", views.search, name="search"),
-    path("quiz/", views.quiz, name="quiz"),
-    path("quiz/results/<uuid:pk>/", views.quiz_result, name="quiz_result"),
-    path("quiz/results/<uuid:pk>/feedback/", views.quiz_feedback, name="quiz_feedback"),
+    path("compare/", comparisons.compare_index, name="compare_index"),
+    path("compare/<roles:slugs>/", comparisons.compare, name="compare"),
+    path("glossary/", glossary_views.glossary, name="glossary"),
+    path("search/", search.search, name="search"),
+    path("quiz/", questionnaire.quiz, name="quiz"),
+    path("quiz/results/<uuid:pk>/", questionnaire.quiz_result, name="quiz_result"),
+    path(
+        "quiz/results/<uuid:pk>/feedback/",
+        questionnaire.quiz_feedback,
+        name="quiz_feedback",
+    ),
     path(
         "quiz/results/<uuid:pk>/card.png",
-        views.quiz_result_image,
+        questionnaire.quiz_result_image,
         name="quiz_result_image",
     ),
 ]

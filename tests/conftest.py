@@ -33,15 +33,16 @@ def staff_client(django_user_model):
 
 def count_queries(client, url: str, method: str = "get", data=None) -> int:
     """Queries to render ``url`` from scratch: the page cache is emptied and
-    the content version (and the next scheduled draft's time) primed first,
+    the next scheduled change worked out first (as the first request after
+    a change does),
     so the count is the page's own."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from roles.caching import current_version
+    from roles.editorial.due import publications_due_run
 
     cache.clear()
-    current_version()
+    publications_due_run()
     with CaptureQueriesContext(connection) as ctx:
         response = getattr(client, method)(url, data or {})
     assert response.status_code in (200, 302), (url, response.status_code)

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from roles import models as m
-from roles.permissions import EDITORS_GROUP
+from roles.editorial.permissions import EDITORS_GROUP
 
 
 class ThemeFactory(factory.django.DjangoModelFactory):
@@ -226,7 +226,7 @@ GUIDE_INLINES = (
 def make_complete_guide(role):
     """The least a published guide must have (content_doc.GUIDE_COUNTS): so a
     draft of ``role`` can be published or previewed."""
-    from roles.content_doc import GUIDE_COUNTS
+    from roles.content_io.schema import GUIDE_COUNTS
 
     others = [
         RoleFactory(slug=f"{role.slug}-neighbour-{i}", name=f"Neighbour {i} of {role}")

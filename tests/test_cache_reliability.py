@@ -14,19 +14,22 @@ from django.test import Client
 from django.utils import timezone
 
 from roles import models as m
-from roles.caching import current_version
-from roles.signals import CONTENT_MODELS, NOT_CONTENT_MODELS
+from roles.publishing import registry
+from roles.publishing.cache import current_version
 
 from .factories import RoleFactory, make_scenario, make_statement
 
 pytestmark = pytest.mark.django_db
+
+CONTENT_MODELS = registry.content_models()
+NOT_CONTENT_MODELS = registry.not_content_models()
 
 
 def test_every_model_is_either_content_or_declared_not_to_be():
     app_models = set(apps.get_app_config("roles").get_models())
     assert app_models == set(CONTENT_MODELS) | set(NOT_CONTENT_MODELS), (
         "Add the new model to CONTENT_MODELS (its writes bump the content "
-        "version) or NOT_CONTENT_MODELS in roles/signals.py."
+        "version) (declare it with @content_model or @not_content in its models.py, see roles/publishing/registry.py)."
     )
     assert not set(CONTENT_MODELS) & set(NOT_CONTENT_MODELS)
 

@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from roles.content_doc import load_seed_files
+from roles.content_io.schema import load_seed_files
 from tests.test_seed import banned_in, copied_runs
 
 DOC = load_seed_files()

@@ -1,6 +1,12 @@
 """The pure comparison function: no database."""
 
-from roles.comparison import Comparison, DimensionRef, RoleData, ThemeRef, compare
+from roles.comparisons.table import (
+    Comparison,
+    DimensionRef,
+    RoleData,
+    ThemeRef,
+    compare,
+)
 
 DISCOVERY = ThemeRef("discovery", "Discovery", 0)
 STRATEGY = ThemeRef("strategy", "Strategy", 1)

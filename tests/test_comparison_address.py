@@ -3,7 +3,7 @@
 import pytest
 from django.urls import resolve, reverse
 
-from roles.converters import RoleSet, RoleSetConverter, role_set_error
+from roles.comparisons.converters import RoleSet, RoleSetConverter, role_set_error
 
 
 def test_converter_parses_any_segment_and_keeps_the_text():

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from roles import models as m
-from roles.content_doc import export_document
+from roles.content_io.schema import export_document
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from django.contrib.staticfiles import finders
 from django.core import checks
 from django.core.cache import cache
 
-from roles.caching import count_read
-from roles.markdown import plain_text
+from roles.core.markdown import plain_text
+from roles.publishing.cache import count_read
 
 from .factories import DimensionValueFactory, RoleFactory, make_comparison
 
@@ -34,7 +34,7 @@ def test_the_stylesheet_is_built_from_the_tokens():
 
 
 def test_a_missing_stylesheet_is_a_system_check_warning(monkeypatch):
-    from roles import checks as role_checks
+    from roles.core import checks as role_checks
 
     assert role_checks.stylesheet_is_built(None) == []
     monkeypatch.setattr(role_checks.finders, "find", lambda path: None)
@@ -108,7 +108,7 @@ def test_home_says_most_read_only_once_comparisons_have_readers(client):
     assert "Most-read comparisons" not in html
     assert html.index("Alpha pair") < html.index("Zulu pair")
     count_read(second.key)
-    from roles.signals import bump_content_version
+    from roles.publishing.signals import bump_content_version
 
     bump_content_version()
     html = client.get("/").content.decode()

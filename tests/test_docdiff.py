@@ -3,7 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from roles.docdiff import doc_diff, word_diff
+from roles.editorial.docdiff import doc_diff, word_diff
 
 BASE = {
     "slug": "po",
@@ -77,9 +77,9 @@ def test_word_diff_of_equal_text_is_one_unchanged_segment():
 
 
 def test_impact_counts_top_results_per_role_before_and_after():
-    from roles import scoring
-    from roles.impact import RoleShift, impact_of
-    from roles.quiz import Questionnaire, RoleInfo
+    from roles.questionnaire import scoring
+    from roles.questionnaire.impact import RoleShift, impact_of
+    from roles.questionnaire.results import Questionnaire, RoleInfo
 
     def spec(a: dict, b: dict) -> scoring.QuestionSpec:
         options = (scoring.OptionSpec("A", a), scoring.OptionSpec("B", b))

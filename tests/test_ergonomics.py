@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from roles import models as m
-from roles.markdown import MAX_MARKDOWN_CHARS, unsafe_links
+from roles.core.markdown import MAX_MARKDOWN_CHARS, unsafe_links
 
 from .factories import RoleFactory
 

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from roles import models as m
-from roles.content_doc import export_document
+from roles.content_io.schema import export_document
 
 from .factories import RoleFactory, make_scenario, make_statement
 

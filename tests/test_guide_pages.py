@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from roles import models as m
-from roles.glossary import TermRef, link_first_uses
-from roles.markdown import render_markdown
+from roles.catalogue.glossary import TermRef, link_first_uses
+from roles.core.markdown import render_markdown
 
 from .conftest import count_queries
 from .factories import (

@@ -9,11 +9,17 @@ import yaml
 from reversion.models import Version
 
 from roles import models as m
-from roles.content_doc import export_document, load_seed_files, role_guide_problems
-from roles.services import ContentError, content_import
-from roles.signals import CONTENT_MODELS
+from roles.content_io.schema import (
+    export_document,
+    load_seed_files,
+    role_guide_problems,
+)
+from roles.content_io.services import ContentError, content_import
+from roles.publishing import registry
 
 pytestmark = pytest.mark.django_db
+
+CONTENT_MODELS = registry.content_models()
 
 
 def role_record(slug: str, *, related, paths, status="published") -> dict:
@@ -210,7 +216,8 @@ def test_invalid_yaml_names_the_file(tmp_path):
 
 
 def test_seed_errors_name_the_file(tmp_path, monkeypatch):
-    from roles import content_doc, services
+    from roles.content_io import schema as content_doc
+    from roles.content_io import services
 
     directory = _seed_dir(tmp_path)
     path = directory / "roles" / "charlie.yaml"

@@ -392,7 +392,7 @@ def test_healthz_reports_database_and_cache(client):
 
 def test_healthz_is_503_when_the_database_is_unreachable(client):
     with mock.patch(
-        "roles.http.connection.cursor", side_effect=OperationalError("down")
+        "roles.core.health.connection.cursor", side_effect=OperationalError("down")
     ):
         response = client.get("/healthz/")
     assert response.status_code == 503
@@ -400,7 +400,7 @@ def test_healthz_is_503_when_the_database_is_unreachable(client):
 
 
 def test_json_logs_carry_the_request_id_and_tracebacks(client):
-    from roles.http import JsonFormatter, RequestIdFilter, request_id_var
+    from roles.core.logging import JsonFormatter, RequestIdFilter, request_id_var
 
     token = request_id_var.set("abc123")
     try:
@@ -480,7 +480,7 @@ def test_compose_runs_the_same_gunicorn_command_as_the_image():
 def test_client_ip_trusts_only_the_configured_proxies(rf, proxies, meta, expected):
     """Only requests straight from 10.0.0.0/8 (our proxies here) may name a
     client in X-Forwarded-For."""
-    from roles.http import client_ip
+    from roles.core.client import client_ip
 
     request = rf.get("/")
     request.META.pop("REMOTE_ADDR", None)

@@ -4,7 +4,8 @@ import pytest
 from django.test import override_settings
 
 from roles import models as m
-from roles.quiz import audit, load_questionnaire
+from roles.questionnaire.audit import audit
+from roles.questionnaire.selectors import load_questionnaire
 
 from .conftest import count_queries
 from .factories import RoleFactory, make_scenario, make_statement
@@ -384,7 +385,7 @@ def test_quiz_audit_strict_fails_for_an_unfair_catalogue(quiz_roles):
 def test_time_estimate_is_computed_from_the_words_of_the_published_items(
     client, quiz_roles
 ):
-    from roles.quiz import estimated_seconds
+    from roles.questionnaire.results import estimated_seconds
 
     pm, po = quiz_roles
     make_scenario([{pm: 1}, {po: 1}], key="short")
@@ -525,7 +526,7 @@ def test_results_stored_before_v2_still_display(client, quiz_roles):
 
 
 def test_calibration_matrix_accuracy_confusions_and_discrimination(questions):
-    from roles.quiz import CalibrationRow, calibration
+    from roles.questionnaire.audit import CalibrationRow, calibration
 
     questionnaire = load_questionnaire()
     pm_answers = {"horizon": 0, "day": 0, "customers": 2}
@@ -593,7 +594,7 @@ def test_seed_places_roles_on_the_map_after_an_upgrade(seeded):
     map keys; an untouched seeded role must still get its map position."""
     from django.core.management import call_command
 
-    from roles import content_doc as cd
+    from roles.content_io import schema as cd
 
     m.Role.objects.filter(slug="product-owner").update(map_x=None, map_y=None)
     role = m.Role.objects.for_guide().get(slug="product-owner")

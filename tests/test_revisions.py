@@ -8,9 +8,9 @@ import reversion
 from django.urls import reverse
 from reversion.models import Version
 
-from roles import content_doc as cd
 from roles import models as m
-from roles.services import content_import, content_seed
+from roles.content_io import schema as cd
+from roles.content_io.services import content_import, content_seed
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,9 @@ import itertools
 
 import pytest
 
-from roles import role_map as rm
-from roles.quiz import MapPoint
+from roles.questionnaire import role_map as rm
+from roles.questionnaire.results import MapPoint
+from roles.questionnaire.selectors import role_map_roles
 
 
 def _boxes(role_map):
@@ -78,6 +79,6 @@ def test_you_is_labelled_clear_of_the_roles():
 
 @pytest.mark.django_db
 def test_the_seeded_roles_are_all_readable(seeded):
-    role_map = rm.role_map_for(rm.role_map_roles())
+    role_map = rm.role_map_for(role_map_roles())
     assert len(role_map.pins) >= 15
     assert_readable(role_map)

@@ -6,9 +6,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from roles import content_doc as cd
 from roles import models as m
-from roles.services import ContentError, content_apply, content_import
+from roles.content_io import schema as cd
+from roles.content_io.services import ContentError, content_apply, content_import
 
 from .admin_forms import admin_form_data
 from .factories import RoleFactory, make_comparison, make_scenario

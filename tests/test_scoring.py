@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from roles import scoring
-from roles.scoring import AnswerError, OptionSpec, QuestionSpec
+from roles.questionnaire import scoring
+from roles.questionnaire.scoring import AnswerError, OptionSpec, QuestionSpec
 
 ROLES = ["pm", "po", "sm"]
 
@@ -221,7 +221,8 @@ def synthetic_catalogue(role_count: int, question_count: int, seed: int):
 
 
 def test_synthetic_30_role_catalogue_passes_the_audit_over_10000_respondents():
-    from roles.quiz import Questionnaire, RoleInfo, audit
+    from roles.questionnaire.audit import audit
+    from roles.questionnaire.results import Questionnaire, RoleInfo
 
     questions, roles = synthetic_catalogue(30, 60, seed=7)
     coverage = [scoring.coverage(questions, r) for r in roles]
@@ -378,7 +379,7 @@ def test_equal_z_on_a_rounding_boundary_never_ranks_a_lower_match_first():
 
 
 def test_calibration_grows_with_the_roles_within_a_fixed_budget():
-    from roles.scoring import CALIBRATION_BUDGET, calibration_sample
+    from roles.questionnaire.scoring import CALIBRATION_BUDGET, calibration_sample
 
     assert calibration_sample(10) == 10_000
     assert calibration_sample(16) == 16_000  # the seeded questionnaire: unchanged

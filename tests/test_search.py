@@ -5,7 +5,7 @@ from django.db import connection
 from django.urls import reverse
 
 from roles import models as m
-from roles.search import clean_query, exact_boost, search, substring_score
+from roles.search.selectors import clean_query, exact_boost, search, substring_score
 
 from .factories import (
     GlossaryTermFactory,

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from roles import models as m
-from roles.content_doc import CONTENT_DIR, load_seed_files
+from roles.content_io.schema import CONTENT_DIR, load_seed_files
 
 pytestmark = pytest.mark.django_db
 DATA = Path(__file__).parent / "data"

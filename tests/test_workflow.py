@@ -12,8 +12,8 @@ from django.utils import timezone
 from reversion.models import Version
 
 from roles import models as m
-from roles import workflow as wf
-from roles.permissions import EDITORS_GROUP, PUBLISHERS_GROUP
+from roles.editorial import workflow as wf
+from roles.editorial.permissions import EDITORS_GROUP, PUBLISHERS_GROUP
 
 from .admin_forms import admin_form_data
 from .factories import (
@@ -247,7 +247,7 @@ def test_a_scheduled_draft_goes_live_at_its_time_without_cron(
 
 
 def test_nothing_due_costs_one_query(publisher, live_role, django_assert_num_queries):
-    from roles.caching import current_version
+    from roles.publishing.cache import current_version
 
     current_version()
     with django_assert_num_queries(1):
@@ -398,7 +398,7 @@ def test_a_comparison_and_a_question_can_be_staged_and_published(
 def test_staging_a_draft_or_opening_it_does_not_invalidate_public_pages(
     client, editor_client, live_role
 ):
-    from roles.caching import current_version
+    from roles.publishing.cache import current_version
 
     _post_form(editor_client, live_role, {"summary": "Staged."}, "_save_draft")
     version = current_version()
@@ -520,7 +520,7 @@ def test_reordering_questions_is_for_publishers_and_refreshes_pages(
 ):
     import json
 
-    from roles.caching import current_version
+    from roles.publishing.cache import current_version
 
     from .factories import make_scenario
 

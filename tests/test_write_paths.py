@@ -14,7 +14,7 @@ from django.urls import reverse
 from reversion.models import Version
 
 from roles import models as m
-from roles.content_doc import export_document
+from roles.content_io.schema import export_document
 
 from .formdata import form_data
 
@@ -130,7 +130,7 @@ def test_an_import_shows_next(warm, tmp_path):
 
 
 def test_a_seed_after_an_upgrade_shows_next(warm, monkeypatch):
-    from roles import content_doc
+    from roles.content_io import schema as content_doc
 
     load = content_doc.load_seed_files
 

@@ -36,18 +36,19 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "roles.http.RequestIdMiddleware",
-    "roles.http.RequestCharsetMiddleware",
+    "roles.core.middleware.RequestIdMiddleware",
+    "roles.core.middleware.RequestCharsetMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
-    "roles.http.CrossOriginResourcePolicyMiddleware",
+    "roles.core.middleware.CrossOriginResourcePolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
-    "roles.http.HealthCheckMiddleware",
+    "roles.core.middleware.HealthCheckMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "roles.caching.ContentVersionMiddleware",
+    "roles.publishing.cache.ContentVersionMiddleware",
+    "roles.editorial.middleware.DuePublicationMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -73,7 +74,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "roles.context_processors.site",
+                "roles.core.context_processors.site",
             ],
         },
     },
@@ -177,7 +178,7 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "roles.http.client_ip"
+AXES_CLIENT_IP_CALLABLE = "roles.core.client.client_ip"
 AXES_VERBOSE = False
 
 # Content-Security-Policy (django-csp 4): nothing by default, our own origin for
@@ -220,11 +221,14 @@ PERMISSIONS_POLICY = {
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-CSRF_FAILURE_VIEW = "roles.views.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "roles.core.views.csrf_failure"
 
 # Public pages are cached for at most this long; content changes show at once
 # because every key carries the content version.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+# How often each process acts on passed publish/unpublish times and scheduled
+# drafts (roles.editorial.due); `manage.py publish_due` does it on demand.
+DUE_CHECK_SECONDS = env_int("DJANGO_DUE_CHECK_SECONDS", 60)
 
 # Quiz abuse limits.
 QUIZ_MAX_BODY_BYTES = 20_000
@@ -242,12 +246,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "request_id": {"()": "roles.http.RequestIdFilter"},
-        "once_a_minute": {"()": "roles.logs.OncePerInterval", "seconds": 60},
+        "request_id": {"()": "roles.core.logging.RequestIdFilter"},
+        "once_a_minute": {"()": "roles.core.logging.OncePerInterval", "seconds": 60},
     },
     "formatters": {
         "plain": {"format": "%(levelname)s [%(request_id)s] %(name)s %(message)s"},
-        "json": {"()": "roles.http.JsonFormatter"},
+        "json": {"()": "roles.core.logging.JsonFormatter"},
     },
     "handlers": {
         "console": {

@@ -21,3 +21,6 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 AXES_ENABLED = True
 SITE_URL = "http://testserver"
+
+# Scheduled times are acted on at the first request after them.
+DUE_CHECK_SECONDS = 0

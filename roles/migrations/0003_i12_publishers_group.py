@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from roles.permissions import sync_publishers_group
+from roles.editorial.permissions import sync_publishers_group
 
 
 class Migration(migrations.Migration):

@@ -4,7 +4,7 @@ import django.core.validators
 import django.db.models.deletion
 from django.db import migrations, models
 
-from roles.permissions import sync_editors_group
+from roles.editorial.permissions import sync_editors_group
 
 
 class Migration(migrations.Migration):

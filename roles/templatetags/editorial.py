@@ -1,6 +1,6 @@
 from django import template
 
-from roles.workflow import dashboard
+from roles.editorial.workflow import dashboard
 
 register = template.Library()
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from django import template
 
-from roles.quiz import MapPoint
-from roles.role_map import RoleMap, role_map_for, role_map_roles
+from roles.questionnaire.results import MapPoint
+from roles.questionnaire.role_map import RoleMap, role_map_for
+from roles.questionnaire.selectors import role_map_roles
 
 register = template.Library()
 

@@ -1,7 +1,7 @@
 from django import template
 from django.utils.safestring import SafeString
 
-from roles.markdown import plain_text, render_markdown
+from roles.core.markdown import plain_text, render_markdown
 
 register = template.Library()
 

@@ -33,7 +33,7 @@ def _make_one_row_the_same():
     """Seeded roles differ on every dimension; make one row identical, so the
     switch has something to hide."""
     from roles.models import Dimension, DimensionValue
-    from roles.signals import bump_content_version
+    from roles.publishing.signals import bump_content_version
 
     DimensionValue.objects.filter(
         dimension=Dimension.objects.first(),

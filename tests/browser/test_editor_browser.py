@@ -12,8 +12,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 from reversion.models import Version
 
-from roles import content_doc as cd
 from roles import models as m
+from roles.content_io import schema as cd
 
 from .conftest import assert_accessible
 

@@ -8,7 +8,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from roles.permissions import (
+from roles.editorial.permissions import (
     EDITORS_GROUP,
     PUBLISHERS_GROUP,
     sync_editors_group,

@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from roles.content_doc import export_document
+from roles.content_io.schema import export_document
 
 
 class Command(BaseCommand):

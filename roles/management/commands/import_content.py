@@ -4,7 +4,7 @@ from pathlib import Path
 import yaml
 from django.core.management.base import BaseCommand, CommandError
 
-from roles.services import ContentError, content_import
+from roles.content_io.services import ContentError, content_import
 
 
 class Command(BaseCommand):

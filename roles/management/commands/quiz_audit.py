@@ -7,14 +7,14 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from roles.quiz import (
+from roles.questionnaire.audit import (
     AUDIT_RESPONDENTS,
     AUDIT_SEED,
     FAIR_HIGH,
     FAIR_LOW,
     audit,
-    load_questionnaire,
 )
+from roles.questionnaire.selectors import load_questionnaire
 
 
 class Command(BaseCommand):

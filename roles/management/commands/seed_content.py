@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from roles.services import ContentError, content_seed
+from roles.content_io.services import ContentError, content_seed
 
 
 class Command(BaseCommand):

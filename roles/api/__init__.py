@@ -1,0 +1,3 @@
+"""The open data API (django-ninja), /api/v1/.
+
+May import: any domain below it; nothing imports it but the URLconf."""

@@ -1,0 +1,564 @@
+"""The open data API, version 1: read-only JSON for roles, comparisons, the
+glossary and the published questionnaire, with an OpenAPI document and docs.
+
+Every response carries the content licence (in ``meta`` and a ``Link``
+header). Responses are cached like pages (``public_page``: per content
+version, anonymous GETs), rate-limited per client, and open to any origin for
+GET (``Access-Control-Allow-Origin: *``; the API has no cookies or write
+methods, so nothing is exposed that a page would not show)."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.http import HttpRequest, JsonResponse
+from django.urls import reverse
+from ninja import NinjaAPI, Path, Schema, Status
+from ninja.decorators import decorate_view
+from ninja.openapi.docs import Swagger
+
+from roles import models as m
+from roles.catalogue.selectors import sources_union
+from roles.core.client import rate_limit_wait
+from roles.core.seo import absolute_url
+from roles.publishing.cache import public_page
+from roles.questionnaire.selectors import published_questionnaire
+
+API_VERSION = "1"
+LICENCE_NAME = "CC BY 4.0"
+LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+ATTRIBUTION = "Role Guides"
+LICENCE_TEXT = (
+    f"The content (guides, comparisons, glossary, questionnaire) is published "
+    f"under the Creative Commons Attribution 4.0 licence ({LICENCE_NAME}, "
+    f"{LICENCE_URL}): reuse it freely, crediting “{ATTRIBUTION}” and linking "
+    "to the page a record's `url` gives."
+)
+DEFAULT_RATE_LIMIT = (300, 60)  # requests per client per minute
+SLUG = Path(
+    ...,
+    pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+    max_length=80,
+    examples=["product-owner"],
+)
+KEY = Path(
+    ...,
+    pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+    max_length=320,
+    examples=["product-manager-vs-product-owner"],
+)
+
+
+# --- cross-cutting: licence header, CORS, rate limit, page cache ------------------
+
+
+def _rate_limited(request: HttpRequest) -> int | None:
+    limit, window = getattr(settings, "API_RATE_LIMIT", DEFAULT_RATE_LIMIT)
+    return rate_limit_wait(request, group="api", limit=limit, window=window)
+
+
+def open_data(view):
+    """Wrap an API view: rate limit, cache like a page, add CORS and licence."""
+    cached = public_page(view)
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        if wait := _rate_limited(request):
+            response = JsonResponse(
+                {"detail": f"Too many requests: try again in {wait} seconds."},
+                status=429,
+            )
+            response["Retry-After"] = str(wait)
+        else:
+            response = cached(request, *args, **kwargs)
+        response["Access-Control-Allow-Origin"] = "*"
+        response["Link"] = f'<{LICENCE_URL}>; rel="license"'
+        return response
+
+    return wrapped
+
+
+# --- schemas ------------------------------------------------------------------------
+
+
+class Meta(Schema):
+    api_version: str
+    licence: str
+    licence_url: str
+    attribution: str
+
+
+def _meta() -> Meta:
+    return Meta(
+        api_version=API_VERSION,
+        licence=LICENCE_NAME,
+        licence_url=LICENCE_URL,
+        attribution=ATTRIBUTION,
+    )
+
+
+class Error(Schema):
+    detail: str
+
+
+class InvalidParameter(Schema):
+    """A path parameter in the wrong form (422): which and why."""
+
+    detail: list[dict[str, Any]]
+
+
+class RoleRef(Schema):
+    slug: str
+    name: str
+    url: str
+    api_url: str
+
+
+class RoleSummary(RoleRef):
+    family: str
+    summary: str
+
+
+class RoleList(Schema):
+    meta: Meta
+    roles: list[RoleSummary]
+
+
+class ResponsibilityOut(Schema):
+    theme: str
+    text: str
+
+
+class DimensionOut(Schema):
+    dimension: str
+    name: str
+    value: str
+
+
+class SkillOut(Schema):
+    name: str
+    level: str
+    note: str
+
+
+class WayInOut(Schema):
+    title: str
+    text: str
+
+
+class WeekOut(Schema):
+    activity: str
+    hours: int
+    text: str
+
+
+class AntiPatternOut(Schema):
+    name: str
+    text: str
+
+
+class PathOut(Schema):
+    from_role: RoleRef
+    to_role: RoleRef
+    summary: str
+    new_responsibilities: list[str]
+    skills_to_build: list[str]
+
+
+class SourceOut(Schema):
+    title: str
+    url: str
+    publisher: str
+
+
+class RoleDetail(RoleSummary):
+    also_known_as: list[str]
+    origin: str
+    last_reviewed: date | None
+    overview: str
+    responsibilities: list[ResponsibilityOut]
+    dimensions: list[DimensionOut]
+    skills: list[SkillOut]
+    ways_in: list[WayInOut]
+    typical_week: list[WeekOut]
+    anti_patterns: list[AntiPatternOut]
+    related_roles: list[RoleRef]
+    career_paths_out: list[PathOut]
+    career_paths_in: list[PathOut]
+    sources: list[SourceOut]
+
+
+class RoleDocument(Schema):
+    meta: Meta
+    role: RoleDetail
+
+
+class ComparisonSummary(Schema):
+    key: str
+    title: str
+    url: str
+    api_url: str
+    roles: list[str]
+    last_reviewed: date | None
+
+
+class ComparisonList(Schema):
+    meta: Meta
+    comparisons: list[ComparisonSummary]
+
+
+class ComparisonDetail(ComparisonSummary):
+    tldr: str
+    body: str
+    suits: dict[str, str]
+    sources: list[SourceOut]
+
+
+class ComparisonDocument(Schema):
+    meta: Meta
+    comparison: ComparisonDetail
+
+
+class TermOut(Schema):
+    slug: str
+    term: str
+    abbreviation: str
+    aliases: list[str]
+    definition: str
+    url: str
+    source: SourceOut
+    related_roles: list[str]
+
+
+class Glossary(Schema):
+    meta: Meta
+    terms: list[TermOut]
+
+
+class TermDocument(Schema):
+    meta: Meta
+    term: TermOut
+
+
+class OptionOut(Schema):
+    text: str
+    points: dict[str, int]
+
+
+class QuestionOut(Schema):
+    key: str
+    kind: str
+    text: str
+    options: list[OptionOut]
+    weights: dict[str, int]
+
+
+class QuestionnaireOut(Schema):
+    meta: Meta
+    roles: list[str]
+    questions: list[QuestionOut]
+    scoring: str
+
+
+# --- the API --------------------------------------------------------------------------
+
+api = NinjaAPI(
+    title="Role Guides open data",
+    version=API_VERSION,
+    description=(
+        "Read-only JSON for the role guides, curated comparisons, the glossary "
+        "and the published questionnaire. Only published content appears. "
+        "Responses are cached until the content changes and rate-limited per "
+        "client; any origin may read them (CORS).\n\n" + LICENCE_TEXT
+    ),
+    urls_namespace="api-v1",
+    docs=Swagger(
+        # Deep links put an <a> inside each operation's toggle button (nested
+        # interactive controls, small targets): off, for accessibility.
+        settings={"defaultModelsExpandDepth": 0, "deepLinking": False}
+    ),
+    docs_url="/docs/",
+    openapi_url="/openapi.json",
+)
+
+
+def _abs(path: str) -> str:
+    return absolute_url(path)
+
+
+def _role_ref(role: m.Role) -> RoleRef:
+    return RoleRef(
+        slug=role.slug,
+        name=role.name,
+        url=_abs(role.get_absolute_url()),
+        api_url=_abs(reverse("api-v1:role", kwargs={"slug": role.slug})),
+    )
+
+
+def _path(path: m.CareerPath) -> PathOut:
+    return PathOut(
+        from_role=_role_ref(path.from_role),
+        to_role=_role_ref(path.to_role),
+        summary=path.summary,
+        new_responsibilities=path.new_responsibility_list,
+        skills_to_build=path.skills_to_build_list,
+    )
+
+
+@api.get(
+    "/roles/",
+    response={200: RoleList, 429: Error},
+    url_name="roles",
+    summary="Every published role",
+    tags=["roles"],
+)
+@decorate_view(open_data)
+def role_list(request):
+    roles = m.Role.objects.published().only("slug", "name", "family", "summary")
+    return RoleList(
+        meta=_meta(),
+        roles=[
+            RoleSummary(**_role_ref(r).model_dump(), family=r.family, summary=r.summary)
+            for r in roles
+        ],
+    )
+
+
+@api.get(
+    "/roles/{slug}/",
+    response={200: RoleDocument, 404: Error, 422: InvalidParameter, 429: Error},
+    url_name="role",
+    summary="One role's guide: responsibilities, dimensions, skills, paths",
+    tags=["roles"],
+)
+@decorate_view(open_data)
+def role_detail(request, slug: str = SLUG):
+    role = (
+        m.Role.objects.published()
+        .for_guide()
+        .prefetch_related(
+            Prefetch(
+                "dimension_values",
+                queryset=m.DimensionValue.objects.select_related("dimension"),
+            )
+        )
+        .filter(slug=slug)
+        .first()
+    )
+    if role is None:
+        return Status(404, Error(detail=f"No published role “{slug}”."))
+    detail = RoleDetail(
+        **_role_ref(role).model_dump(),
+        family=role.family,
+        summary=role.summary,
+        also_known_as=role.aliases,
+        origin=role.origin,
+        last_reviewed=role.last_reviewed,
+        overview=role.overview,
+        responsibilities=[
+            ResponsibilityOut(theme=r.theme.slug, text=r.text)
+            for r in role.responsibilities.all()
+        ],
+        dimensions=[
+            DimensionOut(
+                dimension=v.dimension.slug, name=v.dimension.name, value=v.value
+            )
+            for v in role.dimension_values.all()
+        ],
+        skills=[
+            SkillOut(name=s.name, level=s.level, note=s.note) for s in role.skills.all()
+        ],
+        ways_in=[WayInOut(title=w.title, text=w.text) for w in role.ways_in.all()],
+        typical_week=[
+            WeekOut(activity=a.activity, hours=a.hours, text=a.text)
+            for a in role.typical_week.all()
+        ],
+        anti_patterns=[
+            AntiPatternOut(name=a.name, text=a.text) for a in role.anti_patterns.all()
+        ],
+        related_roles=[_role_ref(link.related) for link in role.public_related],
+        career_paths_out=[_path(p) for p in role.public_paths_out],
+        career_paths_in=[_path(p) for p in role.public_paths_in],
+        sources=[
+            SourceOut(title=s.title, url=s.url, publisher=s.publisher)
+            for s in role.sources.all()
+        ],
+    )
+    return Status(200, RoleDocument(meta=_meta(), role=detail))
+
+
+def _comparison_summary(c: m.Comparison) -> dict:
+    return {
+        "key": c.key,
+        "title": c.title,
+        "url": _abs(c.get_absolute_url()),
+        "api_url": _abs(reverse("api-v1:comparison", kwargs={"key": c.key})),
+        "roles": [member.role.slug for member in c.comparison_roles.all()],
+        "last_reviewed": c.last_reviewed,
+    }
+
+
+@api.get(
+    "/comparisons/",
+    response={200: ComparisonList, 429: Error},
+    url_name="comparisons",
+    summary="Every published curated comparison",
+    tags=["comparisons"],
+)
+@decorate_view(open_data)
+def comparison_list(request):
+    comparisons = m.Comparison.objects.published().with_roles()
+    return ComparisonList(
+        meta=_meta(),
+        comparisons=[ComparisonSummary(**_comparison_summary(c)) for c in comparisons],
+    )
+
+
+@api.get(
+    "/comparisons/{key}/",
+    response={200: ComparisonDocument, 404: Error, 422: InvalidParameter, 429: Error},
+    url_name="comparison",
+    summary="One curated comparison, with the union of its roles' sources",
+    tags=["comparisons"],
+)
+@decorate_view(open_data)
+def comparison_detail(request, key: str = KEY):
+    comparison = (
+        m.Comparison.objects.published()
+        .prefetch_related(
+            Prefetch(
+                "comparison_roles",
+                queryset=m.ComparisonRole.objects.select_related("role")
+                .prefetch_related("role__sources")
+                .order_by("order", "id"),
+            )
+        )
+        .filter(key=key)
+        .first()
+    )
+    if comparison is None:
+        return Status(404, Error(detail=f"No published comparison “{key}”."))
+    members = list(comparison.comparison_roles.all())
+    detail = ComparisonDetail(
+        **_comparison_summary(comparison),
+        tldr=comparison.tldr,
+        body=comparison.body,
+        suits={member.role.slug: member.suits for member in members if member.suits},
+        sources=[
+            SourceOut(title=s.title, url=s.url, publisher=s.publisher)
+            for s in sources_union([member.role for member in members])
+        ],
+    )
+    return Status(200, ComparisonDocument(meta=_meta(), comparison=detail))
+
+
+def _term(term: m.GlossaryTerm) -> TermOut:
+    return TermOut(
+        slug=term.slug,
+        term=term.term,
+        abbreviation=term.abbreviation,
+        aliases=term.alias_list,
+        definition=term.definition,
+        url=_abs(term.get_absolute_url()),
+        source=SourceOut(
+            title=term.source_title,
+            url=term.source_url,
+            publisher=term.source_publisher,
+        ),
+        related_roles=[r.slug for r in term.related_roles.all()],
+    )
+
+
+def _terms():
+    return m.GlossaryTerm.objects.prefetch_related(
+        Prefetch(
+            "related_roles",
+            queryset=m.Role.objects.published().only("slug").order_by("slug"),
+        )
+    )
+
+
+@api.get(
+    "/glossary/",
+    response={200: Glossary, 429: Error},
+    url_name="glossary",
+    summary="Every glossary term",
+    tags=["glossary"],
+)
+@decorate_view(open_data)
+def glossary(request):
+    return Glossary(meta=_meta(), terms=[_term(t) for t in _terms()])
+
+
+@api.get(
+    "/glossary/{slug}/",
+    response={200: TermDocument, 404: Error, 422: InvalidParameter, 429: Error},
+    url_name="term",
+    summary="One glossary term",
+    tags=["glossary"],
+)
+@decorate_view(open_data)
+def glossary_term(request, slug: str = SLUG):
+    term = _terms().filter(slug=slug).first()
+    if term is None:
+        return Status(404, Error(detail=f"No glossary term “{slug}”."))
+    return Status(200, TermDocument(meta=_meta(), term=_term(term)))
+
+
+@api.get(
+    "/questionnaire/",
+    response={200: QuestionnaireOut, 429: Error},
+    url_name="questionnaire",
+    summary="The published questionnaire with each answer's points per role",
+    tags=["questionnaire"],
+)
+@decorate_view(open_data)
+def questionnaire(request):
+    data = published_questionnaire()
+    return QuestionnaireOut(
+        meta=_meta(),
+        roles=data.role_slugs,
+        questions=[
+            QuestionOut(
+                key=q.key,
+                kind=q.kind,
+                text=q.text,
+                options=[
+                    OptionOut(text=o.text, points=dict(o.points)) for o in q.options
+                ],
+                weights=dict(q.weights),
+            )
+            for q in data.questions
+        ],
+        scoring=(
+            "A scenario option gives its points to each role. An agreement "
+            "statement gives weight × s / 2, where s runs from -2 (strongly "
+            "disagree) to +2 (strongly agree). A role's match is its score over "
+            "its best attainable score, as a percentage."
+        ),
+    )
+
+
+def _cors_and_licence(view):
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Access-Control-Allow-Origin"] = "*"
+        response["Link"] = f'<{LICENCE_URL}>; rel="license"'
+        return response
+
+    return wrapped
+
+
+def api_urls():
+    """The API's URL patterns; the OpenAPI document gets the same CORS and
+    licence headers as the data (the docs page is ours, same-origin)."""
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        if getattr(pattern, "name", None) == "openapi-json":
+            pattern.callback = _cors_and_licence(pattern.callback)
+    return patterns, app_name, namespace

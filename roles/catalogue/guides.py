@@ -1,0 +1,295 @@
+"""The structured parts of a role guide (skills, ways in, a typical week,
+anti-patterns, related roles, career paths) and the glossary."""
+
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from roles.catalogue.models import MARKDOWN_HELP, Role
+from roles.publishing.models import ContentQuerySet, TimeStampedModel
+from roles.publishing.registry import content_model
+
+MIN_WEEK_HOURS = 1
+MAX_WEEK_HOURS = 20
+
+
+def lines(text: str) -> list[str]:
+    """Editors type lists one item per line; blank lines are ignored."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class SkillLevel(models.TextChoices):
+    FOUNDATION = "foundation", "Foundation"
+    PRACTITIONER = "practitioner", "Practitioner"
+    EXPERT = "expert", "Expert"
+
+
+@content_model()
+class Skill(models.Model):
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="skills")
+    name = models.CharField(
+        max_length=100, help_text="A short noun phrase: “Ordering work by value”."
+    )
+    level = models.CharField(
+        max_length=12,
+        choices=SkillLevel.choices,
+        help_text="How far the role needs the skill: foundation, practitioner "
+        "or expert.",
+    )
+    note = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="One sentence on what the skill looks like in this role.",
+    )
+    order = models.PositiveIntegerField(default=0, db_index=True)
+
+    objects = ContentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["role", "name"], name="skill_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def identity(self):
+        """What makes this row the same row across drafts, revisions and imports."""
+        return self.name
+
+
+@content_model()
+class WayIn(models.Model):
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="ways_in")
+    title = models.CharField(
+        max_length=100, help_text="The route, short: “From business analysis”."
+    )
+    text = models.TextField(
+        help_text="One or two sentences. " + MARKDOWN_HELP + " No headings."
+    )
+    order = models.PositiveIntegerField(default=0, db_index=True)
+
+    objects = ContentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = "way into the role"
+        verbose_name_plural = "ways into the role"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["role", "title"], name="way_in_unique_title"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def identity(self):
+        """What makes this row the same row across drafts, revisions and imports."""
+        return self.title
+
+
+@content_model()
+class WeekActivity(models.Model):
+    role = models.ForeignKey(
+        Role, on_delete=models.CASCADE, related_name="typical_week"
+    )
+    activity = models.CharField(
+        max_length=100, help_text="What the time goes on: “Refinement”."
+    )
+    hours = models.PositiveSmallIntegerField(
+        validators=[
+            MinValueValidator(MIN_WEEK_HOURS),
+            MaxValueValidator(MAX_WEEK_HOURS),
+        ],
+        help_text=f"Approximate hours in a 37-hour week, from {MIN_WEEK_HOURS} "
+        f"to {MAX_WEEK_HOURS}.",
+    )
+    text = models.CharField(max_length=300, blank=True, help_text="One sentence.")
+    order = models.PositiveIntegerField(default=0, db_index=True)
+
+    objects = ContentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = "typical week activity"
+        verbose_name_plural = "typical week"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gte=MIN_WEEK_HOURS) & Q(hours__lte=MAX_WEEK_HOURS),
+                name="week_activity_hours_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity} ({self.hours} h)"
+
+    def identity(self):
+        """What makes this row the same row across drafts, revisions and imports."""
+        return self.activity
+
+
+@content_model()
+class AntiPattern(models.Model):
+    role = models.ForeignKey(
+        Role, on_delete=models.CASCADE, related_name="anti_patterns"
+    )
+    name = models.CharField(
+        max_length=100, help_text="A name readers will recognise: “The proxy PO”."
+    )
+    text = models.TextField(
+        help_text="What it looks like and why it hurts. " + MARKDOWN_HELP
+    )
+    order = models.PositiveIntegerField(default=0, db_index=True)
+
+    objects = ContentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = "anti-pattern"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["role", "name"], name="anti_pattern_unique_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def identity(self):
+        """What makes this row the same row across drafts, revisions and imports."""
+        return self.name
+
+
+@content_model()
+class RelatedRole(models.Model):
+    role = models.ForeignKey(
+        Role, on_delete=models.CASCADE, related_name="related_links"
+    )
+    related = models.ForeignKey(
+        Role,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="related role",
+    )
+    order = models.PositiveIntegerField(default=0, db_index=True)
+
+    objects = ContentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["role", "related"], name="related_role_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(role=F("related")), name="related_role_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role} → {self.related}"
+
+
+@content_model()
+class CareerPath(models.Model):
+    """A move people commonly make from one role to another. Shown on both
+    roles' pages: “from here people move to …” and “people move here from …”."""
+
+    from_role = models.ForeignKey(
+        Role, on_delete=models.CASCADE, related_name="paths_out"
+    )
+    to_role = models.ForeignKey(
+        Role,
+        on_delete=models.CASCADE,
+        related_name="paths_in",
+        verbose_name="moves to",
+    )
+    summary = models.CharField(max_length=300, help_text="One sentence on the move.")
+    new_responsibilities = models.TextField(
+        help_text="What is new after the move, one short phrase per line (2–4)."
+    )
+    skills_to_build = models.TextField(
+        help_text="Skills to build for the move, one short phrase per line (2–4)."
+    )
+    order = models.PositiveIntegerField(default=0, db_index=True)
+
+    objects = ContentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_role", "to_role"], name="career_path_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_role=F("to_role")), name="career_path_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_role} → {self.to_role}"
+
+    @property
+    def new_responsibility_list(self) -> list[str]:
+        return lines(self.new_responsibilities)
+
+    @property
+    def skills_to_build_list(self) -> list[str]:
+        return lines(self.skills_to_build)
+
+
+@content_model()
+class GlossaryTerm(TimeStampedModel):
+    slug = models.SlugField(
+        max_length=80,
+        unique=True,
+        help_text="The term's anchor on the glossary page: /glossary/#<slug>.",
+    )
+    term = models.CharField(max_length=100, unique=True)
+    abbreviation = models.CharField(
+        max_length=20, blank=True, help_text="Optional: “SRO”, “RTE”."
+    )
+    aliases = models.TextField(
+        blank=True,
+        help_text="Other spellings that should link to this term on pages, one per "
+        "line.",
+    )
+    definition = models.TextField(
+        help_text="One to three sentences in our own words. " + MARKDOWN_HELP
+    )
+    source_title = models.CharField("source title", max_length=200)
+    source_url = models.URLField(
+        "source URL", max_length=500, help_text="A specific public https:// page."
+    )
+    source_publisher = models.CharField("source publisher", max_length=200, blank=True)
+    related_roles = models.ManyToManyField(
+        Role, blank=True, related_name="glossary_terms"
+    )
+
+    objects = ContentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["term"]
+        verbose_name = "glossary term"
+
+    def __str__(self) -> str:
+        return self.term
+
+    def get_absolute_url(self) -> str:
+        return reverse("roles:glossary") + f"#{self.slug}"
+
+    @property
+    def alias_list(self) -> list[str]:
+        return lines(self.aliases)
+
+    @property
+    def spellings(self) -> list[str]:
+        """Every form that should link here on a page."""
+        return [
+            s for s in [self.term, self.abbreviation, *self.alias_list] if s.strip()
+        ]

@@ -1,0 +1,40 @@
+"""The sitemap's sections for role pages and the site's fixed pages."""
+
+from __future__ import annotations
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from roles.catalogue.models import Role
+
+
+class RoleSitemap(Sitemap):
+    changefreq = "monthly"
+    priority = 0.8
+
+    def items(self):
+        return Role.objects.published().only("slug", "updated_at")
+
+    def lastmod(self, role: Role):
+        return role.updated_at
+
+
+class PageSitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 0.6
+
+    def items(self):
+        return [
+            "roles:home",
+            "roles:role_list",
+            "roles:compare_index",
+            "roles:quiz",
+            "roles:glossary",
+        ]
+
+    def location(self, name: str) -> str:
+        return reverse(name)
+
+    def lastmod(self, name: str):
+        latest = Role.objects.published().order_by("-updated_at").first()
+        return latest.updated_at if latest else None

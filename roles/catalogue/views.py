@@ -1,0 +1,153 @@
+"""Role guides: the home page, the role list and each role's page."""
+
+from __future__ import annotations
+
+from itertools import groupby
+from typing import NamedTuple
+
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+)
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_safe
+from django.views.generic import DetailView, ListView
+
+from roles.catalogue.glossary import PageGlossary
+from roles.catalogue.models import Family, Role, current_slugs
+from roles.catalogue.selectors import term_refs
+from roles.comparisons.models import Comparison
+from roles.core import seo
+from roles.core.markdown import plain_text
+from roles.publishing.cache import public_page, reads
+
+
+class DraftAwareMixin:
+    """Content pages: the public sees published items; staff also see drafts,
+    which are marked, never cached and never indexed."""
+
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.request.user)
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        obj = context.get("object")
+        if obj is not None and not obj.is_published():
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+class FamilyGroup(NamedTuple):
+    family: str  # the Family value: names its colour and icon in the CSS
+    label: str
+    roles: list[Role]
+
+
+def family_groups(roles) -> list[FamilyGroup]:
+    """Roles grouped by family, in the families' order; empty families left out."""
+    groups = [FamilyGroup(value, label, []) for value, label in Family.choices]
+    by_value = {group.family: group for group in groups}
+    for role in roles:
+        by_value[role.family].roles.append(role)
+    return [group for group in groups if group.roles]
+
+
+@require_safe
+@public_page
+def home(request: HttpRequest) -> HttpResponse:
+    roles = Role.objects.published().only("name", "slug", "summary", "family")
+    curated = list(Comparison.objects.published().only("title", "key", "tldr"))
+    counts = reads([c.key for c in curated])
+    comparisons = sorted(curated, key=lambda c: (-counts[c.key], c.title))[:8]
+    return render(
+        request,
+        "roles/home.html",
+        {
+            "families": family_groups(roles),
+            "comparisons": comparisons,
+            # "Most read" only once readers have read something.
+            "ranked_by_reads": any(counts[c.key] for c in comparisons),
+            "og_title": "Role Guides: product, project and delivery roles explained",
+        },
+    )
+
+
+class RoleListView(ListView):
+    template_name = "roles/role_list.html"
+    context_object_name = "roles"
+
+    def get_queryset(self):
+        return Role.objects.published().only(
+            "name", "slug", "summary", "family", "origin"
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["families"] = family_groups(context["roles"])
+        context["breadcrumbs"] = seo.breadcrumb_trail(
+            ("Roles", reverse("roles:role_list"))
+        )
+        return context
+
+
+class RoleDetailView(DraftAwareMixin, DetailView):
+    model = Role
+    template_name = "roles/role_detail.html"
+    context_object_name = "role"
+
+    def get_queryset(self):
+        return super().get_queryset().for_guide()
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            (moved,) = current_slugs([kwargs["slug"]])
+            if moved == kwargs["slug"]:
+                raise
+            return HttpResponsePermanentRedirect(
+                reverse("roles:role_detail", kwargs={"slug": moved})
+            )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        role = self.object
+        responsibilities = list(role.responsibilities.all())
+        context["themes"] = [
+            (theme, list(items))
+            for theme, items in groupby(responsibilities, key=lambda r: r.theme)
+        ]
+        context["comparisons"] = (
+            Comparison.objects.published()
+            .filter(comparison_roles__role=role)
+            .only("title", "key")
+            .distinct()
+        )
+        context["other_roles"] = (
+            Role.objects.published().exclude(pk=role.pk).only("name", "slug")
+        )
+        context["page_glossary"] = PageGlossary(term_refs())
+        summary = plain_text(role.summary)
+        crumbs = seo.breadcrumb_trail(
+            ("Roles", reverse("roles:role_list")),
+            (role.name, role.get_absolute_url()),
+        )
+        context["breadcrumbs"] = crumbs
+        context["og_title"] = f"{role.name}: what the role is and does"
+        context["og_description"] = summary
+        context["og_type"] = "article"
+        context["structured_data"] = seo.page_ld(
+            seo.article_ld(
+                self.request,
+                headline=f"{role.name}: what the role is and does",
+                description=summary,
+                modified=role.updated_at,
+                reviewed=role.last_reviewed,
+            ),
+            seo.breadcrumbs_ld(self.request, crumbs),
+        )
+        return context

@@ -1,0 +1,229 @@
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from django.db import models
+from django.dispatch import receiver
+from django.urls import reverse
+
+from roles.catalogue.models import (
+    MARKDOWN_HELP,
+    MARKDOWN_VALIDATORS,
+    Role,
+    role_slug_renamed,
+)
+from roles.core.markdown import MAX_MARKDOWN_CHARS
+from roles.publishing.models import ContentQuerySet, Publishable, PublishableQuerySet
+from roles.publishing.registry import content_model
+
+MAX_COMPARED_ROLES = 5
+SEPARATOR = "-vs-"
+
+
+def comparison_key(slugs: list[str] | tuple[str, ...]) -> str:
+    """The canonical address part for a set of roles: slugs sorted, joined by -vs-."""
+    return SEPARATOR.join(sorted(slugs))
+
+
+def comparison_rules(slugs: Sequence[str], *, suits: Iterable[str] = ()) -> list[str]:
+    """Every rule for the set of roles in a curated comparison, written once:
+    the admin, import, seed and publishing a draft all call this."""
+    errors = []
+    if len(set(slugs)) != len(slugs):
+        errors.append("Each role can appear only once in a comparison.")
+    if not 2 <= len(slugs) <= MAX_COMPARED_ROLES:
+        errors.append(
+            f"A comparison needs two to {MAX_COMPARED_ROLES} roles; it has {len(slugs)}."
+        )
+    unknown = sorted(set(suits) - set(slugs))
+    if unknown:
+        errors.append(
+            f"“Who it suits” names roles that are not compared: {', '.join(unknown)}."
+        )
+    return errors
+
+
+def comparison_clash(slugs: Sequence[str], *, exclude_pk: int | None) -> str | None:
+    """The message if another curated comparison already has these roles."""
+    clash = (
+        Comparison.objects.filter(key=comparison_key(slugs))
+        .exclude(pk=exclude_pk)
+        .only("title")
+        .first()
+    )
+    if clash is None:
+        return None
+    return f"“{clash.title}” already compares these roles; edit that one instead."
+
+
+@content_model()
+class ContextFactor(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(unique=True, help_text="Used in the seed and export files.")
+    description = models.CharField(max_length=250, blank=True)
+    order = models.PositiveIntegerField(default=0, db_index=True)
+
+    objects = ContentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = "context factor"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ComparisonQuerySet(PublishableQuerySet):
+    def with_roles(self) -> ComparisonQuerySet:
+        return self.prefetch_related(
+            models.Prefetch(
+                "comparison_roles",
+                queryset=ComparisonRole.objects.select_related("role").order_by(
+                    "order", "id"
+                ),
+            )
+        )
+
+
+@content_model(
+    follow=("comparison_roles", "context_notes"),
+    draft_kind="comparisons",
+    scheduled=("publish_at", "unpublish_at"),
+)
+class Comparison(Publishable):
+    """Editorial content for one set of roles. The comparison page itself works for
+    any set of published roles; this adds the editor's words on top."""
+
+    key = models.CharField(
+        max_length=320,
+        unique=True,
+        editable=False,
+        help_text="The roles' slugs in alphabetical order, joined by -vs-.",
+    )
+    title = models.CharField(
+        max_length=150,
+        help_text="As readers search for it, in the order you want: "
+        "“Product Owner vs Product Manager”.",
+    )
+    tldr = models.TextField(
+        "difference at a glance",
+        max_length=MAX_MARKDOWN_CHARS,
+        validators=MARKDOWN_VALIDATORS,
+        help_text="Two to four sentences. " + MARKDOWN_HELP,
+    )
+    body = models.TextField(
+        blank=True,
+        max_length=MAX_MARKDOWN_CHARS,
+        validators=MARKDOWN_VALIDATORS,
+        help_text=MARKDOWN_HELP,
+    )
+    last_reviewed = models.DateField(null=True, blank=True)
+
+    objects = ComparisonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = "curated comparison"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("roles:compare", kwargs={"slugs": self.key})
+
+    def refresh_key(self) -> None:
+        """The key follows the roles' slugs; the only place it is computed."""
+        key = comparison_key(
+            [
+                member.role.slug
+                for member in self.comparison_roles.select_related("role")
+            ]
+        )
+        if key != self.key:
+            self.key = key
+            self.save(update_fields=["key", "updated_at"])
+
+
+@content_model()
+class ComparisonRole(models.Model):
+    comparison = models.ForeignKey(
+        Comparison, on_delete=models.CASCADE, related_name="comparison_roles"
+    )
+    role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="+")
+    order = models.PositiveIntegerField(default=0)
+    suits = models.TextField(
+        "who it suits",
+        max_length=MAX_MARKDOWN_CHARS,
+        validators=MARKDOWN_VALIDATORS,
+        blank=True,
+        help_text="One to three sentences: the kind of person who thrives in this role. "
+        + MARKDOWN_HELP,
+    )
+
+    objects = ContentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = "role in comparison"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comparison", "role"], name="comparison_roles_distinct"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role} in {self.comparison}"
+
+    identity_related = ("role",)
+
+    def identity(self):
+        """What makes this row the same row across revisions and imports."""
+        return self.role.slug
+
+
+@content_model()
+class ContextNote(models.Model):
+    comparison = models.ForeignKey(
+        Comparison, on_delete=models.CASCADE, related_name="context_notes"
+    )
+    factor = models.ForeignKey(
+        ContextFactor, on_delete=models.PROTECT, related_name="notes"
+    )
+    label = models.CharField(
+        max_length=100,
+        help_text="The situation, as a reader would pick it: “Start-up, one product”.",
+    )
+    note = models.TextField(
+        max_length=MAX_MARKDOWN_CHARS,
+        validators=MARKDOWN_VALIDATORS,
+        help_text="How the split between the roles shifts there. " + MARKDOWN_HELP,
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    objects = ContentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["comparison", "factor__order", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comparison", "factor", "label"],
+                name="context_note_unique_label",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.factor}: {self.label}"
+
+    identity_related = ("factor",)
+
+    def identity(self):
+        """What makes this row the same row across revisions and imports."""
+        return (self.factor.slug, self.label)
+
+
+@receiver(role_slug_renamed, dispatch_uid="comparisons-follow-role-slug")
+def _role_slug_renamed(sender, *, role: Role, old: str, **kwargs) -> None:
+    """Curated comparisons keep their roles: a comparison is its set of roles,
+    and its key follows their slugs."""
+    for comparison in Comparison.objects.filter(comparison_roles__role=role):
+        comparison.refresh_key()

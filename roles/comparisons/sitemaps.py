@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.contrib.sitemaps import Sitemap
+
+from roles.comparisons.models import Comparison
+
+
+class ComparisonSitemap(Sitemap):
+    changefreq = "monthly"
+    priority = 0.9
+
+    def items(self):
+        return Comparison.objects.published().only("key", "updated_at")
+
+    def lastmod(self, comparison: Comparison):
+        return comparison.updated_at

@@ -1,0 +1,695 @@
+"""The content document: one JSON-able dict holding every content model.
+
+``seed_content`` reads it from the YAML files in ``roles/content/``,
+``export_content`` writes it, ``import_content`` reads it back. Each top-level
+record (a theme, a role with its responsibilities, sources and dimension values,
+a comparison with its notes, a question with its options and points) serialises
+to a plain dict; the same functions write it back, so export → import is lossless.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import yaml
+from django.utils.dateparse import parse_date, parse_datetime
+
+from roles.catalogue.guides import (
+    MAX_WEEK_HOURS,
+    MIN_WEEK_HOURS,
+    GlossaryTerm,
+    SkillLevel,
+)
+from roles.catalogue.models import Dimension, Role, Theme
+from roles.comparisons.models import Comparison, ContextFactor
+from roles.publishing.models import Status
+from roles.questionnaire.models import Question, QuestionKind
+
+CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
+KINDS = (
+    "themes",
+    "dimensions",
+    "contexts",
+    "roles",
+    "glossary",
+    "comparisons",
+    "questions",
+)
+
+Doc = dict[str, Any]
+
+
+#: Keys added after records were first fingerprinted: left out while empty, so
+#: a seeded record no editor touched keeps its fingerprint (and the seed may
+#: still update it) after the upgrade.
+LATER_KEYS = ("map_x", "map_y")
+
+
+def fingerprint(record: Doc) -> str:
+    if all(record.get(key) is None for key in LATER_KEYS):
+        record = {k: v for k, v in record.items() if k not in LATER_KEYS}
+    encoded = json.dumps(record, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def record_key(kind: str, record: Doc) -> str:
+    if kind == "comparisons":
+        return "-vs-".join(sorted(record.get("roles") or []))
+    return str(record.get("key") if kind == "questions" else record.get("slug"))
+
+
+# --- reading the seed files ---------------------------------------------------
+
+
+def _read_yaml(path: Path, directory: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text())
+    except yaml.YAMLError as exc:
+        raise ValueError(
+            f"{path.relative_to(directory)}: not valid YAML: {exc}"
+        ) from exc
+
+
+def load_seed_files(directory: Path = CONTENT_DIR) -> Doc:
+    """Read the YAML files into one normalised document. Errors name the file
+    and the field (``roles/product-owner.yaml: skills[2].level: ...``)."""
+    taxonomy = _read_yaml(directory / "taxonomy.yaml", directory) or {}
+    quiz_file = directory / "quiz.yaml"
+    quiz = _read_yaml(quiz_file, directory) if quiz_file.exists() else {}
+    glossary_file = directory / "glossary.yaml"
+    glossary = _read_yaml(glossary_file, directory) if glossary_file.exists() else {}
+    role_files = sorted((directory / "roles").glob("*.yaml"))
+    comparison_files = sorted((directory / "comparisons").glob("*.yaml"))
+    doc: Doc = {
+        "themes": taxonomy.get("themes", []),
+        "dimensions": taxonomy.get("dimensions", []),
+        "contexts": taxonomy.get("contexts", []),
+        "roles": [_read_yaml(path, directory) for path in role_files],
+        "glossary": (glossary or {}).get("terms", []),
+        "comparisons": [_read_yaml(path, directory) for path in comparison_files],
+        "questions": (quiz or {}).get("questions", []),
+    }
+    labels = {
+        "roles": [f"roles/{p.name}" for p in role_files],
+        "comparisons": [f"comparisons/{p.name}" for p in comparison_files],
+    }
+    return normalise(doc, labels=labels)
+
+
+def seed_file_for(kind: str, key: str) -> str:
+    """The seed file that holds a record, for error messages."""
+    return {
+        "themes": "taxonomy.yaml (themes)",
+        "dimensions": "taxonomy.yaml (dimensions)",
+        "contexts": "taxonomy.yaml (contexts)",
+        "roles": f"roles/{key}.yaml",
+        "glossary": f"glossary.yaml (term {key})",
+        "comparisons": f"comparisons/{key}.yaml",
+        "questions": f"quiz.yaml (question {key})",
+    }[kind]
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _date(value: Any) -> str | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    parsed = parse_date(str(value))
+    if parsed is None:
+        raise ValueError(f"{value!r} is not a date (YYYY-MM-DD).")
+    return parsed.isoformat()
+
+
+def _datetime(value: Any) -> str | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    parsed = parse_datetime(str(value))
+    if parsed is None:
+        raise ValueError(f"{value!r} is not a date and time (ISO 8601).")
+    return parsed.isoformat()
+
+
+def _points(mapping: Any) -> dict[str, int]:
+    if not mapping:
+        return {}
+    if not isinstance(mapping, dict):
+        raise ValueError("points must be a mapping of role slug to a number.")
+    result = {}
+    for slug, value in mapping.items():
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"points for {slug!r} must be a whole number.")
+        if value:
+            result[str(slug)] = value
+    return dict(sorted(result.items()))
+
+
+def _publishing(record: Doc) -> Doc:
+    out = {
+        "status": record.get("status") or Status.PUBLISHED,
+        "publish_at": _datetime(record.get("publish_at")),
+    }
+    # Only when set, so documents written before expiry existed keep their
+    # fingerprints (the seed compares them).
+    if record.get("unpublish_at"):
+        out["unpublish_at"] = _datetime(record.get("unpublish_at"))
+    return out
+
+
+def normalise(doc: Doc, labels: dict[str, list[str]] | None = None) -> Doc:
+    """Bring a document (from YAML or JSON) to the exact shape the serialisers
+    produce, so equal content has equal fingerprints. Raises ValueError with a
+    location for anything of the wrong type."""
+    if not isinstance(doc, dict):
+        raise ValueError("The content file must hold one object (a mapping).")
+    unknown = set(doc) - set(KINDS) - {"format"}
+    if unknown:
+        raise ValueError(f"Unknown section(s): {', '.join(sorted(unknown))}.")
+    out: Doc = {}
+    for kind in KINDS:
+        records = doc.get(kind) or []
+        if not isinstance(records, list):
+            raise ValueError(f"{kind} must be a list.")
+        normalised = []
+        for index, record in enumerate(records):
+            if not isinstance(record, dict):
+                raise ValueError(f"{kind}[{index}] must be an object.")
+            try:
+                normalised.append(_NORMALISERS[kind](record))
+            except (ValueError, TypeError, AttributeError) as exc:
+                where = (labels or {}).get(kind)
+                label = where[index] if where else f"{kind}[{index}]"
+                raise ValueError(f"{label}: {exc}") from exc
+        out[kind] = normalised
+    return out
+
+
+def _norm_vocab(record: Doc, text_field: str) -> Doc:
+    return {
+        "slug": _text(record.get("slug")),
+        "name": _text(record.get("name")),
+        text_field: _text(record.get(text_field)),
+    }
+
+
+def _norm_role(r: Doc) -> Doc:
+    aliases = r.get("also_known_as") or []
+    if isinstance(aliases, str):
+        aliases = aliases.splitlines()
+    return {
+        "slug": _text(r.get("slug")),
+        "name": _text(r.get("name")),
+        "family": _text(r.get("family")),
+        "summary": _text(r.get("summary")),
+        "origin": _text(r.get("origin")),
+        "also_known_as": [_text(a) for a in aliases if _text(a)],
+        "last_reviewed": _date(r.get("last_reviewed")),
+        "overview": _text(r.get("overview")),
+        "map_x": _map_position(r.get("map_x")),
+        "map_y": _map_position(r.get("map_y")),
+        **_publishing(r),
+        "responsibilities": [
+            {"theme": _text(x.get("theme")), "text": _text(x.get("text"))}
+            for x in r.get("responsibilities") or []
+        ],
+        "sources": [
+            {
+                "title": _text(x.get("title")),
+                "url": _text(x.get("url")),
+                "publisher": _text(x.get("publisher")),
+                "note": _text(x.get("note")),
+            }
+            for x in r.get("sources") or []
+        ],
+        "dimensions": {
+            str(k): _text(v) for k, v in sorted((r.get("dimensions") or {}).items())
+        },
+        **_norm_role_guide(r),
+    }
+
+
+def _norm_comparison(c: Doc) -> Doc:
+    return {
+        "roles": [_text(s) for s in c.get("roles") or []],
+        "title": _text(c.get("title")),
+        "tldr": _text(c.get("tldr")),
+        "body": _text(c.get("body")),
+        "suits": {str(k): _text(v) for k, v in (c.get("suits") or {}).items()},
+        "contexts": [
+            {
+                "context": _text(x.get("context")),
+                "label": _text(x.get("label")),
+                "note": _text(x.get("note")),
+            }
+            for x in c.get("contexts") or []
+        ],
+        "last_reviewed": _date(c.get("last_reviewed")),
+        **_publishing(c),
+    }
+
+
+def _norm_question(q: Doc) -> Doc:
+    kind = _text(q.get("kind")) or QuestionKind.SCENARIO
+    return {
+        "key": _text(q.get("key")),
+        "kind": kind,
+        "text": _text(q.get("text")),
+        "help_text": _text(q.get("help_text")),
+        "options": [
+            {"text": _text(o.get("text")), "points": _points(o.get("points"))}
+            for o in q.get("options") or []
+        ],
+        "points": _points(q.get("points")),
+        **_publishing(q),
+    }
+
+
+_NORMALISERS = {
+    "themes": lambda r: _norm_vocab(r, "description"),
+    "dimensions": lambda r: _norm_vocab(r, "help_text"),
+    "contexts": lambda r: _norm_vocab(r, "description"),
+    "roles": _norm_role,
+    "glossary": lambda t: _norm_glossary(t),
+    "comparisons": _norm_comparison,
+    "questions": _norm_question,
+}
+
+
+# --- serialising the database -------------------------------------------------
+
+
+def _pub(obj) -> Doc:
+    out = {
+        "status": obj.status,
+        "publish_at": obj.publish_at.isoformat() if obj.publish_at else None,
+    }
+    if obj.unpublish_at:
+        out["unpublish_at"] = obj.unpublish_at.isoformat()
+    return out
+
+
+def theme_doc(theme: Theme) -> Doc:
+    return {"slug": theme.slug, "name": theme.name, "description": theme.description}
+
+
+def dimension_doc(dimension: Dimension) -> Doc:
+    return {
+        "slug": dimension.slug,
+        "name": dimension.name,
+        "help_text": dimension.description,
+    }
+
+
+def context_doc(factor: ContextFactor) -> Doc:
+    return {"slug": factor.slug, "name": factor.name, "description": factor.description}
+
+
+def _map_position(value: Any) -> int | None:
+    """A role-map coordinate, 0 to 100, or None when the role is not placed."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+        raise ValueError(
+            f"map_x and map_y are whole numbers from 0 to 100, not {value!r}."
+        )
+    return value
+
+
+def role_doc(role: Role) -> Doc:
+    return {
+        "slug": role.slug,
+        "name": role.name,
+        "family": role.family,
+        "summary": role.summary,
+        "origin": role.origin,
+        "also_known_as": role.aliases,
+        "last_reviewed": role.last_reviewed.isoformat() if role.last_reviewed else None,
+        "overview": role.overview,
+        "map_x": role.map_x,
+        "map_y": role.map_y,
+        **_pub(role),
+        "responsibilities": [
+            {"theme": r.theme.slug, "text": r.text}
+            for r in sorted(role.responsibilities.all(), key=lambda r: (r.order, r.pk))
+        ],
+        "sources": [
+            {"title": s.title, "url": s.url, "publisher": s.publisher, "note": s.note}
+            for s in sorted(role.sources.all(), key=lambda s: (s.order, s.pk))
+        ],
+        "dimensions": {
+            v.dimension.slug: v.value
+            for v in sorted(role.dimension_values.all(), key=lambda v: v.dimension.slug)
+        },
+        **role_guide_doc(role),
+    }
+
+
+def comparison_doc(comparison: Comparison) -> Doc:
+    members = sorted(comparison.comparison_roles.all(), key=lambda m: (m.order, m.pk))
+    notes = sorted(
+        comparison.context_notes.all(),
+        key=lambda n: (n.factor.order, n.factor.name, n.order, n.pk),
+    )
+    return {
+        "roles": [m.role.slug for m in members],
+        "title": comparison.title,
+        "tldr": comparison.tldr,
+        "body": comparison.body,
+        "suits": {m.role.slug: m.suits for m in members if m.suits},
+        "contexts": [
+            {"context": n.factor.slug, "label": n.label, "note": n.note} for n in notes
+        ],
+        "last_reviewed": (
+            comparison.last_reviewed.isoformat() if comparison.last_reviewed else None
+        ),
+        **_pub(comparison),
+    }
+
+
+def question_doc(question: Question) -> Doc:
+    options = sorted(question.options.all(), key=lambda o: (o.order, o.pk))
+    return {
+        "key": question.key,
+        "kind": question.kind,
+        "text": question.text,
+        "help_text": question.hint,
+        "options": [
+            {
+                "text": o.text,
+                "points": _points({p.role.slug: p.points for p in o.points.all()}),
+            }
+            for o in options
+        ],
+        "points": _points(
+            {p.role.slug: p.points for p in question.statement_points.all()}
+        ),
+        **_pub(question),
+    }
+
+
+def querysets() -> dict[str, tuple[Any, Any]]:
+    """Each kind's queryset (prefetched for its serialiser) and serialiser."""
+    return {
+        "themes": (Theme.objects.all(), theme_doc),
+        "dimensions": (Dimension.objects.all(), dimension_doc),
+        "contexts": (ContextFactor.objects.all(), context_doc),
+        "roles": (
+            Role.objects.prefetch_related(
+                "responsibilities__theme",
+                "sources",
+                "dimension_values__dimension",
+                *GUIDE_PREFETCH,
+            ).order_by("slug"),
+            role_doc,
+        ),
+        "glossary": (
+            GlossaryTerm.objects.prefetch_related("related_roles").order_by("slug"),
+            glossary_doc,
+        ),
+        "comparisons": (
+            Comparison.objects.prefetch_related(
+                "comparison_roles__role", "context_notes__factor"
+            ).order_by("key"),
+            comparison_doc,
+        ),
+        "questions": (
+            Question.objects.prefetch_related(
+                "options__points__role", "statement_points__role"
+            ),
+            question_doc,
+        ),
+    }
+
+
+def export_document() -> Doc:
+    doc: Doc = {"format": 1}
+    for kind, (queryset, serialise) in querysets().items():
+        doc[kind] = [serialise(obj) for obj in queryset]
+    return doc
+
+
+# --- issue 15: structured guides and the glossary ------------------------------
+# The keys below are fixed by the content format (roles/content/README.md).
+
+GUIDE_PREFETCH = (
+    "skills",
+    "ways_in",
+    "typical_week",
+    "anti_patterns",
+    "related_links__related",
+    "paths_out__to_role",
+)
+
+# (minimum, maximum) items a published guide must have; drafts may be partial.
+GUIDE_COUNTS: dict[str, tuple[int, int]] = {
+    "skills": (5, 8),
+    "ways_in": (2, 4),
+    "typical_week": (4, 7),
+    "anti_patterns": (3, 5),
+    "related_roles": (2, 5),
+    "career_paths": (1, 3),
+    "sources": (3, 20),
+}
+PHRASES = (2, 4)  # new_responsibilities and skills_to_build per career path
+
+
+def _items(record: Doc, name: str) -> list:
+    value = record.get(name)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ValueError(f"{name} must be a list.")
+    for index, item in enumerate(value):
+        if not isinstance(item, dict):
+            raise ValueError(f"{name}[{index}] must be a mapping.")
+    return value
+
+
+def _strings(value: Any, name: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = value.splitlines()
+    if not isinstance(value, list):
+        raise ValueError(f"{name} must be a list.")
+    return [_text(v) for v in value if _text(v)]
+
+
+def _hours(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{name} must be a whole number of hours.")
+    return value
+
+
+def _norm_role_guide(r: Doc) -> Doc:
+    return {
+        "skills": [
+            {
+                "name": _text(x.get("name")),
+                "level": _text(x.get("level")),
+                "note": _text(x.get("note")),
+            }
+            for x in _items(r, "skills")
+        ],
+        "ways_in": [
+            {"title": _text(x.get("title")), "text": _text(x.get("text"))}
+            for x in _items(r, "ways_in")
+        ],
+        "typical_week": [
+            {
+                "activity": _text(x.get("activity")),
+                "hours": _hours(x.get("hours"), f"typical_week[{i}].hours"),
+                "text": _text(x.get("text")),
+            }
+            for i, x in enumerate(_items(r, "typical_week"))
+        ],
+        "anti_patterns": [
+            {"name": _text(x.get("name")), "text": _text(x.get("text"))}
+            for x in _items(r, "anti_patterns")
+        ],
+        "related_roles": _strings(r.get("related_roles"), "related_roles"),
+        "career_paths": [
+            {
+                "to": _text(x.get("to")),
+                "summary": _text(x.get("summary")),
+                "new_responsibilities": _strings(
+                    x.get("new_responsibilities"),
+                    f"career_paths[{i}].new_responsibilities",
+                ),
+                "skills_to_build": _strings(
+                    x.get("skills_to_build"), f"career_paths[{i}].skills_to_build"
+                ),
+            }
+            for i, x in enumerate(_items(r, "career_paths"))
+        ],
+    }
+
+
+def role_guide_doc(role: Role) -> Doc:
+    def ordered(items):
+        return sorted(items, key=lambda x: (x.order, x.pk))
+
+    return {
+        "skills": [
+            {"name": s.name, "level": s.level, "note": s.note}
+            for s in ordered(role.skills.all())
+        ],
+        "ways_in": [
+            {"title": w.title, "text": w.text} for w in ordered(role.ways_in.all())
+        ],
+        "typical_week": [
+            {"activity": a.activity, "hours": a.hours, "text": a.text}
+            for a in ordered(role.typical_week.all())
+        ],
+        "anti_patterns": [
+            {"name": a.name, "text": a.text} for a in ordered(role.anti_patterns.all())
+        ],
+        "related_roles": [
+            link.related.slug for link in ordered(role.related_links.all())
+        ],
+        "career_paths": [
+            {
+                "to": p.to_role.slug,
+                "summary": p.summary,
+                "new_responsibilities": p.new_responsibility_list,
+                "skills_to_build": p.skills_to_build_list,
+            }
+            for p in ordered(role.paths_out.all())
+        ],
+    }
+
+
+def is_specific_page(url: str) -> bool:
+    """A well-formed https:// address of a page, not a site's home page."""
+    parsed = urlparse(url)
+    return (
+        parsed.scheme == "https"
+        and "." in parsed.netloc
+        and parsed.path.strip("/") != ""
+    )
+
+
+def _duplicates(values: list[str]) -> list[str]:
+    seen: set[str] = set()
+    return sorted({v for v in values if v in seen or seen.add(v)})
+
+
+def role_guide_problems(record: Doc) -> list[str]:
+    """What is wrong with a normalised role's guide, each as ``field: message``.
+    Checked for every role: levels, hours, duplicates, self-references and
+    source addresses. Published roles must also have a complete guide (the
+    counts in GUIDE_COUNTS). Unknown role slugs are the writer's to check."""
+    problems: list[str] = []
+    slug = record.get("slug")
+    levels = set(SkillLevel.values)
+    for i, skill in enumerate(record["skills"]):
+        if skill["level"] not in levels:
+            problems.append(
+                f"skills[{i}].level: “{skill['level']}” is not one of "
+                f"{', '.join(SkillLevel.values)}."
+            )
+    for i, item in enumerate(record["typical_week"]):
+        if not MIN_WEEK_HOURS <= item["hours"] <= MAX_WEEK_HOURS:
+            problems.append(
+                f"typical_week[{i}].hours: {item['hours']} is outside "
+                f"{MIN_WEEK_HOURS}–{MAX_WEEK_HOURS}."
+            )
+    for name, key in (
+        ("skills", "name"),
+        ("ways_in", "title"),
+        ("anti_patterns", "name"),
+        ("career_paths", "to"),
+    ):
+        for dup in _duplicates([x[key] for x in record[name]]):
+            problems.append(f"{name}: “{dup}” appears twice.")
+    for dup in _duplicates(record["related_roles"]):
+        problems.append(f"related_roles: “{dup}” appears twice.")
+    if slug in record["related_roles"]:
+        problems.append("related_roles: a role cannot be related to itself.")
+    for i, path in enumerate(record["career_paths"]):
+        if path["to"] == slug:
+            problems.append(
+                f"career_paths[{i}].to: a path cannot lead to the same role."
+            )
+        if not path["to"]:
+            problems.append(f"career_paths[{i}].to: name the role people move to.")
+    for i, source in enumerate(record["sources"]):
+        if not is_specific_page(source["url"]):
+            problems.append(
+                f"sources[{i}].url: “{source['url']}” is not a specific https:// "
+                "page (a home page or a malformed address)."
+            )
+    if record.get("status") == Status.PUBLISHED:
+        for name, (low, high) in GUIDE_COUNTS.items():
+            count = len(record[name])
+            if not low <= count <= high:
+                problems.append(
+                    f"{name}: a published guide needs {low} to {high}, not {count}."
+                )
+        for i, path in enumerate(record["career_paths"]):
+            for name in ("new_responsibilities", "skills_to_build"):
+                count = len(path[name])
+                if not PHRASES[0] <= count <= PHRASES[1]:
+                    problems.append(
+                        f"career_paths[{i}].{name}: needs {PHRASES[0]} to "
+                        f"{PHRASES[1]} short phrases, not {count}."
+                    )
+    return problems
+
+
+def _norm_glossary(t: Doc) -> Doc:
+    source = t.get("source") or {}
+    if not isinstance(source, dict):
+        raise ValueError("source must be a mapping (title, url, publisher).")
+    return {
+        "slug": _text(t.get("slug")),
+        "term": _text(t.get("term")),
+        "abbreviation": _text(t.get("abbreviation")),
+        "aliases": _strings(t.get("aliases"), "aliases"),
+        "definition": _text(t.get("definition")),
+        "source": {
+            "title": _text(source.get("title")),
+            "url": _text(source.get("url")),
+            "publisher": _text(source.get("publisher")),
+        },
+        # A set, stored without order: sorted, so any order in a file gives
+        # the fingerprint the export gives (a second seed changes nothing).
+        "related_roles": sorted(_strings(t.get("related_roles"), "related_roles")),
+    }
+
+
+def glossary_doc(term: GlossaryTerm) -> Doc:
+    return {
+        "slug": term.slug,
+        "term": term.term,
+        "abbreviation": term.abbreviation,
+        "aliases": term.alias_list,
+        "definition": term.definition,
+        "source": {
+            "title": term.source_title,
+            "url": term.source_url,
+            "publisher": term.source_publisher,
+        },
+        "related_roles": sorted(r.slug for r in term.related_roles.all()),
+    }
+
+
+def glossary_problems(record: Doc) -> list[str]:
+    problems = []
+    if not is_specific_page(record["source"]["url"]):
+        problems.append(
+            f"source.url: “{record['source']['url']}” is not a specific https:// page."
+        )
+    for dup in _duplicates(record["related_roles"]):
+        problems.append(f"related_roles: “{dup}” appears twice.")
+    return problems

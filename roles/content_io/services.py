@@ -1,0 +1,539 @@
+"""Writes that touch several models: seeding, importing, storing a submission."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
+
+import reversion
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from roles.catalogue.guides import CareerPath, GlossaryTerm, RelatedRole
+from roles.catalogue.models import Dimension, Role, SeedRecord, Theme
+from roles.comparisons.models import (
+    Comparison,
+    ContextFactor,
+    comparison_clash,
+    comparison_key,
+    comparison_rules,
+)
+from roles.content_io import schema as cd
+from roles.publishing.signals import bump_content_version
+from roles.questionnaire.models import Question, question_rules
+
+Doc = dict[str, Any]
+
+
+class ContentError(Exception):
+    """The content document cannot be written; ``errors`` says where and why."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+@dataclass
+class Report:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+    def lines(self) -> list[str]:
+        out = []
+        for label in ("created", "updated", "kept", "unchanged"):
+            items = getattr(self, label)
+            if items and label != "unchanged":
+                out.extend(f"{label}: {item}" for item in items)
+        out.append(
+            f"{len(self.created)} created, {len(self.updated)} updated, "
+            f"{len(self.kept)} kept (changed by an editor), "
+            f"{len(self.unchanged)} unchanged."
+        )
+        return out
+
+
+def _clean_save(obj, exclude: list[str] | None = None) -> None:
+    obj.full_clean(exclude=exclude)
+    obj.save()
+
+
+def _by_slug(model, slug: str, what: str):
+    try:
+        return model.objects.get(slug=slug)
+    except model.DoesNotExist:
+        raise ValidationError(f"{what} “{slug}” does not exist.") from None
+
+
+def _apply_publishing(obj, record: Doc) -> None:
+    obj.status = record["status"]
+    obj.publish_at = record["publish_at"]
+    obj.unpublish_at = record.get("unpublish_at")
+
+
+def write_vocab(model, doc_field: str) -> Callable[[Doc, int], Any]:
+    def write(record: Doc, position: int):
+        obj = model.objects.filter(slug=record["slug"]).first() or model(
+            slug=record["slug"]
+        )
+        obj.name = record["name"]
+        obj.description = record[doc_field]
+        obj.order = position
+        _clean_save(obj)
+        return obj
+
+    return write
+
+
+# While a draft is applied for the editor's form (and rolled back), rows new in
+# the draft get the same primary keys every time it is applied, so a form
+# rendered from one application posts back to the next. See roles.workflow.
+_staged_pks: ContextVar[Iterator[int] | None] = ContextVar("staged_pks", default=None)
+STAGED_PK_START = 9 * 10**18  # far above any real key, below 2**63
+
+
+@contextmanager
+def staged_primary_keys() -> Iterator[None]:
+    token = _staged_pks.set(itertools.count(STAGED_PK_START))
+    try:
+        yield
+    finally:
+        _staged_pks.reset(token)
+
+
+def _sync_children(manager, wanted: list[tuple[Any, dict[str, Any]]]) -> None:
+    """Make ``manager``'s rows match ``wanted`` (identity, fields) in place:
+    a row whose identity is still wanted keeps its primary key (so history and
+    diffs match it to itself), the rest are deleted, new ones created."""
+    identity_of = manager.model.identity
+    related = getattr(manager.model, "identity_related", ())
+    existing = {identity_of(obj): obj for obj in manager.select_related(*related).all()}
+    keep = set()
+    for identity, values in wanted:
+        obj = existing.get(identity)
+        if obj is None:
+            obj = manager.model(**{manager.field.name: manager.instance}, **values)
+            staged = _staged_pks.get()
+            if staged is not None:
+                obj.pk = next(staged)
+            _clean_save(obj)
+        else:
+            changed = [k for k, v in values.items() if getattr(obj, k) != v]
+            if changed:
+                for k in changed:
+                    setattr(obj, k, values[k])
+                _clean_save(obj)
+        keep.add(obj.pk)
+    manager.exclude(pk__in=keep).delete()
+
+
+def _sync_ordered(manager, items: list[Doc], key: str) -> None:
+    """``_sync_children`` for records stored as the document has them, in its
+    order, each identified by its ``key`` field."""
+    _sync_children(
+        manager, [(item[key], {**item, "order": n}) for n, item in enumerate(items)]
+    )
+
+
+def write_role(record: Doc, position: int, *, instance: Role | None = None) -> Role:
+    role = (
+        instance
+        or Role.objects.filter(slug=record["slug"]).first()
+        or Role(slug=record["slug"])
+    )
+    role.slug = record["slug"]
+    for attr in ("name", "family", "summary", "origin", "overview"):
+        setattr(role, attr, record[attr])
+    role.also_known_as = "\n".join(record["also_known_as"])
+    role.last_reviewed = record["last_reviewed"]
+    role.map_x, role.map_y = record.get("map_x"), record.get("map_y")
+    _apply_publishing(role, record)
+    _clean_save(role)
+    _sync_children(
+        role.responsibilities,
+        [
+            (
+                item["text"],
+                {
+                    "text": item["text"],
+                    "theme": _by_slug(Theme, item["theme"], "Theme"),
+                    "order": order,
+                },
+            )
+            for order, item in enumerate(record["responsibilities"])
+        ],
+    )
+    _sync_ordered(role.sources, record["sources"], "url")
+    _sync_children(
+        role.dimension_values,
+        [
+            (
+                slug,
+                {"dimension": _by_slug(Dimension, slug, "Dimension"), "value": value},
+            )
+            for slug, value in record["dimensions"].items()
+        ],
+    )
+    role_guide_write(role=role, record=record)
+    return role
+
+
+def write_comparison(
+    record: Doc, position: int, *, instance: Comparison | None = None
+) -> Comparison:
+    slugs = record["roles"]
+    errors = comparison_rules(slugs, suits=record["suits"])
+    if errors:
+        raise ValidationError(errors)
+    roles = [_by_slug(Role, slug, "Role") for slug in slugs]
+    key = comparison_key(slugs)
+    comparison = (
+        instance or Comparison.objects.filter(key=key).first() or Comparison(key=key)
+    )
+    clash = comparison_clash(slugs, exclude_pk=comparison.pk)
+    if clash:
+        raise ValidationError(clash)
+    comparison.key = key
+    comparison.title = record["title"]
+    comparison.tldr = record["tldr"]
+    comparison.body = record["body"]
+    comparison.last_reviewed = record["last_reviewed"]
+    _apply_publishing(comparison, record)
+    _clean_save(comparison)
+    _sync_children(
+        comparison.comparison_roles,
+        [
+            (
+                role.slug,
+                {
+                    "role": role,
+                    "order": order,
+                    "suits": record["suits"].get(role.slug, ""),
+                },
+            )
+            for order, role in enumerate(roles)
+        ],
+    )
+    _sync_children(
+        comparison.context_notes,
+        [
+            (
+                (item["context"], item["label"]),
+                {
+                    "factor": _by_slug(ContextFactor, item["context"], "Context"),
+                    "label": item["label"],
+                    "note": item["note"],
+                    "order": order,
+                },
+            )
+            for order, item in enumerate(record["contexts"])
+        ],
+    )
+    return comparison
+
+
+def write_question(
+    record: Doc, position: int | None, *, instance: Question | None = None
+) -> Question:
+    kind = record["kind"]
+    errors = question_rules(
+        kind,
+        [item["text"] for item in record["options"]],
+        weighted=bool(record["points"]),
+    )
+    if errors:
+        raise ValidationError(errors)
+    question = (
+        instance
+        or Question.objects.filter(key=record["key"]).first()
+        or Question(key=record["key"])
+    )
+    question.key = record["key"]
+    question.kind = kind
+    question.text = record["text"]
+    question.hint = record["help_text"]
+    if position is not None:
+        question.order = position
+    _apply_publishing(question, record)
+    _clean_save(question)
+    _sync_children(
+        question.options,
+        [
+            (item["text"], {"text": item["text"], "order": order})
+            for order, item in enumerate(record["options"])
+        ],
+    )
+    options = {o.text: o for o in question.options.all()}
+    for item in record["options"]:
+        _sync_children(
+            options[item["text"]].points,
+            [
+                (slug, {"role": _by_slug(Role, slug, "Role"), "points": points})
+                for slug, points in item["points"].items()
+            ],
+        )
+    _sync_children(
+        question.statement_points,
+        [
+            (slug, {"role": _by_slug(Role, slug, "Role"), "points": points})
+            for slug, points in record["points"].items()
+        ],
+    )
+    return question
+
+
+WRITERS: dict[str, Callable[[Doc, int], Any]] = {
+    "themes": write_vocab(Theme, "description"),
+    "dimensions": write_vocab(Dimension, "help_text"),
+    "contexts": write_vocab(ContextFactor, "description"),
+    "roles": write_role,
+    "glossary": lambda record, position: glossary_term_write(record=record),
+    "comparisons": write_comparison,
+    "questions": write_question,
+}
+
+
+ORDERED = {
+    "themes": (Theme, "slug"),
+    "dimensions": (Dimension, "slug"),
+    "contexts": (ContextFactor, "slug"),
+    "questions": (Question, "key"),
+}
+
+
+def _current_docs(kind: str) -> dict[str, Doc]:
+    queryset, serialise = cd.querysets()[kind]
+    return {cd.record_key(kind, doc): doc for doc in map(serialise, queryset)}
+
+
+def _messages(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "error_dict"):
+        return [
+            f"{name}: {message}" if name != "__all__" else message
+            for name, messages in exc.message_dict.items()
+            for message in messages
+        ]
+    return list(exc.messages)
+
+
+def _default_label(kind: str, key: str) -> str:
+    return f"{LABELS.get(kind, kind[:-1])} {key}"
+
+
+def content_apply(
+    *,
+    doc: Doc,
+    keep_edited: bool,
+    dry_run: bool,
+    comment: str,
+    where: Callable[[str, str], str] | None = None,
+) -> Report:
+    """Write a normalised content document in one transaction.
+
+    ``keep_edited`` (the seed) leaves alone any record whose current state differs
+    from what the seed last wrote: an editor changed it. Import overwrites, and
+    also takes the document's order for themes, dimensions, contexts and
+    questions. Every record is validated; if any fails, nothing is written and
+    ContentError lists every problem. ``dry_run`` reports what would change and
+    writes nothing."""
+    report = Report()
+    errors: list[str] = []
+    where = where or _default_label
+    with transaction.atomic():
+        seeds = {(s.kind, s.key): s for s in SeedRecord.objects.all()}
+        for kind in cd.KINDS:
+            current = _current_docs(kind)
+            written: list[str] = []
+            to_link: list[Doc] = []
+            revised: list[Any] = []
+            for position, record in enumerate(doc[kind]):
+                key = cd.record_key(kind, record)
+                label = f"{kind[:-1]} {key}"
+                existing = current.get(key)
+                seed = seeds.get((kind, key))
+                if existing is not None and cd.fingerprint(existing) == cd.fingerprint(
+                    record
+                ):
+                    report.unchanged.append(label)
+                    if keep_edited and seed is None:
+                        written.append(key)
+                    continue
+                if (
+                    keep_edited
+                    and existing is not None
+                    and (seed is None or seed.fingerprint != cd.fingerprint(existing))
+                ):
+                    report.kept.append(label)
+                    continue
+                try:
+                    with transaction.atomic():
+                        obj = WRITERS[kind](record, position)
+                except ValidationError as exc:
+                    errors.extend(f"{where(kind, key)}: {m}" for m in _messages(exc))
+                    continue
+                (report.updated if existing is not None else report.created).append(
+                    label
+                )
+                written.append(key)
+                revised.append(obj)
+                if kind in LINKERS:
+                    to_link.append(record)
+            # Links between records of one kind (a role's related roles and
+            # career paths) are written once every record of the kind exists.
+            for record in to_link:
+                try:
+                    with transaction.atomic():
+                        LINKERS[kind](record)
+                except ValidationError as exc:
+                    key = cd.record_key(kind, record)
+                    errors.extend(f"{where(kind, key)}: {m}" for m in _messages(exc))
+            # One revision per record, holding its children and links, made
+            # once both are written: reverting it later touches this record
+            # and nothing else.
+            for obj in revised:
+                with reversion.create_revision():
+                    reversion.set_comment(comment)
+                    reversion.add_to_revision(obj)
+            if not keep_edited and kind in ORDERED and not errors:
+                model, field_name = ORDERED[kind]
+                for position, record in enumerate(doc[kind]):
+                    model.objects.filter(**{field_name: record[field_name]}).exclude(
+                        order=position
+                    ).update(order=position)
+            if keep_edited and written:
+                after = _current_docs(kind)
+                for key in written:
+                    SeedRecord.objects.update_or_create(
+                        kind=kind,
+                        key=key,
+                        defaults={"fingerprint": cd.fingerprint(after[key])},
+                    )
+        if errors:
+            transaction.set_rollback(True)
+            raise ContentError(errors)
+        if dry_run:
+            transaction.set_rollback(True)
+        else:
+            # In the same transaction as the writes, so no page of the old
+            # content can be cached under the new version.
+            bump_content_version()
+    return report
+
+
+def content_seed(*, dry_run: bool = False) -> Report:
+    try:
+        doc = cd.load_seed_files()
+    except ValueError as exc:
+        raise ContentError([str(exc)]) from exc
+    return content_apply(
+        doc=doc,
+        keep_edited=True,
+        dry_run=dry_run,
+        comment="Seeded",
+        where=cd.seed_file_for,
+    )
+
+
+def content_import(*, doc: Doc, dry_run: bool = False) -> Report:
+    try:
+        normalised = cd.normalise(doc)
+    except ValueError as exc:
+        raise ContentError([str(exc)]) from exc
+    return content_apply(
+        doc=normalised, keep_edited=False, dry_run=dry_run, comment="Imported"
+    )
+
+
+# --- issue 15: structured guides and the glossary ------------------------------
+
+LABELS = {"glossary": "term"}
+
+
+def role_guide_write(*, role: Role, record: Doc) -> None:
+    """Replace a role's skills, ways in, typical week and anti-patterns with the
+    record's. Related roles and career paths name other roles, so they are
+    written by ``role_links_write`` once every role in the document exists."""
+    problems = cd.role_guide_problems(record)
+    if problems:
+        raise ValidationError(problems)
+    # Synced in place by identity (not deleted and re-created): unchanged rows
+    # keep their primary keys, so a draft's form, history and diffs match them.
+    _sync_ordered(role.skills, record["skills"], "name")
+    _sync_ordered(role.ways_in, record["ways_in"], "title")
+    _sync_ordered(role.typical_week, record["typical_week"], "activity")
+    _sync_ordered(role.anti_patterns, record["anti_patterns"], "name")
+
+
+def _roles_named(slugs: list[str], field_name: str) -> dict[str, Role]:
+    found = {r.slug: r for r in Role.objects.filter(slug__in=slugs)}
+    unknown = [s for s in slugs if s not in found]
+    if unknown:
+        raise ValidationError(
+            [f"{field_name}: role “{slug}” does not exist." for slug in unknown]
+        )
+    return found
+
+
+def role_links_write(*, record: Doc) -> None:
+    role = Role.objects.get(slug=record["slug"])
+    paths = record["career_paths"]
+    errors: list[str] = []
+    try:
+        related = _roles_named(record["related_roles"], "related_roles")
+    except ValidationError as exc:
+        errors.extend(exc.messages)
+    try:
+        targets = _roles_named([p["to"] for p in paths], "career_paths.to")
+    except ValidationError as exc:
+        errors.extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    role.related_links.all().delete()
+    role.paths_out.all().delete()
+    for order, slug in enumerate(record["related_roles"]):
+        _clean_save(RelatedRole(role=role, related=related[slug], order=order))
+    for order, path in enumerate(paths):
+        _clean_save(
+            CareerPath(
+                from_role=role,
+                to_role=targets[path["to"]],
+                summary=path["summary"],
+                new_responsibilities="\n".join(path["new_responsibilities"]),
+                skills_to_build="\n".join(path["skills_to_build"]),
+                order=order,
+            )
+        )
+
+
+LINKERS: dict[str, Callable[[Doc], None]] = {
+    "roles": lambda record: role_links_write(record=record),
+}
+
+
+def glossary_term_write(*, record: Doc) -> GlossaryTerm:
+    problems = cd.glossary_problems(record)
+    if problems:
+        raise ValidationError(problems)
+    roles = _roles_named(record["related_roles"], "related_roles")
+    term = GlossaryTerm.objects.filter(slug=record["slug"]).first() or GlossaryTerm(
+        slug=record["slug"]
+    )
+    term.term = record["term"]
+    term.abbreviation = record["abbreviation"]
+    term.aliases = "\n".join(record["aliases"])
+    term.definition = record["definition"]
+    term.source_title = record["source"]["title"]
+    term.source_url = record["source"]["url"]
+    term.source_publisher = record["source"]["publisher"]
+    _clean_save(term)
+    term.related_roles.set([roles[s] for s in record["related_roles"]])
+    return term

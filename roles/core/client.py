@@ -1,0 +1,73 @@
+"""Request plumbing shared by the middleware, the rate limiter and axes."""
+
+from __future__ import annotations
+
+import ipaddress
+
+from django.conf import settings
+from django.http import HttpRequest
+from django_ratelimit.core import ALL, get_usage
+
+
+def _address(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(value.strip())
+    except ValueError:
+        return None
+
+
+def _trusted_proxy(address) -> bool:
+    for network in settings.TRUSTED_PROXIES:
+        try:
+            if address in ipaddress.ip_network(network, strict=False):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    """The visitor's address. X-Forwarded-For counts only when the request
+    comes straight from one of our own proxies (``TRUSTED_PROXIES``); then the
+    client is the entry ``TRUSTED_PROXY_COUNT`` places from the right (the one
+    our outermost proxy wrote); anything further left was written by the
+    client. Otherwise, and whenever that entry is not an address, REMOTE_ADDR.
+    None when there is no valid address (a log-in made without a request).
+
+    The standard trusted-proxy walk (nginx's realip does the same); python-
+    ipware's proxy-count model reads from the left, which the client writes."""
+    if request is None:
+        return None
+    remote = _address(request.META.get("REMOTE_ADDR", ""))
+    if remote is None:
+        return None
+    count = settings.TRUSTED_PROXY_COUNT
+    if count > 0 and _trusted_proxy(remote):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        hops = [h for h in forwarded.split(",") if h.strip()]
+        if len(hops) >= count and (client := _address(hops[-count])) is not None:
+            return str(client)
+    return str(remote)
+
+
+def _rate_key(group: str, request: HttpRequest) -> str:
+    return client_ip(request) or "unknown"
+
+
+def rate_limit_wait(
+    request: HttpRequest, *, group: str, limit: int, window: int
+) -> int | None:
+    """Seconds until this client may go on, or None. A fixed window per client
+    address (``client_ip``) in the shared cache (django-ratelimit), so it holds
+    across processes and containers; it fails open while the cache is away."""
+    usage = get_usage(
+        request,
+        group=group,
+        key=_rate_key,
+        rate=f"{limit}/{window}s",
+        method=ALL,
+        increment=True,
+    )
+    if usage is None or not usage["should_limit"]:
+        return None
+    return max(1, usage["time_left"])

@@ -1,0 +1,486 @@
+"""The editorial workflow in the admin: drafts of live records, preview of
+unsaved changes, review, publishing now or later, revert as a draft.
+
+The record's own change form edits its draft. Staging runs the admin's normal
+save (forms, inlines, validation) inside a transaction, reads the resulting
+content document and rolls the transaction back: the live record is untouched
+and the draft is exactly what Save would have written."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from reversion.models import Version
+
+from roles import models as m
+from roles.content_io.services import staged_primary_keys
+from roles.editorial import workflow as wf
+from roles.editorial.docdiff import doc_diff
+from roles.publishing.signals import bump_content_version, staging
+
+STAGE_ACTIONS = {
+    "_save_draft": "draft",
+    "_submit_draft": "submit",
+    "_preview": "preview",
+}
+
+
+def _draft_token(draft: m.Draft | None) -> str:
+    if draft is None:
+        return "none"
+    return f"{draft.pk}:{draft.updated_at.timestamp()}"
+
+
+def _consume_messages(request: HttpRequest) -> None:
+    """Drop the "changed successfully" message of a save that was rolled back."""
+    list(messages.get_messages(request))
+
+
+def _render(response):
+    if isinstance(response, TemplateResponse) and not response.is_rendered:
+        response.render()
+    return response
+
+
+class WorkflowAdminMixin:
+    """For Role, Comparison and Question admins (with reversion's VersionAdmin)."""
+
+    change_form_template = "admin/roles/workflow_change_form.html"
+
+    # --- helpers --------------------------------------------------------------
+
+    def _kind(self) -> str:
+        return wf.kind_of(self.model)
+
+    def _open_draft(self, object_id) -> m.Draft | None:
+        return m.Draft.objects.open().for_record(self._kind(), object_id).first()
+
+    @contextmanager
+    def _draft_applied(self, request, draft: m.Draft | None, object_id):
+        """The record as its draft has it, inside the caller's transaction. A
+        draft that names something deleted since (a theme, a role) cannot be
+        applied: the form shows the live version and says so."""
+        with staged_primary_keys():
+            if draft is not None:
+                spec = wf.KIND_SPECS[draft.kind]
+                try:
+                    with transaction.atomic():
+                        live = spec.model.objects.get(pk=object_id)
+                        spec.write(draft.doc, None, instance=live)
+                except (ValidationError, KeyError, TypeError):
+                    messages.error(
+                        request,
+                        "The open draft can no longer be applied: it names something "
+                        "deleted since. The form shows the live version; saving a "
+                        "draft replaces it. The old draft is on its review page.",
+                    )
+            yield
+
+    def _problems(self, request) -> list[str]:
+        """The whole-record rules, checked on what this request just saved."""
+        saved = getattr(request, "_workflow_saved", None)
+        if saved is None:
+            return []
+        return wf.record_problems(kind=self._kind(), object_id=saved.pk)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        problems = getattr(request, "_workflow_problems", None)
+        if not problems:
+            return form
+
+        class Checked(form):
+            def clean(self):
+                cleaned = super().clean()
+                self.add_error(
+                    None,
+                    "A published guide must be complete. Add what is missing "
+                    "below, or set the status to Draft to finish it later:",
+                )
+                for problem in problems:
+                    self.add_error(None, problem)
+                return cleaned
+
+        Checked.__name__ = form.__name__
+        return Checked
+
+    def message_user(self, request, *args, **kwargs):
+        # While a save may still be rolled back, its "changed successfully"
+        # waits here (see _held).
+        held = getattr(request, "_workflow_held", None)
+        if held is not None:
+            held.append((args, kwargs))
+        else:
+            super().message_user(request, *args, **kwargs)
+
+    @contextmanager
+    def _held(self, request):
+        """Hold the admin's messages; the caller sends them (``_release``)
+        once the save stands."""
+        request._workflow_held = []
+        try:
+            yield
+        finally:
+            request._workflow_pending = request._workflow_held
+            request._workflow_held = None
+
+    def _release(self, request) -> None:
+        for args, kwargs in getattr(request, "_workflow_pending", None) or []:
+            super().message_user(request, *args, **kwargs)
+        request._workflow_pending = None
+
+    def _show_problems(self, request, problems, object_id, form_url, context, draft):
+        """The form again, as posted, with what the saved record broke; the
+        save itself was rolled back, so nothing the editor typed is lost."""
+        request._workflow_pending = None
+        request._workflow_problems = problems
+        request._workflow_saved = None
+        with staging(), transaction.atomic():
+            if object_id is None:
+                response = _render(
+                    super().changeform_view(request, None, form_url, context)
+                )
+            else:
+                with self._draft_applied(request, draft, object_id):
+                    response = _render(
+                        super().changeform_view(request, object_id, form_url, context)
+                    )
+            transaction.set_rollback(True)
+        return response
+
+    def _context(self, request, object_id, draft, extra_context):
+        return {
+            **(extra_context or {}),
+            "workflow_draft": draft,
+            "workflow_token": _draft_token(draft),
+            "can_publish": wf.can_publish(request.user),
+        }
+
+    def update_order(self, request):
+        # Reordering questions in the list changes the live questionnaire.
+        if not wf.can_publish(request.user):
+            raise PermissionDenied("Only publishers can reorder published content.")
+        response = super().update_order(request)
+        # adminsortable2 saves with bulk_update, which sends no signals.
+        bump_content_version()
+        transaction.on_commit(bump_content_version)
+        return response
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Deleting takes a page offline: publishers only, like publishing.
+        if not wf.can_publish(request.user):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    # --- views ----------------------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        if (
+            not change
+            and obj.status == m.Status.PUBLISHED
+            and not wf.can_publish(request.user)
+        ):
+            obj.status = m.Status.DRAFT
+            messages.warning(
+                request,
+                "Saved as a draft: a publisher publishes it after review. "
+                "Submit it for review from its page.",
+            )
+        super().save_model(request, obj, form, change)
+        request._workflow_saved = obj
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Not VersionAdmin's change_view: its revision would outlive the rolled
+        # back transaction of a staged save. A real save records its revision
+        # in _save_live.
+        return self.changeform_view(request, object_id, form_url, extra_context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if getattr(request, "_workflow_plain", False):
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        if object_id is None:
+            return self._add(request, form_url, extra_context)
+        object_id = unquote(object_id)
+        if not str(object_id).isdigit():
+            # Not an id: Django's own view says the record does not exist.
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        draft = self._open_draft(int(object_id))
+        context = self._context(request, object_id, draft, extra_context)
+        if request.method != "POST":
+            if draft is None:
+                return super().changeform_view(request, object_id, form_url, context)
+            with staging(), transaction.atomic():
+                with self._draft_applied(request, draft, object_id):
+                    response = _render(
+                        super().changeform_view(request, object_id, form_url, context)
+                    )
+                transaction.set_rollback(True)
+            return response
+        if request.POST.get("_workflow_token", "none") != _draft_token(draft):
+            messages.error(
+                request,
+                "Someone changed this draft while you were editing. Nothing was "
+                "saved; the form now shows their version.",
+            )
+            return HttpResponseRedirect(request.path)
+        action = next(
+            (a for key, a in STAGE_ACTIONS.items() if key in request.POST), None
+        )
+        if action is None and not wf.can_publish(request.user):
+            action = "draft"
+        if action is None:
+            return self._save_live(request, object_id, form_url, context, draft)
+        return self._stage(request, object_id, form_url, context, draft, action)
+
+    def _add(self, request, form_url, extra_context):
+        problems: list[str] = []
+        with transaction.atomic(), self._held(request):
+            response = _render(
+                super().changeform_view(request, None, form_url, extra_context)
+            )
+            if response.status_code == 302:
+                problems = self._problems(request)
+            if problems:
+                transaction.set_rollback(True)
+        if problems:
+            return self._show_problems(
+                request, problems, None, form_url, extra_context, None
+            )
+        self._release(request)
+        return response
+
+    def _save_live(self, request, object_id, form_url, context, draft):
+        problems: list[str] = []
+        with transaction.atomic(), self._held(request):
+            with (
+                self.create_revision(request),
+                self._draft_applied(request, draft, object_id),
+            ):
+                response = _render(
+                    super().changeform_view(request, object_id, form_url, context)
+                )
+                if response.status_code == 302:
+                    problems = self._problems(request)
+            if response.status_code != 302 or problems:
+                transaction.set_rollback(True)
+            elif draft is not None:
+                draft.state = m.DraftState.PUBLISHED
+                draft.published_at = timezone.now()
+                draft.reviewed_by = request.user
+                draft.save()
+        if problems:
+            return self._show_problems(
+                request, problems, object_id, form_url, context, draft
+            )
+        self._release(request)
+        return response
+
+    def _stage(self, request, object_id, form_url, context, draft, action):
+        kind = self._kind()
+        page = None
+        # A staged save is always rolled back: its "changed successfully" is
+        # never sent.
+        with staging(), transaction.atomic(), self._held(request):
+            with self._draft_applied(request, draft, object_id):
+                response = _render(
+                    super().changeform_view(request, object_id, form_url, context)
+                )
+            saved = response.status_code == 302
+            problems = self._problems(request) if saved else []
+            saved = saved and not problems
+            if saved:
+                doc = wf.record_doc(kind=kind, object_id=int(object_id))
+                if action == "preview":
+                    self.model.objects.filter(pk=object_id).update(
+                        status=m.Status.PUBLISHED, publish_at=None, unpublish_at=None
+                    )
+                    obj = self.model.objects.get(pk=object_id)
+                    page = wf.render_public(
+                        request,
+                        wf.public_path(obj),
+                        wf.PreviewBanner(
+                            title=f"Preview of unsaved changes: {obj}",
+                            note="Nothing is saved: close this tab to go on editing.",
+                        ),
+                    )
+            transaction.set_rollback(True)
+        if problems:
+            return self._show_problems(
+                request, problems, object_id, form_url, context, draft
+            )
+        if not saved:
+            return response
+        _consume_messages(request)
+        if page is not None:
+            return wf.preview_response(page)
+        draft = wf.draft_save(
+            kind=kind, object_id=int(object_id), doc=doc, user=request.user
+        )
+        if action == "submit":
+            wf.draft_submit(draft=draft, user=request.user)
+            messages.success(
+                request, "Draft submitted for review. The live page is unchanged."
+            )
+        else:
+            messages.success(
+                request,
+                "Draft saved. The live page is unchanged until the draft is published.",
+            )
+        return HttpResponseRedirect(draft.get_absolute_url())
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        """Reverting restores the old version as a draft of this record only,
+        to review before it is published."""
+        if request.method != "POST":
+            return super().revision_view(request, object_id, version_id, extra_context)
+        object_id = unquote(object_id)
+        request._workflow_plain = True
+        with staging(), transaction.atomic():
+            response = super().revision_view(
+                request, object_id, version_id, extra_context
+            )
+            version = get_object_or_404(Version, pk=version_id, object_id=object_id)
+            saved = (
+                response.status_code == 302
+                and self.model.objects.filter(pk=object_id).exists()
+            )
+            if saved:
+                doc = wf.record_doc(kind=self._kind(), object_id=int(object_id))
+            transaction.set_rollback(True)
+        if not saved:
+            return response
+        _consume_messages(request)
+        draft = wf.draft_save(
+            kind=self._kind(), object_id=int(object_id), doc=doc, user=request.user
+        )
+        when = timezone.localtime(version.revision.date_created)
+        messages.success(
+            request,
+            f"The version of {when:%d %b %Y %H:%M} is now a draft. Review it here; "
+            "the live page changes only when it is published.",
+        )
+        return HttpResponseRedirect(draft.get_absolute_url())
+
+
+@admin.register(m.Draft)
+class DraftAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "state", "go_live_at", "created_by", "updated_at"]
+    list_filter = ["state", "kind"]
+    search_fields = ["title"]
+    change_form_template = "admin/roles/draft_review.html"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="roles_draft_preview",
+            ),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request, pk: int) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        draft = get_object_or_404(m.Draft, pk=pk)
+        try:
+            return wf.preview_draft(request, draft)
+        except (ValidationError, KeyError, TypeError):
+            messages.error(
+                request,
+                "This draft cannot be previewed: it names something deleted since.",
+            )
+            return HttpResponseRedirect(draft.get_absolute_url())
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        draft = get_object_or_404(m.Draft, pk=unquote(object_id))
+        if request.method == "POST":
+            return self._act(request, draft)
+        live = wf.live_record(draft)
+        before = (
+            wf.record_doc(kind=draft.kind, object_id=draft.object_id) if live else {}
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{draft.get_kind_display()} draft: {draft.title}",
+            "opts": self.model._meta,
+            "draft": draft,
+            "live": live,
+            "live_url": wf.public_path(live) if live else "",
+            "edit_url": (
+                reverse(f"admin:roles_{live._meta.model_name}_change", args=[live.pk])
+                if live
+                else ""
+            ),
+            "changes": doc_diff(before, draft.doc),
+            "can_publish": wf.can_publish(request.user),
+            "can_change": self.has_change_permission(request, draft),
+            "now": timezone.localtime(),
+        }
+        return TemplateResponse(request, self.change_form_template, context)
+
+    def _act(self, request, draft: m.Draft) -> HttpResponse:
+        if not self.has_change_permission(request, draft):
+            raise PermissionDenied
+        user = request.user
+        here = HttpResponseRedirect(draft.get_absolute_url())
+        try:
+            if "_submit" in request.POST:
+                wf.draft_submit(draft=draft, user=user)
+                messages.success(request, "Submitted for review.")
+            elif "_reject" in request.POST:
+                wf.draft_reject(
+                    draft=draft, user=user, comment=request.POST.get("comment", "")
+                )
+                messages.success(request, "Sent back to the editor with your comment.")
+            elif "_publish" in request.POST:
+                obj = wf.draft_publish(draft=draft, user=user)
+                messages.success(request, f"Published: “{obj}” is live.")
+            elif "_schedule" in request.POST:
+                at = _parse_local(request.POST.get("go_live_at", ""))
+                wf.draft_schedule(draft=draft, user=user, at=at)
+                local = timezone.localtime(at)
+                messages.success(
+                    request,
+                    f"Scheduled for {local:%d %b %Y %H:%M} ({local.tzname()}). "
+                    "The live page stays as it is until then.",
+                )
+            elif "_discard" in request.POST:
+                wf.draft_discard(draft=draft, user=user)
+                messages.success(
+                    request, "Draft discarded. The live page is unchanged."
+                )
+                return HttpResponseRedirect(reverse("admin:roles_draft_changelist"))
+            else:
+                messages.error(request, "Choose an action.")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return here
+
+
+def _parse_local(value: str):
+    """A datetime-local input's value, in the site's time zone."""
+    try:
+        parsed = parse_datetime(value.strip()) if value else None
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise ValidationError("Give the date and time to publish at.")
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed)
+    return parsed

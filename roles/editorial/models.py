@@ -1,0 +1,123 @@
+"""Staged changes: a draft of one record's content, reviewed and published
+(now or at a set time) without touching the live record until then."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from roles.publishing.models import TimeStampedModel
+from roles.publishing.registry import not_content
+
+
+class DraftKind(models.TextChoices):
+    """The content-document section a draft belongs to."""
+
+    ROLE = "roles", "Role"
+    COMPARISON = "comparisons", "Comparison"
+    QUESTION = "questions", "Question"
+
+
+class DraftState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "Awaiting review"
+    REJECTED = "rejected", "Changes requested"
+    SCHEDULED = "scheduled", "Scheduled"
+    PUBLISHED = "published", "Published"
+    DISCARDED = "discarded", "Discarded"
+
+
+OPEN_STATES = (
+    DraftState.DRAFT,
+    DraftState.IN_REVIEW,
+    DraftState.REJECTED,
+    DraftState.SCHEDULED,
+)
+
+
+class DraftQuerySet(models.QuerySet):
+    def open(self) -> DraftQuerySet:
+        return self.filter(state__in=OPEN_STATES)
+
+    def for_record(self, kind: str, object_id: int) -> DraftQuerySet:
+        return self.filter(kind=kind, object_id=object_id)
+
+
+@not_content(
+    reason="Not public until published, and publishing writes content models.",
+    editors="edit",
+    scheduled=(("go_live_at", Q(state=DraftState.SCHEDULED)),),
+)
+class Draft(TimeStampedModel):
+    """The whole content document of one record (as export and import use it),
+    staged. The live record keeps serving until the draft is published."""
+
+    kind = models.CharField(max_length=20, choices=DraftKind.choices)
+    object_id = models.PositiveBigIntegerField(
+        help_text="The live record this draft changes."
+    )
+    title = models.CharField(max_length=200, help_text="The record's name, for lists.")
+    doc = models.JSONField("content", help_text="The record's content document.")
+    state = models.CharField(
+        max_length=20, choices=DraftState.choices, default=DraftState.DRAFT
+    )
+    go_live_at = models.DateTimeField(
+        "publish at",
+        null=True,
+        blank=True,
+        help_text="When a scheduled draft replaces the live version.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    review_comment = models.TextField(
+        blank=True, help_text="Why a reviewer sent the draft back."
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DraftQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        permissions = [("publish_draft", "Can publish or schedule content")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_id"],
+                condition=Q(state__in=OPEN_STATES),
+                name="draft_one_open_per_record",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=DraftState.SCHEDULED) | Q(go_live_at__isnull=False),
+                name="draft_scheduled_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.title} ({self.get_state_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:roles_draft_change", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES

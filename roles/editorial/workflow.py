@@ -1,0 +1,451 @@
+"""The editorial workflow: drafts of live records, review, publishing now or at
+a set time, and reverting to an old version as a draft.
+
+A draft is the record's content document (the JSON export and import use); it
+is published by the same writers import uses, so validation is written once.
+Scheduled drafts need no cron job: the first request after their time
+publishes them (``caching.ContentVersionMiddleware``), before any page is read."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import reversion
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
+from django.urls import resolve
+from django.utils import timezone
+
+from roles.catalogue.models import Role
+from roles.comparisons.models import Comparison
+from roles.content_io import schema as cd
+from roles.content_io import services
+from roles.content_io.services import staged_primary_keys
+from roles.editorial.models import OPEN_STATES, Draft, DraftKind, DraftState
+from roles.editorial.permissions import PUBLISH_PERMISSION
+from roles.publishing.models import Status
+from roles.publishing.signals import staging
+from roles.publishing.version import schedule_changed
+from roles.questionnaire.models import Question
+
+Doc = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    model: type[Model]
+    serialise: Callable[[Any], Doc]
+    write: Callable[..., Any]
+    prefetch: tuple[str, ...]
+    title_field: str
+
+
+KIND_SPECS: dict[str, KindSpec] = {
+    DraftKind.ROLE: KindSpec(
+        Role,
+        cd.role_doc,
+        services.write_role,
+        ("responsibilities__theme", "sources", "dimension_values__dimension"),
+        "name",
+    ),
+    DraftKind.COMPARISON: KindSpec(
+        Comparison,
+        cd.comparison_doc,
+        services.write_comparison,
+        ("comparison_roles__role", "context_notes__factor"),
+        "title",
+    ),
+    DraftKind.QUESTION: KindSpec(
+        Question,
+        cd.question_doc,
+        services.write_question,
+        ("options__points__role", "statement_points__role"),
+        "text",
+    ),
+}
+
+
+def kind_of(model: type[Model]) -> str | None:
+    for kind, spec in KIND_SPECS.items():
+        if spec.model is model:
+            return kind
+    return None
+
+
+def can_publish(user) -> bool:
+    return bool(user and user.has_perm(PUBLISH_PERMISSION))
+
+
+def record_doc(*, kind: str, object_id: int) -> Doc:
+    """The record's content document as the database holds it now."""
+    spec = KIND_SPECS[kind]
+    obj = spec.model.objects.prefetch_related(*spec.prefetch).get(pk=object_id)
+    return spec.serialise(obj)
+
+
+def record_problems(*, kind: str, object_id: int) -> list[str]:
+    """What the import would refuse in the record as the database holds it
+    now: the rules that need the whole record at once, such as a published
+    guide's counts (``content_doc.role_guide_problems``)."""
+    if kind != DraftKind.ROLE:
+        return []  # comparisons and questions: their formsets check the rules
+    doc = cd.normalise({kind: [record_doc(kind=kind, object_id=object_id)]})
+    return cd.role_guide_problems(doc[kind][0])
+
+
+def live_record(draft: Draft):
+    return KIND_SPECS[draft.kind].model.objects.filter(pk=draft.object_id).first()
+
+
+def _title(kind: str, doc: Doc) -> str:
+    return str(doc.get(KIND_SPECS[kind].title_field, ""))[:200]
+
+
+# --- writes -------------------------------------------------------------------
+
+
+def draft_save(*, kind: str, object_id: int, doc: Doc, user) -> Draft:
+    """Stage ``doc`` as the record's draft: the open draft is updated (and goes
+    back to Draft if it was submitted, scheduled or sent back), or one is made."""
+    with transaction.atomic():
+        draft = (
+            Draft.objects.select_for_update().open().for_record(kind, object_id).first()
+        )
+        if draft is None:
+            draft = Draft(kind=kind, object_id=object_id, created_by=user)
+        was_scheduled = draft.state == DraftState.SCHEDULED
+        draft.doc = doc
+        draft.title = _title(kind, doc)
+        draft.state = DraftState.DRAFT
+        draft.go_live_at = None
+        draft.full_clean()
+        draft.save()
+    if was_scheduled:
+        schedule_changed()
+    return draft
+
+
+def _require_state(draft: Draft, *states: str) -> None:
+    """Each action is allowed from the listed states only (a published or
+    discarded draft is history)."""
+    if draft.state not in states:
+        raise ValidationError(
+            f"This draft is {draft.get_state_display().lower()}; "
+            "it cannot be changed that way."
+        )
+
+
+def draft_submit(*, draft: Draft, user) -> Draft:
+    _require_state(draft, DraftState.DRAFT, DraftState.REJECTED)
+    draft.state = DraftState.IN_REVIEW
+    draft.submitted_by = user
+    draft.save(update_fields=["state", "submitted_by", "updated_at"])
+    return draft
+
+
+def draft_reject(*, draft: Draft, user, comment: str) -> Draft:
+    if not can_publish(user):
+        raise PermissionDenied("Only publishers can review drafts.")
+    _require_state(draft, DraftState.IN_REVIEW, DraftState.SCHEDULED)
+    comment = comment.strip()
+    if not comment:
+        raise ValidationError("Say what needs to change, so the editor knows.")
+    if draft.state == DraftState.SCHEDULED:
+        schedule_changed()
+    draft.state = DraftState.REJECTED
+    draft.go_live_at = None
+    draft.reviewed_by = user
+    draft.review_comment = comment
+    draft.save()
+    return draft
+
+
+def draft_discard(*, draft: Draft, user) -> Draft:
+    _require_state(draft, *OPEN_STATES)
+    if draft.state == DraftState.SCHEDULED:
+        schedule_changed()
+    draft.state = DraftState.DISCARDED
+    draft.go_live_at = None
+    draft.save()
+    return draft
+
+
+def draft_schedule(*, draft: Draft, user, at: dt.datetime) -> Draft:
+    """The draft replaces the live version at ``at``; until then the live
+    version keeps serving."""
+    if not can_publish(user):
+        raise PermissionDenied("Only publishers can schedule content.")
+    _require_state(draft, DraftState.DRAFT, DraftState.IN_REVIEW, DraftState.SCHEDULED)
+    if at <= timezone.now():
+        raise ValidationError("Choose a time in the future, or publish now.")
+    draft.state = DraftState.SCHEDULED
+    draft.go_live_at = at
+    draft.reviewed_by = user
+    draft.save()
+    schedule_changed()
+    return draft
+
+
+def draft_publish(*, draft: Draft, user) -> Any:
+    """Write the draft over the live record with the import's writers, as one
+    history revision of that record. Returns the live record."""
+    if user is not None and not can_publish(user):
+        raise PermissionDenied("Only publishers can publish content.")
+    _require_state(draft, DraftState.DRAFT, DraftState.IN_REVIEW, DraftState.SCHEDULED)
+    spec = KIND_SPECS[draft.kind]
+    with transaction.atomic():
+        live = spec.model.objects.select_for_update().filter(pk=draft.object_id).first()
+        if live is None:
+            raise ValidationError("The record this draft changes has been deleted.")
+        doc = {**draft.doc, "status": Status.PUBLISHED, "publish_at": None}
+        with reversion.create_revision():
+            reversion.set_comment(
+                "Published a scheduled draft" if user is None else "Published a draft"
+            )
+            if user is not None:
+                reversion.set_user(user)
+            obj = spec.write(doc, None, instance=live)
+            reversion.add_to_revision(obj)
+        draft.state = DraftState.PUBLISHED
+        draft.published_at = timezone.now()
+        if user is not None:
+            draft.reviewed_by = user
+        draft.save()
+    schedule_changed()
+    return obj
+
+
+def drafts_publish_due(now: dt.datetime | None = None) -> int:
+    """Publish every scheduled draft whose time has come. Called by
+    ``caching.current_version`` when the next scheduled change (kept with the
+    content version, in the database) has passed - so nothing is looked up in
+    the cache, and a flushed or restored cache cannot hold a draft back."""
+    now = now or timezone.now()
+    published = 0
+    with transaction.atomic():
+        ready = list(
+            Draft.objects.select_for_update(skip_locked=True)
+            .filter(state=DraftState.SCHEDULED, go_live_at__lte=now)
+            .order_by("go_live_at")
+        )
+        for draft in ready:
+            try:
+                with transaction.atomic():
+                    draft_publish(draft=draft, user=None)
+                published += 1
+            except ValidationError as exc:
+                Draft.objects.filter(pk=draft.pk).update(
+                    state=DraftState.REJECTED,
+                    go_live_at=None,
+                    review_comment="Could not publish at the scheduled time: "
+                    + " ".join(exc.messages),
+                )
+    if ready:
+        schedule_changed()
+    return published
+
+
+# --- previews -----------------------------------------------------------------
+
+
+def public_path(obj) -> str:
+    if isinstance(obj, Question):
+        return "/quiz/?preview=1"
+    return obj.get_absolute_url()
+
+
+@dataclass(frozen=True)
+class PreviewBanner:
+    """What the banner over a previewed page says, and where it leads back."""
+
+    title: str
+    note: str
+    back_url: str = ""
+    back_label: str = ""
+
+
+def render_public(
+    request: HttpRequest, path: str, banner: PreviewBanner | None = None
+) -> HttpResponse:
+    """Render a public page for the editor, in this transaction (so what it
+    shows can be rolled back afterwards). ``banner`` marks it as a preview."""
+    route, _, query = path.partition("?")
+    match = resolve(route)
+    preview = HttpRequest()
+    preview.method = "GET"
+    preview.path = preview.path_info = route
+    preview.META = {**request.META, "REQUEST_METHOD": "GET", "QUERY_STRING": query}
+    if query:
+        preview.GET = preview.GET.copy()
+        for pair in query.split("&"):
+            key, _, value = pair.partition("=")
+            preview.GET[key] = value
+    preview.user = request.user
+    preview.editor_preview = banner
+    preview.session = getattr(request, "session", None)
+    preview.COOKIES = request.COOKIES
+    for attr in ("csp_nonce", "_csp_nonce", "request_id"):
+        if hasattr(request, attr):
+            setattr(preview, attr, getattr(request, attr))
+    response = match.func(preview, *match.args, **match.kwargs)
+    if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+        response.render()
+    return response
+
+
+def preview_draft(request: HttpRequest, draft: Draft) -> HttpResponse:
+    """The public page as it will look once the draft is published, rendered
+    by the site's own view and templates, then rolled back."""
+    spec = KIND_SPECS[draft.kind]
+    doc = {**draft.doc, "status": Status.PUBLISHED, "publish_at": None}
+    with staging(), staged_primary_keys(), transaction.atomic():
+        live = spec.model.objects.get(pk=draft.object_id)
+        obj = spec.write(doc, None, instance=live)
+        banner = PreviewBanner(
+            title=f"Preview of a draft: {draft.title}",
+            note=f"{draft.get_state_display()}. The public sees the live version "
+            "until this draft is published.",
+            back_url=draft.get_absolute_url(),
+            back_label="Back to the draft",
+        )
+        response = render_public(request, public_path(obj), banner)
+        transaction.set_rollback(True)
+    return preview_response(response)
+
+
+def preview_response(response: HttpResponse) -> HttpResponse:
+    out = HttpResponse(
+        response.content,
+        status=response.status_code,
+        content_type=response.get("Content-Type", "text/html; charset=utf-8"),
+    )
+    out["Cache-Control"] = "private, no-store"
+    out["X-Robots-Tag"] = "noindex"
+    return out
+
+
+# --- the editors' dashboard ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DashboardItem:
+    label: str
+    url: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    my_drafts: list[DashboardItem]
+    awaiting_review: list[DashboardItem]
+    scheduled: list[DashboardItem]
+    expiring: list[DashboardItem]
+    not_reviewed: list[DashboardItem]
+
+
+DASHBOARD_LIMIT = 10
+EXPIRY_WINDOW = dt.timedelta(days=30)
+REVIEW_AGE = dt.timedelta(days=365)
+
+
+def _when(value: dt.datetime) -> str:
+    local = timezone.localtime(value)
+    return f"{local:%d %b %Y %H:%M} ({local.tzname()})"
+
+
+def _draft_item(draft: Draft, note: str = "") -> DashboardItem:
+    return DashboardItem(
+        f"{draft.get_kind_display()}: {draft.title}", draft.get_absolute_url(), note
+    )
+
+
+def _change_url(obj) -> str:
+    from django.urls import reverse
+
+    return reverse(f"admin:roles_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def dashboard(*, user, now: dt.datetime | None = None) -> Dashboard:
+    """What needs an editor's attention, in a fixed number of queries."""
+    from django.db.models import Q
+
+    now = now or timezone.now()
+    drafts = Draft.objects.open().select_related("created_by", "submitted_by")
+    mine = [
+        _draft_item(d, d.get_state_display())
+        for d in drafts.filter(created_by=user)[:DASHBOARD_LIMIT]
+    ]
+    review = [
+        _draft_item(d, f"submitted by {d.submitted_by}" if d.submitted_by else "")
+        for d in drafts.filter(state=DraftState.IN_REVIEW).order_by("updated_at")[
+            :DASHBOARD_LIMIT
+        ]
+    ]
+    scheduled = [
+        (d.go_live_at, _draft_item(d, f"goes live {_when(d.go_live_at)}"))
+        for d in drafts.filter(state=DraftState.SCHEDULED).order_by("go_live_at")[
+            :DASHBOARD_LIMIT
+        ]
+    ]
+    expiring = []
+    stale = []
+    cutoff = (now - REVIEW_AGE).date()
+    for model in (Role, Comparison, Question):
+        label = model._meta.verbose_name.capitalize()
+        for obj in model.objects.filter(
+            status=Status.PUBLISHED, publish_at__gt=now
+        ).order_by("publish_at")[:DASHBOARD_LIMIT]:
+            scheduled.append(
+                (
+                    obj.publish_at,
+                    DashboardItem(
+                        f"{label}: {obj}",
+                        _change_url(obj),
+                        f"first published {_when(obj.publish_at)}",
+                    ),
+                )
+            )
+        for obj in model.objects.filter(
+            unpublish_at__gt=now, unpublish_at__lte=now + EXPIRY_WINDOW
+        ).order_by("unpublish_at")[:DASHBOARD_LIMIT]:
+            expiring.append(
+                (
+                    obj.unpublish_at,
+                    DashboardItem(
+                        f"{label}: {obj}",
+                        _change_url(obj),
+                        f"unpublished {_when(obj.unpublish_at)}",
+                    ),
+                )
+            )
+        if model is not Question:
+            for obj in (
+                model.objects.published(now)
+                .filter(Q(last_reviewed__isnull=True) | Q(last_reviewed__lt=cutoff))
+                .order_by("last_reviewed")[:DASHBOARD_LIMIT]
+            ):
+                stale.append(
+                    DashboardItem(
+                        f"{label}: {obj}",
+                        _change_url(obj),
+                        f"last reviewed {obj.last_reviewed:%d %b %Y}"
+                        if obj.last_reviewed
+                        else "never reviewed",
+                    )
+                )
+    return Dashboard(
+        my_drafts=mine,
+        awaiting_review=review,
+        scheduled=[item for _, item in sorted(scheduled, key=lambda p: p[0])][
+            :DASHBOARD_LIMIT
+        ],
+        expiring=[item for _, item in sorted(expiring, key=lambda p: p[0])][
+            :DASHBOARD_LIMIT
+        ],
+        not_reviewed=stale[: DASHBOARD_LIMIT * 2],
+    )

@@ -1,0 +1,303 @@
+"""Admin for the questionnaire: questions, options and per-role points, stored results."""
+
+from __future__ import annotations
+
+from adminsortable2.admin import (
+    CustomInlineFormSet,
+    SortableAdminMixin,
+    SortableTabularInline,
+)
+from django import forms
+from django.contrib import admin
+from django.urls import reverse
+from reversion_compare.admin import CompareVersionAdmin as VersionAdmin
+
+from roles import models as m
+from roles.editorial.admin import WorkflowAdminMixin
+from roles.editorial.admin_common import LabelledFieldsMixin, StateFilter, StateMixin
+from roles.questionnaire import scoring
+from roles.questionnaire.impact import impact_of
+from roles.questionnaire.selectors import stored_results
+
+# --- Questionnaire -----------------------------------------------------------------
+
+
+def _points_field(label: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        min_value=m.MIN_POINTS,
+        max_value=m.MAX_POINTS,
+        required=False,
+        widget=forms.NumberInput(attrs={"class": "points-input", "size": 2}),
+        error_messages={
+            "min_value": f"Points go from {m.MIN_POINTS} to {m.MAX_POINTS}.",
+            "max_value": f"Points go from {m.MIN_POINTS} to {m.MAX_POINTS}.",
+        },
+    )
+
+
+def _roles() -> list[m.Role]:
+    return list(m.Role.objects.only("name", "slug").order_by("name"))
+
+
+class PointsFormMixin:
+    """One number field per role, named ``points_<role id>``, saved into a
+    points model after the form's own object. ``roles`` is set on the class
+    that declares the fields (see ``_with_points``), so each form of a formset
+    costs no query of its own; existing points come from the related manager,
+    which the inline prefetches."""
+
+    points_model: type
+    points_parent: str
+    points_related: str
+    roles: tuple[m.Role, ...] = ()
+
+    def _load_points(self) -> None:
+        existing = {}
+        if self.instance.pk:
+            existing = {
+                p.role_id: p.points
+                for p in getattr(self.instance, self.points_related).all()
+            }
+        for role in self.roles:
+            self.fields[f"points_{role.pk}"].initial = existing.get(role.pk, 0)
+
+    def _save_m2m(self):
+        super()._save_m2m()
+        for name, value in self.cleaned_data.items():
+            if not name.startswith("points_"):
+                continue
+            role_id = int(name.removeprefix("points_"))
+            lookup = {self.points_parent: self.instance, "role_id": role_id}
+            if value:
+                self.points_model.objects.update_or_create(
+                    **lookup, defaults={"points": value}
+                )
+            else:
+                self.points_model.objects.filter(**lookup).delete()
+
+
+class OptionFormBase(PointsFormMixin, forms.ModelForm):
+    points_model = m.OptionPoints
+    points_parent = "option"
+    points_related = "points"
+
+    class Meta:
+        model = m.Option
+        fields = ["text"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._load_points()
+
+
+class QuestionFormBase(PointsFormMixin, forms.ModelForm):
+    points_model = m.StatementPoints
+    points_parent = "question"
+    points_related = "statement_points"
+
+    confirm_impact = forms.BooleanField(
+        label="Save anyway",
+        required=False,
+        help_text="Tick to save points that change the top role of stored results "
+        "(those results keep their own snapshot; this affects new ones only).",
+    )
+
+    class Meta:
+        model = m.Question
+        fields = ["text", "key", "kind", "hint", "status", "publish_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._load_points()
+
+    def clean(self):
+        cleaned = super().clean()
+        # The options formset validates after this form and needs the posted
+        # weights to preview the impact of the change on stored results.
+        self.instance._posted_weights = {
+            int(name.removeprefix("points_")): value or 0
+            for name, value in cleaned.items()
+            if name.startswith("points_")
+        }
+        self.instance._confirm_impact = cleaned.get("confirm_impact", False)
+        return cleaned
+
+
+def _with_points(base: type, roles: list[m.Role]) -> type:
+    attrs = {f"points_{role.pk}": _points_field(role.name) for role in roles}
+    attrs["roles"] = tuple(roles)
+    return type(base.__name__, (base,), attrs)
+
+
+class OptionFormSet(CustomInlineFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        kept = [
+            f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        errors = m.question_rules(
+            self.instance.kind,
+            [f.cleaned_data.get("text", "") for f in kept],
+            weighted=False,  # a scenario's statement points are dropped on save
+        )
+        if errors:
+            raise forms.ValidationError(errors)
+        self._check_impact(kept)
+
+    def _check_impact(self, kept) -> None:
+        """Before points change, say how many stored results would get a
+        different top role, and ask the editor to confirm."""
+        question = self.instance
+        if not question.pk or getattr(question, "_confirm_impact", False):
+            return
+        saved = m.Question.objects.get(pk=question.pk)
+        slugs = dict(m.Role.objects.values_list("pk", "slug"))
+
+        def by_slug(points: dict[int, int]) -> dict[str, int]:
+            return {slugs[pk]: v for pk, v in points.items() if v and pk in slugs}
+
+        if question.kind == m.QuestionKind.SCENARIO:
+            ordered = sorted(kept, key=lambda f: f.cleaned_data.get("order") or 0)
+            proposed = scoring.QuestionSpec(
+                saved.key,
+                question.kind,
+                question.text,
+                options=tuple(
+                    scoring.OptionSpec(
+                        f.cleaned_data.get("text", ""),
+                        by_slug(
+                            {
+                                int(k.removeprefix("points_")): v or 0
+                                for k, v in f.cleaned_data.items()
+                                if k.startswith("points_")
+                            }
+                        ),
+                    )
+                    for f in ordered
+                ),
+            )
+        else:
+            proposed = scoring.QuestionSpec(
+                saved.key,
+                question.kind,
+                question.text,
+                weights=by_slug(getattr(question, "_posted_weights", {})),
+            )
+        impact = impact_of(proposed, stored_results(saved.key))
+        if impact.changed:
+            names = dict(m.Role.objects.values_list("slug", "name"))
+            question.impact_preview = {
+                "impact": impact,
+                "rows": [(names.get(s.role, s.role), s) for s in impact.shifts],
+            }
+            raise forms.ValidationError(
+                f"{impact.changed} of {impact.affected} stored results that answered "
+                "this question would now get a different top role. Nothing is saved "
+                "yet: check the table by the Save buttons, then choose “Save anyway” "
+                "or change the points."
+            )
+
+
+class OptionInline(LabelledFieldsMixin, SortableTabularInline):
+    model = m.Option
+    formset = OptionFormSet
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("points")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        roles = _roles()
+        kwargs["form"] = _with_points(OptionFormBase, roles)
+        kwargs["fields"] = ["text", *[f"points_{r.pk}" for r in roles]]
+        return super().get_formset(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return ["text", *[f"points_{r.pk}" for r in _roles()]]
+
+
+@admin.register(m.Question)
+class QuestionAdmin(
+    WorkflowAdminMixin,
+    LabelledFieldsMixin,
+    StateMixin,
+    SortableAdminMixin,
+    VersionAdmin,
+):
+    list_display = ["text", "kind", "state_label"]
+
+    def view_on_site(self, obj):
+        return reverse("roles:quiz") + "?preview=1"
+
+    list_filter = [StateFilter, "kind"]
+    search_fields = ["text", "key"]
+    prepopulated_fields = {"key": ["text"]}
+    inlines = [OptionInline]
+    save_on_top = True
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = _with_points(QuestionFormBase, _roles())
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        roles = _roles()
+        return [
+            (None, {"fields": ["text", "key", "kind", "hint", "confirm_impact"]}),
+            (
+                "Agreement statement weights",
+                {
+                    "fields": [f"points_{r.pk}" for r in roles],
+                    "description": "Only for agreement statements: points each role "
+                    f"gets for “strongly agree” ({m.MIN_POINTS}–{m.MAX_POINTS}). "
+                    "“Agree” gives half, neutral nothing, “disagree” takes half away "
+                    "and “strongly disagree” the full weight. Scenario questions give "
+                    "points through their options below.",
+                    "classes": ["collapse"]
+                    if obj and obj.kind == m.QuestionKind.SCENARIO
+                    else [],
+                },
+            ),
+            ("Publishing", {"fields": ["status", "publish_at", "unpublish_at"]}),
+        ]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if form.instance.kind == m.QuestionKind.SCENARIO:
+            form.instance.statement_points.all().delete()
+
+
+@admin.register(m.Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    list_display = ["id", "created_at", "top_role_slug", "fit"]
+    list_filter = ["fit", "top_role_slug"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "id",
+        "created_at",
+        "answers",
+        "snapshot",
+        "result",
+        "top_role_slug",
+        "fit",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(m.SeedRecord)
+class SeedRecordAdmin(admin.ModelAdmin):
+    list_display = ["kind", "key", "updated_at"]
+    readonly_fields = ["kind", "key", "fingerprint"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

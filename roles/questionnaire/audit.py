@@ -1,0 +1,290 @@
+from __future__ import annotations
+
+import math
+import random
+from collections import Counter
+from dataclasses import asdict, dataclass
+from typing import Any, NamedTuple
+
+from roles.questionnaire import scoring
+from roles.questionnaire.results import Questionnaire, RoleInfo, estimated_minutes
+
+# --- the audit (quiz_audit and the health panel) ------------------------------------
+
+#: A role's share of top results over random respondents must lie within these
+#: multiples of its fair share (1 / number of scorable roles).
+FAIR_LOW, FAIR_HIGH = 0.8, 1.2
+AUDIT_RESPONDENTS = 10_000
+#: Deliberately not the calibration seed: the audit checks on fresh respondents.
+AUDIT_SEED = 1
+
+
+@dataclass(frozen=True)
+class QuestionHealth:
+    key: str
+    text: str
+    discriminating: bool
+
+
+@dataclass(frozen=True)
+class RoleHealth:
+    slug: str
+    name: str
+    coverage: int
+    best: float
+    reachable: bool | None
+    lead: float | None
+    top_count: int
+    share: float
+    ratio: float
+
+    @property
+    def fair(self) -> bool:
+        return self.coverage > 0 and FAIR_LOW <= self.ratio <= FAIR_HIGH
+
+
+@dataclass(frozen=True)
+class Separator:
+    key: str
+    text: str
+    separation: float
+
+
+@dataclass(frozen=True)
+class ConfusablePair:
+    a: str
+    b: str
+    a_name: str
+    b_name: str
+    correlation: float
+    separators: tuple[Separator, ...]
+
+
+@dataclass(frozen=True)
+class Audit:
+    respondents: int
+    seed: int
+    question_count: int
+    minutes: int
+    roles: tuple[RoleHealth, ...]
+    questions: tuple[QuestionHealth, ...]
+    pairs: tuple[ConfusablePair, ...]
+    verdicts: dict[str, int]
+    chi_square: float
+
+    @property
+    def unfair(self) -> list[RoleHealth]:
+        return [r for r in self.roles if not r.fair]
+
+    @property
+    def unreachable(self) -> list[RoleHealth]:
+        return [r for r in self.roles if r.reachable is False]
+
+    @property
+    def flat(self) -> list[QuestionHealth]:
+        return [q for q in self.questions if not q.discriminating]
+
+    @property
+    def passed(self) -> bool:
+        return not (self.unfair or self.unreachable or self.flat)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["passed"] = self.passed
+        data["bounds"] = [FAIR_LOW, FAIR_HIGH]
+        for role, row in zip(data["roles"], self.roles, strict=True):
+            role["fair"] = row.fair
+        return data
+
+
+def _correlation(xs: list[float], ys: list[float]) -> float:
+    n = len(xs)
+    mx, my = sum(xs) / n, sum(ys) / n
+    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
+    sxx = sum((x - mx) ** 2 for x in xs)
+    syy = sum((y - my) ** 2 for y in ys)
+    return sxy / math.sqrt(sxx * syy) if sxx > 0 and syy > 0 else 0.0
+
+
+def audit(
+    questionnaire: Questionnaire,
+    *,
+    respondents: int = AUDIT_RESPONDENTS,
+    seed: int = AUDIT_SEED,
+    pair_count: int = 5,
+    separator_count: int = 3,
+    reachability: bool = True,
+) -> Audit:
+    """Coverage, best attainable score, reachability and the random-respondent
+    distribution of the top role per role; the most confusable role pairs
+    (most correlated scores over random respondents) and the questions that
+    separate them best."""
+    questions = questionnaire.questions
+    slugs = questionnaire.role_slugs
+    names = {r.slug: r.name for r in questionnaire.roles}
+    norm = questionnaire.norm
+    rng = random.Random(seed)
+    tops: Counter[str] = Counter()
+    verdicts: Counter[str] = Counter()
+    samples: dict[str, list[float]] = {s: [] for s in slugs}
+    for _ in range(respondents if questions and slugs else 0):
+        answers = scoring.random_answers(questions, rng)
+        ranking = scoring.score(questions, answers, slugs, norm)
+        tops[ranking[0].role] += 1
+        verdicts[str(scoring.verdict(ranking))] += 1
+        for row in ranking:
+            samples[row.role].append(row.z)
+    scorable = [s for s in slugs if scoring.coverage(questions, s)]
+    fair = respondents / len(scorable) if scorable else 0
+    chi = sum((tops[s] - fair) ** 2 / fair for s in scorable) if fair else 0.0
+    roles = []
+    for slug in slugs:
+        lead = None
+        if reachability and questions and len(slugs) > 1:
+            _, lead = scoring.find_top_answers(questions, slugs, slug, norm=norm)
+        roles.append(
+            RoleHealth(
+                slug=slug,
+                name=names[slug],
+                coverage=scoring.coverage(questions, slug),
+                best=scoring.best_attainable(questions, slug),
+                reachable=None if lead is None else lead > 0,
+                lead=None if lead is None else round(lead, 2),
+                top_count=tops[slug],
+                share=round(tops[slug] / respondents, 4) if respondents else 0.0,
+                ratio=round(tops[slug] / fair, 3) if fair else 0.0,
+            )
+        )
+    pairs = []
+    if respondents > 1:
+        for i, a in enumerate(scorable):
+            for b in scorable[i + 1 :]:
+                pairs.append((_correlation(samples[a], samples[b]), a, b))
+    pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
+    confusable = tuple(
+        ConfusablePair(
+            a,
+            b,
+            names[a],
+            names[b],
+            round(corr, 3),
+            tuple(
+                Separator(q.key, q.text, round(sep, 2))
+                for sep, q in sorted(
+                    ((scoring.separation(q, a, b), q) for q in questions),
+                    key=lambda item: -item[0],
+                )[:separator_count]
+                if sep > 0
+            ),
+        )
+        for corr, a, b in pairs[:pair_count]
+    )
+    return Audit(
+        respondents=respondents,
+        seed=seed,
+        question_count=len(questions),
+        minutes=estimated_minutes(questions),
+        roles=tuple(roles),
+        questions=tuple(
+            QuestionHealth(q.key, q.text, scoring.is_discriminating(q, slugs))
+            for q in questions
+        ),
+        pairs=confusable,
+        verdicts=dict(verdicts),
+        chi_square=round(chi, 1),
+    )
+
+
+# --- calibration from real people ---------------------------------------------------
+
+
+class CalibrationRow(NamedTuple):
+    """One result whose reader told us the role they do now."""
+
+    stated: str
+    result: str
+    answers: dict[str, int]
+
+
+@dataclass(frozen=True)
+class ConfusedPair:
+    stated: str
+    result: str
+    count: int
+
+
+@dataclass(frozen=True)
+class QuestionDiscrimination:
+    key: str
+    text: str
+    respondents: int
+    #: Mean points the answer gave the reader's own role minus the mean it gave
+    #: the other roles: above 0, the question points people to their own role.
+    value: float
+
+
+@dataclass(frozen=True)
+class Calibration:
+    roles: tuple[RoleInfo, ...]
+    #: matrix[i][j]: readers who said they are roles[i] and got roles[j] on top.
+    matrix: tuple[tuple[int, ...], ...]
+    total: int
+    correct: int
+    confused: tuple[ConfusedPair, ...]
+    questions: tuple[QuestionDiscrimination, ...]
+
+    @property
+    def accuracy(self) -> float | None:
+        return round(self.correct / self.total * 100, 1) if self.total else None
+
+    def rows(self) -> list[tuple[RoleInfo, tuple[int, ...]]]:
+        return list(zip(self.roles, self.matrix, strict=True))
+
+
+def calibration(
+    questionnaire: Questionnaire, rows: list[CalibrationRow], *, pairs: int = 5
+) -> Calibration:
+    """Quiz result against the role readers say they do: a confusion matrix,
+    accuracy, the most confused pairs and each question's discrimination."""
+    roles = questionnaire.roles
+    index = {r.slug: i for i, r in enumerate(roles)}
+    matrix = [[0] * len(roles) for _ in roles]
+    confused: Counter[tuple[str, str]] = Counter()
+    usable = [r for r in rows if r.stated in index and r.result in index]
+    for row in usable:
+        matrix[index[row.stated]][index[row.result]] += 1
+        if row.stated != row.result:
+            confused[(row.stated, row.result)] += 1
+    discrimination = []
+    others = len(roles) - 1
+    for question in questionnaire.questions:
+        values = []
+        for row in usable:
+            answer = row.answers.get(question.key)
+            if answer not in question.answer_values:
+                continue
+            points = question.points_for(answer)
+            own = points.get(row.stated, 0.0)
+            rest = sum(v for r, v in points.items() if r != row.stated and r in index)
+            values.append(own - (rest / others if others else 0.0))
+        discrimination.append(
+            QuestionDiscrimination(
+                question.key,
+                question.text,
+                len(values),
+                round(sum(values) / len(values), 2) if values else 0.0,
+            )
+        )
+    return Calibration(
+        roles=roles,
+        matrix=tuple(tuple(r) for r in matrix),
+        total=len(usable),
+        correct=sum(1 for r in usable if r.stated == r.result),
+        confused=tuple(
+            ConfusedPair(a, b, n)
+            for (a, b), n in sorted(confused.items(), key=lambda i: (-i[1], i[0]))[
+                :pairs
+            ]
+        ),
+        questions=tuple(sorted(discrimination, key=lambda q: q.value)),
+    )

@@ -1,0 +1,307 @@
+"""Loading the published questionnaire into the plain data ``scoring`` works
+on; a stored result's typed shape; per-respondent option order; the audit."""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+from dataclasses import asdict, dataclass
+from functools import cached_property
+from typing import Any
+
+from roles.questionnaire import scoring
+
+
+@dataclass(frozen=True)
+class RoleInfo:
+    slug: str
+    name: str
+    summary: str
+    map_x: int | None = None
+    map_y: int | None = None
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    questions: tuple[scoring.QuestionSpec, ...]
+    roles: tuple[RoleInfo, ...]
+    hints: dict[str, str]
+
+    @property
+    def role_slugs(self) -> list[str]:
+        return [r.slug for r in self.roles]
+
+    @cached_property
+    def norm(self) -> scoring.Norm:
+        """Computed once, then cached (pickled) with the questionnaire."""
+        return scoring.build_norm(self.questions, self.role_slugs)
+
+    def role(self, slug: str) -> RoleInfo | None:
+        return next((r for r in self.roles if r.slug == slug), None)
+
+    def score(self, answers: dict[str, int]) -> list[scoring.RoleScore]:
+        return scoring.score(self.questions, answers, self.role_slugs, self.norm)
+
+    def as_snapshot(self) -> dict[str, Any]:
+        return {
+            "roles": [asdict(r) for r in self.roles],
+            "questions": [
+                {
+                    "key": q.key,
+                    "kind": q.kind,
+                    "text": q.text,
+                    "options": [
+                        {"text": o.text, "points": dict(o.points)} for o in q.options
+                    ],
+                    "weights": dict(q.weights),
+                }
+                for q in self.questions
+            ],
+        }
+
+
+def from_snapshot(snapshot: dict[str, Any]) -> Questionnaire:
+    """A questionnaire as stored with a submission (any version: fields added
+    later have defaults)."""
+    return Questionnaire(
+        questions=tuple(
+            scoring.QuestionSpec(
+                key=q["key"],
+                kind=q["kind"],
+                text=q["text"],
+                options=tuple(
+                    scoring.OptionSpec(o["text"], o["points"]) for o in q["options"]
+                ),
+                weights=q["weights"],
+            )
+            for q in snapshot["questions"]
+        ),
+        roles=tuple(
+            RoleInfo(**{k: v for k, v in r.items() if k in RoleInfo.__annotations__})
+            for r in snapshot["roles"]
+        ),
+        hints={},
+    )
+
+
+# --- option order -----------------------------------------------------------------
+
+NONCE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+def is_way_out(option: scoring.OptionSpec) -> bool:
+    """An option that gives no points ("None of these")."""
+    return not any(option.points.values())
+
+
+def option_order(
+    questionnaire: Questionnaire, nonce: str
+) -> dict[str, tuple[int, ...]]:
+    """The order one respondent sees each scenario's options in, derived from
+    the form's one-time nonce (so a re-shown form keeps it). A last option
+    that gives no points ("None of these") stays last."""
+    order: dict[str, tuple[int, ...]] = {}
+    for question in questionnaire.questions:
+        if question.kind != scoring.SCENARIO:
+            continue
+        indexes = list(range(len(question.options)))
+        fixed = (
+            [indexes.pop()]
+            if len(indexes) > 2 and is_way_out(question.options[-1])
+            else []
+        )
+        random.Random(f"{nonce}:{question.key}").shuffle(indexes)
+        order[question.key] = (*indexes, *fixed)
+    return order
+
+
+# --- time estimate ----------------------------------------------------------------
+
+#: Adults' average silent reading speed for English non-fiction, words per
+#: minute (Brysbaert 2019, a meta-analysis of 190 studies).
+READING_WPM = 238
+#: Choosing and clicking, per question, seconds.
+ANSWER_SECONDS = 4
+#: Scanning the five-point scale's labels once it is familiar, seconds.
+SCALE_SECONDS = 2
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def estimated_seconds(questions: tuple[scoring.QuestionSpec, ...]) -> int:
+    """Reading every word of the published items at READING_WPM, plus a fixed
+    time to choose each answer."""
+    seconds = 0.0
+    for q in questions:
+        words = _words(q.text) + sum(_words(o.text) for o in q.options)
+        seconds += words * 60 / READING_WPM + ANSWER_SECONDS
+        if q.kind == scoring.AGREEMENT:
+            seconds += SCALE_SECONDS
+    return math.ceil(seconds)
+
+
+def estimated_minutes(questions: tuple[scoring.QuestionSpec, ...]) -> int:
+    return max(1, math.ceil(estimated_seconds(questions) / 60))
+
+
+# --- stored results ---------------------------------------------------------------
+
+RESULT_VERSION = 2
+#: Before version 2, a result named "between A and B" within this many points.
+V1_BETWEEN_POINTS = 10
+
+
+@dataclass(frozen=True)
+class Reason:
+    question: str
+    answer: str
+    points: float
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    role: str
+    name: str
+    summary: str
+    match: int
+    rank: int
+    tied: bool
+    why: tuple[Reason, ...] = ()
+    z: float | None = None
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
+class StoredResult:
+    """What a result page shows, as stored with the submission. Reads both the
+    current shape and results stored before it (version 1, no verdict)."""
+
+    rows: tuple[ResultRow, ...]
+    verdict: scoring.Verdict
+    version: int = RESULT_VERSION
+    you: MapPoint | None = None
+
+    @property
+    def top(self) -> ResultRow | None:
+        return self.rows[0] if self.rows else None
+
+    @property
+    def runner_up(self) -> ResultRow | None:
+        return self.rows[1] if len(self.rows) > 1 else None
+
+    @property
+    def is_clear(self) -> bool:
+        return self.verdict == scoring.Verdict.CLEAR
+
+    @property
+    def is_between(self) -> bool:
+        return self.verdict == scoring.Verdict.BETWEEN
+
+    @property
+    def is_unclear(self) -> bool:
+        return self.verdict == scoring.Verdict.NO_CLEAR_MATCH
+
+    def headline(self) -> str:
+        top, second = self.top, self.runner_up
+        if top is None:
+            return "Your result"
+        if self.is_between and second:
+            return f"Between {top.name} and {second.name}"
+        if self.is_unclear:
+            return "No clear match"
+        return f"Your best match: {top.name}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "verdict": str(self.verdict),
+            "you": asdict(self.you) if self.you else None,
+            "ranking": [
+                {**asdict(row), "why": [asdict(r) for r in row.why]}
+                for row in self.rows
+            ],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> StoredResult:
+        rows = tuple(
+            ResultRow(
+                role=row["role"],
+                name=row["name"],
+                summary=row.get("summary", ""),
+                match=int(row["match"]),
+                rank=int(row["rank"]),
+                tied=bool(row["tied"]),
+                why=tuple(
+                    Reason(r["question"], r["answer"], float(r["points"]))
+                    for r in row.get("why", ())
+                ),
+                z=row.get("z"),
+            )
+            for row in data.get("ranking", ())
+        )
+        version = int(data.get("version", 1))
+        if version >= 2:
+            verdict = scoring.Verdict(data["verdict"])
+        elif len(rows) >= 2 and rows[0].match - rows[1].match <= V1_BETWEEN_POINTS:
+            verdict = scoring.Verdict.BETWEEN
+        else:
+            verdict = scoring.Verdict.CLEAR
+        you = data.get("you")
+        return cls(
+            rows=rows,
+            verdict=verdict,
+            version=version,
+            you=MapPoint(you["x"], you["y"]) if you else None,
+        )
+
+
+def place_you(
+    ranking: list[scoring.RoleScore], roles: tuple[RoleInfo, ...]
+) -> MapPoint | None:
+    """Where the respondent sits on the role map: the average position of the
+    placed roles, weighted by how strongly the answers point to each (a
+    softmax of z, so the top roles dominate)."""
+    where = {r.slug: r for r in roles if r.map_x is not None and r.map_y is not None}
+    weighted = [
+        (math.exp(2 * row.z), where[row.role]) for row in ranking if row.role in where
+    ]
+    total = sum(w for w, _ in weighted)
+    if not weighted or total <= 0:
+        return None
+    return MapPoint(
+        round(sum(w * r.map_x for w, r in weighted) / total, 1),
+        round(sum(w * r.map_y for w, r in weighted) / total, 1),
+    )
+
+
+def result_for(questionnaire: Questionnaire, answers: dict[str, int]) -> StoredResult:
+    ranking = questionnaire.score(answers)
+    names = {r.slug: r for r in questionnaire.roles}
+    return StoredResult(
+        rows=tuple(
+            ResultRow(
+                role=row.role,
+                name=names[row.role].name,
+                summary=names[row.role].summary,
+                match=row.match,
+                rank=row.rank,
+                tied=row.tied,
+                why=tuple(
+                    Reason(c.question_text, c.answer_text, c.points) for c in row.why
+                ),
+                z=row.z,
+            )
+            for row in ranking
+        ),
+        verdict=scoring.verdict(ranking),
+        you=place_you(ranking, questionnaire.roles),
+    )

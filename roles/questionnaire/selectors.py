@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch
+
+from roles.catalogue.models import Role
+from roles.publishing.cache import versioned
+from roles.questionnaire import scoring
+from roles.questionnaire.audit import CalibrationRow
+from roles.questionnaire.models import (
+    Option,
+    OptionPoints,
+    Question,
+    QuestionKind,
+    Submission,
+)
+from roles.questionnaire.results import Questionnaire, RoleInfo
+from roles.questionnaire.role_map import MapRole
+
+
+def published_questionnaire() -> Questionnaire:
+    """The public questionnaire, cached until the content changes."""
+    return versioned("questionnaire", load_questionnaire)
+
+
+def load_questionnaire(*, include_drafts: bool = False) -> Questionnaire:
+    """The published questions (or all, for the admin's health panel) and the
+    published roles, in five queries whatever their number."""
+    roles = Role.objects.all() if include_drafts else Role.objects.published()
+    role_list = list(
+        roles.only("slug", "name", "summary", "map_x", "map_y").order_by("name")
+    )
+    visible = {r.pk: r.slug for r in role_list}
+    questions = (
+        Question.objects.all() if include_drafts else Question.objects.published()
+    )
+    questions = questions.prefetch_related(
+        Prefetch(
+            "options",
+            queryset=Option.objects.order_by("order", "id").prefetch_related(
+                Prefetch("points", queryset=OptionPoints.objects.all())
+            ),
+        ),
+        "statement_points",
+    ).order_by("order", "id")
+    specs = []
+    hints = {}
+    for question in questions:
+        if question.kind == QuestionKind.SCENARIO:
+            options = tuple(
+                scoring.OptionSpec(
+                    option.text,
+                    {
+                        visible[p.role_id]: p.points
+                        for p in option.points.all()
+                        if p.role_id in visible and p.points
+                    },
+                )
+                for option in question.options.all()
+            )
+            if len(options) < 2:
+                continue
+            weights: dict[str, int] = {}
+        else:
+            options = ()
+            weights = {
+                visible[p.role_id]: p.points
+                for p in question.statement_points.all()
+                if p.role_id in visible and p.points
+            }
+        specs.append(
+            scoring.QuestionSpec(
+                question.key, question.kind, question.text, options, weights
+            )
+        )
+        hints[question.key] = question.hint
+    for spec in specs:
+        spec.bests  # noqa: B018 - computed now, so it is cached with the questionnaire
+    questionnaire = Questionnaire(
+        questions=tuple(specs),
+        roles=tuple(
+            RoleInfo(r.slug, r.name, r.summary, r.map_x, r.map_y) for r in role_list
+        ),
+        hints=hints,
+    )
+    questionnaire.norm  # noqa: B018 - computed now, so it is cached with the rest
+    return questionnaire
+
+
+IMPACT_SAMPLE = 5000
+
+
+def stored_results(
+    question_key: str,
+) -> list[tuple[dict[str, Any], dict[str, int], str]]:
+    rows = (
+        Submission.objects.filter(answers__has_key=question_key)
+        .order_by("-created_at")
+        .values_list("snapshot", "answers", "top_role_slug")[:IMPACT_SAMPLE]
+    )
+    return list(rows)
+
+
+def calibration_rows(limit: int = 20_000) -> list[CalibrationRow]:
+    return [
+        CalibrationRow(stated, top, answers)
+        for stated, top, answers in Submission.objects.exclude(stated_role_slug="")
+        .order_by("-created_at")
+        .values_list("stated_role_slug", "top_role_slug", "answers")[:limit]
+    ]
+
+
+def role_map_roles() -> list[MapRole]:
+    """Every published role with its map position, cached with the content."""
+
+    def load() -> list[MapRole]:
+        return [
+            MapRole(slug, name, x, y)
+            for slug, name, x, y in Role.objects.published()
+            .order_by("name")
+            .values_list("slug", "name", "map_x", "map_y")
+        ]
+
+    return versioned("role-map", load)

@@ -1,0 +1,166 @@
+"""The layout holds: no import cycles (including imports inside functions),
+every model declared content or not, the README's map matches the tree."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import grimp
+from django.apps import apps
+
+from roles.editorial.workflow import KIND_SPECS
+from roles.publishing import registry
+
+ROOT = Path(__file__).resolve().parent.parent
+ROLES = ROOT / "roles"
+
+
+def _cycles(graph: grimp.ImportGraph, modules: set[str]) -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+    counter = 0
+
+    def visit(start: str) -> None:
+        nonlocal counter
+        work = [(start, iter(sorted(graph.find_modules_directly_imported_by(start))))]
+        index[start] = low[start] = counter
+        counter += 1
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, children = work[-1]
+            for child in children:
+                if child not in modules:
+                    continue
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append(
+                        (
+                            child,
+                            iter(
+                                sorted(graph.find_modules_directly_imported_by(child))
+                            ),
+                        )
+                    )
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    component = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.append(member)
+                        if member == node:
+                            break
+                    if len(component) > 1:
+                        found.append(sorted(component))
+
+    for module in sorted(modules):
+        if module not in index:
+            visit(module)
+    return found
+
+
+def test_no_import_cycles_even_through_imports_inside_functions():
+    # grimp records every import statement, at module level or in a function.
+    graph = grimp.build_graph("roles", "config")
+    modules = {m for m in graph.modules if m.startswith(("roles", "config"))}
+    assert _cycles(graph, modules) == []
+
+
+def test_the_cycle_finder_finds_a_cycle():
+    graph = grimp.ImportGraph()
+    for name in ("a", "b", "c"):
+        graph.add_module(name)
+    graph.add_import(importer="a", imported="b")
+    graph.add_import(importer="b", imported="c")
+    graph.add_import(importer="c", imported="a")
+    assert _cycles(graph, {"a", "b", "c"}) == [["a", "b", "c"]]
+
+
+def _function_level_imports(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text())
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.ImportFrom) and (
+                    inner.module or ""
+                ).startswith("roles"):
+                    found.append(f"{path.relative_to(ROOT)}:{inner.lineno}")
+    return found
+
+
+def test_application_code_imports_its_own_modules_at_the_top():
+    """Only AppConfig.ready may import inside a function (Django's documented
+    place to connect signals); anywhere else it would hide a cycle."""
+    found = []
+    for path in ROLES.rglob("*.py"):
+        if "migrations" in path.parts or path.name == "apps.py":
+            continue
+        found += _function_level_imports(path)
+    assert found == []
+
+
+def test_every_model_is_declared_content_or_not():
+    app_models = set(apps.get_app_config("roles").get_models())
+    declared = {entry.model for entry in registry.entries()}
+    assert app_models == declared, (
+        "Declare each model with @content_model or @not_content in its "
+        "models.py (roles/publishing/registry.py)."
+    )
+
+
+def test_every_draftable_model_has_a_draft_workflow():
+    assert {
+        str(kind): spec.model for kind, spec in KIND_SPECS.items()
+    } == registry.draftable()
+
+
+def test_scheduled_fields_and_followed_children_exist():
+    for model, field, _ in registry.scheduled_fields():
+        assert model._meta.get_field(field).get_internal_type() == "DateTimeField"
+    for entry in registry.entries():
+        for relation in entry.follow:
+            related = entry.model._meta.get_field(relation).related_model
+            assert registry.entry_for(related).history, (entry.model, relation)
+
+
+def _readme_section(title: str) -> str:
+    text = (ROOT / "README.md").read_text()
+    match = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## |\Z)", text, re.M | re.S)
+    assert match, f"README has no '## {title}' section"
+    return match.group(1)
+
+
+def test_readme_layout_names_every_domain_package_and_nothing_else():
+    section = _readme_section("Where things live")
+    named = set(re.findall(r"^  (\w+)/ ", section, re.M))
+    packages = {
+        p.parent.name
+        for p in ROLES.glob("*/__init__.py")
+        if p.parent.name not in {"migrations", "management", "templatetags"}
+    }
+    assert named >= packages, packages - named
+    assert named <= packages | {"migrations", "management", "templatetags", "content"}
+
+
+def test_readme_names_only_modules_that_exist():
+    section = _readme_section("Where things live")
+    for path in re.findall(r"`(roles/[\w/]+\.py)`", section):
+        assert (ROOT / path).exists(), path
