@@ -79,7 +79,6 @@ def _environment(database: str, cache: str) -> dict[str, str]:
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DJANGO_BENCH_FLOOR": "1",
         "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "4"),
         "DJANGO_LOG_FORMAT": "json",
         "DATABASE_URL": database,
@@ -355,7 +354,7 @@ def main() -> int:
                     f"  {label:8} {name:10} {results[name][label]['rps']:8.0f} req/s",
                     flush=True,
                 )
-            floor = wrk(server.url("/bench/floor/"))
+            floor = wrk(server.url("/robots.txt"))
             results.setdefault("floor", {})[label] = floor
             if cached:
                 for name, path in large_pages.items():

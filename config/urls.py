@@ -46,12 +46,3 @@ urlpatterns = [
     ),
     path("", include("roles.urls")),
 ]
-
-if settings.BENCH_FLOOR:
-    # make bench's floor: the cheapest Django view, behind the same middleware.
-    from django.http import HttpResponse
-
-    def _floor(request):
-        return HttpResponse("ok", content_type="text/plain")
-
-    urlpatterns.append(path("bench/floor/", _floor))

@@ -239,7 +239,6 @@ SITE_NAME = "Role Guides"
 # The public origin (scheme and host, no path): canonical links, og:url, JSON-LD
 # and the sitemap are built from it, never from the request's Host header.
 SITE_URL = env_str("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-BENCH_FLOOR = env_bool("DJANGO_BENCH_FLOOR", False)
 
 LOG_FORMAT = env_str("DJANGO_LOG_FORMAT", "plain")  # "json" in production
 LOGGING = {

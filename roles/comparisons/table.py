@@ -69,16 +69,6 @@ class Comparison:
     def differing_rows(self) -> tuple[TableRow, ...]:
         return tuple(row for row in self.rows if row.differs)
 
-    @property
-    def missing(self) -> tuple[tuple[str, str], ...]:
-        """(role slug, dimension slug) pairs that have no value."""
-        return tuple(
-            (role.slug, row.dimension.slug)
-            for row in self.rows
-            for role, cell in zip(self.roles, row.cells, strict=True)
-            if not cell
-        )
-
     def distinct_for(self, index: int) -> tuple[ThemeRow, ...]:
         return tuple(row for row in self.distinct if row.held_by(index))
 

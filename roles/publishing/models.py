@@ -135,9 +135,6 @@ class Publishable(TimeStampedModel):
             and (self.unpublish_at is None or self.unpublish_at > now)
         )
 
-    def is_visible_to(self, user) -> bool:
-        return self.is_published() or getattr(user, "is_staff", False)
-
     @property
     def state(self) -> str:
         if self.status == Status.DRAFT:

@@ -71,14 +71,6 @@ class RoleMap:
     def bottom(self) -> int:
         return self.height - self.pad
 
-    @property
-    def middle_x(self) -> float:
-        return self.width / 2
-
-    @property
-    def middle_y(self) -> float:
-        return self.height / 2
-
 
 # Label geometry in the map's own units (its labels are 15 units high).
 CHAR_WIDTH = 8.4  # a generous average for the site's sans-serif
