@@ -17,12 +17,12 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
-from ninja import NinjaAPI, Path, Schema, Status
+from ninja import Field, NinjaAPI, Path, Schema, Status
 from ninja.decorators import decorate_view
 from ninja.openapi.docs import Swagger
 
 from roles import models as m
-from roles.catalogue.selectors import sources_union
+from roles.catalogue.selectors import SourceRef, sources_union
 from roles.core.client import rate_limit_wait
 from roles.core.seo import absolute_url
 from roles.publishing.cache import public_page
@@ -111,11 +111,24 @@ class InvalidParameter(Schema):
     detail: list[dict[str, Any]]
 
 
+# Each schema reads its values from the model (attributes, dotted aliases
+# and ``resolve_*`` methods): the views hand model objects to the response
+# schemas, so an API field is written once, here.
+
+
 class RoleRef(Schema):
     slug: str
     name: str
     url: str
     api_url: str
+
+    @staticmethod
+    def resolve_url(role: m.Role) -> str:
+        return absolute_url(role.get_absolute_url())
+
+    @staticmethod
+    def resolve_api_url(role: m.Role) -> str:
+        return absolute_url(reverse("api-v1:role", kwargs={"slug": role.slug}))
 
 
 class RoleSummary(RoleRef):
@@ -129,13 +142,13 @@ class RoleList(Schema):
 
 
 class ResponsibilityOut(Schema):
-    theme: str
+    theme: str = Field(alias="theme.slug")
     text: str
 
 
 class DimensionOut(Schema):
-    dimension: str
-    name: str
+    dimension: str = Field(alias="dimension.slug")
+    name: str = Field(alias="dimension.name")
     value: str
 
 
@@ -165,8 +178,8 @@ class PathOut(Schema):
     from_role: RoleRef
     to_role: RoleRef
     summary: str
-    new_responsibilities: list[str]
-    skills_to_build: list[str]
+    new_responsibilities: list[str] = Field(alias="new_responsibility_list")
+    skills_to_build: list[str] = Field(alias="skills_to_build_list")
 
 
 class SourceOut(Schema):
@@ -176,20 +189,24 @@ class SourceOut(Schema):
 
 
 class RoleDetail(RoleSummary):
-    also_known_as: list[str]
+    also_known_as: list[str] = Field(alias="aliases")
     origin: str
     last_reviewed: date | None
     overview: str
     responsibilities: list[ResponsibilityOut]
-    dimensions: list[DimensionOut]
+    dimensions: list[DimensionOut] = Field(alias="dimension_values")
     skills: list[SkillOut]
     ways_in: list[WayInOut]
     typical_week: list[WeekOut]
     anti_patterns: list[AntiPatternOut]
     related_roles: list[RoleRef]
-    career_paths_out: list[PathOut]
-    career_paths_in: list[PathOut]
+    career_paths_out: list[PathOut] = Field(alias="public_paths_out")
+    career_paths_in: list[PathOut] = Field(alias="public_paths_in")
     sources: list[SourceOut]
+
+    @staticmethod
+    def resolve_related_roles(role: m.Role) -> list[m.Role]:
+        return [link.related for link in role.public_related]
 
 
 class RoleDocument(Schema):
@@ -205,6 +222,20 @@ class ComparisonSummary(Schema):
     roles: list[str]
     last_reviewed: date | None
 
+    @staticmethod
+    def resolve_url(comparison: m.Comparison) -> str:
+        return absolute_url(comparison.get_absolute_url())
+
+    @staticmethod
+    def resolve_api_url(comparison: m.Comparison) -> str:
+        return absolute_url(
+            reverse("api-v1:comparison", kwargs={"key": comparison.key})
+        )
+
+    @staticmethod
+    def resolve_roles(comparison: m.Comparison) -> list[str]:
+        return [member.role.slug for member in comparison.comparison_roles.all()]
+
 
 class ComparisonList(Schema):
     meta: Meta
@@ -217,6 +248,20 @@ class ComparisonDetail(ComparisonSummary):
     suits: dict[str, str]
     sources: list[SourceOut]
 
+    @staticmethod
+    def resolve_suits(comparison: m.Comparison) -> dict[str, str]:
+        return {
+            member.role.slug: member.suits
+            for member in comparison.comparison_roles.all()
+            if member.suits
+        }
+
+    @staticmethod
+    def resolve_sources(comparison: m.Comparison) -> list[SourceRef]:
+        return sources_union(
+            [member.role for member in comparison.comparison_roles.all()]
+        )
+
 
 class ComparisonDocument(Schema):
     meta: Meta
@@ -227,11 +272,27 @@ class TermOut(Schema):
     slug: str
     term: str
     abbreviation: str
-    aliases: list[str]
+    aliases: list[str] = Field(alias="alias_list")
     definition: str
     url: str
     source: SourceOut
     related_roles: list[str]
+
+    @staticmethod
+    def resolve_url(term: m.GlossaryTerm) -> str:
+        return absolute_url(term.get_absolute_url())
+
+    @staticmethod
+    def resolve_source(term: m.GlossaryTerm) -> SourceOut:
+        return SourceOut(
+            title=term.source_title,
+            url=term.source_url,
+            publisher=term.source_publisher,
+        )
+
+    @staticmethod
+    def resolve_related_roles(term: m.GlossaryTerm) -> list[str]:
+        return [role.slug for role in term.related_roles.all()]
 
 
 class Glossary(Schema):
@@ -286,29 +347,6 @@ api = NinjaAPI(
 )
 
 
-def _abs(path: str) -> str:
-    return absolute_url(path)
-
-
-def _role_ref(role: m.Role) -> RoleRef:
-    return RoleRef(
-        slug=role.slug,
-        name=role.name,
-        url=_abs(role.get_absolute_url()),
-        api_url=_abs(reverse("api-v1:role", kwargs={"slug": role.slug})),
-    )
-
-
-def _path(path: m.CareerPath) -> PathOut:
-    return PathOut(
-        from_role=_role_ref(path.from_role),
-        to_role=_role_ref(path.to_role),
-        summary=path.summary,
-        new_responsibilities=path.new_responsibility_list,
-        skills_to_build=path.skills_to_build_list,
-    )
-
-
 @api.get(
     "/roles/",
     response={200: RoleList, 429: Error},
@@ -321,10 +359,7 @@ def role_list(request):
     roles = m.Role.objects.published().only("slug", "name", "family", "summary")
     return RoleList(
         meta=_meta(),
-        roles=[
-            RoleSummary(**_role_ref(r).model_dump(), family=r.family, summary=r.summary)
-            for r in roles
-        ],
+        roles=list(roles),
     )
 
 
@@ -351,55 +386,7 @@ def role_detail(request, slug: str = SLUG):
     )
     if role is None:
         return Status(404, Error(detail=f"No published role “{slug}”."))
-    detail = RoleDetail(
-        **_role_ref(role).model_dump(),
-        family=role.family,
-        summary=role.summary,
-        also_known_as=role.aliases,
-        origin=role.origin,
-        last_reviewed=role.last_reviewed,
-        overview=role.overview,
-        responsibilities=[
-            ResponsibilityOut(theme=r.theme.slug, text=r.text)
-            for r in role.responsibilities.all()
-        ],
-        dimensions=[
-            DimensionOut(
-                dimension=v.dimension.slug, name=v.dimension.name, value=v.value
-            )
-            for v in role.dimension_values.all()
-        ],
-        skills=[
-            SkillOut(name=s.name, level=s.level, note=s.note) for s in role.skills.all()
-        ],
-        ways_in=[WayInOut(title=w.title, text=w.text) for w in role.ways_in.all()],
-        typical_week=[
-            WeekOut(activity=a.activity, hours=a.hours, text=a.text)
-            for a in role.typical_week.all()
-        ],
-        anti_patterns=[
-            AntiPatternOut(name=a.name, text=a.text) for a in role.anti_patterns.all()
-        ],
-        related_roles=[_role_ref(link.related) for link in role.public_related],
-        career_paths_out=[_path(p) for p in role.public_paths_out],
-        career_paths_in=[_path(p) for p in role.public_paths_in],
-        sources=[
-            SourceOut(title=s.title, url=s.url, publisher=s.publisher)
-            for s in role.sources.all()
-        ],
-    )
-    return Status(200, RoleDocument(meta=_meta(), role=detail))
-
-
-def _comparison_summary(c: m.Comparison) -> dict:
-    return {
-        "key": c.key,
-        "title": c.title,
-        "url": _abs(c.get_absolute_url()),
-        "api_url": _abs(reverse("api-v1:comparison", kwargs={"key": c.key})),
-        "roles": [member.role.slug for member in c.comparison_roles.all()],
-        "last_reviewed": c.last_reviewed,
-    }
+    return Status(200, RoleDocument(meta=_meta(), role=role))
 
 
 @api.get(
@@ -414,7 +401,7 @@ def comparison_list(request):
     comparisons = m.Comparison.objects.published().with_roles()
     return ComparisonList(
         meta=_meta(),
-        comparisons=[ComparisonSummary(**_comparison_summary(c)) for c in comparisons],
+        comparisons=list(comparisons),
     )
 
 
@@ -442,35 +429,7 @@ def comparison_detail(request, key: str = KEY):
     )
     if comparison is None:
         return Status(404, Error(detail=f"No published comparison “{key}”."))
-    members = list(comparison.comparison_roles.all())
-    detail = ComparisonDetail(
-        **_comparison_summary(comparison),
-        tldr=comparison.tldr,
-        body=comparison.body,
-        suits={member.role.slug: member.suits for member in members if member.suits},
-        sources=[
-            SourceOut(title=s.title, url=s.url, publisher=s.publisher)
-            for s in sources_union([member.role for member in members])
-        ],
-    )
-    return Status(200, ComparisonDocument(meta=_meta(), comparison=detail))
-
-
-def _term(term: m.GlossaryTerm) -> TermOut:
-    return TermOut(
-        slug=term.slug,
-        term=term.term,
-        abbreviation=term.abbreviation,
-        aliases=term.alias_list,
-        definition=term.definition,
-        url=_abs(term.get_absolute_url()),
-        source=SourceOut(
-            title=term.source_title,
-            url=term.source_url,
-            publisher=term.source_publisher,
-        ),
-        related_roles=[r.slug for r in term.related_roles.all()],
-    )
+    return Status(200, ComparisonDocument(meta=_meta(), comparison=comparison))
 
 
 def _terms():
@@ -491,7 +450,7 @@ def _terms():
 )
 @decorate_view(open_data)
 def glossary(request):
-    return Glossary(meta=_meta(), terms=[_term(t) for t in _terms()])
+    return Glossary(meta=_meta(), terms=list(_terms()))
 
 
 @api.get(
@@ -506,7 +465,7 @@ def glossary_term(request, slug: str = SLUG):
     term = _terms().filter(slug=slug).first()
     if term is None:
         return Status(404, Error(detail=f"No glossary term “{slug}”."))
-    return Status(200, TermDocument(meta=_meta(), term=_term(term)))
+    return Status(200, TermDocument(meta=_meta(), term=term))
 
 
 @api.get(
