@@ -1,3 +1,5 @@
+"""The comparison picker: two to five roles, in the order chosen."""
+
 from __future__ import annotations
 
 from crispy_forms.helper import FormHelper

@@ -1,3 +1,5 @@
+"""The sitemap's section for curated comparisons."""
+
 from __future__ import annotations
 
 from django.contrib.sitemaps import Sitemap

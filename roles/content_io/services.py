@@ -1,4 +1,5 @@
-"""Writes that touch several models: seeding, importing, storing a submission."""
+"""Writes that apply a content document to several models at once: seeding,
+importing, and the record writes the editorial workflow publishes through."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Request plumbing shared by the middleware, the rate limiter and axes."""
+"""Who is asking: the client address (X-Forwarded-For believed only from
+trusted proxies) and the rate limits keyed on it."""
 
 from __future__ import annotations
 

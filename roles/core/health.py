@@ -1,3 +1,6 @@
+"""/healthz/: 200 when the database answers ("degraded" when only the cache
+fails), 503 when it does not."""
+
 from __future__ import annotations
 
 import logging

@@ -1,3 +1,7 @@
+"""Request plumbing: a request id on every request, form bodies in a charset
+Django can read (else 400), Cross-Origin-Resource-Policy, and /healthz/
+answered before sessions and the rest."""
+
 from __future__ import annotations
 
 import codecs

@@ -1,4 +1,5 @@
-"""What search engines and link previews see: sitemap, robots.txt, JSON-LD."""
+"""What search engines and link previews see: robots.txt, absolute URLs,
+JSON-LD and breadcrumbs. (The sitemap's sections live with their domains.)"""
 
 from __future__ import annotations
 

@@ -1,3 +1,5 @@
+"""The Markdown preview endpoint behind the admin's preview tab."""
+
 from __future__ import annotations
 
 from django.contrib.admin.views.decorators import staff_member_required

@@ -1,5 +1,5 @@
-"""Editor tools beyond the model admin: Markdown preview, questionnaire health
-and analytics. Staff only; read-only except for nothing."""
+"""Editor tools beyond the model admin: questionnaire health and analytics.
+Staff only; read-only."""
 
 from __future__ import annotations
 

@@ -1,3 +1,6 @@
+"""Pure: the questionnaire audit (``quiz_audit`` and the health panel) over
+simulated respondents, and calibration against what real readers reported."""
+
 from __future__ import annotations
 
 import math

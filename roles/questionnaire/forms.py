@@ -1,3 +1,6 @@
+"""The questionnaire's form (one fieldset per question, options in each
+respondent's own order) and the feedback form on a result."""
+
 from __future__ import annotations
 
 import secrets

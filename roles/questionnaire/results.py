@@ -1,5 +1,6 @@
-"""Loading the published questionnaire into the plain data ``scoring`` works
-on; a stored result's typed shape; per-respondent option order; the audit."""
+"""Pure: the questionnaire as plain data (``Questionnaire``, ``RoleInfo``),
+scoring answers into a stored result of a typed shape, per-respondent option
+order and the time estimate. No ORM, no request."""
 
 from __future__ import annotations
 

@@ -1,3 +1,6 @@
+"""Reads: the published questionnaire (cached per content version), the role
+map's roles, and stored submissions for the impact preview and calibration."""
+
 from __future__ import annotations
 
 from typing import Any
