@@ -278,6 +278,24 @@ def test_the_migrations_match_the_models(tmp_path):
     _manage(CURRENT, url, "makemigrations", "--check", "--dry-run")
 
 
+def test_the_new_migrations_replace_every_old_one():
+    """Every name the previous release recorded is replaced by a new migration,
+    so none is left behind as a record Django knows nothing about."""
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    ours = {
+        name: migration
+        for (app, name), migration in loader.disk_migrations.items()
+        if app == "roles"
+    }
+    assert set(ours) == NEW_MIGRATIONS
+    replaced = {
+        name for m in ours.values() for app, name in m.replaces if app == "roles"
+    }
+    assert replaced == OLD_MIGRATIONS
+
+
 # Validators the models name by dotted path are serialised as imports; any other
 # application import would make an old migration change when the code does.
 ALLOWED_APP_IMPORTS = {"roles.markdown"}
