@@ -4,7 +4,7 @@ import django.core.validators
 import django.db.models.deletion
 from django.db import migrations, models
 
-from roles.editorial.permissions import sync_editors_group
+from ._permissions import sync_editors_group
 
 
 class Migration(migrations.Migration):

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from roles.editorial.permissions import sync_publishers_group
+from ._permissions import sync_publishers_group
 
 
 class Migration(migrations.Migration):
