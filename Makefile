@@ -12,7 +12,7 @@ CSS := assets/build/css/main.css
 CSS_SOURCES := package-lock.json $(shell find assets templates static/js roles -type f \
 	\( -name '*.scss' -o -name '*.mjs' -o -name '*.html' -o -name '*.js' -o -name '*.py' \) 2>/dev/null)
 
-.PHONY: run test install install-dev css lint format bench lock clean
+.PHONY: run test install install-dev css lint typecheck format bench lock clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -46,11 +46,16 @@ test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# mypy with the django-stubs plugin over roles/ and config/ ([tool.mypy]).
+typecheck: install-dev
+	$(BIN)/mypy
 
 format: install-dev
 	$(BIN)/ruff check --fix .
