@@ -1,6 +1,7 @@
 # Two commands on a fresh machine with Python 3.11:
 #   make run   - create .venv, install, migrate, seed, serve http://127.0.0.1:8000/
-#   make test  - install the dev tools too, lint, run the whole suite
+#   make test  - install the dev tools too, lint, check import layers, types and
+#                declared dependencies, run the whole suite
 # Both need Node.js 20.19+ with npm, to build the stylesheet (make css).
 PY ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -48,6 +49,7 @@ test: install-dev
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/lint-imports
 	$(BIN)/mypy
+	$(BIN)/deptry .
 	$(BIN)/pytest
 
 lint: install-dev
