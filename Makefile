@@ -1,6 +1,7 @@
 # Two commands on a fresh machine with Python 3.11:
 #   make run   - create .venv, install, migrate, seed, serve http://127.0.0.1:8000/
-#   make test  - install the dev tools too, lint, run the whole suite
+#   make test  - install the dev tools too, lint, check import layers, types and
+#                declared dependencies, run the whole suite
 # Both need Node.js 20.19+ with npm, to build the stylesheet (make css).
 PY ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -12,7 +13,7 @@ CSS := assets/build/css/main.css
 CSS_SOURCES := package-lock.json $(shell find assets templates static/js roles -type f \
 	\( -name '*.scss' -o -name '*.mjs' -o -name '*.html' -o -name '*.js' -o -name '*.py' \) 2>/dev/null)
 
-.PHONY: run test install install-dev css lint format bench lock clean
+.PHONY: run test install install-dev css lint typecheck format bench lock clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -46,11 +47,18 @@ test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+	$(BIN)/deptry .
 	$(BIN)/pytest
 
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# mypy with the django-stubs plugin over roles/ and config/ ([tool.mypy]).
+typecheck: install-dev
+	$(BIN)/mypy
 
 format: install-dev
 	$(BIN)/ruff check --fix .

@@ -2,6 +2,7 @@
 ``from .base import *`` and overrides what differs."""
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -202,7 +203,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-PERMISSIONS_POLICY = {
+PERMISSIONS_POLICY: dict[str, list[str]] = {
     feature: []
     for feature in (
         "accelerometer",
@@ -241,7 +242,7 @@ SITE_NAME = "Role Guides"
 SITE_URL = env_str("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOG_FORMAT = env_str("DJANGO_LOG_FORMAT", "plain")  # "json" in production
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {

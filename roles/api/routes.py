@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Prefetch
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.urls import reverse
 from ninja import Field, NinjaAPI, Path, Schema, Status
 from ninja.decorators import decorate_view
@@ -67,6 +67,7 @@ def open_data(view):
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs):
+        response: HttpResponseBase
         if wait := _rate_limited(request):
             response = JsonResponse(
                 {"detail": f"Too many requests: try again in {wait} seconds."},
@@ -433,11 +434,14 @@ def comparison_detail(request, key: str = KEY):
 
 
 def _terms():
+    related_roles = Prefetch(
+        "related_roles",
+        queryset=m.Role.objects.published().only("slug").order_by("slug"),
+    )
+    # A false arg-type from django-stubs 5.2's plugin on a manager built with
+    # as_manager() (typeddjango/django-stubs#3263, fixed in 6.x).
     return m.GlossaryTerm.objects.prefetch_related(
-        Prefetch(
-            "related_roles",
-            queryset=m.Role.objects.published().only("slug").order_by("slug"),
-        )
+        related_roles  # type: ignore[arg-type]
     )
 
 

@@ -63,7 +63,7 @@ class CareerPathInline(LabelledFieldsMixin, SortableStackedInline):
     }
 
 
-GUIDE_INLINES = [
+GUIDE_INLINES: list[type[admin.options.InlineModelAdmin]] = [
     SkillInline,
     WayInInline,
     WeekActivityInline,

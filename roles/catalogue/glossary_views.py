@@ -17,11 +17,14 @@ from roles.publishing.cache import public_page
 @require_GET
 @public_page
 def glossary(request: HttpRequest) -> HttpResponse:
+    related_roles = Prefetch(
+        "related_roles",
+        queryset=Role.objects.published().only("name", "slug").order_by("name"),
+    )
+    # A false arg-type from django-stubs 5.2's plugin on a manager built with
+    # as_manager() (typeddjango/django-stubs#3263, fixed in 6.x).
     terms = GlossaryTerm.objects.prefetch_related(
-        Prefetch(
-            "related_roles",
-            queryset=Role.objects.published().only("name", "slug").order_by("name"),
-        )
+        related_roles  # type: ignore[arg-type]
     ).order_by("term")
     letters = [
         (letter, list(items))

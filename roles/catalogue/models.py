@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, ClassVar, Self, cast
+
 from django.core.validators import (
     MaxLengthValidator,
     MaxValueValidator,
@@ -28,7 +31,10 @@ role_slug_validator = RegexValidator(
     "“-vs-” (it separates roles in comparison addresses).",
 )
 
-MARKDOWN_VALIDATORS = [MaxLengthValidator(MAX_MARKDOWN_CHARS), validate_markdown]
+MARKDOWN_VALIDATORS: list[Callable[[Any], None]] = [
+    MaxLengthValidator(MAX_MARKDOWN_CHARS),
+    validate_markdown,
+]
 
 MARKDOWN_HELP = (
     "Markdown: paragraphs, **bold**, *italic*, lists (- item), links [text](https://…), "
@@ -69,7 +75,7 @@ role_slug_renamed = Signal()
 
 
 class RoleQuerySet(PublishableQuerySet):
-    def for_guide(self) -> RoleQuerySet:
+    def for_guide(self) -> Self:
         """Everything a role page shows, in a fixed number of queries."""
         return self.prefetch_related(
             models.Prefetch(
@@ -83,6 +89,10 @@ class RoleQuerySet(PublishableQuerySet):
         )
 
 
+# The manager class as_manager() builds, named for the annotation on Role.objects.
+RoleManager = models.Manager.from_queryset(RoleQuerySet)
+
+
 def guide_prefetches() -> list[models.Prefetch]:
     """The structured guide (issue 15): skills, ways in, a typical week,
     anti-patterns, and the related roles and career paths the public may see
@@ -91,7 +101,12 @@ def guide_prefetches() -> list[models.Prefetch]:
     def rows(relation: str) -> models.Manager:
         # The related model through Role's own field: catalogue.guides
         # imports this module, not the other way round.
-        return Role._meta.get_field(relation).related_model._default_manager
+        # Each relation here is a reverse foreign key, so related_model is a
+        # model class (the stubs allow "self" and None for other fields).
+        related = cast(
+            "type[models.Model]", Role._meta.get_field(relation).related_model
+        )
+        return related._default_manager
 
     public_roles = Role.objects.published().values("pk")
     return [
@@ -203,7 +218,7 @@ class Role(Publishable):
         "how it delivers, 100 = the market and the product.",
     )
 
-    objects = RoleQuerySet.as_manager()
+    objects: ClassVar[RoleManager] = RoleQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

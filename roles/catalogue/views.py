@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from itertools import groupby
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from django.http import (
     Http404,
@@ -24,14 +24,23 @@ from roles.comparisons.models import Comparison
 from roles.core import seo
 from roles.core.markdown import plain_text
 from roles.publishing.cache import public_page, reads
+from roles.publishing.models import PublishableQuerySet
+
+if TYPE_CHECKING:
+    # What the mixin is mixed into, so that its methods are checked against it.
+    _DetailViewBase = DetailView[Any]
+else:
+    _DetailViewBase = object
 
 
-class DraftAwareMixin:
+class DraftAwareMixin(_DetailViewBase):
     """Content pages: the public sees published items; staff also see drafts,
     which are marked, never cached and never indexed."""
 
     def get_queryset(self):
-        return super().get_queryset().visible_to(self.request.user)
+        # The queryset of a Publishable model's default manager.
+        queryset = cast(PublishableQuerySet, super().get_queryset())
+        return queryset.visible_to(self.request.user)
 
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from crispy_forms.helper import FormHelper
 from django import forms
 
@@ -17,7 +19,7 @@ class ComparePickerForm(forms.Form):
 
     def __init__(self, *args, role_choices: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["roles"].choices = role_choices
+        cast(forms.MultipleChoiceField, self.fields["roles"]).choices = role_choices
         self.helper = FormHelper()
         self.helper.form_tag = False
         # The template writes the one CSRF token; crispy would add a second.

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import ClassVar, Self
 
 from django.db import models
 from django.dispatch import receiver
@@ -20,7 +21,7 @@ MAX_COMPARED_ROLES = 5
 SEPARATOR = "-vs-"
 
 
-def comparison_key(slugs: list[str] | tuple[str, ...]) -> str:
+def comparison_key(slugs: Sequence[str]) -> str:
     """The canonical address part for a set of roles: slugs sorted, joined by -vs-."""
     return SEPARATOR.join(sorted(slugs))
 
@@ -74,7 +75,7 @@ class ContextFactor(models.Model):
 
 
 class ComparisonQuerySet(PublishableQuerySet):
-    def with_roles(self) -> ComparisonQuerySet:
+    def with_roles(self) -> Self:
         return self.prefetch_related(
             models.Prefetch(
                 "comparison_roles",
@@ -83,6 +84,11 @@ class ComparisonQuerySet(PublishableQuerySet):
                 ),
             )
         )
+
+
+# The manager class as_manager() builds, named for the annotation on
+# Comparison.objects.
+ComparisonManager = models.Manager.from_queryset(ComparisonQuerySet)
 
 
 @content_model(
@@ -119,7 +125,7 @@ class Comparison(Publishable):
     )
     last_reviewed = models.DateField(null=True, blank=True)
 
-    objects = ComparisonQuerySet.as_manager()
+    objects: ClassVar[ComparisonManager] = ComparisonQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]

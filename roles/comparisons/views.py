@@ -6,6 +6,7 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
+    HttpResponseBase,
     HttpResponsePermanentRedirect,
 )
 from django.shortcuts import redirect, render
@@ -57,7 +58,7 @@ def compare_index(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def compare(request: HttpRequest, slugs: RoleSet) -> HttpResponse:
+def compare(request: HttpRequest, slugs: RoleSet) -> HttpResponseBase:
     try:
         response = _compare_page(request, slugs)
     except Http404:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -580,8 +581,7 @@ def is_specific_page(url: str) -> bool:
 
 
 def _duplicates(values: list[str]) -> list[str]:
-    seen: set[str] = set()
-    return sorted({v for v in values if v in seen or seen.add(v)})
+    return sorted(v for v, count in Counter(values).items() if count > 1)
 
 
 def role_guide_problems(record: Doc) -> list[str]:

@@ -50,7 +50,7 @@ class Report:
         return bool(self.created or self.updated)
 
     def lines(self) -> list[str]:
-        out = []
+        out: list[str] = []
         for label in ("created", "updated", "kept", "unchanged"):
             items = getattr(self, label)
             if items and label != "unchanged":
@@ -253,7 +253,7 @@ def write_question(
     )
     if errors:
         raise ValidationError(errors)
-    question = (
+    question: Question = (
         instance
         or Question.objects.filter(key=record["key"]).first()
         or Question(key=record["key"])
@@ -407,9 +407,9 @@ def content_apply(
             if not keep_edited and kind in ORDERED and not errors:
                 model, field_name = ORDERED[kind]
                 for position, record in enumerate(doc[kind]):
-                    model.objects.filter(**{field_name: record[field_name]}).exclude(
-                        order=position
-                    ).update(order=position)
+                    model._default_manager.filter(
+                        **{field_name: record[field_name]}
+                    ).exclude(order=position).update(order=position)
             if keep_edited and written:
                 after = _current_docs(kind)
                 for key in written:

@@ -16,6 +16,13 @@ from roles.core.logging import request_id_var
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
+class IdentifiedRequest(HttpRequest):
+    """A request as RequestIdMiddleware leaves it (for type checking: at run
+    time it is Django's own HttpRequest, tagged with ``id``)."""
+
+    id: str
+
+
 class RequestIdMiddleware:
     """Tags each request with an id (the proxy's X-Request-ID when well-formed,
     else a new one) for the logs and the response."""
@@ -23,7 +30,7 @@ class RequestIdMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: IdentifiedRequest) -> HttpResponse:
         incoming = request.META.get("HTTP_X_REQUEST_ID", "")
         request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
         request.id = request_id

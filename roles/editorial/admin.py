@@ -9,10 +9,15 @@ and the draft is exactly what Save would have written."""
 from __future__ import annotations
 
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import (
+    ImproperlyConfigured,
+    PermissionDenied,
+    ValidationError,
+)
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -52,7 +57,14 @@ def _render(response):
     return response
 
 
-class WorkflowAdminMixin:
+if TYPE_CHECKING:
+    # What the mixin is mixed into, so that its methods are checked against it.
+    _ModelAdminBase = admin.ModelAdmin
+else:
+    _ModelAdminBase = object
+
+
+class WorkflowAdminMixin(_ModelAdminBase):
     """For Role, Comparison and Question admins (with reversion's VersionAdmin)."""
 
     change_form_template = "admin/roles/workflow_change_form.html"
@@ -60,7 +72,10 @@ class WorkflowAdminMixin:
     # --- helpers --------------------------------------------------------------
 
     def _kind(self) -> str:
-        return wf.kind_of(self.model)
+        kind = wf.kind_of(self.model)
+        if kind is None:  # the mixin is only for the models in wf.KIND_SPECS
+            raise ImproperlyConfigured(f"{self.model.__name__} has no draft kind.")
+        return kind
 
     def _open_draft(self, object_id) -> m.Draft | None:
         return m.Draft.objects.open().for_record(self._kind(), object_id).first()
@@ -75,7 +90,7 @@ class WorkflowAdminMixin:
                 spec = wf.KIND_SPECS[draft.kind]
                 try:
                     with transaction.atomic():
-                        live = spec.model.objects.get(pk=object_id)
+                        live = spec.model._default_manager.get(pk=object_id)
                         spec.write(draft.doc, None, instance=live)
                 except (ValidationError, KeyError, TypeError):
                     messages.error(

@@ -8,13 +8,14 @@ moved one shows as moved. Pure: plain data in, plain data out."""
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
 Doc = dict[str, Any]
 
 # List fields whose items are matched by identity, and how.
-LIST_IDENTITY = {
+LIST_IDENTITY: dict[str, Callable[[Doc], Hashable]] = {
     "responsibilities": lambda item: item.get("text"),
     "sources": lambda item: item.get("url"),
     "contexts": lambda item: (item.get("context"), item.get("label")),
@@ -83,7 +84,7 @@ def _changed(field: str, label: str, before: Any, after: Any) -> Change:
     return Change(field, label, "changed", b, a, word_diff(b, a))
 
 
-def _list_changes(field: str, before: list, after: list) -> list[Change]:
+def _list_changes(field: str, before: list[Doc], after: list[Doc]) -> list[Change]:
     identity = LIST_IDENTITY[field]
     label = _label(field)
     old = {identity(item): (i, item) for i, item in enumerate(before)}
@@ -134,7 +135,7 @@ def _list_changes(field: str, before: list, after: list) -> list[Change]:
     return out
 
 
-def _dict_changes(field: str, before: dict, after: dict) -> list[Change]:
+def _dict_changes(field: str, before: Doc, after: Doc) -> list[Change]:
     label = _label(field)
     out: list[Change] = []
     for key in sorted(set(before) | set(after)):

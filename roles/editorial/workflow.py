@@ -84,7 +84,7 @@ def can_publish(user) -> bool:
 def record_doc(*, kind: str, object_id: int) -> Doc:
     """The record's content document as the database holds it now."""
     spec = KIND_SPECS[kind]
-    obj = spec.model.objects.prefetch_related(*spec.prefetch).get(pk=object_id)
+    obj = spec.model._default_manager.prefetch_related(*spec.prefetch).get(pk=object_id)
     return spec.serialise(obj)
 
 
@@ -99,7 +99,9 @@ def record_problems(*, kind: str, object_id: int) -> list[str]:
 
 
 def live_record(draft: Draft):
-    return KIND_SPECS[draft.kind].model.objects.filter(pk=draft.object_id).first()
+    return (
+        KIND_SPECS[draft.kind].model._default_manager.filter(pk=draft.object_id).first()
+    )
 
 
 def _title(kind: str, doc: Doc) -> str:
@@ -199,7 +201,11 @@ def draft_publish(*, draft: Draft, user) -> Any:
     _require_state(draft, DraftState.DRAFT, DraftState.IN_REVIEW, DraftState.SCHEDULED)
     spec = KIND_SPECS[draft.kind]
     with transaction.atomic():
-        live = spec.model.objects.select_for_update().filter(pk=draft.object_id).first()
+        live = (
+            spec.model._default_manager.select_for_update()
+            .filter(pk=draft.object_id)
+            .first()
+        )
         if live is None:
             raise ValidationError("The record this draft changes has been deleted.")
         doc = {**draft.doc, "status": Status.PUBLISHED, "publish_at": None}
@@ -286,8 +292,12 @@ def render_public(
             key, _, value = pair.partition("=")
             preview.GET[key] = value
     preview.user = request.user
-    preview.editor_preview = banner
-    preview.session = getattr(request, "session", None)
+    # base.html draws it as the banner over the page. An attribute of our own,
+    # so not in HttpRequest's stubs; a typed subclass would make GET immutable.
+    preview.editor_preview = banner  # type: ignore[attr-defined]
+    session = getattr(request, "session", None)
+    if session is not None:
+        preview.session = session
     preview.COOKIES = request.COOKIES
     for attr in ("csp_nonce", "_csp_nonce", "request_id"):
         if hasattr(request, attr):
@@ -304,7 +314,7 @@ def preview_draft(request: HttpRequest, draft: Draft) -> HttpResponse:
     spec = KIND_SPECS[draft.kind]
     doc = {**draft.doc, "status": Status.PUBLISHED, "publish_at": None}
     with staging(), staged_primary_keys(), transaction.atomic():
-        live = spec.model.objects.get(pk=draft.object_id)
+        live = spec.model._default_manager.get(pk=draft.object_id)
         obj = spec.write(doc, None, instance=live)
         banner = PreviewBanner(
             title=f"Preview of a draft: {draft.title}",
@@ -396,7 +406,7 @@ def dashboard(*, user, now: dt.datetime | None = None) -> Dashboard:
     stale = []
     cutoff = (now - REVIEW_AGE).date()
     for model in (Role, Comparison, Question):
-        label = model._meta.verbose_name.capitalize()
+        label = str(model._meta.verbose_name).capitalize()
         for obj in model.objects.filter(
             status=Status.PUBLISHED, publish_at__gt=now
         ).order_by("publish_at")[:DASHBOARD_LIMIT]:

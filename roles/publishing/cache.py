@@ -27,7 +27,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Min
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import set_response_etag
 
 from roles.publishing import registry
@@ -126,9 +126,12 @@ def _uses_cache(request: HttpRequest) -> bool:
     )
 
 
-def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def public_page(
+    view: Callable[..., HttpResponseBase],
+) -> Callable[..., HttpResponseBase]:
+    # HttpResponseBase: a class-based view's as_view() is typed to return one.
     @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
         if not _uses_cache(request):
             return view(request, *args, **kwargs)
         return _serve(view, request, current_version(), *args, **kwargs)
@@ -136,7 +139,9 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     return wrapped
 
 
-def _serve(view, request: HttpRequest, version: int, *args, **kwargs) -> HttpResponse:
+def _serve(
+    view, request: HttpRequest, version: int, *args, **kwargs
+) -> HttpResponseBase:
     key = _page_key(request, version)
     hit = cache.get(key)
     if hit is not None:

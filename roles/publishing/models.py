@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Self
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -66,7 +67,7 @@ class ContentQuerySet(models.QuerySet):
 
 
 class PublishableQuerySet(ContentQuerySet):
-    def published(self, at: datetime | None = None) -> PublishableQuerySet:
+    def published(self, at: datetime | None = None) -> Self:
         """What the public may see: published, and its publish time (if any) has
         passed. Scheduling needs no cron job: the comparison happens per query."""
         now = at or timezone.now()
@@ -76,7 +77,7 @@ class PublishableQuerySet(ContentQuerySet):
             status=Status.PUBLISHED,
         )
 
-    def visible_to(self, user) -> PublishableQuerySet:
+    def visible_to(self, user) -> Self:
         if getattr(user, "is_staff", False):
             return self.all()
         return self.published()

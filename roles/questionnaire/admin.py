@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from adminsortable2.admin import (
     CustomInlineFormSet,
     SortableAdminMixin,
@@ -9,6 +11,7 @@ from adminsortable2.admin import (
 )
 from django import forms
 from django.contrib import admin
+from django.db.models import Model
 from django.urls import reverse
 from reversion_compare.admin import CompareVersionAdmin as VersionAdmin
 
@@ -40,14 +43,21 @@ def _roles() -> list[m.Role]:
     return list(m.Role.objects.only("name", "slug").order_by("name"))
 
 
-class PointsFormMixin:
+if TYPE_CHECKING:
+    # What the mixin is mixed into, so that its methods are checked against it.
+    _ModelFormBase = forms.ModelForm
+else:
+    _ModelFormBase = object
+
+
+class PointsFormMixin(_ModelFormBase):
     """One number field per role, named ``points_<role id>``, saved into a
     points model after the form's own object. ``roles`` is set on the class
     that declares the fields (see ``_with_points``), so each form of a formset
     costs no query of its own; existing points come from the related manager,
     which the inline prefetches."""
 
-    points_model: type
+    points_model: type[Model]
     points_parent: str
     points_related: str
     roles: tuple[m.Role, ...] = ()
@@ -70,11 +80,11 @@ class PointsFormMixin:
             role_id = int(name.removeprefix("points_"))
             lookup = {self.points_parent: self.instance, "role_id": role_id}
             if value:
-                self.points_model.objects.update_or_create(
+                self.points_model._default_manager.update_or_create(
                     **lookup, defaults={"points": value}
                 )
             else:
-                self.points_model.objects.filter(**lookup).delete()
+                self.points_model._default_manager.filter(**lookup).delete()
 
 
 class OptionFormBase(PointsFormMixin, forms.ModelForm):
@@ -112,7 +122,8 @@ class QuestionFormBase(PointsFormMixin, forms.ModelForm):
         self._load_points()
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()  # a ModelForm's clean() returns its cleaned_data
+        cleaned = self.cleaned_data
         # The options formset validates after this form and needs the posted
         # weights to preview the impact of the change on stored results.
         self.instance._posted_weights = {
@@ -125,7 +136,9 @@ class QuestionFormBase(PointsFormMixin, forms.ModelForm):
 
 
 def _with_points(base: type, roles: list[m.Role]) -> type:
-    attrs = {f"points_{role.pk}": _points_field(role.name) for role in roles}
+    attrs: dict[str, Any] = {
+        f"points_{role.pk}": _points_field(role.name) for role in roles
+    }
     attrs["roles"] = tuple(roles)
     return type(base.__name__, (base,), attrs)
 

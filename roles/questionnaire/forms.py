@@ -4,7 +4,7 @@ respondent's own order) and the feedback form on a result."""
 from __future__ import annotations
 
 import secrets
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from crispy_forms.helper import FormHelper
 from django import forms
@@ -87,7 +87,10 @@ class QuizForm(forms.Form):
         rows = []
         for number, question in enumerate(self.questionnaire.questions, start=1):
             name = f"q-{question.key}"
-            field = self.fields[name]
+            # Every q- field is the ChoiceField built in __init__, its choices
+            # (value, text) pairs of strings.
+            field = cast(forms.ChoiceField, self.fields[name])
+            choices = cast("list[tuple[str, str]]", field.choices)
             current = str(self[name].value() or "") if self.is_bound else ""
             rows.append(
                 QuizQuestion(
@@ -95,13 +98,13 @@ class QuizForm(forms.Form):
                     name=name,
                     anchor=f"question-{question.key}",
                     text=question.text,
-                    hint=field.help_text,
+                    hint=str(field.help_text),
                     kind=question.kind,
                     options=tuple(
                         QuizOption(value, text, f"id_{name}_{i}", value == current)
-                        for i, (value, text) in enumerate(field.choices)
+                        for i, (value, text) in enumerate(choices)
                     ),
-                    error=" ".join(self.errors.get(name, [])),
+                    error=" ".join(str(e) for e in self.errors.get(name, [])),
                 )
             )
         return rows
@@ -126,7 +129,7 @@ class FeedbackForm(forms.Form):
 
     def __init__(self, *args, role_choices: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["current_role"].choices = [
+        cast(forms.ChoiceField, self.fields["current_role"]).choices = [
             ("", "I would rather not say"),
             *role_choices,
             (OTHER_ROLE, "Another role, or none of these"),

@@ -271,7 +271,11 @@ def place_you(
     """Where the respondent sits on the role map: the average position of the
     placed roles, weighted by how strongly the answers point to each (a
     softmax of z, so the top roles dominate)."""
-    where = {r.slug: r for r in roles if r.map_x is not None and r.map_y is not None}
+    where = {
+        r.slug: (r.map_x, r.map_y)
+        for r in roles
+        if r.map_x is not None and r.map_y is not None
+    }
     weighted = [
         (math.exp(2 * row.z), where[row.role]) for row in ranking if row.role in where
     ]
@@ -279,8 +283,8 @@ def place_you(
     if not weighted or total <= 0:
         return None
     return MapPoint(
-        round(sum(w * r.map_x for w, r in weighted) / total, 1),
-        round(sum(w * r.map_y for w, r in weighted) / total, 1),
+        round(sum(w * x for w, (x, _) in weighted) / total, 1),
+        round(sum(w * y for w, (_, y) in weighted) / total, 1),
     )
 
 

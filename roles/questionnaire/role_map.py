@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -26,6 +27,16 @@ class MapRole:
     @property
     def placed(self) -> bool:
         return self.x is not None and self.y is not None
+
+
+@dataclass(frozen=True)
+class _Placed:
+    """A role that has both coordinates (a MapRole whose x and y are known)."""
+
+    slug: str
+    name: str
+    x: int
+    y: int
 
 
 @dataclass(frozen=True)
@@ -127,7 +138,7 @@ class _Grid:
     def __init__(self) -> None:
         self._cells: dict[tuple[int, int], list[Box]] = {}
 
-    def _keys(self, box: Box):
+    def _keys(self, box: Box) -> Iterator[tuple[int, int]]:
         c = self.CELL
         for i in range(int(box[0] // c), int(box[2] // c) + 1):
             for j in range(int(box[1] // c), int(box[3] // c) + 1):
@@ -189,7 +200,7 @@ def _pin(label: str, slug: str, x: float, y: float, anchor: str, dy: float) -> M
 
 
 @lru_cache(maxsize=4)
-def _role_pins(placed: tuple[MapRole, ...]) -> tuple[MapPin, ...]:
+def _role_pins(placed: tuple[_Placed, ...]) -> tuple[MapPin, ...]:
     """The roles' pins, labels placed from the top of the map down; in the
     table's order (left to right). The same for every visitor of a content
     version, so computed once per process and version."""
@@ -212,7 +223,14 @@ def _you_pin(you: MapPoint, pins: tuple[MapPin, ...]) -> MapPin:
 
 def role_map_for(roles: list[MapRole], you: MapPoint | None = None) -> RoleMap:
     placed = tuple(
-        sorted((r for r in roles if r.placed), key=lambda r: (r.x, r.y, r.name))
+        sorted(
+            (
+                _Placed(r.slug, r.name, r.x, r.y)
+                for r in roles
+                if r.x is not None and r.y is not None
+            ),
+            key=lambda r: (r.x, r.y, r.name),
+        )
     )
     pins = _role_pins(placed)
     return RoleMap(

@@ -39,7 +39,7 @@ import math
 import operator
 import random
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from statistics import NormalDist
@@ -472,7 +472,7 @@ def score(
     return rank(rows, tie_break=_tie_break(answers))
 
 
-def _tie_break(answers: Mapping[str, int]):
+def _tie_break(answers: Mapping[str, int]) -> Callable[[str], int]:
     """Orders roles with equal z by a hash of the answers and the role: the
     same answers always give the same order, but over many respondents no
     role is listed first more often than another (ordering ties by name would
@@ -483,8 +483,8 @@ def _tie_break(answers: Mapping[str, int]):
 
 def rank(
     rows: Iterable[tuple[str, float, float, tuple[Contribution, ...]]],
-    tie_break=lambda role: 0,
-):
+    tie_break: Callable[[str], int] = lambda role: 0,
+) -> list[RoleScore]:
     """Order by z, then the tie-break, then role key. Ranks follow the match
     the reader sees: equal matches share a rank (a tie)."""
     # z rounded once, for both order and match: equal z values computed by
@@ -574,8 +574,9 @@ def find_top_answers(
     for question in questions:
         answers[question.key] = max(
             question.answer_values,
-            key=lambda a, q=question: (
-                contribution(q, a, role) * len(roles) - sum(q.points_for(a).values())
+            key=lambda a: (
+                contribution(question, a, role) * len(roles)
+                - sum(question.points_for(a).values())
             ),
         )
     best_margin = margin(questions, answers, roles, role, norm)

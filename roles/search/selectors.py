@@ -271,13 +271,13 @@ class GroupConcat(Func):
 def _joined(model, fields: tuple[str, ...]):
     """All of a role's parts of one kind as one text, for scoring (a
     subquery, so still one query for all roles)."""
-    text = F(fields[0])
+    text: F | Concat = F(fields[0])
     for name in fields[1:]:
         text = Concat(text, Value(" "), F(name), output_field=TextField())
     if connection.vendor == "postgresql":
         from django.contrib.postgres.aggregates import StringAgg
 
-        joined = StringAgg(text, " ", output_field=TextField())
+        joined: Func = StringAgg(text, " ", output_field=TextField())
     else:
         joined = GroupConcat(text, Value(" "))
     return Subquery(
