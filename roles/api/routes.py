@@ -207,7 +207,9 @@ class RoleDetail(RoleSummary):
 
     @staticmethod
     def resolve_related_roles(role: m.Role) -> list[m.Role]:
-        return [link.related for link in role.public_related]
+        # public_related: a Prefetch(to_attr=...) of Role.objects.for_guide()
+        links = role.public_related  # type: ignore[attr-defined]
+        return [link.related for link in links]
 
 
 class RoleDocument(Schema):
