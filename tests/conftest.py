@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
+from .pg_cluster import pg_cluster  # noqa: F401 - fixture
 from .redis_server import redis_cache, redis_server  # noqa: F401 - fixtures
 
 

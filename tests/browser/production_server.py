@@ -23,8 +23,19 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class ProductionServer:
-    def __init__(self, tmp: Path):
+    def __init__(
+        self,
+        tmp: Path,
+        *,
+        database_url: str | None = None,
+        static_root: Path | None = None,
+    ):
+        """``database_url``: a database of the caller's (tests/pg_cluster.py's
+        cluster, say) instead of one made here. ``static_root``: where
+        collectstatic writes (default: in ``tmp``); one already collected there
+        is reused, as collecting takes long (brotli) and never changes in a run."""
         self.tmp = tmp
+        self.static_root = static_root or tmp / "staticfiles"
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.redis = RedisServer(tmp)
@@ -38,7 +49,9 @@ class ProductionServer:
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
             "DJANGO_SECURE_SSL_REDIRECT": "0",
             "DJANGO_SITE_URL": self.url,
-            "DATABASE_URL": self._database_url(),
+            "DATABASE_URL": database_url or self._database_url(),
+            # collectstatic writes here, not into the shared checkout.
+            "DJANGO_STATIC_ROOT": str(self.static_root),
             "REDIS_URL": self.redis.url,
             "GUNICORN_BIND": f"127.0.0.1:{self.port}",
             "WEB_CONCURRENCY": "2",
@@ -78,7 +91,8 @@ class ProductionServer:
 
     def start(self) -> None:
         self.redis.start()
-        self.manage("collectstatic", "--noinput", "-v0")
+        if not (self.static_root / "staticfiles.json").exists():
+            self.manage("collectstatic", "--noinput", "-v0")
         self.manage("migrate", "--noinput", "-v0")
         self.manage("seed_content", "-v0")
         self.process = subprocess.Popen(
