@@ -23,7 +23,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "crispy_forms",
-    "crispy_bootstrap5",
     "reversion",
     "reversion_compare",
     "adminsortable2",
