@@ -26,15 +26,11 @@ const [purged] = await new PurgeCSS().purge({
     { raw: '<input type="checkbox"><input type="radio"><input type="text"><select></select><textarea></textarea>', extension: "html" },
   ],
   css: [{ raw: compiled.css }],
-  // crispy-bootstrap5 renders these from its own templates (in the Python
-  // environment, not scanned here); the other page stylesheets read --rg-*.
+  // Forms are drawn by the site's own crispy-forms pack, whose templates are
+  // under templates/ (scanned above); the other page stylesheets read --rg-*.
   safelist: {
     // Built from data in the templates: fam-{{ role.family }}, roles-{{ n }}.
-    standard: [
-      /^fam-/, /^roles-\d$/, /^form-/, /^is-(in)?valid$/, /^(in)?valid-feedback$/,
-      "asteriskField", "requiredField", "col-form-label", "mb-3", "mb-0",
-      "alert", "alert-danger", "text-danger", "d-block", "fw-bold",
-    ],
+    standard: [/^fam-/, /^roles-\d$/],
     variables: [/^--rg-/],
   },
   variables: true,

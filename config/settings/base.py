@@ -24,7 +24,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "crispy_forms",
-    "crispy_bootstrap5",
     "reversion",
     "reversion_compare",
     "adminsortable2",
@@ -155,8 +154,12 @@ STORAGES = {
 }
 WHITENOISE_MAX_AGE = 3600
 
-CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
-CRISPY_TEMPLATE_PACK = "bootstrap5"
+# Every public form is drawn by django-crispy-forms through the site's own pack
+# (templates/roleguides/, layout objects in roles.core.crispy): the design
+# system's markup, and the one CSRF token of each POST form.
+CRISPY_ALLOWED_TEMPLATE_PACKS = ("roleguides",)
+CRISPY_TEMPLATE_PACK = "roleguides"
+CRISPY_FAIL_SILENTLY = False
 
 ADMIN_URL = env_str("DJANGO_ADMIN_URL", "admin/")
 LOGIN_URL = "admin:login"

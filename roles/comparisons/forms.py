@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import cast
 
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Layout
 from django import forms
 
 from roles.comparisons.models import MAX_COMPARED_ROLES
+from roles.core.crispy import ChoiceFieldset, SubmitButton
 
 
 class ComparePickerForm(forms.Form):
@@ -20,10 +22,23 @@ class ComparePickerForm(forms.Form):
     def __init__(self, *args, role_choices: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         cast(forms.MultipleChoiceField, self.fields["roles"]).choices = role_choices
+        # A GET form (its result is a page address): no CSRF token.
         self.helper = FormHelper()
-        self.helper.form_tag = False
-        # The template writes the one CSRF token; crispy would add a second.
-        self.helper.disable_csrf = True
+        self.helper.form_method = "get"
+        self.helper.form_action = "roles:compare_index"
+        self.helper.form_id = "compare-picker"
+        self.helper.attrs = {"novalidate": True}
+        self.helper.layout = Layout(
+            # The error sits with the control it is about: under the question,
+            # above the choices.
+            ChoiceFieldset(
+                "roles",
+                choices="card_list",
+                options_class="picker-options",
+                error_id="roles-error",
+            ),
+            SubmitButton("Compare"),
+        )
 
     def clean_roles(self) -> list[str]:
         chosen = self.cleaned_data["roles"]

@@ -7,8 +7,10 @@ import secrets
 from typing import NamedTuple, cast
 
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Hidden, Layout
 from django import forms
 
+from roles.core.crispy import ChoiceFieldset, Control, SubmitButton
 from roles.questionnaire import scoring
 from roles.questionnaire.results import NONCE_PATTERN, Questionnaire, option_order
 
@@ -17,23 +19,14 @@ OTHER_ROLE = "other"
 AGREEMENT_CHOICES = [(str(value), label) for value, label in scoring.SCALE.items()]
 
 
-class QuizOption(NamedTuple):
-    value: str
-    text: str
-    input_id: str
-    checked: bool
-
-
 class QuizQuestion(NamedTuple):
-    """One question as the template draws it: a fieldset of option cards."""
+    """One question as the error summary lists it (the form itself is drawn
+    by crispy, from ``QuizForm.helper``)."""
 
     number: int
     name: str
     anchor: str
     text: str
-    hint: str
-    kind: str
-    options: tuple[QuizOption, ...]
     error: str
 
 
@@ -45,9 +38,20 @@ class QuizForm(forms.Form):
     """One field per published question, named after its key. Values are option
     indexes (scenario) or scale values -2..2 (agreement); anything else is a form
     error, never an exception. ``nonce`` is the form's one-time value: it fixes
-    the respondent's option order and stops a replay storing a second result."""
+    the respondent's option order and stops a replay storing a second result.
 
-    def __init__(self, *args, questionnaire: Questionnaire, nonce: str = "", **kwargs):
+    Drawn by ``{% crispy form %}``: each question a fieldset of option cards
+    with the question as its legend; ``can_submit=False`` (an editor's preview)
+    leaves out the submit button."""
+
+    def __init__(
+        self,
+        *args,
+        questionnaire: Questionnaire,
+        nonce: str = "",
+        can_submit: bool = True,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.questionnaire = questionnaire
         given = self.data.get("nonce", "") if self.is_bound else nonce
@@ -70,6 +74,37 @@ class QuizForm(forms.Form):
                     "invalid_choice": "That answer is not one of the options.",
                 },
             )
+        self.helper = self._helper(can_submit=can_submit)
+
+    def _helper(self, *, can_submit: bool) -> FormHelper:
+        helper = FormHelper()
+        helper.form_action = "roles:quiz"
+        helper.form_id = "quiz-form"
+        helper.form_class = "quiz-form"
+        helper.attrs = {"novalidate": True, "aria-labelledby": "quiz-heading"}
+        # The pack writes the form's one CSRF token (a POST form with its tag).
+        parts = [Hidden("nonce", self.nonce)]
+        for question in self.questionnaire.questions:
+            scale = question.kind == scoring.AGREEMENT
+            parts.append(
+                ChoiceFieldset(
+                    f"q-{question.key}",
+                    choices="cards",
+                    css_class="quiz-question",
+                    css_id=f"question-{question.key}",
+                    error_id=f"question-{question.key}-error",
+                    hint_class="quiz-hint",
+                    error_class="quiz-error",
+                    options_class="option-list option-list-scale"
+                    if scale
+                    else "option-list",
+                    data_kind=question.kind,
+                )
+            )
+        if can_submit:
+            parts.append(SubmitButton("See my result", wrapper_class="quiz-submit"))
+        helper.layout = Layout(*parts)
+        return helper
 
     def clean(self):
         if not self.questionnaire.questions:
@@ -87,23 +122,12 @@ class QuizForm(forms.Form):
         rows = []
         for number, question in enumerate(self.questionnaire.questions, start=1):
             name = f"q-{question.key}"
-            # Every q- field is the ChoiceField built in __init__, its choices
-            # (value, text) pairs of strings.
-            field = cast(forms.ChoiceField, self.fields[name])
-            choices = cast("list[tuple[str, str]]", field.choices)
-            current = str(self[name].value() or "") if self.is_bound else ""
             rows.append(
                 QuizQuestion(
                     number=number,
                     name=name,
                     anchor=f"question-{question.key}",
                     text=question.text,
-                    hint=str(field.help_text),
-                    kind=question.kind,
-                    options=tuple(
-                        QuizOption(value, text, f"id_{name}_{i}", value == current)
-                        for i, (value, text) in enumerate(choices)
-                    ),
                     error=" ".join(str(e) for e in self.errors.get(name, [])),
                 )
             )
@@ -125,9 +149,12 @@ class FeedbackForm(forms.Form):
         label="Which role do you do now? (optional)",
         required=False,
         help_text="It helps editors check the questionnaire against real people.",
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
 
-    def __init__(self, *args, role_choices: list[tuple[str, str]], **kwargs):
+    def __init__(
+        self, *args, role_choices: list[tuple[str, str]], action: str = "", **kwargs
+    ):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["current_role"]).choices = [
             ("", "I would rather not say"),
@@ -135,6 +162,13 @@ class FeedbackForm(forms.Form):
             (OTHER_ROLE, "Another role, or none of these"),
         ]
         self.helper = FormHelper()
-        self.helper.form_tag = False
-        # The template writes the one CSRF token; crispy would add a second.
-        self.helper.disable_csrf = True
+        self.helper.form_action = action
+        self.helper.form_id = "feedback-form"
+        self.helper.form_class = "feedback-form"
+        self.helper.label_class = "form-label"
+        # The pack writes the form's one CSRF token (a POST form with its tag).
+        self.helper.layout = Layout(
+            ChoiceFieldset("fit", choices="checks"),
+            Control("current_role", wrapper_tag="p"),
+            SubmitButton("Send", css_class="btn btn-outline-primary"),
+        )

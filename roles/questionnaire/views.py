@@ -102,7 +102,9 @@ def quiz(request: HttpRequest) -> HttpResponse:
             return response
     else:
         form = QuizForm(
-            questionnaire=questionnaire, nonce=request.COOKIES.get(NONCE_COOKIE, "")
+            questionnaire=questionnaire,
+            nonce=request.COOKIES.get(NONCE_COOKIE, ""),
+            can_submit=not preview,
         )
     questions = form.questions()
     response = render(
@@ -110,7 +112,6 @@ def quiz(request: HttpRequest) -> HttpResponse:
         "roles/quiz.html",
         {
             "form": form,
-            "questions": questions,
             "preview": preview,
             "question_count": len(questionnaire.questions),
             "role_count": len(questionnaire.roles),
@@ -133,12 +134,19 @@ def quiz(request: HttpRequest) -> HttpResponse:
     return _no_store(response)
 
 
-def _feedback_form(data=None) -> FeedbackForm:
+def _feedback_form(data=None, *, submission: Submission | None = None) -> FeedbackForm:
     roles = versioned(
         "quiz-role-choices",
         lambda: [(r.slug, r.name) for r in published_questionnaire().roles],
     )
-    return FeedbackForm(data, role_choices=roles)
+    if submission is None:
+        return FeedbackForm(data, role_choices=roles)
+    return FeedbackForm(
+        data,
+        role_choices=roles,
+        action=reverse("roles:quiz_feedback", kwargs={"pk": submission.pk}),
+        initial={"current_role": submission.stated_role_slug or ""},
+    )
 
 
 @require_safe
@@ -171,7 +179,7 @@ def quiz_result(request: HttpRequest, pk) -> HttpResponse:
             "published": published,
             "compare_key": compare_key,
             "owner": owner,
-            "feedback_form": _feedback_form() if owner else None,
+            "feedback_form": _feedback_form(submission=submission) if owner else None,
             "thanks": request.GET.get("thanks") == "1" and owner,
             "role_map": role_map_for(map_roles, you=result.you),
             "og_title": f"Which role am I? {title}"

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from roles.publishing.cache import public_page
-from roles.search.selectors import MAX_QUERY
+from roles.search.forms import SearchForm
 from roles.search.selectors import search as run_search
 
 SUGGESTIONS = ("PO", "backlog", "Scrum Master", "RACI", "career path")
@@ -22,8 +22,8 @@ def search(request: HttpRequest) -> HttpResponse:
         "roles/search.html",
         {
             "results": results,
+            "form": SearchForm(initial={"q": results.query}),
             "suggestions": SUGGESTIONS,
-            "max_query": MAX_QUERY,
             "og_title": "Search the role guides",
         },
     )

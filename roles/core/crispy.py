@@ -1,0 +1,116 @@
+"""The site's own django-crispy-forms template pack, ``roleguides``
+(templates/roleguides/): every public form is rendered through it, in the
+design system's markup (option cards, form-check, form-label/-select/-text,
+field-error) rather than Bootstrap's.
+
+These layout objects are the pack's vocabulary beyond crispy's own (Layout,
+Hidden, HTML). Each renders one template of the pack:
+
+- ``ChoiceFieldset``: a radio or checkbox group as a ``<fieldset>`` whose
+  ``<legend>`` is the question, then its hint, then its error (which the
+  fieldset's ``aria-describedby`` names), then the choices drawn as
+  ``cards`` (div.option-list), ``card_list`` (ul of option cards) or
+  ``checks`` (div.form-check rows).
+- ``Control``: one label + control (+ help, + error) in a wrapper element.
+- ``SubmitButton``: a ``<button type="submit">``, optionally in a wrapper div.
+
+CSRF: the pack writes ``{% csrf_token %}`` itself in POST forms it draws
+with their ``<form>`` tag, so page templates never add one.
+
+May import: Django and third-party packages only."""
+
+from __future__ import annotations
+
+from crispy_forms.layout import Field
+from crispy_forms.utils import TEMPLATE_PACK, flatatt
+from django.template.loader import render_to_string
+
+#: The pack's name: CRISPY_TEMPLATE_PACK and the folder under templates/.
+PACK = "roleguides"
+
+CHOICE_STYLES = ("cards", "card_list", "checks")
+
+
+class ChoiceFieldset(Field):
+    """A RadioSelect or CheckboxSelectMultiple field as a fieldset."""
+
+    template = "%s/layout/choice_fieldset.html"
+
+    def __init__(
+        self,
+        field: str,
+        *,
+        choices: str = "checks",
+        css_class: str = "",
+        css_id: str = "",
+        options_class: str = "",
+        hint_class: str = "form-text",
+        error_class: str = "field-error",
+        error_id: str = "",
+        **attrs,
+    ):
+        if choices not in CHOICE_STYLES:
+            raise ValueError(f"choices must be one of {CHOICE_STYLES}, not {choices!r}")
+        super().__init__(field)
+        self.choices = choices
+        self.fieldset = {
+            "css_class": css_class,
+            "css_id": css_id,
+            "options_class": options_class,
+            "hint_class": hint_class,
+            "error_class": error_class,
+            # data_kind="x" becomes data-kind="x" on the <fieldset>.
+            "fieldset_attrs": flatatt(attrs),
+        }
+        self.error_id = error_id
+
+    def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
+        name = self.fields[0]
+        extra = {
+            **self.fieldset,
+            "error_id": self.error_id or f"{form[name].auto_id}_error",
+            "choices_template": f"{template_pack}/choices/{self.choices}.html",
+        }
+        return super().render(
+            form, context, template_pack=template_pack, extra_context=extra, **kwargs
+        )
+
+
+class Control(Field):
+    """One field drawn as label, control, help text and error inside
+    ``wrapper_tag`` (``div`` by default; ``p`` where the page had a paragraph).
+    Help and error carry Django's ids (``<id>_helptext``, ``<id>_error``),
+    which Django's widgets already name in ``aria-describedby``."""
+
+    def __init__(self, field: str, *, wrapper_tag: str = "div", **kwargs):
+        super().__init__(field, **kwargs)
+        self.wrapper_tag = wrapper_tag
+
+    def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
+        extra = {"wrapper_tag": self.wrapper_tag}  # Field adds wrapper_class
+        return super().render(
+            form, context, template_pack=template_pack, extra_context=extra, **kwargs
+        )
+
+
+class SubmitButton:
+    """``<button type="submit">``; no name, so it adds nothing to the data."""
+
+    template = "%s/layout/submit.html"
+
+    def __init__(
+        self, label: str, *, css_class: str = "btn btn-primary", wrapper_class: str = ""
+    ):
+        self.label = label
+        self.css_class = css_class
+        self.wrapper_class = wrapper_class
+
+    def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
+        return render_to_string(
+            self.template % template_pack,
+            {
+                "label": self.label,
+                "css_class": self.css_class,
+                "wrapper_class": self.wrapper_class,
+            },
+        )
