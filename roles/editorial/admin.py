@@ -76,7 +76,7 @@ class WorkflowAdminMixin:
                 try:
                     with transaction.atomic():
                         live = spec.model.objects.get(pk=object_id)
-                        spec.write(draft.doc, None, instance=live)
+                        spec.write(draft.doc, instance=live)
                 except (ValidationError, KeyError, TypeError):
                     messages.error(
                         request,
