@@ -206,7 +206,9 @@ class WorkflowAdminMixin:
         return self.changeform_view(request, object_id, form_url, extra_context)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        if getattr(request, "_workflow_plain", False):
+        if (extra_context or {}).get("revert"):
+            # reversion's revision_view (below) renders and saves the old
+            # version through this view, marking its context "revert".
             return super().changeform_view(request, object_id, form_url, extra_context)
         if object_id is None:
             return self._add(request, form_url, extra_context)
@@ -344,7 +346,6 @@ class WorkflowAdminMixin:
         if request.method != "POST":
             return super().revision_view(request, object_id, version_id, extra_context)
         object_id = unquote(object_id)
-        request._workflow_plain = True
         with staging(), transaction.atomic():
             response = super().revision_view(
                 request, object_id, version_id, extra_context
