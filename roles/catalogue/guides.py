@@ -194,6 +194,12 @@ class RelatedRole(models.Model):
     def __str__(self) -> str:
         return f"{self.role} → {self.related}"
 
+    identity_related = ("related",)
+
+    def identity(self):
+        """What makes this row the same row across drafts, revisions and imports."""
+        return self.related.slug
+
 
 @content_model()
 class CareerPath(models.Model):
@@ -233,6 +239,12 @@ class CareerPath(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_role} → {self.to_role}"
+
+    identity_related = ("to_role",)
+
+    def identity(self):
+        """What makes this row the same row across drafts, revisions and imports."""
+        return self.to_role.slug
 
     @property
     def new_responsibility_list(self) -> list[str]:

@@ -14,7 +14,7 @@ import reversion
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from roles.catalogue.guides import CareerPath, GlossaryTerm, RelatedRole
+from roles.catalogue.guides import GlossaryTerm
 from roles.catalogue.models import Dimension, Role, SeedRecord, Theme
 from roles.comparisons.models import (
     Comparison,
@@ -498,26 +498,56 @@ def role_links_write(*, record: Doc) -> None:
         errors.extend(exc.messages)
     if errors:
         raise ValidationError(errors)
-    role.related_links.all().delete()
-    role.paths_out.all().delete()
-    for order, slug in enumerate(record["related_roles"]):
-        _clean_save(RelatedRole(role=role, related=related[slug], order=order))
-    for order, path in enumerate(paths):
-        _clean_save(
-            CareerPath(
-                from_role=role,
-                to_role=targets[path["to"]],
-                summary=path["summary"],
-                new_responsibilities="\n".join(path["new_responsibilities"]),
-                skills_to_build="\n".join(path["skills_to_build"]),
-                order=order,
+    # Synced in place by identity, like the guide's other parts: unchanged
+    # links keep their primary keys, so a draft's form, history and diffs
+    # match them to themselves.
+    _sync_children(
+        role.related_links,
+        [
+            (slug, {"related": related[slug], "order": order})
+            for order, slug in enumerate(record["related_roles"])
+        ],
+    )
+    _sync_children(
+        role.paths_out,
+        [
+            (
+                path["to"],
+                {
+                    "to_role": targets[path["to"]],
+                    "summary": path["summary"],
+                    "new_responsibilities": "\n".join(path["new_responsibilities"]),
+                    "skills_to_build": "\n".join(path["skills_to_build"]),
+                    "order": order,
+                },
             )
-        )
+            for order, path in enumerate(paths)
+        ],
+    )
 
 
 LINKERS: dict[str, Callable[[Doc], None]] = {
     "roles": lambda record: role_links_write(record=record),
 }
+
+
+# The kinds editors draft: each writer takes the live record to write over
+# (``position`` None keeps a question's place in the order).
+RECORD_WRITERS: dict[str, Callable[..., Any]] = {
+    "roles": write_role,
+    "comparisons": write_comparison,
+    "questions": write_question,
+}
+
+
+def write_record(kind: str, record: Doc, *, instance: Any = None) -> Any:
+    """Write one normalised record of ``kind`` over ``instance`` (or the record
+    its key names): the record, its children and its links to other records,
+    as import writes them. Publishing a draft and previewing one use this."""
+    obj = RECORD_WRITERS[kind](record, None, instance=instance)
+    if kind in LINKERS:
+        LINKERS[kind](record)
+    return obj
 
 
 def glossary_term_write(*, record: Doc) -> GlossaryTerm:

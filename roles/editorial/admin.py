@@ -47,8 +47,27 @@ def _draft_token(draft: m.Draft | None) -> str:
 
 
 def _consume_messages(request: HttpRequest) -> None:
-    """Drop the "changed successfully" message of a save that was rolled back."""
+    """Drop the messages of a save that was rolled back (reversion's
+    "reverted", a draft that could not be applied to the form)."""
     list(messages.get_messages(request))
+
+
+class RecordProblems(Exception):
+    """The saved record breaks a whole-record rule (``save_related``): the
+    caller rolls the save back and shows the form again with ``problems``."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def _stage_action(request: HttpRequest) -> str | None:
+    """What a POST to a change form asks for: a staging action ("draft",
+    "submit", "preview"), or None for a live save (publishers only)."""
+    action = next((a for key, a in STAGE_ACTIONS.items() if key in request.POST), None)
+    if action is None and not wf.can_publish(request.user):
+        action = "draft"
+    return action
 
 
 def _render(response):
@@ -91,7 +110,7 @@ class WorkflowAdminMixin(_ModelAdminBase):
                 try:
                     with transaction.atomic():
                         live = spec.model._default_manager.get(pk=object_id)
-                        spec.write(draft.doc, None, instance=live)
+                        spec.write(draft.doc, instance=live)
                 except (ValidationError, KeyError, TypeError):
                     messages.error(
                         request,
@@ -100,13 +119,6 @@ class WorkflowAdminMixin(_ModelAdminBase):
                         "draft replaces it. The old draft is on its review page.",
                     )
             yield
-
-    def _problems(self, request) -> list[str]:
-        """The whole-record rules, checked on what this request just saved."""
-        saved = getattr(request, "_workflow_saved", None)
-        if saved is None:
-            return []
-        return wf.record_problems(kind=self._kind(), object_id=saved.pk)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -129,37 +141,10 @@ class WorkflowAdminMixin(_ModelAdminBase):
         Checked.__name__ = form.__name__
         return Checked
 
-    def message_user(self, request, *args, **kwargs):
-        # While a save may still be rolled back, its "changed successfully"
-        # waits here (see _held).
-        held = getattr(request, "_workflow_held", None)
-        if held is not None:
-            held.append((args, kwargs))
-        else:
-            super().message_user(request, *args, **kwargs)
-
-    @contextmanager
-    def _held(self, request):
-        """Hold the admin's messages; the caller sends them (``_release``)
-        once the save stands."""
-        request._workflow_held = []
-        try:
-            yield
-        finally:
-            request._workflow_pending = request._workflow_held
-            request._workflow_held = None
-
-    def _release(self, request) -> None:
-        for args, kwargs in getattr(request, "_workflow_pending", None) or []:
-            super().message_user(request, *args, **kwargs)
-        request._workflow_pending = None
-
     def _show_problems(self, request, problems, object_id, form_url, context, draft):
         """The form again, as posted, with what the saved record broke; the
         save itself was rolled back, so nothing the editor typed is lost."""
-        request._workflow_pending = None
         request._workflow_problems = problems
-        request._workflow_saved = None
         with staging(), transaction.atomic():
             if object_id is None:
                 response = _render(
@@ -212,7 +197,22 @@ class WorkflowAdminMixin(_ModelAdminBase):
                 "Submit it for review from its page.",
             )
         super().save_model(request, obj, form, change)
-        request._workflow_saved = obj
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if request.resolver_match and request.resolver_match.url_name.endswith(
+            "_revision"
+        ):
+            return  # reverting makes a draft; publishing it checks the rules
+        problems = wf.record_problems(kind=self._kind(), object_id=form.instance.pk)
+        if problems:
+            raise RecordProblems(problems)
+
+    def response_change(self, request, obj):
+        if _stage_action(request) is not None:
+            # A staged save is rolled back: no "changed successfully".
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # Not VersionAdmin's change_view: its revision would outlive the rolled
@@ -221,7 +221,9 @@ class WorkflowAdminMixin(_ModelAdminBase):
         return self.changeform_view(request, object_id, form_url, extra_context)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        if getattr(request, "_workflow_plain", False):
+        if (extra_context or {}).get("revert"):
+            # reversion's revision_view (below) renders and saves the old
+            # version through this view, marking its context "revert".
             return super().changeform_view(request, object_id, form_url, extra_context)
         if object_id is None:
             return self._add(request, form_url, extra_context)
@@ -248,71 +250,60 @@ class WorkflowAdminMixin(_ModelAdminBase):
                 "saved; the form now shows their version.",
             )
             return HttpResponseRedirect(request.path)
-        action = next(
-            (a for key, a in STAGE_ACTIONS.items() if key in request.POST), None
-        )
-        if action is None and not wf.can_publish(request.user):
-            action = "draft"
+        action = _stage_action(request)
         if action is None:
             return self._save_live(request, object_id, form_url, context, draft)
         return self._stage(request, object_id, form_url, context, draft, action)
 
     def _add(self, request, form_url, extra_context):
-        problems: list[str] = []
-        with transaction.atomic(), self._held(request):
-            response = _render(
-                super().changeform_view(request, None, form_url, extra_context)
-            )
-            if response.status_code == 302:
-                problems = self._problems(request)
-            if problems:
-                transaction.set_rollback(True)
-        if problems:
+        try:
+            with transaction.atomic():
+                return _render(
+                    super().changeform_view(request, None, form_url, extra_context)
+                )
+        except RecordProblems as exc:
             return self._show_problems(
-                request, problems, None, form_url, extra_context, None
+                request, exc.problems, None, form_url, extra_context, None
             )
-        self._release(request)
-        return response
 
     def _save_live(self, request, object_id, form_url, context, draft):
-        problems: list[str] = []
-        with transaction.atomic(), self._held(request):
-            with (
-                self.create_revision(request),
-                self._draft_applied(request, draft, object_id),
-            ):
-                response = _render(
-                    super().changeform_view(request, object_id, form_url, context)
-                )
-                if response.status_code == 302:
-                    problems = self._problems(request)
-            if response.status_code != 302 or problems:
-                transaction.set_rollback(True)
-            elif draft is not None:
-                draft.state = m.DraftState.PUBLISHED
-                draft.published_at = timezone.now()
-                draft.reviewed_by = request.user
-                draft.save()
-        if problems:
+        try:
+            with transaction.atomic():
+                with (
+                    self.create_revision(request),
+                    self._draft_applied(request, draft, object_id),
+                ):
+                    response = _render(
+                        super().changeform_view(request, object_id, form_url, context)
+                    )
+                if response.status_code != 302:
+                    transaction.set_rollback(True)
+                elif draft is not None:
+                    draft.state = m.DraftState.PUBLISHED
+                    draft.published_at = timezone.now()
+                    draft.reviewed_by = request.user
+                    draft.save()
+        except RecordProblems as exc:
             return self._show_problems(
-                request, problems, object_id, form_url, context, draft
+                request, exc.problems, object_id, form_url, context, draft
             )
-        self._release(request)
         return response
 
     def _stage(self, request, object_id, form_url, context, draft, action):
         kind = self._kind()
         page = None
-        # A staged save is always rolled back: its "changed successfully" is
-        # never sent.
-        with staging(), transaction.atomic(), self._held(request):
-            with self._draft_applied(request, draft, object_id):
-                response = _render(
-                    super().changeform_view(request, object_id, form_url, context)
-                )
-            saved = response.status_code == 302
-            problems = self._problems(request) if saved else []
-            saved = saved and not problems
+        # A staged save is always rolled back (response_change sends no
+        # "changed successfully" for it).
+        problems: list[str] = []
+        with staging(), transaction.atomic():
+            try:
+                with self._draft_applied(request, draft, object_id):
+                    response = _render(
+                        super().changeform_view(request, object_id, form_url, context)
+                    )
+            except RecordProblems as exc:
+                problems = exc.problems
+            saved = not problems and response.status_code == 302
             if saved:
                 doc = wf.record_doc(kind=kind, object_id=int(object_id))
                 if action == "preview":
@@ -359,7 +350,6 @@ class WorkflowAdminMixin(_ModelAdminBase):
         if request.method != "POST":
             return super().revision_view(request, object_id, version_id, extra_context)
         object_id = unquote(object_id)
-        request._workflow_plain = True
         with staging(), transaction.atomic():
             response = super().revision_view(
                 request, object_id, version_id, extra_context

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import reversion
@@ -40,6 +41,8 @@ Doc = dict[str, Any]
 class KindSpec:
     model: type[Model]
     serialise: Callable[[Any], Doc]
+    #: ``write(doc, instance=live)``: the import's one write path for a record
+    #: (``content_io.services.write_record``), its links to other records included.
     write: Callable[..., Any]
     prefetch: tuple[str, ...]
     title_field: str
@@ -49,21 +52,21 @@ KIND_SPECS: dict[str, KindSpec] = {
     DraftKind.ROLE: KindSpec(
         Role,
         cd.role_doc,
-        services.write_role,
+        partial(services.write_record, DraftKind.ROLE),
         ("responsibilities__theme", "sources", "dimension_values__dimension"),
         "name",
     ),
     DraftKind.COMPARISON: KindSpec(
         Comparison,
         cd.comparison_doc,
-        services.write_comparison,
+        partial(services.write_record, DraftKind.COMPARISON),
         ("comparison_roles__role", "context_notes__factor"),
         "title",
     ),
     DraftKind.QUESTION: KindSpec(
         Question,
         cd.question_doc,
-        services.write_question,
+        partial(services.write_record, DraftKind.QUESTION),
         ("options__points__role", "statement_points__role"),
         "text",
     ),
@@ -215,7 +218,7 @@ def draft_publish(*, draft: Draft, user) -> Any:
             )
             if user is not None:
                 reversion.set_user(user)
-            obj = spec.write(doc, None, instance=live)
+            obj = spec.write(doc, instance=live)
             reversion.add_to_revision(obj)
         draft.state = DraftState.PUBLISHED
         draft.published_at = timezone.now()
@@ -315,7 +318,7 @@ def preview_draft(request: HttpRequest, draft: Draft) -> HttpResponse:
     doc = {**draft.doc, "status": Status.PUBLISHED, "publish_at": None}
     with staging(), staged_primary_keys(), transaction.atomic():
         live = spec.model._default_manager.get(pk=draft.object_id)
-        obj = spec.write(doc, None, instance=live)
+        obj = spec.write(doc, instance=live)
         banner = PreviewBanner(
             title=f"Preview of a draft: {draft.title}",
             note=f"{draft.get_state_display()}. The public sees the live version "

@@ -121,18 +121,22 @@ class QuestionFormBase(PointsFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self._load_points()
 
-    def clean(self):
-        super().clean()  # a ModelForm's clean() returns its cleaned_data
-        cleaned = self.cleaned_data
-        # The options formset validates after this form and needs the posted
-        # weights to preview the impact of the change on stored results.
-        self.instance._posted_weights = {
-            int(name.removeprefix("points_")): value or 0
-            for name, value in cleaned.items()
-            if name.startswith("points_")
-        }
-        self.instance._confirm_impact = cleaned.get("confirm_impact", False)
-        return cleaned
+    @classmethod
+    def posted_impact_inputs(cls, data) -> tuple[dict[int, int], bool]:
+        """The statement weights and the "Save anyway" box as posted in
+        ``data``, cleaned by this form's own fields (invalid values count as
+        none: the form reports them). The options formset checks the impact
+        of a change with them; it validates apart from this form."""
+        weights = {}
+        for role in cls.roles:
+            name = f"points_{role.pk}"
+            try:
+                value = cls.base_fields[name].clean(data.get(name))
+            except forms.ValidationError:
+                value = None
+            weights[role.pk] = value or 0
+        confirm = cls.base_fields["confirm_impact"].clean(data.get("confirm_impact"))
+        return weights, bool(confirm)
 
 
 def _with_points(base: type, roles: list[m.Role]) -> type:
@@ -144,6 +148,22 @@ def _with_points(base: type, roles: list[m.Role]) -> type:
 
 
 class OptionFormSet(CustomInlineFormSet):
+    """``statement_weights`` and ``confirm_impact`` are the question form's
+    posted values (``QuestionAdmin.get_formset_kwargs``); ``impact_preview``
+    is what the change would do to stored results, shown by the Save buttons."""
+
+    def __init__(
+        self,
+        *args,
+        statement_weights: dict[int, int] | None = None,
+        confirm_impact: bool = False,
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.statement_weights = statement_weights or {}
+        self.confirm_impact = confirm_impact
+        self.impact_preview: dict[str, object] | None = None
+
     def clean(self):
         super().clean()
         if any(self.errors):
@@ -164,7 +184,7 @@ class OptionFormSet(CustomInlineFormSet):
         """Before points change, say how many stored results would get a
         different top role, and ask the editor to confirm."""
         question = self.instance
-        if not question.pk or getattr(question, "_confirm_impact", False):
+        if not question.pk or self.confirm_impact:
             return
         saved = m.Question.objects.get(pk=question.pk)
         slugs = dict(m.Role.objects.values_list("pk", "slug"))
@@ -197,12 +217,12 @@ class OptionFormSet(CustomInlineFormSet):
                 saved.key,
                 question.kind,
                 question.text,
-                weights=by_slug(getattr(question, "_posted_weights", {})),
+                weights=by_slug(self.statement_weights),
             )
         impact = impact_of(proposed, stored_results(saved.key))
         if impact.changed:
             names = dict(m.Role.objects.values_list("slug", "name"))
-            question.impact_preview = {
+            self.impact_preview = {
                 "impact": impact,
                 "rows": [(names.get(s.role, s.role), s) for s in impact.shifts],
             }
@@ -275,6 +295,25 @@ class QuestionAdmin(
             ),
             ("Publishing", {"fields": ["status", "publish_at", "unpublish_at"]}),
         ]
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if request.method == "POST" and isinstance(inline, OptionInline):
+            form = self.get_form(request, obj, change=bool(obj and obj.pk))
+            weights, confirm = form.posted_impact_inputs(request.POST)
+            kwargs.update(statement_weights=weights, confirm_impact=confirm)
+        return kwargs
+
+    def render_change_form(
+        self, request, context, add=False, change=False, form_url="", obj=None
+    ):
+        previews = [
+            inline.formset.impact_preview
+            for inline in context.get("inline_admin_formsets", [])
+            if getattr(inline.formset, "impact_preview", None)
+        ]
+        context["impact_preview"] = previews[0] if previews else None
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
