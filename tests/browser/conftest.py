@@ -6,7 +6,6 @@ import os
 import shutil
 
 import pytest
-from django.core.management import call_command
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -49,8 +48,8 @@ def browser():
 
 
 @pytest.fixture
-def site(live_server):
-    call_command("seed_content", verbosity=0)
+def site(live_server, seeded):
+    """The live server, with the seed content (loaded once: tests/conftest.py)."""
     return live_server
 
 
