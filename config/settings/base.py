@@ -138,7 +138,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic writes (and whitenoise serves from in production).
+STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 # static/ holds the files we write by hand; assets/build/ the stylesheet built
 # from assets/scss and Bootstrap's Sass by `make css` (npm; never committed).
 STATICFILES_DIRS = [

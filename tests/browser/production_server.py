@@ -44,6 +44,8 @@ class ProductionServer:
             "DATABASE_URL": self._database_url(),
             "REDIS_URL": self.redis.url,  # again once Redis has its port
             "GUNICORN_BIND": f"fd://{self.socket.fileno()}",
+            # collectstatic writes here, not into the checkout's staticfiles/.
+            "DJANGO_STATIC_ROOT": str(tmp / "staticfiles"),
             "WEB_CONCURRENCY": "2",
             # The nginx of NginxProxy runs on loopback too.
             "DJANGO_TRUSTED_PROXIES": "127.0.0.1",
