@@ -1,12 +1,17 @@
 # Two commands on a fresh machine with Python 3.11:
 #   make run   - create .venv, install, migrate, seed, serve http://127.0.0.1:8000/
 #   make test  - install the dev tools too, lint, check import layers, types and
-#                declared dependencies, run the whole suite
+#                declared dependencies, run the whole suite (in parallel;
+#                PYTEST_PARALLEL= runs it in one process)
 # Both need Node.js 20.19+ with npm, to build the stylesheet (make css).
 PY ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PIP_INSTALL := $(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock
+# The suite runs on every core (pytest-xdist), one worker per core, at most 8
+# (each worker has its own test database, Redis database and Chromium).
+# Tests that share a module-scoped server are kept on one worker (xdist_group).
+PYTEST_PARALLEL ?= -n auto --maxprocesses=8 --dist loadgroup
 # The stylesheet: assets/scss compiled with the npm packages in package-lock.json,
 # stripped of the rules no template uses; rebuilt when a source or template changes.
 CSS := assets/build/css/main.css
@@ -50,7 +55,7 @@ test: install-dev
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 	$(BIN)/deptry .
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_PARALLEL)
 
 lint: install-dev
 	$(BIN)/ruff check .

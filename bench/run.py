@@ -177,7 +177,7 @@ def _scoring_ms() -> tuple[float, float]:
         for q in questions
     }
     # The norm is built once per questionnaire and cached with it (as
-    # roles.quiz does); a submission is scored against the cached norm.
+    # roles.questionnaire.selectors does); a submission is scored against the cached norm.
     started = time.perf_counter()
     norm = scoring.build_norm(questions, roles)
     norm_seconds = time.perf_counter() - started

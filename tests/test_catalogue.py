@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from roles.content_io.schema import load_seed_files
+from roles.content_io.schema import is_specific_page, load_seed_files
 from tests.test_seed import banned_in, copied_runs
 
 DOC = load_seed_files()
@@ -196,21 +196,11 @@ def test_every_role_can_be_reached_by_a_career_path():
     assert set(ROLES) <= ends | starts
 
 
-def _is_specific_page(url: str) -> bool:
-    parsed = urlparse(url)
-    return (
-        parsed.scheme == "https"
-        and "." in parsed.netloc
-        and parsed.path.strip("/") != ""
-        and not re.search(r"\s", url)
-    )
-
-
 def test_specific_page_check_rejects_home_pages_and_plain_http():
-    assert _is_specific_page("https://scrumguides.org/scrum-guide.html")
-    assert not _is_specific_page("https://www.svpg.com/")
-    assert not _is_specific_page("https://dora.dev")
-    assert not _is_specific_page("http://example.org/page")
+    assert is_specific_page("https://scrumguides.org/scrum-guide.html")
+    assert not is_specific_page("https://www.svpg.com/")
+    assert not is_specific_page("https://dora.dev")
+    assert not is_specific_page("http://example.org/page")
 
 
 # Standards and guides that exist in several editions: the title must say which.
@@ -225,7 +215,7 @@ def test_every_role_cites_three_specific_sources(slug):
     assert len(set(urls)) == len(urls), slug
     for source in sources:
         assert source["title"] and source["publisher"], (slug, source)
-        assert _is_specific_page(source["url"]), (slug, source["url"])
+        assert is_specific_page(source["url"]), (slug, source["url"])
         assert "wikipedia.org" not in source["url"], (slug, source["url"])
         if any(marker in source["url"] for marker in EDITIONED):
             assert re.search(
@@ -301,7 +291,7 @@ def test_every_glossary_term_is_well_formed(slug):
         assert re.fullmatch(r"[A-Za-z0-9]{2,8}", term["abbreviation"]), slug
     source = term["source"]
     assert source["title"] and source["publisher"], slug
-    assert _is_specific_page(source["url"]), (slug, source["url"])
+    assert is_specific_page(source["url"]), (slug, source["url"])
     assert set(term["related_roles"]) <= set(ROLES), slug
 
 

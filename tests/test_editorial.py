@@ -98,7 +98,10 @@ def test_draft_comparison_is_previewed_by_staff_only(staff_client):
 def test_admin_shows_the_time_zone_for_scheduling(staff_client):
     role = RoleFactory(publish_at=timezone.now() + dt.timedelta(days=3))
     html = staff_client.get("/admin/roles/role/").content.decode()
-    assert ("Scheduled for" in html and "(GMT)" in html) or "(BST)" in html
+    # The list says when, in London time, with that date's zone (GMT or BST).
+    local = timezone.localtime(role.publish_at)
+    assert local.tzname() in ("GMT", "BST")
+    assert f"Scheduled for {local:%d %b %Y %H:%M} ({local.tzname()})" in html
     assert "Europe/London" in staff_client.get("/admin/").content.decode()
     assert role.pk
 

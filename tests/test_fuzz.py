@@ -125,5 +125,13 @@ def test_quiz_raw_bodies_never_500(catalogue, body, content_type):
 def test_feedback_never_500(catalogue, fit):
     client = Client()
     url = client.post("/quiz/", {"q-first": "0", "q-second": "1"})["Location"]
-    _ok(client.post(url + "feedback/", {"fit": fit}))
-    assert m.Submission.objects.get(pk=url.split("/")[-2]).fit in (True, False, None)
+    response = client.post(url + "feedback/", {"fit": fit})
+    stored = m.Submission.objects.get(pk=url.split("/")[-2]).fit
+    # FeedbackForm takes exactly "yes" or "no"; anything else is refused (400)
+    # and the submission keeps no verdict.
+    if fit in ("yes", "no"):
+        assert response.status_code == 302, response.status_code
+        assert stored is (fit == "yes")
+    else:
+        assert response.status_code == 400, (fit, response.status_code)
+        assert stored is None

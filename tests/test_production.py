@@ -543,6 +543,8 @@ def test_local_settings_serve_pages_with_debug_off_and_no_collectstatic(tmp_path
         "DJANGO_SETTINGS_MODULE": "config.settings.local",
         "DJANGO_DEBUG": "0",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'local.sqlite3'}",
+        # Not the checkout's staticfiles/, which collectstatic may have filled.
+        "DJANGO_STATIC_ROOT": str(tmp_path / "staticfiles"),
     }
     clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     clean.pop("REDIS_URL", None)

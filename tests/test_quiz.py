@@ -368,9 +368,16 @@ def test_quiz_audit_command_prints_json_figures_for_the_seed(seeded):
         assert 0.75 <= role["ratio"] <= 1.25  # N = 3000: a wider band than 10,000
     assert sum(r["top_count"] for r in report["roles"]) == 3000
     assert report["pairs"] and report["pairs"][0]["separators"]
+    # The text report ends with the verdict of the same audit in JSON.
+    args = ("-n", "500", "--no-reachability")
+    verdict = StringIO()
+    call_command("quiz_audit", "--json", *args, stdout=verdict)
+    expected = "PASS" if json.loads(verdict.getvalue())["passed"] else "FAIL"
     text = StringIO()
-    call_command("quiz_audit", "-n", "500", "--no-reachability", stdout=text)
-    assert "PASS" in text.getvalue() or "FAIL" in text.getvalue()
+    call_command("quiz_audit", *args, stdout=text)
+    lines = text.getvalue().strip().splitlines()
+    assert "500 random respondents, seed 1;" in lines[0]
+    assert lines[-1] == expected
 
 
 def test_quiz_audit_strict_fails_for_an_unfair_catalogue(quiz_roles):

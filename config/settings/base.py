@@ -139,6 +139,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# Where collectstatic writes (and whitenoise serves from in production).
 STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 # static/ holds the files we write by hand; assets/build/ the stylesheet built
 # from assets/scss and Bootstrap's Sass by `make css` (npm; never committed).
@@ -165,7 +166,7 @@ ADMIN_URL = env_str("DJANGO_ADMIN_URL", "admin/")
 LOGIN_URL = "admin:login"
 
 # The client's address, for the admin lockout and the questionnaire rate limit
-# (roles.http.client_ip). X-Forwarded-For is believed only on a request that
+# (roles.core.client.client_ip). X-Forwarded-For is believed only on a request that
 # comes straight from one of TRUSTED_PROXIES (addresses or networks of our own
 # reverse proxies); by default none, so a spoofed header changes nothing.
 # TRUSTED_PROXY_COUNT: how many of our proxies write X-Forwarded-For (the

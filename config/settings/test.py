@@ -15,6 +15,22 @@ if not REDIS_URL:
             "LOCATION": "role-guides-test",
         }
     }
+elif XDIST_WORKER := env_str("PYTEST_XDIST_WORKER", ""):
+    # pytest-xdist: the tests' cache.clear() empties a whole Redis database
+    # (FLUSHDB), so each worker gets its own: REDIS_URL's number plus the
+    # worker's (gw0 keeps it, gw1 the next, ...).
+    from urllib.parse import urlsplit, urlunsplit
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    _url = urlsplit(REDIS_URL)
+    _db = int(_url.path.strip("/") or 0) + int(XDIST_WORKER.removeprefix("gw"))
+    if _db > 15:
+        raise ImproperlyConfigured(
+            f"xdist worker {XDIST_WORKER} would need Redis database {_db}; Redis "
+            "has 16 (0-15): run fewer workers (-n) or a lower REDIS_URL number."
+        )
+    CACHES["default"]["LOCATION"] = urlunsplit(_url._replace(path=f"/{_db}"))
 QUIZ_RATE_LIMIT = (1000, 600)
 API_RATE_LIMIT = (100_000, 60)
 WHITENOISE_AUTOREFRESH = True

@@ -4,9 +4,9 @@ server. Skipped, with the reason printed, where Chromium is not installed;
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -49,9 +49,20 @@ def browser():
 
 
 @pytest.fixture
-def site(live_server):
-    call_command("seed_content", verbosity=0)
+def site(live_server, seeded):
+    """The live server, with the seed content (loaded once: tests/conftest.py)."""
     return live_server
+
+
+@pytest.fixture
+def screenshot_dir(tmp_path) -> Path:
+    """Where a test saves screenshots for a person to look at: $SCREENSHOT_DIR
+    if set, else the test's own temporary folder (never a path that another
+    test, xdist worker or checkout writes too)."""
+    chosen = os.environ.get("SCREENSHOT_DIR")
+    out = Path(chosen) if chosen else tmp_path
+    out.mkdir(parents=True, exist_ok=True)
+    return out
 
 
 def _page(browser, javascript: bool, width: int = 1280):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from ..redis_server import RedisServer, free_port
+from ..redis_server import RedisServer, bound_socket, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,7 +36,10 @@ class ProductionServer:
         is reused, as collecting takes long (brotli) and never changes in a run."""
         self.tmp = tmp
         self.static_root = static_root or tmp / "staticfiles"
-        self.port = free_port()
+        # Held from now until gunicorn takes it over (fd://): no other
+        # process, xdist worker or test can take the port in between.
+        self.socket = bound_socket()
+        self.port = self.socket.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self.redis = RedisServer(tmp)
         self.log = tmp / "gunicorn.log"
@@ -50,10 +53,10 @@ class ProductionServer:
             "DJANGO_SECURE_SSL_REDIRECT": "0",
             "DJANGO_SITE_URL": self.url,
             "DATABASE_URL": database_url or self._database_url(),
-            # collectstatic writes here, not into the shared checkout.
+            "REDIS_URL": self.redis.url,  # again once Redis has its port
+            "GUNICORN_BIND": f"fd://{self.socket.fileno()}",
+            # collectstatic writes here, not into the checkout's staticfiles/.
             "DJANGO_STATIC_ROOT": str(self.static_root),
-            "REDIS_URL": self.redis.url,
-            "GUNICORN_BIND": f"127.0.0.1:{self.port}",
             "WEB_CONCURRENCY": "2",
             # The nginx of NginxProxy runs on loopback too.
             "DJANGO_TRUSTED_PROXIES": "127.0.0.1",
@@ -91,6 +94,7 @@ class ProductionServer:
 
     def start(self) -> None:
         self.redis.start()
+        self.env["REDIS_URL"] = self.redis.url
         if not (self.static_root / "staticfiles.json").exists():
             self.manage("collectstatic", "--noinput", "-v0")
         self.manage("migrate", "--noinput", "-v0")
@@ -106,7 +110,9 @@ class ProductionServer:
             env=self.env,
             stdout=self.log.open("w"),
             stderr=subprocess.STDOUT,
+            pass_fds=(self.socket.fileno(),),
         )
+        self.socket.close()  # gunicorn has it now
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -152,14 +158,8 @@ class NginxProxy:
 
         self.binary = shutil.which("nginx") or "/usr/sbin/nginx"
         self.tmp = tmp
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        site = (ROOT / "config/nginx/default.conf").read_text()
-        site = site.replace("server web:8000;", f"server 127.0.0.1:{upstream_port};")
-        site = site.replace(
-            "listen 80 default_server;", f"listen 127.0.0.1:{self.port};"
-        )
-        (tmp / "site.conf").write_text(site)
+        self.upstream_port = upstream_port
+        self._choose_port()
         for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
             (tmp / name).mkdir(exist_ok=True)
         (tmp / "nginx.conf").write_text(
@@ -182,7 +182,32 @@ http {{
         )
         self.process: subprocess.Popen | None = None
 
+    def _choose_port(self) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        site = (ROOT / "config/nginx/default.conf").read_text()
+        site = site.replace(
+            "server web:8000;", f"server 127.0.0.1:{self.upstream_port};"
+        )
+        site = site.replace(
+            "listen 80 default_server;", f"listen 127.0.0.1:{self.port};"
+        )
+        (self.tmp / "site.conf").write_text(site)
+
     def start(self) -> None:
+        """nginx cannot inherit a socket: when the port free_port() chose was
+        taken before nginx bound it, nginx exits, and it gets another port."""
+        for _attempt in range(5):
+            error = self._launch()
+            if error is None:
+                return
+            if "Address already in use" not in error:
+                raise RuntimeError(error)
+            self._choose_port()
+        raise RuntimeError(error)
+
+    def _launch(self) -> str | None:
+        """None once this nginx answers, else why it stopped."""
         self.process = subprocess.Popen(
             [
                 self.binary,
@@ -198,13 +223,19 @@ http {{
         )
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                return self.process.stderr.read().decode()
             try:
                 with urllib.request.urlopen(self.url + "/healthz/", timeout=5):
-                    return
+                    pass
             except OSError:
-                if self.process.poll() is not None:
-                    raise RuntimeError(self.process.stderr.read().decode()) from None
                 time.sleep(0.1)
+                continue
+            # Answered: ours, unless it answered while exiting (port taken).
+            time.sleep(0.1)
+            if self.process.poll() is None:
+                return None
+        self.stop()
         raise RuntimeError("nginx did not start")
 
     def stop(self) -> None:

@@ -4,7 +4,6 @@ look at, never compared as golden files), axe in both schemes, the compact
 five-role comparison, one focus ring, visible control borders, the CSS budget,
 no web fonts and no layout shift."""
 
-import os
 import re
 from pathlib import Path
 
@@ -58,12 +57,11 @@ def contrast(a: str, b: str) -> float:
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_every_page_type_in_both_schemes_at_phone_and_desktop_widths(
-    site, browser, scheme
+    site, browser, scheme, screenshot_dir
 ):
-    """Screenshots go to $SCREENSHOT_DIR (default: a temporary folder, printed)
-    for a person to look at; axe must find nothing in either scheme."""
-    out = Path(os.environ.get("SCREENSHOT_DIR", "/tmp/role-guides-screenshots"))
-    out.mkdir(parents=True, exist_ok=True)
+    """Screenshots go to $SCREENSHOT_DIR (default: the test's temporary folder,
+    printed) for a person to look at; axe must find nothing in either scheme."""
+    out = screenshot_dir
     for width in (375, 1280):
         context = _context(browser, scheme, width)
         page = context.new_page()

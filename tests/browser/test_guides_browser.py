@@ -18,7 +18,6 @@ from tests.factories import (
 from .conftest import assert_accessible, assert_no_console_errors
 
 pytestmark = pytest.mark.django_db(transaction=True)
-SHOTS = "/tmp/i15"
 
 
 @pytest.fixture
@@ -56,14 +55,14 @@ PAGES = [
 ]
 
 
-def test_new_pages_are_accessible(guides, page):
+def test_new_pages_are_accessible(guides, page, screenshot_dir):
     for path in PAGES:
         response = page.goto(guides.url + path)
         assert response.status == 200, path
         assert page.locator("h1").count() == 1, path
         assert_accessible(page)
         name = path.strip("/").replace("/", "_").replace("?q=", "-") or "home"
-        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
+        page.screenshot(path=screenshot_dir / f"{name}.png", full_page=True)
     assert_no_console_errors(page)
 
 
@@ -88,16 +87,17 @@ def test_glossary_link_goes_to_the_term(guides, page):
 @pytest.mark.parametrize(
     "path", ["/roles/product-owner/", "/search/?q=backlog", "/glossary/"]
 )
-def test_new_pages_fit_320_pixels(guides, phone_page, path):
+def test_new_pages_fit_320_pixels(guides, phone_page, path, screenshot_dir):
     phone_page.goto(guides.url + path)
     width = phone_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 320, path
     phone_page.screenshot(
-        path=f"{SHOTS}/phone-{path.strip('/').replace('/', '_')}.png", full_page=True
+        path=screenshot_dir / f"phone-{path.strip('/').replace('/', '_')}.png",
+        full_page=True,
     )
 
 
-def test_api_docs_page_runs_under_the_strict_csp(guides, page):
+def test_api_docs_page_runs_under_the_strict_csp(guides, page, screenshot_dir):
     """Swagger UI is self-hosted (django-ninja's static files) and runs from
     script files only: the site-wide CSP needs no exception for it."""
     response = page.goto(guides.url + "/api/v1/docs/")
@@ -106,6 +106,6 @@ def test_api_docs_page_runs_under_the_strict_csp(guides, page):
     assert (
         "Role Guides open data" in page.locator(".swagger-ui .info .title").inner_text()
     )
-    page.screenshot(path=f"{SHOTS}/api-docs.png", full_page=True)
+    page.screenshot(path=screenshot_dir / "api-docs.png", full_page=True)
     assert_no_console_errors(page)
     assert_accessible(page)

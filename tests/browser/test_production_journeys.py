@@ -15,6 +15,10 @@ import pytest
 from .conftest import assert_accessible
 from .production_server import NginxProxy, ProductionServer
 
+# One production site (gunicorn, Redis, a database) for the module: its tests
+# stay on one xdist worker rather than each worker starting its own.
+pytestmark = pytest.mark.xdist_group("production_site")
+
 
 @pytest.fixture(scope="module")
 def production_site(tmp_path_factory, browser):
