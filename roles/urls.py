@@ -10,7 +10,7 @@ from roles.comparisons.converters import RoleSetConverter
 from roles.comparisons.sitemaps import ComparisonSitemap
 from roles.publishing.cache import public_page
 from roles.questionnaire import views as questionnaire
-from roles.search.selectors import views as search
+from roles.search import views as search
 
 register_converter(RoleSetConverter, "roles")
 

@@ -249,7 +249,7 @@ def test_a_previous_release_database_upgrades_without_loss(database_url):
         "contenttypes.contenttype",
         "auth.group",
         "roles.role",
-        "roles.comparisons.table",
+        "roles.comparison",
         "roles.optionpoints",
         "roles.submission",
         "roles.draft",

@@ -119,7 +119,7 @@ if not REDIS_URL:
     # for the rate limit there (production uses Redis, which the check accepts).
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 # Errors django-redis ignores are logged - once a minute per process, not per
-# request (see roles.logs.OncePerInterval in LOGGING).
+# request (see roles.core.logging.OncePerInterval in LOGGING).
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 DJANGO_REDIS_LOGGER = "roles.cache"
 

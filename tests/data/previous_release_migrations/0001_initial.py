@@ -146,7 +146,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('order', models.PositiveIntegerField(default=0)),
                 ('suits', models.TextField(blank=True, help_text='One to three sentences: the kind of person who thrives in this role. Markdown: paragraphs, **bold**, *italic*, lists (- item), links [text](https://…), ## and ### headings, > quotes and `code`. Anything else (HTML, scripts, images) is removed.', verbose_name='who it suits')),
-                ('comparison', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comparison_roles', to='roles.comparisons.table')),
+                ('comparison', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comparison_roles', to='roles.comparison')),
                 ('role', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='roles.role')),
             ],
             options={
@@ -223,7 +223,7 @@ class Migration(migrations.Migration):
                 ('label', models.CharField(help_text='The situation, as a reader would pick it: “Start-up, one product”.', max_length=100)),
                 ('note', models.TextField(help_text='How the split between the roles shifts there. Markdown: paragraphs, **bold**, *italic*, lists (- item), links [text](https://…), ## and ### headings, > quotes and `code`. Anything else (HTML, scripts, images) is removed.')),
                 ('order', models.PositiveIntegerField(default=0)),
-                ('comparison', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='context_notes', to='roles.comparisons.table')),
+                ('comparison', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='context_notes', to='roles.comparison')),
                 ('factor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='notes', to='roles.contextfactor')),
             ],
             options={
