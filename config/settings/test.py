@@ -1,4 +1,5 @@
 from .base import *
+from .base import CACHES as BASE_CACHES
 
 DEBUG = False
 SECRET_KEY = "test-only-insecure-key"
@@ -30,7 +31,13 @@ elif XDIST_WORKER := env_str("PYTEST_XDIST_WORKER", ""):
             f"xdist worker {XDIST_WORKER} would need Redis database {_db}; Redis "
             "has 16 (0-15): run fewer workers (-n) or a lower REDIS_URL number."
         )
-    CACHES["default"]["LOCATION"] = urlunsplit(_url._replace(path=f"/{_db}"))
+    CACHES = {
+        **BASE_CACHES,
+        "default": {
+            **BASE_CACHES["default"],
+            "LOCATION": urlunsplit(_url._replace(path=f"/{_db}")),
+        },
+    }
 QUIZ_RATE_LIMIT = (1000, 600)
 API_RATE_LIMIT = (100_000, 60)
 WHITENOISE_AUTOREFRESH = True
