@@ -4,11 +4,11 @@ Every key carries the content version, which lives in the database (see
 ``publishing.version``) and moves on in the same transaction as any content
 change, and again when a scheduled time passes (no cron: the next such time is
 stored with the version and acted on ahead of the cache, by
-``roles.editorial.middleware.DuePublicationMiddleware`` and the
-``publish_due`` command). Reading the cache never writes anything. The cache is only ever a copy:
-if it is flushed, restarted, restored from an old snapshot, full or down, pages
-are rendered from the database instead (the Redis backend ignores its errors,
-see settings), never served stale.
+``roles.editorial.middleware.DuePublicationMiddleware`` and the ``publish_due``
+command). Reading the cache never writes anything. The cache is only ever a
+copy: if it is flushed, restarted, restored from an old snapshot, full or down,
+pages are rendered from the database instead (the Redis backend ignores its
+errors, see settings), never served stale.
 
 Only anonymous GET and HEAD requests for a page's own path are cached; a query
 string bypasses the cache (it would otherwise let anyone fill it). Only complete
@@ -62,7 +62,7 @@ def current_version() -> int:
     scope = _request_scope.get()
     if scope is not None and "version" in scope:
         return scope["version"]
-    version = _read_version()
+    version = read_content_version()[0]
     if scope is not None:
         scope["version"] = version
     return version
@@ -76,14 +76,10 @@ def prime_version(version: int) -> None:
         scope.setdefault("version", version)
 
 
-def _read_version() -> int:
-    return read_content_version()[0]
-
-
 class ContentVersionMiddleware:
     """Gives each request one reading of the content version (one query, made
-    when something first needs it),
-    so the page cache and the data cache agree on one version throughout."""
+    when something first needs it), so the page cache and the data cache agree
+    on one version throughout."""
 
     def __init__(self, get_response):
         self.get_response = get_response
