@@ -30,17 +30,23 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "django_ratelimit",
+    "corsheaders",
     # The open data API (issue 15): its docs page's self-hosted Swagger UI.
     "ninja",
     "roles",
 ]
 
 MIDDLEWARE = [
+    # First: every GET route answers HEAD, as a GET without a body.
+    "roles.core.middleware.HeadAsGetMiddleware",
     "roles.core.middleware.RequestIdMiddleware",
     "roles.core.middleware.RequestCharsetMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "roles.core.middleware.CrossOriginResourcePolicyMiddleware",
+    # CORS for the open data API only (CORS_URLS_REGEX), above anything that
+    # can answer a request, so a preflight and every API response get it.
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "roles.core.middleware.HealthCheckMiddleware",
@@ -239,6 +245,13 @@ DUE_CHECK_SECONDS = env_int("DJANGO_DUE_CHECK_SECONDS", 60)
 QUIZ_MAX_BODY_BYTES = 20_000
 QUIZ_RATE_LIMIT = (20, 600)  # submissions per client per ten minutes
 API_RATE_LIMIT = (300, 60)  # open data API requests per client per minute
+# The open data API may be read from any origin (django-cors-headers): it is
+# read-only and cookie-free, so nothing is exposed that a page would not show.
+CORS_URLS_REGEX = r"^/api/v1/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_PREFLIGHT_MAX_AGE = 86_400
 
 SITE_NAME = "Role Guides"
 # The public origin (scheme and host, no path): canonical links, og:url, JSON-LD
