@@ -347,6 +347,25 @@ def test_sitemap_lists_roles_comparisons_and_the_quiz_with_lastmod(client, seede
     assert "hidden-draft" not in xml
 
 
+@pytest.mark.parametrize(
+    "host", ["localhost:31337", "testserver", "127.0.0.1:8000", "localhost"]
+)
+def test_sitemap_urls_come_from_the_site_url_never_the_request(
+    client, seeded, settings, host
+):
+    """Django's sitemap view builds URLs from the request (RequestSite): a
+    crafted Host poisoned the cached sitemap and a normal one lost the port."""
+    settings.SITE_URL = "https://roles.example:8443"
+    settings.ALLOWED_HOSTS = ["*"]
+    for secure in (False, True):
+        xml = client.get("/sitemap.xml", HTTP_HOST=host, secure=secure)
+        xml = xml.content.decode()
+        locs = re.findall(r"<loc>([^<]*)</loc>", xml)
+        assert locs, xml
+        assert all(loc.startswith("https://roles.example:8443/") for loc in locs)
+        assert "https://roles.example:8443/roles/product-owner/" in locs
+
+
 def test_robots_txt_disallows_results_and_names_the_sitemap(client):
     text = client.get("/robots.txt").content.decode()
     assert "Disallow: /quiz/results/" in text
