@@ -47,7 +47,8 @@ MIDDLEWARE = [
     # CORS for the open data API only (CORS_URLS_REGEX), above anything that
     # can answer a request, so a preflight and every API response get it.
     "corsheaders.middleware.CorsMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # whitenoise, without the manifest (staticfiles.json) in public.
+    "roles.core.middleware.StaticFilesMiddleware",
     "csp.middleware.CSPMiddleware",
     "roles.core.middleware.HealthCheckMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -170,6 +171,14 @@ CRISPY_FAIL_SILENTLY = False
 
 ADMIN_URL = env_str("DJANGO_ADMIN_URL", "admin/")
 LOGIN_URL = "admin:login"
+# Where a log-in without a safe ?next= lands (Django's default is
+# /accounts/profile/, which this site does not have).
+LOGIN_REDIRECT_URL = "admin:index"
+# A staff member's session ends after this long (at most twelve hours, whatever
+# the variable says); visitors' sessions keep SESSION_COOKIE_AGE.
+STAFF_SESSION_SECONDS = min(
+    env_int("DJANGO_STAFF_SESSION_SECONDS", 12 * 3600), 12 * 3600
+)
 
 # The client's address, for the admin lockout and the questionnaire rate limit
 # (roles.core.client.client_ip). X-Forwarded-For is believed only on a request that
@@ -259,6 +268,9 @@ SITE_NAME = "Role Guides"
 SITE_URL = env_str("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOG_FORMAT = env_str("DJANGO_LOG_FORMAT", "plain")  # "json" in production
+# dictConfig, then Python's warnings routed into logging (py.warnings), so they
+# come out as log lines (JSON in production) rather than bare stderr text.
+LOGGING_CONFIG = "roles.core.logging.configure"
 LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,

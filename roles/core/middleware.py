@@ -11,6 +11,7 @@ import uuid
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import render
+from whitenoise.middleware import WhiteNoiseMiddleware
 
 from roles.core.health import health_response
 from roles.core.logging import request_id_var
@@ -110,6 +111,25 @@ def _codec_name(name: str) -> str | None:
         return codecs.lookup(name).name
     except LookupError:
         return None
+
+
+MANIFEST_NAME = "staticfiles.json"
+
+
+class StaticFilesMiddleware(WhiteNoiseMiddleware):
+    """whitenoise, except that the static files' manifest (every file's
+    hashed name, written by collectstatic into STATIC_ROOT) is not served:
+    it is for the storage, not for visitors."""
+
+    def _is_manifest(self, url: str) -> bool:
+        return url == self.static_prefix + MANIFEST_NAME
+
+    def add_file_to_dictionary(self, url, path, stat_cache=None):
+        if not self._is_manifest(url):
+            super().add_file_to_dictionary(url, path, stat_cache=stat_cache)
+
+    def find_file(self, url):
+        return None if self._is_manifest(url) else super().find_file(url)
 
 
 class CrossOriginResourcePolicyMiddleware:
