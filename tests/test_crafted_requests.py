@@ -320,3 +320,13 @@ def test_any_method_content_type_and_charset_on_any_route_is_never_a_5xx(
         content_type,
         response.status_code,
     )
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("POST", "/roles/"), ("DELETE", "/"), ("PUT", "/glossary/"), ("PATCH", "/quiz/")],
+)
+def test_a_method_a_page_does_not_take_gets_the_sites_405(client, seeded, method, path):
+    response = client.generic(method, path)
+    _assert_site_error_page(response, 405)
+    assert "GET" in response["Allow"]

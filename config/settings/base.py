@@ -51,6 +51,8 @@ MIDDLEWARE = [
     "roles.core.middleware.StaticFilesMiddleware",
     "csp.middleware.CSPMiddleware",
     "roles.core.middleware.HealthCheckMiddleware",
+    # A page's empty 405 becomes the site's own 405 page.
+    "roles.core.middleware.MethodNotAllowedPageMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

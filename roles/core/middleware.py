@@ -47,6 +47,28 @@ class HeadAsGetMiddleware:
         return response
 
 
+class MethodNotAllowedPageMiddleware:
+    """A page asked for a method it does not take (require_GET and the like
+    answer an empty 405) gets the site's own 405 page, its Allow header kept.
+    The API keeps its JSON."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if (
+            response.status_code != 405
+            or response.streaming
+            or response.content
+            or request.path.startswith("/api/")
+        ):
+            return response
+        page = render(request, "405.html", status=405)
+        page["Allow"] = response.get("Allow", "GET, HEAD")
+        return page
+
+
 class IdentifiedRequest(HttpRequest):
     """A request as RequestIdMiddleware leaves it (for type checking: at run
     time it is Django's own HttpRequest, tagged with ``id``)."""
