@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 # Build:   docker build -t role-guides .
 # Migrate: docker run --rm --env-file .env role-guides python manage.py migrate
-# Run:     docker run --env-file .env -p 8000:8000 role-guides
+# Run:     docker run --env-file .env -p 127.0.0.1:8000:8000 role-guides  (a local
+#          trial only: in production serve it behind the proxy, README "Production")
 # (compose.yaml does all three with PostgreSQL and Redis.)
 
 # The stylesheet: Bootstrap's Sass and ours, compiled and purged with the npm

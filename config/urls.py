@@ -46,3 +46,7 @@ urlpatterns = [
     ),
     path("", include("roles.urls")),
 ]
+
+handler400 = "roles.core.views.bad_request"
+handler403 = "roles.core.views.permission_denied"
+handler404 = "roles.core.views.page_not_found"

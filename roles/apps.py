@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate
 
 
@@ -11,8 +12,12 @@ class RolesConfig(AppConfig):
         # Django's documented place to connect signals and register checks;
         # every models module has been imported (and registered) by now.
         from roles.core import checks  # noqa: F401
+        from roles.core.sessions import shorten_staff_session
         from roles.editorial.permissions import sync_groups
         from roles.publishing import signals
 
         signals.connect()
+        user_logged_in.connect(
+            shorten_staff_session, dispatch_uid="roles-staff-session"
+        )
         post_migrate.connect(sync_groups, sender=self, dispatch_uid="roles-groups")

@@ -45,7 +45,7 @@ def content(db):
 
 
 def get(client, path):
-    response = client.get(f"/api/v1{path}")
+    response = client.get(f"/api/v1{path}", HTTP_ORIGIN="https://reader.example")
     return response, response.json()
 
 
@@ -110,7 +110,7 @@ def test_questionnaire_is_the_published_one(client, content):
 
 def test_api_responses_are_cached_like_pages(client, content):
     first = client.get("/api/v1/roles/")
-    second = client.get("/api/v1/roles/")
+    second = client.get("/api/v1/roles/", HTTP_ORIGIN="https://reader.example")
     assert first["X-Cache"] == "miss"
     assert second["X-Cache"] == "hit"
     assert second["Access-Control-Allow-Origin"] == "*"

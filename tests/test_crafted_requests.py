@@ -131,3 +131,202 @@ def test_healthz_carries_the_security_headers(client):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "default-src 'none'" in response["Content-Security-Policy"]
     assert response["Referrer-Policy"]
+
+
+# --- Issue 20: charsets, methods, CORS (every crafted request is a 4xx) ----------
+
+NON_UTF8_FORM_CHARSETS = ["ascii", "latin-1", "iso-8859-1", "cp1252", "us-ascii"]
+
+
+@pytest.mark.parametrize("charset", NON_UTF8_FORM_CHARSETS)
+def test_a_form_in_a_charset_django_cannot_decode_gets_the_sites_400(charset):
+    """The issue's curl: a CSRF cookie and a form body in charset ascii (or
+    latin-1, cp1252) was a bare 500 (Django refuses non-UTF-8 forms, and the
+    400 handler ran the CSRF check, which read the body again)."""
+    client = Client(enforce_csrf_checks=True)
+    client.cookies["csrftoken"] = "abcdefghijklmnopqrstuvwxyzABCDEF"
+    response = client.generic(
+        "POST",
+        "/quiz/",
+        b"a=1",
+        content_type=f"application/x-www-form-urlencoded; charset={charset}",
+    )
+    _assert_site_error_page(response, 400)
+
+
+@pytest.mark.parametrize("charset", ["utf-8", "UTF-8", "utf8"])
+def test_a_form_in_utf8_is_read_as_before(charset):
+    client = Client(enforce_csrf_checks=True)
+    response = client.generic(
+        "POST",
+        "/quiz/",
+        b"a=1",
+        content_type=f"application/x-www-form-urlencoded; charset={charset}",
+    )
+    _assert_site_error_page(response, 403)  # no token: the stale-form page
+
+
+def test_the_error_handlers_never_run_the_csrf_check(rf):
+    """handler400/403/404 render the site's page without reading the body
+    (Django's own run the CSRF check, which reads it and raises again)."""
+    from django.core.exceptions import BadRequest
+    from django.urls import get_resolver
+
+    for status in (400, 403, 404):
+        request = rf.generic(
+            "POST",
+            "/quiz/",
+            b"a=1",
+            content_type="application/x-www-form-urlencoded; charset=latin-1",
+        )
+        request.COOKIES["csrftoken"] = "abcdefghijklmnopqrstuvwxyzABCDEF"
+        view = get_resolver().resolve_error_handler(status)
+        response = view(request, BadRequest("bad"))
+        assert response.status_code == status
+        assert '<main id="main"' in response.content.decode()
+
+
+GET_ROUTES = [
+    "/",
+    "/roles/",
+    "/roles/product-owner/",
+    "/compare/",
+    "/compare/product-manager-vs-product-owner/",
+    "/quiz/",
+    "/glossary/",
+    "/search/",
+    "/search/?q=owner",
+    "/robots.txt",
+    "/sitemap.xml",
+    "/healthz/",
+    "/api/v1/roles/",
+    "/api/v1/roles/product-owner/",
+    "/api/v1/comparisons/",
+    "/api/v1/comparisons/product-manager-vs-product-owner/",
+    "/api/v1/glossary/",
+    "/api/v1/questionnaire/",
+    "/api/v1/openapi.json",
+    "/api/v1/docs/",
+]
+
+
+@pytest.mark.parametrize("path", GET_ROUTES)
+def test_head_is_answered_like_get_without_a_body_on_every_get_route(
+    client, seeded, path
+):
+    get = client.get(path)
+    assert get.status_code == 200, path
+    head = client.head(path)
+    assert head.status_code == 200, (path, head.status_code)
+    assert head.content == b""
+    assert head["Content-Type"] == get["Content-Type"]
+
+
+def test_head_sends_no_body_bytes_to_the_server(seeded):
+    """gunicorn does not strip a HEAD response's body (the test client and
+    runserver do): the site must send none."""
+    import io
+
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.test.client import RequestFactory
+
+    handler = WSGIHandler()
+    for path in ["/glossary/", "/api/v1/roles/", "/roles/product-owner/", "/"]:
+        environ = RequestFactory().head(path).environ
+        # RequestFactory's environ is not a full WSGI one: add what it lacks.
+        environ.setdefault("wsgi.input", io.BytesIO(b""))
+        started = {}
+
+        def start_response(status, headers, exc_info=None, started=started):
+            started["status"] = status
+
+        body = b"".join(handler(environ, start_response))
+        assert started["status"].startswith("200"), (path, started)
+        assert body == b"", path
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS"])
+def test_healthz_answers_get_and_head_only(client, method):
+    response = client.generic(method, "/healthz/")
+    assert response.status_code == 405
+    assert set(response["Allow"].replace(" ", "").split(",")) == {"GET", "HEAD"}
+    assert client.head("/healthz/").status_code == 200
+
+
+def test_the_api_answers_a_cors_preflight(client, seeded):
+    response = client.options(
+        "/api/v1/roles/",
+        HTTP_ORIGIN="https://consumer.example",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+    )
+    assert response.status_code == 200
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "GET" in response["Access-Control-Allow-Methods"]
+    assert "Access-Control-Allow-Headers" in response
+    assert "Access-Control-Max-Age" in response
+
+
+def test_the_api_allows_any_origin_and_pages_do_not(client, seeded):
+    api = client.get("/api/v1/roles/", HTTP_ORIGIN="https://consumer.example")
+    assert api["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Credentials" not in api
+    assert api["Link"].endswith('rel="license"')
+    page = client.get("/roles/", HTTP_ORIGIN="https://consumer.example")
+    assert "Access-Control-Allow-Origin" not in page
+
+
+CONTENT_TYPES = [
+    "application/x-www-form-urlencoded",
+    "multipart/form-data",
+    "multipart/form-data; boundary=xyz",
+    "application/json",
+    "text/plain",
+    "application/xml",
+    "",
+    "garbage/",
+    ";;;",
+]
+METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "FOO"]
+POST_ROUTES = ["/quiz/", "/quiz/results/00000000-0000-0000-0000-000000000000/"]
+
+
+@given(
+    path=st.sampled_from(GET_ROUTES + POST_ROUTES + ["/nope/", "/admin/login/"]),
+    method=st.sampled_from(METHODS),
+    content_type=st.sampled_from(CONTENT_TYPES),
+    charset=st.one_of(
+        st.none(),
+        st.sampled_from(NON_UTF8_FORM_CHARSETS + CHARSETS + ["", '"utf-8"']),
+        st.text(
+            alphabet=st.characters(min_codepoint=33, max_codepoint=126), max_size=12
+        ),
+    ),
+    body=st.one_of(st.binary(max_size=120), st.just(b"a=1&csrfmiddlewaretoken=x")),
+    cookie=st.booleans(),
+)
+@FUZZ
+def test_any_method_content_type_and_charset_on_any_route_is_never_a_5xx(
+    path, method, content_type, charset, body, cookie
+):
+    client = Client(enforce_csrf_checks=True)
+    if cookie:
+        client.cookies["csrftoken"] = "abcdefghijklmnopqrstuvwxyzABCDEF"
+    if charset is not None:
+        content_type = f"{content_type}; charset={charset}"
+    response = client.generic(method, path, body, content_type=content_type)
+    assert response.status_code < 500, (
+        method,
+        path,
+        content_type,
+        response.status_code,
+    )
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("POST", "/roles/"), ("DELETE", "/"), ("PUT", "/glossary/"), ("PATCH", "/quiz/")],
+)
+def test_a_method_a_page_does_not_take_gets_the_sites_405(client, seeded, method, path):
+    response = client.generic(method, path)
+    _assert_site_error_page(response, 405)
+    assert "GET" in response["Allow"]

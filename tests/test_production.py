@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 from unittest import mock
+from urllib.parse import urlencode
 
 import pytest
 import yaml
@@ -347,6 +348,25 @@ def test_sitemap_lists_roles_comparisons_and_the_quiz_with_lastmod(client, seede
     assert "hidden-draft" not in xml
 
 
+@pytest.mark.parametrize(
+    "host", ["localhost:31337", "testserver", "127.0.0.1:8000", "localhost"]
+)
+def test_sitemap_urls_come_from_the_site_url_never_the_request(
+    client, seeded, settings, host
+):
+    """Django's sitemap view builds URLs from the request (RequestSite): a
+    crafted Host poisoned the cached sitemap and a normal one lost the port."""
+    settings.SITE_URL = "https://roles.example:8443"
+    settings.ALLOWED_HOSTS = ["*"]
+    for secure in (False, True):
+        xml = client.get("/sitemap.xml", HTTP_HOST=host, secure=secure)
+        xml = xml.content.decode()
+        locs = re.findall(r"<loc>([^<]*)</loc>", xml)
+        assert locs, xml
+        assert all(loc.startswith("https://roles.example:8443/") for loc in locs)
+        assert "https://roles.example:8443/roles/product-owner/" in locs
+
+
 def test_robots_txt_disallows_results_and_names_the_sitemap(client):
     text = client.get("/robots.txt").content.decode()
     assert "Disallow: /quiz/results/" in text
@@ -568,3 +588,68 @@ def test_local_settings_serve_pages_with_debug_off_and_no_collectstatic(tmp_path
         line.split()[1] for line in result.stdout.splitlines() if "STATUS" in line
     ]
     assert statuses == ["200", "200"], result.stdout + result.stderr
+
+
+# --- Issue 20, item 8: sessions, log-in redirect, warnings, the manifest ------------
+
+
+def test_a_staff_session_lasts_at_most_twelve_hours(client, settings):
+    UserFactory(username="ed", is_staff=True)
+    response = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "ed", "password": "a-long-test-password"},
+    )
+    assert response.status_code == 302
+    assert settings.STAFF_SESSION_SECONDS <= 12 * 3600
+    assert 0 < client.session.get_expiry_age() <= 12 * 3600
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert 0 < int(cookie["max-age"]) <= 12 * 3600
+
+
+def test_a_visitors_session_keeps_the_default_age(client, settings, seeded):
+    """Only staff sessions are shortened: a visitor's owned results stay."""
+    client.get("/quiz/")
+    session = client.session
+    session["probe"] = 1
+    session.save()
+    assert session.get_expiry_age() == settings.SESSION_COOKIE_AGE
+
+
+@pytest.mark.parametrize(
+    "next_url", ["https://evil.example/", "//evil.example/", "javascript:alert(1)"]
+)
+def test_an_unsafe_next_after_log_in_lands_on_the_admin_home(client, next_url):
+    UserFactory(username="ed", is_staff=True)
+    response = client.post(
+        "/admin/login/?" + urlencode({"next": next_url}),
+        {"username": "ed", "password": "a-long-test-password"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:index")
+
+
+def test_python_warnings_go_through_the_json_logs():
+    result = _manage(
+        "shell",
+        "-c",
+        "import warnings; warnings.warn('probe-warning-20', DeprecationWarning)",
+        env={"DJANGO_LOG_FORMAT": "json", "PYTHONWARNINGS": "always"},
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    records = [json.loads(line) for line in lines if line.startswith("{")]
+    assert any("probe-warning-20" in r["message"] for r in records), result
+    assert "probe-warning-20" not in result.stderr
+
+
+@pytest.mark.parametrize("autorefresh", [True, False])
+def test_the_static_manifest_is_not_served(settings, tmp_path, autorefresh):
+    settings.STATIC_ROOT = tmp_path
+    settings.WHITENOISE_AUTOREFRESH = autorefresh
+    (tmp_path / "staticfiles.json").write_text('{"paths": {}}')
+    (tmp_path / "kept.txt").write_text("a static file")
+    client = Client()
+    assert client.get("/static/kept.txt").status_code == 200
+    response = client.get("/static/staticfiles.json")
+    assert response.status_code == 404
+    assert b"paths" not in response.content

@@ -30,20 +30,29 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "django_ratelimit",
+    "corsheaders",
     # The open data API (issue 15): its docs page's self-hosted Swagger UI.
     "ninja",
     "roles",
 ]
 
 MIDDLEWARE = [
+    # First: every GET route answers HEAD, as a GET without a body.
+    "roles.core.middleware.HeadAsGetMiddleware",
     "roles.core.middleware.RequestIdMiddleware",
     "roles.core.middleware.RequestCharsetMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "roles.core.middleware.CrossOriginResourcePolicyMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # CORS for the open data API only (CORS_URLS_REGEX), above anything that
+    # can answer a request, so a preflight and every API response get it.
+    "corsheaders.middleware.CorsMiddleware",
+    # whitenoise, without the manifest (staticfiles.json) in public.
+    "roles.core.middleware.StaticFilesMiddleware",
     "csp.middleware.CSPMiddleware",
     "roles.core.middleware.HealthCheckMiddleware",
+    # A page's empty 405 becomes the site's own 405 page.
+    "roles.core.middleware.MethodNotAllowedPageMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -164,6 +173,14 @@ CRISPY_FAIL_SILENTLY = False
 
 ADMIN_URL = env_str("DJANGO_ADMIN_URL", "admin/")
 LOGIN_URL = "admin:login"
+# Where a log-in without a safe ?next= lands (Django's default is
+# /accounts/profile/, which this site does not have).
+LOGIN_REDIRECT_URL = "admin:index"
+# A staff member's session ends after this long (at most twelve hours, whatever
+# the variable says); visitors' sessions keep SESSION_COOKIE_AGE.
+STAFF_SESSION_SECONDS = min(
+    env_int("DJANGO_STAFF_SESSION_SECONDS", 12 * 3600), 12 * 3600
+)
 
 # The client's address, for the admin lockout and the questionnaire rate limit
 # (roles.core.client.client_ip). X-Forwarded-For is believed only on a request that
@@ -239,6 +256,13 @@ DUE_CHECK_SECONDS = env_int("DJANGO_DUE_CHECK_SECONDS", 60)
 QUIZ_MAX_BODY_BYTES = 20_000
 QUIZ_RATE_LIMIT = (20, 600)  # submissions per client per ten minutes
 API_RATE_LIMIT = (300, 60)  # open data API requests per client per minute
+# The open data API may be read from any origin (django-cors-headers): it is
+# read-only and cookie-free, so nothing is exposed that a page would not show.
+CORS_URLS_REGEX = r"^/api/v1/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_PREFLIGHT_MAX_AGE = 86_400
 
 SITE_NAME = "Role Guides"
 # The public origin (scheme and host, no path): canonical links, og:url, JSON-LD
@@ -246,6 +270,9 @@ SITE_NAME = "Role Guides"
 SITE_URL = env_str("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOG_FORMAT = env_str("DJANGO_LOG_FORMAT", "plain")  # "json" in production
+# dictConfig, then Python's warnings routed into logging (py.warnings), so they
+# come out as log lines (JSON in production) rather than bare stderr text.
+LOGGING_CONFIG = "roles.core.logging.configure"
 LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,

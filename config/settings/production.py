@@ -29,7 +29,10 @@ CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
+# Origins a form may be posted from: by default the public origin
+# (DJANGO_SITE_URL, port included) and HTTPS on each allowed host.
 CSRF_TRUSTED_ORIGINS = env_list(
-    "DJANGO_CSRF_TRUSTED_ORIGINS", [f"https://{host}" for host in ALLOWED_HOSTS]
+    "DJANGO_CSRF_TRUSTED_ORIGINS",
+    [SITE_URL, *(f"https://{host}" for host in ALLOWED_HOSTS)],
 )
 WHITENOISE_MAX_AGE = 31_536_000

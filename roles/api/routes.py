@@ -3,9 +3,10 @@ glossary and the published questionnaire, with an OpenAPI document and docs.
 
 Every response carries the content licence (in ``meta`` and a ``Link``
 header). Responses are cached like pages (``public_page``: per content
-version, anonymous GETs), rate-limited per client, and open to any origin for
-GET (``Access-Control-Allow-Origin: *``; the API has no cookies or write
-methods, so nothing is exposed that a page would not show)."""
+version, anonymous GETs), rate-limited per client, and open to any origin
+(``Access-Control-Allow-Origin: *`` and the preflight, from django-cors-headers
+for /api/v1/, CORS_* in the settings; the API has no cookies or write methods,
+so nothing is exposed that a page would not show)."""
 
 from __future__ import annotations
 
@@ -53,7 +54,7 @@ KEY = Path(
 )
 
 
-# --- cross-cutting: licence header, CORS, rate limit, page cache ------------------
+# --- cross-cutting: licence header, rate limit, page cache ------------------------
 
 
 def _rate_limited(request: HttpRequest) -> int | None:
@@ -62,7 +63,7 @@ def _rate_limited(request: HttpRequest) -> int | None:
 
 
 def open_data(view):
-    """Wrap an API view: rate limit, cache like a page, add CORS and licence."""
+    """Wrap an API view: rate limit, cache like a page, add the licence."""
     cached = public_page(view)
 
     @wraps(view)
@@ -76,7 +77,6 @@ def open_data(view):
             response["Retry-After"] = str(wait)
         else:
             response = cached(request, *args, **kwargs)
-        response["Access-Control-Allow-Origin"] = "*"
         response["Link"] = f'<{LICENCE_URL}>; rel="license"'
         return response
 
@@ -508,11 +508,10 @@ def questionnaire(request):
     )
 
 
-def _cors_and_licence(view):
+def _with_licence(view):
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        response["Access-Control-Allow-Origin"] = "*"
         response["Link"] = f'<{LICENCE_URL}>; rel="license"'
         return response
 
@@ -520,10 +519,10 @@ def _cors_and_licence(view):
 
 
 def api_urls():
-    """The API's URL patterns; the OpenAPI document gets the same CORS and
-    licence headers as the data (the docs page is ours, same-origin)."""
+    """The API's URL patterns; the OpenAPI document gets the same licence
+    header as the data."""
     patterns, app_name, namespace = api.urls
     for pattern in patterns:
         if getattr(pattern, "name", None) == "openapi-json":
-            pattern.callback = _cors_and_licence(pattern.callback)
+            pattern.callback = _with_licence(pattern.callback)
     return patterns, app_name, namespace

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from roles.catalogue.models import Role
+from roles.core.seo import SiteUrlSitemap
 
 
-class RoleSitemap(Sitemap):
+class RoleSitemap(SiteUrlSitemap):
     changefreq = "monthly"
     priority = 0.8
 
@@ -19,7 +19,7 @@ class RoleSitemap(Sitemap):
         return role.updated_at
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(SiteUrlSitemap):
     changefreq = "weekly"
     priority = 0.6
 

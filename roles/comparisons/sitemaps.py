@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django.contrib.sitemaps import Sitemap
-
 from roles.comparisons.models import Comparison
+from roles.core.seo import SiteUrlSitemap
 
 
-class ComparisonSitemap(Sitemap):
+class ComparisonSitemap(SiteUrlSitemap):
     changefreq = "monthly"
     priority = 0.9
 

@@ -5,10 +5,19 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import logging.config
 import threading
 import time
 
 from pythonjsonlogger import json as jsonlogger
+
+
+def configure(config: dict) -> None:
+    """LOGGING_CONFIG: Django's dictConfig, and Python's warnings captured
+    into the logging system (the py.warnings logger), so a deprecation warning
+    is a log line in the configured format, not bare text on stderr."""
+    logging.config.dictConfig(config)
+    logging.captureWarnings(True)
 
 
 class OncePerInterval(logging.Filter):

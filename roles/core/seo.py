@@ -1,12 +1,15 @@
 """What search engines and link previews see: robots.txt, absolute URLs,
-JSON-LD and breadcrumbs. (The sitemap's sections live with their domains.)"""
+JSON-LD, breadcrumbs and the sitemap's base class. (The sitemap's sections
+live with their domains.)"""
 
 from __future__ import annotations
 
 import json
-from typing import NamedTuple
+from typing import Any, NamedTuple
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.sitemaps import Sitemap
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html
@@ -29,6 +32,19 @@ def absolute_url(path: str) -> str:
     """An absolute URL on the configured public origin (``SITE_URL``). Never
     built from the request: its Host and scheme are the client's to choose."""
     return settings.SITE_URL + path
+
+
+class SiteUrlSitemap(Sitemap):
+    """A sitemap section whose URLs are on ``SITE_URL``: scheme, host and port
+    from the settings, whatever the request's Host or scheme (Django's view
+    passes it a RequestSite; a crafted Host would poison the cached sitemap,
+    and a proxy that drops the port would lose it)."""
+
+    def get_domain(self, site: Any = None) -> str:
+        return urlsplit(settings.SITE_URL).netloc
+
+    def get_protocol(self, protocol: str | None = None) -> str:
+        return urlsplit(settings.SITE_URL).scheme
 
 
 _ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}

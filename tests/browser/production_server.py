@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import signal
 import subprocess
@@ -20,6 +21,9 @@ import dj_database_url
 from ..redis_server import RedisServer, bound_socket, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
+# The upstream line of config/nginx/default.conf: Docker's DNS name of the web
+# service's replicas (with `resolve`: looked up again as replicas come and go).
+UPSTREAM_SERVER = re.compile(r"server web:8000\b[^;]*;")
 
 
 class ProductionServer:
@@ -29,11 +33,14 @@ class ProductionServer:
         *,
         database_url: str | None = None,
         static_root: Path | None = None,
+        redis: RedisServer | None = None,
     ):
         """``database_url``: a database of the caller's (tests/pg_cluster.py's
         cluster, say) instead of one made here. ``static_root``: where
         collectstatic writes (default: in ``tmp``); one already collected there
-        is reused, as collecting takes long (brotli) and never changes in a run."""
+        is reused, as collecting takes long (brotli) and never changes in a run.
+        ``redis``: a running Redis shared with another server (default: one
+        of its own, started and killed with this one)."""
         self.tmp = tmp
         self.static_root = static_root or tmp / "staticfiles"
         # Held from now until gunicorn takes it over (fd://): no other
@@ -41,7 +48,8 @@ class ProductionServer:
         self.socket = bound_socket()
         self.port = self.socket.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        self.redis = RedisServer(tmp)
+        self._owns_redis = redis is None
+        self.redis = redis or RedisServer(tmp)
         self.log = tmp / "gunicorn.log"
         self.process: subprocess.Popen | None = None
         self._pg_name: str | None = None
@@ -92,13 +100,17 @@ class ProductionServer:
         assert result.returncode == 0, result.stdout + result.stderr
         return result
 
-    def start(self) -> None:
-        self.redis.start()
+    def start(self, *, prepare: bool = True) -> None:
+        """``prepare``: collect static files, migrate and seed first (a second
+        server on the same database and static root need not)."""
+        if self._owns_redis:
+            self.redis.start()
         self.env["REDIS_URL"] = self.redis.url
-        if not (self.static_root / "staticfiles.json").exists():
-            self.manage("collectstatic", "--noinput", "-v0")
-        self.manage("migrate", "--noinput", "-v0")
-        self.manage("seed_content", "-v0")
+        if prepare:
+            if not (self.static_root / "staticfiles.json").exists():
+                self.manage("collectstatic", "--noinput", "-v0")
+            self.manage("migrate", "--noinput", "-v0")
+            self.manage("seed_content", "-v0")
         self.process = subprocess.Popen(
             [
                 str(Path(sys.executable).parent / "gunicorn"),
@@ -141,7 +153,8 @@ class ProductionServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        self.redis.kill()
+        if self._owns_redis:
+            self.redis.kill()
         if self._pg_name:
             self._admin.execute(
                 f'DROP DATABASE IF EXISTS "{self._pg_name}" WITH (FORCE)'
@@ -150,15 +163,19 @@ class ProductionServer:
 
 
 class NginxProxy:
-    """config/nginx/default.conf, as compose.yaml runs it, in front of a
-    ProductionServer: only the upstream and the listening port differ."""
+    """config/nginx/default.conf, as compose.yaml runs it, in front of one or
+    more ProductionServers: only the upstream servers (Docker's DNS name of
+    the web replicas there, their loopback ports here) and the listening port
+    differ."""
 
-    def __init__(self, tmp: Path, upstream_port: int):
+    def __init__(self, tmp: Path, upstream_port: int | list[int]):
         import shutil
 
         self.binary = shutil.which("nginx") or "/usr/sbin/nginx"
         self.tmp = tmp
-        self.upstream_port = upstream_port
+        self.upstream_ports = (
+            upstream_port if isinstance(upstream_port, list) else [upstream_port]
+        )
         self._choose_port()
         for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
             (tmp / name).mkdir(exist_ok=True)
@@ -186,9 +203,12 @@ http {{
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         site = (ROOT / "config/nginx/default.conf").read_text()
-        site = site.replace(
-            "server web:8000;", f"server 127.0.0.1:{self.upstream_port};"
+        upstream = UPSTREAM_SERVER.search(site)
+        assert upstream, "config/nginx/default.conf: no `server web:8000` line"
+        servers = "\n    ".join(
+            f"server 127.0.0.1:{port};" for port in self.upstream_ports
         )
+        site = site.replace(upstream.group(0), servers)
         site = site.replace(
             "listen 80 default_server;", f"listen 127.0.0.1:{self.port};"
         )
