@@ -228,21 +228,35 @@ def test_head_sends_no_body_bytes_to_the_server(seeded):
     import io
 
     from django.core.handlers.wsgi import WSGIHandler
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
     from django.test.client import RequestFactory
 
     handler = WSGIHandler()
-    for path in ["/glossary/", "/api/v1/roles/", "/roles/product-owner/", "/"]:
-        environ = RequestFactory().head(path).environ
-        # RequestFactory's environ is not a full WSGI one: add what it lacks.
-        environ.setdefault("wsgi.input", io.BytesIO(b""))
-        started = {}
+    # As Django's test client does: a request's start and end would close the
+    # test's own database connection (on PostgreSQL, mid-transaction).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        for path in ["/glossary/", "/api/v1/roles/", "/roles/product-owner/", "/"]:
+            environ = RequestFactory().head(path).environ
+            # RequestFactory's environ is not a full WSGI one: add what it lacks.
+            environ.setdefault("wsgi.input", io.BytesIO(b""))
+            started = {}
 
-        def start_response(status, headers, exc_info=None, started=started):
-            started["status"] = status
+            def start_response(status, headers, exc_info=None, started=started):
+                started["status"] = status
 
-        body = b"".join(handler(environ, start_response))
-        assert started["status"].startswith("200"), (path, started)
-        assert body == b"", path
+            response = handler(environ, start_response)
+            try:
+                body = b"".join(response)
+            finally:
+                response.close()
+            assert started["status"].startswith("200"), (path, started)
+            assert body == b"", path
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS"])
