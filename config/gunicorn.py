@@ -11,6 +11,11 @@ worker_class = "gthread"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
+# gunicorn's default request line (4094 bytes) answers a long search with its
+# own bare 414; let the site answer it with its 400 page (a search is at most
+# 200 characters, up to ~2,400 bytes percent-encoded). 8190 is gunicorn's
+# maximum and nginx's default line buffer (large_client_header_buffers 8k).
+limit_request_line = 8190
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = 200
 # Trust X-Forwarded-* only from the proxy in front (its address, or * inside a

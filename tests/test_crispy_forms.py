@@ -289,13 +289,12 @@ def test_search_form_is_a_django_form_drawn_by_the_pack(client):
         "method": "get",
         "action": "/search/",
         "class": "search-form",
-        "role": "search",
-    }
+    }  # not a second search landmark: the header's form is the page's one
     assert '<label for="search-q">Role, job title, term or comparison</label>' in html
     # The cleaned query is shown back; the box is described by the hint.
     assert re.search(
         r'<input type="search" name="q" value="PO" aria-describedby="search-hint" '
-        r'maxlength="100" id="search-q">',
+        r'maxlength="200" id="search-q">',
         html,
     )
     assert '<button type="submit">Search</button>' in html

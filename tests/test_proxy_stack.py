@@ -252,3 +252,13 @@ def test_the_questionnaire_and_feedback_work_through_nginx_and_two_instances(sta
                 continue
             assert names.count(header) == 1, (path, header, response.getheaders())
         connection.close()
+
+    # A 5,000-character search reaches the site (gunicorn's default request
+    # line limit answered it with a bare 414): the site's own 400 page.
+    connection = http.client.HTTPConnection("127.0.0.1", proxy.port, timeout=30)
+    connection.request("GET", "/search/?q=" + "a" * 5000)
+    response = connection.getresponse()
+    body = response.read().decode()
+    connection.close()
+    assert response.status == 400, body[:500]
+    assert "at most 200 characters" in body

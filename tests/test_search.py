@@ -5,7 +5,7 @@ from django.db import connection
 from django.urls import reverse
 
 from roles import models as m
-from roles.search.selectors import clean_query, exact_boost, search, substring_score
+from roles.search.selectors import search
 
 from .factories import (
     GlossaryTermFactory,
@@ -151,23 +151,9 @@ def test_drafts_are_never_found(catalogue):
     assert "Secret Draft Role" not in titles("backlog")
 
 
-def test_a_misspelt_role_name_is_found_on_postgresql(catalogue):
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "typo tolerance uses pg_trgm; run with DATABASE_URL=postgres://… "
-            "(SQLite has substring matching only)"
-        )
+def test_a_misspelt_role_name_is_found(catalogue):
     assert titles("Prodcut Ownr")[0] == "Product Owner"
     assert titles("scrum mastr")[0] == "Scrum Master"
-
-
-def test_exact_boost_and_substring_score_are_pure():
-    assert exact_boost("po", ["Product Owner", "PO"]) == 10.0
-    assert exact_boost("p", ["PO"]) == 0.0
-    assert substring_score("backlog", {"name": "", "summary": "backlog backlogs"}) == 6
-    assert substring_score("po", {"name": "Senior Responsible Owner"}) == 0
-    assert clean_query("  a\x00b   c ") == "a b c"
-    assert len(clean_query("x" * 500)) == 100
 
 
 def test_results_page_lists_hits_with_their_kind(client, catalogue):
@@ -195,7 +181,7 @@ def test_no_result_page_suggests_what_to_try(client, catalogue):
 
 
 @pytest.mark.parametrize(
-    "q", ["<script>alert(1)</script>", "%", "_", "'; drop table x; --", "\x00", "a" * 5000, "!!! & | :*"]
+    "q", ["<script>alert(1)</script>", "%", "_", "'; drop table x; --", "\x00", "a" * 200, "!!! & | :*"]
 )  # fmt: skip
 def test_odd_queries_never_fail(client, catalogue, q):
     response = client.get(reverse("roles:search"), {"q": q})
@@ -228,9 +214,7 @@ def test_seed_catalogue_relevance(seeded, query, first):
     assert titles(query)[0] == first
 
 
-def test_seed_catalogue_tolerates_a_misspelling_on_postgresql(seeded):
-    if connection.vendor != "postgresql":
-        pytest.skip("typo tolerance uses pg_trgm; run with DATABASE_URL=postgres://…")
+def test_seed_catalogue_tolerates_a_misspelling(seeded):
     assert titles("Prodcut Ownr")[0] == "Product Owner"
     assert titles("delivry manager")[0] == "Delivery Manager"
 
@@ -238,3 +222,109 @@ def test_seed_catalogue_tolerates_a_misspelling_on_postgresql(seeded):
 def test_seed_glossary_terms_are_found(seeded):
     hits = search("RACI").hits
     assert hits[0].kind == "term"
+
+
+# --- every word must match (issue 23 item 4) ------------------------------------
+
+
+@pytest.mark.parametrize("query", ["zebra banana", "qwerty asdfgh", "a b", "a", "the"])
+def test_nonsense_finds_nothing_in_the_seed_catalogue(seeded, query):
+    assert titles(query) == []
+
+
+def test_each_word_of_a_nonsense_query_alone_finds_nothing_so_together_neither(
+    seeded,
+):
+    assert titles("zebra") == titles("banana") == []
+    assert titles("backlog zebra") == []
+
+
+def test_po_is_a_whole_word_never_a_prefix(seeded):
+    found = titles("PO")
+    assert found[0] == "Product Owner"
+    assert not [t for t in found if "Positioning" in t]
+    for hit in search("PO").hits:
+        assert hit.exact or hit.kind != "term" or "PO" in hit.title
+
+
+def test_every_word_must_match_the_same_result(seeded):
+    both = set(titles("scrum backlog"))
+    assert "Scrum Master" in both
+    assert "Scrum Master" not in titles("scrum zebra")
+
+
+def test_a_word_in_the_content_is_never_corrected_as_a_typo(catalogue):
+    # "team" is in the content: it must not also match "tear" or "teams".
+    RoleFactory(name="Tear Down Specialist", summary="Tears things down.")
+    assert "Tear Down Specialist" not in titles("team")
+
+
+def test_results_are_cached_per_content_version_and_normalised_query(
+    catalogue, django_assert_num_queries
+):
+    search("Product  OWNER")  # fills the cache
+    with django_assert_num_queries(1):  # the content version only
+        assert search("product owner").hits[0].title == "Product Owner"
+    RoleFactory(name="Product Owner Coach", summary="Coaches product owners.")
+    assert "Product Owner Coach" in titles("product owner")
+
+
+def test_drafts_and_expired_roles_stay_out_of_the_cached_index(catalogue):
+    assert "Scrum Master" in titles("impediments")
+    m.Role.objects.filter(slug="scrum-master").update(status=m.Status.DRAFT)
+    assert "Scrum Master" not in titles("impediments")
+
+
+def test_no_result_page_offers_a_corrected_query_that_finds_something(
+    client, catalogue
+):
+    html = client.get(reverse("roles:search"), {"q": "bcaklgo ordering"}).content
+    page = html.decode()
+    assert "Nothing matched" in page
+    assert 'href="/search/?q=backlog%20ordering"' in page or (
+        'href="/search/?q=backlog+ordering"' in page
+    )
+
+
+def test_the_search_page_has_one_search_landmark(client, catalogue):
+    for params in ({}, {"q": "PO"}, {"q": "zebra"}):
+        html = client.get(reverse("roles:search"), params).content.decode()
+        assert html.count('role="search"') == 1, params
+
+
+# --- a production endpoint (issue 20 item 4) --------------------------------------
+
+
+def test_a_query_over_200_characters_gets_the_sites_400_page(client, catalogue):
+    response = client.get(reverse("roles:search"), {"q": "a" * 201})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "at most 200 characters" in page
+    assert 'class="site-search"' in page  # the site's own page, with its header
+    assert client.get(reverse("roles:search"), {"q": "a" * 200}).status_code == 200
+
+
+def test_searches_are_rate_limited_per_client(client, catalogue, settings):
+    settings.SEARCH_RATE_LIMIT = (3, 60)
+    for _ in range(3):
+        assert client.get(reverse("roles:search"), {"q": "PO"}).status_code == 200
+    response = client.get(reverse("roles:search"), {"q": "PO"})
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    assert "many searches" in response.content.decode()
+    # The empty page is not a search and is still served.
+    assert client.get(reverse("roles:search")).status_code == 200
+    other = client.get(reverse("roles:search"), {"q": "PO"}, REMOTE_ADDR="203.0.113.9")
+    assert other.status_code == 200
+
+
+def test_gunicorn_lets_a_long_query_reach_the_site_for_its_400_page():
+    """gunicorn's default request-line limit (4094) answers a 5,000-character
+    search with its own bare 414 before the site sees it."""
+    import runpy
+    from pathlib import Path
+
+    config = runpy.run_path(
+        str(Path(__file__).resolve().parents[1] / "config" / "gunicorn.py")
+    )
+    assert config["limit_request_line"] >= len("GET /search/?q=" + "a" * 5000)

@@ -256,6 +256,9 @@ DUE_CHECK_SECONDS = env_int("DJANGO_DUE_CHECK_SECONDS", 60)
 QUIZ_MAX_BODY_BYTES = 20_000
 QUIZ_RATE_LIMIT = (20, 600)  # submissions per client per ten minutes
 API_RATE_LIMIT = (300, 60)  # open data API requests per client per minute
+# Searches with a query per client per minute (the empty /search/ page is not
+# counted); past it, the site's 429 page with Retry-After.
+SEARCH_RATE_LIMIT = (env_int("DJANGO_SEARCH_RATE_LIMIT", 120), 60)
 # The open data API may be read from any origin (django-cors-headers): it is
 # read-only and cookie-free, so nothing is exposed that a page would not show.
 CORS_URLS_REGEX = r"^/api/v1/"

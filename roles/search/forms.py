@@ -18,7 +18,8 @@ HINT = (
 class SearchForm(forms.Form):
     """A GET form (no CSRF token). The view reads ``q`` through
     ``selectors.clean_query`` and shows the cleaned query back as the initial
-    value, so the form only draws the box."""
+    value, so the form only draws the box. It is not a search landmark: the
+    header's form is the page's one (axe's landmark-unique)."""
 
     q = forms.CharField(
         label="Role, job title, term or comparison",
@@ -34,7 +35,6 @@ class SearchForm(forms.Form):
         self.helper.form_method = "get"
         self.helper.form_action = "roles:search"
         self.helper.form_class = "search-form"
-        self.helper.attrs = {"role": "search"}
         self.helper.layout = Layout(
             Control("q"),
             SubmitButton("Search", css_class=""),

@@ -1,0 +1,334 @@
+"""Which documents a query finds, and how well: plain data in, plain data out.
+
+The same code runs whatever the database (SQLite in development, PostgreSQL
+in production): the selectors load what the public may see into documents,
+``build_index`` tokenises them once per content version, and ``match`` answers
+a query from that index. The rules, in the order they apply:
+
+- The query is split into words; stop words ("the", "of") and single letters
+  are noise, ignored beside other words. A query of noise alone finds nothing.
+- **Every** remaining word must match a document for it to count: zebra
+  banana finds nothing, although "banana" might be somewhere.
+- A word shorter than ``PREFIX_MIN`` letters matches whole words only ("PO"
+  is the Product Owner's alias, never the start of "Positioning"); a longer
+  one also matches the start of a word ("backlog" finds "backlogs").
+- A word found nowhere in the content may be a typo: it then matches words
+  within ``max_typos`` edits (transpositions count as one), "prodcut" for
+  "product". A word that is in the content is never "corrected".
+- A document scores the best match of each word, weighted by where it was
+  found (a name counts more than a passing mention); the query as a whole
+  being one of a document's names ("PO", "RACI") puts it first."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from bisect import bisect_left
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import NamedTuple
+
+PREFIX_MIN = 4
+TYPO_MIN = 4
+EXACT_BONUS = 10.0
+REPEATS = 0.5  # each further part a word appears in adds half its weight
+NAME_BONUS = 8.0  # the words are one of its names, give or take a typo
+MAX_HITS = 30
+
+# Quality of a word's match, times the weight of the part it was found in.
+WHOLE_WORD = 1.0
+PREFIX = 0.8
+TYPO = 0.6
+
+STOP_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "do",
+        "does",
+        "for",
+        "from",
+        "how",
+        "i",
+        "in",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "vs",
+        "what",
+        "which",
+        "who",
+        "with",
+    ]
+)
+
+KIND_ORDER = {"role": 0, "comparison": 1, "term": 2}
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+class Part(NamedTuple):
+    """One piece of a document's text. ``label`` is what the results page says
+    matched ("Responsibility: …"); parts without one are never named."""
+
+    text: str
+    weight: float
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Document:
+    kind: str  # "role" | "comparison" | "term"
+    title: str
+    url: str
+    snippet: str
+    names: tuple[str, ...]  # the query being one of these puts it first
+    aliases: tuple[str, ...]  # said back as "Also known as …" when queried
+    parts: tuple[Part, ...]
+
+
+class SearchHit(NamedTuple):
+    kind: str
+    title: str
+    url: str
+    snippet: str
+    matched: str  # what matched, when it is not the title: an alias, a duty
+    score: float
+    exact: bool = False  # the query is the title, an alias or an abbreviation
+
+
+@dataclass(frozen=True)
+class _Indexed:
+    document: Document
+    weights: Mapping[str, float]  # token -> its weight in this document
+    labelled: tuple[tuple[str, frozenset[str]], ...]  # (label, its tokens)
+    names: frozenset[str]  # normalised names
+    name_words: tuple[frozenset[str], ...]  # each name's meaningful words
+
+
+@dataclass(frozen=True)
+class Index:
+    documents: tuple[_Indexed, ...]
+    vocabulary: tuple[str, ...]  # sorted, for prefix look-ups
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str  # normalised: the words, casefolded, space-joined
+    words: tuple[str, ...]  # the words that must match (noise removed)
+
+
+def fold(text: str) -> str:
+    """Casefolded, accents removed: "Café" and "cafe" are one word."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def tokens(text: str) -> list[str]:
+    return _WORD.findall(fold(text))
+
+
+def parse_query(text: str) -> Query:
+    words = tokens(text)
+    meaningful = tuple(
+        dict.fromkeys(w for w in words if w not in STOP_WORDS and len(w) > 1)
+    )
+    return Query(text=" ".join(words), words=meaningful)
+
+
+def build_index(documents: Iterable[Document]) -> Index:
+    indexed = []
+    vocabulary: set[str] = set()
+    for document in documents:
+        best: dict[str, float] = {}
+        total: dict[str, float] = {}
+        labelled = []
+        for part in document.parts:
+            found = tokens(part.text)
+            for token in set(found):
+                best[token] = max(best.get(token, 0.0), part.weight)
+                total[token] = total.get(token, 0.0) + part.weight
+            if part.label:
+                labelled.append((part.label, frozenset(found)))
+        # A word's weight in a document: where it counts most, plus a little
+        # for each other place it appears (at most twice its best again).
+        weights = {t: b + min(REPEATS * (total[t] - b), 2 * b) for t, b in best.items()}
+        vocabulary.update(weights)
+        indexed.append(
+            _Indexed(
+                document=document,
+                weights=weights,
+                labelled=tuple(labelled),
+                names=frozenset(" ".join(tokens(n)) for n in document.names if n),
+                name_words=tuple(
+                    words
+                    for n in document.names
+                    if (words := frozenset(tokens(n)) - STOP_WORDS)
+                ),
+            )
+        )
+    return Index(documents=tuple(indexed), vocabulary=tuple(sorted(vocabulary)))
+
+
+def max_typos(word: str) -> int:
+    """Edits forgiven in a word: none below TYPO_MIN letters, one up to seven,
+    two from eight ("managment")."""
+    if len(word) < TYPO_MIN:
+        return 0
+    return 1 if len(word) < 8 else 2
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Optimal string alignment distance (a transposition is one edit), or
+    ``limit + 1`` as soon as it must exceed ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, start=1):
+            cost = 0 if ca == cb else 1
+            current[j] = min(
+                previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost
+            )
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def _prefixed(vocabulary: tuple[str, ...], word: str) -> list[str]:
+    start = bisect_left(vocabulary, word)
+    found = []
+    for token in vocabulary[start:]:
+        if not token.startswith(word):
+            break
+        found.append(token)
+    return found
+
+
+def expand(index: Index, word: str) -> dict[str, float]:
+    """The content's words that ``word`` matches, each with its quality."""
+    vocabulary = index.vocabulary
+    position = bisect_left(vocabulary, word)
+    known = position < len(vocabulary) and vocabulary[position] == word
+    matches: dict[str, float] = {word: WHOLE_WORD} if known else {}
+    if len(word) >= PREFIX_MIN:
+        for token in _prefixed(vocabulary, word):
+            matches.setdefault(token, PREFIX)
+    if matches:
+        return matches
+    limit = max_typos(word)
+    if limit:
+        for token in vocabulary:
+            if edit_distance(word, token, limit) <= limit:
+                matches[token] = TYPO
+    return matches
+
+
+def _best(indexed: _Indexed, matches: Mapping[str, float]) -> float:
+    weights = indexed.weights
+    if len(matches) < len(weights):
+        return max(
+            (q * weights[t] for t, q in matches.items() if t in weights), default=0.0
+        )
+    return max((q * matches[t] for t, q in weights.items() if t in matches), default=0)
+
+
+def _is_a_name(indexed: _Indexed, expansions: list[dict[str, float]]) -> bool:
+    """Whether the words, as matched, are exactly one of the document's names
+    ("delivry manager" is Delivery Manager's name, misspelt)."""
+    for name in indexed.name_words:
+        hit = [name.intersection(matches) for matches in expansions]
+        if all(hit) and set().union(*hit) == name:
+            return True
+    return False
+
+
+def _matched(indexed: _Indexed, query: Query, found: set[str]) -> str:
+    document = indexed.document
+    alias = next((a for a in document.aliases if fold(a).strip() == query.text), "")
+    if alias:
+        return f"Also known as {alias}"
+    for label, part_tokens in indexed.labelled:
+        if part_tokens & found:
+            return label
+    return ""
+
+
+def match(index: Index, query: Query, limit: int = MAX_HITS) -> list[SearchHit]:
+    """The documents every word of the query matches, best first: exact names,
+    then roles, comparisons and glossary terms, each by score."""
+    if not query.words:
+        return []
+    expansions = [expand(index, word) for word in query.words]
+    if not all(expansions):
+        return []  # a word matches nothing anywhere: no document has them all
+    hits = []
+    for indexed in index.documents:
+        score = 0.0
+        found: set[str] = set()
+        for matches in expansions:
+            best = _best(indexed, matches)
+            if not best:
+                break
+            score += best
+            found.update(t for t in matches if t in indexed.weights)
+        else:
+            exact = query.text in indexed.names
+            if not exact and _is_a_name(indexed, expansions):
+                score += NAME_BONUS
+            document = indexed.document
+            hits.append(
+                SearchHit(
+                    kind=document.kind,
+                    title=document.title,
+                    url=document.url,
+                    snippet=document.snippet,
+                    matched=_matched(indexed, query, found),
+                    score=score + (EXACT_BONUS if exact else 0.0),
+                    exact=exact,
+                )
+            )
+    hits.sort(key=lambda h: (not h.exact, KIND_ORDER[h.kind], -h.score, h.title))
+    return hits[:limit]
+
+
+def suggest(index: Index, query: Query, limit: int = 3) -> list[str]:
+    """For a query that found nothing: the same query with each unknown word
+    replaced by the closest word in the content, when that finds something,
+    then the titles that look most like the query."""
+    found: list[str] = []
+    if query.words:
+        corrected = []
+        for word in query.words:
+            if expand(index, word):
+                corrected.append(word)
+                continue
+            close = difflib.get_close_matches(word, index.vocabulary, n=1, cutoff=0.7)
+            corrected.append(close[0] if close else word)
+        if tuple(corrected) != query.words:
+            text = " ".join(corrected)
+            if match(index, parse_query(text), limit=1):
+                found.append(text)
+    titles = {d.document.title.casefold(): d.document.title for d in index.documents}
+    for title in difflib.get_close_matches(
+        query.text, list(titles), n=limit, cutoff=0.5
+    ):
+        found.append(titles[title])
+    return list(dict.fromkeys(found))[:limit]
