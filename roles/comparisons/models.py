@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import ClassVar, Self
 
 from django.db import models
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils import timezone
 
 from roles.catalogue.models import (
     MARKDOWN_HELP,
@@ -75,6 +77,31 @@ class ContextFactor(models.Model):
 
 
 class ComparisonQuerySet(PublishableQuerySet):
+    def published(self, at: datetime | None = None) -> Self:
+        """Public now: published itself, and every one of its roles public at
+        the same moment. A role that is unpublished or expires takes its
+        comparisons with it (pages, sitemap, search and API all read this),
+        at the same time (the role's times are in the schedule)."""
+        now = at or timezone.now()
+        return self._published_itself(now).exclude(self._with_offline_role(now))
+
+    def dark(self, at: datetime | None = None) -> Self:
+        """Published in their own right but offline because one of their
+        roles is: what the editors' dashboard lists."""
+        now = at or timezone.now()
+        return self._published_itself(now).filter(self._with_offline_role(now))
+
+    def _published_itself(self, now: datetime) -> Self:
+        return super().published(now)
+
+    @staticmethod
+    def _with_offline_role(now: datetime) -> models.Exists:
+        return models.Exists(
+            ComparisonRole.objects.filter(comparison=models.OuterRef("pk")).exclude(
+                role__in=Role.objects.published(now).values("pk")
+            )
+        )
+
     def with_roles(self) -> Self:
         return self.prefetch_related(
             models.Prefetch(
@@ -136,6 +163,13 @@ class Comparison(Publishable):
 
     def get_absolute_url(self) -> str:
         return reverse("roles:compare", kwargs={"slugs": self.key})
+
+    def is_published(self, at: datetime | None = None) -> bool:
+        """As ``ComparisonQuerySet.published``: itself and all its roles."""
+        now = at or timezone.now()
+        return super().is_published(now) and all(
+            member.role.is_published(now) for member in self.comparison_roles.all()
+        )
 
     def refresh_key(self) -> None:
         """The key follows the roles' slugs; the only place it is computed."""

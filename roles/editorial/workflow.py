@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -359,6 +359,9 @@ class Dashboard:
     scheduled: list[DashboardItem]
     expiring: list[DashboardItem]
     not_reviewed: list[DashboardItem]
+    # Curated comparisons published in their own right but offline because
+    # one of their roles is (unpublished or expired).
+    dark_comparisons: list[DashboardItem] = field(default_factory=list)
 
 
 DASHBOARD_LIMIT = 10
@@ -461,4 +464,24 @@ def dashboard(*, user, now: dt.datetime | None = None) -> Dashboard:
             :DASHBOARD_LIMIT
         ],
         not_reviewed=stale[: DASHBOARD_LIMIT * 2],
+        dark_comparisons=_dark_comparisons(now),
     )
+
+
+def _dark_comparisons(now: dt.datetime) -> list[DashboardItem]:
+    """Two queries: the comparisons, then their roles."""
+    items = []
+    for comparison in Comparison.objects.dark(now).with_roles()[:DASHBOARD_LIMIT]:
+        offline = [
+            f"{member.role} ({member.role.state.lower()})"
+            for member in comparison.comparison_roles.all()
+            if not member.role.is_published(now)
+        ]
+        items.append(
+            DashboardItem(
+                comparison.title,
+                _change_url(comparison),
+                "offline with " + ", ".join(offline),
+            )
+        )
+    return items
