@@ -328,3 +328,30 @@ def test_gunicorn_lets_a_long_query_reach_the_site_for_its_400_page():
         str(Path(__file__).resolve().parents[1] / "config" / "gunicorn.py")
     )
     assert config["limit_request_line"] >= len("GET /search/?q=" + "a" * 5000)
+
+
+def test_a_visitors_search_page_is_served_from_the_cache_until_content_changes(
+    client, catalogue, django_assert_max_num_queries
+):
+    url = reverse("roles:search")
+    first = client.get(url, {"q": "coaches"}).content
+    with django_assert_max_num_queries(1):  # the content version, nothing else
+        assert client.get(url, {"q": "coaches"}).content == first
+    RoleFactory(name="Agile Coach", slug="agile-coach", summary="Coaches teams.")
+    assert (
+        'href="/roles/agile-coach/"'
+        in client.get(url, {"q": "coaches"}).content.decode()
+    )
+
+
+def test_every_search_the_site_suggests_finds_something(seeded):
+    from roles.search.views import SUGGESTIONS
+
+    for query in SUGGESTIONS:
+        assert titles(query), query
+
+
+def test_career_paths_and_ways_in_are_searched_and_said(seeded):
+    hits = search("career path").hits
+    assert hits and hits[0].kind == "role"
+    assert any(hit.matched.startswith("Career path: on to ") for hit in hits)

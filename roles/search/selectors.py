@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
-from roles.catalogue.guides import AntiPattern, GlossaryTerm, Skill
+from roles.catalogue.guides import AntiPattern, CareerPath, GlossaryTerm, Skill, WayIn
 from roles.catalogue.models import Responsibility, Role
 from roles.comparisons.models import Comparison
 from roles.publishing.cache import versioned
@@ -108,6 +108,22 @@ def _role_documents() -> list[Document]:
                 ),
             ),
             Prefetch(
+                "ways_in",
+                queryset=WayIn.objects.only("role_id", "title", "text").order_by(
+                    "order", "id"
+                ),
+            ),
+            Prefetch(
+                "paths_out",
+                # Only moves to a role the public may see: an offline role
+                # takes its paths with it.
+                queryset=CareerPath.objects.filter(
+                    to_role__in=Role.objects.published().values("pk")
+                )
+                .select_related("to_role")
+                .order_by("order", "id"),
+            ),
+            Prefetch(
                 "anti_patterns",
                 queryset=AntiPattern.objects.only("role_id", "name", "text").order_by(
                     "order", "id"
@@ -132,6 +148,19 @@ def _role_documents() -> list[Document]:
             *(
                 Part(f"{a.name} {a.text}", 2.0, f"Anti-pattern: {a.name}")
                 for a in role.anti_patterns.all()
+            ),
+            *(
+                Part(f"{w.title} {w.text}", 1.5, f"Way in: {w.title}")
+                for w in role.ways_in.all()
+            ),
+            *(
+                Part(
+                    f"Career path to {p.to_role.name}: {p.summary} "
+                    f"{p.new_responsibilities} {p.skills_to_build}",
+                    1.5,
+                    f"Career path: on to {p.to_role.name}",
+                )
+                for p in role.paths_out.all()
             ),
             Part(role.overview, 1.0),
         ]

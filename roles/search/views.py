@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from roles.core.client import rate_limit_wait
-from roles.publishing.cache import public_page
+from roles.publishing.cache import public_page, versioned
 from roles.search.forms import SearchForm
-from roles.search.selectors import MAX_QUERY, QueryTooLong
+from roles.search.selectors import MAX_QUERY, QueryTooLong, clean_query
 from roles.search.selectors import search as run_search
 
 SUGGESTIONS = ("PO", "backlog", "Scrum Master", "RACI", "career path")
@@ -19,9 +21,11 @@ SUGGESTIONS = ("PO", "backlog", "Scrum Master", "RACI", "career path")
 @require_GET
 @public_page
 def search(request: HttpRequest) -> HttpResponse:
-    # The empty page is cached whole (public_page); a query's results are
-    # cached as data per content version (selectors.search), and each query
-    # counts against the client's search rate limit.
+    # The empty page is cached whole (public_page, which leaves query strings
+    # alone). With a query: the client's search rate limit, then the results
+    # (cached as data per content version and normalised query, see
+    # selectors.search), and for visitors the page itself per content version
+    # and query as typed: it holds no token and nothing of one visitor.
     if request.GET:
         limit, window = settings.SEARCH_RATE_LIMIT
         if wait := rate_limit_wait(request, group="search", limit=limit, window=window):
@@ -31,7 +35,7 @@ def search(request: HttpRequest) -> HttpResponse:
             response["Retry-After"] = str(wait)
             return response
     try:
-        results = run_search(request.GET.get("q"))
+        query = clean_query(request.GET.get("q"))
     except QueryTooLong:
         return render(
             request,
@@ -42,6 +46,19 @@ def search(request: HttpRequest) -> HttpResponse:
             },
             status=400,
         )
+    if query and not request.user.is_authenticated:
+        digest = hashlib.sha256(query.encode()).hexdigest()[:32]
+        content = versioned(
+            f"search-page:{digest}", lambda: _results_page(request, query).content
+        )
+        response = HttpResponse(content)
+        response["X-Robots-Tag"] = "noindex"
+        return response
+    return _results_page(request, query)
+
+
+def _results_page(request: HttpRequest, query: str) -> HttpResponse:
+    results = run_search(query)
     response = render(
         request,
         "roles/search.html",
