@@ -77,6 +77,7 @@ lock: install-dev
 bench: install-dev
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.search
 
 clean:
 	rm -rf $(VENV) staticfiles assets/build node_modules .pytest_cache .ruff_cache
