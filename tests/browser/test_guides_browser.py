@@ -60,6 +60,8 @@ def test_new_pages_are_accessible(guides, page, screenshot_dir):
         response = page.goto(guides.url + path)
         assert response.status == 200, path
         assert page.locator("h1").count() == 1, path
+        # One search landmark per page, /search/ included (axe landmark-unique).
+        assert page.get_by_role("search").count() == 1, path
         assert_accessible(page)
         name = path.strip("/").replace("/", "_").replace("?q=", "-") or "home"
         page.screenshot(path=screenshot_dir / f"{name}.png", full_page=True)
