@@ -33,6 +33,17 @@ def roles():
     po = RoleFactory(name="Product Owner", slug="product-owner", summary="Owns.")
     for role in (dm, sm, po):
         make_complete_guide(role)
+    # Scrum Master's guide links to Delivery Manager (related role, career
+    # paths both ways).
+    m.RelatedRole.objects.create(role=sm, related=dm, order=9)
+    m.CareerPath.objects.create(
+        from_role=sm,
+        to_role=dm,
+        summary="From Scrum Master to Delivery Manager.",
+        new_responsibilities="Owning delivery\nReporting",
+        skills_to_build="Forecasting\nRisk",
+        order=9,
+    )
     make_comparison([dm, sm], title="Delivery Manager vs Scrum Master")
     make_comparison([po, sm], title="Product Owner vs Scrum Master")
     return dm, sm, po
@@ -47,6 +58,8 @@ def public_surface(client) -> str:
         texts.append(client.get("/search/", {"q": query}).content.decode())
     texts.append(client.get("/api/v1/roles/").content.decode())
     texts.append(client.get("/api/v1/comparisons/").content.decode())
+    texts.append(client.get("/api/v1/roles/scrum-master/").content.decode())
+    texts.append(client.get("/api/v1/glossary/").content.decode())
     return "\n".join(texts)
 
 
