@@ -133,3 +133,16 @@ def test_the_dashboard_names_the_comparisons_that_went_dark(
     html = admin_client.get("/admin/").content.decode()
     assert "Comparisons offline with a role" in html
     assert "Delivery Manager vs Scrum Master" in html
+
+
+def test_the_dashboard_says_which_comparisons_an_expiring_role_will_take(
+    roles, django_user_model
+):
+    dm, _sm, _po = roles
+    m.Role.objects.filter(pk=dm.pk).update(
+        unpublish_at=timezone.now() + dt.timedelta(days=3)
+    )
+    user = django_user_model.objects.create_user("ed", is_staff=True)
+    (item,) = dashboard(user=user).expiring
+    assert item.label == "Role: Delivery Manager"
+    assert item.note.endswith("; takes offline Delivery Manager vs Scrum Master")

@@ -23,7 +23,7 @@ from django.urls import resolve
 from django.utils import timezone
 
 from roles.catalogue.models import Role
-from roles.comparisons.models import Comparison
+from roles.comparisons.models import Comparison, ComparisonRole
 from roles.content_io import schema as cd
 from roles.content_io import services
 from roles.content_io.services import staged_primary_keys
@@ -426,17 +426,20 @@ def dashboard(*, user, now: dt.datetime | None = None) -> Dashboard:
                     ),
                 )
             )
-        for obj in model.objects.filter(
-            unpublish_at__gt=now, unpublish_at__lte=now + EXPIRY_WINDOW
-        ).order_by("unpublish_at")[:DASHBOARD_LIMIT]:
+        soon = list(
+            model.objects.filter(
+                unpublish_at__gt=now, unpublish_at__lte=now + EXPIRY_WINDOW
+            ).order_by("unpublish_at")[:DASHBOARD_LIMIT]
+        )
+        taken = _comparisons_taken_offline(soon, now) if model is Role else {}
+        for obj in soon:
+            note = f"unpublished {_when(obj.unpublish_at)}"
+            if titles := taken.get(obj.pk):
+                note += "; takes offline " + ", ".join(titles)
             expiring.append(
                 (
                     obj.unpublish_at,
-                    DashboardItem(
-                        f"{label}: {obj}",
-                        _change_url(obj),
-                        f"unpublished {_when(obj.unpublish_at)}",
-                    ),
+                    DashboardItem(f"{label}: {obj}", _change_url(obj), note),
                 )
             )
         if model is not Question:
@@ -466,6 +469,22 @@ def dashboard(*, user, now: dt.datetime | None = None) -> Dashboard:
         not_reviewed=stale[: DASHBOARD_LIMIT * 2],
         dark_comparisons=_dark_comparisons(now),
     )
+
+
+def _comparisons_taken_offline(roles, now: dt.datetime) -> dict[int, list[str]]:
+    """The public comparisons each of these roles will take offline with it
+    (one query)."""
+    taken: dict[int, list[str]] = {}
+    members = (
+        ComparisonRole.objects.filter(
+            role__in=roles, comparison__in=Comparison.objects.published(now)
+        )
+        .values_list("role_id", "comparison__title")
+        .order_by("comparison__title")
+    )
+    for role_pk, title in members:
+        taken.setdefault(role_pk, []).append(title)
+    return taken
 
 
 def _dark_comparisons(now: dt.datetime) -> list[DashboardItem]:
