@@ -135,3 +135,21 @@ def test_feedback_never_500(catalogue, fit):
     else:
         assert response.status_code == 400, (fit, response.status_code)
         assert stored is None
+
+
+@FUZZ
+@given(
+    query=st.one_of(
+        st.text(
+            alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]),
+            max_size=260,
+        ),
+        st.lists(st.sampled_from(["po", "a", "backlog", "zebra", "the"])).map(" ".join),
+    )
+)
+def test_search_answers_any_query_with_results_or_the_400_page(catalogue, query):
+    response = Client().get("/search/", {"q": query})
+    cleaned = " ".join(query.replace("\x00", " ").split())
+    assert response.status_code in (200, 400), response.status_code
+    if response.status_code == 400:
+        assert len(cleaned) > 200
