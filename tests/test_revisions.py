@@ -130,3 +130,28 @@ def test_crlf_resubmission_in_the_admin_shows_no_change_in_the_diff(staff_client
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", diff))
     assert "real change" in text
     assert "Second paragraph" not in text
+
+
+def test_a_history_message_names_only_the_fields_that_changed(seeded, staff_client):
+    """A browser sends textareas with CRLF line ends; an untouched multi-line
+    field must not be listed as changed in the history message."""
+    from django.contrib.admin.models import LogEntry
+
+    from .admin_forms import admin_form_data
+
+    role = m.Role.objects.get(slug="product-owner")
+    assert "\n" in role.overview
+    url = reverse("admin:roles_role_change", args=[role.pk])
+    data = admin_form_data(staff_client.get(url))
+    for name, value in list(data.items()):
+        if isinstance(value, str) and "\n" in value:
+            data[name] = value.replace("\n", "\r\n")
+    data.update({"summary": "A summary that really changed.", "_continue": "1"})
+    response = staff_client.post(url, data)
+    assert response.status_code == 302, re.findall(
+        r"errorlist[^>]*>(.*?)</ul>", response.content.decode(), re.S
+    )[:3]
+    entry = LogEntry.objects.filter(object_id=str(role.pk)).latest("action_time")
+    message = entry.get_change_message()
+    assert "Summary" in message
+    assert "Overview" not in message
