@@ -155,3 +155,32 @@ def test_a_history_message_names_only_the_fields_that_changed(seeded, staff_clie
     message = entry.get_change_message()
     assert "Summary" in message
     assert "Overview" not in message
+
+
+def test_history_and_compare_pages_show_24_hour_times(staff_client):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from reversion.models import Revision
+
+    from .factories import RoleFactory
+
+    with reversion.create_revision():
+        role = RoleFactory(summary="First.")
+    with reversion.create_revision():
+        role.summary = "Second."
+        role.save()
+    afternoon = datetime(2026, 3, 9, 16, 5, tzinfo=ZoneInfo("Europe/London"))
+    Revision.objects.update(date_created=afternoon)
+    first, second = Version.objects.get_for_object(role).order_by("pk")
+    pages = [
+        staff_client.get(reverse("admin:roles_role_history", args=[role.pk])),
+        staff_client.get(
+            reverse("admin:roles_role_compare", args=[role.pk]),
+            {"version_id1": first.pk, "version_id2": second.pk},
+        ),
+    ]
+    for page in pages:
+        text = page.content.decode()
+        assert "16:05" in text
+        assert "p.m." not in text and "4:05" not in text
