@@ -101,7 +101,9 @@ def test_every_curated_comparison_has_all_its_parts(key):
     assert all(text.strip() for text in comparison["suits"].values())
     factors = {note["context"] for note in comparison["contexts"]}
     assert factors <= CONTEXTS
-    assert len(factors) >= 4, key
+    # Only the factors that move this pair's split (issue 23 item 8), so
+    # fewer than all five; tests/test_comparison_contexts.py checks the notes.
+    assert len(factors) >= 2, key
     for note in comparison["contexts"]:
         assert note["label"] and note["note"]
     for slug in comparison["roles"]:

@@ -4,7 +4,12 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from roles import models as m
-from roles.core.markdown import MAX_MARKDOWN_CHARS, unsafe_links
+from roles.core.markdown import (
+    MAX_MARKDOWN_CHARS,
+    stripped_markup,
+    unsafe_links,
+    validate_markdown,
+)
 
 from .factories import RoleFactory
 
@@ -67,6 +72,24 @@ def test_the_admin_shows_the_message_for_an_unsafe_link(staff_client):
     data.update({"overview": "[x](javascript:alert(1))", "_continue": "1"})
     html = staff_client.post(url, data).content.decode()
     assert "Links must start with https://" in html
+    assert m.Role.objects.get(pk=role.pk).overview == role.overview
+
+
+def test_the_admin_names_stripped_markup_and_keeps_the_typed_text(staff_client):
+    from django.urls import reverse
+
+    from .admin_forms import admin_form_data
+
+    role = RoleFactory()
+    url = reverse("admin:roles_role_change", args=[role.pk])
+    data = admin_form_data(staff_client.get(url))
+    typed = "Our team <iframe src='https://example.org/'></iframe> works."
+    data.update({"overview": typed, "_continue": "1"})
+    response = staff_client.post(url, data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "would be removed from the page: &lt;iframe&gt;" in html
+    assert "https://example.org/" in html  # the typed text is still in the form
     assert m.Role.objects.get(pk=role.pk).overview == role.overview
 
 
@@ -162,3 +185,55 @@ def test_impact_table_names_the_roles_that_gain_and_lose_before_saving(
     data["confirm_impact"] = "on"
     assert staff_client.post(url, data).status_code == 302
     assert m.OptionPoints.objects.get(option=option, role=po).points == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "whole"),
+    [
+        ("See [this](javascript:alert(1)).", "javascript:alert(1)"),
+        ("[x](javascript:void(open('a')))", "javascript:void(open('a'))"),
+        (
+            "[x](<javascript:alert(document.cookie)>)",
+            "javascript:alert(document.cookie)",
+        ),
+    ],
+)
+def test_an_unsafe_link_is_reported_whole_with_its_parentheses(text, whole):
+    assert unsafe_links(text) == [whole]
+    with pytest.raises(ValidationError) as excinfo:
+        validate_markdown(text)
+    assert whole in excinfo.value.messages[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("Hello <script>alert(1)</script>", "<script>"),
+        ('Watch <iframe src="https://example.org/"></iframe>', "<iframe>"),
+        ("<style>p { color: red }</style>\n\nText", "<style>"),
+        ('A <img src="https://example.org/x.png" alt="x"> picture', "<img>"),
+        ('<a href="https://example.org/" onclick="steal()">x</a>', "onclick"),
+    ],
+)
+def test_markup_the_sanitiser_would_strip_is_refused_by_name(text, named):
+    assert named in " ".join(stripped_markup(text))
+    with pytest.raises(ValidationError) as excinfo:
+        validate_markdown(text)
+    message = excinfo.value.messages[0]
+    assert named in message
+    assert "would be removed" in message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Some **bold**, *em* and `<script>` in code.",
+        "    <iframe> in an indented code block",
+        "Allowed inline HTML: <em>fine</em> and <strong>fine</strong>.",
+        "1 < 2 and 3 > 2, a <-> b",
+        '<a href="https://example.org/" title="t">x</a>',
+    ],
+)
+def test_markup_that_survives_sanitising_passes(text):
+    assert stripped_markup(text) == []
+    validate_markdown(text)

@@ -130,3 +130,57 @@ def test_crlf_resubmission_in_the_admin_shows_no_change_in_the_diff(staff_client
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", diff))
     assert "real change" in text
     assert "Second paragraph" not in text
+
+
+def test_a_history_message_names_only_the_fields_that_changed(seeded, staff_client):
+    """A browser sends textareas with CRLF line ends; an untouched multi-line
+    field must not be listed as changed in the history message."""
+    from django.contrib.admin.models import LogEntry
+
+    from .admin_forms import admin_form_data
+
+    role = m.Role.objects.get(slug="product-owner")
+    assert "\n" in role.overview
+    url = reverse("admin:roles_role_change", args=[role.pk])
+    data = admin_form_data(staff_client.get(url))
+    for name, value in list(data.items()):
+        if isinstance(value, str) and "\n" in value:
+            data[name] = value.replace("\n", "\r\n")
+    data.update({"summary": "A summary that really changed.", "_continue": "1"})
+    response = staff_client.post(url, data)
+    assert response.status_code == 302, re.findall(
+        r"errorlist[^>]*>(.*?)</ul>", response.content.decode(), re.S
+    )[:3]
+    entry = LogEntry.objects.filter(object_id=str(role.pk)).latest("action_time")
+    message = entry.get_change_message()
+    assert "Summary" in message
+    assert "Overview" not in message
+
+
+def test_history_and_compare_pages_show_24_hour_times(staff_client):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from reversion.models import Revision
+
+    from .factories import RoleFactory
+
+    with reversion.create_revision():
+        role = RoleFactory(summary="First.")
+    with reversion.create_revision():
+        role.summary = "Second."
+        role.save()
+    afternoon = datetime(2026, 3, 9, 16, 5, tzinfo=ZoneInfo("Europe/London"))
+    Revision.objects.update(date_created=afternoon)
+    first, second = Version.objects.get_for_object(role).order_by("pk")
+    pages = [
+        staff_client.get(reverse("admin:roles_role_history", args=[role.pk])),
+        staff_client.get(
+            reverse("admin:roles_role_compare", args=[role.pk]),
+            {"version_id1": first.pk, "version_id2": second.pk},
+        ),
+    ]
+    for page in pages:
+        text = page.content.decode()
+        assert "16:05" in text
+        assert "p.m." not in text and "4:05" not in text

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from html.parser import HTMLParser
 
 import markdown as md
 import nh3
@@ -21,7 +22,7 @@ ALLOWED_SCHEMES = {"http", "https", "mailto"}
 MAX_MARKDOWN_CHARS = 100_000
 
 _LINK_TARGETS = re.compile(
-    r"\]\(\s*<?(?P<inline>[^)>\s]*)"  # [text](target)
+    r"\]\(\s*(?P<inline>)"  # [text](target — read on by _inline_target
     r"|<(?P<auto>[a-zA-Z][\w+.-]*:[^>\s]*)>"  # <scheme:target>
     r"|^\s{0,3}\[[^\]]+\]:\s*<?(?P<ref>\S+?)>?(?:\s|$)",  # [ref]: target
     re.MULTILINE,
@@ -29,19 +30,79 @@ _LINK_TARGETS = re.compile(
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 
 
+def _inline_target(text: str, start: int) -> str:
+    """The target of an inline link starting at ``start``, read as Markdown
+    does: up to ``>`` when it is in angle brackets, otherwise up to the first
+    white space or the ``)`` that closes the link, so balanced parentheses
+    such as ``javascript:alert(1)`` stay in one piece."""
+    if text.startswith("<", start):
+        end = text.find(">", start + 1)
+        return text[start + 1 : end if end != -1 else len(text)]
+    depth = 0
+    for index in range(start, len(text)):
+        char = text[index]
+        if char.isspace():
+            return text[start:index]
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            if depth == 0:
+                return text[start:index]
+            depth -= 1
+    return text[start:]
+
+
 def unsafe_links(text: str) -> list[str]:
     """Link targets whose scheme the sanitiser would remove (javascript:,
-    data:, …), so the editor is told instead of getting a dead link."""
+    data:, …), each whole, so the editor is told instead of getting a dead
+    link."""
+    text = text or ""
     found = []
-    for match in _LINK_TARGETS.finditer(text or ""):
-        target = match.group("inline") or match.group("auto") or match.group("ref")
+    for match in _LINK_TARGETS.finditer(text):
+        if match.group("inline") is not None:
+            target = _inline_target(text, match.end())
+        else:
+            target = match.group("auto") or match.group("ref")
         if not target:
             continue
         plain = re.sub(r"[\x00-\x20]", "", html.unescape(target))
         scheme = _SCHEME.match(plain)
-        if scheme and scheme.group(1).lower() not in ALLOWED_SCHEMES:
+        unsafe = scheme and scheme.group(1).lower() not in ALLOWED_SCHEMES
+        if unsafe and target not in found:
             found.append(target)
     return found
+
+
+class _MarkupCollector(HTMLParser):
+    """Tags and attributes in rendered Markdown that the sanitiser drops."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.dropped: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in ALLOWED_TAGS:
+            self._add(f"<{tag}>")
+            return
+        allowed = ALLOWED_ATTRIBUTES.get(tag, set())
+        for name, _value in attrs:
+            if name not in allowed:
+                self._add(f"{name} on <{tag}>")
+
+    def _add(self, item: str) -> None:
+        if item not in self.dropped:
+            self.dropped.append(item)
+
+
+def stripped_markup(text: str) -> list[str]:
+    """What the sanitiser would silently remove from this Markdown: HTML
+    tags outside the allowed set (``<script>``, ``<iframe>``, ``<img>`` …)
+    and attributes such as ``onclick``, in order of first appearance. Code
+    spans and blocks are text, not markup, so they never count."""
+    collector = _MarkupCollector()
+    collector.feed(_to_html(text))
+    collector.close()
+    return collector.dropped
 
 
 def validate_markdown(text: str) -> None:
@@ -51,14 +112,26 @@ def validate_markdown(text: str) -> None:
             "Links must start with https://, http://, mailto: or /. "
             "This link would be removed from the page: %(link)s",
             code="unsafe_link",
-            params={"link": bad[0][:80]},
+            params={"link": bad[0][:120]},
+        )
+    dropped = stripped_markup(text)
+    if dropped:
+        raise ValidationError(
+            "This markup is not allowed and would be removed from the page: "
+            "%(markup)s. Use Markdown for formatting; pictures, scripts, "
+            "styles and embedded frames are not supported.",
+            code="stripped_markup",
+            params={"markup": ", ".join(dropped[:5])},
         )
 
 
+def _to_html(text: str) -> str:
+    return md.markdown(text or "", extensions=["sane_lists"], output_format="html")
+
+
 def render_markdown(text: str) -> SafeString:
-    html = md.markdown(text or "", extensions=["sane_lists"], output_format="html")
     clean = nh3.clean(
-        html,
+        _to_html(text),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_SCHEMES,

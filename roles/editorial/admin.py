@@ -87,6 +87,7 @@ class WorkflowAdminMixin(_ModelAdminBase):
     """For Role, Comparison and Question admins (with reversion's VersionAdmin)."""
 
     change_form_template = "admin/roles/workflow_change_form.html"
+    revision_form_template = "admin/roles/revision_form.html"
 
     # --- helpers --------------------------------------------------------------
 

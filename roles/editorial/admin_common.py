@@ -88,13 +88,26 @@ class LabelledFieldsMixin:
         return Labelled
 
 
+class LineEndingsCharField(forms.CharField):
+    """Text as the model stores it: a browser posts textareas with CRLF line
+    ends, the model keeps LF, so an untouched multi-line field compares equal
+    to what is stored and never shows up as changed in history messages."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
 class EditorFieldsMixin:
     """Text fields say their limit (the model's max_length, enforced by the
-    browser too) and long single-line fields get a wide, two-line box."""
+    browser too), compare with LF line ends, and long single-line fields get
+    a wide, two-line box."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         limit = getattr(db_field, "max_length", None)
         is_text = isinstance(db_field, (models.CharField, models.TextField))
+        if isinstance(db_field, models.TextField) and not db_field.choices:
+            kwargs.setdefault("form_class", LineEndingsCharField)
         if (
             is_text
             and not db_field.choices

@@ -3,19 +3,22 @@ Staff only; read-only."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter, defaultdict
 
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncWeek
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from roles.publishing.cache import versioned
 from roles.questionnaire import scoring
 from roles.questionnaire.audit import FAIR_HIGH, FAIR_LOW, audit, calibration
+from roles.questionnaire.forms import AnalyticsPeriodForm
 from roles.questionnaire.models import Submission
 from roles.questionnaire.selectors import calibration_rows, load_questionnaire
 
@@ -52,27 +55,31 @@ def quiz_health(request: HttpRequest) -> HttpResponse:
 @staff_member_required
 @require_safe
 def quiz_analytics(request: HttpRequest) -> HttpResponse:
+    period = AnalyticsPeriodForm.for_request(request.GET, timezone.localdate())
+    base = {**admin.site.each_context(request), "title": "Questionnaire analytics"}
+    if not period.is_valid():
+        context = {**base, "period": period}
+        return render(request, "admin/roles/quiz_analytics.html", context, status=400)
+    submissions = _in_period(period.cleaned_data["start"], period.cleaned_data["end"])
     questionnaire = load_questionnaire()
     names = {r.slug: r.name for r in questionnaire.roles}
     weekly = (
-        Submission.objects.annotate(week=TruncWeek("created_at"))
+        submissions.annotate(week=TruncWeek("created_at"))
         .values("week")
         .annotate(count=Count("id"))
         .order_by("week")
     )
     tops = (
-        Submission.objects.values("top_role_slug")
+        submissions.values("top_role_slug")
         .annotate(count=Count("id"))
         .order_by("-count", "top_role_slug")
     )
     fit: dict[str, dict[str, int]] = defaultdict(lambda: {"yes": 0, "no": 0, "none": 0})
-    for row in Submission.objects.values("top_role_slug", "fit").annotate(
-        count=Count("id")
-    ):
+    for row in submissions.values("top_role_slug", "fit").annotate(count=Count("id")):
         bucket = {True: "yes", False: "no", None: "none"}[row["fit"]]
         fit[row["top_role_slug"]][bucket] += row["count"]
     answer_counts: dict[str, Counter] = defaultdict(Counter)
-    for answers in Submission.objects.order_by("-created_at").values_list(
+    for answers in submissions.order_by("-created_at").values_list(
         "answers", flat=True
     )[:ANALYTICS_SAMPLE]:
         for key, value in answers.items():
@@ -93,9 +100,9 @@ def quiz_analytics(request: HttpRequest) -> HttpResponse:
             }
         )
     context = {
-        **admin.site.each_context(request),
-        "title": "Questionnaire analytics",
-        "total": Submission.objects.count(),
+        **base,
+        "period": period,
+        "total": submissions.count(),
         "weekly": _bars(
             [(row["week"].strftime("%d %b %Y"), row["count"]) for row in weekly]
         ),
@@ -112,6 +119,15 @@ def quiz_analytics(request: HttpRequest) -> HttpResponse:
             )
         ],
         "per_question": per_question,
-        "calibration": calibration(questionnaire, calibration_rows()),
+        "calibration": calibration(questionnaire, calibration_rows(submissions)),
     }
     return render(request, "admin/roles/quiz_analytics.html", context)
+
+
+def _in_period(start, end) -> QuerySet[Submission]:
+    """Submissions from the start of ``start`` to the end of ``end``, local
+    time (the dates the editor chose)."""
+    zone = timezone.get_current_timezone()
+    since = dt.datetime.combine(start, dt.time.min, tzinfo=zone)
+    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    return Submission.objects.filter(created_at__gte=since, created_at__lt=until)

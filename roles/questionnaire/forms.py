@@ -3,6 +3,7 @@ respondent's own order) and the feedback form on a result."""
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from typing import NamedTuple, cast
 
@@ -172,3 +173,41 @@ class FeedbackForm(forms.Form):
             Control("current_role", wrapper_tag="p"),
             SubmitButton("Send", css_class="btn btn-outline-primary"),
         )
+
+
+class AnalyticsPeriodForm(forms.Form):
+    """The date range the analytics page covers (both ends included)."""
+
+    EARLIEST = dt.date(2000, 1, 1)
+    DEFAULT_WEEKS = 12
+
+    start = forms.DateField(
+        label="From",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    end = forms.DateField(
+        label="To",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    @classmethod
+    def for_request(cls, data, today: dt.date) -> AnalyticsPeriodForm:
+        defaults = {
+            "start": (today - dt.timedelta(weeks=cls.DEFAULT_WEEKS)).isoformat(),
+            "end": today.isoformat(),
+        }
+        given = {key: data[key] for key in ("start", "end") if data.get(key)}
+        return cls({**defaults, **given})
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        for name in ("start", "end"):
+            value = cleaned.get(name)
+            if value is not None and value < self.EARLIEST:
+                self.add_error(name, "Choose a date from 2000 onwards.")
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", "The range must end on or after its first day.")
+        return cleaned

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from roles.catalogue.models import Role
 from roles.publishing.cache import versioned
@@ -105,10 +105,13 @@ def stored_results(
     return list(rows)
 
 
-def calibration_rows(limit: int = 20_000) -> list[CalibrationRow]:
+def calibration_rows(
+    submissions: QuerySet[Submission] | None = None, limit: int = 20_000
+) -> list[CalibrationRow]:
+    rows = Submission.objects.all() if submissions is None else submissions
     return [
         CalibrationRow(stated, top, answers)
-        for stated, top, answers in Submission.objects.exclude(stated_role_slug="")
+        for stated, top, answers in rows.exclude(stated_role_slug="")
         .order_by("-created_at")
         .values_list("stated_role_slug", "top_role_slug", "answers")[:limit]
     ]

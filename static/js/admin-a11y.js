@@ -42,8 +42,33 @@
       .observe(box, { childList: true, subtree: true });
   }
 
+  /* Django's two-box permission picker marks its filter icons with
+   * aria-label on a bare <span>; as images they may carry that name. */
+  function nameIcons() {
+    document.querySelectorAll(".help-tooltip[aria-label]:not([role])").forEach(function (icon) {
+      icon.setAttribute("role", "img");
+    });
+  }
+
+  /* Split date and time boxes without a label of their own (models outside
+   * this project's admin, such as a user's "Last login") are named after the
+   * field's label. */
+  function nameSplitDateTimes() {
+    document.querySelectorAll(".datetime input[type=text]").forEach(function (input) {
+      if (input.labels && input.labels.length) return;
+      if (input.hasAttribute("aria-label")) return;
+      var row = input.closest(".form-row, fieldset");
+      var label = row && row.querySelector("label, legend");
+      var name = label ? label.textContent.replace(/:\s*$/, "").trim() : input.name;
+      var part = /_1$/.test(input.id) || input.classList.contains("vTimeField") ? "time" : "date";
+      input.setAttribute("aria-label", name + ": " + part);
+    });
+  }
+
   function scan() {
     document.querySelectorAll("select.admin-autocomplete").forEach(watch);
+    nameIcons();
+    nameSplitDateTimes();
   }
 
   // select2 draws its boxes when jQuery is ready, and for rows added with

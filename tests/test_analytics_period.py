@@ -1,0 +1,76 @@
+"""Questionnaire analytics covers a chosen date range (the last 12 weeks
+unless the editor picks another), says which, and keeps each question's
+answers folded so the page stays a sane height."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from roles import models as m
+
+pytestmark = pytest.mark.django_db
+
+
+def _submission(when: dt.datetime, slug: str = "product-owner") -> None:
+    row = m.Submission.objects.create(
+        answers={}, snapshot={}, result={}, top_role_slug=slug
+    )
+    m.Submission.objects.filter(pk=row.pk).update(created_at=when)
+
+
+def _count(html: str) -> int:
+    found = re.search(r"(\d+) stored result", html)
+    assert found, html[:500]
+    return int(found.group(1))
+
+
+@pytest.fixture
+def spread():
+    now = timezone.now()
+    for days in (1, 10, 40, 200):
+        _submission(now - dt.timedelta(days=days))
+    return now
+
+
+def test_the_default_period_is_the_last_twelve_weeks(staff_client, spread):
+    html = staff_client.get(reverse("quiz_analytics")).content.decode()
+    assert _count(html) == 3
+    start = (timezone.localdate() - dt.timedelta(weeks=12)).isoformat()
+    assert f'value="{start}"' in html
+
+
+def test_a_chosen_range_counts_only_its_submissions(staff_client, spread):
+    today = timezone.localdate()
+    query = {
+        "start": (today - dt.timedelta(days=45)).isoformat(),
+        "end": (today - dt.timedelta(days=5)).isoformat(),
+    }
+    html = staff_client.get(reverse("quiz_analytics"), query).content.decode()
+    assert _count(html) == 2
+    everything = {"start": "2000-01-01", "end": today.isoformat()}
+    html = staff_client.get(reverse("quiz_analytics"), everything).content.decode()
+    assert _count(html) == 4
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"start": "yesterday"}, "Enter a valid date"),
+        ({"start": "2026-05-01", "end": "2026-04-01"}, "end on or after"),
+        ({"start": "1800-01-01"}, "from 2000 onwards"),
+    ],
+)
+def test_a_bad_range_is_a_400_with_the_reason(staff_client, query, message):
+    response = staff_client.get(reverse("quiz_analytics"), query)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_each_questions_answers_are_folded(staff_client, seeded):
+    html = staff_client.get(reverse("quiz_analytics")).content.decode()
+    questions = m.Question.objects.count()
+    assert html.count('<details class="answers">') == questions
+    assert '<details class="answers" open' not in html
