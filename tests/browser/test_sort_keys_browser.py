@@ -1,0 +1,83 @@
+"""Rows of a sortable inline can be ordered by keyboard alone: the
+first/last icons take Enter, and Move up/down move a row one place within its
+theme. Save stores the order shown."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from roles import models as m
+
+from .conftest import assert_accessible
+from .test_editor_browser import PASSWORD, _change, _login
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_rows_move_one_place_or_to_the_end_by_keyboard(
+    live_server, browser, monkeypatch
+):
+    from tests.factories import (
+        ResponsibilityFactory,
+        RoleFactory,
+        ThemeFactory,
+        make_complete_guide,
+    )
+
+    monkeypatch.setenv("EDITOR_PASSWORD", PASSWORD)
+    call_command("create_editor", "pat", "--publisher", stdout=StringIO())
+    role = make_complete_guide(RoleFactory(slug="analyst", name="Analyst"))
+    first = ThemeFactory(name="First theme", slug="first", order=1)
+    second = ThemeFactory(name="Second theme", slug="second", order=2)
+    texts = {
+        "a": "Alpha duty.",
+        "b": "Bravo duty.",
+        "c": "Charlie duty.",
+        "d": "Delta.",
+    }
+    for key, theme, order in (("a", first, 1), ("b", first, 2), ("c", first, 3)):
+        ResponsibilityFactory(role=role, theme=theme, text=texts[key], order=order)
+    ResponsibilityFactory(role=role, theme=second, text=texts["d"], order=4)
+    context, page = _login(browser, live_server, "pat")
+    _change(page, live_server, role)
+    group = page.locator("#responsibilities-group")
+
+    def shown() -> list[str]:
+        rows = group.locator("tbody > tr.has_original textarea").all()
+        return [next(k for k, v in texts.items() if v == r.input_value()) for r in rows]
+
+    def row(key: str):
+        return group.locator("tbody > tr.has_original").filter(
+            has=page.locator(f"textarea:text-is('{texts[key]}')")
+        )
+
+    assert shown() == ["a", "b", "c", "d"]
+    row("a").get_by_role("button", name="Move down one place").focus()
+    page.keyboard.press("Enter")
+    assert shown() == ["b", "a", "c", "d"]
+    page.keyboard.press("Enter")
+    assert shown() == ["b", "c", "a", "d"]
+    page.keyboard.press("Enter")  # last of its theme: it does not join "d"
+    assert shown() == ["b", "c", "a", "d"]
+    assert page.locator("#sort-keys-status").inner_text() == "Already last."
+    # The first/last icons are in the tab order and take Enter and Space.
+    icon = row("a").locator("i.move-begin")
+    assert icon.get_attribute("tabindex") == "0"
+    icon.focus()
+    page.keyboard.press("Enter")
+    assert shown() == ["a", "b", "c", "d"]
+    row("b").locator("i.move-end").focus()
+    page.keyboard.press(" ")
+    assert shown() == ["a", "c", "b", "d"]
+    assert_accessible(page)
+    page.click("input[name=_continue] >> nth=-1")
+    assert "changed successfully" in page.locator(".messagelist").inner_text()
+    saved = [
+        next(k for k, v in texts.items() if v == r.text)
+        for r in m.Responsibility.objects.filter(role=role).order_by(
+            "theme__order", "order"
+        )
+    ]
+    assert saved == ["a", "c", "b", "d"]
+    context.close()
