@@ -177,3 +177,26 @@ def test_with_redis_down_a_process_stops_asking_it_for_a_while(
     for url in PAGES * 4:
         assert visitor.get(url).status_code == 200, url
     assert len(attempts) == 1, "one failed attempt, then none until the retry time"
+
+
+def test_with_redis_down_a_page_is_rendered_once_per_process_and_version(
+    redis_cache, content, settings, django_assert_max_num_queries
+):
+    """The process keeps the pages it renders while Redis is away: a public
+    page costs one query (the version) instead of a render; a change is seen
+    at the next request."""
+    settings.CACHE_RETRY_SECONDS = 60
+    settings.DUE_CHECK_SECONDS = 3600
+    visitor = Client()
+    url = content.get_absolute_url()
+    redis_cache.kill()
+    assert visitor.get(url)["X-Cache"] == "miss"
+    with django_assert_max_num_queries(1):
+        response = visitor.get(url)
+    assert response["X-Cache"] == "hit"
+    content.summary = "Changed while Redis was away."
+    content.save()
+    response = visitor.get(url)
+    assert "Changed while Redis was away." in response.content.decode()
+    assert response["X-Cache"] == "miss"
+    assert visitor.get(url)["X-Cache"] == "hit"

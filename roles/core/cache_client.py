@@ -46,6 +46,11 @@ def reset() -> None:
     switch.down_until = 0.0
 
 
+def cache_down() -> bool:
+    """True while this process has switched Redis off after a failure."""
+    return time.monotonic() < switch.down_until
+
+
 def _guarded(method):
     @functools.wraps(method)
     def call(self, *args, **kwargs):

@@ -21,6 +21,8 @@ from __future__ import annotations
 import contextvars
 import hashlib
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
@@ -32,6 +34,7 @@ from django.db.models import Min
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import set_response_etag
 
+from roles.core.cache_client import cache_down
 from roles.publishing import registry
 from roles.publishing.signals import is_staging
 from roles.publishing.version import (
@@ -55,6 +58,11 @@ def next_scheduled_change(now: datetime) -> datetime | None:
     return min(found) if found else None
 
 
+# While Redis is down, each process keeps this many rendered pages of its own
+# (a few MB), so an outage costs a query per page, not a render.
+PROCESS_PAGES = 200
+
+
 class _ProcessMemory:
     """What this process remembers between requests (reset by the tests)."""
 
@@ -65,6 +73,18 @@ class _ProcessMemory:
         # versioned() data: name -> (version, value), so a Redis outage never
         # means a rebuild per request.
         self.data: dict[str, tuple[int, object]] = {}
+        # Pages rendered while the shared cache is down (key -> entry), the
+        # most recent PROCESS_PAGES only: the cache's stand-in, per process.
+        self.pages: OrderedDict[str, tuple] = OrderedDict()
+
+        self._lock = threading.Lock()
+
+    def keep_page(self, key: str, entry: tuple) -> None:
+        with self._lock:
+            self.pages[key] = entry
+            self.pages.move_to_end(key)
+            while len(self.pages) > PROCESS_PAGES:
+                self.pages.popitem(last=False)
 
     def saw(self, version: int, *, from_database: bool = False) -> None:
         # The database is the truth: it may set the number back (a restore).
@@ -201,6 +221,11 @@ def _lookup(request: HttpRequest) -> HttpResponse | None:
     (to the 503 page, if it needs the database)."""
     key = _page_key(request)
     scope = _request_scope.get()
+    if cache_down():
+        # No round trip to a Redis known to be down: the database says the
+        # version, this process's own pages stand in for the shared ones.
+        version = current_version()
+        return _hit(_memory.pages.get(key), version)
     if scope is not None and "version" in scope:
         return _hit(cache.get(key), scope["version"])
     found = cache.get_many([VERSION_MIRROR_KEY, key])
@@ -244,11 +269,11 @@ def _render_and_store(view, request: HttpRequest, *args, **kwargs) -> HttpRespon
         # Store the ETag with the page so a hit need not hash it again.
         set_response_etag(response)
         headers = {n: v for n, v in response.items() if n in _STORED_HEADERS}
-        cache.set(
-            _page_key(request),
-            (version, response.content, headers),
-            settings.PAGE_CACHE_SECONDS,
-        )
+        entry = (version, response.content, headers)
+        key = _page_key(request)
+        cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+        if cache_down():
+            _memory.keep_page(key, entry)
         response["X-Cache"] = "miss"
     return response
 
