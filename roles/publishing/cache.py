@@ -224,8 +224,7 @@ def _lookup(request: HttpRequest) -> HttpResponse | None:
     if cache_down():
         # No round trip to a Redis known to be down: the database says the
         # version, this process's own pages stand in for the shared ones.
-        version = current_version()
-        return _hit(_memory.pages.get(key), version)
+        return _hit(_memory.pages.get(key), current_version())
     if scope is not None and "version" in scope:
         return _hit(cache.get(key), scope["version"])
     found = cache.get_many([VERSION_MIRROR_KEY, key])
