@@ -221,23 +221,28 @@ def _lookup(request: HttpRequest) -> HttpResponse | None:
     (to the 503 page, if it needs the database)."""
     key = _page_key(request)
     scope = _request_scope.get()
-    if cache_down():
-        # No round trip to a Redis known to be down: the database says the
-        # version, this process's own pages stand in for the shared ones.
-        return _hit(_memory.pages.get(key), current_version())
-    if scope is not None and "version" in scope:
-        return _hit(cache.get(key), scope["version"])
-    found = cache.get_many([VERSION_MIRROR_KEY, key])
-    version = _trusted(found.get(VERSION_MIRROR_KEY))
-    if version is None:
-        try:
-            version = _version_from_database()
-        except (OperationalError, InterfaceError) as exc:
-            logger.warning("Database unavailable, serving cached pages: %s", exc)
-            return _hit(found.get(key), None)
-    if scope is not None:
-        scope["version"] = version
-    return _hit(found.get(key), version)
+    if not cache_down():
+        version: int | None
+        if scope is not None and "version" in scope:
+            version, entry = scope["version"], cache.get(key)
+        else:
+            found = cache.get_many([VERSION_MIRROR_KEY, key])
+            version, entry = _trusted(found.get(VERSION_MIRROR_KEY)), found.get(key)
+        if not cache_down():  # it answered
+            if version is None:
+                try:
+                    version = _version_from_database()
+                except (OperationalError, InterfaceError) as exc:
+                    logger.warning(
+                        "Database unavailable, serving cached pages: %s", exc
+                    )
+                    return _hit(entry, None)
+            if scope is not None:
+                scope["version"] = version
+            return _hit(entry, version)
+    # Redis is down (known before, or found just now): no round trip to it;
+    # the database says the version, this process's own pages stand in.
+    return _hit(_memory.pages.get(key), current_version())
 
 
 def public_page(
