@@ -41,7 +41,7 @@ from roles.publishing.version import (
     VERSION_MIRROR_KEY,
     mirror_prime,
     mirrored_version,
-    read_content_version,
+    read_version_value,
 )
 
 
@@ -117,7 +117,7 @@ def _trusted(mirror: object) -> int | None:
 
 
 def _version_from_database() -> int:
-    version = read_content_version()[0]
+    version = read_version_value()
     _memory.saw(version, from_database=True)
     mirror_prime(version)
     return version

@@ -118,6 +118,18 @@ def read_content_version() -> tuple[int, bool, datetime | None]:
     return row
 
 
+def read_version_value() -> int:
+    """The version alone, as cheaply as the database allows: one prepared
+    statement's worth of SQL, no ORM query to build (this runs for every page
+    while Redis is down)."""
+    connection = transaction.get_connection()
+    table = connection.ops.quote_name(ContentVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT value FROM {table} WHERE id = %s", [SINGLETON])
+        row = cursor.fetchone()
+    return row[0] if row is not None else read_content_version()[0]
+
+
 def record_schedule(version: int, next_change_at: datetime | None) -> None:
     """Remember the next scheduled change for ``version``; a no-op if content
     changed meanwhile (the newer version works out its own)."""
