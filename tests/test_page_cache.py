@@ -163,3 +163,30 @@ def test_after_a_restore_from_an_older_snapshot_every_process_is_fresh_within_th
     later = timezone.now() + timedelta(seconds=settings.CONTENT_VERSION_MIRROR_SECONDS)
     with time_machine.travel(later):
         assert "after the snapshot" in Client().get(url).content.decode()
+
+
+def test_a_writer_whose_mirror_lands_after_a_newer_ones_puts_the_newer_back(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    """Two writers commit one after the other; the first one's set reaches the
+    cache after the second's. The mirror must end at the second's number."""
+    from django.db.models import F
+
+    from roles.publishing import version as v
+
+    real_set = cache.set
+    raced = []
+
+    def set_then_another_writer_commits(key, value, *args, **kwargs):
+        real_set(key, value, *args, **kwargs)
+        if key == VERSION_MIRROR_KEY and not raced:
+            raced.append(value[0])
+            # The other writer: committed, its mirror set before ours landed.
+            v.ContentVersion.objects.update(value=F("value") + 1)
+
+    monkeypatch.setattr(v.cache, "set", set_then_another_writer_commits)
+    with django_capture_on_commit_callbacks(execute=True):
+        RoleFactory(slug="product-owner", name="Product Owner")
+    database = v.ContentVersion.objects.get().value
+    assert raced and raced[0] == database - 1
+    assert cache.get(VERSION_MIRROR_KEY)[0] == database

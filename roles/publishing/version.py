@@ -77,9 +77,17 @@ def mirror_after_commit() -> None:
 
 
 def _mirror_committed() -> None:
-    row = ContentVersion.objects.filter(pk=SINGLETON).values_list("value").first()
-    if row is not None:
-        cache.set(VERSION_MIRROR_KEY, (row[0], time.time()), _mirror_seconds())
+    """Set the mirror to the committed number, then read it again: if another
+    writer committed meanwhile (and its own set may have landed before ours),
+    set the newer one, until the two agree."""
+    mirrored = None
+    for _ in range(5):
+        row = ContentVersion.objects.filter(pk=SINGLETON).values_list("value").first()
+        if row is None or row[0] == mirrored:
+            return
+        mirrored = row[0]
+        cache.set(VERSION_MIRROR_KEY, (mirrored, time.time()), _mirror_seconds())
+    cache.delete(VERSION_MIRROR_KEY)  # still moving: let readers ask the database
 
 
 def mirror_prime(version: int) -> None:
