@@ -236,12 +236,12 @@ def _ms(value: str) -> float:
     return float(number) * _UNITS[unit]
 
 
-def wrk(url: str) -> dict[str, float]:
+def wrk(url: str, seconds: str = DURATION) -> dict[str, float]:
     out = subprocess.run(
-        ["wrk", "-t2", "-c16", f"-d{DURATION}s", "--latency", url],
+        ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", url],
         capture_output=True,
         text=True,
-        timeout=int(DURATION) + 60,
+        timeout=int(seconds) + 60,
     ).stdout
     latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", out, re.M))
     errors = sum(
@@ -254,6 +254,120 @@ def wrk(url: str) -> dict[str, float]:
         "p99_ms": _ms(latency["99"]),
         "errors": errors,
     }
+
+
+# --- reliability rows: a hit against a static file, Redis down against up ----------
+
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
+ROUND_SECONDS = os.environ.get("BENCH_ROUND_SECONDS", "2")
+STATIC_FILE = "/static/favicon.svg"
+PUBLIC_PAGES = ("home", "role list", "role", "compare 2")
+
+
+class OwnRedis:
+    """A redis-server of the bench's own on a spare loopback port (no
+    persistence), so the Redis-down row can stop it."""
+
+    def __init__(self) -> None:
+        self.port = _spare_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> OwnRedis:
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), 1):
+                    return self
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def _spare_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(server: Server, path: str) -> None:
+    urllib.request.urlopen(server.url(path)).read()
+
+
+def _interleaved(server: Server, paths: dict[str, str]) -> dict[str, dict]:
+    """ROUNDS short wrk runs of each path in turn (so drift in the machine's
+    load falls on every path alike); requests per second summed."""
+    runs: dict[str, list[dict]] = {name: [] for name in paths}
+    for _ in range(ROUNDS):
+        for name, path in paths.items():
+            runs[name].append(wrk(server.url(path), ROUND_SECONDS))
+    return {
+        name: {
+            "rps": statistics.mean(r["rps"] for r in results),
+            "p50_ms": statistics.median(r["p50_ms"] for r in results),
+            "p99_ms": max(r["p99_ms"] for r in results),
+            "errors": sum(r["errors"] for r in results),
+        }
+        for name, results in runs.items()
+    }
+
+
+def reliability(env: dict[str, str], pages: dict[str, str]) -> dict[str, dict]:
+    """Two rows, each on one gunicorn with a Redis of its own:
+    a cached role page against a static file from the same server
+    (interleaved), and the public pages with Redis up, then stopped."""
+    out: dict[str, dict] = {}
+    with OwnRedis() as redis, Server({**env, "REDIS_URL": redis.url}, True) as server:
+        for path in (pages["role"], pages["role"], STATIC_FILE):
+            _get(server, path)  # rendered, then a hit
+        both = _interleaved(server, {"role": pages["role"], "static": STATIC_FILE})
+        out["hit vs static"] = {
+            **both,
+            "ratio": both["role"]["rps"] / both["static"]["rps"],
+        }
+        print(f"  cached role / static file: {out['hit vs static']['ratio']:.2f}")
+
+        public = {name: pages[name] for name in PUBLIC_PAGES}
+        for path in public.values():
+            _get(server, path)
+        up = _interleaved(server, public)
+        redis.stop()
+        for _ in range(4):  # each worker finds Redis gone
+            for path in public.values():
+                _get(server, path)
+        down = _interleaved(server, public)
+        total_up = sum(r["rps"] for r in up.values())
+        total_down = sum(r["rps"] for r in down.values())
+        out["redis down vs up"] = {
+            "up": up,
+            "down": down,
+            "ratio": total_down / total_up,
+        }
+        print(f"  public pages, Redis down / up: {total_down / total_up:.2f}")
+    return out
 
 
 def _bytes(server: Server, path: str) -> dict[str, int]:
@@ -341,6 +455,10 @@ def main() -> int:
     large_pages = _pages(client, load_questionnaire())
     large_queries = _queries(client, large_pages)
     print(f"catalogue: {sizes}", flush=True)
+    rows_r = reliability(env, large_pages)
+    if sys.argv[1:] == ["reliability"]:
+        print(json.dumps(rows_r, indent=2))
+        return 0
 
     scoring_ms, norm_seconds = _scoring_ms()  # before the load, on a quiet machine
     results: dict[str, dict] = {name: {} for name in large_pages}
@@ -401,6 +519,19 @@ def main() -> int:
         f"its norm, built once per questionnaire version: {norm_seconds:.2f} s"
     )
     print(f"Errors under load: {errors}")
+    hit = rows_r["hit vs static"]
+    down = rows_r["redis down vs up"]
+    print(
+        f"Cached role page vs static file (same server, {ROUNDS} interleaved "
+        f"{ROUND_SECONDS}-s rounds): {hit['role']['rps']:.0f} / "
+        f"{hit['static']['rps']:.0f} req/s = {hit['ratio']:.2f}"
+    )
+    print(
+        f"Public pages ({', '.join(PUBLIC_PAGES)}) with Redis down vs up: "
+        f"{sum(r['rps'] for r in down['down'].values()):.0f} / "
+        f"{sum(r['rps'] for r in down['up'].values()):.0f} req/s = {down['ratio']:.2f}"
+    )
+    errors += hit["role"]["errors"] + hit["static"]["errors"]
 
     floor_c = results["floor"]["cached"]["rps"]
     floor_u = results["floor"]["uncached"]["rps"]
@@ -427,6 +558,8 @@ def main() -> int:
         and all(f["fonts"] == 0 for f in browser.values()),
         "scoring < 5 ms": scoring_ms < 5,
         "questionnaire norm (200 roles) < 5 s": norm_seconds < 5,
+        "cached role page >= 0.85 of a static file (same server)": hit["ratio"] >= 0.85,
+        "public pages with Redis down >= 0.5 of Redis up": down["ratio"] >= 0.5,
         "no errors under load": errors == 0,
     }
     print()
@@ -441,6 +574,7 @@ def main() -> int:
         "scoring_ms": scoring_ms,
         "norm_seconds": norm_seconds,
         "errors": errors,
+        "reliability": rows_r,
         "browser": browser,
         "targets": targets,
         "table": rows,

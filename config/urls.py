@@ -50,3 +50,4 @@ urlpatterns = [
 handler400 = "roles.core.views.bad_request"
 handler403 = "roles.core.views.permission_denied"
 handler404 = "roles.core.views.page_not_found"
+handler500 = "roles.core.views.server_error"

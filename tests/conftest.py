@@ -12,9 +12,22 @@ _RESTORE_AFTER = pytest.StashKey[object]()
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
+    _forget_process_state()
     cache.clear()
     yield
     cache.clear()
+    _forget_process_state()
+
+
+def _forget_process_state():
+    """What a process remembers between requests (the content versions it has
+    seen, data memoised per version, the "Redis is down" switch) is part of
+    the cache: each test starts without it, as a fresh worker would."""
+    from roles.core import cache_client
+    from roles.publishing.cache import reset_process_memory
+
+    reset_process_memory()
+    cache_client.reset()
 
 
 @pytest.fixture(scope="session")
@@ -81,7 +94,8 @@ def staff_client(django_user_model):
 
 
 def count_queries(client, url: str, method: str = "get", data=None) -> int:
-    """Queries to render ``url`` from scratch: the page cache is emptied and
+    """Queries to render ``url`` from scratch: the page cache (and what this
+    process memoised) is emptied and
     the next scheduled change worked out first (as the first request after
     a change does),
     so the count is the page's own."""
@@ -91,6 +105,7 @@ def count_queries(client, url: str, method: str = "get", data=None) -> int:
     from roles.editorial.due import publications_due_run
 
     cache.clear()
+    _forget_process_state()
     publications_due_run()
     with CaptureQueriesContext(connection) as ctx:
         response = getattr(client, method)(url, data or {})

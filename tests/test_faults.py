@@ -120,3 +120,83 @@ def test_healthz_is_ok_with_redis_up(redis_cache, content):
         "database": "ok",
         "cache": "ok",
     }
+
+
+def test_with_redis_down_derived_data_is_built_once_per_version(
+    redis_cache, content, monkeypatch
+):
+    """The questionnaire's derived data used to be rebuilt at every request
+    while Redis was away (~1 s each on the seeded content)."""
+    from roles.questionnaire import selectors
+
+    builds = []
+    load = selectors.load_questionnaire
+
+    def counted():
+        builds.append(1)
+        return load()
+
+    monkeypatch.setattr(selectors, "load_questionnaire", counted)
+    redis_cache.kill()
+    visitor = Client()
+    for _ in range(5):
+        assert visitor.get("/quiz/").status_code == 200
+        response = visitor.post("/quiz/", {"q-horizon": "1", "q-customers": "0"})
+        assert response.status_code == 302
+        assert visitor.get(response["Location"]).status_code == 200
+    assert len(builds) == 1
+
+    # A content change is a new version: built again, once.
+    content.summary = "Changed while Redis was away."
+    content.save()
+    for _ in range(3):
+        assert visitor.get("/quiz/").status_code == 200
+    assert len(builds) == 2
+
+
+def test_with_redis_down_a_process_stops_asking_it_for_a_while(
+    redis_cache, content, settings, monkeypatch
+):
+    """Each request used to wait for its own connect timeout; now the first
+    failure switches Redis off in this process for CACHE_RETRY_SECONDS."""
+    from roles.core.cache_client import RetryLaterClient
+
+    settings.CACHE_RETRY_SECONDS = 60
+    attempts = []
+    get_client = RetryLaterClient.get_client
+
+    def counted(self, *args, **kwargs):
+        attempts.append(1)
+        return get_client(self, *args, **kwargs)
+
+    monkeypatch.setattr(RetryLaterClient, "get_client", counted)
+    visitor = Client()
+    assert visitor.get("/roles/product-owner/").status_code == 200
+    redis_cache.kill()
+    attempts.clear()
+    for url in PAGES * 4:
+        assert visitor.get(url).status_code == 200, url
+    assert len(attempts) == 1, "one failed attempt, then none until the retry time"
+
+
+def test_with_redis_down_a_page_is_rendered_once_per_process_and_version(
+    redis_cache, content, settings, django_assert_max_num_queries
+):
+    """The process keeps the pages it renders while Redis is away: a public
+    page costs one query (the version) instead of a render; a change is seen
+    at the next request."""
+    settings.CACHE_RETRY_SECONDS = 60
+    settings.DUE_CHECK_SECONDS = 3600
+    visitor = Client()
+    url = content.get_absolute_url()
+    redis_cache.kill()
+    assert visitor.get(url)["X-Cache"] == "miss"
+    with django_assert_max_num_queries(1):
+        response = visitor.get(url)
+    assert response["X-Cache"] == "hit"
+    content.summary = "Changed while Redis was away."
+    content.save()
+    response = visitor.get(url)
+    assert "Changed while Redis was away." in response.content.decode()
+    assert response["X-Cache"] == "miss"
+    assert visitor.get(url)["X-Cache"] == "hit"

@@ -246,12 +246,19 @@ def test_a_scheduled_draft_goes_live_at_its_time_without_cron(
     assert draft.state == m.DraftState.PUBLISHED
 
 
-def test_nothing_due_costs_one_query(publisher, live_role, django_assert_num_queries):
+def test_reading_the_version_costs_no_query_while_its_mirror_is_fresh_then_one(
+    publisher, live_role, django_assert_num_queries, settings
+):
     from roles.publishing.cache import current_version
 
-    current_version()
-    with django_assert_num_queries(1):
-        current_version()
+    version = current_version()
+    with django_assert_num_queries(0):
+        assert current_version() == version
+    later = timezone.now() + dt.timedelta(
+        seconds=settings.CONTENT_VERSION_MIRROR_SECONDS
+    )
+    with time_machine.travel(later), django_assert_num_queries(1):
+        assert current_version() == version
 
 
 def test_unpublish_at_takes_the_page_down_at_its_time(client, live_role):

@@ -44,6 +44,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "roles.core.middleware.CrossOriginResourcePolicyMiddleware",
+    # Above the page cache, so a cache hit carries X-Frame-Options too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # CORS for the open data API only (CORS_URLS_REGEX), above anything that
     # can answer a request, so a preflight and every API response get it.
     "corsheaders.middleware.CorsMiddleware",
@@ -54,14 +56,17 @@ MIDDLEWARE = [
     # A page's empty 405 becomes the site's own 405 page.
     "roles.core.middleware.MethodNotAllowedPageMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    # One reading of the content version per request; scheduled times acted
+    # on; then a cache hit is answered here, before sessions and the rest
+    # (one cache round trip, no query).
     "roles.publishing.cache.ContentVersionMiddleware",
     "roles.editorial.middleware.DuePublicationMiddleware",
+    "roles.publishing.cache.PageCacheMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -113,6 +118,10 @@ if REDIS_URL:
                 "SOCKET_CONNECT_TIMEOUT": 0.5,
                 "SOCKET_TIMEOUT": 0.5,
                 "CONNECTION_POOL_KWARGS": {"health_check_interval": 30},
+                # After a failure, this process leaves Redis alone for
+                # CACHE_RETRY_SECONDS (reads miss, writes are dropped), so
+                # an outage costs one timeout, not one per request.
+                "CLIENT_CLASS": "roles.core.cache_client.RetryLaterClient",
             },
         }
     }
@@ -127,6 +136,8 @@ if not REDIS_URL:
     # The embedded default is one process: its local-memory cache is enough
     # for the rate limit there (production uses Redis, which the check accepts).
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+# How long a process leaves the cache alone after it failed (see above).
+CACHE_RETRY_SECONDS = env_int("DJANGO_CACHE_RETRY_SECONDS", 5)
 # Errors django-redis ignores are logged - once a minute per process, not per
 # request (see roles.core.logging.OncePerInterval in LOGGING).
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
@@ -249,6 +260,12 @@ CSRF_FAILURE_VIEW = "roles.core.views.csrf_failure"
 # Public pages are cached for at most this long; content changes show at once
 # because every key carries the content version.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+# The content version is mirrored to the cache so that a hit needs no query;
+# the mirror is trusted this long, then read again from the database. It
+# bounds how long a cache restored from an older snapshot can serve old pages.
+CONTENT_VERSION_MIRROR_SECONDS = env_int("DJANGO_CONTENT_VERSION_MIRROR_SECONDS", 5)
+# What a page that needs the database says while the database is down (503).
+DATABASE_RETRY_AFTER_SECONDS = 30
 # How often each process acts on passed publish/unpublish times and scheduled
 # drafts (roles.editorial.due); `manage.py publish_due` does it on demand.
 DUE_CHECK_SECONDS = env_int("DJANGO_DUE_CHECK_SECONDS", 60)

@@ -46,5 +46,10 @@ WHITENOISE_USE_FINDERS = True
 AXES_ENABLED = True
 SITE_URL = "http://testserver"
 
+# Redis is tried again at every request after a failure (the fault tests
+# restart it and expect the next request to use it); tests of the switch
+# set their own.
+CACHE_RETRY_SECONDS = 0
+
 # Scheduled times are acted on at the first request after them.
 DUE_CHECK_SECONDS = 0

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+import sys
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.views.defaults import server_error as django_server_error
+
+logger = logging.getLogger("roles.health")
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
@@ -46,3 +55,27 @@ def page_not_found(
     request: HttpRequest, exception: Exception | None = None
 ) -> HttpResponse:
     return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500. An uncaught error because the database is unreachable
+    (a page that must be rendered, a form that must be saved, an admin save,
+    from a view or a middleware) is not a bug: the site's own 503 page with
+    Retry-After, logged once per interval without a traceback (the rest of
+    the outage is counted, not logged). Anything else is Django's 500."""
+    error = sys.exc_info()[1]
+    if not isinstance(error, (OperationalError, InterfaceError)):
+        return django_server_error(request)
+    return database_unavailable(error)
+
+
+def database_unavailable(error: Exception) -> HttpResponse:
+    logger.warning("Database unavailable, answering 503: %s", error)
+    # Standalone (no request context): nothing in it needs the database.
+    response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(settings.DATABASE_RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    # Already logged above, once per interval: not again, with its traceback,
+    # by django.request for every request.
+    response._has_been_logged = True  # type: ignore[attr-defined]
+    return response

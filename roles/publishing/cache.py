@@ -20,19 +20,29 @@ from __future__ import annotations
 
 import contextvars
 import hashlib
+import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import InterfaceError, OperationalError
 from django.db.models import Min
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import set_response_etag
 
+from roles.core.cache_client import cache_down
 from roles.publishing import registry
 from roles.publishing.signals import is_staging
-from roles.publishing.version import read_content_version
+from roles.publishing.version import (
+    VERSION_MIRROR_KEY,
+    mirror_prime,
+    mirrored_version,
+    read_version_value,
+)
 
 
 def next_scheduled_change(now: datetime) -> datetime | None:
@@ -48,38 +58,99 @@ def next_scheduled_change(now: datetime) -> datetime | None:
     return min(found) if found else None
 
 
+# While Redis is down, each process keeps this many rendered pages of its own
+# (a few MB), so an outage costs a query per page, not a render.
+PROCESS_PAGES = 200
+
+
+class _ProcessMemory:
+    """What this process remembers between requests (reset by the tests)."""
+
+    def __init__(self) -> None:
+        # The highest version this process has seen: a mirror below it is a
+        # cache restored from an older snapshot, and is not trusted.
+        self.highest = 0
+        # versioned() data: name -> (version, value), so a Redis outage never
+        # means a rebuild per request.
+        self.data: dict[str, tuple[int, object]] = {}
+        # Pages rendered while the shared cache is down (key -> entry), the
+        # most recent PROCESS_PAGES only: the cache's stand-in, per process.
+        self.pages: OrderedDict[str, tuple] = OrderedDict()
+
+        self._lock = threading.Lock()
+
+    def keep_page(self, key: str, entry: tuple) -> None:
+        with self._lock:
+            self.pages[key] = entry
+            self.pages.move_to_end(key)
+            while len(self.pages) > PROCESS_PAGES:
+                self.pages.popitem(last=False)
+
+    def saw(self, version: int, *, from_database: bool = False) -> None:
+        # The database is the truth: it may set the number back (a restore).
+        self.highest = version if from_database else max(self.highest, version)
+
+
+_memory = _ProcessMemory()
+
+
+def reset_process_memory() -> None:
+    global _memory
+    _memory = _ProcessMemory()
+
+
 # A request reads the version at most once: ContentVersionMiddleware opens a
 # scope per request, and the first read in it is kept for the rest.
 _request_scope: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
     "content_version_scope", default=None
 )
 
+logger = logging.getLogger("roles.health")
+
+
+def _trusted(mirror: object) -> int | None:
+    version = mirrored_version(mirror)
+    if version is None or version < _memory.highest:
+        return None
+    _memory.saw(version)
+    return version
+
+
+def _version_from_database() -> int:
+    version = read_version_value()
+    _memory.saw(version, from_database=True)
+    mirror_prime(version)
+    return version
+
 
 def current_version() -> int:
-    """The committed content version: one query, and no write. (Scheduled
-    times are acted on ahead of the page cache, by
-    ``roles.editorial.middleware.DuePublicationMiddleware``.)"""
+    """The committed content version: the cache's mirror of it when that is
+    fresh (no query), else one query, which puts the mirror back. No write to
+    the database."""
     scope = _request_scope.get()
     if scope is not None and "version" in scope:
         return scope["version"]
-    version = read_content_version()[0]
+    version = _trusted(cache.get(VERSION_MIRROR_KEY))
+    if version is None:
+        version = _version_from_database()
     if scope is not None:
         scope["version"] = version
     return version
 
 
 def prime_version(version: int) -> None:
-    """Hand the request a version just read elsewhere (the due-publication
-    step), so the page cache does not read it again."""
+    """Hand the request a version just read from the database elsewhere (the
+    due-publication step), so the page cache does not read it again."""
+    _memory.saw(version, from_database=True)
     scope = _request_scope.get()
     if scope is not None:
         scope.setdefault("version", version)
 
 
 class ContentVersionMiddleware:
-    """Gives each request one reading of the content version (one query, made
-    when something first needs it), so the page cache and the data cache agree
-    on one version throughout."""
+    """Gives each request one reading of the content version (made when
+    something first needs it), so the page cache and the data cache agree on
+    one version throughout."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -92,9 +163,9 @@ class ContentVersionMiddleware:
             _request_scope.reset(token)
 
 
-def _page_key(request: HttpRequest, version: int) -> str:
+def _page_key(request: HttpRequest) -> str:
     digest = hashlib.sha256(request.path.encode()).hexdigest()[:32]
-    return f"page:{version}:{digest}"
+    return f"page:{digest}"
 
 
 _STORED_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag", "Vary", "ETag")
@@ -122,6 +193,58 @@ def _uses_cache(request: HttpRequest) -> bool:
     )
 
 
+def _hit(entry: object, version: int | None) -> HttpResponse | None:
+    """The stored page as a response, if ``entry`` is one rendered at
+    ``version`` (None: at any version not older than this process has seen,
+    which is what an outage of the database can still tell)."""
+    if not (isinstance(entry, tuple) and len(entry) == 3):
+        return None
+    rendered_at, content, headers = entry
+    if version is None:
+        if rendered_at < _memory.highest:
+            return None
+    elif rendered_at != version:
+        return None
+    response = HttpResponse(content)
+    for name, value in headers.items():
+        response[name] = value
+    response["X-Cache"] = "hit"
+    return response
+
+
+def _lookup(request: HttpRequest) -> HttpResponse | None:
+    """One cache round trip: the version (the request's own reading, else the
+    mirror) and this path's page, read together. A page is a hit when it was
+    rendered at that version. With no fresh mirror the database says the
+    version; when it cannot (it is down), the stored page is served if this
+    process knows of no newer content, and the request goes on otherwise
+    (to the 503 page, if it needs the database)."""
+    key = _page_key(request)
+    scope = _request_scope.get()
+    if not cache_down():
+        version: int | None
+        if scope is not None and "version" in scope:
+            version, entry = scope["version"], cache.get(key)
+        else:
+            found = cache.get_many([VERSION_MIRROR_KEY, key])
+            version, entry = _trusted(found.get(VERSION_MIRROR_KEY)), found.get(key)
+        if not cache_down():  # it answered
+            if version is None:
+                try:
+                    version = _version_from_database()
+                except (OperationalError, InterfaceError) as exc:
+                    logger.warning(
+                        "Database unavailable, serving cached pages: %s", exc
+                    )
+                    return _hit(entry, None)
+            if scope is not None:
+                scope["version"] = version
+            return _hit(entry, version)
+    # Redis is down (known before, or found just now): no round trip to it;
+    # the database says the version, this process's own pages stand in.
+    return _hit(_memory.pages.get(key), current_version())
+
+
 def public_page(
     view: Callable[..., HttpResponseBase],
 ) -> Callable[..., HttpResponseBase]:
@@ -130,23 +253,19 @@ def public_page(
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
         if not _uses_cache(request):
             return view(request, *args, **kwargs)
-        return _serve(view, request, current_version(), *args, **kwargs)
+        # PageCacheMiddleware has looked already: no second round trip.
+        looked = getattr(request, "page_cache_missed", False)
+        if not looked and (hit := _lookup(request)) is not None:
+            return hit
+        return _render_and_store(view, request, *args, **kwargs)
 
     return wrapped
 
 
-def _serve(
-    view, request: HttpRequest, version: int, *args, **kwargs
-) -> HttpResponseBase:
-    key = _page_key(request, version)
-    hit = cache.get(key)
-    if hit is not None:
-        content, headers = hit
-        response = HttpResponse(content)
-        for name, value in headers.items():
-            response[name] = value
-        response["X-Cache"] = "hit"
-        return response
+def _render_and_store(view, request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
+    # The version first: the page is stored under the version read before
+    # it was rendered, so it can only be newer than its key says, never older.
+    version = current_version()
     response = view(request, *args, **kwargs)
     if hasattr(response, "render") and not response.is_rendered:
         response.render()
@@ -154,9 +273,42 @@ def _serve(
         # Store the ETag with the page so a hit need not hash it again.
         set_response_etag(response)
         headers = {n: v for n, v in response.items() if n in _STORED_HEADERS}
-        cache.set(key, (response.content, headers), settings.PAGE_CACHE_SECONDS)
+        entry = (version, response.content, headers)
+        key = _page_key(request)
+        cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+        if cache_down():
+            _memory.keep_page(key, entry)
         response["X-Cache"] = "miss"
     return response
+
+
+class PageCacheMiddleware:
+    """Answers a cache hit before sessions, CSRF, authentication and the rest
+    (but after the security headers, CSP and conditional GET, so a hit carries
+    them and can be a 304): an anonymous GET (HEAD arrives as one) of a path
+    without a query string, from a visitor with no session cookie, costs one
+    cache round trip and no query. Anything else, and a miss, goes on down the
+    stack, where ``public_page`` renders and stores it (without a second
+    look). The API is left to its own view, which rate-limits first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.skip_prefixes = ("/api/", "/" + settings.ADMIN_URL)
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if (
+            request.method != "GET"
+            or request.META.get("QUERY_STRING")
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+            or request.path.startswith(self.skip_prefixes)
+        ):
+            return self.get_response(request)
+        request.get_host()  # a host not allowed is a 400, as further down
+        hit = _lookup(request)
+        if hit is not None:
+            return hit
+        request.page_cache_missed = True  # type: ignore[attr-defined]
+        return self.get_response(request)
 
 
 READS_KEY = "reads:{key}"
@@ -179,13 +331,19 @@ def reads(keys: list[str]) -> dict[str, int]:
 
 def versioned(name: str, compute: Callable[[], object], timeout: int = 3600):
     """Data that changes only with content (the questionnaire, the list of
-    dimensions), kept in the shared cache under the current content version.
-    Never while a draft is staged for a preview: that data is not public."""
+    dimensions), kept in the shared cache under the current content version,
+    and in this process's memory too (the last version of each), so it is
+    built once per version and not again while Redis is away. Never while a draft is staged for a preview: that data is not public."""
     if is_staging():
         return compute()
-    key = f"data:{current_version()}:{name}"
+    version = current_version()
+    remembered = _memory.data.get(name)
+    if remembered is not None and remembered[0] == version:
+        return remembered[1]
+    key = f"data:{version}:{name}"
     value = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, timeout)
+    _memory.data[name] = (version, value)
     return value

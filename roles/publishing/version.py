@@ -4,13 +4,25 @@ same transaction as the change itself.
 Cached pages and data are keyed by it. Because it lives in the database, not
 the cache, nothing that happens to the cache (a flush, a restart, a restore from
 an older snapshot, a second process with its own local-memory cache) can bring
-an older page back: every process reads the one committed number."""
+an older page back: every process reads the one committed number.
+
+So that a cache hit needs no query, the committed number is mirrored to the
+cache (``VERSION_MIRROR_KEY``): cleared in the writing transaction and set
+from the database once it commits (``mirror_after_commit``). A reader that
+finds the key missing reads the database and puts it back with ``add``, which
+never overwrites what a writer set meanwhile. The mirror is trusted for
+``CONTENT_VERSION_MIRROR_SECONDS`` only (its expiry, and the time stamped in
+it), which bounds the one fault the cache cannot see: Redis restored from an
+older snapshot (see ``roles.publishing.cache``)."""
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
-from django.db import models
+from django.conf import settings
+from django.core.cache import cache
+from django.db import models, transaction
 from django.db.models import F
 
 from roles.publishing.registry import not_content
@@ -43,6 +55,62 @@ def bump_content_version() -> None:
     )
     if not updated:
         ContentVersion.objects.get_or_create(pk=SINGLETON, defaults={"value": 2})
+    mirror_after_commit()
+
+
+VERSION_MIRROR_KEY = "content-version"
+
+
+def mirror_after_commit() -> None:
+    """The version moved on in the current transaction: clear the mirror now
+    (a reader then goes to the database, which shows it the committed number)
+    and set it from the database once the transaction commits. Once per
+    transaction, however many rows it writes (a seed or an import); cleared
+    at each, as a read in the transaction itself may have put it back."""
+    cache.delete(VERSION_MIRROR_KEY)
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        func is _mirror_committed for _, func, _ in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(_mirror_committed)
+
+
+def _mirror_committed() -> None:
+    """Set the mirror to the committed number, then read it again: if another
+    writer committed meanwhile (and its own set may have landed before ours),
+    set the newer one, until the two agree."""
+    mirrored = None
+    for _ in range(5):
+        row = ContentVersion.objects.filter(pk=SINGLETON).values_list("value").first()
+        if row is None or row[0] == mirrored:
+            return
+        mirrored = row[0]
+        cache.set(VERSION_MIRROR_KEY, (mirrored, time.time()), _mirror_seconds())
+    cache.delete(VERSION_MIRROR_KEY)  # still moving: let readers ask the database
+
+
+def mirror_prime(version: int) -> None:
+    """A reader found no mirror and read ``version`` from the database: put it
+    back, unless a writer has set a (newer) one meanwhile."""
+    cache.add(VERSION_MIRROR_KEY, (version, time.time()), _mirror_seconds())
+
+
+def mirrored_version(value: object) -> int | None:
+    """The version a mirror entry holds, or None when there is none or it is
+    older than ``CONTENT_VERSION_MIRROR_SECONDS`` (stamped in the entry as
+    well as its expiry, so a restored snapshot is not trusted either way)."""
+    if not (isinstance(value, tuple) and len(value) == 2):
+        return None
+    version, stamped_at = value
+    age = time.time() - stamped_at
+    if not isinstance(version, int) or not 0 <= age < _mirror_seconds():
+        return None
+    return version
+
+
+def _mirror_seconds() -> float:
+    return settings.CONTENT_VERSION_MIRROR_SECONDS
 
 
 def read_content_version() -> tuple[int, bool, datetime | None]:
@@ -58,6 +126,18 @@ def read_content_version() -> tuple[int, bool, datetime | None]:
     return row
 
 
+def read_version_value() -> int:
+    """The version alone, as cheaply as the database allows: one prepared
+    statement's worth of SQL, no ORM query to build (this runs for every page
+    while Redis is down)."""
+    connection = transaction.get_connection()
+    table = connection.ops.quote_name(ContentVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT value FROM {table} WHERE id = %s", [SINGLETON])
+        row = cursor.fetchone()
+    return row[0] if row is not None else read_content_version()[0]
+
+
 def record_schedule(version: int, next_change_at: datetime | None) -> None:
     """Remember the next scheduled change for ``version``; a no-op if content
     changed meanwhile (the newer version works out its own)."""
@@ -69,11 +149,14 @@ def record_schedule(version: int, next_change_at: datetime | None) -> None:
 def bump_if_due(version: int) -> bool:
     """Bump once when a scheduled time has passed: only the first process to
     see it moves the version on (the update is conditional on the number)."""
-    return bool(
+    moved = bool(
         ContentVersion.objects.filter(pk=SINGLETON, value=version).update(
             value=F("value") + 1, schedule_known=False, next_change_at=None
         )
     )
+    if moved:
+        mirror_after_commit()
+    return moved
 
 
 def schedule_changed() -> None:

@@ -1,0 +1,192 @@
+"""A cache hit is answered early (PageCacheMiddleware, before sessions, CSRF
+and authentication) with one cache round trip and no query: the content
+version is mirrored to the cache on commit and each page entry carries the
+version it was rendered at. The database stays the source of truth; the
+mirror is trusted for CONTENT_VERSION_MIRROR_SECONDS at most."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.cache import cache, caches
+from django.test import Client
+from django.utils import timezone
+
+from roles.publishing.cache import current_version, reset_process_memory
+from roles.publishing.version import VERSION_MIRROR_KEY
+
+from .factories import RoleFactory
+
+pytestmark = pytest.mark.django_db
+
+CACHE_CALLS = ("get", "get_many", "set", "add", "delete", "incr", "set_many")
+
+
+@pytest.fixture
+def role(db):
+    return RoleFactory(slug="product-owner", name="Product Owner")
+
+
+@pytest.fixture
+def visitor(settings):
+    # Scheduled times checked once a minute, as in production (the test
+    # settings check at every request).
+    settings.DUE_CHECK_SECONDS = 3600
+    return Client()
+
+
+@pytest.fixture
+def cache_calls(monkeypatch):
+    """Every call this test makes to the cache, by name."""
+    calls: list[str] = []
+    depth = [0]  # the local-memory cache's get_many calls its own get
+    backend = caches["default"]
+    for name in CACHE_CALLS:
+        method = getattr(backend, name)
+
+        def counted(*args, _name=name, _method=method, **kwargs):
+            if not depth[0]:
+                calls.append(_name)
+            depth[0] += 1
+            try:
+                return _method(*args, **kwargs)
+            finally:
+                depth[0] -= 1
+
+        monkeypatch.setattr(backend, name, counted)
+    return calls
+
+
+def test_a_hit_costs_one_cache_round_trip_and_no_query(
+    role, visitor, cache_calls, django_assert_num_queries
+):
+    url = role.get_absolute_url()
+    assert visitor.get(url)["X-Cache"] == "miss"
+    assert visitor.get(url)["X-Cache"] == "hit"
+    cache_calls.clear()
+    with django_assert_num_queries(0):
+        response = visitor.get(url)
+        head = visitor.head(url)
+    assert response.status_code == 200 and response["X-Cache"] == "hit"
+    assert head.status_code == 200 and head.content == b""
+    assert cache_calls == ["get_many", "get_many"]
+
+
+def test_a_hit_carries_every_security_header_and_can_be_a_304(role, visitor):
+    url = role.get_absolute_url()
+    rendered = visitor.get(url)
+    hit = visitor.get(url)
+    assert hit["X-Cache"] == "hit"
+    for header in (
+        "Content-Security-Policy",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Cross-Origin-Opener-Policy",
+        "Cross-Origin-Resource-Policy",
+        "Permissions-Policy",
+        "X-Frame-Options",
+        "X-Request-ID",
+        "ETag",
+    ):
+        assert hit.get(header), header
+        assert rendered.get(header), header
+    assert hit.content == rendered.content
+    not_modified = visitor.get(url, HTTP_IF_NONE_MATCH=hit["ETag"])
+    assert not_modified.status_code == 304
+
+
+def test_a_visitor_with_a_session_is_served_through_the_whole_stack(role, staff_client):
+    url = role.get_absolute_url()
+    Client().get(url)
+    assert Client().get(url)["X-Cache"] == "hit"
+    response = staff_client.get(url)
+    assert response.status_code == 200
+    assert "X-Cache" not in response  # an editor's page is never the cached one
+
+
+def test_a_not_allowed_host_is_a_400_even_for_a_cached_page(role, visitor):
+    url = role.get_absolute_url()
+    visitor.get(url)
+    assert visitor.get(url)["X-Cache"] == "hit"
+    assert visitor.get(url, HTTP_HOST="evil.example").status_code == 400
+
+
+def test_the_committed_version_is_mirrored_on_commit(
+    django_capture_on_commit_callbacks,
+):
+    before = current_version()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        role = RoleFactory(slug="product-owner", name="Product Owner")
+        role.summary = "Changed."
+        role.save()
+        assert cache.get(VERSION_MIRROR_KEY) is None, "cleared in the transaction"
+    assert len(callbacks) == 1, "mirrored once per transaction"
+    after = cache.get(VERSION_MIRROR_KEY)[0]
+    assert after > before
+    assert current_version() == after
+
+
+def test_a_missing_mirror_is_put_back_from_the_database(
+    role, django_assert_num_queries
+):
+    version = current_version()
+    cache.delete(VERSION_MIRROR_KEY)
+    reset_process_memory()
+    with django_assert_num_queries(1):
+        assert current_version() == version
+    with django_assert_num_queries(0):
+        assert current_version() == version
+
+
+def test_after_a_restore_from_an_older_snapshot_every_process_is_fresh_within_the_bound(
+    role, settings
+):
+    """Redis restored from a snapshot holds an older mirror and older pages. The
+    process that saw the newer version distrusts it at once; one that never
+    did (another worker) trusts it for CONTENT_VERSION_MIRROR_SECONDS at most."""
+    url = role.get_absolute_url()
+    visitor = Client()
+    assert visitor.get(url)["X-Cache"] == "miss"
+    snapshot = dict(cache._cache), dict(cache._expire_info)
+    role.summary = "A summary written after the snapshot."
+    role.save()
+    assert "after the snapshot" in visitor.get(url).content.decode()
+    cache.clear()
+    cache._cache.update(snapshot[0])
+    cache._expire_info.update(snapshot[1])
+    assert "after the snapshot" in visitor.get(url).content.decode()
+
+    cache.clear()
+    cache._cache.update(snapshot[0])
+    cache._expire_info.update(snapshot[1])
+    reset_process_memory()  # a worker that never saw the newer version
+    later = timezone.now() + timedelta(seconds=settings.CONTENT_VERSION_MIRROR_SECONDS)
+    with time_machine.travel(later):
+        assert "after the snapshot" in Client().get(url).content.decode()
+
+
+def test_a_writer_whose_mirror_lands_after_a_newer_ones_puts_the_newer_back(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    """Two writers commit one after the other; the first one's set reaches the
+    cache after the second's. The mirror must end at the second's number."""
+    from django.db.models import F
+
+    from roles.publishing import version as v
+
+    real_set = cache.set
+    raced = []
+
+    def set_then_another_writer_commits(key, value, *args, **kwargs):
+        real_set(key, value, *args, **kwargs)
+        if key == VERSION_MIRROR_KEY and not raced:
+            raced.append(value[0])
+            # The other writer: committed, its mirror set before ours landed.
+            v.ContentVersion.objects.update(value=F("value") + 1)
+
+    monkeypatch.setattr(v.cache, "set", set_then_another_writer_commits)
+    with django_capture_on_commit_callbacks(execute=True):
+        RoleFactory(slug="product-owner", name="Product Owner")
+    database = v.ContentVersion.objects.get().value
+    assert raced and raced[0] == database - 1
+    assert cache.get(VERSION_MIRROR_KEY)[0] == database
