@@ -403,12 +403,20 @@ class DraftAdmin(admin.ModelAdmin):
         draft = get_object_or_404(m.Draft, pk=pk)
         try:
             return wf.preview_draft(request, draft)
-        except (ValidationError, KeyError, TypeError):
+        except ValidationError as exc:
+            # What the draft breaks (an unfinished guide, a role deleted since),
+            # in the words publishing would use.
+            messages.error(
+                request,
+                "This draft cannot be previewed as a published page yet: "
+                + " ".join(exc.messages),
+            )
+        except (KeyError, TypeError):
             messages.error(
                 request,
                 "This draft cannot be previewed: it names something deleted since.",
             )
-            return HttpResponseRedirect(draft.get_absolute_url())
+        return HttpResponseRedirect(draft.get_absolute_url())
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if not self.has_view_permission(request):
