@@ -33,6 +33,12 @@ def admin_form_data(response) -> dict:
     token = response.context.get("workflow_token")
     if token:
         data["_workflow_token"] = token
+    for key, name in (
+        ("workflow_version", "_record_version"),
+        ("workflow_base", "_base_doc"),
+    ):
+        if response.context.get(key):
+            data[name] = response.context[key]
     form = response.context["adminform"].form
     for name in form.fields:
         _put(data, form[name])

@@ -41,7 +41,15 @@ pytestmark = pytest.mark.django_db
 #: the publish action) and the row order, which the document keeps as the
 #: rows' sequence rather than as numbers.
 UNEDITED = {"slug", "key", "status", "publish_at", "unpublish_at", "order"}
-HIDDEN = {"id", "DELETE", "order", "_workflow_token", "confirm_impact"}
+HIDDEN = {
+    "id",
+    "DELETE",
+    "order",
+    "_workflow_token",
+    "_record_version",
+    "_base_doc",
+    "confirm_impact",
+}
 
 
 @pytest.fixture
