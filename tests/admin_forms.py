@@ -11,7 +11,10 @@ def _put(data: dict, bound) -> None:
     widget = bound.field.widget
     name = bound.html_name
     if isinstance(widget, forms.MultiWidget):
-        parts = widget.decompress(value) if value else []
+        if isinstance(value, (list, tuple)):  # a bound form: the posted parts
+            parts = list(value)
+        else:
+            parts = widget.decompress(value) if value else []
         for i, part in enumerate(parts):
             if part is not None:
                 data[f"{name}_{i}"] = str(part)
