@@ -10,6 +10,7 @@ field before it is published."""
 from __future__ import annotations
 
 import re
+import threading
 
 import pytest
 from django.contrib.auth.models import Group
@@ -353,3 +354,56 @@ def test_three_way_and_rebase_take_each_side_where_only_it_changed():
         "c": 3,
         "d": [1],
     }
+
+
+# --- two saves at the same moment (PostgreSQL row locks) ---------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_at_the_same_moment_the_second_waits_then_is_refused(
+    ana, ben, role, monkeypatch
+):
+    """Two publishers press "Save and publish" together: the second save waits
+    on the first one's row lock, then sees its version and is refused."""
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "needs PostgreSQL (DATABASE_URL=postgres://...): SQLite has no row "
+            "locks, it serialises whole writes"
+        )
+    checked, release = threading.Event(), threading.Event()
+    check = cc.edit_refusal
+
+    def paused(**kwargs):
+        result = check(**kwargs)
+        if threading.current_thread().name == "first":
+            checked.set()
+            release.wait(10)  # holding the locks, as a slow save would
+        return result
+
+    monkeypatch.setattr(cc, "edit_refusal", paused)
+    first, second = _open(ana, role), _open(ben, role)
+    first.update(summary="First summary.", _continue="1")
+    second.update(origin="Second origin.", _continue="1")
+    responses: dict = {}
+
+    def post(name, client, data):
+        try:
+            responses[name] = client.post(_url(role), data)
+        finally:
+            connection.close()
+
+    a = threading.Thread(target=post, args=("first", ana, first), name="first")
+    b = threading.Thread(target=post, args=("second", ben, second), name="second")
+    a.start()
+    assert checked.wait(10)
+    b.start()
+    b.join(1)
+    assert b.is_alive(), "the second save did not wait for the first one's lock"
+    release.set()
+    a.join(10)
+    b.join(10)
+    assert responses["first"].status_code == 302
+    assert responses["second"].status_code == 200
+    assert "Someone saved this record" in _text(responses["second"])
+    role.refresh_from_db()
+    assert (role.summary, role.origin) == ("First summary.", "The live origin.")
