@@ -642,6 +642,15 @@ class DraftAdmin(admin.ModelAdmin):
             raise PermissionDenied
         user = request.user
         here = HttpResponseRedirect(draft.get_absolute_url())
+        token = request.POST.get("_draft_token")
+        if token is not None and token != wf.draft_token(draft):
+            # Submit, reject, schedule or discard what the page did not show.
+            messages.error(
+                request,
+                "The draft was saved again after you opened this page: "
+                "review its changes again first.",
+            )
+            return here
         try:
             if "_submit" in request.POST:
                 wf.draft_submit(draft=draft, user=user)

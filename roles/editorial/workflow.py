@@ -157,12 +157,14 @@ def draft_rebase(*, draft: Draft, user, choices: dict[str, Side]) -> Draft:
     _require_state(draft, *OPEN_STATES)
     spec = KIND_SPECS[draft.kind]
     with transaction.atomic():
-        draft = Draft.objects.select_for_update().get(pk=draft.pk)
+        # The live row first, then the draft: the order every save and
+        # publish takes them in, so two of them never wait on each other.
         live = (
             spec.model._default_manager.select_for_update()
             .filter(pk=draft.object_id)
             .first()
         )
+        draft = Draft.objects.select_for_update().get(pk=draft.pk)
         if live is None:
             raise ValidationError("The record this draft changes has been deleted.")
         live_doc = record_doc(kind=draft.kind, object_id=draft.object_id)
