@@ -430,3 +430,14 @@ def test_a_stale_form_of_every_draftable_model_is_refused_and_kept(ana, ben, rec
     copy = m.AutosavedCopy.objects.get()
     assert (copy.kind, copy.object_id) == (record, obj.pk)
     assert "_save_draft" in copy.data
+
+
+@pytest.mark.parametrize("record", sorted(registry.draftable()))
+def test_every_draftable_list_shows_who_holds_a_lock(ana, django_user_model, record):
+    obj = seam.RECORDS[record]({})
+    holder = django_user_model.objects.get(username="ana")
+    lock = cc.lock_take(kind=record, object_id=obj.pk, user=holder)
+    model = type(obj)._meta.model_name
+    page = ana.get(reverse(f"admin:roles_{model}_changelist"))
+    assert page.status_code == 200
+    assert f"Locked by ana since {cc.when(lock.created_at)}" in _text(page)
