@@ -90,6 +90,8 @@ def edit_refusal(
     ``token`` (the open draft's) must be refused. Call it inside the
     transaction that saves: the live row and the open draft stay locked until
     it ends, so a second editor's save waits, then sees the first one's."""
+    # The draft, then the live row: the order publishing takes them in.
+    draft = Draft.objects.select_for_update().open().for_record(kind, object_id).first()
     live = (
         KIND_SPECS[kind]
         .model._default_manager.select_for_update()
@@ -97,7 +99,6 @@ def edit_refusal(
         .values_list("updated_at", flat=True)
         .first()
     )
-    draft = Draft.objects.select_for_update().open().for_record(kind, object_id).first()
     lock = (
         EditLock.objects.held()
         .filter(kind=kind, object_id=object_id)

@@ -157,14 +157,14 @@ def draft_rebase(*, draft: Draft, user, choices: dict[str, Side]) -> Draft:
     _require_state(draft, *OPEN_STATES)
     spec = KIND_SPECS[draft.kind]
     with transaction.atomic():
-        # The live row first, then the draft: the order every save and
-        # publish takes them in, so two of them never wait on each other.
+        # The draft first, then the live row: the order every save, publish
+        # and scheduled publish takes them in, so none waits on another.
+        draft = Draft.objects.select_for_update().get(pk=draft.pk)
         live = (
             spec.model._default_manager.select_for_update()
             .filter(pk=draft.object_id)
             .first()
         )
-        draft = Draft.objects.select_for_update().get(pk=draft.pk)
         if live is None:
             raise ValidationError("The record this draft changes has been deleted.")
         live_doc = record_doc(kind=draft.kind, object_id=draft.object_id)
@@ -285,12 +285,13 @@ def draft_publish(*, draft: Draft, user, token: str | None = None) -> Any:
         raise PermissionDenied("Only publishers can publish content.")
     spec = KIND_SPECS[draft.kind]
     with transaction.atomic():
+        # The draft, then the live row (see draft_rebase).
+        draft = Draft.objects.select_for_update().get(pk=draft.pk)
         live = (
             spec.model._default_manager.select_for_update()
             .filter(pk=draft.object_id)
             .first()
         )
-        draft = Draft.objects.select_for_update().get(pk=draft.pk)
         _require_state(
             draft, DraftState.DRAFT, DraftState.IN_REVIEW, DraftState.SCHEDULED
         )
