@@ -441,3 +441,14 @@ def test_every_draftable_list_shows_who_holds_a_lock(ana, django_user_model, rec
     page = ana.get(reverse(f"admin:roles_{model}_changelist"))
     assert page.status_code == 200
     assert f"Locked by ana since {cc.when(lock.created_at)}" in _text(page)
+
+
+def test_only_its_editor_discards_a_saved_copy(ana, eve, role):
+    stale = _open(eve, role)
+    ana.post(_url(role), {**_open(ana, role), "_save_draft": "1"})
+    eve.post(_url(role), {**stale, "_save_draft": "1"})
+    copy = m.AutosavedCopy.objects.get()
+    lock_url = reverse("admin:roles_role_lock", args=[role.pk])
+    assert ana.post(lock_url, {"_discard_copy": copy.pk}).status_code == 403
+    eve.post(lock_url, {"_discard_copy": copy.pk})
+    assert f"?restore={copy.pk}" not in eve.get(_url(role)).content.decode()

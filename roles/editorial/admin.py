@@ -201,7 +201,8 @@ class WorkflowAdminMixin(_ModelAdminBase):
         ]
 
     def lock_view(self, request, object_id: int) -> HttpResponse:
-        """Take, release or (publishers, with a note) break the edit lock."""
+        """Take, release or (publishers, with a note) break the edit lock;
+        discard one of your saved copies of the form."""
         if request.method != "POST":
             return HttpResponseRedirect(_change_url(self.model, object_id))
         obj = get_object_or_404(self.model, pk=object_id)
@@ -209,7 +210,16 @@ class WorkflowAdminMixin(_ModelAdminBase):
             raise PermissionDenied
         kind, user = self._kind(), request.user
         try:
-            if "_unlock" in request.POST:
+            if "_discard_copy" in request.POST:
+                copy = get_object_or_404(
+                    m.AutosavedCopy,
+                    pk=request.POST["_discard_copy"],
+                    kind=kind,
+                    object_id=object_id,
+                )
+                cc.copy_discard(copy=copy, user=user)
+                messages.success(request, "Saved copy discarded.")
+            elif "_unlock" in request.POST:
                 cc.lock_release(kind=kind, object_id=object_id, user=user)
                 messages.success(request, "Unlocked: others can save it again.")
             elif "_break_lock" in request.POST:
