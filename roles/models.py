@@ -38,7 +38,14 @@ from roles.comparisons.models import (
     comparison_key,
     comparison_rules,
 )
-from roles.editorial.models import OPEN_STATES, Draft, DraftKind, DraftState
+from roles.editorial.models import (
+    OPEN_STATES,
+    AutosavedCopy,
+    Draft,
+    DraftKind,
+    DraftState,
+    EditLock,
+)
 from roles.publishing.models import (
     ContentQuerySet,
     Publishable,
@@ -69,6 +76,7 @@ __all__ = [
     "OPEN_STATES",
     "SEPARATOR",
     "AntiPattern",
+    "AutosavedCopy",
     "CareerPath",
     "Comparison",
     "ComparisonRole",
@@ -81,6 +89,7 @@ __all__ = [
     "Draft",
     "DraftKind",
     "DraftState",
+    "EditLock",
     "Family",
     "FormerSlug",
     "GlossaryTerm",

@@ -11,7 +11,10 @@ def _put(data: dict, bound) -> None:
     widget = bound.field.widget
     name = bound.html_name
     if isinstance(widget, forms.MultiWidget):
-        parts = widget.decompress(value) if value else []
+        if isinstance(value, (list, tuple)):  # a bound form: the posted parts
+            parts = list(value)
+        else:
+            parts = widget.decompress(value) if value else []
         for i, part in enumerate(parts):
             if part is not None:
                 data[f"{name}_{i}"] = str(part)
@@ -33,6 +36,12 @@ def admin_form_data(response) -> dict:
     token = response.context.get("workflow_token")
     if token:
         data["_workflow_token"] = token
+    for key, name in (
+        ("workflow_version", "_record_version"),
+        ("workflow_base", "_base_doc"),
+    ):
+        if response.context.get(key):
+            data[name] = response.context[key]
     form = response.context["adminform"].form
     for name in form.fields:
         _put(data, form[name])

@@ -1,8 +1,9 @@
 """The admin seam: every field and child row of every draftable model survives
 the editor's round trip through the admin — open the change form, change, add
-and delete rows, "Save draft", reopen (the form shows the draft exactly,
-deletions included), save the draft again, publish — and the live record is
-what was drafted.
+and delete rows, "Save draft", reopen (the form's rows and their initial data
+come from the draft, deletions included), change, add and delete rows again,
+"Save draft", reopen, preview (unsaved form and saved draft), publish — and the
+live record is exactly what was drafted.
 
 The models and their inlines come from the registry and the admin site, so a
 new draftable model or a new inline fails here until it has a recipe below."""
@@ -30,6 +31,7 @@ from .factories import (
     make_comparison,
     make_complete_guide,
     make_scenario,
+    make_statement,
 )
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +41,15 @@ pytestmark = pytest.mark.django_db
 #: the publish action) and the row order, which the document keeps as the
 #: rows' sequence rather than as numbers.
 UNEDITED = {"slug", "key", "status", "publish_at", "unpublish_at", "order"}
-HIDDEN = {"id", "DELETE", "order", "_workflow_token", "confirm_impact"}
+HIDDEN = {
+    "id",
+    "DELETE",
+    "order",
+    "_workflow_token",
+    "_record_version",
+    "_base_doc",
+    "confirm_impact",
+}
 
 
 @pytest.fixture
@@ -67,9 +77,11 @@ def _role(ctx: dict):
         m.DimensionValue.objects.create(role=role, dimension=dim, value=f"{dim.slug}")
     make_complete_guide(role)
     ctx["spare_roles"] = [
-        RoleFactory(slug=f"seam-spare-{i}", name=f"Spare {i}") for i in range(3)
+        RoleFactory(slug=f"seam-spare-{i}", name=f"Spare {i}") for i in range(4)
     ]
-    ctx["spare_dimension"] = DimensionFactory(slug="seam-dim-spare")
+    ctx["spare_dimensions"] = [
+        DimensionFactory(slug=f"seam-dim-spare-{i}") for i in range(2)
+    ]
     return role
 
 
@@ -90,7 +102,10 @@ def _comparison(ctx: dict):
     roles = [RoleFactory(slug=f"seam-cmp-{i}", name=f"Compared {i}") for i in range(3)]
     factor = m.ContextFactor.objects.create(slug="seam-size", name="Size")
     ctx["factor"] = factor
-    ctx["spare_roles"] = [RoleFactory(slug="seam-cmp-spare", name="Compared spare")]
+    ctx["spare_roles"] = [
+        RoleFactory(slug=f"seam-cmp-spare-{i}", name=f"Compared spare {i}")
+        for i in range(2)
+    ]
     return make_comparison(
         roles, title="Seam comparison", notes=[(factor, "Small", "Small note.")]
     )
@@ -103,52 +118,68 @@ def _question(ctx: dict):
     )
 
 
+def _statement(ctx: dict):
+    roles = [
+        RoleFactory(slug=f"seam-s-{i}", name=f"Statement role {i}") for i in range(2)
+    ]
+    return make_statement({roles[0]: 2, roles[1]: 1}, key="seam-s")
+
+
 RECORDS = {
     "roles": _role,
     "roles-added": _role_added_in_admin,
     "comparisons": _comparison,
     "questions": _question,
+    "questions-statement": _statement,
 }
 
-# One recipe per inline model: the values an editor types into a new row.
+# One recipe per inline model: the values an editor types into a new row in
+# round ``n`` of the round trip (each round adds a different row).
 ADD_ROW = {
-    m.Responsibility: lambda ctx: {"theme": ctx["theme"].pk, "text": "Added duty."},
-    m.Source: lambda ctx: {
-        "title": "Added source",
+    m.Responsibility: lambda ctx, n: {
+        "theme": ctx["theme"].pk,
+        "text": f"Added duty {n}.",
+    },
+    m.Source: lambda ctx, n: {
+        "title": f"Added source {n}",
         "publisher": "Seam Press",
-        "url": "https://example.org/seam/added-source",
+        "url": f"https://example.org/seam/added-source-{n}",
         "note": "Added.",
     },
-    m.DimensionValue: lambda ctx: {
-        "dimension": ctx["spare_dimension"].pk,
-        "value": "Added value.",
+    m.DimensionValue: lambda ctx, n: {
+        "dimension": ctx["spare_dimensions"][n].pk,
+        "value": f"Added value {n}.",
     },
-    m.Skill: lambda ctx: {
-        "name": "Added skill",
-        "level": m.SkillLevel.values[0],
+    m.Skill: lambda ctx, n: {
+        "name": f"Added skill {n}",
+        "level": m.SkillLevel.values[n % len(m.SkillLevel.values)],
         "note": "New.",
     },
-    m.WayIn: lambda ctx: {"title": "Added way in", "text": "From afar."},
-    m.WeekActivity: lambda ctx: {"activity": "Added", "hours": 2, "text": "More."},
-    m.AntiPattern: lambda ctx: {"name": "Added anti-pattern", "text": "Oops."},
-    m.RelatedRole: lambda ctx: {"related": ctx["spare_roles"][0].pk},
-    m.CareerPath: lambda ctx: {
-        "to_role": ctx["spare_roles"][1].pk,
-        "summary": "Onwards to a spare role.",
+    m.WayIn: lambda ctx, n: {"title": f"Added way in {n}", "text": "From afar."},
+    m.WeekActivity: lambda ctx, n: {
+        "activity": f"Added {n}",
+        "hours": 2,
+        "text": "More.",
+    },
+    m.AntiPattern: lambda ctx, n: {"name": f"Added anti-pattern {n}", "text": "Oops."},
+    m.RelatedRole: lambda ctx, n: {"related": ctx["spare_roles"][n].pk},
+    m.CareerPath: lambda ctx, n: {
+        "to_role": ctx["spare_roles"][2 + n].pk,
+        "summary": f"Onwards to spare role {n}.",
         "new_responsibilities": "Owning more\nOwning it all",
         "skills_to_build": "Patience\nFocus",
     },
-    m.ComparisonRole: lambda ctx: {
-        "role": ctx["spare_roles"][0].pk,
-        "suits": "Suits the spare.",
+    m.ComparisonRole: lambda ctx, n: {
+        "role": ctx["spare_roles"][n].pk,
+        "suits": f"Suits spare {n}.",
     },
-    m.ContextNote: lambda ctx: {
+    m.ContextNote: lambda ctx, n: {
         "factor": ctx["factor"].pk,
-        "label": "Large",
+        "label": f"Large {n}",
         "note": "Large note.",
-        "order": 1,
+        "order": 1 + n,
     },
-    m.Option: lambda ctx: {"text": "An added option."},
+    m.Option: lambda ctx, n: {"text": f"An added option {n}."},
 }
 
 
@@ -233,16 +264,19 @@ def _edited(value: str, field) -> str:
     return f"{value} (edited)".strip()[: field.max_length or None]
 
 
-def _edit(response, ctx: dict, model) -> dict:
+def _edit(response, ctx: dict, model, n: int) -> dict:
     """Change every text and number field of the record and of one row per
-    inline, delete a row from each inline, add a row to each."""
+    inline, delete a row from each inline, add a row to each (round ``n``)."""
     data = admin_form_data(response)
     form = response.context["adminform"].form
     for name, field in form.fields.items():
         if name in UNEDITED or name in HIDDEN or field.widget.is_hidden:
             continue
         if name.startswith("points_") and model is m.Question:
-            continue  # a scenario's points are its options' (statement weights)
+            if data.get("kind") == m.QuestionKind.SCENARIO:
+                continue  # a scenario's points are its options'
+            data[name] = "3" if data.get(name) != "3" else "4"
+            continue
         if _is_text(field) and not isinstance(field, forms.SlugField):
             if isinstance(field.widget, forms.Select):
                 continue
@@ -269,7 +303,9 @@ def _edit(response, ctx: dict, model) -> dict:
                 elif isinstance(field, forms.IntegerField):
                     value = 3 if data.get(key) != "3" else 4
                     data[key] = str(value)
-        values = ADD_ROW[formset.model](ctx)
+        if formset.model is m.Option and data.get("kind") == m.QuestionKind.AGREEMENT:
+            continue  # an agreement statement has no options
+        values = ADD_ROW[formset.model](ctx, n)
         # A prefilled extra row (a dimension still without a value) is where
         # an editor types; otherwise "Add another" makes a row.
         blank = next(
@@ -311,37 +347,88 @@ def test_every_field_and_row_round_trips_through_a_draft(publisher_client, recor
     url = _change_url(obj)
     live_before = wf.record_doc(kind=kind, object_id=obj.pk)
 
-    opened = publisher_client.get(url)
-    assert opened.status_code == 200
-    data = _edit(opened, ctx, model)
-    expected = _snapshot(opened, data)
-    response = publisher_client.post(url, {**data, "_save_draft": "1"})
-    assert response.status_code == 302, _errors(response)
-    draft = m.Draft.objects.get()
+    form = publisher_client.get(url)
+    assert form.status_code == 200
+    for n in range(2):
+        # Change, add and delete rows of the form as opened (round 0: the
+        # live record; round 1: the draft) and save a draft.
+        data = _edit(form, ctx, model, n)
+        expected = _snapshot(form, data)
+        response = publisher_client.post(url, {**data, "_save_draft": "1"})
+        assert response.status_code == 302, _errors(response)
+        draft = m.Draft.objects.open().get()
+        assert wf.record_doc(kind=kind, object_id=obj.pk) == live_before
+
+        # Reopened, the form shows the draft exactly, deletions included,
+        # and each formset's initial data is the draft's rows.
+        form = publisher_client.get(url)
+        assert form.status_code == 200
+        assert _snapshot(form) == expected, f"round {n}"
+        assert _initial_snapshot(form) == expected, f"round {n}: initial data"
+
+    # Previewing the form unchanged, and the saved draft, saves nothing.
+    again = admin_form_data(form)
+    page = publisher_client.post(url, {**again, "_preview": "1"})
+    assert page.status_code == 200, _errors(page)
+    preview = publisher_client.get(
+        reverse("admin:roles_draft_preview", args=[draft.pk]), follow=True
+    )
+    if record == "roles-added":
+        # An unfinished guide is not previewed as a published page; the
+        # editor is told what is missing.
+        assert "needs" in _messages(preview), _messages(preview)
+    else:
+        assert preview.status_code == 200
+        assert preview.redirect_chain == []
+    assert m.Draft.objects.get(pk=draft.pk).doc == draft.doc
     assert wf.record_doc(kind=kind, object_id=obj.pk) == live_before
 
-    # Reopened, the form shows the draft exactly, deletions included.
-    reopened = publisher_client.get(url)
-    assert reopened.status_code == 200
-    assert _snapshot(reopened) == expected
-
     # Saving it again unchanged keeps the draft as it was.
-    again = admin_form_data(reopened)
     response = publisher_client.post(url, {**again, "_save_draft": "1"})
     assert response.status_code == 302, _errors(response)
     doc = m.Draft.objects.get(pk=draft.pk).doc
     assert doc == draft.doc
-    assert wf.record_doc(kind=kind, object_id=obj.pk) == live_before
 
     if record == "roles-added":
         return  # an unfinished guide is not published
     response = publisher_client.post(draft.get_absolute_url(), {"_publish": "1"})
     assert response.status_code == 302
     draft.refresh_from_db()
-    assert draft.state == m.DraftState.PUBLISHED
+    assert draft.state == m.DraftState.PUBLISHED, _messages(response)
     live = wf.record_doc(kind=kind, object_id=obj.pk)
     assert live == {**doc, "status": m.Status.PUBLISHED, "publish_at": None}
     assert _snapshot(publisher_client.get(url)) == expected
+
+
+def _initial_snapshot(response) -> dict:
+    """The form's snapshot from the initial data of its forms (what Django
+    compares a posted row with to decide whether it changed), not from the
+    values shown."""
+    data: dict = {}
+    form = response.context["adminform"].form
+    for name in form.fields:
+        data[name] = form[name].initial
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        data[f"{formset.prefix}-TOTAL_FORMS"] = formset.total_form_count()
+        for sub in formset.forms:
+            for name in sub.fields:
+                value = sub[name].initial
+                if value is not None and value is not False:
+                    data[sub.add_prefix(name)] = value
+    compared = admin_form_data(response)
+    main = {
+        name: compared.get(name)
+        for name in compared
+        if "-" not in name and name not in HIDDEN and not name.startswith("_")
+    }
+    snapshot = _snapshot(response, data)
+    snapshot["main"] = main
+    return snapshot
+
+
+def _messages(response) -> str:
+    return " ".join(str(m) for m in response.wsgi_request._messages)
 
 
 def _errors(response) -> str:

@@ -194,8 +194,12 @@ def test_a_stale_form_is_refused_not_silently_overwriting_the_draft(
     _post_form(editor_client, live_role, {"summary": "Saved first."}, "_save_draft")
     stale.update({"summary": "From an old tab.", "_save_draft": "1"})
     response = editor_client.post(_change_url(live_role), stale, follow=True)
-    assert "Someone changed this draft" in response.content.decode()
+    page = response.content.decode()
+    assert "Someone saved this record after you opened it" in page
     assert m.Draft.objects.get().doc["summary"] == "Saved first."
+    # Issue 21: the typed text is kept, in the form and in a saved copy.
+    assert response.context["adminform"].form["summary"].value() == "From an old tab."
+    assert m.AutosavedCopy.objects.get().data["summary"] == ["From an old tab."]
 
 
 def test_submit_reject_resubmit_publish(

@@ -19,6 +19,7 @@ from django.core.exceptions import (
     ValidationError,
 )
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -29,8 +30,10 @@ from reversion.models import Version
 
 from roles import models as m
 from roles.content_io.services import staged_primary_keys
+from roles.editorial import concurrency as cc
 from roles.editorial import workflow as wf
 from roles.editorial.docdiff import doc_diff
+from roles.editorial.merge import three_way
 from roles.publishing.signals import bump_content_version, staging
 
 STAGE_ACTIONS = {
@@ -38,12 +41,6 @@ STAGE_ACTIONS = {
     "_submit_draft": "submit",
     "_preview": "preview",
 }
-
-
-def _draft_token(draft: m.Draft | None) -> str:
-    if draft is None:
-        return "none"
-    return f"{draft.pk}:{draft.updated_at.timestamp()}"
 
 
 def _consume_messages(request: HttpRequest) -> None:
@@ -124,19 +121,23 @@ class WorkflowAdminMixin(_ModelAdminBase):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         problems = getattr(request, "_workflow_problems", None)
-        if not problems:
+        refusal = getattr(request, "_workflow_refusal", None)
+        if not problems and not refusal:
             return form
 
         class Checked(form):
             def clean(self):
                 cleaned = super().clean()
-                self.add_error(
-                    None,
-                    "A published guide must be complete. Add what is missing "
-                    "below, or set the status to Draft to finish it later:",
-                )
-                for problem in problems:
-                    self.add_error(None, problem)
+                if refusal:
+                    self.add_error(None, refusal)
+                if problems:
+                    self.add_error(
+                        None,
+                        "A published guide must be complete. Add what is missing "
+                        "below, or set the status to Draft to finish it later:",
+                    )
+                    for problem in problems:
+                        self.add_error(None, problem)
                 return cleaned
 
         Checked.__name__ = form.__name__
@@ -160,12 +161,110 @@ class WorkflowAdminMixin(_ModelAdminBase):
         return response
 
     def _context(self, request, object_id, draft, extra_context):
+        kind = self._kind()
+        object_id = int(object_id)
+        version = cc.live_version(kind=kind, object_id=object_id)
+        if draft is not None:
+            base = draft.doc
+        elif version:
+            base = wf.record_doc(kind=kind, object_id=object_id)
+        else:  # no such record: Django's own view says so
+            base = {}
+        user = request.user
+        lock = cc.lock_held(kind=kind, object_id=object_id)
         return {
             **(extra_context or {}),
             "workflow_draft": draft,
-            "workflow_token": _draft_token(draft),
-            "can_publish": wf.can_publish(request.user),
+            "workflow_token": wf.draft_token(draft),
+            "workflow_version": version,
+            "workflow_base": cc.base_sign(base),
+            "workflow_stale": draft is not None and wf.draft_is_stale(draft),
+            "edit_lock": lock,
+            "edit_lock_since": cc.when(lock.created_at) if lock else "",
+            "edit_lock_broken": cc.lock_broken_notice(
+                kind=kind, object_id=object_id, user=user
+            ),
+            "autosaved_copies": cc.copies_for(
+                kind=kind, object_id=object_id, user=user
+            ),
+            "can_publish": wf.can_publish(user),
         }
+
+    def get_urls(self):
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return [
+            path(
+                "<int:object_id>/lock/",
+                self.admin_site.admin_view(self.lock_view),
+                name="{}_{}_lock".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def lock_view(self, request, object_id: int) -> HttpResponse:
+        """Take, release or (publishers, with a note) break the edit lock;
+        discard one of your saved copies of the form."""
+        if request.method != "POST":
+            return HttpResponseRedirect(_change_url(self.model, object_id))
+        obj = get_object_or_404(self.model, pk=object_id)
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        kind, user = self._kind(), request.user
+        try:
+            if "_discard_copy" in request.POST:
+                copy = get_object_or_404(
+                    m.AutosavedCopy,
+                    pk=request.POST["_discard_copy"],
+                    kind=kind,
+                    object_id=object_id,
+                )
+                cc.copy_discard(copy=copy, user=user)
+                messages.success(request, "Saved copy discarded.")
+            elif "_unlock" in request.POST:
+                cc.lock_release(kind=kind, object_id=object_id, user=user)
+                messages.success(request, "Unlocked: others can save it again.")
+            elif "_break_lock" in request.POST:
+                lock = cc.lock_break(
+                    kind=kind,
+                    object_id=object_id,
+                    user=user,
+                    note=request.POST.get("lock_note", ""),
+                )
+                messages.success(
+                    request,
+                    f"Lock of {lock.locked_by} broken; they will see your note.",
+                )
+            else:
+                lock = cc.lock_take(kind=kind, object_id=object_id, user=user)
+                messages.success(
+                    request,
+                    f"{cc.lock_label(lock)}: others cannot save it until you unlock it.",
+                )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return HttpResponseRedirect(_change_url(self.model, object_id))
+
+    def get_queryset(self, request):
+        locks = m.EditLock.objects.held().filter(
+            kind=self._kind(), object_id=OuterRef("pk")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                lock_holder=Subquery(locks.values("locked_by__username")[:1]),
+                lock_since=Subquery(locks.values("created_at")[:1]),
+            )
+        )
+
+    def get_list_display(self, request):
+        return [*super().get_list_display(request), "edit_lock"]
+
+    @admin.display(description="lock")
+    def edit_lock(self, obj) -> str:
+        if not getattr(obj, "lock_holder", None):
+            return "—"
+        return f"Locked by {obj.lock_holder} since {cc.when(obj.lock_since)}"
 
     def update_order(self, request):
         # Reordering questions in the list changes the live questionnaire.
@@ -235,6 +334,11 @@ class WorkflowAdminMixin(_ModelAdminBase):
         draft = self._open_draft(int(object_id))
         context = self._context(request, object_id, draft, extra_context)
         if request.method != "POST":
+            restore = request.GET.get("restore", "")
+            if restore.isdigit():
+                return self._restore(
+                    request, object_id, form_url, context, draft, int(restore)
+                )
             if draft is None:
                 return super().changeform_view(request, object_id, form_url, context)
             with staging(), transaction.atomic():
@@ -244,17 +348,108 @@ class WorkflowAdminMixin(_ModelAdminBase):
                     )
                 transaction.set_rollback(True)
             return response
-        if request.POST.get("_workflow_token", "none") != _draft_token(draft):
-            messages.error(
-                request,
-                "Someone changed this draft while you were editing. Nothing was "
-                "saved; the form now shows their version.",
-            )
-            return HttpResponseRedirect(request.path)
         action = _stage_action(request)
-        if action is None:
-            return self._save_live(request, object_id, form_url, context, draft)
-        return self._stage(request, object_id, form_url, context, draft, action)
+        if action == "preview":  # saves nothing: never refused
+            return self._stage(request, object_id, form_url, context, draft, action)
+        with transaction.atomic():
+            # Checked and saved in one transaction, the live row and the draft
+            # locked: a second editor's save waits for this one, then is refused.
+            refusal = cc.edit_refusal(
+                kind=self._kind(),
+                object_id=int(object_id),
+                user=request.user,
+                version=request.POST.get("_record_version"),
+                token=request.POST.get("_workflow_token", "none"),
+            )
+            if refusal is None:
+                if action is None:
+                    return self._save_live(request, object_id, form_url, context, draft)
+                return self._stage(request, object_id, form_url, context, draft, action)
+        return self._refuse(request, refusal, object_id, form_url, extra_context)
+
+    def _posted_doc(self, request, object_id, form_url, base) -> wf.Doc | None:
+        """The record as the posted form would make it from ``base`` (the
+        version the form was opened on), saved and rolled back; None when the
+        form cannot be applied to it."""
+        kind = self._kind()
+        opened = m.Draft(kind=kind, object_id=int(object_id), doc=base)
+        doc = None
+        try:
+            with staging(), transaction.atomic():
+                with self._draft_applied(request, opened, object_id):
+                    response = _render(
+                        super().changeform_view(request, str(object_id), form_url, {})
+                    )
+                if response.status_code == 302:
+                    doc = wf.record_doc(kind=kind, object_id=int(object_id))
+                transaction.set_rollback(True)
+        except RecordProblems:
+            doc = None
+        _consume_messages(request)
+        return doc
+
+    def _refuse(self, request, refusal, object_id, form_url, extra_context):
+        """A refused save: the form again as posted (nothing typed is lost),
+        a saved copy of it, and their change beside yours."""
+        kind = self._kind()
+        object_id = int(object_id)
+        copy = cc.copy_keep(
+            kind=kind,
+            object_id=object_id,
+            user=request.user,
+            data=request.POST,
+            reason=refusal.reason,
+        )
+        draft = self._open_draft(object_id)
+        theirs = (
+            draft.doc
+            if draft is not None
+            else wf.record_doc(kind=kind, object_id=object_id)
+        )
+        base = cc.base_read(request.POST.get("_base_doc", ""))
+        yours = self._posted_doc(request, object_id, form_url, base) if base else None
+        context = self._context(request, object_id, draft, extra_context)
+        context["workflow_conflict"] = {
+            "reason": refusal.reason,
+            "copy": copy,
+            "fields": three_way(base, theirs, yours) if base and yours else [],
+        }
+        request._workflow_refusal = (
+            f"{refusal.reason} What you typed is kept in the form below and in a "
+            f"saved copy ({timezone.localtime(copy.created_at):%H:%M}); "
+            "saving again replaces their version with yours."
+        )
+        return self._rerender(request, object_id, form_url, context, draft)
+
+    def _restore(self, request, object_id, form_url, context, draft, copy_id):
+        """An autosaved copy back in the form, as if just posted; nothing is
+        saved until the editor saves it."""
+        copy = get_object_or_404(
+            m.AutosavedCopy,
+            pk=copy_id,
+            user=request.user,
+            kind=self._kind(),
+            object_id=int(object_id),
+        )
+        request.POST = cc.copy_data(copy=copy)
+        request.method = "POST"
+        when = timezone.localtime(copy.created_at)
+        request._workflow_refusal = (
+            f"Your copy of {when:%d %b %Y %H:%M} is back in the form below. "
+            "Check it against the current version, then save."
+        )
+        return self._rerender(request, object_id, form_url, context, draft)
+
+    def _rerender(self, request, object_id, form_url, context, draft):
+        """The form as posted, with the errors set on the request, over the
+        record as it is now; whatever the admin saves is rolled back."""
+        with staging(), transaction.atomic():
+            with self._draft_applied(request, draft, object_id):
+                response = _render(
+                    super().changeform_view(request, str(object_id), form_url, context)
+                )
+            transaction.set_rollback(True)
+        return response
 
     def _add(self, request, form_url, extra_context):
         try:
@@ -404,12 +599,20 @@ class DraftAdmin(admin.ModelAdmin):
         draft = get_object_or_404(m.Draft, pk=pk)
         try:
             return wf.preview_draft(request, draft)
-        except (ValidationError, KeyError, TypeError):
+        except ValidationError as exc:
+            # What the draft breaks (an unfinished guide, a role deleted since),
+            # in the words publishing would use.
+            messages.error(
+                request,
+                "This draft cannot be previewed as a published page yet: "
+                + " ".join(exc.messages),
+            )
+        except (KeyError, TypeError):
             messages.error(
                 request,
                 "This draft cannot be previewed: it names something deleted since.",
             )
-            return HttpResponseRedirect(draft.get_absolute_url())
+        return HttpResponseRedirect(draft.get_absolute_url())
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if not self.has_view_permission(request):
@@ -418,6 +621,7 @@ class DraftAdmin(admin.ModelAdmin):
         if request.method == "POST":
             return self._act(request, draft)
         live = wf.live_record(draft)
+        stale = live is not None and draft.is_open and wf.draft_is_stale(draft)
         before = (
             wf.record_doc(kind=draft.kind, object_id=draft.object_id) if live else {}
         )
@@ -434,6 +638,10 @@ class DraftAdmin(admin.ModelAdmin):
                 else ""
             ),
             "changes": doc_diff(before, draft.doc),
+            "draft_token": wf.draft_token(draft),
+            "stale": stale,
+            "stale_note": wf.STALE_NOTE,
+            "rebase_fields": wf.draft_rebase_fields(draft) if stale else [],
             "can_publish": wf.can_publish(request.user),
             "can_change": self.has_change_permission(request, draft),
             "now": timezone.localtime(),
@@ -445,6 +653,15 @@ class DraftAdmin(admin.ModelAdmin):
             raise PermissionDenied
         user = request.user
         here = HttpResponseRedirect(draft.get_absolute_url())
+        token = request.POST.get("_draft_token")
+        if token is not None and token != wf.draft_token(draft):
+            # Submit, reject, schedule or discard what the page did not show.
+            messages.error(
+                request,
+                "The draft was saved again after you opened this page: "
+                "review its changes again first.",
+            )
+            return here
         try:
             if "_submit" in request.POST:
                 wf.draft_submit(draft=draft, user=user)
@@ -454,8 +671,22 @@ class DraftAdmin(admin.ModelAdmin):
                     draft=draft, user=user, comment=request.POST.get("comment", "")
                 )
                 messages.success(request, "Sent back to the editor with your comment.")
+            elif "_rebase" in request.POST:
+                choices = {
+                    key.removeprefix("choice_"): value
+                    for key, value in request.POST.items()
+                    if key.startswith("choice_") and value in ("theirs", "yours")
+                }
+                wf.draft_rebase(draft=draft, user=user, choices=choices)
+                messages.success(
+                    request,
+                    "Rebased on the live version: fields the draft did not change "
+                    "now show the live content.",
+                )
             elif "_publish" in request.POST:
-                obj = wf.draft_publish(draft=draft, user=user)
+                obj = wf.draft_publish(
+                    draft=draft, user=user, token=request.POST.get("_draft_token")
+                )
                 messages.success(request, f"Published: “{obj}” is live.")
             elif "_schedule" in request.POST:
                 at = _parse_local(request.POST.get("go_live_at", ""))
@@ -477,6 +708,10 @@ class DraftAdmin(admin.ModelAdmin):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return here
+
+
+def _change_url(model, object_id) -> str:
+    return reverse(f"admin:roles_{model._meta.model_name}_change", args=[object_id])
 
 
 def _parse_local(value: str):

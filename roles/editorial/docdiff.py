@@ -64,6 +64,16 @@ def _show(value: Any) -> str:
     return str(value)
 
 
+def field_label(name: str) -> str:
+    """A document field's name as editors read it."""
+    return _label(name)
+
+
+def show_value(value: Any) -> str:
+    """A document value as text, for a side-by-side."""
+    return _show(value)
+
+
 def word_diff(before: str, after: str) -> tuple[Segment, ...]:
     """Words kept, removed and added, in order."""
     a, b = before.split(" "), after.split(" ")

@@ -94,6 +94,19 @@ class Draft(TimeStampedModel):
         blank=True, help_text="Why a reviewer sent the draft back."
     )
     published_at = models.DateTimeField(null=True, blank=True)
+    base_version = models.DateTimeField(
+        "started from the live version of",
+        null=True,
+        blank=True,
+        help_text="When the live record this draft started from was last saved.",
+    )
+    base_doc = models.JSONField(
+        "live content when started",
+        null=True,
+        blank=True,
+        help_text="The live record's content when the draft was started: what "
+        "the draft changed, and what changed live since, are measured from it.",
+    )
 
     objects = DraftQuerySet.as_manager()
 
@@ -121,3 +134,69 @@ class Draft(TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+
+class EditLockQuerySet(models.QuerySet):
+    def held(self) -> EditLockQuerySet:
+        return self.filter(released_at__isnull=True)
+
+
+@not_content(reason="Who is editing a record now; no public content.")
+class EditLock(TimeStampedModel):
+    """An editor's lock on one record: others can read it but not save it
+    until the lock is released, or broken by a publisher with a note."""
+
+    kind = models.CharField(max_length=20, choices=DraftKind.choices)
+    object_id = models.PositiveBigIntegerField()
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    released_at = models.DateTimeField(null=True, blank=True)
+    broken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    break_note = models.TextField(
+        blank=True, help_text="Why a publisher broke the lock, for its holder."
+    )
+
+    objects = EditLockQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_id"],
+                condition=Q(released_at__isnull=True),
+                name="editlock_one_held_per_record",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.object_id} locked by {self.locked_by}"
+
+
+@not_content(reason="An editor's typed values kept after a refused save.")
+class AutosavedCopy(TimeStampedModel):
+    """What an editor typed into a record's form when the save was refused
+    (someone else saved first, or holds the lock): kept so it can be restored
+    into the form, never thrown away."""
+
+    kind = models.CharField(max_length=20, choices=DraftKind.choices)
+    object_id = models.PositiveBigIntegerField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    data = models.JSONField(help_text="The posted form, field name to values.")
+    reason = models.CharField(max_length=200)
+    restored_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "autosaved copies"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.object_id}: copy by {self.user}"

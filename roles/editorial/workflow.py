@@ -27,6 +27,7 @@ from roles.comparisons.models import Comparison, ComparisonRole
 from roles.content_io import schema as cd
 from roles.content_io import services
 from roles.content_io.services import staged_primary_keys
+from roles.editorial.merge import FieldMerge, Side, rebase, three_way
 from roles.editorial.models import OPEN_STATES, Draft, DraftKind, DraftState
 from roles.editorial.permissions import PUBLISH_PERMISSION
 from roles.publishing.models import Status
@@ -107,6 +108,75 @@ def live_record(draft: Draft):
     )
 
 
+def draft_token(draft: Draft | None) -> str:
+    """The open draft's version, as a change form and the review page carry
+    it: a save or publish from a page opened on another version is refused."""
+    if draft is None:
+        return "none"
+    return f"{draft.pk}:{draft.updated_at.timestamp()}"
+
+
+# --- stale drafts -------------------------------------------------------------
+
+STALE_NOTE = "The live page changed after this draft was started."
+
+
+def draft_is_stale(draft: Draft) -> bool:
+    """The live record was saved (published, imported) after the draft was
+    started from it. Drafts from before drafts remembered that are not."""
+    if draft.base_version is None or draft.base_doc is None:
+        return False
+    live = _updated_at(draft.kind, draft.object_id)
+    return live is not None and live != draft.base_version
+
+
+def _updated_at(kind: str, object_id: int) -> dt.datetime | None:
+    """When the live record was last saved: its version."""
+    return (
+        KIND_SPECS[kind]
+        .model._default_manager.filter(pk=object_id)
+        .values_list("updated_at", flat=True)
+        .first()
+    )
+
+
+def draft_rebase_fields(draft: Draft) -> list[FieldMerge]:
+    """Field by field: what the draft changed, what changed live since it was
+    started, and where both did (to choose)."""
+    if draft.base_doc is None:
+        return []
+    live = record_doc(kind=draft.kind, object_id=draft.object_id)
+    return three_way(draft.base_doc, live, draft.doc)
+
+
+def draft_rebase(*, draft: Draft, user, choices: dict[str, Side]) -> Draft:
+    """Move the draft onto the live record as it is now: fields the draft did
+    not touch take the live value, fields only the draft changed keep the
+    draft's, and where both changed ``choices`` says which (the draft's when
+    not chosen). The draft then starts from the live version of now."""
+    _require_state(draft, *OPEN_STATES)
+    spec = KIND_SPECS[draft.kind]
+    with transaction.atomic():
+        # The draft first, then the live row: the order every save, publish
+        # and scheduled publish takes them in, so none waits on another.
+        draft = Draft.objects.select_for_update().get(pk=draft.pk)
+        live = (
+            spec.model._default_manager.select_for_update()
+            .filter(pk=draft.object_id)
+            .first()
+        )
+        if live is None:
+            raise ValidationError("The record this draft changes has been deleted.")
+        live_doc = record_doc(kind=draft.kind, object_id=draft.object_id)
+        draft.doc = rebase(draft.base_doc or live_doc, live_doc, draft.doc, choices)
+        draft.title = _title(draft.kind, draft.doc)
+        draft.base_doc = live_doc
+        draft.base_version = _updated_at(draft.kind, draft.object_id)
+        draft.full_clean()
+        draft.save()
+    return draft
+
+
 def _title(kind: str, doc: Doc) -> str:
     return str(doc.get(KIND_SPECS[kind].title_field, ""))[:200]
 
@@ -123,6 +193,11 @@ def draft_save(*, kind: str, object_id: int, doc: Doc, user) -> Draft:
         )
         if draft is None:
             draft = Draft(kind=kind, object_id=object_id, created_by=user)
+            # What the draft starts from, to tell later when the live page
+            # changed after it (a stale draft) and what to rebase.
+            draft.base_version = _updated_at(kind, object_id)
+            if draft.base_version is not None:
+                draft.base_doc = record_doc(kind=kind, object_id=object_id)
         was_scheduled = draft.state == DraftState.SCHEDULED
         draft.doc = doc
         draft.title = _title(kind, doc)
@@ -196,22 +271,47 @@ def draft_schedule(*, draft: Draft, user, at: dt.datetime) -> Draft:
     return draft
 
 
-def draft_publish(*, draft: Draft, user) -> Any:
+def draft_publish(*, draft: Draft, user, token: str | None = None) -> Any:
     """Write the draft over the live record with the import's writers, as one
-    history revision of that record. Returns the live record."""
+    history revision of that record. Returns the live record.
+
+    ``token`` is the draft's version the publisher reviewed: publishing is
+    refused when the draft was saved since. A stale draft (the live page
+    changed after it was started) is refused too, to be rebased first; a
+    scheduled one (``user`` None) is rebased on its own, keeping the draft's
+    value where both changed - never reverting a newer live field the draft
+    did not touch."""
     if user is not None and not can_publish(user):
         raise PermissionDenied("Only publishers can publish content.")
-    _require_state(draft, DraftState.DRAFT, DraftState.IN_REVIEW, DraftState.SCHEDULED)
     spec = KIND_SPECS[draft.kind]
     with transaction.atomic():
+        # The draft, then the live row (see draft_rebase).
+        draft = Draft.objects.select_for_update().get(pk=draft.pk)
         live = (
             spec.model._default_manager.select_for_update()
             .filter(pk=draft.object_id)
             .first()
         )
+        _require_state(
+            draft, DraftState.DRAFT, DraftState.IN_REVIEW, DraftState.SCHEDULED
+        )
+        if token is not None and token != draft_token(draft):
+            raise ValidationError(
+                "The draft was saved again after you opened this page: "
+                "review its changes again, then publish."
+            )
         if live is None:
             raise ValidationError("The record this draft changes has been deleted.")
-        doc = {**draft.doc, "status": Status.PUBLISHED, "publish_at": None}
+        content = draft.doc
+        if draft_is_stale(draft):
+            if user is not None:
+                raise ValidationError(
+                    f"{STALE_NOTE} Publishing it would undo those changes: "
+                    "rebase it on the live version below, then publish."
+                )
+            live_doc = record_doc(kind=draft.kind, object_id=draft.object_id)
+            content = rebase(draft.base_doc or live_doc, live_doc, draft.doc)
+        doc = {**content, "status": Status.PUBLISHED, "publish_at": None}
         with reversion.create_revision():
             reversion.set_comment(
                 "Published a scheduled draft" if user is None else "Published a draft"
@@ -220,6 +320,7 @@ def draft_publish(*, draft: Draft, user) -> Any:
                 reversion.set_user(user)
             obj = spec.write(doc, instance=live)
             reversion.add_to_revision(obj)
+        draft.doc = content
         draft.state = DraftState.PUBLISHED
         draft.published_at = timezone.now()
         if user is not None:
@@ -316,13 +417,16 @@ def preview_draft(request: HttpRequest, draft: Draft) -> HttpResponse:
     by the site's own view and templates, then rolled back."""
     spec = KIND_SPECS[draft.kind]
     doc = {**draft.doc, "status": Status.PUBLISHED, "publish_at": None}
+    stale = (
+        f" {STALE_NOTE} Rebase it before publishing." if draft_is_stale(draft) else ""
+    )
     with staging(), staged_primary_keys(), transaction.atomic():
         live = spec.model._default_manager.get(pk=draft.object_id)
         obj = spec.write(doc, instance=live)
         banner = PreviewBanner(
             title=f"Preview of a draft: {draft.title}",
             note=f"{draft.get_state_display()}. The public sees the live version "
-            "until this draft is published.",
+            f"until this draft is published.{stale}",
             back_url=draft.get_absolute_url(),
             back_label="Back to the draft",
         )
