@@ -182,6 +182,10 @@ def test_impact_table_names_the_roles_that_gain_and_lose_before_saving(
     option = question.options.order_by("order").first()
     assert m.OptionPoints.objects.get(option=option, role=pm).points == 3
     assert 'name="confirm_impact" value="on"' in html
+    # One way to confirm (the panel's button, no second checkbox), and the
+    # panel at the top of the form, before the fields and the error's inline.
+    assert html.count('name="confirm_impact"') == 1
+    assert html.index("Check the impact before saving") < html.index('id="id_text"')
     data["confirm_impact"] = "on"
     assert staff_client.post(url, data).status_code == 302
     assert m.OptionPoints.objects.get(option=option, role=po).points == 3

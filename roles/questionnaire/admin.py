@@ -150,7 +150,7 @@ def _with_points(base: type, roles: list[m.Role]) -> type:
 class OptionFormSet(CustomInlineFormSet):
     """``statement_weights`` and ``confirm_impact`` are the question form's
     posted values (``QuestionAdmin.get_formset_kwargs``); ``impact_preview``
-    is what the change would do to stored results, shown by the Save buttons."""
+    is what the change would do to stored results, shown at the top of the form."""
 
     def __init__(
         self,
@@ -229,7 +229,7 @@ class OptionFormSet(CustomInlineFormSet):
             raise forms.ValidationError(
                 f"{impact.changed} of {impact.affected} stored results that answered "
                 "this question would now get a different top role. Nothing is saved "
-                "yet: check the table by the Save buttons, then choose “Save anyway” "
+                "yet: check the table at the top of the form, then choose “Save anyway” "
                 "or change the points."
             )
 
@@ -278,7 +278,9 @@ class QuestionAdmin(
     def get_fieldsets(self, request, obj=None):
         roles = _roles()
         return [
-            (None, {"fields": ["text", "key", "kind", "hint", "confirm_impact"]}),
+            # confirm_impact is posted by the impact panel's "Save anyway"
+            # button at the top of the form, not shown as a second box.
+            (None, {"fields": ["text", "key", "kind", "hint"]}),
             (
                 "Agreement statement weights",
                 {
