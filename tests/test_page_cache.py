@@ -16,6 +16,7 @@ from roles.publishing.cache import current_version, reset_process_memory
 from roles.publishing.version import VERSION_MIRROR_KEY
 
 from .factories import RoleFactory
+from .test_cache_reliability import local_memory_cache  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -138,6 +139,7 @@ def test_a_missing_mirror_is_put_back_from_the_database(
         assert current_version() == version
 
 
+@pytest.mark.usefixtures("local_memory_cache")
 def test_after_a_restore_from_an_older_snapshot_every_process_is_fresh_within_the_bound(
     role, settings
 ):
