@@ -64,7 +64,6 @@ NO_RULE: dict[str, str] = {
     "glossary": "the glossary page's main section (tests find it by this)",
     "curated-body": "a curated comparison's Markdown body",
     "reviewed": "the 'reviewed on' line of a comparison",
-    "theme-table": "a comparison's responsibilities table (.compare-table styles it)",
     "option-list-scale": "the agreement scale's option list (.option-list styles it)",
     "option-text": "an option card's text (.option-card styles it)",
     "result-top": "the quiz result's summary section",
