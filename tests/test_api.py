@@ -151,6 +151,10 @@ def test_openapi_document_and_docs_page(client, content):
     assert "/static/ninja/swagger-ui-bundle.js" in html
     assert "cdn" not in html.lower()
     assert "<script>" not in html  # no inline script: the CSP stays strict
+    # The site's own page: its header (with the search), footer and stylesheet.
+    assert 'class="site-header"' in html and 'class="site-footer"' in html
+    assert "/static/css/main.css" in html
+    assert html.count("creativecommons.org/licenses/by/4.0") == 1  # said once
 
 
 @pytest.mark.parametrize(
