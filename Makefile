@@ -1,9 +1,12 @@
 # Two commands on a fresh machine with Python 3.11:
 #   make run   - create .venv, install, migrate, seed, serve http://127.0.0.1:8000/
+#                (make run PORT=8080 serves on another port)
 #   make test  - install the dev tools too, lint, check import layers, types and
 #                declared dependencies, run the whole suite (in parallel;
 #                PYTEST_PARALLEL= runs it in one process)
 # Both need Node.js 20.19+ with npm, to build the stylesheet (make css).
+# The port make run serves on; DJANGO_SITE_URL follows it unless set.
+PORT ?= 8000
 PY ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -46,7 +49,7 @@ install-dev: $(VENV)/.dev $(CSS)
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_content
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	DJANGO_SITE_URL="$${DJANGO_SITE_URL:-http://127.0.0.1:$(PORT)}" $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install-dev
 	$(BIN)/ruff check .

@@ -151,6 +151,10 @@ def test_openapi_document_and_docs_page(client, content):
     assert "/static/ninja/swagger-ui-bundle.js" in html
     assert "cdn" not in html.lower()
     assert "<script>" not in html  # no inline script: the CSP stays strict
+    # The site's own page: its header (with the search), footer and stylesheet.
+    assert 'class="site-header"' in html and 'class="site-footer"' in html
+    assert "/static/css/main.css" in html
+    assert html.count("creativecommons.org/licenses/by/4.0") == 1  # said once
 
 
 @pytest.mark.parametrize(
@@ -199,3 +203,37 @@ def api_content(content):
 )
 def test_every_operation_matches_its_schema_and_never_fails(case, api_content):
     case.call_and_validate()
+
+
+def test_api_root_is_an_index_of_its_endpoints_and_licence(client, content):
+    """/api/v1/ is the API's front door: what it serves, where, and under
+    which licence (it once answered the site's 404 page)."""
+    response, data = get(client, "/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    assert (
+        response["Link"]
+        == '<https://creativecommons.org/licenses/by/4.0/>; rel="license"'
+    )
+    assert data["meta"]["licence"] == "CC BY 4.0"
+    assert data["docs"] == "http://testserver/api/v1/docs/"
+    assert data["openapi"] == "http://testserver/api/v1/openapi.json"
+    endpoints = {e["name"]: e for e in data["endpoints"]}
+    assert set(endpoints) == {
+        "roles",
+        "role",
+        "comparisons",
+        "comparison",
+        "glossary",
+        "term",
+        "questionnaire",
+    }
+    assert endpoints["roles"]["url"] == "http://testserver/api/v1/roles/"
+    assert endpoints["role"]["url"] == "http://testserver/api/v1/roles/{slug}/"
+    examples = {"slug": {"role": "product-owner", "term": "product-goal"}}
+    for endpoint in data["endpoints"]:
+        assert endpoint["summary"]
+        path = endpoint["url"].removeprefix("http://testserver")
+        path = path.replace("{slug}", examples["slug"].get(endpoint["name"], ""))
+        path = path.replace("{key}", "product-manager-vs-product-owner")
+        assert client.get(path).status_code == 200, path  # each one answers

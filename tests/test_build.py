@@ -34,3 +34,18 @@ def test_a_fresh_clone_builds_the_stylesheet(tmp_path):
         text=True,
     ).stdout
     assert untracked == ""  # node_modules and the build are ignored, not committed
+
+
+@pytest.mark.skipif(not shutil.which("make"), reason="needs make")
+@pytest.mark.parametrize("port", ["8000", "8080"])
+def test_make_run_serves_on_the_port_given(port):
+    """`make run PORT=8080` serves on that port, and the canonical links and
+    sitemap (DJANGO_SITE_URL, unless set) name the same port."""
+    args = ["make", "-n", "run"] + ([f"PORT={port}"] if port != "8000" else [])
+    plan = subprocess.run(
+        args, cwd=ROOT, check=True, capture_output=True, text=True, timeout=60
+    ).stdout
+    serve = next(line for line in plan.splitlines() if "runserver" in line)
+    assert serve.rstrip().endswith(f"runserver 127.0.0.1:{port}"), serve
+    assert f"http://127.0.0.1:{port}" in serve, serve
+    assert f"make run PORT={'8080'}" in (ROOT / "README.md").read_text()

@@ -180,7 +180,7 @@ def test_feedback_form_is_drawn_by_the_pack_with_one_csrf_token(quiz):
     assert {
         "roleguides/whole_uni_form.html",
         "roleguides/layout/choice_fieldset.html",
-        "roleguides/choices/checks.html",
+        "roleguides/choices/cards.html",
         "roleguides/field.html",
     } <= pack_templates(response)
     html = response.content.decode()
@@ -189,9 +189,11 @@ def test_feedback_form_is_drawn_by_the_pack_with_one_csrf_token(quiz):
     assert form["attrs"]["action"] == url + "feedback/"
     assert form["attrs"]["class"] == "feedback-form"
     assert "<legend>Your answer</legend>" in html
+    # Yes and No as option cards: the whole card is the radio's label.
+    assert '<div class="option-list feedback-options">' in html
     assert re.search(
-        r'<div class="form-check"><input type="radio" name="fit" value="yes" '
-        r'id="id_fit_0" required> <label class="form-check-label" for="id_fit_0">Yes</label></div>',
+        r'<label class="option-card" for="id_fit_0">\s*<input type="radio" name="fit" '
+        r'value="yes" id="id_fit_0" required>\s*<span class="option-text">Yes</span>',
         html,
     )
     assert '<label class="form-label" for="id_current_role">' in html
@@ -324,7 +326,7 @@ def test_every_class_in_the_forms_is_in_the_built_stylesheet(client, quiz):
         for form in Forms(html).forms:
             if "site-search" not in form["attrs"].get("class", ""):
                 classes |= form["classes"] | set(form["attrs"].get("class", "").split())
-    assert {"option-card", "form-check", "form-select", "field-error"} <= classes
+    assert {"option-card", "feedback-options", "form-select", "field-error"} <= classes
     missing = {
         c
         for c in classes - UNSTYLED_HOOKS

@@ -438,7 +438,10 @@ def test_role_map_svg_and_table_agree_on_the_role_list(client, quiz_roles):
     html = client.get("/roles/").content.decode()
     pins, rows = _map_points(html)
     assert pins == rows == {"product-manager": (80, 85), "product-owner": (40, 65)}
-    assert 'role="img"' in html and "<title id=" in html
+    # A named group (not role="img": its dots are links to the guides).
+    assert 'role="group" aria-labelledby="role-map-title' in html
+    assert "<title id=" in html
+    assert '<a class="map-link" href="/roles/product-manager/"' in html
 
 
 def test_result_places_you_on_the_map_nearer_the_roles_you_match(client, questions):

@@ -102,6 +102,20 @@ def _meta() -> Meta:
     )
 
 
+class Endpoint(Schema):
+    name: str
+    url: str
+    summary: str
+
+
+class ApiIndex(Schema):
+    meta: Meta
+    licence_text: str
+    docs: str
+    openapi: str
+    endpoints: list[Endpoint]
+
+
 class Error(Schema):
     detail: str
 
@@ -505,6 +519,34 @@ def questionnaire(request):
             "disagree) to +2 (strongly agree). A role's match is its score over "
             "its best attainable score, as a percentage."
         ),
+    )
+
+
+@api.get(
+    "/",
+    response={200: ApiIndex, 429: Error},
+    url_name="index",
+    summary="This index: every endpoint, the documentation and the licence",
+    tags=["index"],
+)
+@decorate_view(open_data)
+def index(request):
+    prefix = reverse("api-v1:index")
+    return ApiIndex(
+        meta=_meta(),
+        licence_text=LICENCE_TEXT,
+        docs=absolute_url(reverse("api-v1:openapi-view")),
+        openapi=absolute_url(reverse("api-v1:openapi-json")),
+        endpoints=[
+            Endpoint(
+                name=operation.url_name,
+                url=absolute_url(prefix + path.lstrip("/")),
+                summary=operation.summary,
+            )
+            for path, path_view in api.default_router.path_operations.items()
+            for operation in path_view.operations
+            if operation.url_name not in (None, "index")
+        ],
     )
 
 

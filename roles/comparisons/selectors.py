@@ -35,6 +35,14 @@ class ContextGroup(NamedTuple):
     notes: list[NoteChoice]
 
 
+class DistinctRole(NamedTuple):
+    """A compared role and the responsibility themes no other compared role has."""
+
+    role: Role
+    position: int
+    rows: tuple[cmp.ThemeRow, ...]
+
+
 @dataclass(frozen=True)
 class ComparisonPage:
     key: str
@@ -57,6 +65,24 @@ class ComparisonPage:
             return []
         return [
             (m.role, m.suits) for m in self.curated.comparison_roles.all() if m.suits
+        ]
+
+    @property
+    def distinct(self) -> list[DistinctRole]:
+        """The roles with at least one theme of their own, in page order."""
+        return [
+            DistinctRole(role, index, rows)
+            for index, role in enumerate(self.roles)
+            if (rows := self.result.distinct_for(index))
+        ]
+
+    @property
+    def shared_only(self) -> list[Role]:
+        """The roles all of whose themes another compared role also has."""
+        return [
+            role
+            for index, role in enumerate(self.roles)
+            if not self.result.distinct_for(index)
         ]
 
     @property

@@ -169,7 +169,9 @@ class FeedbackForm(forms.Form):
         self.helper.label_class = "form-label"
         # The pack writes the form's one CSRF token (a POST form with its tag).
         self.helper.layout = Layout(
-            ChoiceFieldset("fit", choices="checks"),
+            ChoiceFieldset(
+                "fit", choices="cards", options_class="option-list feedback-options"
+            ),
             Control("current_role", wrapper_tag="p"),
             SubmitButton("Send", css_class="btn btn-outline-primary"),
         )

@@ -59,11 +59,14 @@ def _filled_pixels(png: bytes, colour: tuple[int, int, int]) -> tuple[int, int]:
     return filled, image.width
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", [1280, 375])
 def test_each_bar_is_drawn_as_wide_as_its_match(
-    site, browser, result_path, width, tmp_path
+    site, browser, result_path, width, scheme, tmp_path
 ):
-    context = browser.new_context(viewport={"width": width, "height": 900})
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, color_scheme=scheme
+    )
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -97,8 +100,9 @@ def test_each_bar_is_drawn_as_wide_as_its_match(
     # For a person to look at: $SCREENSHOT_DIR, else this test's own folder.
     out = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path)
     out.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=out / f"quiz-result-{width}.png", full_page=True)
-    print(f"screenshot: {out / f'quiz-result-{width}.png'}")
+    shot = out / f"quiz-result-{width}-{scheme}.png"
+    page.screenshot(path=shot, full_page=True)
+    print(f"screenshot: {shot}")
     context.close()
 
 

@@ -1,0 +1,63 @@
+"""Long pages open with "On this page" (GOV.UK's contents pattern): a list of
+links to each of the page's sections, in order, and to nothing that is not
+there. Checked on every seeded role guide and on curated, two-role and
+five-role comparisons, so a section added to a template without its entry (or
+an entry whose section is not rendered) fails."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from roles.catalogue.models import Role
+
+pytestmark = pytest.mark.django_db
+
+FIVE = (
+    "business-analyst-vs-product-manager-vs-product-owner-vs-project-manager"
+    "-vs-scrum-master"
+)
+
+
+def _contents_and_sections(html: str) -> tuple[list[str], list[str]]:
+    nav = re.search(
+        r'<nav class="contents" aria-labelledby="contents-heading">(.*?)</nav>',
+        html,
+        re.S,
+    )
+    assert nav, "no contents list"
+    assert ">On this page</h2>" in nav.group(1)
+    links = re.findall(r'<a href="#([^"]+)">', nav.group(1))
+    body = html[nav.end() :]
+    sections = re.findall(r'<h2 id="([^"]+)"', body)
+    return links, sections
+
+
+def _check(html: str) -> None:
+    links, sections = _contents_and_sections(html)
+    assert len(links) >= 4
+    assert links == sections  # every section, in order, and nothing else
+
+
+def test_every_role_guide_has_a_contents_list(seeded):
+    slugs = list(Role.objects.published().values_list("slug", flat=True))
+    assert len(slugs) > 5
+    client = Client()
+    for slug in slugs:
+        response = client.get(f"/roles/{slug}/")
+        assert response.status_code == 200
+        _check(response.content.decode())
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "product-manager-vs-product-owner",  # curated
+        "business-analyst-vs-scrum-master",
+        FIVE,
+    ],
+)
+def test_comparisons_have_a_contents_list(seeded, key):
+    response = Client().get(f"/compare/{key}/")
+    assert response.status_code == 200
+    _check(response.content.decode())
