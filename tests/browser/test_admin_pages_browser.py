@@ -83,6 +83,9 @@ def test_every_admin_page_passes_axe_and_fits_375_px(site, browser, django_user_
     pages = _admin_pages()
     assert len(pages) > 20
     context, desk = _login(browser, site, "root")
+    # Questionnaire health simulates thousands of respondents on its first
+    # view of a content version: slow on a busy two-core machine.
+    desk.set_default_navigation_timeout(120_000)
     problems = []
     for path in pages:
         for width in (1280, 375):
