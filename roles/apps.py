@@ -15,6 +15,7 @@ class RolesConfig(AppConfig):
         from roles.core.sessions import shorten_staff_session
         from roles.editorial.permissions import sync_groups
         from roles.publishing import signals
+        from roles.questionnaire import selectors  # noqa: F401 (derived data)
 
         signals.connect()
         user_logged_in.connect(

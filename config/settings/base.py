@@ -264,6 +264,11 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 # the mirror is trusted this long, then read again from the database. It
 # bounds how long a cache restored from an older snapshot can serve old pages.
 CONTENT_VERSION_MIRROR_SECONDS = env_int("DJANGO_CONTENT_VERSION_MIRROR_SECONDS", 5)
+# Derived data (the questionnaire's model, the role map): rebuilt after each
+# content write in the writer's process, so no visitor waits for it; workers
+# that miss it together wait this long for the one building it.
+DERIVED_PREBUILD = env_bool("DJANGO_DERIVED_PREBUILD", True)
+DERIVED_BUILD_WAIT_SECONDS = env_int("DJANGO_DERIVED_BUILD_WAIT_SECONDS", 10)
 # What a page that needs the database says while the database is down (503).
 DATABASE_RETRY_AFTER_SECONDS = 30
 # How often each process acts on passed publish/unpublish times and scheduled

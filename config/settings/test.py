@@ -50,6 +50,9 @@ SITE_URL = "http://testserver"
 # restart it and expect the next request to use it); tests of the switch
 # set their own.
 CACHE_RETRY_SECONDS = 0
+# Tests that write content do not rebuild the questionnaire after each
+# commit (tests/test_derived_data.py turns it on to test it).
+DERIVED_PREBUILD = False
 
 # Scheduled times are acted on at the first request after them.
 DUE_CHECK_SECONDS = 0

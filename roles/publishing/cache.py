@@ -22,6 +22,7 @@ import contextvars
 import hashlib
 import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
@@ -36,6 +37,7 @@ from django.utils.cache import set_response_etag
 
 from roles.core.cache_client import cache_down
 from roles.publishing import registry
+from roles.publishing import version as version_module
 from roles.publishing.signals import is_staging
 from roles.publishing.version import (
     VERSION_MIRROR_KEY,
@@ -333,7 +335,10 @@ def versioned(name: str, compute: Callable[[], object], timeout: int = 3600):
     """Data that changes only with content (the questionnaire, the list of
     dimensions), kept in the shared cache under the current content version,
     and in this process's memory too (the last version of each), so it is
-    built once per version and not again while Redis is away. Never while a draft is staged for a preview: that data is not public."""
+    built once per version and not again while Redis is away. Workers that
+    miss it at the same moment wait for the one building it (up to
+    ``DERIVED_BUILD_WAIT_SECONDS``) instead of each building it. Never while
+    a draft is staged for a preview: that data is not public."""
     if is_staging():
         return compute()
     version = current_version()
@@ -343,7 +348,68 @@ def versioned(name: str, compute: Callable[[], object], timeout: int = 3600):
     key = f"data:{version}:{name}"
     value = cache.get(key)
     if value is None:
-        value = compute()
-        cache.set(key, value, timeout)
+        value = _build_once(key, compute, timeout)
     _memory.data[name] = (version, value)
     return value
+
+
+def _build_once(key: str, compute: Callable[[], object], timeout: int) -> object:
+    """Build ``key`` in one worker at a time: the first to claim the build
+    computes and stores it; the others poll the cache for its result, and
+    build it themselves only if it does not come in time (a builder that
+    died, or Redis gone: a failed claim answers None, not False)."""
+    wait = float(getattr(settings, "DERIVED_BUILD_WAIT_SECONDS", 10))
+    claim = f"build:{key}"
+    claimed = cache.add(claim, 1, max(1, int(wait) + 1))
+    if claimed is False:
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline and not cache_down():
+            time.sleep(0.05)
+            value = cache.get(key)
+            if value is not None:
+                return value
+    value = compute()
+    cache.set(key, value, timeout)
+    if claimed:
+        cache.delete(claim)
+    return value
+
+
+# Derived data a content change makes stale, by name: built again after each
+# write (in the writer's process, settings.DERIVED_PREBUILD) and by
+# ``manage.py warm_cache`` at deploy, so visitors find it ready.
+_derived: dict[str, Callable[[], object]] = {}
+
+
+def register_derived(name: str, compute: Callable[[], object]) -> None:
+    _derived[name] = compute
+
+
+def unregister_derived(name: str) -> None:
+    _derived.pop(name, None)
+
+
+def derived_names() -> list[str]:
+    return sorted(_derived)
+
+
+def _prebuild_after_commit() -> None:
+    """After a write commits, build the derived data of the new version here,
+    in the writer's process (an editor's save, an import), so the first
+    visitor after it finds the data ready. Off unless DERIVED_PREBUILD."""
+    if getattr(settings, "DERIVED_PREBUILD", False):
+        try:
+            warm_derived()
+        except (OperationalError, InterfaceError):  # the write is already safe
+            logger.warning("derived data not prebuilt: the database is unavailable")
+
+
+version_module.after_commit_hooks.append(_prebuild_after_commit)
+
+
+def warm_derived() -> list[str]:
+    """Build every registered kind of derived data for the current version
+    (a no-op for those already built); the names built or found."""
+    for name, compute in list(_derived.items()):
+        versioned(name, compute)
+    return derived_names()

@@ -18,6 +18,7 @@ older snapshot (see ``roles.publishing.cache``)."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import datetime
 
 from django.conf import settings
@@ -76,10 +77,22 @@ def mirror_after_commit() -> None:
     transaction.on_commit(_mirror_committed)
 
 
+# Called once a transaction that moved the version has committed, after the
+# mirror is set (the page cache registers its rebuild of derived data here,
+# which this module cannot import).
+after_commit_hooks: list[Callable[[], None]] = []
+
+
 def _mirror_committed() -> None:
     """Set the mirror to the committed number, then read it again: if another
     writer committed meanwhile (and its own set may have landed before ours),
-    set the newer one, until the two agree."""
+    set the newer one, until the two agree. Then run the after-commit hooks."""
+    _set_mirror()
+    for hook in after_commit_hooks:
+        hook()
+
+
+def _set_mirror() -> None:
     mirrored = None
     for _ in range(5):
         row = ContentVersion.objects.filter(pk=SINGLETON).values_list("value").first()

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from roles.catalogue.models import Role
-from roles.publishing.cache import versioned
+from roles.publishing.cache import register_derived, versioned
 from roles.questionnaire import scoring
 from roles.questionnaire.audit import CalibrationRow
 from roles.questionnaire.models import (
@@ -119,13 +119,18 @@ def calibration_rows(
 
 def role_map_roles() -> list[MapRole]:
     """Every published role with its map position, cached with the content."""
+    return versioned("role-map", _load_role_map)
 
-    def load() -> list[MapRole]:
-        return [
-            MapRole(slug, name, x, y)
-            for slug, name, x, y in Role.objects.published()
-            .order_by("name")
-            .values_list("slug", "name", "map_x", "map_y")
-        ]
 
-    return versioned("role-map", load)
+def _load_role_map() -> list[MapRole]:
+    return [
+        MapRole(slug, name, x, y)
+        for slug, name, x, y in Role.objects.published()
+        .order_by("name")
+        .values_list("slug", "name", "map_x", "map_y")
+    ]
+
+
+# Rebuilt after each content write and at deploy (roles.publishing.cache).
+register_derived("questionnaire", load_questionnaire)
+register_derived("role-map", _load_role_map)

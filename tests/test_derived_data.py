@@ -1,0 +1,105 @@
+"""Derived data (the questionnaire's model, the role map, the search index)
+is built once per content version: several workers missing it at once wait
+for the one building it, and a write builds it after commit, in the writer's
+process, so no visitor's request has to."""
+
+import threading
+import time
+
+import pytest
+from django.test import override_settings
+
+from roles.publishing import cache as page_cache
+from roles.publishing.cache import versioned, warm_derived
+
+from .factories import RoleFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _forget_process_memory():
+    """Another worker: nothing of this process's memory, the shared cache only."""
+    page_cache.reset_process_memory()
+
+
+def test_workers_missing_derived_data_together_build_it_once():
+    builds = []
+    started = threading.Event()
+
+    def build():
+        builds.append(1)
+        started.set()
+        time.sleep(0.4)
+        return {"built": len(builds)}
+
+    results = []
+
+    def worker():
+        results.append(versioned("slow-thing", build))
+
+    first = threading.Thread(target=worker)
+    first.start()
+    started.wait(5)
+    _forget_process_memory()  # the second worker shares only the cache
+    second = threading.Thread(target=worker)
+    second.start()
+    first.join()
+    second.join()
+    assert len(builds) == 1
+    assert results == [{"built": 1}, {"built": 1}]
+
+
+@override_settings(DERIVED_BUILD_WAIT_SECONDS=0.3)
+def test_a_builder_that_never_finishes_holds_nobody_up_for_long():
+    from django.core.cache import cache
+
+    version = page_cache.current_version()
+    cache.add(f"build:data:{version}:stuck", 1, 60)  # a builder that died
+    began = time.monotonic()
+    assert versioned("stuck", lambda: "mine") == "mine"
+    assert time.monotonic() - began < 2
+
+
+def test_warm_derived_builds_every_registered_kind_for_the_current_version():
+    built = []
+    page_cache.register_derived("probe", lambda: built.append(1) or "probe data")
+    try:
+        warm_derived()
+        assert built == [1]
+        _forget_process_memory()
+        assert versioned("probe", lambda: "rebuilt") == "probe data"
+    finally:
+        page_cache.unregister_derived("probe")
+
+
+@override_settings(DERIVED_PREBUILD=True)
+def test_a_content_write_builds_derived_data_after_commit_in_the_writer():
+    built = []
+    page_cache.register_derived("probe", lambda: built.append(1) or len(built))
+    try:
+        RoleFactory()  # a write: the content version moves on commit
+        assert built, "nothing was built after the commit"
+        version = page_cache.current_version()
+        _forget_process_memory()
+        assert versioned("probe", lambda: "visitor built it") == len(built)
+        assert page_cache.current_version() == version
+    finally:
+        page_cache.unregister_derived("probe")
+
+
+def test_the_questionnaire_is_registered_as_derived_data():
+    assert {"questionnaire", "role-map"} <= set(page_cache.derived_names())
+
+
+def test_the_warm_cache_command_builds_the_questionnaire_before_any_visitor():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("warm_cache", stdout=out)
+    assert "questionnaire" in out.getvalue()
+    _forget_process_memory()
+    assert versioned("questionnaire", lambda: "visitor built it") != (
+        "visitor built it"
+    )
