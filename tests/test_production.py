@@ -653,3 +653,57 @@ def test_the_static_manifest_is_not_served(settings, tmp_path, autorefresh):
     response = client.get("/static/staticfiles.json")
     assert response.status_code == 404
     assert b"paths" not in response.content
+
+
+def test_a_database_that_never_answers_fails_fast_not_at_gunicorns_timeout():
+    """A PostgreSQL address that accepts the connection but never answers (a
+    frozen server): the production settings give up within seconds."""
+    import json
+    import socket
+    import subprocess
+    import sys
+    import threading
+    import time
+
+    import psycopg
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)  # the kernel completes the handshake; nobody answers
+    port = listener.getsockname()[1]
+    try:
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "DJANGO_SECRET_KEY": "x" * 60,
+            "DJANGO_ALLOWED_HOSTS": "example.org",
+            "DATABASE_URL": f"postgres://u@127.0.0.1:{port}/db",
+        }
+        code = (
+            "import json, django; django.setup(); from django.conf import settings; "
+            "print(json.dumps(settings.DATABASES['default']['OPTIONS']))"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True
+        )
+        assert out.returncode == 0, out.stderr[-2000:]
+        options = json.loads(out.stdout.strip().splitlines()[-1])
+        outcome: list[BaseException] = []
+
+        def connect() -> None:
+            try:
+                psycopg.connect(
+                    host="127.0.0.1", port=port, user="u", dbname="db", **options
+                )
+            except BaseException as error:
+                outcome.append(error)
+
+        began = time.monotonic()
+        attempt = threading.Thread(target=connect, daemon=True)
+        attempt.start()
+        attempt.join(15)  # without a connect timeout it would wait for ever
+        assert not attempt.is_alive(), "the connection attempt hung"
+        assert isinstance(outcome[0], psycopg.OperationalError)
+        assert time.monotonic() - began < 10
+    finally:
+        listener.close()
