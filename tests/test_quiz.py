@@ -374,6 +374,14 @@ def test_quiz_audit_command_prints_json_figures_for_the_seed(seeded):
         assert 0.75 <= role["ratio"] <= 1.25  # N = 3000: a wider band than 10,000
     assert sum(r["top_count"] for r in report["roles"]) == 3000
     assert report["pairs"] and report["pairs"][0]["separators"]
+    # The headline figures of issue 22, on target for the seed.
+    assert report["random"]["clear_rate"] <= 0.10
+    assert report["random"]["top_share_min"] >= 0.75 / 16
+    assert report["random"]["top_share_max"] <= 1.25 / 16
+    assert report["random"]["median_top_match"] < 90
+    assert report["coverage"]["min_items"] >= 12
+    assert report["coverage"]["max_items"] <= 1.6 * report["coverage"]["min_items"]
+    assert report["adaptive"]["mean_questions"] is None and report["adaptive"]["note"]
     # The text report ends with the verdict of the same audit in JSON.
     args = ("-n", "500", "--no-reachability")
     verdict = StringIO()
@@ -660,6 +668,8 @@ def test_health_panel_shows_the_audit_and_warns_when_unfair(staff_client, quiz_r
     html = staff_client.get(reverse("quiz_health")).content.decode()
     assert "Not fair: Product Owner (no question scores it)" in html
     assert "10000 simulated respondents" in html
+    assert '<th scope="row">random.clear_rate</th>' in html
+    assert '<th scope="row">coverage.min_items</th><td>0</td>' in html
     make_statement({po: 3}, key="po-too")
     html = staff_client.get(reverse("quiz_health")).content.decode()
     assert "Fair: every role is the top result" in html

@@ -99,7 +99,7 @@ def test_clear_matches_are_rare_for_random_answers_and_right_for_real_roles(seed
 def test_seeded_audit_figures_stay_on_target(seeded):
     figures = audit(seeded, respondents=3000, seed=4, reachability=False).figures()
     fair = figures["random"]["fair_share"]
-    assert 0.75 * fair <= figures["random"]["top_share_min"]
+    assert figures["random"]["top_share_min"] >= 0.75 * fair
     assert figures["random"]["top_share_max"] <= 1.25 * fair
     assert figures["random"]["clear_rate"] <= TARGET_CLEAR_RATE
     assert figures["random"]["median_top_match"] < 90  # not "96 / 100" any more

@@ -63,10 +63,16 @@ def test_agree_counts_half_the_weight_and_disagree_takes_it_away():
 
 
 def test_answers_that_all_point_to_one_role_make_it_a_clear_match():
-    ranking = scoring.score(QUESTIONS, {"q1": 0, "q2": 0, "s1": 2}, ROLES)
+    questions = [
+        *QUESTIONS,
+        *(scenario(f"x{i}", {"pm": 3}, {"po": 3}, {"sm": 3}, {}) for i in range(5)),
+    ]
+    answers = {"q1": 0, "q2": 0, "s1": 2, **{f"x{i}": 0 for i in range(5)}}
+    model = scoring.build_model(questions, ROLES)
+    ranking = scoring.score(questions, answers, ROLES, model)
     assert ranking[0].role == "pm"
-    assert ranking[0].match >= 90
-    assert scoring.verdict(ranking) == scoring.Verdict.CLEAR
+    assert ranking[0].probability >= model.clear
+    assert scoring.verdict(ranking, model.clear) == scoring.Verdict.CLEAR
 
 
 def test_disagreeing_makes_a_role_less_likely_without_a_cliff():
@@ -90,10 +96,13 @@ def test_neutral_answers_are_no_clear_match():
 
 
 def test_two_roles_the_answers_favour_equally_are_between():
-    questions = [scenario(f"q{i}", {"pm": 3, "po": 3}, {"sm": 3}, {}) for i in range(4)]
-    ranking = scoring.score(questions, {f"q{i}": 0 for i in range(4)}, ROLES)
+    questions = [scenario(f"q{i}", {"pm": 3, "po": 3}, {"sm": 3}, {}) for i in range(8)]
+    model = scoring.build_model(questions, ROLES)
+    ranking = scoring.score(questions, {f"q{i}": 0 for i in range(8)}, ROLES, model)
     assert {ranking[0].role, ranking[1].role} == {"pm", "po"}
-    assert scoring.verdict(ranking) == scoring.Verdict.BETWEEN
+    assert ranking[0].probability == ranking[1].probability  # equal evidence...
+    assert ranking[0].tied and ranking[0].rank == ranking[1].rank  # ...so tied
+    assert scoring.verdict(ranking, model.clear) == scoring.Verdict.BETWEEN
 
 
 def test_role_no_question_can_move_is_never_a_match():

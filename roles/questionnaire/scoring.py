@@ -77,7 +77,7 @@ BETWEEN_SECOND = 0.15
 SIM_BEST = 0.45
 SIM_SECOND = 0.2
 FIT_PER_ROLE = 100
-FIT_RANDOM = 4000
+FIT_RANDOM = 16000
 FIT_SEED = 20261204
 FIT_ROUNDS = 40
 _PHI = (1 + math.sqrt(5)) / 2
@@ -351,12 +351,19 @@ def simulated_answers(
     return answers
 
 
-def _argmax_roles(model: Model, totals: Sequence[Mapping[str, float]]) -> list[str]:
-    tops = []
+def _top_counts(
+    model: Model, totals: Sequence[Mapping[str, float]]
+) -> dict[str, float]:
+    """How often each role is the most likely; a tie counts a share to each
+    (breaking it by name would favour one of two symmetric roles)."""
+    counts = dict.fromkeys(model.roles, 0.0)
     for t in totals:
         logs = model.log_likelihoods(t)
-        tops.append(max(model.roles, key=lambda r: (logs[r], r)))
-    return tops
+        top = max(logs.values())
+        winners = [r for r, v in logs.items() if v >= top - 1e-9]
+        for r in winners:
+            counts[r] += 1 / len(winners)
+    return counts
 
 
 def build_model(
@@ -418,11 +425,11 @@ def build_model(
     best_factors, best_gap = dict(factors), math.inf
     for step in range(FIT_ROUNDS):
         m = _model(questions, roles, {r: beta * factors[r] for r in roles})
-        counts = Counter(_argmax_roles(m, randoms))
+        counts = _top_counts(m, randoms)
         gap = max(abs(counts[r] - fair) for r in scorable) / fair
         if gap < best_gap:
             best_factors, best_gap = dict(factors), gap
-        if gap <= 0.05:
+        if gap <= 0.03:
             break
         # A sharper β lowers a role's likelihood for answers near chance, so
         # a role that wins random answers too often gets a larger factor.
