@@ -242,3 +242,12 @@ def test_role_list_map_is_accessible(site, page):
         == svg.locator("g[data-slug]").count()
     )
     assert_accessible(page)
+
+
+def test_scoring_explanation_is_reachable_from_the_quiz_and_accessible(site, page):
+    page.goto(site.url + "/quiz/")
+    page.get_by_role("link", name="How is this scored?").click()
+    page.wait_for_url(re.compile(r".*/quiz/how-scoring-works/$"))
+    assert page.get_by_role("heading", level=1).inner_text() == "How is this scored?"
+    assert_accessible(page)
+    assert_no_console_errors(page)
