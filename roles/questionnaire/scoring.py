@@ -80,6 +80,10 @@ FIT_PER_ROLE = 100
 FIT_RANDOM = 16000
 FIT_SEED = 20261204
 FIT_ROUNDS = 40
+#: Work limits for large catalogues: simulated respondents × roles at most
+#: (the 16-role questionnaire gets the full samples above).
+FIT_SIM_BUDGET = 2000
+FIT_RANDOM_BUDGET = 256_000
 _PHI = (1 + math.sqrt(5)) / 2
 
 
@@ -388,6 +392,8 @@ def build_model(
     scorable = [r for r in roles if any(moves(q, r) for q in questions)]
     if not scorable:
         return _model(questions, roles, dict.fromkeys(roles, 0.0))
+    per_role = min(per_role, max(10, FIT_SIM_BUDGET // len(scorable)))
+    random_sample = min(random_sample, max(1000, FIT_RANDOM_BUDGET // len(roles)))
     rng = random.Random(seed)
     sims = [
         (role, raw_scores(questions, simulated_answers(questions, role, rng), roles))
