@@ -176,13 +176,13 @@ def _scoring_ms() -> tuple[float, float]:
         )
         for q in questions
     }
-    # The norm is built once per questionnaire and cached with it (as
-    # roles.questionnaire.selectors does); a submission is scored against the cached norm.
+    # The model is fitted once per questionnaire and cached with it (as
+    # roles.questionnaire.selectors does); a submission is scored against the cached model.
     started = time.perf_counter()
-    norm = scoring.build_norm(questions, roles)
+    model = scoring.build_model(questions, roles)
     norm_seconds = time.perf_counter() - started
     runs = timeit.repeat(
-        lambda: scoring.score(questions, answers, roles, norm), number=1, repeat=30
+        lambda: scoring.score(questions, answers, roles, model), number=1, repeat=30
     )
     return statistics.median(runs) * 1000, norm_seconds
 

@@ -35,6 +35,7 @@ urlpatterns = [
     path("glossary/", glossary_views.glossary, name="glossary"),
     path("search/", search.search, name="search"),
     path("quiz/", questionnaire.quiz, name="quiz"),
+    path("quiz/how-scoring-works/", questionnaire.quiz_scoring, name="quiz_scoring"),
     path("quiz/results/<uuid:pk>/", questionnaire.quiz_result, name="quiz_result"),
     path(
         "quiz/results/<uuid:pk>/feedback/",

@@ -54,8 +54,9 @@ def test_submitting_redirects_to_a_permanent_result(client, questions):
     assert response["Location"] == f"/quiz/results/{submission.pk}/"
     assert submission.top_role_slug == "product-manager"
     html = client.get(response["Location"]).content.decode()
-    assert "Your best match: Product Manager" in html
-    assert "Match 9" in html  # far above what random answers give
+    assert "<h1>Clear match: Product Manager</h1>" in html
+    assert "We are very sure: 96 % likely." in html
+    assert 'href="/quiz/how-scoring-works/"' in html
     assert '<meta name="robots" content="noindex">' in html
     assert 'property="og:title"' in html
     assert 'href="/roles/product-manager/"' in html
@@ -68,14 +69,19 @@ def test_result_explains_why_with_the_answers_that_counted(client, questions):
     assert "Strongly agree" in html
 
 
-def test_weak_result_says_no_clear_match(client, questions):
+def test_split_result_says_between_and_names_the_questions_that_settle_it(
+    client, questions
+):
     response = client.post(
         "/quiz/", {"q-horizon": "0", "q-day": "1", "q-customers": "0"}
     )
     html = client.get(response["Location"]).content.decode()
-    assert "<h1>No clear match</h1>" in html
-    assert "Your best match" not in html
+    assert "<h1>Between Product Manager and Product Owner</h1>" in html
+    assert "Clear match" not in html
     assert "Compare your top two" in html
+    assert "What would settle it" in html
+    # The two questions whose answers differ most between the two roles.
+    assert html.count('href="/quiz/#question-') == 2
 
 
 def test_close_result_says_between_and_links_the_comparison(client, quiz_roles):
@@ -368,6 +374,14 @@ def test_quiz_audit_command_prints_json_figures_for_the_seed(seeded):
         assert 0.75 <= role["ratio"] <= 1.25  # N = 3000: a wider band than 10,000
     assert sum(r["top_count"] for r in report["roles"]) == 3000
     assert report["pairs"] and report["pairs"][0]["separators"]
+    # The headline figures of issue 22, on target for the seed.
+    assert report["random"]["clear_rate"] <= 0.10
+    assert report["random"]["top_share_min"] >= 0.75 / 16
+    assert report["random"]["top_share_max"] <= 1.25 / 16
+    assert report["random"]["median_top_match"] < 90
+    assert report["coverage"]["min_items"] >= 12
+    assert report["coverage"]["max_items"] <= 1.6 * report["coverage"]["min_items"]
+    assert report["adaptive"]["mean_questions"] is None and report["adaptive"]["note"]
     # The text report ends with the verdict of the same audit in JSON.
     args = ("-n", "500", "--no-reachability")
     verdict = StringIO()
@@ -657,7 +671,76 @@ def test_health_panel_shows_the_audit_and_warns_when_unfair(staff_client, quiz_r
     html = staff_client.get(reverse("quiz_health")).content.decode()
     assert "Not fair: Product Owner (no question scores it)" in html
     assert "10000 simulated respondents" in html
+    assert '<th scope="row">random.clear_rate</th>' in html
+    assert '<th scope="row">coverage.min_items</th><td>0</td>' in html
     make_statement({po: 3}, key="po-too")
     html = staff_client.get(reverse("quiz_health")).content.decode()
     assert "Fair: every role is the top result" in html
     assert "Product Manager and Product Owner" in html  # the confusable pair
+
+
+def _v2_submission(verdict: str = "clear"):
+    """A result stored by version 2 (matches Φ(z) × 100, saturated ties)."""
+    row = {
+        "summary": "S.",
+        "why": [{"question": "Horizon?", "answer": "Years", "points": 3.0}],
+    }
+    return m.Submission.objects.create(
+        answers={"horizon": 0},
+        snapshot={"roles": [], "questions": []},
+        result={
+            "version": 2,
+            "verdict": verdict,
+            "you": None,
+            "ranking": [
+                {
+                    **row,
+                    "role": "product-manager",
+                    "name": "Product Manager",
+                    "match": 100,
+                    "rank": 1,
+                    "tied": True,
+                    "z": 3.1,
+                },
+                {
+                    **row,
+                    "role": "product-owner",
+                    "name": "Product Owner",
+                    "match": 100,
+                    "rank": 1,
+                    "tied": True,
+                    "z": 2.9,
+                },
+            ],
+        },
+        top_role_slug="product-manager",
+    )
+
+
+def test_results_stored_by_v2_keep_their_presentation(client, quiz_roles):
+    html = client.get(_v2_submission().get_absolute_url()).content.decode()
+    assert "<h1>Your best match: Product Manager</h1>" in html
+    assert "<strong>Match 100 out of 100.</strong>" in html
+    assert html.count("(tied)") == 2
+    assert "50 is what random answers give" in html
+    # Nothing of the version 3 presentation.
+    assert "likely" not in html
+    assert "Clear match" not in html
+    assert "how-scoring-works" not in html
+    between = client.get(_v2_submission("between").get_absolute_url())
+    assert "almost equally to <strong>Product Manager</strong> (100)" in (
+        between.content.decode()
+    )
+
+
+def test_scoring_page_explains_the_model_in_plain_words(client, questions):
+    response = client.get("/quiz/how-scoring-works/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>How is this scored?</h1>" in html
+    assert "Bayes" in html
+    assert "fewer than 1 in 10" in html
+    main = html.split("<main", 1)[1].split("</main>", 1)[0]
+    assert "<script" not in main
+    assert "style=" not in main
+    assert 'href="/quiz/how-scoring-works/"' in client.get("/quiz/").content.decode()

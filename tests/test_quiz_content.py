@@ -73,3 +73,13 @@ def test_every_role_is_scored_by_a_comparable_number_of_items():
     # checks that); this keeps the content itself reasonably balanced.
     assert min(counts.values()) >= 6, counts
     assert max(counts.values()) <= 3 * min(counts.values()), counts
+
+
+EXTREME = re.compile(r"\b(every\w*|always|never|happily)\b", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("key,text", list(texts()))
+def test_no_extreme_words(key, text):
+    """ "Every", "always", "happily" push readers to disagree with an item for
+    its wording rather than its work."""
+    assert not EXTREME.search(text), (key, text)

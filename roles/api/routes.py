@@ -516,8 +516,10 @@ def questionnaire(request):
         scoring=(
             "A scenario option gives its points to each role. An agreement "
             "statement gives weight × s / 2, where s runs from -2 (strongly "
-            "disagree) to +2 (strongly agree). A role's match is its score over "
-            "its best attainable score, as a percentage."
+            "disagree) to +2 (strongly agree). Points become how likely a person "
+            "in each role is to give each answer (a softmax with a fitted "
+            "temperature per role), and the result is each role's posterior "
+            "probability under a uniform prior: see /quiz/how-scoring-works/."
         ),
     )
 

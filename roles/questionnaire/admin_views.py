@@ -42,11 +42,12 @@ def _bars(rows: list[tuple[str, int]]) -> list[dict]:
 @staff_member_required
 @require_safe
 def quiz_health(request: HttpRequest) -> HttpResponse:
-    report = versioned("quiz-audit", lambda: audit(load_questionnaire()))
+    report = versioned("quiz-audit-v3", lambda: audit(load_questionnaire()))
     context = {
         **admin.site.each_context(request),
         "title": "Questionnaire health",
         "audit": report,
+        "figures": report.figures(),
         "bounds": (FAIR_LOW, FAIR_HIGH),
     }
     return render(request, "admin/roles/quiz_health.html", context)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import random
+import statistics
 from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any, NamedTuple
@@ -20,6 +21,11 @@ FAIR_LOW, FAIR_HIGH = 0.8, 1.2
 AUDIT_RESPONDENTS = 10_000
 #: Deliberately not the calibration seed: the audit checks on fresh respondents.
 AUDIT_SEED = 1
+#: Targets for the seeded questionnaire (issue 22), checked by the suite.
+TARGET_CLEAR_RATE = 0.10
+TARGET_MIN_ITEMS = 12
+TARGET_COVERAGE_RATIO = 1.6
+NOT_YET = "not measured yet: lands with the adaptive flow and the blind personas"
 
 
 @dataclass(frozen=True)
@@ -74,6 +80,41 @@ class Audit:
     pairs: tuple[ConfusablePair, ...]
     verdicts: dict[str, int]
     chi_square: float
+    #: Median over random respondents of the top role's posterior, in percent.
+    median_top_match: float = 0.0
+    clear_threshold: float = scoring.CLEAR_DEFAULT
+
+    @property
+    def clear_rate(self) -> float:
+        clear = self.verdicts.get(str(scoring.Verdict.CLEAR), 0)
+        return round(clear / self.respondents, 4) if self.respondents else 0.0
+
+    def figures(self) -> dict[str, Any]:
+        """The headline figures (issue 22): the same in quiz_audit --json and
+        on the health panel."""
+        shares = [r.share for r in self.roles if r.coverage]
+        covers = [r.coverage for r in self.roles]
+        return {
+            "random": {
+                "top_share_min": min(shares, default=0.0),
+                "top_share_max": max(shares, default=0.0),
+                "fair_share": round(1 / len(shares), 4) if shares else 0.0,
+                "clear_rate": self.clear_rate,
+                "median_top_match": self.median_top_match,
+                "clear_threshold": self.clear_threshold,
+            },
+            "coverage": {
+                "min_items": min(covers, default=0),
+                "max_items": max(covers, default=0),
+            },
+            "adaptive": {"mean_questions": None, "agreement": None, "note": NOT_YET},
+            "personas": {
+                "count": None,
+                "top1": None,
+                "noisy_top1": None,
+                "note": NOT_YET,
+            },
+        }
 
     @property
     def unfair(self) -> list[RoleHealth]:
@@ -94,6 +135,7 @@ class Audit:
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["passed"] = self.passed
+        data.update(self.figures())
         data["bounds"] = [FAIR_LOW, FAIR_HIGH]
         for role, row in zip(data["roles"], self.roles, strict=True):
             role["fair"] = row.fair
@@ -125,18 +167,26 @@ def audit(
     questions = questionnaire.questions
     slugs = questionnaire.role_slugs
     names = {r.slug: r.name for r in questionnaire.roles}
-    norm = questionnaire.norm
+    model = questionnaire.model
     rng = random.Random(seed)
     tops: Counter[str] = Counter()
     verdicts: Counter[str] = Counter()
     samples: dict[str, list[float]] = {s: [] for s in slugs}
+    top_matches: list[float] = []
     for _ in range(respondents if questions and slugs else 0):
         answers = scoring.random_answers(questions, rng)
-        ranking = scoring.score(questions, answers, slugs, norm)
+        totals = scoring.raw_scores(questions, answers, slugs)
+        posterior = model.posterior(totals)
+        logs = model.log_likelihoods(totals)
+        ranking = scoring.rank(
+            [(r, totals[r], posterior[r], ()) for r in slugs],
+            scoring.tie_break(answers),
+        )
         tops[ranking[0].role] += 1
-        verdicts[str(scoring.verdict(ranking))] += 1
-        for row in ranking:
-            samples[row.role].append(row.z)
+        verdicts[str(scoring.verdict(ranking, model.clear))] += 1
+        top_matches.append(ranking[0].probability * 100)
+        for role in slugs:
+            samples[role].append(logs[role])
     scorable = [s for s in slugs if scoring.coverage(questions, s)]
     fair = respondents / len(scorable) if scorable else 0
     chi = sum((tops[s] - fair) ** 2 / fair for s in scorable) if fair else 0.0
@@ -144,7 +194,7 @@ def audit(
     for slug in slugs:
         lead = None
         if reachability and questions and len(slugs) > 1:
-            _, lead = scoring.find_top_answers(questions, slugs, slug, norm=norm)
+            _, lead = scoring.find_top_answers(questions, slugs, slug, model=model)
         roles.append(
             RoleHealth(
                 slug=slug,
@@ -174,7 +224,7 @@ def audit(
             tuple(
                 Separator(q.key, q.text, round(sep, 2))
                 for sep, q in sorted(
-                    ((scoring.separation(q, a, b), q) for q in questions),
+                    ((scoring.separation(q, a, b, model), q) for q in questions),
                     key=lambda item: -item[0],
                 )[:separator_count]
                 if sep > 0
@@ -195,6 +245,10 @@ def audit(
         pairs=confusable,
         verdicts=dict(verdicts),
         chi_square=round(chi, 1),
+        median_top_match=round(statistics.median(top_matches), 1)
+        if top_matches
+        else 0.0,
+        clear_threshold=model.clear,
     )
 
 

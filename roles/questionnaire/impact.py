@@ -4,6 +4,7 @@ rows in, a typed summary out."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -40,6 +41,9 @@ def impact_of(
     before: Counter[str] = Counter()
     after: Counter[str] = Counter()
     affected = changed = 0
+    # Results stored from one questionnaire version share its questions: the
+    # model is fitted once per distinct set, not once per result.
+    models: dict[str, scoring.Model] = {}
     for snapshot, answers, top in submissions:
         questionnaire = from_snapshot(snapshot)
         if proposed.key not in {q.key for q in questionnaire.questions}:
@@ -54,8 +58,13 @@ def impact_of(
         questions = [
             proposed if q.key == proposed.key else q for q in questionnaire.questions
         ]
+        key = json.dumps(snapshot.get("questions"), sort_keys=True, default=str)
+        if key not in models:
+            models[key] = scoring.build_model(questions, questionnaire.role_slugs)
         try:
-            ranking = scoring.score(questions, answers, questionnaire.role_slugs)
+            ranking = scoring.score(
+                questions, answers, questionnaire.role_slugs, models[key]
+            )
         except scoring.AnswerError:
             continue
         affected += 1

@@ -36,7 +36,8 @@ def result_card_png(result: StoredResult, *, site_name: str) -> bytes:
     y += 24
     for row in result.rows[:BARS]:
         draw.text((64, y), row.name, font=_font(34), fill=INK)
-        draw.text((1136, y), f"{row.match}", font=_font(34), fill=INK, anchor="ra")
+        shown = row.label if result.version >= 3 else f"{row.match}"
+        draw.text((1136, y), shown, font=_font(34), fill=INK, anchor="ra")
         bar_top = y + 48
         draw.rounded_rectangle((64, bar_top, 1136, bar_top + 22), 11, fill=SOFT)
         right = 64 + round(1072 * max(0, min(row.match, 100)) / 100)
@@ -46,7 +47,9 @@ def result_card_png(result: StoredResult, *, site_name: str) -> bytes:
     draw.line((64, HEIGHT - 60, WIDTH - 64, HEIGHT - 60), fill=LINE, width=2)
     draw.text(
         (64, HEIGHT - 48),
-        "Match out of 100: 50 is what random answers give.",
+        "How likely each role is, given the answers."
+        if result.version >= 3
+        else "Match out of 100: 50 is what random answers give.",
         font=_font(26),
         fill=MUTED,
     )

@@ -34,15 +34,15 @@ class Questionnaire:
         return [r.slug for r in self.roles]
 
     @cached_property
-    def norm(self) -> scoring.Norm:
-        """Computed once, then cached (pickled) with the questionnaire."""
-        return scoring.build_norm(self.questions, self.role_slugs)
+    def model(self) -> scoring.Model:
+        """Fitted once, then cached (pickled) with the questionnaire."""
+        return scoring.build_model(self.questions, self.role_slugs)
 
     def role(self, slug: str) -> RoleInfo | None:
         return next((r for r in self.roles if r.slug == slug), None)
 
     def score(self, answers: dict[str, int]) -> list[scoring.RoleScore]:
-        return scoring.score(self.questions, answers, self.role_slugs, self.norm)
+        return scoring.score(self.questions, answers, self.role_slugs, self.model)
 
     def as_snapshot(self) -> dict[str, Any]:
         return {
@@ -150,7 +150,9 @@ def estimated_minutes(questions: tuple[scoring.QuestionSpec, ...]) -> int:
 
 # --- stored results ---------------------------------------------------------------
 
-RESULT_VERSION = 2
+#: 1: match as a share of the best score; 2: match as Φ(z) × 100;
+#: 3: the posterior probability of each role (see scoring's docstring).
+RESULT_VERSION = 3
 #: Before version 2, a result named "between A and B" within this many points.
 V1_BETWEEN_POINTS = 10
 
@@ -171,7 +173,17 @@ class ResultRow:
     rank: int
     tied: bool
     why: tuple[Reason, ...] = ()
-    z: float | None = None
+    z: float | None = None  # version 2
+    probability: float | None = None  # version 3 on
+    label: str = ""  # version 3 on: the posterior as shown ("37 %")
+
+
+@dataclass(frozen=True)
+class Settler:
+    """A question that would settle a "between" or unclear result."""
+
+    key: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -189,6 +201,8 @@ class StoredResult:
     verdict: scoring.Verdict
     version: int = RESULT_VERSION
     you: MapPoint | None = None
+    #: Version 3 on: the questions that best separate the top two roles.
+    settlers: tuple[Settler, ...] = ()
 
     @property
     def top(self) -> ResultRow | None:
@@ -218,13 +232,24 @@ class StoredResult:
             return f"Between {top.name} and {second.name}"
         if self.is_unclear:
             return "No clear match"
+        if self.version >= 3:
+            return f"Clear match: {top.name}"
         return f"Your best match: {top.name}"
+
+    @property
+    def confidence(self) -> str:
+        """Version 3 on: how sure the top answer is, in plain words."""
+        top = self.top
+        if top is None or top.probability is None:
+            return ""
+        return scoring.confidence_words(top.probability)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "version": self.version,
             "verdict": str(self.verdict),
             "you": asdict(self.you) if self.you else None,
+            "settlers": [asdict(q) for q in self.settlers],
             "ranking": [
                 {**asdict(row), "why": [asdict(r) for r in row.why]}
                 for row in self.rows
@@ -246,6 +271,8 @@ class StoredResult:
                     for r in row.get("why", ())
                 ),
                 z=row.get("z"),
+                probability=row.get("probability"),
+                label=row.get("label", ""),
             )
             for row in data.get("ranking", ())
         )
@@ -262,6 +289,9 @@ class StoredResult:
             verdict=verdict,
             version=version,
             you=MapPoint(you["x"], you["y"]) if you else None,
+            settlers=tuple(
+                Settler(q["key"], q["text"]) for q in data.get("settlers", ())
+            ),
         )
 
 
@@ -269,15 +299,14 @@ def place_you(
     ranking: list[scoring.RoleScore], roles: tuple[RoleInfo, ...]
 ) -> MapPoint | None:
     """Where the respondent sits on the role map: the average position of the
-    placed roles, weighted by how strongly the answers point to each (a
-    softmax of z, so the top roles dominate)."""
+    placed roles, weighted by each role's posterior probability."""
     where = {
         r.slug: (r.map_x, r.map_y)
         for r in roles
         if r.map_x is not None and r.map_y is not None
     }
     weighted = [
-        (math.exp(2 * row.z), where[row.role]) for row in ranking if row.role in where
+        (row.probability, where[row.role]) for row in ranking if row.role in where
     ]
     total = sum(w for w, _ in weighted)
     if not weighted or total <= 0:
@@ -291,6 +320,16 @@ def place_you(
 def result_for(questionnaire: Questionnaire, answers: dict[str, int]) -> StoredResult:
     ranking = questionnaire.score(answers)
     names = {r.slug: r for r in questionnaire.roles}
+    model = questionnaire.model
+    outcome = scoring.verdict(ranking, model.clear)
+    settlers: tuple[Settler, ...] = ()
+    if outcome != scoring.Verdict.CLEAR and len(ranking) > 1:
+        settlers = tuple(
+            Settler(q.key, q.text)
+            for q in scoring.separators(
+                questionnaire.questions, model, ranking[0].role, ranking[1].role
+            )
+        )
     return StoredResult(
         rows=tuple(
             ResultRow(
@@ -303,10 +342,12 @@ def result_for(questionnaire: Questionnaire, answers: dict[str, int]) -> StoredR
                 why=tuple(
                     Reason(c.question_text, c.answer_text, c.points) for c in row.why
                 ),
-                z=row.z,
+                probability=row.probability,
+                label=row.label,
             )
             for row in ranking
         ),
-        verdict=scoring.verdict(ranking),
+        verdict=outcome,
         you=place_you(ranking, questionnaire.roles),
+        settlers=settlers,
     )

@@ -1,48 +1,56 @@
 """Questionnaire scoring: plain data in, plain data out. No ORM, no request.
 
-The formula
------------
-* **Raw score.** A *scenario* question: the chosen option gives each role the
+The model
+---------
+* **Points.** A *scenario* question: the chosen option gives each role the
   points the editors set for it (0 to 5; a role not named gets 0). An
   *agreement* statement: the answer ``s`` is -2 (strongly disagree) … +2
-  (strongly agree) and each role gets ``weight * s / 2``.
-* **Why raw scores are unfair.** A role named in 16 questions and one named in
-  6 have raw scores on different scales, and "a share of the best attainable"
-  makes thinly covered roles swing more. So raw scores are never compared.
-* **Normalisation** (:class:`Norm`). For each role, the exact distribution of
-  its raw score under *random answering* (every option or scale point equally
-  likely, questions independent) is computed by convolution. A respondent's
-  raw score becomes its mid-percentile in that distribution, then a z value
-  (``NormalDist().inv_cdf``): "how far above chance do your answers point to
-  this role". A role's coverage no longer matters: for every role a random
-  respondent's z is (close to) standard normal.
-* **Calibration.** Percentiles alone leave small biases (roles that share
-  options are correlated, sparse roles have coarse distributions), so each
-  role gets an offset fitted on simulated random respondents (seeded,
-  deterministic) until every role is the top role equally often. The audit
-  (``quiz_audit``) checks the result on a *different* seed.
-* **Match** shown to readers is ``Φ(z) × 100``: 50 is what random answers give,
-  90 means your answers point to the role more strongly than 9 random answer
-  sets in 10. There is no cliff at 0.
-* **Verdict** (:func:`verdict`): the top role is named only when its z is at
-  least :data:`CLEAR_Z` and it leads the second by at least :data:`CLOSE_Z`;
-  otherwise the result is "between A and B" (close) or "no clear match" (weak).
+  (strongly agree) and each role gets ``weight * s / 2``. A role's *raw
+  score* is the sum over the questions.
+* **How likely each answer is for a person in a role.** The points become
+  probabilities with a softmax: ``P(a | r) = exp(β_r · points_r(a)) /
+  Σ_a' exp(β_r · points_r(a'))``. A role a question does not name chooses
+  its answers with equal probability. Answers are taken as independent given
+  the role, so the log-likelihood of all the answers is
+  ``β_r · raw_r − log Z_r`` where ``log Z_r`` (:func:`log_partition`) does not
+  depend on the answers.
+* **Posterior.** With a uniform prior over roles, ``P(r | answers)`` is the
+  softmax of those log-likelihoods over the roles (:meth:`Model.posterior`).
+  This is what readers see, as a percentage that never rounds up to
+  certainty ("over 99 %", "under 1 %") and gains a decimal where unequal
+  neighbours would read the same: two roles are shown tied only when their
+  posteriors are equal.
+* **Fitting** (:func:`build_model`, seeded and deterministic). ``β`` is the
+  temperature that minimises the log loss of the true role over simulated
+  respondents of every role (:func:`simulated_answers`: the role's best
+  answer 45 % of the time, another answer that gives it points 20 %, at
+  random 35 % — not the model's own softmax, so the fit is a real test of
+  calibration). Each role then gets a factor on ``β`` so that random
+  answering makes every role the most likely one equally often, whatever
+  the number of questions that name it.
+* **Verdict** (:func:`verdict`). "Clear match: X" when X's posterior reaches
+  the fitted threshold: the lowest at which random answering is told
+  "clear" at most 10 % of the time and a simulated respondent told "clear: X"
+  is of role X at least 90 % of the time, for every role. Otherwise "between
+  A and B" when the top two hold at least 80 % of the posterior together
+  and the second at least 15 %, else "no clear match".
+* **What would settle it** (:func:`separators`): the questions whose
+  expected answers differ most between two roles (symmetric
+  Kullback-Leibler divergence of ``P(a | A)`` and ``P(a | B)``).
 * **Why**: for each role, the answers that added most to its raw score
   (largest first, ties by question order), at most three.
 """
 
 from __future__ import annotations
 
-import bisect
 import enum
 import math
-import operator
 import random
 import zlib
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from statistics import NormalDist
 from typing import NamedTuple
 
 SCALE: dict[int, str] = {
@@ -56,25 +64,27 @@ SCENARIO = "scenario"
 AGREEMENT = "agreement"
 WHY_LIMIT = 3
 
-#: The top role is a clear match only from this z (about the 90th percentile
-#: of random answering) ...
-CLEAR_Z = 1.28
-#: ... and only when it leads the second role by at least this much z.
-CLOSE_Z = 0.35
-#: Simulated random respondents used to fit the per-role offsets.
-CALIBRATION_SAMPLE = 10_000  # at least; 1000 per role for larger catalogues
-CALIBRATION_PER_ROLE = 1000
-# Respondents × roles simulated at most: the 16-role questionnaire gets its
-# full 16,000 respondents; a 200-role catalogue gets 1,280 instead of 200,000
-# (minutes of work on the first request after every edit). Its offsets are
-# then coarser; the exact percentiles are unchanged.
-CALIBRATION_BUDGET = 1_000_000
-CALIBRATION_SEED = 20261128
-CALIBRATION_ROUNDS = 60
-
-_NORMAL = NormalDist()
-# z is kept finite: a mid-percentile is never exactly 0 or 1, but guard anyway.
-_Z_LIMIT = 6.0
+#: The clear-match threshold before fitting (the fitted one is Model.clear).
+CLEAR_DEFAULT = 0.9
+#: Targets the fitted threshold meets on the fitting sample.
+CLEAR_RANDOM_RATE = 0.07  # random answering told "clear" (the audit allows 10 %)
+CLEAR_PRECISION = 0.92  # "clear: X" right for simulated X (the audit needs 90 %)
+#: "Between A and B" when the top two hold this much of the posterior ...
+BETWEEN_MASS = 0.8
+#: ... and the second holds at least this much of it.
+BETWEEN_SECOND = 0.15
+#: Simulated respondents: best answer, another answer with points, else random.
+SIM_BEST = 0.45
+SIM_SECOND = 0.2
+FIT_PER_ROLE = 100
+FIT_RANDOM = 16000
+FIT_SEED = 20261204
+FIT_ROUNDS = 40
+#: Work limits for large catalogues: simulated respondents × roles at most
+#: (the 16-role questionnaire gets the full samples above).
+FIT_SIM_BUDGET = 2000
+FIT_RANDOM_BUDGET = 256_000
+_PHI = (1 + math.sqrt(5)) / 2
 
 
 @dataclass(frozen=True)
@@ -139,8 +149,9 @@ class Contribution(NamedTuple):
 class RoleScore(NamedTuple):
     role: str
     score: float  # raw points
-    z: float  # normalised and calibrated
-    match: int  # Φ(z) × 100, what readers see
+    probability: float  # posterior P(role | answers)
+    match: int  # the posterior in whole percent (bar length)
+    label: str  # the posterior as readers see it ("37 %", "over 99 %")
     rank: int
     tied: bool
     why: tuple[Contribution, ...]
@@ -213,82 +224,83 @@ def raw_scores(
     return totals
 
 
-# --- normalisation ----------------------------------------------------------------
+# --- the model ----------------------------------------------------------------------
 
 
-class RoleNorm(NamedTuple):
-    """One role's null distribution: sorted distinct raw scores (in half
-    points) and the mid-percentile of each, plus its calibration offset."""
-
-    values: tuple[int, ...]
-    mid: tuple[float, ...]
-    offset: float
-
-    def z(self, raw: float) -> float:
-        """The calibrated z of a raw score."""
-        if not self.values:
-            return -_Z_LIMIT  # a role no question can score is never a match
-        half = round(raw * 2)
-        i = bisect.bisect_left(self.values, half)
-        if i < len(self.values) and self.values[i] == half:
-            p = self.mid[i]
-        else:  # not attainable by random answering; place it between neighbours
-            below = self.mid[i - 1] if i else 0.0
-            above = self.mid[i] if i < len(self.mid) else 1.0
-            p = (below + above) / 2
-        return _to_z(p) + self.offset
+def _log_sum_exp(values: Iterable[float]) -> float:
+    values = list(values)
+    top = max(values)
+    if top == -math.inf:
+        return top
+    return top + math.log(sum(math.exp(v - top) for v in values))
 
 
-def _to_z(p: float) -> float:
-    p = min(max(p, 1e-12), 1 - 1e-12)
-    return max(-_Z_LIMIT, min(_Z_LIMIT, _NORMAL.inv_cdf(p)))
-
-
-def _null_distribution(
-    questions: Sequence[QuestionSpec], role: str
-) -> dict[int, float]:
-    """Exact distribution of a role's raw score (in half points) when every
-    question is answered at random, by convolution."""
-    dist: dict[int, float] = {0: 1.0}
+def log_partition(questions: Sequence[QuestionSpec], role: str, beta: float) -> float:
+    """``Σ_q log Σ_a exp(β · points_r(a))``: what turns a role's raw score into
+    a log-likelihood (it does not depend on the answers)."""
+    total = 0.0
     for question in questions:
         if role not in question.roles():
+            total += math.log(len(question.answer_values))
             continue
-        values = question.answer_values
-        step: dict[int, float] = {}
-        for answer in values:
-            half = round(question.points_for(answer).get(role, 0.0) * 2)
-            step[half] = step.get(half, 0.0) + 1 / len(values)
-        merged: dict[int, float] = {}
-        for a, pa in dist.items():
-            for b, pb in step.items():
-                merged[a + b] = merged.get(a + b, 0.0) + pa * pb
-        dist = merged
-    return dist
-
-
-def _role_norm(dist: Mapping[int, float], covered: bool) -> RoleNorm:
-    if not covered:
-        return RoleNorm((), (), 0.0)
-    values = tuple(sorted(dist))
-    mids = []
-    below = 0.0
-    for v in values:
-        mids.append(below + dist[v] / 2)
-        below += dist[v]
-    return RoleNorm(values, tuple(mids), 0.0)
+        total += _log_sum_exp(
+            beta * question.points_for(a).get(role, 0.0) for a in question.answer_values
+        )
+    return total
 
 
 @dataclass(frozen=True)
-class Norm:
-    """What turns raw scores into comparable z values, for one questionnaire."""
+class Model:
+    """The fitted model of one questionnaire: the temperature of each role and
+    the log partition that goes with it, and the verdict's threshold."""
 
-    roles: Mapping[str, RoleNorm]
+    roles: tuple[str, ...]
+    beta: Mapping[str, float]
+    log_z: Mapping[str, float]
+    clear: float = CLEAR_DEFAULT
 
-    def z(self, role: str, raw: float) -> float:
-        return self.roles[role].z(raw)
+    def log_likelihoods(self, totals: Mapping[str, float]) -> dict[str, float]:
+        return {r: self.beta[r] * totals[r] - self.log_z[r] for r in self.roles}
 
-    def offsets(self) -> dict[str, float]:
-        return {role: n.offset for role, n in self.roles.items()}
+    def posterior(self, totals: Mapping[str, float]) -> dict[str, float]:
+        """P(role | answers) under a uniform prior."""
+        logs = self.log_likelihoods(totals)
+        if not logs:
+            return {}
+        norm = _log_sum_exp(logs.values())
+        if norm == -math.inf:
+            return dict.fromkeys(logs, 0.0)
+        return {r: math.exp(v - norm) for r, v in logs.items()}
+
+    def answer_probabilities(self, question: QuestionSpec, role: str) -> list[float]:
+        """P(answer | role) for each of the question's answers, in order."""
+        beta = self.beta.get(role, 0.0)
+        logs = [
+            beta * question.points_for(a).get(role, 0.0) for a in question.answer_values
+        ]
+        norm = _log_sum_exp(logs)
+        return [math.exp(v - norm) for v in logs]
+
+
+def _model(
+    questions: Sequence[QuestionSpec],
+    roles: Sequence[str],
+    beta: Mapping[str, float],
+    clear: float = CLEAR_DEFAULT,
+) -> Model:
+    # A role no question can move is left out: its likelihood is 0, so it is
+    # never a match (its log partition is infinite).
+    return Model(
+        tuple(roles),
+        dict(beta),
+        {
+            r: log_partition(questions, r, beta[r])
+            if any(moves(q, r) for q in questions)
+            else math.inf
+            for r in roles
+        },
+        clear,
+    )
 
 
 def random_answers(
@@ -301,124 +313,164 @@ def random_answers(
     return answers
 
 
-def calibration_sample(scorable_roles: int) -> int:
-    """How many random respondents calibrate the offsets: more with more
-    roles, within CALIBRATION_BUDGET."""
-    wanted = max(CALIBRATION_SAMPLE, CALIBRATION_PER_ROLE * scorable_roles)
-    return min(
-        wanted, max(CALIBRATION_SAMPLE, CALIBRATION_BUDGET // max(scorable_roles, 1))
-    )
+def ideal_answers(questions: Sequence[QuestionSpec], role: str) -> dict[str, int]:
+    """How an ideal respondent of ``role`` answers: the answer that gives the
+    role most points; among equals, the one that gives the other roles least;
+    then the first."""
+    answers = {}
+    for q in questions:
+        answers[q.key] = max(
+            q.answer_values,
+            key=lambda a: (
+                q.points_for(a).get(role, 0.0),
+                -sum(p for r, p in q.points_for(a).items() if r != role),
+                -q.answer_values.index(a),
+            ),
+        )
+    return answers
 
 
-def build_norm(
+def simulated_answers(
+    questions: Sequence[QuestionSpec], role: str, rng: random.Random
+) -> dict[str, int]:
+    """A simulated respondent of ``role`` (deliberately not the model's own
+    softmax): each question is answered with the role's best answer with
+    probability SIM_BEST, with another answer that gives the role points with
+    probability SIM_SECOND, and at random otherwise."""
+    answers = {}
+    for q in questions:
+        values = q.answer_values
+        points = [q.points_for(a).get(role, 0.0) for a in values]
+        top = max(points)
+        best = [a for a, p in zip(values, points, strict=True) if p == top and p > 0]
+        second = [a for a, p in zip(values, points, strict=True) if 0 < p < top]
+        draw = rng.random()
+        if best and draw < SIM_BEST:
+            answers[q.key] = best[int(rng.random() * len(best))]
+        elif best and draw < SIM_BEST + SIM_SECOND:
+            pool = second or best
+            answers[q.key] = pool[int(rng.random() * len(pool))]
+        else:
+            answers[q.key] = values[int(rng.random() * len(values))]
+    return answers
+
+
+def _top_counts(
+    model: Model, totals: Sequence[Mapping[str, float]]
+) -> dict[str, float]:
+    """How often each role is the most likely; a tie counts a share to each
+    (breaking it by name would favour one of two symmetric roles)."""
+    counts = dict.fromkeys(model.roles, 0.0)
+    for t in totals:
+        logs = model.log_likelihoods(t)
+        top = max(logs.values())
+        winners = [r for r, v in logs.items() if v >= top - 1e-9]
+        for r in winners:
+            counts[r] += 1 / len(winners)
+    return counts
+
+
+def build_model(
     questions: Sequence[QuestionSpec],
     roles: Sequence[str],
     *,
-    sample: int | None = None,
-    seed: int = CALIBRATION_SEED,
-    rounds: int = CALIBRATION_ROUNDS,
-) -> Norm:
-    """Exact percentiles per role, then offsets fitted so that over ``sample``
-    simulated random respondents every (scorable) role is top equally often.
-    By default the sample grows with the number of roles, so that each role's
-    share is measured as precisely in a larger catalogue, up to a fixed amount
-    of work (CALIBRATION_BUDGET)."""
-    base = {
-        role: _role_norm(
-            _null_distribution(questions, role),
-            any(moves(q, role) for q in questions),
-        )
-        for role in roles
-    }
-    scorable = [r for r in roles if base[r].values]
-    if sample is None:
-        sample = calibration_sample(len(scorable))
-    if len(scorable) < 2 or sample <= 0:
-        return Norm(base)
+    per_role: int = FIT_PER_ROLE,
+    random_sample: int = FIT_RANDOM,
+    seed: int = FIT_SEED,
+) -> Model:
+    """Fit the model to simulated respondents (seeded, so deterministic):
+
+    1. one temperature β for all roles, minimising the log loss of the true
+       role over ``per_role`` simulated respondents of each role;
+    2. a factor per role on β so that random answering makes every role the
+       most likely one about equally often (a role named in many questions
+       would otherwise win random answers more often);
+    3. the "clear match" threshold: the lowest posterior at which random
+       answering is told "clear" at most CLEAR_RANDOM_RATE of the time and a
+       simulated respondent told "clear: X" is of role X at least
+       CLEAR_PRECISION of the time, for every role."""
+    scorable = [r for r in roles if any(moves(q, r) for q in questions)]
+    if not scorable:
+        return _model(questions, roles, dict.fromkeys(roles, 0.0))
+    per_role = min(per_role, max(10, FIT_SIM_BUDGET // len(scorable)))
+    random_sample = min(random_sample, max(1000, FIT_RANDOM_BUDGET // len(roles)))
     rng = random.Random(seed)
-    # z before offsets, for each simulated respondent and scorable role.
-    # Random answering only reaches values of the null distribution: look up.
-    tables = [
-        {v: _to_z(p) for v, p in zip(base[r].values, base[r].mid, strict=True)}
-        for r in scorable
+    sims = [
+        (role, raw_scores(questions, simulated_answers(questions, role, rng), roles))
+        for role in scorable
+        for _ in range(per_role)
     ]
-    # Each answer's points as (role position, half points), worked out once:
-    # a respondent is then one random draw per question and a few integer
-    # additions (the same draws, in the same order, as random_answers and
-    # raw_scores would make; points are whole or half, so sums are exact).
-    position = {role: i for i, role in enumerate(scorable)}
-    plan = [
-        (
-            len(values),
-            [
-                [
-                    (position[r], round(p * 2))
-                    for r, p in q.points_for(v).items()
-                    if r in position
-                ]
-                for v in values
-            ],
-        )
-        for q in questions
-        for values in (q.answer_values,)
+    randoms = [
+        raw_scores(questions, random_answers(questions, rng), roles)
+        for _ in range(random_sample)
     ]
-    zero = [0] * len(scorable)
-    # Identical rows (common in small questionnaires) are counted once.
-    rows: dict[tuple[float, ...], int] = {}
-    for _ in range(sample):
-        halves = zero.copy()
-        for count, per_answer in plan:
-            for i, half in per_answer[int(rng.random() * count)]:
-                halves[i] += half
-        row = tuple(t[h] for t, h in zip(tables, halves, strict=True))
-        rows[row] = rows.get(row, 0) + 1
-    weighted = list(rows.items())
-    offsets = [0.0] * len(scorable)
-    fair = sample / len(scorable)
-    indexes = range(len(scorable))
-    best_offsets, best_gap, stale = offsets, math.inf, 0
-    for step in range(rounds):
-        counts = [0.0] * len(scorable)
-        for row, weight in weighted:
-            shifted = list(map(operator.add, row, offsets))
-            top = max(shifted)
-            first = shifted.index(top)
-            shifted[first] = -math.inf
-            if max(shifted) < top - 1e-9:  # one winner: the common case
-                counts[first] += weight
-                continue
-            shifted[first] = top
-            winners = [i for i in indexes if shifted[i] >= top - 1e-9]
-            for i in winners:  # a tie is broken at random (see _tie_break)
-                counts[i] += weight / len(winners)
-        gap = max(abs(c - fair) for c in counts) / fair
-        if gap < best_gap:
-            best_offsets, best_gap, stale = offsets, gap, 0
+
+    def loss(beta: float) -> float:
+        m = _model(questions, roles, dict.fromkeys(roles, beta))
+        total = 0.0
+        for role, t in sims:
+            logs = m.log_likelihoods(t)
+            total -= logs[role] - _log_sum_exp(logs.values())
+        return total
+
+    lo, hi = 0.02, 3.0
+    a, b = hi - (hi - lo) / _PHI, lo + (hi - lo) / _PHI
+    loss_a, loss_b = loss(a), loss(b)
+    for _ in range(18):  # golden-section search; the loss is smooth in β
+        if loss_a <= loss_b:
+            hi, b, loss_b = b, a, loss_a
+            a = hi - (hi - lo) / _PHI
+            loss_a = loss(a)
         else:
-            stale += 1
-        if gap <= 0.02 or stale >= 8:
+            lo, a, loss_a = a, b, loss_b
+            b = lo + (hi - lo) / _PHI
+            loss_b = loss(b)
+    beta = round((lo + hi) / 2, 3)
+    factors = dict.fromkeys(roles, 1.0)
+    fair = len(randoms) / len(scorable)
+    best_factors, best_gap = dict(factors), math.inf
+    for step in range(FIT_ROUNDS):
+        m = _model(questions, roles, {r: beta * factors[r] for r in roles})
+        counts = _top_counts(m, randoms)
+        gap = max(abs(counts[r] - fair) for r in scorable) / fair
+        if gap < best_gap:
+            best_factors, best_gap = dict(factors), gap
+        if gap <= 0.03:
             break
-        rate = 0.5 / (1 + step / 10)
-        # Move towards the fair share on the log scale; a role never top still
-        # moves up a fixed step.
-        offsets = [
-            o - rate * math.log(max(c, 0.5) / fair)
-            for o, c in zip(offsets, counts, strict=True)
-        ]
-    offsets = best_offsets
-    centre = sum(offsets) / len(offsets)
-    return Norm(
-        {
-            role: base[role]._replace(offset=offsets[scorable.index(role)] - centre)
-            if role in scorable
-            else base[role]
-            for role in roles
-        }
-    )
+        # A sharper β lowers a role's likelihood for answers near chance, so
+        # a role that wins random answers too often gets a larger factor.
+        rate = 0.3 / (1 + step / 10)
+        for r in scorable:
+            factors[r] *= math.exp(rate * math.log(max(counts[r], 0.5) / fair))
+    betas = {r: round(beta * best_factors[r], 4) for r in roles}
+    fitted = _model(questions, roles, betas)
+    return _model(questions, roles, betas, _fit_clear(fitted, sims, randoms))
 
 
-def match_percent(z: float) -> int:
-    return round(_NORMAL.cdf(z) * 100)
+def _fit_clear(
+    model: Model,
+    sims: Sequence[tuple[str, Mapping[str, float]]],
+    randoms: Sequence[Mapping[str, float]],
+) -> float:
+    random_tops = sorted(max(model.posterior(t).values()) for t in randoms)
+    said = [(role, model.posterior(t)) for role, t in sims]
+    for step in range(50, 100):
+        threshold = step / 100
+        clear_rate = sum(1 for p in random_tops if p >= threshold) / len(random_tops)
+        if clear_rate > CLEAR_RANDOM_RATE:
+            continue
+        if all(
+            _precision(said, role, threshold) >= CLEAR_PRECISION for role in model.roles
+        ):
+            return threshold
+    return 0.99
+
+
+def _precision(
+    said: Sequence[tuple[str, Mapping[str, float]]], role: str, threshold: float
+) -> float:
+    told = [truth for truth, p in said if p[role] >= threshold]
+    return sum(1 for t in told if t == role) / len(told) if told else 1.0
 
 
 # --- scoring one respondent ---------------------------------------------------------
@@ -434,19 +486,19 @@ def score(
     questions: Sequence[QuestionSpec],
     answers: Mapping[str, int],
     roles: Sequence[str],
-    norm: Norm | None = None,
+    model: Model | None = None,
 ) -> list[RoleScore]:
     """Score and rank every role. ``answers`` maps question key to the option
     index (scenario) or the scale value -2..2 (agreement); every question must
-    be answered. ``norm`` is the questionnaire's normalisation (built here when
-    not given; callers cache it with the questionnaire)."""
+    be answered. ``model`` is the questionnaire's fitted model (built here
+    when not given; callers cache it with the questionnaire)."""
     missing = [q.key for q in questions if q.key not in answers]
     if missing:
         raise AnswerError(f"Unanswered: {', '.join(missing)}.")
     for question in questions:
         _check_answer(question, answers[question.key])
-    if norm is None:
-        norm = build_norm(questions, roles)
+    if model is None:
+        model = build_model(questions, roles)
     totals = dict.fromkeys(roles, 0.0)
     gains: dict[str, list[_Gain]] = {role: [] for role in roles}
     for position, question in enumerate(questions):
@@ -464,60 +516,107 @@ def score(
                         Contribution(question.key, question.text, text, points),
                     )
                 )
+    posterior = model.posterior(totals)
     rows = []
     for role in roles:
         top = sorted(gains[role], key=lambda g: (-g.points, g.position))[:WHY_LIMIT]
-        z = norm.z(role, totals[role])
-        rows.append((role, totals[role], z, tuple(g.contribution for g in top)))
-    return rank(rows, tie_break=_tie_break(answers))
+        rows.append(
+            (role, totals[role], posterior[role], tuple(g.contribution for g in top))
+        )
+    return rank(rows, tie_break=tie_break(answers))
 
 
-def _tie_break(answers: Mapping[str, int]) -> Callable[[str], int]:
-    """Orders roles with equal z by a hash of the answers and the role: the
-    same answers always give the same order, but over many respondents no
-    role is listed first more often than another (ordering ties by name would
-    favour early names)."""
+def tie_break(answers: Mapping[str, int]) -> Callable[[str], int]:
+    """Orders roles with equal evidence by a hash of the answers and the role:
+    the same answers always give the same order, but over many respondents no
+    role is listed first more often than another."""
     seed = ",".join(f"{k}={answers[k]}" for k in sorted(answers))
     return lambda role: zlib.crc32(f"{seed}|{role}".encode())
+
+
+def percent_label(probability: float, decimals: int = 0) -> str:
+    """A probability as readers see it, never rounded up to a certainty:
+    "over 99 %" and "under 1 %" at the ends, whole percentages between
+    (``decimals`` more where two neighbours would otherwise look equal)."""
+    if probability > 0.99:
+        return "over 99 %"
+    if probability < 0.01:
+        return "under 1 %"
+    value = round(probability * 100, decimals)
+    value = min(max(value, 1), 99)
+    return f"{value:.{decimals}f} %"
 
 
 def rank(
     rows: Iterable[tuple[str, float, float, tuple[Contribution, ...]]],
     tie_break: Callable[[str], int] = lambda role: 0,
 ) -> list[RoleScore]:
-    """Order by z, then the tie-break, then role key. Ranks follow the match
-    the reader sees: equal matches share a rank (a tie)."""
-    # z rounded once, for both order and match: equal z values computed by
-    # different float paths must not straddle a rounding boundary of the match.
-    rows = [(role, total, round(z, 9), why) for role, total, z, why in rows]
+    """Order by posterior, then the tie-break, then role key. Two roles share a
+    rank (a tie) only when their posteriors are equal; labels get a decimal
+    more where unequal neighbours would otherwise read the same."""
+    rows = [(role, total, round(p, 12), why) for role, total, p, why in rows]
     ordered = sorted(rows, key=lambda r: (-r[2], tie_break(r[0]), r[0]))
-    matches = [match_percent(z) for _, _, z, _ in ordered]
-    counts: dict[int, int] = {}
-    for m in matches:
-        counts[m] = counts.get(m, 0) + 1
+    counts = Counter(p for _, _, p, _ in ordered)
+    labels = []
+    for i, (_, _, p, _) in enumerate(ordered):
+        neighbours = [ordered[j][2] for j in (i - 1, i + 1) if 0 <= j < len(ordered)]
+        decimals = 0
+        while decimals < 2 and any(
+            q != p and percent_label(q, decimals) == percent_label(p, decimals)
+            for q in neighbours
+        ):
+            decimals += 1
+        labels.append(percent_label(p, decimals))
     result: list[RoleScore] = []
     current_rank = 0
-    previous: int | None = None
-    for position, ((role, total, z, why), match) in enumerate(
-        zip(ordered, matches, strict=True), start=1
+    previous: float | None = None
+    for position, ((role, total, p, why), label) in enumerate(
+        zip(ordered, labels, strict=True), start=1
     ):
-        if match != previous:
-            current_rank, previous = position, match
+        if p != previous:
+            current_rank, previous = position, p
         result.append(
             RoleScore(
-                role, total, round(z, 4), match, current_rank, counts[match] > 1, why
+                role,
+                total,
+                p,
+                round(p * 100),
+                label,
+                current_rank,
+                counts[p] > 1,
+                why,
             )
         )
     return result
 
 
-def verdict(ranking: Sequence[RoleScore]) -> Verdict:
-    """Name a winner only when the top match is strong and clearly ahead."""
-    if not ranking or ranking[0].z < CLEAR_Z:
+def verdict(ranking: Sequence[RoleScore], clear: float = CLEAR_DEFAULT) -> Verdict:
+    """ "Clear" when the top role's posterior reaches ``clear`` (the model's
+    fitted threshold); "between" when the top two together hold at least
+    BETWEEN_MASS and the second at least BETWEEN_SECOND; otherwise no clear
+    match."""
+    if not ranking:
         return Verdict.NO_CLEAR_MATCH
-    if len(ranking) > 1 and ranking[0].z - ranking[1].z < CLOSE_Z:
+    if ranking[0].probability >= clear:
+        return Verdict.CLEAR
+    if (
+        len(ranking) > 1
+        and ranking[1].probability >= BETWEEN_SECOND
+        and ranking[0].probability + ranking[1].probability >= BETWEEN_MASS
+    ):
         return Verdict.BETWEEN
-    return Verdict.CLEAR
+    return Verdict.NO_CLEAR_MATCH
+
+
+def confidence_words(probability: float) -> str:
+    """How sure the answer is, in plain words."""
+    if probability >= 0.95:
+        return "very sure"
+    if probability >= 0.8:
+        return "fairly sure"
+    if probability >= 0.5:
+        return "unsure"
+    return "not sure at all"
 
 
 def is_discriminating(question: QuestionSpec, roles: Sequence[str]) -> bool:
@@ -529,15 +628,34 @@ def is_discriminating(question: QuestionSpec, roles: Sequence[str]) -> bool:
     return len({question.weights.get(r, 0) for r in roles}) > 1
 
 
-def separation(question: QuestionSpec, a: str, b: str) -> float:
-    """How much a question can tell role ``a`` from role ``b``: the mean, over
-    its answers, of the absolute difference in the points they give each."""
+def separation(
+    question: QuestionSpec, a: str, b: str, model: Model | None = None
+) -> float:
+    """How well a question tells role ``a`` from role ``b``. With a model: the
+    symmetric Kullback-Leibler divergence (in nats) between the answers the
+    two roles are expected to give; without one, the mean over its answers of
+    the absolute difference in the points they give each."""
+    if model is not None:
+        pa = model.answer_probabilities(question, a)
+        pb = model.answer_probabilities(question, b)
+        return sum((x - y) * math.log(x / y) for x, y in zip(pa, pb, strict=True))
     values = question.answer_values
     total = 0.0
     for answer in values:
         points = question.points_for(answer)
         total += abs(points.get(a, 0.0) - points.get(b, 0.0))
     return total / len(values)
+
+
+def separators(
+    questions: Sequence[QuestionSpec], model: Model, a: str, b: str, count: int = 2
+) -> list[QuestionSpec]:
+    """The ``count`` questions that best tell ``a`` from ``b`` (in question
+    order among equals)."""
+    scored = [(separation(q, a, b, model), i, q) for i, q in enumerate(questions)]
+    scored = [s for s in scored if s[0] > 1e-9]
+    scored.sort(key=lambda s: (-s[0], s[1]))
+    return [q for _, _, q in scored[:count]]
 
 
 # --- reachability (the health panel) -------------------------------------------------
@@ -548,12 +666,12 @@ def margin(
     answers: Mapping[str, int],
     roles: Sequence[str],
     role: str,
-    norm: Norm,
+    model: Model,
 ) -> float:
-    """How far ``role``'s z lies above the best other role's."""
-    totals = raw_scores(questions, answers, roles)
-    others = [norm.z(r, totals[r]) for r in roles if r != role]
-    return norm.z(role, totals[role]) - max(others, default=-_Z_LIMIT)
+    """How far ``role``'s log-likelihood lies above the best other role's."""
+    logs = model.log_likelihoods(raw_scores(questions, answers, roles))
+    others = [v for r, v in logs.items() if r != role]
+    return logs[role] - max(others, default=-math.inf)
 
 
 def find_top_answers(
@@ -561,25 +679,17 @@ def find_top_answers(
     roles: Sequence[str],
     role: str,
     *,
-    norm: Norm | None = None,
+    model: Model | None = None,
     rounds: int = 4,
 ) -> tuple[dict[str, int], float]:
     """Search for an answer set that makes ``role`` the top result: start from
-    the answers that favour it most, then improve one question at a time
-    (coordinate ascent) on its lead. Returns the answers and the lead in z; a
-    positive lead proves reachability."""
-    if norm is None:
-        norm = build_norm(questions, roles)
-    answers: dict[str, int] = {}
-    for question in questions:
-        answers[question.key] = max(
-            question.answer_values,
-            key=lambda a: (
-                contribution(question, a, role) * len(roles)
-                - sum(question.points_for(a).values())
-            ),
-        )
-    best_margin = margin(questions, answers, roles, role, norm)
+    the ideal respondent's answers, then improve one question at a time
+    (coordinate ascent) on its lead. Returns the answers and the lead in
+    log-likelihood; a positive lead proves reachability."""
+    if model is None:
+        model = build_model(questions, roles)
+    answers = ideal_answers(questions, role)
+    best_margin = margin(questions, answers, roles, role, model)
     for _ in range(rounds):
         improved = False
         for question in questions:
@@ -587,7 +697,7 @@ def find_top_answers(
                 if candidate == answers[question.key]:
                     continue
                 trial = {**answers, question.key: candidate}
-                value = margin(questions, trial, roles, role, norm)
+                value = margin(questions, trial, roles, role, model)
                 if value > best_margin + 1e-9:
                     answers, best_margin, improved = trial, value, True
         if not improved:

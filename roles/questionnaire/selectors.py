@@ -87,7 +87,7 @@ def load_questionnaire(*, include_drafts: bool = False) -> Questionnaire:
         ),
         hints=hints,
     )
-    questionnaire.norm  # noqa: B018 - computed now, so it is cached with the rest
+    questionnaire.model  # noqa: B018 - computed now, so it is cached with the rest
     return questionnaire
 
 

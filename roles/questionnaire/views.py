@@ -150,6 +150,20 @@ def _feedback_form(data=None, *, submission: Submission | None = None) -> Feedba
 
 
 @require_safe
+def quiz_scoring(request: HttpRequest) -> HttpResponse:
+    """The public "How is this scored?" page."""
+    questionnaire = published_questionnaire()
+    return render(
+        request,
+        "roles/quiz_scoring.html",
+        {
+            "role_count": len(questionnaire.roles),
+            "clear_percent": round(questionnaire.model.clear * 100),
+        },
+    )
+
+
+@require_safe
 def quiz_result(request: HttpRequest, pk) -> HttpResponse:
     # The snapshot is for re-scoring and audits; the page needs only the result.
     submission = get_object_or_404(
@@ -183,7 +197,13 @@ def quiz_result(request: HttpRequest, pk) -> HttpResponse:
             "thanks": request.GET.get("thanks") == "1" and owner,
             "role_map": role_map_for(map_roles, you=result.you),
             "og_title": f"Which role am I? {title}"
-            + (f" ({top.match} match)" if top and result.is_clear else ""),
+            + (
+                f" ({top.label} likely)"
+                if top and result.is_clear and result.version >= 3
+                else f" ({top.match} match)"
+                if top and result.is_clear
+                else ""
+            ),
             "og_description": (top.summary + " " if top and result.is_clear else "")
             + "Take the questionnaire to find your own match.",
             "og_image_url": absolute_url(

@@ -183,7 +183,9 @@ def test_quiz_without_javascript_is_one_form_with_linked_errors(site, nojs_page)
         fieldsets.nth(i).locator("input[type=radio]").last.check()
     nojs_page.get_by_role("button", name="See my result").click()
     nojs_page.wait_for_url(re.compile(r".*/quiz/results/[0-9a-f-]{36}/$"))
-    assert "out of 100" in nojs_page.locator(".result-list").inner_text()
+    ranked = nojs_page.locator(".result-list").inner_text()
+    assert "likely" in ranked
+    assert "100 %" not in ranked  # never rounded up to certainty
     assert (
         nojs_page.locator("#share-link")
         .input_value()
@@ -240,3 +242,12 @@ def test_role_list_map_is_accessible(site, page):
         == svg.locator("g[data-slug]").count()
     )
     assert_accessible(page)
+
+
+def test_scoring_explanation_is_reachable_from_the_quiz_and_accessible(site, page):
+    page.goto(site.url + "/quiz/")
+    page.get_by_role("link", name="How is this scored?").click()
+    page.wait_for_url(re.compile(r".*/quiz/how-scoring-works/$"))
+    assert page.get_by_role("heading", level=1).inner_text() == "How is this scored?"
+    assert_accessible(page)
+    assert_no_console_errors(page)

@@ -80,6 +80,15 @@ class Command(BaseCommand):
                 f"{r.top_count:>6} {r.ratio:>7.2f}{flag}"
             )
         out("")
+        figures = report.figures()
+        rnd, cover = figures["random"], figures["coverage"]
+        out(
+            f"Random answers: top share {rnd['top_share_min']}-{rnd['top_share_max']} "
+            f"(fair {rnd['fair_share']}), clear match {rnd['clear_rate']:.1%} "
+            f"(threshold {rnd['clear_threshold']}), median top match "
+            f"{rnd['median_top_match']} %. Coverage {cover['min_items']}-"
+            f"{cover['max_items']} items per role."
+        )
         out(
             "Verdicts for random answers: "
             + ", ".join(f"{k} {v}" for k, v in sorted(report.verdicts.items()))
