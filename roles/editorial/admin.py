@@ -108,7 +108,18 @@ class WorkflowAdminMixin(_ModelAdminBase):
                 try:
                     with transaction.atomic():
                         live = spec.model._default_manager.get(pk=object_id)
-                        spec.write(draft.doc, instance=live)
+                        # A draft may be incomplete (it lists what it lacks):
+                        # written as unpublished, then given its status back.
+                        status = draft.doc.get(
+                            "status", getattr(live, "status", m.Status.DRAFT)
+                        )
+                        doc = draft.doc
+                        if "status" in doc:
+                            doc = {**doc, "status": m.Status.DRAFT}
+                        spec.write(doc, instance=live)
+                        spec.model._default_manager.filter(pk=object_id).update(
+                            status=status
+                        )
                 except (ValidationError, KeyError, TypeError):
                     messages.error(
                         request,
@@ -188,6 +199,7 @@ class WorkflowAdminMixin(_ModelAdminBase):
                 kind=kind, object_id=object_id, user=user
             ),
             "can_publish": wf.can_publish(user),
+            "workflow_gaps": wf.draft_gaps(kind=kind, doc=base) if draft else [],
         }
 
     def get_urls(self):
@@ -304,7 +316,11 @@ class WorkflowAdminMixin(_ModelAdminBase):
             "_revision"
         ):
             return  # reverting makes a draft; publishing it checks the rules
-        problems = wf.record_problems(kind=self._kind(), object_id=form.instance.pk)
+        problems = wf.record_problems(
+            kind=self._kind(),
+            object_id=form.instance.pk,
+            staged=_stage_action(request) is not None,
+        )
         if problems:
             raise RecordProblems(problems)
 
@@ -528,16 +544,31 @@ class WorkflowAdminMixin(_ModelAdminBase):
         draft = wf.draft_save(
             kind=kind, object_id=int(object_id), doc=doc, user=request.user
         )
-        if action == "submit":
+        gaps = wf.draft_gaps(kind=kind, doc=doc)
+        if action == "submit" and not gaps:
             wf.draft_submit(draft=draft, user=request.user)
             messages.success(
                 request, "Draft submitted for review. The live page is unchanged."
             )
+            return HttpResponseRedirect(draft.get_absolute_url())
+        if action == "submit":
+            messages.error(request, wf.SUBMIT_REFUSED)
         else:
             messages.success(
                 request,
                 "Draft saved. The live page is unchanged until the draft is published.",
             )
+        if gaps:
+            # Back to the form, where the list links to each part (and the
+            # draft is what the form shows), so the editor can fill it in.
+            if action != "submit":
+                messages.warning(
+                    request,
+                    f"Before it can be submitted, {len(gaps)} "
+                    f"{'thing is' if len(gaps) == 1 else 'things are'} missing: "
+                    "see “Still needed to publish” on the form.",
+                )
+            return HttpResponseRedirect(request.path)
         return HttpResponseRedirect(draft.get_absolute_url())
 
     def revision_view(self, request, object_id, version_id, extra_context=None):

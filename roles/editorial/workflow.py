@@ -27,6 +27,7 @@ from roles.comparisons.models import Comparison, ComparisonRole
 from roles.content_io import schema as cd
 from roles.content_io import services
 from roles.content_io.services import staged_primary_keys
+from roles.editorial.completeness import Gap, guide_gaps
 from roles.editorial.merge import FieldMerge, Side, rebase, three_way
 from roles.editorial.models import OPEN_STATES, Draft, DraftKind, DraftState
 from roles.editorial.permissions import PUBLISH_PERMISSION
@@ -36,6 +37,11 @@ from roles.publishing.version import schedule_changed
 from roles.questionnaire.models import Question
 
 Doc = dict[str, Any]
+
+SUBMIT_REFUSED = (
+    "Not submitted: a publisher could not publish it yet. "
+    "The draft is saved; add what is missing, then submit again."
+)
 
 
 @dataclass(frozen=True)
@@ -92,14 +98,27 @@ def record_doc(*, kind: str, object_id: int) -> Doc:
     return spec.serialise(obj)
 
 
-def record_problems(*, kind: str, object_id: int) -> list[str]:
+def record_problems(*, kind: str, object_id: int, staged: bool = False) -> list[str]:
     """What the import would refuse in the record as the database holds it
-    now: the rules that need the whole record at once, such as a published
-    guide's counts (``content_doc.role_guide_problems``)."""
+    now: the rules that need the whole record at once (duplicates, a role
+    related to itself, ``content_doc.role_guide_problems``) and, for a
+    published guide saved live, what it lacks (in the form's words). A staged
+    save (a draft) may be incomplete: ``draft_gaps`` lists what it lacks."""
     if kind != DraftKind.ROLE:
         return []  # comparisons and questions: their formsets check the rules
-    doc = cd.normalise({kind: [record_doc(kind=kind, object_id=object_id)]})
-    return cd.role_guide_problems(doc[kind][0])
+    record = cd.normalise({kind: [record_doc(kind=kind, object_id=object_id)]})[kind][0]
+    problems = cd.role_guide_problems({**record, "status": Status.DRAFT})
+    if staged or record.get("status") != Status.PUBLISHED:
+        return problems
+    return problems + [str(gap) for gap in guide_gaps(record)]
+
+
+def draft_gaps(*, kind: str, doc: Doc) -> list[Gap]:
+    """What the record in ``doc`` still lacks to be published, in the form's
+    words (roles only: comparisons and questions are checked by their forms)."""
+    if kind != DraftKind.ROLE:
+        return []
+    return guide_gaps(doc)
 
 
 def live_record(draft: Draft):
@@ -221,7 +240,14 @@ def _require_state(draft: Draft, *states: str) -> None:
 
 
 def draft_submit(*, draft: Draft, user) -> Draft:
+    """Hand the draft to the publishers: refused while it is incomplete, so a
+    publisher is never handed a guide that cannot be published."""
     _require_state(draft, DraftState.DRAFT, DraftState.REJECTED)
+    gaps = draft_gaps(kind=draft.kind, doc=draft.doc)
+    if gaps:
+        raise ValidationError(
+            [SUBMIT_REFUSED] + [str(gap) for gap in gaps], code="incomplete"
+        )
     draft.state = DraftState.IN_REVIEW
     draft.submitted_by = user
     draft.save(update_fields=["state", "submitted_by", "updated_at"])
