@@ -128,3 +128,33 @@ def test_the_service_refuses_to_submit_an_incomplete_draft(publisher, live_role)
     assert "Ways into the role: add 1 more way in" in " ".join(exc.value.messages)
     draft.refresh_from_db()
     assert draft.state == m.DraftState.DRAFT
+
+
+@pytest.mark.django_db
+def test_start_from_an_existing_role_copies_its_guide_unpublished(
+    editor_client, live_role
+):
+    from django.urls import reverse
+
+    changelist = editor_client.get(reverse("admin:roles_role_changelist"))
+    start = reverse("admin:roles_role_start")
+    assert start in changelist.content.decode()
+    response = editor_client.post(
+        start,
+        {"source": live_role.pk, "name": "Service Owner", "slug": "service-owner"},
+    )
+    role = m.Role.objects.get(slug="service-owner")
+    assert response.status_code == 302
+    assert response["Location"] == _change_url(role)
+    assert role.status == m.Status.DRAFT and role.name == "Service Owner"
+    doc = wf.record_doc(kind=m.DraftKind.ROLE, object_id=role.pk)
+    source = wf.record_doc(kind=m.DraftKind.ROLE, object_id=live_role.pk)
+    for part in ("skills", "ways_in", "typical_week", "anti_patterns", "sources"):
+        assert doc[part] == source[part]
+    assert guide_gaps(doc) == []  # complete: ready to submit
+    # The same address twice is refused in words, not a server error.
+    again = editor_client.post(
+        start, {"source": live_role.pk, "name": "Other", "slug": "service-owner"}
+    )
+    assert again.status_code == 200
+    assert "already has the address" in _text(again)

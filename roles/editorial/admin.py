@@ -11,6 +11,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import (
@@ -78,6 +79,20 @@ if TYPE_CHECKING:
     _ModelAdminBase = admin.ModelAdmin
 else:
     _ModelAdminBase = object
+
+
+class StartFromForm(forms.Form):
+    source = forms.ModelChoiceField(
+        queryset=m.Role.objects.order_by("name"),
+        label="Start from",
+        help_text="Its guide is copied into the new role, to change what differs.",
+    )
+    name = forms.CharField(max_length=100, label="Name of the new role")
+    slug = forms.SlugField(
+        max_length=100,
+        label="Address",
+        help_text="The last part of the page's address, such as “service-owner”.",
+    )
 
 
 class WorkflowAdminMixin(_ModelAdminBase):
@@ -206,12 +221,51 @@ class WorkflowAdminMixin(_ModelAdminBase):
         info = self.model._meta.app_label, self.model._meta.model_name
         return [
             path(
+                "start/",
+                self.admin_site.admin_view(self.start_from_view),
+                name="{}_{}_start".format(*info),
+            ),
+            path(
                 "<int:object_id>/lock/",
                 self.admin_site.admin_view(self.lock_view),
                 name="{}_{}_lock".format(*info),
             ),
             *super().get_urls(),
         ]
+
+    def start_from_view(self, request) -> HttpResponse:
+        """Add a role as a copy of an existing one: a new unpublished role
+        with a name and address to fill, opened in its form."""
+        if self._kind() != m.DraftKind.ROLE:
+            raise PermissionDenied
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = StartFromForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                role = wf.role_start_from(
+                    source=form.cleaned_data["source"],
+                    name=form.cleaned_data["name"],
+                    slug=form.cleaned_data["slug"],
+                    user=request.user,
+                )
+            except ValidationError as exc:
+                form.add_error("slug", exc)
+            else:
+                messages.success(
+                    request,
+                    f"“{role.name}” starts as a copy of "
+                    f"“{form.cleaned_data['source'].name}”. Change what differs, "
+                    "then submit it for review.",
+                )
+                return HttpResponseRedirect(_change_url(self.model, role.pk))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Start a role from an existing one",
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/roles/start_from.html", context)
 
     def lock_view(self, request, object_id: int) -> HttpResponse:
         """Take, release or (publishers, with a note) break the edit lock;

@@ -634,3 +634,34 @@ def _dark_comparisons(now: dt.datetime) -> list[DashboardItem]:
             )
         )
     return items
+
+
+def role_start_from(*, source: Role, name: str, slug: str, user) -> Role:
+    """A new, unpublished role that starts as a copy of ``source``'s guide
+    (its parts, sources, related roles and career paths), named ``name`` at
+    ``slug``: the quick way to add a role, to edit and submit for review."""
+    doc = record_doc(kind=DraftKind.ROLE, object_id=source.pk)
+    doc.update(
+        slug=slug,
+        name=name,
+        also_known_as=[],
+        last_reviewed=None,
+        map_x=None,
+        map_y=None,
+        status=Status.DRAFT,
+        publish_at=None,
+        unpublish_at=None,
+    )
+    # The new role is related to the one it started from, not to itself.
+    doc["related_roles"] = [s for s in doc["related_roles"] if s != slug]
+    doc["career_paths"] = [p for p in doc["career_paths"] if p["to"] != slug]
+    if Role.objects.filter(slug=slug).exists():
+        raise ValidationError(f"A role already has the address “{slug}”.")
+    record = cd.normalise({DraftKind.ROLE: [doc]})[DraftKind.ROLE][0]
+    with transaction.atomic(), reversion.create_revision():
+        reversion.set_comment(f"Started from {source.name}")
+        if user is not None:
+            reversion.set_user(user)
+        role = services.write_record(DraftKind.ROLE, record)
+        reversion.add_to_revision(role)
+    return role
