@@ -27,6 +27,7 @@ from roles.comparisons.models import Comparison, ComparisonRole
 from roles.content_io import schema as cd
 from roles.content_io import services
 from roles.content_io.services import staged_primary_keys
+from roles.editorial import notifications
 from roles.editorial.completeness import Gap, guide_gaps
 from roles.editorial.merge import FieldMerge, Side, rebase, three_way
 from roles.editorial.models import OPEN_STATES, Draft, DraftKind, DraftState
@@ -251,6 +252,7 @@ def draft_submit(*, draft: Draft, user) -> Draft:
     draft.state = DraftState.IN_REVIEW
     draft.submitted_by = user
     draft.save(update_fields=["state", "submitted_by", "updated_at"])
+    notifications.notify_submitted(draft=draft, user=user)
     return draft
 
 
@@ -268,6 +270,7 @@ def draft_reject(*, draft: Draft, user, comment: str) -> Draft:
     draft.reviewed_by = user
     draft.review_comment = comment
     draft.save()
+    notifications.notify_rejected(draft=draft, user=user)
     return draft
 
 
@@ -352,6 +355,7 @@ def draft_publish(*, draft: Draft, user, token: str | None = None) -> Any:
         if user is not None:
             draft.reviewed_by = user
         draft.save()
+        notifications.notify_published(draft=draft, user=user)
     schedule_changed()
     return obj
 
