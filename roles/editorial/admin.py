@@ -233,6 +233,31 @@ class WorkflowAdminMixin(_ModelAdminBase):
             *super().get_urls(),
         ]
 
+    # --- bulk publish / unpublish (publishers only) ------------------------------
+
+    actions = ["publish_selected", "unpublish_selected"]
+
+    def has_publish_permission(self, request) -> bool:
+        return wf.can_publish(request.user)
+
+    def _set_live(self, request, queryset, *, live: bool) -> None:
+        result = wf.records_set_live(
+            kind=self._kind(), objects=list(queryset), user=request.user, live=live
+        )
+        verb = "Published" if live else "Unpublished"
+        if result.done:
+            messages.success(request, f"{verb}: {', '.join(result.done)}.")
+        for refusal in result.refused:
+            messages.error(request, f"Not {verb.lower()}: {refusal}")
+
+    @admin.action(description="Publish the selected records", permissions=["publish"])
+    def publish_selected(self, request, queryset) -> None:
+        self._set_live(request, queryset, live=True)
+
+    @admin.action(description="Unpublish the selected records", permissions=["publish"])
+    def unpublish_selected(self, request, queryset) -> None:
+        self._set_live(request, queryset, live=False)
+
     def start_from_view(self, request) -> HttpResponse:
         """Add a role as a copy of an existing one: a new unpublished role
         with a name and address to fill, opened in its form."""

@@ -669,3 +669,48 @@ def role_start_from(*, source: Role, name: str, slug: str, user) -> Role:
         role = services.write_record(DraftKind.ROLE, record)
         reversion.add_to_revision(role)
     return role
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    done: list[str]
+    refused: list[str]  # "<record>: why", in words
+
+
+def records_set_live(*, kind: str, objects, user, live: bool) -> BulkResult:
+    """Publish (``live``) or unpublish each record, as one history revision of
+    that record each: a record with an open draft publishes the draft (through
+    ``draft_publish``, so a stale draft is refused there); an incomplete guide
+    is refused with what it lacks. Publishers only."""
+    if not can_publish(user):
+        raise PermissionDenied("Only publishers can publish or unpublish content.")
+    spec = KIND_SPECS[kind]
+    done: list[str] = []
+    refused: list[str] = []
+    for obj in objects:
+        draft = Draft.objects.open().for_record(kind, obj.pk).first()
+        try:
+            if live and draft is not None:
+                draft_publish(draft=draft, user=user)
+            else:
+                doc = record_doc(kind=kind, object_id=obj.pk)
+                if live:
+                    gaps = draft_gaps(kind=kind, doc=doc)
+                    if gaps:
+                        raise ValidationError([str(gap) for gap in gaps])
+                doc = {
+                    **doc,
+                    "status": Status.PUBLISHED if live else Status.DRAFT,
+                    "publish_at": None,
+                }
+                with transaction.atomic(), reversion.create_revision():
+                    reversion.set_comment("Published" if live else "Unpublished")
+                    reversion.set_user(user)
+                    record = spec.write(doc, instance=obj)
+                    reversion.add_to_revision(record)
+        except ValidationError as exc:
+            refused.append(f"{obj}: {' '.join(exc.messages)}")
+        else:
+            done.append(str(obj))
+    schedule_changed()
+    return BulkResult(done, refused)
