@@ -35,6 +35,7 @@ from roles.editorial import concurrency as cc
 from roles.editorial import workflow as wf
 from roles.editorial.docdiff import doc_diff
 from roles.editorial.merge import three_way
+from roles.editorial.usage import role_usage
 from roles.publishing.signals import bump_content_version, staging
 
 STAGE_ACTIONS = {
@@ -215,6 +216,11 @@ class WorkflowAdminMixin(_ModelAdminBase):
             ),
             "can_publish": wf.can_publish(user),
             "workflow_gaps": wf.draft_gaps(kind=kind, doc=base) if draft else [],
+            "role_usage": (
+                role_usage(role_id=object_id)
+                if kind == m.DraftKind.ROLE and version
+                else None
+            ),
         }
 
     def get_urls(self):
