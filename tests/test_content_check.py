@@ -59,3 +59,28 @@ def test_a_table_without_a_header_row():
 def test_findings_name_their_field():
     found = draft_problems({"overview": "[here](https://x.org/a)", "origin": "Fine."})
     assert [f.field for f in found] == ["overview"]
+
+
+@pytest.mark.django_db
+def test_the_draft_review_page_lists_problems_with_links_to_the_field(
+    staff_client,
+):
+    from django.urls import reverse
+
+    from roles import models as m
+    from roles.editorial import workflow as wf
+
+    from .factories import RoleFactory
+
+    role = RoleFactory(slug="checked")
+    doc = wf.record_doc(kind=m.DraftKind.ROLE, object_id=role.pk)
+    doc["overview"] = "## About\n\n#### Detail\n\nSee [click here](https://x.org/a)."
+    user = m.Draft._meta.get_field("created_by").related_model.objects.get(
+        username="staff"
+    )
+    draft = wf.draft_save(kind=m.DraftKind.ROLE, object_id=role.pk, doc=doc, user=user)
+    html = staff_client.get(draft.get_absolute_url()).content.decode()
+    change = reverse("admin:roles_role_change", args=[role.pk])
+    assert f'href="{change}#id_overview"' in html
+    assert "skips from level 2 to 4" in html
+    assert "“click here” says nothing out of context" in html

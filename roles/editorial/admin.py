@@ -754,6 +754,7 @@ class DraftAdmin(admin.ModelAdmin):
                 else ""
             ),
             "changes": doc_diff(before, draft.doc),
+            "content_problems": wf.draft_content_problems(draft),
             "draft_token": wf.draft_token(draft),
             "stale": stale,
             "stale_note": wf.STALE_NOTE,

@@ -28,7 +28,8 @@ from roles.content_io import schema as cd
 from roles.content_io import services
 from roles.content_io.services import staged_primary_keys
 from roles.editorial import notifications
-from roles.editorial.completeness import Gap, guide_gaps
+from roles.editorial.completeness import PARTS, Gap, guide_gaps
+from roles.editorial.content_check import draft_problems
 from roles.editorial.merge import FieldMerge, Side, rebase, three_way
 from roles.editorial.models import OPEN_STATES, Draft, DraftKind, DraftState
 from roles.editorial.permissions import PUBLISH_PERMISSION
@@ -714,3 +715,49 @@ def records_set_live(*, kind: str, objects, user, live: bool) -> BulkResult:
             done.append(str(obj))
     schedule_changed()
     return BulkResult(done, refused)
+
+
+@dataclass(frozen=True)
+class ContentProblem:
+    where: str  # the field as the form labels it
+    message: str
+    anchor: str  # the id on the record's change form
+
+
+NOT_PROSE = frozenset({"slug", "key", "url", "status", "publish_at", "unpublish_at"})
+
+
+def draft_content_problems(draft: Draft) -> list[ContentProblem]:
+    """The editors' accessibility checker (``content_check``) over the draft's
+    text fields, each finding with where it is on the change form."""
+    model = KIND_SPECS[draft.kind].model
+    labels = {
+        f.name: str(getattr(f, "verbose_name", f.name))
+        for f in model._meta.get_fields()
+    }
+    fields: dict[str, str] = {}
+    where: dict[str, tuple[str, str]] = {}
+    for key, value in draft.doc.items():
+        if isinstance(value, str) and key not in NOT_PROSE:
+            fields[key] = value
+            where[key] = (labels.get(key, key).capitalize(), f"id_{key}")
+        elif isinstance(value, list):
+            part = PARTS.get(key)
+            for i, item in enumerate(value):
+                if not isinstance(item, dict):
+                    continue
+                for sub, text in item.items():
+                    if isinstance(text, str) and sub not in NOT_PROSE:
+                        name = f"{key}.{i}.{sub}"
+                        fields[name] = text
+                        label = (
+                            part.label if part else key.replace("_", " ").capitalize()
+                        )
+                        where[name] = (
+                            f"{label}, item {i + 1}",
+                            part.anchor if part else "",
+                        )
+    return [
+        ContentProblem(where[f.field][0], f.message, where[f.field][1])
+        for f in draft_problems(fields)
+    ]
