@@ -22,6 +22,11 @@ urlpatterns = [
         name="markdown_preview",
     ),
     path(
+        f"{settings.ADMIN_URL}tools/search/",
+        editorial_tools.admin_search_view,
+        name="admin_search",
+    ),
+    path(
         f"{settings.ADMIN_URL}tools/quiz-health/",
         questionnaire_tools.quiz_health,
         name="quiz_health",

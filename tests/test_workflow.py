@@ -444,6 +444,7 @@ def test_an_editor_adding_a_published_role_gets_a_draft(editor_client):
 
 def _stage_role(user, name: str):
     role = RoleFactory(name=name, unpublish_at=timezone.now() + dt.timedelta(days=5))
+    make_complete_guide(role)  # only a complete guide can be submitted
     draft = wf.draft_save(
         kind="roles",
         object_id=role.pk,
@@ -589,7 +590,7 @@ def test_a_change_address_that_is_not_an_id_is_not_a_server_error(
 
 # --- a published guide is complete, in the admin as in the import -----------------
 
-INCOMPLETE = "skills: a published guide needs 5 to 8, not 3."
+INCOMPLETE = "Skills: add 2 more skills (5 to 8 needed, 3 so far)."
 
 
 def _drop_skills(data: dict, count: int) -> None:
@@ -597,8 +598,8 @@ def _drop_skills(data: dict, count: int) -> None:
         data[f"skills-{i}-DELETE"] = "on"
 
 
-@pytest.mark.parametrize("button", ["_continue", "_save_draft"])
-def test_an_incomplete_published_guide_is_refused_with_the_import_s_message(
+@pytest.mark.parametrize("button", ["_continue"])
+def test_an_incomplete_published_guide_is_refused_in_the_form_s_words(
     publisher_client, live_role, button
 ):
     url = _change_url(live_role)
@@ -646,7 +647,7 @@ def test_a_new_published_role_needs_a_complete_guide_a_new_draft_does_not(
     )
     response = publisher_client.post(url, data)
     assert response.status_code == 200
-    assert "skills: a published guide needs 5 to 8, not 0." in response.content.decode()
+    assert "Skills: add 5 more skills (5 to 8 needed, 0 so far)." in _text(response)
     assert not m.Role.objects.filter(slug="brand-new-role").exists()
     assert not Version.objects.exists()  # the refused add left no history behind
     data["status"] = m.Status.DRAFT

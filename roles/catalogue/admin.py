@@ -132,6 +132,8 @@ class RoleAdmin(
     SortableAdminBase,
     VersionAdmin,
 ):
+    # Reversion's list with "Start from an existing role" (the quick way to add one).
+    change_list_template = "admin/roles/role/change_list.html"
     list_display = ["name", "family", "state_label", "last_reviewed", "missing_values"]
     list_filter = [StateFilter, "family", ReviewedFilter, MissingValuesFilter]
     search_fields = ["name", "slug", "summary", "also_known_as"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import (
@@ -34,6 +35,7 @@ from roles.editorial import concurrency as cc
 from roles.editorial import workflow as wf
 from roles.editorial.docdiff import doc_diff
 from roles.editorial.merge import three_way
+from roles.editorial.usage import role_usage
 from roles.publishing.signals import bump_content_version, staging
 
 STAGE_ACTIONS = {
@@ -80,6 +82,20 @@ else:
     _ModelAdminBase = object
 
 
+class StartFromForm(forms.Form):
+    source = forms.ModelChoiceField(
+        queryset=m.Role.objects.order_by("name"),
+        label="Start from",
+        help_text="Its guide is copied into the new role, to change what differs.",
+    )
+    name = forms.CharField(max_length=100, label="Name of the new role")
+    slug = forms.SlugField(
+        max_length=100,
+        label="Address",
+        help_text="The last part of the page's address, such as “service-owner”.",
+    )
+
+
 class WorkflowAdminMixin(_ModelAdminBase):
     """For Role, Comparison and Question admins (with reversion's VersionAdmin)."""
 
@@ -108,7 +124,18 @@ class WorkflowAdminMixin(_ModelAdminBase):
                 try:
                     with transaction.atomic():
                         live = spec.model._default_manager.get(pk=object_id)
-                        spec.write(draft.doc, instance=live)
+                        # A draft may be incomplete (it lists what it lacks):
+                        # written as unpublished, then given its status back.
+                        status = draft.doc.get(
+                            "status", getattr(live, "status", m.Status.DRAFT)
+                        )
+                        doc = draft.doc
+                        if "status" in doc:
+                            doc = {**doc, "status": m.Status.DRAFT}
+                        spec.write(doc, instance=live)
+                        spec.model._default_manager.filter(pk=object_id).update(
+                            status=status
+                        )
                 except (ValidationError, KeyError, TypeError):
                     messages.error(
                         request,
@@ -188,11 +215,22 @@ class WorkflowAdminMixin(_ModelAdminBase):
                 kind=kind, object_id=object_id, user=user
             ),
             "can_publish": wf.can_publish(user),
+            "workflow_gaps": wf.draft_gaps(kind=kind, doc=base) if draft else [],
+            "role_usage": (
+                role_usage(role_id=object_id)
+                if kind == m.DraftKind.ROLE and version
+                else None
+            ),
         }
 
     def get_urls(self):
         info = self.model._meta.app_label, self.model._meta.model_name
         return [
+            path(
+                "start/",
+                self.admin_site.admin_view(self.start_from_view),
+                name="{}_{}_start".format(*info),
+            ),
             path(
                 "<int:object_id>/lock/",
                 self.admin_site.admin_view(self.lock_view),
@@ -200,6 +238,65 @@ class WorkflowAdminMixin(_ModelAdminBase):
             ),
             *super().get_urls(),
         ]
+
+    # --- bulk publish / unpublish (publishers only) ------------------------------
+
+    actions = ["publish_selected", "unpublish_selected"]
+
+    def has_publish_permission(self, request) -> bool:
+        return wf.can_publish(request.user)
+
+    def _set_live(self, request, queryset, *, live: bool) -> None:
+        result = wf.records_set_live(
+            kind=self._kind(), objects=list(queryset), user=request.user, live=live
+        )
+        verb = "Published" if live else "Unpublished"
+        if result.done:
+            messages.success(request, f"{verb}: {', '.join(result.done)}.")
+        for refusal in result.refused:
+            messages.error(request, f"Not {verb.lower()}: {refusal}")
+
+    @admin.action(description="Publish the selected records", permissions=["publish"])
+    def publish_selected(self, request, queryset) -> None:
+        self._set_live(request, queryset, live=True)
+
+    @admin.action(description="Unpublish the selected records", permissions=["publish"])
+    def unpublish_selected(self, request, queryset) -> None:
+        self._set_live(request, queryset, live=False)
+
+    def start_from_view(self, request) -> HttpResponse:
+        """Add a role as a copy of an existing one: a new unpublished role
+        with a name and address to fill, opened in its form."""
+        if self._kind() != m.DraftKind.ROLE:
+            raise PermissionDenied
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = StartFromForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                role = wf.role_start_from(
+                    source=form.cleaned_data["source"],
+                    name=form.cleaned_data["name"],
+                    slug=form.cleaned_data["slug"],
+                    user=request.user,
+                )
+            except ValidationError as exc:
+                form.add_error("slug", exc)
+            else:
+                messages.success(
+                    request,
+                    f"“{role.name}” starts as a copy of "
+                    f"“{form.cleaned_data['source'].name}”. Change what differs, "
+                    "then submit it for review.",
+                )
+                return HttpResponseRedirect(_change_url(self.model, role.pk))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Start a role from an existing one",
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/roles/start_from.html", context)
 
     def lock_view(self, request, object_id: int) -> HttpResponse:
         """Take, release or (publishers, with a note) break the edit lock;
@@ -304,7 +401,11 @@ class WorkflowAdminMixin(_ModelAdminBase):
             "_revision"
         ):
             return  # reverting makes a draft; publishing it checks the rules
-        problems = wf.record_problems(kind=self._kind(), object_id=form.instance.pk)
+        problems = wf.record_problems(
+            kind=self._kind(),
+            object_id=form.instance.pk,
+            staged=_stage_action(request) is not None,
+        )
         if problems:
             raise RecordProblems(problems)
 
@@ -528,16 +629,31 @@ class WorkflowAdminMixin(_ModelAdminBase):
         draft = wf.draft_save(
             kind=kind, object_id=int(object_id), doc=doc, user=request.user
         )
-        if action == "submit":
+        gaps = wf.draft_gaps(kind=kind, doc=doc)
+        if action == "submit" and not gaps:
             wf.draft_submit(draft=draft, user=request.user)
             messages.success(
                 request, "Draft submitted for review. The live page is unchanged."
             )
+            return HttpResponseRedirect(draft.get_absolute_url())
+        if action == "submit":
+            messages.error(request, wf.SUBMIT_REFUSED)
         else:
             messages.success(
                 request,
                 "Draft saved. The live page is unchanged until the draft is published.",
             )
+        if gaps:
+            # Back to the form, where the list links to each part (and the
+            # draft is what the form shows), so the editor can fill it in.
+            if action != "submit":
+                messages.warning(
+                    request,
+                    f"Before it can be submitted, {len(gaps)} "
+                    f"{'thing is' if len(gaps) == 1 else 'things are'} missing: "
+                    "see “Still needed to publish” on the form.",
+                )
+            return HttpResponseRedirect(request.path)
         return HttpResponseRedirect(draft.get_absolute_url())
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
@@ -638,6 +754,7 @@ class DraftAdmin(admin.ModelAdmin):
                 else ""
             ),
             "changes": doc_diff(before, draft.doc),
+            "content_problems": wf.draft_content_problems(draft),
             "draft_token": wf.draft_token(draft),
             "stale": stale,
             "stale_note": wf.STALE_NOTE,

@@ -27,6 +27,9 @@ from roles.comparisons.models import Comparison, ComparisonRole
 from roles.content_io import schema as cd
 from roles.content_io import services
 from roles.content_io.services import staged_primary_keys
+from roles.editorial import notifications
+from roles.editorial.completeness import PARTS, Gap, guide_gaps
+from roles.editorial.content_check import draft_problems
 from roles.editorial.merge import FieldMerge, Side, rebase, three_way
 from roles.editorial.models import OPEN_STATES, Draft, DraftKind, DraftState
 from roles.editorial.permissions import PUBLISH_PERMISSION
@@ -36,6 +39,11 @@ from roles.publishing.version import schedule_changed
 from roles.questionnaire.models import Question
 
 Doc = dict[str, Any]
+
+SUBMIT_REFUSED = (
+    "Not submitted: a publisher could not publish it yet. "
+    "The draft is saved; add what is missing, then submit again."
+)
 
 
 @dataclass(frozen=True)
@@ -92,14 +100,27 @@ def record_doc(*, kind: str, object_id: int) -> Doc:
     return spec.serialise(obj)
 
 
-def record_problems(*, kind: str, object_id: int) -> list[str]:
+def record_problems(*, kind: str, object_id: int, staged: bool = False) -> list[str]:
     """What the import would refuse in the record as the database holds it
-    now: the rules that need the whole record at once, such as a published
-    guide's counts (``content_doc.role_guide_problems``)."""
+    now: the rules that need the whole record at once (duplicates, a role
+    related to itself, ``content_doc.role_guide_problems``) and, for a
+    published guide saved live, what it lacks (in the form's words). A staged
+    save (a draft) may be incomplete: ``draft_gaps`` lists what it lacks."""
     if kind != DraftKind.ROLE:
         return []  # comparisons and questions: their formsets check the rules
-    doc = cd.normalise({kind: [record_doc(kind=kind, object_id=object_id)]})
-    return cd.role_guide_problems(doc[kind][0])
+    record = cd.normalise({kind: [record_doc(kind=kind, object_id=object_id)]})[kind][0]
+    problems = cd.role_guide_problems({**record, "status": Status.DRAFT})
+    if staged or record.get("status") != Status.PUBLISHED:
+        return problems
+    return problems + [str(gap) for gap in guide_gaps(record)]
+
+
+def draft_gaps(*, kind: str, doc: Doc) -> list[Gap]:
+    """What the record in ``doc`` still lacks to be published, in the form's
+    words (roles only: comparisons and questions are checked by their forms)."""
+    if kind != DraftKind.ROLE:
+        return []
+    return guide_gaps(doc)
 
 
 def live_record(draft: Draft):
@@ -221,10 +242,18 @@ def _require_state(draft: Draft, *states: str) -> None:
 
 
 def draft_submit(*, draft: Draft, user) -> Draft:
+    """Hand the draft to the publishers: refused while it is incomplete, so a
+    publisher is never handed a guide that cannot be published."""
     _require_state(draft, DraftState.DRAFT, DraftState.REJECTED)
+    gaps = draft_gaps(kind=draft.kind, doc=draft.doc)
+    if gaps:
+        raise ValidationError(
+            [SUBMIT_REFUSED] + [str(gap) for gap in gaps], code="incomplete"
+        )
     draft.state = DraftState.IN_REVIEW
     draft.submitted_by = user
     draft.save(update_fields=["state", "submitted_by", "updated_at"])
+    notifications.notify_submitted(draft=draft, user=user)
     return draft
 
 
@@ -242,6 +271,7 @@ def draft_reject(*, draft: Draft, user, comment: str) -> Draft:
     draft.reviewed_by = user
     draft.review_comment = comment
     draft.save()
+    notifications.notify_rejected(draft=draft, user=user)
     return draft
 
 
@@ -326,6 +356,7 @@ def draft_publish(*, draft: Draft, user, token: str | None = None) -> Any:
         if user is not None:
             draft.reviewed_by = user
         draft.save()
+        notifications.notify_published(draft=draft, user=user)
     schedule_changed()
     return obj
 
@@ -608,3 +639,125 @@ def _dark_comparisons(now: dt.datetime) -> list[DashboardItem]:
             )
         )
     return items
+
+
+def role_start_from(*, source: Role, name: str, slug: str, user) -> Role:
+    """A new, unpublished role that starts as a copy of ``source``'s guide
+    (its parts, sources, related roles and career paths), named ``name`` at
+    ``slug``: the quick way to add a role, to edit and submit for review."""
+    doc = record_doc(kind=DraftKind.ROLE, object_id=source.pk)
+    doc.update(
+        slug=slug,
+        name=name,
+        also_known_as=[],
+        last_reviewed=None,
+        map_x=None,
+        map_y=None,
+        status=Status.DRAFT,
+        publish_at=None,
+        unpublish_at=None,
+    )
+    # The new role is related to the one it started from, not to itself.
+    doc["related_roles"] = [s for s in doc["related_roles"] if s != slug]
+    doc["career_paths"] = [p for p in doc["career_paths"] if p["to"] != slug]
+    if Role.objects.filter(slug=slug).exists():
+        raise ValidationError(f"A role already has the address “{slug}”.")
+    record = cd.normalise({DraftKind.ROLE: [doc]})[DraftKind.ROLE][0]
+    with transaction.atomic(), reversion.create_revision():
+        reversion.set_comment(f"Started from {source.name}")
+        if user is not None:
+            reversion.set_user(user)
+        role = services.write_record(DraftKind.ROLE, record)
+        reversion.add_to_revision(role)
+    return role
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    done: list[str]
+    refused: list[str]  # "<record>: why", in words
+
+
+def records_set_live(*, kind: str, objects, user, live: bool) -> BulkResult:
+    """Publish (``live``) or unpublish each record, as one history revision of
+    that record each: a record with an open draft publishes the draft (through
+    ``draft_publish``, so a stale draft is refused there); an incomplete guide
+    is refused with what it lacks. Publishers only."""
+    if not can_publish(user):
+        raise PermissionDenied("Only publishers can publish or unpublish content.")
+    spec = KIND_SPECS[kind]
+    done: list[str] = []
+    refused: list[str] = []
+    for obj in objects:
+        draft = Draft.objects.open().for_record(kind, obj.pk).first()
+        try:
+            if live and draft is not None:
+                draft_publish(draft=draft, user=user)
+            else:
+                doc = record_doc(kind=kind, object_id=obj.pk)
+                if live:
+                    gaps = draft_gaps(kind=kind, doc=doc)
+                    if gaps:
+                        raise ValidationError([str(gap) for gap in gaps])
+                doc = {
+                    **doc,
+                    "status": Status.PUBLISHED if live else Status.DRAFT,
+                    "publish_at": None,
+                }
+                with transaction.atomic(), reversion.create_revision():
+                    reversion.set_comment("Published" if live else "Unpublished")
+                    reversion.set_user(user)
+                    record = spec.write(doc, instance=obj)
+                    reversion.add_to_revision(record)
+        except ValidationError as exc:
+            refused.append(f"{obj}: {' '.join(exc.messages)}")
+        else:
+            done.append(str(obj))
+    schedule_changed()
+    return BulkResult(done, refused)
+
+
+@dataclass(frozen=True)
+class ContentProblem:
+    where: str  # the field as the form labels it
+    message: str
+    anchor: str  # the id on the record's change form
+
+
+NOT_PROSE = frozenset({"slug", "key", "url", "status", "publish_at", "unpublish_at"})
+
+
+def draft_content_problems(draft: Draft) -> list[ContentProblem]:
+    """The editors' accessibility checker (``content_check``) over the draft's
+    text fields, each finding with where it is on the change form."""
+    model = KIND_SPECS[draft.kind].model
+    labels = {
+        f.name: str(getattr(f, "verbose_name", f.name))
+        for f in model._meta.get_fields()
+    }
+    fields: dict[str, str] = {}
+    where: dict[str, tuple[str, str]] = {}
+    for key, value in draft.doc.items():
+        if isinstance(value, str) and key not in NOT_PROSE:
+            fields[key] = value
+            where[key] = (labels.get(key, key).capitalize(), f"id_{key}")
+        elif isinstance(value, list):
+            part = PARTS.get(key)
+            for i, item in enumerate(value):
+                if not isinstance(item, dict):
+                    continue
+                for sub, text in item.items():
+                    if isinstance(text, str) and sub not in NOT_PROSE:
+                        name = f"{key}.{i}.{sub}"
+                        fields[name] = text
+                        label = (
+                            part.label if part else key.replace("_", " ").capitalize()
+                        )
+                        where[name] = (
+                            f"{label}, item {i + 1}",
+                            part.anchor if part else "",
+                        )
+    return [
+        ContentProblem(where[f.field][0], f.message, where[f.field][1])
+        for f in draft_problems(fields)
+    ]

@@ -19,7 +19,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _admin_pages() -> list[str]:
-    pages = ["/admin/", reverse("quiz_health"), reverse("quiz_analytics")]
+    pages = [
+        "/admin/",
+        reverse("quiz_health"),
+        reverse("quiz_analytics"),
+        reverse("admin_search") + "?q=product",
+        reverse("admin:roles_role_start"),
+    ]
     for model, model_admin in admin.site._registry.items():
         opts = model._meta
         name = f"admin:{opts.app_label}_{opts.model_name}"
