@@ -169,6 +169,7 @@ def _pages(client: Client) -> dict[str, list[str]]:
             "/search/",
         ],
         "roles:quiz": ["/quiz/"],
+        "roles:quiz_scoring": ["/quiz/how-scoring-works/"],
         "roles:quiz_result": _result_urls(client),
         "api-v1:openapi-view": ["/api/v1/docs/"],
     }
@@ -183,6 +184,7 @@ PAGE_ROUTES = {
     "roles:glossary",
     "roles:search",
     "roles:quiz",
+    "roles:quiz_scoring",
     "roles:quiz_result",
     "api-v1:openapi-view",
 }

@@ -29,6 +29,7 @@ class PageSitemap(SiteUrlSitemap):
             "roles:role_list",
             "roles:compare_index",
             "roles:quiz",
+            "roles:quiz_scoring",
             "roles:glossary",
         ]
 
