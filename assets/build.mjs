@@ -1,7 +1,10 @@
-// Builds assets/build/css/main.css: the site's Sass (assets/scss, which imports only
+// Builds assets/build/css/main.css, and copies axe-core for the editors'
+// preview check (assets/build/js/axe.min.js, loaded only on draft previews).
+//
+// main.css: the site's Sass (assets/scss, which imports only
 // the Bootstrap modules we use) compiled, then stripped of every selector no
 // template, script or form class uses. Run by `make css` (npm run build).
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { brotliCompressSync } from "node:zlib";
 import { PurgeCSS } from "purgecss";
 import * as sass from "sass";
@@ -42,3 +45,8 @@ const css = purged.css.trim() + "\n";
 await writeFile(OUT, css);
 const brotli = brotliCompressSync(Buffer.from(css)).length;
 console.log(`${OUT}: ${(css.length / 1024).toFixed(1)} KB, ${(brotli / 1024).toFixed(1)} KB brotli`);
+
+// axe-core (MPL-2.0) from the lockfile: the accessibility check an editor's
+// browser runs over a draft's preview (static/js/preview-check.js).
+await mkdir("assets/build/js", { recursive: true });
+await copyFile("node_modules/axe-core/axe.min.js", "assets/build/js/axe.min.js");

@@ -14,6 +14,7 @@ from roles.editorial import workflow as wf
 from roles.editorial.completeness import PARTS, guide_gaps
 
 from .admin_forms import admin_form_data
+from .factories import RoleFactory
 from .test_workflow import (  # noqa: F401 (fixtures)
     _change_url,
     _drop_skills,
@@ -158,3 +159,49 @@ def test_start_from_an_existing_role_copies_its_guide_unpublished(
     )
     assert again.status_code == 200
     assert "already has the address" in _text(again)
+
+
+@pytest.mark.django_db
+def test_a_gap_in_one_row_is_said_beside_its_field(editor_client, live_role):
+    """Career path 2's "new responsibilities" carries its own gap, in plain
+    words, in the help text its box is described by; row 1 carries none."""
+    m.CareerPath.objects.create(
+        from_role=live_role,
+        to_role=RoleFactory(slug="next-role", name="Next Role"),
+        summary="Onwards again.",
+        new_responsibilities="Owning a roadmap\nLeading a team",
+        skills_to_build="Coaching\nForecasting",
+        order=1,
+    )
+    url = _change_url(live_role)
+    data = admin_form_data(editor_client.get(url))
+    assert data["paths_out-1-to_role"]  # the second row is the new path
+    data["paths_out-1-new_responsibilities"] = "Only one phrase"
+    data["_save_draft"] = "1"
+    html = editor_client.post(url, data, follow=True).content.decode()
+
+    help_id = "id_paths_out-1-new_responsibilities_helptext"
+    box = re.search(
+        r"<textarea[^>]*id=\"id_paths_out-1-new_responsibilities\"[^>]*>", html
+    )
+    assert box and help_id in box.group(0)  # aria-describedby
+    helptext = re.search(rf'<div class="help" id="{help_id}">(.*?)</div>', html, re.S)
+    assert helptext is not None
+    said = re.sub(r"<[^>]+>", "", helptext.group(1))
+    assert (
+        "Still needed to publish: 2 to 4 short phrases, one per line (1 so far)."
+        in said
+    )
+    assert not INTERNAL.search(said)
+    # Only there: not beside row 1's field, not on the other field of row 2.
+    assert html.count("Still needed to publish: ") == 1
+    # The list at the top links to the field itself.
+    assert 'href="#id_paths_out-1-new_responsibilities"' in html
+    # Named by the role it leads to, as editors know it (not its address).
+    assert "Career paths out of this role, to Next Role: New responsibilities" in (
+        _text_of(html)
+    )
+
+
+def _text_of(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))

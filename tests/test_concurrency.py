@@ -9,6 +9,7 @@ field before it is published."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import threading
 
@@ -452,3 +453,71 @@ def test_only_its_editor_discards_a_saved_copy(ana, eve, role):
     assert ana.post(lock_url, {"_discard_copy": copy.pk}).status_code == 403
     eve.post(lock_url, {"_discard_copy": copy.pk})
     assert f"?restore={copy.pk}" not in eve.get(_url(role)).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("existing_draft", [False, True])
+def test_two_draft_saves_at_the_same_moment_the_second_waits_then_is_refused(
+    ana, eve, role, monkeypatch, existing_draft
+):
+    """Two editors press "Save draft" together, with or without an open
+    draft, the first holding a lapsed edit lock (which her save keeps alive):
+    the second waits on the first one's row locks, then is refused, never
+    deadlocked and never writing over the first."""
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "needs PostgreSQL (DATABASE_URL=postgres://...): SQLite has no row "
+            "locks, it serialises whole writes"
+        )
+    if existing_draft:
+        start = _open(ana, role)
+        start.update(summary="An earlier draft.", _save_draft="1")
+        assert ana.post(_url(role), start).status_code == 302
+    ana.post(reverse("admin:roles_role_lock", args=[role.pk]), {"_lock": "1"})
+    lock = m.EditLock.objects.held().get()
+    m.EditLock.objects.filter(pk=lock.pk).update(  # lapsed: Eve may save too
+        active_at=lock.active_at - dt.timedelta(hours=1)
+    )
+    checked, release = threading.Event(), threading.Event()
+    check = cc.edit_refusal
+
+    def paused(**kwargs):
+        result = check(**kwargs)
+        if threading.current_thread().name == "first":
+            checked.set()
+            release.wait(10)
+        return result
+
+    monkeypatch.setattr(cc, "edit_refusal", paused)
+    first, second = _open(ana, role), _open(eve, role)
+    first.update(summary="Ana's draft.", _save_draft="1")
+    second.update(origin="Eve's draft.", _save_draft="1")
+    responses: dict = {}
+
+    def post(name, client, data):
+        try:
+            responses[name] = client.post(_url(role), data)
+        finally:
+            connection.close()
+
+    a = threading.Thread(target=post, args=("first", ana, first), name="first")
+    b = threading.Thread(target=post, args=("second", eve, second), name="second")
+    a.start()
+    assert checked.wait(10)
+    b.start()
+    b.join(1)
+    assert b.is_alive(), "the second save did not wait for the first one's locks"
+    release.set()
+    a.join(15)
+    b.join(15)
+    assert not a.is_alive() and not b.is_alive(), "a save never finished"
+    assert responses["first"].status_code == 302
+    assert responses["second"].status_code == 200
+    # Ana's save kept her (lapsed) lock alive, so that is what stops Eve.
+    assert "Locked by ana since" in _text(responses["second"])
+    draft = m.Draft.objects.get()
+    assert (draft.doc["summary"], draft.doc["origin"]) == (
+        "Ana's draft.",
+        "The live origin.",
+    )
+    assert m.AutosavedCopy.objects.get().data["origin"] == ["Eve's draft."]

@@ -84,3 +84,43 @@ def test_the_draft_review_page_lists_problems_with_links_to_the_field(
     assert f'href="{change}#id_overview"' in html
     assert "skips from level 2 to 4" in html
     assert "“click here” says nothing out of context" in html
+
+
+def test_a_link_without_text():
+    """Markdown lets "[](address)" through as an empty link: nothing to read."""
+    assert _messages("See [](https://example.org/a) now.") == [
+        "A link to https://example.org/a has no text: screen readers announce "
+        "nothing. Put words between the brackets."
+    ]
+
+
+@pytest.mark.django_db
+def test_a_draft_preview_lists_the_text_problems_and_loads_the_page_check(
+    staff_client, client
+):
+    """The preview's banner: the Markdown findings linked to the form, and
+    axe-core for the rendered page (js/preview-check.js) — on previews only."""
+    from django.urls import reverse
+
+    from roles import models as m
+    from roles.editorial import workflow as wf
+
+    from .factories import RoleFactory, make_complete_guide
+
+    role = make_complete_guide(RoleFactory(slug="checked"))
+    doc = wf.record_doc(kind=m.DraftKind.ROLE, object_id=role.pk)
+    doc["overview"] = "See [](https://x.org/a) and [click here](https://x.org/b)."
+    user = m.Draft._meta.get_field("created_by").related_model.objects.get(
+        username="staff"
+    )
+    draft = wf.draft_save(kind=m.DraftKind.ROLE, object_id=role.pk, doc=doc, user=user)
+    preview = reverse("admin:roles_draft_preview", args=[draft.pk])
+    html = staff_client.get(preview).content.decode()
+    change = reverse("admin:roles_role_change", args=[role.pk])
+    assert f'<a href="{change}#id_overview">' in html
+    assert "has no text: screen readers announce nothing" in html
+    assert "“click here” says nothing out of context" in html
+    assert 'data-axe-src="/static/js/axe.min.js"' in html
+    assert "js/preview-check.js" in html
+    public = client.get(role.get_absolute_url()).content.decode()
+    assert "axe" not in public and "preview-check" not in public

@@ -75,9 +75,9 @@ def test_scheduled_question_is_asked_only_after_its_time(client):
     make_scenario(
         [{a: 2}, {b: 2}], key="later", publish_at=start + dt.timedelta(days=1)
     )
-    assert client.get("/quiz/").content.decode().count("<fieldset") == 2 - 1
+    assert client.get("/quiz/all/").content.decode().count("<fieldset") == 2 - 1
     with time_machine.travel(start + dt.timedelta(days=1, minutes=1)):
-        assert client.get("/quiz/").content.decode().count("<fieldset") == 2
+        assert client.get("/quiz/all/").content.decode().count("<fieldset") == 2
 
 
 def test_draft_comparison_is_previewed_by_staff_only(staff_client):
@@ -264,8 +264,8 @@ def test_impact_preview_counts_results_whose_top_role_would_change(
     question = make_scenario([{pm: 3}, {po: 3}], key="only")
     options = list(question.options.all())
     for _ in range(3):
-        client.post("/quiz/", {"q-only": "0"})  # PM on top
-    client.post("/quiz/", {"q-only": "1"})  # PO on top
+        client.post("/quiz/all/", {"q-only": "0"})  # PM on top
+    client.post("/quiz/all/", {"q-only": "1"})  # PO on top
     assert m.Submission.objects.filter(top_role_slug="pm").count() == 3
     url = reverse("admin:roles_question_change", args=[question.pk])
     swapped = [{pm: 0, po: 3}, {pm: 3, po: 0}]
@@ -292,7 +292,7 @@ def test_impact_preview_counts_results_whose_top_role_would_change(
 
 def test_quiz_health_and_analytics_pages(client, staff_client, seeded):
     client.post(
-        "/quiz/",
+        "/quiz/all/",
         {
             f"q-{q.key}": "0" if q.kind == "scenario" else "2"
             for q in m.Question.objects.all()
@@ -322,12 +322,12 @@ def test_staff_preview_the_questionnaire_with_draft_questions(client, staff_clie
     a, b = RoleFactory(), RoleFactory()
     make_scenario([{a: 1}, {b: 1}], key="live")
     make_scenario([{a: 2}, {b: 2}], key="draft", status=m.Status.DRAFT)
-    assert client.get("/quiz/?preview=1").content.decode().count("<fieldset") == 1
-    preview = staff_client.get("/quiz/?preview=1")
+    assert client.get("/quiz/all/?preview=1").content.decode().count("<fieldset") == 1
+    preview = staff_client.get("/quiz/all/?preview=1")
     html = preview.content.decode()
     assert html.count("<fieldset") == 2
     assert "Preview" in html and "noindex" in html
     assert "See my result" not in html
     assert "no-store" in preview["Cache-Control"]
-    staff_client.post("/quiz/?preview=1", {"q-live": "0", "q-draft": "0"})
+    staff_client.post("/quiz/all/?preview=1", {"q-live": "0", "q-draft": "0"})
     assert m.Submission.objects.count() == 0

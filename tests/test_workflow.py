@@ -393,14 +393,14 @@ def test_a_comparison_and_a_question_can_be_staged_and_published(
     )
     assert m.Draft.objects.count() == 2
     assert "Alpha vs Bravo" in client.get("/compare/alpha-vs-bravo/").content.decode()
-    assert "A staged question?" not in client.get("/quiz/").content.decode()
+    assert "A staged question?" not in client.get("/quiz/all/").content.decode()
     for draft in m.Draft.objects.all():
         response = publisher_client.post(draft.get_absolute_url(), {"_publish": "1"})
         assert response.status_code == 302
         draft.refresh_from_db()
         assert draft.state == m.DraftState.PUBLISHED, draft.kind
     assert "Alpha or Bravo?" in client.get("/compare/alpha-vs-bravo/").content.decode()
-    quiz = client.get("/quiz/").content.decode()
+    quiz = client.get("/quiz/all/").content.decode()
     assert "A staged question?" in quiz and "A staged option." in quiz
     # A new option text is a new option; its points came from the form.
     assert m.OptionPoints.objects.filter(option__text="A staged option.").exists()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -580,6 +581,36 @@ def is_specific_page(url: str) -> bool:
     )
 
 
+#: Shops and readers' catalogues: a listing, not the work. A book is cited by
+#: its publisher's (or author's) page, which stays when a listing moves.
+_REFUSED_SOURCE_HOST = re.compile(
+    r"^(?:[a-z0-9-]+\.)*goodreads\.com$"
+    r"|^(?:www\.|smile\.)?amazon\.(?:com|co\.[a-z]{2}|com\.[a-z]{2}|[a-z]{2})$"
+    r"|^(?:amzn\.to|amzn\.eu|a\.co)$"
+)
+
+
+def is_refused_source(url: str) -> bool:
+    """A Goodreads or Amazon shop address (not AWS's documentation, which
+    lives on other amazon.com hosts)."""
+    host = (urlparse(url).hostname or "").lower().rstrip(".")
+    return bool(_REFUSED_SOURCE_HOST.match(host))
+
+
+def _source_problem(field: str, url: str) -> str | None:
+    if not is_specific_page(url):
+        return (
+            f"{field}: “{url}” is not a specific https:// page (a home page or a "
+            "malformed address)."
+        )
+    if is_refused_source(url):
+        return (
+            f"{field}: “{url}” is a shop or a readers' catalogue (Goodreads, "
+            "Amazon): cite the publisher's or the author's page for the work."
+        )
+    return None
+
+
 def _duplicates(values: list[str]) -> list[str]:
     return sorted(v for v, count in Counter(values).items() if count > 1)
 
@@ -624,11 +655,9 @@ def role_guide_problems(record: Doc) -> list[str]:
         if not path["to"]:
             problems.append(f"career_paths[{i}].to: name the role people move to.")
     for i, source in enumerate(record["sources"]):
-        if not is_specific_page(source["url"]):
-            problems.append(
-                f"sources[{i}].url: “{source['url']}” is not a specific https:// "
-                "page (a home page or a malformed address)."
-            )
+        problem = _source_problem(f"sources[{i}].url", source["url"])
+        if problem:
+            problems.append(problem)
     if record.get("status") == Status.PUBLISHED:
         for name, (low, high) in GUIDE_COUNTS.items():
             count = len(record[name])
@@ -686,10 +715,9 @@ def glossary_doc(term: GlossaryTerm) -> Doc:
 
 def glossary_problems(record: Doc) -> list[str]:
     problems = []
-    if not is_specific_page(record["source"]["url"]):
-        problems.append(
-            f"source.url: “{record['source']['url']}” is not a specific https:// page."
-        )
+    problem = _source_problem("source.url", record["source"]["url"])
+    if problem:
+        problems.append(problem)
     for dup in _duplicates(record["related_roles"]):
         problems.append(f"related_roles: “{dup}” appears twice.")
     return problems

@@ -1,19 +1,32 @@
 """The editorial workflow in the admin: drafts of live records, preview of
 unsaved changes, review, publishing now or later, revert as a draft.
 
-The record's own change form edits its draft. Staging runs the admin's normal
-save (forms, inlines, validation) inside a transaction, reads the resulting
-content document and rolls the transaction back: the live record is untouched
-and the draft is exactly what Save would have written."""
+The record's own change form edits its draft. Staging ("Save draft", "Submit
+for review", preview of unsaved changes) validates the posted form and its
+inlines the way the admin's own view does, then builds the draft's content
+document from them in memory (``roles.editorial.staged``): the admin's save
+(save_model, save_related, the history) never runs and the live record is
+never written, and the draft is exactly what Save would have written.
+
+What still writes over the live record in a transaction that is always rolled
+back: a form bound over a record's open draft (the draft is applied so that
+the rows the form names exist: the change form's GET, and staging or
+re-showing a form posted over a draft), the rendering of a preview (the site's
+own views read the database), and reverting to an old version (reversion's
+revert)."""
 
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin import helpers
+from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import (
     ImproperlyConfigured,
     PermissionDenied,
@@ -21,20 +34,30 @@ from django.core.exceptions import (
 )
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.forms.formsets import all_valid
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from django.utils.dateparse import parse_datetime
+from django.utils.html import format_html
 from reversion.models import Version
 
 from roles import models as m
 from roles.content_io.services import staged_primary_keys
 from roles.editorial import concurrency as cc
+from roles.editorial import staged
 from roles.editorial import workflow as wf
 from roles.editorial.docdiff import doc_diff
 from roles.editorial.merge import three_way
+from roles.editorial.models import lock_lifetime
 from roles.editorial.usage import role_usage
 from roles.publishing.signals import bump_content_version, staging
 
@@ -49,6 +72,30 @@ def _consume_messages(request: HttpRequest) -> None:
     """Drop the messages of a save that was rolled back (reversion's
     "reverted", a draft that could not be applied to the form)."""
     list(messages.get_messages(request))
+
+
+@dataclass
+class _Bound:
+    """The change form and its inline formsets, bound to the POST and
+    validated (``WorkflowAdminMixin._bound_form``); ``editable`` are the
+    formsets of the inlines the editor may change."""
+
+    obj: Any
+    form: forms.ModelForm
+    formsets: list[Any]
+    inlines: list[Any]
+    editable: list[Any]
+    fieldsets: Any
+    valid: bool
+
+
+def _problem_errors(problems: list[str]) -> list[str]:
+    """What a staged or saved record breaks, as the form's errors."""
+    return [
+        "A published guide must be complete. Add what is missing "
+        "below, or set the status to Draft to finish it later:",
+        *problems,
+    ]
 
 
 class RecordProblems(Exception):
@@ -115,9 +162,11 @@ class WorkflowAdminMixin(_ModelAdminBase):
 
     @contextmanager
     def _draft_applied(self, request, draft: m.Draft | None, object_id):
-        """The record as its draft has it, inside the caller's transaction. A
-        draft that names something deleted since (a theme, a role) cannot be
-        applied: the form shows the live version and says so."""
+        """The record as its draft has it, inside the caller's transaction
+        (rolled back by ``_as_drafted``; kept by ``_save_live``, which saves the
+        form over the draft). A draft that names something deleted since (a
+        theme, a role) cannot be applied: the form shows the live version and
+        says so."""
         with staged_primary_keys():
             if draft is not None:
                 spec = wf.KIND_SPECS[draft.kind]
@@ -145,47 +194,136 @@ class WorkflowAdminMixin(_ModelAdminBase):
                     )
             yield
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        problems = getattr(request, "_workflow_problems", None)
-        refusal = getattr(request, "_workflow_refusal", None)
-        if not problems and not refusal:
-            return form
+    # --- the change form, bound and validated without saving ----------------
 
-        class Checked(form):
-            def clean(self):
-                cleaned = super().clean()
-                if refusal:
-                    self.add_error(None, refusal)
-                if problems:
-                    self.add_error(
-                        None,
-                        "A published guide must be complete. Add what is missing "
-                        "below, or set the status to Draft to finish it later:",
-                    )
-                    for problem in problems:
-                        self.add_error(None, problem)
-                return cleaned
+    def _bound_form(self, request, object_id=None) -> _Bound | None:
+        """The change (or add) form and its inline formsets bound to the
+        POST and validated the way the admin's own view does it (``get_form``,
+        ``save_form`` - that is ``form.save(commit=False)`` -,
+        ``get_formsets_with_inlines``, ``get_formset_kwargs``, ``all_valid``),
+        without saving anything. None when there is no such record to change
+        (the admin's own view says so)."""
+        add = object_id is None
+        obj = None
+        if not add:
+            obj = self.get_object(request, str(object_id))
+            if obj is None or not self.has_change_permission(request, obj):
+                return None
+        fieldsets = self.get_fieldsets(request, obj)
+        form_class = self.get_form(
+            request, obj, change=not add, fields=flatten_fieldsets(fieldsets)
+        )
+        form = form_class(request.POST, request.FILES, instance=obj)
+        formsets, inlines = [], []
+        prefixes: dict[str, int] = {}
+        args = [] if add else [form.instance]
+        for formset_class, inline in self.get_formsets_with_inlines(request, *args):
+            prefix = formset_class.get_default_prefix()
+            prefixes[prefix] = prefixes.get(prefix, 0) + 1
+            if prefixes[prefix] != 1 or not prefix:
+                prefix = f"{prefix}-{prefixes[prefix]}"
+            kwargs = self.get_formset_kwargs(request, form.instance, inline, prefix)
+            formsets.append(formset_class(**kwargs))
+            inlines.append(inline)
+        form_valid = form.is_valid()
+        parent = (
+            self.save_form(request, form, change=not add)
+            if form_valid
+            else form.instance
+        )
+        # Rows of an inline the editor may only view are not theirs to change.
+        editable = [
+            formset
+            for formset, inline in zip(formsets, inlines, strict=True)
+            if inline.has_change_permission(request, None if add else parent)
+        ]
+        valid = all_valid(editable) and form_valid
+        return _Bound(parent, form, formsets, inlines, editable, fieldsets, valid)
 
-        Checked.__name__ = form.__name__
-        return Checked
+    def _bound_doc(self, request, bound: _Bound) -> wf.Doc:
+        """The record's document as the valid bound form would save it,
+        built in memory (``roles.editorial.staged``): nothing is written."""
+        staged.stage_forms(bound.form, bound.editable)
+        self.stage_related(request, bound.form, bound.editable)
+        return staged.doc_from_forms(self._kind(), bound.form, bound.editable)
+
+    def stage_related(self, request, form, formsets) -> None:
+        """``save_related`` for a staged draft: what saving the related
+        objects would add beyond the forms, set in memory on ``form.instance``
+        (``staged.set_related``). Nothing by default."""
+
+    def _render_bound(self, request, bound: _Bound, form_url, context, errors=()):
+        """The bound form again with its errors and ``errors`` (said at the
+        top of the form, as non-field errors), rendered through
+        ``render_change_form`` as the admin's own view renders it."""
+        form, obj = bound.form, bound.obj
+        for error in errors:
+            form.add_error(None, error)
+        add = obj.pk is None
+        admin_form = helpers.AdminForm(
+            form,
+            list(bound.fieldsets),
+            self.get_prepopulated_fields(request, obj),
+            self.get_readonly_fields(request, obj),
+            model_admin=self,
+        )
+        media = self.media + admin_form.media
+        inline_formsets = self.get_inline_formsets(
+            request, bound.formsets, bound.inlines, None if add else obj
+        )
+        for inline_formset in inline_formsets:
+            media += inline_formset.media
+        opts = self.model._meta
+        title = "Add %s" if add else "Change %s"
+        return self.render_change_form(
+            request,
+            {
+                **self.admin_site.each_context(request),
+                "title": title % opts.verbose_name,
+                "subtitle": None if add else str(obj),
+                "adminform": admin_form,
+                "object_id": None if add else obj.pk,
+                "original": None if add else obj,
+                "is_popup": IS_POPUP_VAR in request.POST,
+                "to_field": None,
+                "media": media,
+                "inline_admin_formsets": inline_formsets,
+                "errors": helpers.AdminErrorList(form, bound.formsets),
+                "preserved_filters": self.get_preserved_filters(request),
+                **(context or {}),
+            },
+            add=add,
+            change=not add,
+            obj=None if add else obj,
+            form_url=form_url,
+        )
+
+    @contextmanager
+    def _as_drafted(self, request, draft: m.Draft | None, object_id):
+        """Forms of a record with an open draft are bound over the draft (its
+        rows are what the posted form's row ids name), which is applied in a
+        transaction that is always rolled back. Without a draft, nothing is
+        written at all."""
+        if draft is None:
+            yield
+            return
+        with staging(), transaction.atomic():
+            with self._draft_applied(request, draft, object_id):
+                yield
+            transaction.set_rollback(True)
 
     def _show_problems(self, request, problems, object_id, form_url, context, draft):
         """The form again, as posted, with what the saved record broke; the
         save itself was rolled back, so nothing the editor typed is lost."""
-        request._workflow_problems = problems
-        with staging(), transaction.atomic():
-            if object_id is None:
-                response = _render(
-                    super().changeform_view(request, None, form_url, context)
+        with self._as_drafted(request, draft, object_id):
+            bound = self._bound_form(request, object_id)
+            if bound is None:
+                raise PermissionDenied
+            return _render(
+                self._render_bound(
+                    request, bound, form_url, context, _problem_errors(problems)
                 )
-            else:
-                with self._draft_applied(request, draft, object_id):
-                    response = _render(
-                        super().changeform_view(request, object_id, form_url, context)
-                    )
-            transaction.set_rollback(True)
-        return response
+            )
 
     def _context(self, request, object_id, draft, extra_context):
         kind = self._kind()
@@ -199,6 +337,14 @@ class WorkflowAdminMixin(_ModelAdminBase):
             base = {}
         user = request.user
         lock = cc.lock_held(kind=kind, object_id=object_id)
+        broken = cc.lock_broken_notice(kind=kind, object_id=object_id, user=user)
+        posted = request.POST if request.method == "POST" else {}
+        restored = (
+            cc.OpenedOn(posted["_restored_version"], posted["_restored_base"])
+            if "_restored_version" in posted and "_restored_base" in posted
+            else None
+        )
+        gaps = wf.draft_gaps(kind=kind, doc=base) if draft else []
         return {
             **(extra_context or {}),
             "workflow_draft": draft,
@@ -208,20 +354,50 @@ class WorkflowAdminMixin(_ModelAdminBase):
             "workflow_stale": draft is not None and wf.draft_is_stale(draft),
             "edit_lock": lock,
             "edit_lock_since": cc.when(lock.created_at) if lock else "",
-            "edit_lock_broken": cc.lock_broken_notice(
-                kind=kind, object_id=object_id, user=user
+            "edit_lock_lapsed": lock is not None and lock.has_lapsed(),
+            "edit_lock_lapses": cc.when(lock.lapses_at) if lock else "",
+            "edit_lock_seconds_left": (
+                int((lock.lapses_at - timezone.now()).total_seconds()) if lock else 0
+            ),
+            "edit_lock_minutes": settings.EDITORIAL_LOCK_MINUTES,
+            "edit_lock_broken": broken,
+            "edit_lock_broken_lapsed": (
+                cc.when(broken.lapsed_at) if broken and broken.lapsed_at else ""
             ),
             "autosaved_copies": cc.copies_for(
                 kind=kind, object_id=object_id, user=user
             ),
             "can_publish": wf.can_publish(user),
-            "workflow_gaps": wf.draft_gaps(kind=kind, doc=base) if draft else [],
+            "workflow_gaps": gaps,
+            # A form restored from a saved copy: the version it was typed on.
+            "workflow_restored": restored,
             "role_usage": (
                 role_usage(role_id=object_id)
                 if kind == m.DraftKind.ROLE and version
                 else None
             ),
         }
+
+    def render_change_form(
+        self, request, context, add=False, change=False, form_url="", obj=None
+    ):
+        """A gap in one field of one row ("career path 2: new
+        responsibilities") is said beside that field, in its help text - which
+        the field's input is described by, so a screen reader says it too."""
+        gaps = {g.field: g.hint for g in context.get("workflow_gaps") or [] if g.field}
+        if gaps:
+            for inline in context.get("inline_admin_formsets") or []:
+                for form in inline.formset.forms:
+                    for name, field in form.fields.items():
+                        hint = gaps.get(form.add_prefix(name))
+                        if hint:
+                            field.help_text = format_html(
+                                '{} <strong class="workflow-field-gap">'
+                                "Still needed to publish: {}</strong>",
+                                field.help_text,
+                                hint,
+                            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_urls(self):
         info = self.model._meta.app_label, self.model._meta.model_name
@@ -307,6 +483,10 @@ class WorkflowAdminMixin(_ModelAdminBase):
         if not self.has_change_permission(request, obj):
             raise PermissionDenied
         kind, user = self._kind(), request.user
+        if "_keep_alive" in request.POST:
+            return self._keep_alive(kind=kind, object_id=object_id, user=user)
+        if "_discard_copy" not in request.POST:
+            self._keep_typing(request, object_id)
         try:
             if "_discard_copy" in request.POST:
                 copy = get_object_or_404(
@@ -332,14 +512,59 @@ class WorkflowAdminMixin(_ModelAdminBase):
                     f"Lock of {lock.locked_by} broken; they will see your note.",
                 )
             else:
+                before = cc.lock_held(kind=kind, object_id=object_id)
                 lock = cc.lock_take(kind=kind, object_id=object_id, user=user)
+                if before is not None and before.locked_by_id != user.pk:
+                    taken = f"{cc.lock_label(before)}; you took the record over. "
+                else:
+                    taken = ""
                 messages.success(
                     request,
-                    f"{cc.lock_label(lock)}: others cannot save it until you unlock it.",
+                    f"{taken}You hold the lock until {cc.when(lock.lapses_at)}: "
+                    "others cannot save it until you unlock it, and saving "
+                    "keeps it.",
                 )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return HttpResponseRedirect(_change_url(self.model, object_id))
+
+    def _keep_typing(self, request, object_id: int) -> None:
+        """The lock buttons sit in the change form, so without JavaScript
+        they post the whole form and leave the page: what was typed and not
+        saved is kept as a saved copy (restored from the form) - nothing is
+        lost by pressing "Keep my lock" or "Unlock"."""
+        base = cc.base_read(request.POST.get("_base_doc", ""))
+        if base is None:
+            return  # not posted from the change form
+        yours = self._posted_doc(request, object_id, "", base)
+        if yours is None or yours == base:
+            return
+        copy = cc.copy_keep(
+            kind=self._kind(),
+            object_id=int(object_id),
+            user=request.user,
+            data=request.POST,
+            reason="Kept when you used the lock buttons before saving.",
+        )
+        messages.info(
+            request,
+            "What you had typed is not saved yet: it is kept as a saved copy "
+            f"({timezone.localtime(copy.created_at):%H:%M}) - restore it below.",
+        )
+
+    def _keep_alive(self, *, kind: str, object_id: int, user) -> JsonResponse:
+        """The change form's keep-alive (static/js/admin-edit-lock.js), sent
+        while its editor types: their lock holds on; says until when."""
+        lock = cc.lock_keep_alive(kind=kind, object_id=object_id, user=user)
+        if lock is None:
+            held = cc.lock_held(kind=kind, object_id=object_id)
+            return JsonResponse(
+                {"held": False, "label": cc.lock_label(held) if held else ""}
+            )
+        left = (lock.lapses_at - timezone.now()).total_seconds()
+        return JsonResponse(
+            {"held": True, "until": cc.when(lock.lapses_at), "seconds_left": left}
+        )
 
     def get_queryset(self, request):
         locks = m.EditLock.objects.held().filter(
@@ -351,6 +576,7 @@ class WorkflowAdminMixin(_ModelAdminBase):
             .annotate(
                 lock_holder=Subquery(locks.values("locked_by__username")[:1]),
                 lock_since=Subquery(locks.values("created_at")[:1]),
+                lock_active=Subquery(locks.values("active_at")[:1]),
             )
         )
 
@@ -361,6 +587,9 @@ class WorkflowAdminMixin(_ModelAdminBase):
     def edit_lock(self, obj) -> str:
         if not getattr(obj, "lock_holder", None):
             return "—"
+        lapses = obj.lock_active + lock_lifetime()
+        if lapses <= timezone.now():
+            return f"Lock by {obj.lock_holder} lapsed at {cc.when(lapses)}"
         return f"Locked by {obj.lock_holder} since {cc.when(obj.lock_since)}"
 
     def update_order(self, request):
@@ -409,16 +638,15 @@ class WorkflowAdminMixin(_ModelAdminBase):
         if problems:
             raise RecordProblems(problems)
 
-    def response_change(self, request, obj):
-        if _stage_action(request) is not None:
-            # A staged save is rolled back: no "changed successfully".
-            return HttpResponseRedirect(request.path)
-        return super().response_change(request, obj)
+    def response_add(self, request, obj, post_url_continue=None):
+        # Added as published by a publisher: live at once, like a live save.
+        if obj.is_published():
+            wf.notify_live(obj=obj, user=request.user)
+        return super().response_add(request, obj, post_url_continue)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        # Not VersionAdmin's change_view: its revision would outlive the rolled
-        # back transaction of a staged save. A real save records its revision
-        # in _save_live.
+        # Not VersionAdmin's change_view: a staged save records no revision,
+        # and a real save records its own in _save_live.
         return self.changeform_view(request, object_id, form_url, extra_context)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -442,13 +670,13 @@ class WorkflowAdminMixin(_ModelAdminBase):
                 )
             if draft is None:
                 return super().changeform_view(request, object_id, form_url, context)
-            with staging(), transaction.atomic():
-                with self._draft_applied(request, draft, object_id):
-                    response = _render(
-                        super().changeform_view(request, object_id, form_url, context)
-                    )
-                transaction.set_rollback(True)
-            return response
+            # The form shows the draft: applied over the record and rolled
+            # back (a GET saves nothing), so that its rows have the ids a
+            # form posted over the draft names (``_as_drafted``).
+            with self._as_drafted(request, draft, object_id):
+                return _render(
+                    super().changeform_view(request, object_id, form_url, context)
+                )
         action = _stage_action(request)
         if action == "preview":  # saves nothing: never refused
             return self._stage(request, object_id, form_url, context, draft, action)
@@ -463,6 +691,10 @@ class WorkflowAdminMixin(_ModelAdminBase):
                 token=request.POST.get("_workflow_token", "none"),
             )
             if refusal is None:
+                # A save is a sign of life: the editor's lock holds on.
+                cc.lock_keep_alive(
+                    kind=self._kind(), object_id=int(object_id), user=request.user
+                )
                 if action is None:
                     return self._save_live(request, object_id, form_url, context, draft)
                 return self._stage(request, object_id, form_url, context, draft, action)
@@ -470,22 +702,25 @@ class WorkflowAdminMixin(_ModelAdminBase):
 
     def _posted_doc(self, request, object_id, form_url, base) -> wf.Doc | None:
         """The record as the posted form would make it from ``base`` (the
-        version the form was opened on), saved and rolled back; None when the
-        form cannot be applied to it."""
+        version the form was opened on), built in memory - over ``base``
+        applied in a rolled-back transaction when it is not the live version;
+        None when the form cannot be applied to it."""
         kind = self._kind()
-        opened = m.Draft(kind=kind, object_id=int(object_id), doc=base)
+        # Opened on the live version (no draft then), the form's rows are the
+        # live rows: nothing to apply, nothing written.
+        live = wf.record_doc(kind=kind, object_id=int(object_id))
+        opened = (
+            None
+            if base == live
+            else m.Draft(kind=kind, object_id=int(object_id), doc=base)
+        )
         doc = None
-        try:
-            with staging(), transaction.atomic():
-                with self._draft_applied(request, opened, object_id):
-                    response = _render(
-                        super().changeform_view(request, str(object_id), form_url, {})
-                    )
-                if response.status_code == 302:
-                    doc = wf.record_doc(kind=kind, object_id=int(object_id))
-                transaction.set_rollback(True)
-        except RecordProblems:
-            doc = None
+        with self._as_drafted(request, opened, object_id):
+            bound = self._bound_form(request, object_id)
+            if bound is not None and bound.valid:
+                doc = self._bound_doc(request, bound)
+                if wf.doc_problems(kind=kind, doc=doc, staged=True):
+                    doc = None
         _consume_messages(request)
         return doc
 
@@ -515,12 +750,12 @@ class WorkflowAdminMixin(_ModelAdminBase):
             "copy": copy,
             "fields": three_way(base, theirs, yours) if base and yours else [],
         }
-        request._workflow_refusal = (
+        notice = (
             f"{refusal.reason} What you typed is kept in the form below and in a "
             f"saved copy ({timezone.localtime(copy.created_at):%H:%M}); "
             "saving again replaces their version with yours."
         )
-        return self._rerender(request, object_id, form_url, context, draft)
+        return self._rerender(request, object_id, form_url, context, draft, notice)
 
     def _restore(self, request, object_id, form_url, context, draft, copy_id):
         """An autosaved copy back in the form, as if just posted; nothing is
@@ -532,25 +767,33 @@ class WorkflowAdminMixin(_ModelAdminBase):
             kind=self._kind(),
             object_id=int(object_id),
         )
+        # FILES first: read later (the admin's ModelForm(request.POST,
+        # request.FILES)), it would load POST again from the GET's empty body,
+        # and every inline would lose its rows and management form.
+        request._files = MultiValueDict()
         request.POST = cc.copy_data(copy=copy)
         request.method = "POST"
+        # Saved as a draft, it starts from the version it was typed on.
+        context["workflow_restored"] = cc.copy_opened_on(copy=copy)
         when = timezone.localtime(copy.created_at)
-        request._workflow_refusal = (
+        notice = (
             f"Your copy of {when:%d %b %Y %H:%M} is back in the form below. "
             "Check it against the current version, then save."
         )
-        return self._rerender(request, object_id, form_url, context, draft)
+        return self._rerender(request, object_id, form_url, context, draft, notice)
 
-    def _rerender(self, request, object_id, form_url, context, draft):
-        """The form as posted, with the errors set on the request, over the
-        record as it is now; whatever the admin saves is rolled back."""
-        with staging(), transaction.atomic():
-            with self._draft_applied(request, draft, object_id):
-                response = _render(
-                    super().changeform_view(request, str(object_id), form_url, context)
+    def _rerender(self, request, object_id, form_url, context, draft, notice):
+        """The form as posted, with ``notice`` at its top, over the record as
+        it is now (its open draft applied and rolled back); nothing is saved."""
+        with self._as_drafted(request, draft, object_id):
+            bound = self._bound_form(request, object_id)
+            if bound is None:
+                return super().changeform_view(
+                    request, str(object_id), form_url, context
                 )
-            transaction.set_rollback(True)
-        return response
+            return _render(
+                self._render_bound(request, bound, form_url, context, [notice])
+            )
 
     def _add(self, request, form_url, extra_context):
         try:
@@ -564,6 +807,14 @@ class WorkflowAdminMixin(_ModelAdminBase):
             )
 
     def _save_live(self, request, object_id, form_url, context, draft):
+        kind = self._kind()
+        live = self.model._default_manager.filter(pk=object_id).first()
+        # What the public saw: a save that changes nothing public sends no mail.
+        before = (
+            wf.record_doc(kind=kind, object_id=int(object_id))
+            if live is not None and live.is_published()
+            else None
+        )
         try:
             with transaction.atomic():
                 with (
@@ -575,11 +826,19 @@ class WorkflowAdminMixin(_ModelAdminBase):
                     )
                 if response.status_code != 302:
                     transaction.set_rollback(True)
-                elif draft is not None:
-                    draft.state = m.DraftState.PUBLISHED
-                    draft.published_at = timezone.now()
-                    draft.reviewed_by = request.user
-                    draft.save()
+                else:
+                    if draft is not None:
+                        draft.state = m.DraftState.PUBLISHED
+                        draft.published_at = timezone.now()
+                        draft.reviewed_by = request.user
+                        draft.save()
+                    obj = self.model._default_manager.filter(pk=object_id).first()
+                    if (
+                        obj is not None
+                        and obj.is_published()
+                        and (before != wf.record_doc(kind=kind, object_id=obj.pk))
+                    ):
+                        wf.notify_live(obj=obj, user=request.user, draft=draft)
         except RecordProblems as exc:
             return self._show_problems(
                 request, exc.problems, object_id, form_url, context, draft
@@ -587,47 +846,53 @@ class WorkflowAdminMixin(_ModelAdminBase):
         return response
 
     def _stage(self, request, object_id, form_url, context, draft, action):
+        """Save draft, submit, preview: the posted form and its inlines are
+        validated and turned into the draft's document in memory - the
+        admin's save (save_model, save_related, the history) never runs and
+        the live record is not written. A record with an open draft binds the
+        form over the draft, applied in a rolled-back transaction
+        (``_as_drafted``)."""
         kind = self._kind()
         page = None
-        # A staged save is always rolled back (response_change sends no
-        # "changed successfully" for it).
-        problems: list[str] = []
-        with staging(), transaction.atomic():
-            try:
-                with self._draft_applied(request, draft, object_id):
-                    response = _render(
-                        super().changeform_view(request, object_id, form_url, context)
+        with self._as_drafted(request, draft, object_id):
+            bound = self._bound_form(request, object_id)
+            if bound is None:
+                return super().changeform_view(request, object_id, form_url, context)
+            if not bound.valid:
+                return _render(self._render_bound(request, bound, form_url, context))
+            doc = self._bound_doc(request, bound)
+            problems = wf.doc_problems(kind=kind, doc=doc, staged=True)
+            if problems:
+                return _render(
+                    self._render_bound(
+                        request, bound, form_url, context, _problem_errors(problems)
                     )
-            except RecordProblems as exc:
-                problems = exc.problems
-            saved = not problems and response.status_code == 302
-            if saved:
-                doc = wf.record_doc(kind=kind, object_id=int(object_id))
-                if action == "preview":
-                    self.model.objects.filter(pk=object_id).update(
-                        status=m.Status.PUBLISHED, publish_at=None, unpublish_at=None
-                    )
-                    obj = self.model.objects.get(pk=object_id)
-                    page = wf.render_public(
+                )
+            if action == "preview":
+                try:
+                    page = wf.preview_doc(
                         request,
-                        wf.public_path(obj),
-                        wf.PreviewBanner(
-                            title=f"Preview of unsaved changes: {obj}",
-                            note="Nothing is saved: close this tab to go on editing.",
-                        ),
+                        kind=kind,
+                        object_id=int(object_id),
+                        doc=doc,
+                        title=f"Preview of unsaved changes: {bound.obj}",
+                        note="Nothing is saved: close this tab to go on editing.",
                     )
-            transaction.set_rollback(True)
-        if problems:
-            return self._show_problems(
-                request, problems, object_id, form_url, context, draft
-            )
-        if not saved:
-            return response
+                except ValidationError as exc:
+                    return _render(
+                        self._render_bound(
+                            request, bound, form_url, context, exc.messages
+                        )
+                    )
         _consume_messages(request)
         if page is not None:
             return wf.preview_response(page)
         draft = wf.draft_save(
-            kind=kind, object_id=int(object_id), doc=doc, user=request.user
+            kind=kind,
+            object_id=int(object_id),
+            doc=doc,
+            user=request.user,
+            started_from=cc.restored_start(request.POST),
         )
         gaps = wf.draft_gaps(kind=kind, doc=doc)
         if action == "submit" and not gaps:

@@ -53,9 +53,19 @@ class Gap(NamedTuple):
     label: str  # where, as the editor sees it
     message: str  # what is missing, in words
     anchor: str  # the id to link to on the change form
+    #: For a gap in one field of one row: the form field's name
+    #: ("paths_out-1-new_responsibilities") and what it needs, said beside it.
+    field: str = ""
+    hint: str = ""
 
     def __str__(self) -> str:
         return f"{self.label}: {self.message}"
+
+
+def _needs(count: int, low: int, high: int, noun: str) -> str:
+    """What a field needs, said beside it: "2 to 4 short phrases, one per
+    line (1 so far)"."""
+    return f"{low} to {high} {noun} ({count} so far)."
 
 
 def _count_message(count: int, low: int, high: int, singular: str, plural: str) -> str:
@@ -66,8 +76,11 @@ def _count_message(count: int, low: int, high: int, singular: str, plural: str) 
     return f"remove {count - high} ({low} to {high} allowed, {count} now)."
 
 
-def guide_gaps(record: Doc) -> list[Gap]:
-    """What ``record`` (a role's content document) lacks to be published."""
+def guide_gaps(record: Doc, names: dict[str, str] | None = None) -> list[Gap]:
+    """What ``record`` (a role's content document) lacks to be published.
+    ``names``: roles' names by address, to name a career path by the role it
+    leads to as editors know it ("to Product Manager"), not by its address."""
+    names = names or {}
     gaps: list[Gap] = []
     for name, (low, high) in cd.GUIDE_COUNTS.items():
         part = PARTS[name]
@@ -82,18 +95,23 @@ def guide_gaps(record: Doc) -> list[Gap]:
             )
     low, high = cd.PHRASES
     part = PARTS["career_paths"]
+    prefix = part.anchor.removesuffix("-group")  # the inline's form prefix
     for i, path in enumerate(record.get("career_paths") or []):
-        target = path.get("to") or f"number {i + 1}"
+        to = path.get("to") or ""
+        target = names.get(to, to) or f"number {i + 1}"
         for field, label in PHRASE_FIELDS.items():
             value = path.get(field) or []
             count = len(value if isinstance(value, list) else str(value).splitlines())
             if not low <= count <= high:
+                name = f"{prefix}-{i}-{field}"
                 gaps.append(
                     Gap(
                         f"{part.label}, to {target}: {label}",
                         _count_message(count, low, high, "phrase", "phrases")
                         + " One short phrase per line.",
-                        part.anchor,
+                        f"id_{name}",
+                        field=name,
+                        hint=_needs(count, low, high, "short phrases, one per line"),
                     )
                 )
     return gaps

@@ -7,8 +7,11 @@ the draft locked (``select_for_update``), and is refused when the record moved
 on. A refused save keeps what the editor typed in an ``AutosavedCopy``.
 
 Edit locks: an editor can lock a record ("Locked by ana since 10:32"); others
-cannot save it until the lock is released, or broken by a publisher with a
-note for its holder.
+cannot save it until the lock is released, broken by a publisher with a note
+for its holder, or lapses: a lock its holder has not refreshed (a save, "Keep
+my lock", the form's keep-alive) for ``EDITORIAL_LOCK_MINUTES`` is shown as
+lapsed ("Lock by ana lapsed at 11:02"), blocks no one, and can be taken over
+by anyone, which is recorded on it for its holder to see.
 
 Why not django-concurrency: its version field is bumped and checked in
 ``Model.save()``, but here a save of the change form is first staged (written
@@ -19,6 +22,7 @@ is, not to the model; ``updated_at`` already moves on with every write."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +31,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from roles.editorial.models import AutosavedCopy, Draft, EditLock
 from roles.editorial.workflow import KIND_SPECS, can_publish, draft_token
@@ -35,7 +40,14 @@ Doc = dict[str, Any]
 BASE_SALT = "roles.editorial.base-doc"
 COPIES_SHOWN = 5
 #: Posted fields that are not what the editor typed.
-NOT_TYPED = {"csrfmiddlewaretoken", "_base_doc", "lock_note"}
+NOT_TYPED = {
+    "csrfmiddlewaretoken",
+    "_base_doc",
+    "lock_note",
+    "_restored_base",
+    "_restored_version",
+}
+OPENED_ON, OPENED_VERSION = "_opened_on", "_opened_version"
 
 
 def live_version(*, kind: str, object_id: int) -> str:
@@ -72,6 +84,9 @@ def when(value) -> str:
 
 
 def lock_label(lock: EditLock) -> str:
+    """ "Locked by ana since 10:32", or "Lock by ana lapsed at 11:02"."""
+    if lock.has_lapsed():
+        return f"Lock by {lock.locked_by} lapsed at {when(lock.lapses_at)}"
     return f"Locked by {lock.locked_by} since {when(lock.created_at)}"
 
 
@@ -100,7 +115,7 @@ def edit_refusal(
         .first()
     )
     lock = (
-        EditLock.objects.held()
+        EditLock.objects.in_force()
         .filter(kind=kind, object_id=object_id)
         .select_related("locked_by")
         .first()
@@ -130,6 +145,13 @@ def copy_keep(
 ) -> AutosavedCopy:
     """Keep what the editor typed (the posted form) when a save is refused."""
     typed = {key: data.getlist(key) for key in data if key not in NOT_TYPED}
+    # What the typing was done on (a form restored from a copy says so), so a
+    # draft saved from the copy later starts from it - and is a stale draft,
+    # to rebase, if the record moved on meanwhile.
+    typed[OPENED_ON] = [data.get("_restored_base") or data.get("_base_doc", "")]
+    typed[OPENED_VERSION] = [
+        data.get("_restored_version") or data.get("_record_version", "")
+    ]
     copy = AutosavedCopy(
         kind=kind, object_id=object_id, user=user, data=typed, reason=reason[:200]
     )
@@ -154,6 +176,34 @@ def copy_data(*, copy: AutosavedCopy) -> QueryDict:
     return data
 
 
+@dataclass(frozen=True)
+class OpenedOn:
+    """The version a form was opened on: the live record's version and the
+    (signed) document the form showed."""
+
+    version: str
+    base: str
+
+
+def copy_opened_on(*, copy: AutosavedCopy) -> OpenedOn:
+    def first(key: str) -> str:
+        values = copy.data.get(key) or [""]
+        return str(values[0])
+
+    return OpenedOn(first(OPENED_VERSION), first(OPENED_ON))
+
+
+def restored_start(data: QueryDict) -> tuple[dt.datetime, Doc] | None:
+    """What a draft saved from a restored copy starts from: the live version
+    and document the copy was typed on (None when the form was not restored
+    or carries nothing usable)."""
+    version = parse_datetime(data.get("_restored_version", "") or "")
+    doc = base_read(data.get("_restored_base", "") or "")
+    if version is None or doc is None:
+        return None
+    return version, doc
+
+
 def copy_discard(*, copy: AutosavedCopy, user) -> None:
     if copy.user_id != user.pk:
         raise PermissionDenied("Only its editor can discard a saved copy.")
@@ -165,6 +215,7 @@ def copy_discard(*, copy: AutosavedCopy, user) -> None:
 
 
 def lock_held(*, kind: str, object_id: int) -> EditLock | None:
+    """The record's lock, in force or lapsed (not taken over yet)."""
     return (
         EditLock.objects.held()
         .filter(kind=kind, object_id=object_id)
@@ -174,25 +225,60 @@ def lock_held(*, kind: str, object_id: int) -> EditLock | None:
 
 
 def lock_take(*, kind: str, object_id: int, user) -> EditLock:
-    """Lock the record for ``user``; refused while someone else holds it."""
+    """Lock the record for ``user``, or refresh their lock; refused while
+    someone else's lock is in force. A lapsed lock is taken over: released,
+    with when it lapsed and who took over recorded for its holder."""
     try:
         with transaction.atomic():
             held = (
                 EditLock.objects.select_for_update()
                 .held()
                 .filter(kind=kind, object_id=object_id)
+                .select_related("locked_by")
                 .first()
             )
-            if held is not None:
-                if held.locked_by_id == user.pk:
-                    return held
+            if held is not None and held.locked_by_id == user.pk:
+                return _lock_refresh(held)
+            if held is not None and not held.has_lapsed():
                 raise ValidationError(f"{lock_label(held)}.")
+            if held is not None:
+                held.lapsed_at = held.lapses_at
+                held.released_at = timezone.now()
+                held.broken_by = user
+                held.save(
+                    update_fields=[
+                        "lapsed_at",
+                        "released_at",
+                        "broken_by",
+                        "updated_at",
+                    ]
+                )
             lock = EditLock(kind=kind, object_id=object_id, locked_by=user)
             lock.save()
     except IntegrityError as exc:  # two editors at once: the other one won
         held = lock_held(kind=kind, object_id=object_id)
         raise ValidationError(f"{lock_label(held)}." if held else "Try again.") from exc
     return lock
+
+
+def _lock_refresh(lock: EditLock) -> EditLock:
+    lock.active_at = timezone.now()
+    lock.save(update_fields=["active_at", "updated_at"])
+    return lock
+
+
+def lock_keep_alive(*, kind: str, object_id: int, user) -> EditLock | None:
+    """The holder is still at work (a save, the form's keep-alive): their
+    lock, in force or lapsed but not taken over, holds for another
+    ``EDITORIAL_LOCK_MINUTES``. None when they hold no lock on the record."""
+    with transaction.atomic():
+        lock = (
+            EditLock.objects.select_for_update()
+            .held()
+            .filter(kind=kind, object_id=object_id, locked_by=user)
+            .first()
+        )
+        return _lock_refresh(lock) if lock is not None else None
 
 
 def lock_release(*, kind: str, object_id: int, user) -> None:
@@ -233,13 +319,19 @@ def lock_break(*, kind: str, object_id: int, user, note: str) -> EditLock:
 
 
 def lock_broken_notice(*, kind: str, object_id: int, user) -> EditLock | None:
-    """The user's last lock on the record, if a publisher broke it and the
-    record has not been locked since."""
-    last = (
-        EditLock.objects.filter(kind=kind, object_id=object_id)
-        .select_related("broken_by")
-        .first()
-    )
+    """The user's last lock on the record if a publisher broke it, or if it
+    lapsed and was taken over (the taker's is the only lock since);
+    ``lapsed_at`` tells which. Shown until the record is locked again."""
+    locks = EditLock.objects.filter(kind=kind, object_id=object_id)
+    last, before = [*locks.select_related("broken_by")[:2], None, None][:2]
     if last is not None and last.broken_by_id and last.locked_by_id == user.pk:
         return last
+    if (
+        last is not None
+        and before is not None
+        and before.locked_by_id == user.pk
+        and before.lapsed_at is not None
+        and before.broken_by_id == last.locked_by_id
+    ):
+        return before
     return None

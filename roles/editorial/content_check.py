@@ -4,8 +4,8 @@ plain findings out (Wagtail's checker runs axe on the rendered page; these are
 the problems only the writer can fix, found before it is rendered).
 
 - a heading level skipped (``#`` then ``###``);
-- link text that says nothing out of context ("click here", "read more") or
-  is a bare address;
+- a link without text, link text that says nothing out of context
+  ("click here", "read more"), or a bare address;
 - a paragraph too long to read comfortably (over MAX_WORDS words);
 - a table without a header row."""
 
@@ -54,7 +54,15 @@ def markdown_problems(field: str, text: str) -> list[Finding]:
             level = new
     for match in _LINK.finditer(text):
         label = match.group(1).strip()
-        if label.lower().rstrip(".!") in VAGUE_LINK_TEXT:
+        if not label:
+            found.append(
+                Finding(
+                    field,
+                    f"A link to {match.group(2)} has no text: screen readers "
+                    "announce nothing. Put words between the brackets.",
+                )
+            )
+        elif label.lower().rstrip(".!") in VAGUE_LINK_TEXT:
             found.append(
                 Finding(
                     field,

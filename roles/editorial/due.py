@@ -13,10 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db import transaction
 from django.utils import timezone
 
-from roles.editorial.workflow import drafts_publish_due
+from roles.editorial.models import Draft, DraftState
+from roles.editorial.workflow import drafts_publish_due, notify_live
+from roles.publishing import registry
 from roles.publishing.cache import next_scheduled_change, prime_version
+from roles.publishing.models import Publishable
 from roles.publishing.version import bump_if_due, read_content_version, record_schedule
 
 
@@ -30,7 +34,10 @@ def publications_due_run(*, now: datetime | None = None) -> DueRun:
     now = now or timezone.now()
     version, schedule_known, next_change_at = read_content_version()
     if not schedule_known:
-        next_change_at = next_scheduled_change(now)
+        # A scheduled draft whose time passed while the schedule was being
+        # worked out again (a draft scheduled, then no request until its time)
+        # is still waiting: the soonest future time alone would never reach it.
+        next_change_at = drafts_overdue_since(now) or next_scheduled_change(now)
         record_schedule(version, next_change_at)
     if next_change_at is None or next_change_at > now:
         prime_version(version)
@@ -39,4 +46,35 @@ def publications_due_run(*, now: datetime | None = None) -> DueRun:
     # conditional bump covers publish and unpublish times.
     published = drafts_publish_due(now)
     version = read_content_version()[0]
-    return DueRun(published, bump_if_due(version))
+    with transaction.atomic():
+        moved = bump_if_due(version)
+        if moved:
+            # Only the process that moved the version on mails, once.
+            for obj in records_gone_live(since=next_change_at, now=now):
+                notify_live(obj=obj, user=None)
+    return DueRun(published, moved)
+
+
+def drafts_overdue_since(now: datetime) -> datetime | None:
+    """The earliest time of a scheduled draft that is due and not published."""
+    return (
+        Draft.objects.filter(state=DraftState.SCHEDULED, go_live_at__lte=now)
+        .order_by("go_live_at")
+        .values_list("go_live_at", flat=True)
+        .first()
+    )
+
+
+def records_gone_live(*, since: datetime, now: datetime) -> list[Publishable]:
+    """Content whose publish time came in ``[since, now]``: it went live
+    without anyone saving it. ``since`` is the scheduled change that was due,
+    the soonest one when the schedule was last worked out."""
+    found: list[Publishable] = []
+    for model, field, q in registry.scheduled_fields():
+        if field != "publish_at" or not issubclass(model, Publishable):
+            continue
+        gone = model._default_manager.filter(
+            q, publish_at__gte=since, publish_at__lte=now
+        )
+        found.extend(obj for obj in gone if obj.is_published(now))
+    return found

@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from roles.publishing.models import TimeStampedModel
 from roles.publishing.registry import not_content
@@ -136,15 +139,28 @@ class Draft(TimeStampedModel):
         return self.state in OPEN_STATES
 
 
+def lock_lifetime() -> dt.timedelta:
+    """How long a lock holds without its editor showing signs of life (opening
+    a save, the keep-alive): ``settings.EDITORIAL_LOCK_MINUTES``."""
+    return dt.timedelta(minutes=settings.EDITORIAL_LOCK_MINUTES)
+
+
 class EditLockQuerySet(models.QuerySet):
     def held(self) -> EditLockQuerySet:
+        """Not released: in force, or lapsed and not taken over yet."""
         return self.filter(released_at__isnull=True)
+
+    def in_force(self, now: dt.datetime | None = None) -> EditLockQuerySet:
+        """Held and refreshed within the lock lifetime: these block others."""
+        now = now or timezone.now()
+        return self.held().filter(active_at__gt=now - lock_lifetime())
 
 
 @not_content(reason="Who is editing a record now; no public content.")
 class EditLock(TimeStampedModel):
     """An editor's lock on one record: others can read it but not save it
-    until the lock is released, or broken by a publisher with a note."""
+    until the lock is released, broken by a publisher with a note, or lapses
+    (not refreshed for ``EDITORIAL_LOCK_MINUTES``) and is taken over."""
 
     kind = models.CharField(max_length=20, choices=DraftKind.choices)
     object_id = models.PositiveBigIntegerField()
@@ -162,6 +178,19 @@ class EditLock(TimeStampedModel):
     break_note = models.TextField(
         blank=True, help_text="Why a publisher broke the lock, for its holder."
     )
+    active_at = models.DateTimeField(
+        "last active",
+        default=timezone.now,
+        help_text="When its holder last saved or kept the lock alive; it lapses "
+        "EDITORIAL_LOCK_MINUTES later.",
+    )
+    lapsed_at = models.DateTimeField(
+        "lapsed at",
+        null=True,
+        blank=True,
+        help_text="Set when the lock had lapsed and another editor took the "
+        "record over (broken_by is who did).",
+    )
 
     objects = EditLockQuerySet.as_manager()
 
@@ -177,6 +206,13 @@ class EditLock(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.object_id} locked by {self.locked_by}"
+
+    @property
+    def lapses_at(self) -> dt.datetime:
+        return self.active_at + lock_lifetime()
+
+    def has_lapsed(self, now: dt.datetime | None = None) -> bool:
+        return self.lapses_at <= (now or timezone.now())
 
 
 @not_content(reason="An editor's typed values kept after a refused save.")

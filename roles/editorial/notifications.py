@@ -1,7 +1,11 @@
 """Emails about drafts, through Django's mail framework (console backend by
-default, SMTP by settings): a draft submitted (to the publishers), sent back or
-published (to its author). Sent after the change commits; a mail server that
-is down never undoes or blocks the editorial action."""
+default, SMTP by settings): a draft submitted (to the publishers), sent back
+(to its author), and anything made live - by whatever path: a draft
+published, "Save and publish" on a change form, a bulk publish, a scheduled
+draft or publish time passing - to the draft's author and the other
+publishers (a record published without a draft skipped review: they should
+know). Sent after the change commits, so a rolled-back save sends nothing; a
+mail server that is down never undoes or blocks the editorial action."""
 
 from __future__ import annotations
 
@@ -19,9 +23,12 @@ from roles.editorial.permissions import PUBLISH_PERMISSION
 log = logging.getLogger("roles.editorial")
 
 
-def _publisher_emails() -> list[str]:
+def _publisher_emails(*, besides=None) -> list[str]:
+    """Everyone who may publish, except ``besides`` (who did it)."""
     app_label, codename = PUBLISH_PERMISSION.split(".")
     users = get_user_model().objects.filter(is_active=True).exclude(email="")
+    if besides is not None:
+        users = users.exclude(pk=besides.pk)
     users = users.filter(
         Q(is_superuser=True)
         | Q(
@@ -74,10 +81,21 @@ def notify_rejected(*, draft: Draft, user) -> None:
     )
 
 
-def notify_published(*, draft: Draft, user) -> None:
+def notify_published(
+    *, title: str, user, draft: Draft | None = None, url: str = ""
+) -> None:
+    """``title`` went live: published by ``user`` (None: at its scheduled
+    time), from ``draft`` if it was one. The same mail on every path."""
     who = f"{user}" if user is not None else "The schedule"
-    _send(
-        f"Published: {draft.title}",
-        f"{who} published your draft of “{draft.title}”: it is live now.\n",
-        _author_emails(draft),
-    )
+    lines = [f"{who} published “{title}”: it is live now."]
+    if draft is not None:
+        by = f" by {draft.created_by}" if draft.created_by else ""
+        lines.append(f"It was a draft{by}: {draft.get_absolute_url()}")
+    if url:
+        lines.append(f"The live page: {url}")
+    to = set(_publisher_emails(besides=user))
+    if draft is not None:
+        to.update(_author_emails(draft))
+    if user is not None:
+        to.discard(user.email)  # not told of what they did themselves
+    _send(f"Published: {title}", "\n\n".join(lines) + "\n", sorted(to))

@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
-from django.urls import resolve
+from django.urls import resolve, reverse
 from django.utils import timezone
 
 from roles.catalogue.models import Role
@@ -101,14 +101,23 @@ def record_doc(*, kind: str, object_id: int) -> Doc:
 
 
 def record_problems(*, kind: str, object_id: int, staged: bool = False) -> list[str]:
-    """What the import would refuse in the record as the database holds it
-    now: the rules that need the whole record at once (duplicates, a role
-    related to itself, ``content_doc.role_guide_problems``) and, for a
-    published guide saved live, what it lacks (in the form's words). A staged
-    save (a draft) may be incomplete: ``draft_gaps`` lists what it lacks."""
+    """``doc_problems`` of the record as the database holds it now."""
     if kind != DraftKind.ROLE:
         return []  # comparisons and questions: their formsets check the rules
-    record = cd.normalise({kind: [record_doc(kind=kind, object_id=object_id)]})[kind][0]
+    return doc_problems(
+        kind=kind, doc=record_doc(kind=kind, object_id=object_id), staged=staged
+    )
+
+
+def doc_problems(*, kind: str, doc: Doc, staged: bool = False) -> list[str]:
+    """What the import would refuse in the record ``doc``: the rules that
+    need the whole record at once (duplicates, a role related to itself,
+    ``content_doc.role_guide_problems``) and, for a published guide saved
+    live, what it lacks (in the form's words). A staged save (a draft) may be
+    incomplete: ``draft_gaps`` lists what it lacks."""
+    if kind != DraftKind.ROLE:
+        return []  # comparisons and questions: their formsets check the rules
+    record = cd.normalise({kind: [doc]})[kind][0]
     problems = cd.role_guide_problems({**record, "status": Status.DRAFT})
     if staged or record.get("status") != Status.PUBLISHED:
         return problems
@@ -120,7 +129,9 @@ def draft_gaps(*, kind: str, doc: Doc) -> list[Gap]:
     words (roles only: comparisons and questions are checked by their forms)."""
     if kind != DraftKind.ROLE:
         return []
-    return guide_gaps(doc)
+    slugs = [p.get("to") for p in doc.get("career_paths") or [] if p.get("to")]
+    names = dict(Role.objects.filter(slug__in=slugs).values_list("slug", "name"))
+    return guide_gaps(doc, names)
 
 
 def live_record(draft: Draft):
@@ -205,9 +216,20 @@ def _title(kind: str, doc: Doc) -> str:
 # --- writes -------------------------------------------------------------------
 
 
-def draft_save(*, kind: str, object_id: int, doc: Doc, user) -> Draft:
+def draft_save(
+    *,
+    kind: str,
+    object_id: int,
+    doc: Doc,
+    user,
+    started_from: tuple[dt.datetime, Doc] | None = None,
+) -> Draft:
     """Stage ``doc`` as the record's draft: the open draft is updated (and goes
-    back to Draft if it was submitted, scheduled or sent back), or one is made."""
+    back to Draft if it was submitted, scheduled or sent back), or one is made.
+    A new draft starts from the live record of now, or from ``started_from``
+    (the live version and document ``doc`` was typed on, for a form restored
+    from a saved copy): if the record moved on since, the draft is stale and
+    is rebased, instead of quietly undoing what changed meanwhile."""
     with transaction.atomic():
         draft = (
             Draft.objects.select_for_update().open().for_record(kind, object_id).first()
@@ -219,6 +241,8 @@ def draft_save(*, kind: str, object_id: int, doc: Doc, user) -> Draft:
             draft.base_version = _updated_at(kind, object_id)
             if draft.base_version is not None:
                 draft.base_doc = record_doc(kind=kind, object_id=object_id)
+                if started_from is not None:
+                    draft.base_version, draft.base_doc = started_from
         was_scheduled = draft.state == DraftState.SCHEDULED
         draft.doc = doc
         draft.title = _title(kind, doc)
@@ -356,9 +380,21 @@ def draft_publish(*, draft: Draft, user, token: str | None = None) -> Any:
         if user is not None:
             draft.reviewed_by = user
         draft.save()
-        notifications.notify_published(draft=draft, user=user)
+        notify_live(obj=obj, user=user, draft=draft)
     schedule_changed()
     return obj
+
+
+def notify_live(*, obj, user, draft: Draft | None = None) -> None:
+    """Mail that ``obj`` is live now (every path that publishes calls it
+    once, inside its transaction: a rolled-back publish sends nothing)."""
+    url = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else ""
+    notifications.notify_published(
+        title=draft.title if draft is not None else str(obj),
+        user=user,
+        draft=draft,
+        url=url,
+    )
 
 
 def drafts_publish_due(now: dt.datetime | None = None) -> int:
@@ -408,6 +444,12 @@ class PreviewBanner:
     note: str
     back_url: str = ""
     back_label: str = ""
+    # The editors' accessibility checker on a draft's preview: what the
+    # Markdown checker found (linked to the fields at ``edit_url``); the
+    # browser adds axe-core's check of the rendered page
+    # (static/js/preview-check.js). ``checks`` None: no checker on this preview.
+    checks: tuple[ContentProblem, ...] | None = None
+    edit_url: str = ""
 
 
 def render_public(
@@ -460,10 +502,41 @@ def preview_draft(request: HttpRequest, draft: Draft) -> HttpResponse:
             f"until this draft is published.{stale}",
             back_url=draft.get_absolute_url(),
             back_label="Back to the draft",
+            checks=tuple(draft_content_problems(draft)),
+            edit_url=reverse(
+                f"admin:roles_{spec.model._meta.model_name}_change",
+                args=[draft.object_id],
+            ),
         )
         response = render_public(request, public_path(obj), banner)
         transaction.set_rollback(True)
     return preview_response(response)
+
+
+def preview_doc(
+    request: HttpRequest, *, kind: str, object_id: int, doc: Doc, title: str, note: str
+) -> HttpResponse:
+    """The public page as ``doc`` (an unsaved form's document) would make
+    the record, marked as a preview. A rendering, not a staging: the site's
+    own view and templates read the database, so ``doc`` is written over the
+    live record in a transaction that is always rolled back (as in
+    ``preview_draft``); the draft itself is built without writing
+    (``roles.editorial.staged``). Raises ValidationError when ``doc`` cannot
+    be written (it names something deleted since)."""
+    spec = KIND_SPECS[kind]
+    with staging(), staged_primary_keys(), transaction.atomic():
+        live = spec.model._default_manager.get(pk=object_id)
+        # Written as it is (a draft may be unfinished), then shown as published.
+        spec.write({**doc, "status": Status.DRAFT}, instance=live)
+        spec.model._default_manager.filter(pk=object_id).update(
+            status=Status.PUBLISHED, publish_at=None, unpublish_at=None
+        )
+        obj = spec.model._default_manager.get(pk=object_id)
+        response = render_public(
+            request, public_path(obj), PreviewBanner(title=title, note=note)
+        )
+        transaction.set_rollback(True)
+    return response
 
 
 def preview_response(response: HttpResponse) -> HttpResponse:
@@ -694,6 +767,7 @@ def records_set_live(*, kind: str, objects, user, live: bool) -> BulkResult:
             if live and draft is not None:
                 draft_publish(draft=draft, user=user)
             else:
+                was_live = obj.is_published()
                 doc = record_doc(kind=kind, object_id=obj.pk)
                 if live:
                     gaps = draft_gaps(kind=kind, doc=doc)
@@ -709,6 +783,8 @@ def records_set_live(*, kind: str, objects, user, live: bool) -> BulkResult:
                     reversion.set_user(user)
                     record = spec.write(doc, instance=obj)
                     reversion.add_to_revision(record)
+                    if live and record.is_published() and not was_live:
+                        notify_live(obj=record, user=user)
         except ValidationError as exc:
             refused.append(f"{obj}: {' '.join(exc.messages)}")
         else:

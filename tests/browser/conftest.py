@@ -65,9 +65,9 @@ def screenshot_dir(tmp_path) -> Path:
     return out
 
 
-def _page(browser, javascript: bool, width: int = 1280):
+def _page(browser, javascript: bool, width: int = 1280, height: int = 900):
     context = browser.new_context(
-        java_script_enabled=javascript, viewport={"width": width, "height": 900}
+        java_script_enabled=javascript, viewport={"width": width, "height": height}
     )
     page = context.new_page()
     errors: list[str] = []
@@ -104,7 +104,13 @@ def assert_accessible(page) -> None:
     """axe-core (WCAG 2.0–2.2 A and AA rules) finds no violation. axe runs with
     scripts on even for no-JS pages: it inspects the page, it does not change it."""
     from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import expect
 
+    # A draft preview runs axe itself (static/js/preview-check.js); one axe
+    # run at a time per page, so wait for the page's own to finish.
+    # A locator, not page.wait_for_function: a string predicate is evaluated
+    # with eval(), which the site's CSP (no 'unsafe-eval') refuses in Chromium.
+    expect(page.locator(".preview-checks[data-axe=running]")).to_have_count(0)
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
     assert results.violations_count == 0, results.generate_report()
 

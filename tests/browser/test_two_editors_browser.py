@@ -71,6 +71,8 @@ def test_two_editors_conflict_copy_lock_and_rebase(site, accounts, browser):
     expect(pat.locator("#edit-lock")).to_contain_text("Locked by ed since")
     pat.fill("#id_lock_note", "Publishing a fix now.")
     pat.get_by_role("button", name="Break the lock").click()
+    # The break has landed (Pat's page shows the record unlocked) before Ed looks.
+    expect(pat.locator("#edit-lock")).to_contain_text("Lock for editing")
     ed.goto(url)
     expect(ed.locator("#edit-lock")).to_contain_text(
         "pat broke your lock: Publishing a fix now."

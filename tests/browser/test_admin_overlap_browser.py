@@ -1,0 +1,83 @@
+"""On a phone, no control of an admin change form sits on top of another.
+
+Every registered model with inline rows is opened at 375 px (and 1280 px)
+and the visible labels, fields and buttons of its form are compared pairwise:
+none may cover part of another. Found from the admin registry, so an inline
+added tomorrow is covered too. (adminsortable2 gives a stacked row's header a
+fixed height; on a narrow screen its Delete box and ordering buttons spilled
+over the row's first label.)"""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from .test_editor_browser import PASSWORD, _login
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# Pairs of visible controls and labels whose boxes intersect by more than a
+# pixel each way. A label wrapping its own field, and an element inside
+# another, are not overlaps.
+_OVERLAPS = """() => {
+  const selector = 'label, input:not([type=hidden]), select, textarea, button, '
+    + '[role=button], a.button, .inline-related h3 b, .inline_label';
+  const form = document.querySelector('#content-main form');
+  const shown = [...form.querySelectorAll(selector)].filter(el => {
+    const r = el.getBoundingClientRect();
+    // checkVisibility: not inside a closed <details>, display:none or hidden.
+    return r.width > 1 && r.height > 1 && !el.closest('.empty-form')
+      && el.checkVisibility({visibilityProperty: true, contentVisibilityAuto: true});
+  });
+  const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+    + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '')
+    + (el.textContent.trim() ? ` "${el.textContent.trim().slice(0, 30)}"` : '');
+  const found = [];
+  for (let i = 0; i < shown.length; i++) {
+    // Line boxes, not the bounding box: a wrapped inline label flows around
+    // floated buttons without covering them.
+    const a = shown[i], ra = [...a.getClientRects()];
+    for (let j = i + 1; j < shown.length; j++) {
+      const b = shown[j];
+      if (a.contains(b) || b.contains(a)) continue;
+      const rb = [...b.getClientRects()];
+      const hit = ra.some(p => rb.some(q =>
+        Math.min(p.right, q.right) - Math.max(p.left, q.left) > 1
+        && Math.min(p.bottom, q.bottom) - Math.max(p.top, q.top) > 1));
+      if (hit) found.push(`${name(a)} covers ${name(b)}`);
+    }
+  }
+  return found.slice(0, 12);
+}"""
+
+
+def _change_forms_with_inlines() -> list[str]:
+    pages = []
+    for model, model_admin in admin.site._registry.items():
+        if not model_admin.inlines:
+            continue
+        first = model.objects.order_by("pk").first()
+        if first is not None:
+            opts = model._meta
+            name = f"admin:{opts.app_label}_{opts.model_name}_change"
+            pages.append(reverse(name, args=[first.pk]))
+    return pages
+
+
+def test_no_control_of_a_change_form_covers_another(site, browser, django_user_model):
+    django_user_model.objects.create_superuser("root", "", PASSWORD)
+    pages = _change_forms_with_inlines()
+    assert reverse("admin:roles_role_change", args=[1]).rsplit("/", 3)[0] in str(
+        pages
+    ), "the role form, with its stacked sortable sources, is among the pages"
+    context, desk = _login(browser, site, "root")
+    problems = []
+    for path in pages:
+        for width in (375, 1280):
+            desk.set_viewport_size({"width": width, "height": 900})
+            assert desk.goto(site.url + path).status == 200, path
+            desk.wait_for_load_state("networkidle")
+            problems.extend(
+                f"{path} at {width} px: {o}" for o in desk.evaluate(_OVERLAPS)
+            )
+    context.close()
+    assert problems == [], "\n".join(problems)
