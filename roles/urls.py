@@ -34,13 +34,21 @@ urlpatterns = [
     path("compare/<roles:slugs>/", comparisons.compare, name="compare"),
     path("glossary/", glossary_views.glossary, name="glossary"),
     path("search/", search.search, name="search"),
-    path("quiz/", questionnaire.quiz, name="quiz"),
+    path("quiz/", questionnaire.quiz_start, name="quiz"),
+    path("quiz/start/", questionnaire.quiz_begin, name="quiz_begin"),
+    path("quiz/q/<slug:key>/", questionnaire.quiz_step, name="quiz_step"),
+    path("quiz/all/", questionnaire.quiz, name="quiz_all"),
     path("quiz/how-scoring-works/", questionnaire.quiz_scoring, name="quiz_scoring"),
     path("quiz/results/<uuid:pk>/", questionnaire.quiz_result, name="quiz_result"),
     path(
         "quiz/results/<uuid:pk>/feedback/",
         questionnaire.quiz_feedback,
         name="quiz_feedback",
+    ),
+    path(
+        "quiz/results/<uuid:pk>/continue/",
+        questionnaire.quiz_continue,
+        name="quiz_continue",
     ),
     path(
         "quiz/results/<uuid:pk>/card.png",

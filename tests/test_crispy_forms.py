@@ -103,7 +103,7 @@ def test_no_page_template_writes_a_form_or_a_csrf_token_by_hand():
 
 
 def test_quiz_is_drawn_by_the_pack_one_fieldset_per_question(client, quiz):
-    response = client.get("/quiz/")
+    response = client.get("/quiz/all/")
     assert {
         "roleguides/whole_uni_form.html",
         "roleguides/layout/choice_fieldset.html",
@@ -113,7 +113,7 @@ def test_quiz_is_drawn_by_the_pack_one_fieldset_per_question(client, quiz):
     html = response.content.decode()
     form = Forms(html).by_id("quiz-form")
     assert form["attrs"]["method"] == "post"
-    assert form["attrs"]["action"] == "/quiz/"
+    assert form["attrs"]["action"] == "/quiz/all/"
     assert "novalidate" in form["attrs"]
     assert form["attrs"]["aria-labelledby"] == "quiz-heading"
     fieldsets = re.findall(r"<fieldset[^>]*>.*?</fieldset>", html, re.S)
@@ -142,7 +142,7 @@ def test_quiz_is_drawn_by_the_pack_one_fieldset_per_question(client, quiz):
 
 
 def test_quiz_errors_sit_under_each_question_named_by_aria_describedby(client, quiz):
-    response = client.post("/quiz/", {"q-horizon": "1"})
+    response = client.post("/quiz/all/", {"q-horizon": "1"})
     assert response.status_code == 400
     html = response.content.decode()
     assert_one_token_per_post_form(html)
@@ -163,7 +163,7 @@ def test_quiz_errors_sit_under_each_question_named_by_aria_describedby(client, q
 
 
 def test_an_editors_preview_has_no_submit_button(staff_client, quiz):
-    html = staff_client.get("/quiz/?preview=1").content.decode()
+    html = staff_client.get("/quiz/all/?preview=1").content.decode()
     assert html.count("<fieldset") == 3
     assert "quiz-submit" not in html and "See my result" not in html
 
@@ -173,9 +173,11 @@ def test_an_editors_preview_has_no_submit_button(staff_client, quiz):
 
 def test_feedback_form_is_drawn_by_the_pack_with_one_csrf_token(quiz):
     taker = Client(enforce_csrf_checks=True)
-    html = taker.get("/quiz/").content.decode()
+    html = taker.get("/quiz/all/").content.decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)[1]
-    url = taker.post("/quiz/", {**ANSWERS, "csrfmiddlewaretoken": token})["Location"]
+    url = taker.post("/quiz/all/", {**ANSWERS, "csrfmiddlewaretoken": token})[
+        "Location"
+    ]
     response = taker.get(url)
     assert {
         "roleguides/whole_uni_form.html",
@@ -314,9 +316,9 @@ def test_every_class_in_the_forms_is_in_the_built_stylesheet(client, quiz):
     assert path, "css/main.css is missing: run `make css`"
     css = Path(path).read_text()
     taker = Client()
-    url = taker.post("/quiz/", ANSWERS)["Location"]
+    url = taker.post("/quiz/all/", ANSWERS)["Location"]
     pages = [
-        client.post("/quiz/", {"q-horizon": "1"}).content.decode(),
+        client.post("/quiz/all/", {"q-horizon": "1"}).content.decode(),
         taker.get(url).content.decode(),
         client.get("/compare/", {"roles": ["product-owner"]}).content.decode(),
         client.get("/search/", {"q": "owner"}).content.decode(),

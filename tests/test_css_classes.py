@@ -46,6 +46,8 @@ NOT_PAGES = {
     "api-v1:term": "JSON",
     "api-v1:questionnaire": "JSON",
     "roles:quiz_feedback": "POST only: redirects back to the result page",
+    "roles:quiz_begin": "POST only: redirects to the first question",
+    "roles:quiz_continue": "redirects from a result into the flow",
     "roles:quiz_result_image": "a PNG (checked in test_quiz.py)",
 }
 
@@ -138,10 +140,36 @@ def _result_urls(client: Client) -> list[str]:
     both = {key: pm[key] if n % 2 else po[key] for n, key in enumerate(pm)}
     urls = []
     for answers in (towards("product-manager"), both, neutral()):
-        response = client.post("/quiz/", answers)
+        response = client.post("/quiz/all/", answers)
         assert response.status_code == 302, response.content.decode()[:2000]
         urls.append(response["Location"])
     return urls
+
+
+def _step_urls(client: Client) -> list[str]:
+    """A step of the adaptive flow, its error state and an adaptive (v4)
+    result, reached as a visitor reaches them (the state is a cookie)."""
+    from roles.questionnaire import scoring
+    from roles.questionnaire.selectors import published_questionnaire
+
+    questionnaire = published_questionnaire()
+    answers = scoring.ideal_answers(questionnaire.questions, "product-owner")
+    first = client.post("/quiz/start/")["Location"]
+    second = client.post(first, {"answer": str(answers[first.split("/")[3]])})
+    assert client.post(second["Location"], {}).status_code == 400
+    return [first, second["Location"]]
+
+
+def _adaptive_result_url(client: Client) -> str:
+    from roles.questionnaire import scoring
+    from roles.questionnaire.selectors import published_questionnaire
+
+    questionnaire = published_questionnaire()
+    answers = scoring.ideal_answers(questionnaire.questions, "business-analyst")
+    url = client.post("/quiz/start/")["Location"]
+    while url.startswith("/quiz/q/"):
+        url = client.post(url, {"answer": str(answers[url.split("/")[3]])})["Location"]
+    return url
 
 
 def _pages(client: Client) -> dict[str, list[str]]:
@@ -169,8 +197,10 @@ def _pages(client: Client) -> dict[str, list[str]]:
             "/search/",
         ],
         "roles:quiz": ["/quiz/"],
+        "roles:quiz_all": ["/quiz/all/"],
+        "roles:quiz_step": _step_urls(client),
         "roles:quiz_scoring": ["/quiz/how-scoring-works/"],
-        "roles:quiz_result": _result_urls(client),
+        "roles:quiz_result": [*_result_urls(client), _adaptive_result_url(client)],
         "api-v1:openapi-view": ["/api/v1/docs/"],
     }
 
@@ -184,6 +214,8 @@ PAGE_ROUTES = {
     "roles:glossary",
     "roles:search",
     "roles:quiz",
+    "roles:quiz_all",
+    "roles:quiz_step",
     "roles:quiz_scoring",
     "roles:quiz_result",
     "api-v1:openapi-view",
@@ -329,7 +361,7 @@ def _error_pages() -> dict[str, object]:
         return Client().get("/roles/no-such-role/"), 404
 
     def csrf_failure():
-        return Client(enforce_csrf_checks=True).post("/quiz/", {}), 403
+        return Client(enforce_csrf_checks=True).post("/quiz/all/", {}), 403
 
     def bad_host():
         return Client().get("/", headers={"host": "evil.example"}), 400
@@ -337,7 +369,7 @@ def _error_pages() -> dict[str, object]:
     def too_many():
         client = Client()
         with override_settings(QUIZ_RATE_LIMIT=(0, 600)):
-            return client.post("/quiz/", _result_answers()), 429
+            return client.post("/quiz/all/", _result_answers()), 429
 
     def server_error():
         handler = get_resolver().resolve_error_handler(500)

@@ -2,19 +2,23 @@
 against the targets of issue 22. Pure: the YAML is read directly."""
 
 import random
+from collections import Counter
 from pathlib import Path
 
 import pytest
 import yaml
 
-from roles.questionnaire import scoring
+from roles.questionnaire import personas, scoring
 from roles.questionnaire.audit import (
+    TARGET_ADAPTIVE_AGREEMENT,
+    TARGET_ADAPTIVE_MEAN_QUESTIONS,
     TARGET_CLEAR_RATE,
     TARGET_COVERAGE_RATIO,
     TARGET_MIN_ITEMS,
     audit,
 )
 from roles.questionnaire.results import Questionnaire, RoleInfo
+from roles.questionnaire.scoring import PERCENT
 
 ROOT = Path(__file__).parent.parent / "roles/content"
 
@@ -70,7 +74,7 @@ def test_an_ideal_respondent_of_every_role_gets_it_first_with_the_same_confidenc
         assert not ranking[0].tied
         assert scoring.verdict(ranking, seeded.model.clear) == scoring.Verdict.CLEAR
         labels.add(ranking[0].label)
-    assert labels == {"over 99 %"}
+    assert labels == {f"over 99{PERCENT}"}
 
 
 def test_clear_matches_are_rare_for_random_answers_and_right_for_real_roles(seeded):
@@ -108,5 +112,27 @@ def test_seeded_audit_figures_stay_on_target(seeded):
         figures["coverage"]["max_items"]
         <= TARGET_COVERAGE_RATIO * figures["coverage"]["min_items"]
     )
-    assert figures["adaptive"]["mean_questions"] is None  # not built yet (note)
-    assert figures["adaptive"]["note"]
+    assert figures["adaptive"]["respondents"] >= 16 * 30
+    assert figures["adaptive"]["mean_questions"] <= TARGET_ADAPTIVE_MEAN_QUESTIONS
+    assert figures["adaptive"]["agreement"] >= TARGET_ADAPTIVE_AGREEMENT
+
+
+# --- the blind personas (roles/content/quiz_personas.yaml) ---------------------------
+
+
+@pytest.fixture(scope="module")
+def blind():
+    return personas.parse(yaml.safe_load((ROOT / "quiz_personas.yaml").read_text()))
+
+
+def test_the_blind_fixture_has_two_personas_per_role_answering_every_question(
+    seeded, blind
+):
+    per_role = Counter(p.role for p in blind)
+    assert per_role == dict.fromkeys(seeded.role_slugs, 2)
+    assert len({p.id for p in blind}) == len(blind)
+    for persona in blind:
+        missing = [q.key for q in seeded.questions if q.key not in persona.answers]
+        assert not missing, (persona.id, missing)
+        for q in seeded.questions:
+            assert persona.answers[q.key] in q.answer_values, (persona.id, q.key)

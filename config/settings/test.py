@@ -39,6 +39,8 @@ elif XDIST_WORKER := env_str("PYTEST_XDIST_WORKER", ""):
         },
     }
 QUIZ_RATE_LIMIT = (1000, 600)
+# Fewer simulated respondents: the figure is rebuilt after every cleared cache.
+QUIZ_LENGTH_PER_ROLE = 2
 API_RATE_LIMIT = (100_000, 60)
 SEARCH_RATE_LIMIT = (100_000, 60)
 WHITENOISE_AUTOREFRESH = True

@@ -25,6 +25,7 @@ from roles.core import seo
 from roles.core.markdown import plain_text
 from roles.publishing.cache import public_page, reads
 from roles.publishing.models import PublishableQuerySet
+from roles.questionnaire.selectors import quiz_length
 
 if TYPE_CHECKING:
     # What the mixin is mixed into, so that its methods are checked against it.
@@ -80,6 +81,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "comparisons": comparisons,
             # "Most read" only once readers have read something.
             "ranked_by_reads": any(counts[c.key] for c in comparisons),
+            # The questionnaire's real typical length (its adaptive flow).
+            "quiz_length": quiz_length(),
             "og_title": "Role Guides: product, project and delivery roles explained",
         },
     )

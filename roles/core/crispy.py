@@ -47,6 +47,7 @@ class ChoiceFieldset(Field):
         hint_class: str = "form-text",
         error_class: str = "field-error",
         error_id: str = "",
+        legend_heading: str = "",
         **attrs,
     ):
         if choices not in CHOICE_STYLES:
@@ -59,6 +60,9 @@ class ChoiceFieldset(Field):
             "options_class": options_class,
             "hint_class": hint_class,
             "error_class": error_class,
+            # A page whose one question is the page: the legend holds its <h1>
+            # (GOV.UK's pattern), with this class.
+            "legend_heading": legend_heading,
             # data_kind="x" becomes data-kind="x" on the <fieldset>.
             "fieldset_attrs": flatatt(attrs),
         }
@@ -94,16 +98,24 @@ class Control(Field):
 
 
 class SubmitButton:
-    """``<button type="submit">``; no name, so it adds nothing to the data."""
+    """``<button type="submit">``; no name unless given, so it adds nothing to
+    the data."""
 
     template = "%s/layout/submit.html"
 
     def __init__(
-        self, label: str, *, css_class: str = "btn btn-primary", wrapper_class: str = ""
+        self,
+        label: str,
+        *,
+        css_class: str = "btn btn-primary",
+        wrapper_class: str = "",
+        name: str = "",
     ):
         self.label = label
         self.css_class = css_class
         self.wrapper_class = wrapper_class
+        # A second button that says which it was (name=value "1") when named.
+        self.name = name
 
     def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
         return render_to_string(
@@ -112,5 +124,6 @@ class SubmitButton:
                 "label": self.label,
                 "css_class": self.css_class,
                 "wrapper_class": self.wrapper_class,
+                "name": self.name,
             },
         )

@@ -18,6 +18,7 @@ from reversion_compare.admin import CompareVersionAdmin as VersionAdmin
 from roles import models as m
 from roles.editorial.admin import WorkflowAdminMixin
 from roles.editorial.admin_common import LabelledFieldsMixin, StateFilter, StateMixin
+from roles.editorial.staged import set_related
 from roles.questionnaire import scoring
 from roles.questionnaire.impact import impact_of
 from roles.questionnaire.selectors import stored_results
@@ -71,6 +72,24 @@ class PointsFormMixin(_ModelFormBase):
             }
         for role in self.roles:
             self.fields[f"points_{role.pk}"].initial = existing.get(role.pk, 0)
+
+    def staged_related(self) -> None:
+        """The points ``_save_m2m`` would save, as unsaved rows the record's
+        serialiser reads (``roles.editorial.staged``): nothing is written."""
+        by_id = {role.pk: role for role in self.roles}
+        rows = []
+        for name, value in self.cleaned_data.items():
+            if not name.startswith("points_") or not value:
+                continue
+            role = by_id[int(name.removeprefix("points_"))]
+            rows.append(
+                self.points_model(
+                    **{self.points_parent: self.instance},
+                    role=role,
+                    points=value,
+                )
+            )
+        set_related(self.instance, self.points_related, rows)
 
     def _save_m2m(self):
         super()._save_m2m()
@@ -321,6 +340,13 @@ class QuestionAdmin(
         super().save_related(request, form, formsets, change)
         if form.instance.kind == m.QuestionKind.SCENARIO:
             form.instance.statement_points.all().delete()
+
+    def stage_related(self, request, form, formsets) -> None:
+        """``save_related`` for a staged draft, in memory: a scenario keeps
+        no statement points."""
+        super().stage_related(request, form, formsets)
+        if form.instance.kind == m.QuestionKind.SCENARIO:
+            set_related(form.instance, "statement_points", [])
 
 
 @admin.register(m.Submission)

@@ -20,7 +20,11 @@ from roles.questionnaire import scoring
 from roles.questionnaire.audit import FAIR_HIGH, FAIR_LOW, audit, calibration
 from roles.questionnaire.forms import AnalyticsPeriodForm
 from roles.questionnaire.models import Submission
-from roles.questionnaire.selectors import calibration_rows, load_questionnaire
+from roles.questionnaire.selectors import (
+    blind_personas,
+    calibration_rows,
+    load_questionnaire,
+)
 
 ANALYTICS_SAMPLE = 20_000
 
@@ -42,7 +46,10 @@ def _bars(rows: list[tuple[str, int]]) -> list[dict]:
 @staff_member_required
 @require_safe
 def quiz_health(request: HttpRequest) -> HttpResponse:
-    report = versioned("quiz-audit-v3", lambda: audit(load_questionnaire()))
+    report = versioned(
+        "quiz-audit-v4",
+        lambda: audit(load_questionnaire(), blind=blind_personas()),
+    )
     context = {
         **admin.site.each_context(request),
         "title": "Questionnaire health",

@@ -79,7 +79,7 @@ class QuizForm(forms.Form):
 
     def _helper(self, *, can_submit: bool) -> FormHelper:
         helper = FormHelper()
-        helper.form_action = "roles:quiz"
+        helper.form_action = "roles:quiz_all"
         helper.form_id = "quiz-form"
         helper.form_class = "quiz-form"
         helper.attrs = {"novalidate": True, "aria-labelledby": "quiz-heading"}
@@ -136,6 +136,89 @@ class QuizForm(forms.Form):
 
     def unanswered(self) -> list[QuizQuestion]:
         return [q for q in self.questions() if q.error]
+
+
+class StepForm(forms.Form):
+    """One question of the adaptive flow, drawn as the page's heading and its
+    option cards (in the respondent's own order). ``finish`` adds a second
+    button, "See my result now", for a respondent past the stopping rule."""
+
+    def __init__(
+        self,
+        *args,
+        question: scoring.QuestionSpec,
+        hint: str,
+        order: tuple[int, ...] | None,
+        action: str,
+        finish: bool = False,
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.question = question
+        if question.kind == scoring.SCENARIO:
+            indexes = order or tuple(range(len(question.options)))
+            choices = [(str(i), question.options[i].text) for i in indexes]
+        else:
+            choices = AGREEMENT_CHOICES
+        self.fields["answer"] = forms.ChoiceField(
+            label=question.text,
+            choices=choices,
+            widget=forms.RadioSelect,
+            help_text=hint,
+            error_messages={
+                "required": "Choose the answer closest to you.",
+                "invalid_choice": "That answer is not one of the options.",
+            },
+        )
+        self.helper = FormHelper()
+        self.helper.form_action = action
+        self.helper.form_id = "quiz-step-form"
+        self.helper.form_class = "quiz-step-form"
+        self.helper.attrs = {"novalidate": True}
+        scale = question.kind == scoring.AGREEMENT
+        parts = [
+            ChoiceFieldset(
+                "answer",
+                choices="cards",
+                css_class="quiz-question quiz-step-question",
+                css_id=f"question-{question.key}",
+                error_id="answer-error",
+                hint_class="quiz-hint",
+                error_class="quiz-error",
+                legend_heading="quiz-step-heading",
+                options_class="option-list option-list-scale"
+                if scale
+                else "option-list",
+                data_kind=question.kind,
+            ),
+            SubmitButton("Continue", wrapper_class="quiz-submit"),
+        ]
+        if finish:
+            parts.append(
+                SubmitButton(
+                    "See my result now",
+                    css_class="btn btn-outline-primary",
+                    wrapper_class="quiz-submit",
+                    name="finish",
+                )
+            )
+        self.helper.layout = Layout(*parts)
+
+    @property
+    def value(self) -> int:
+        return int(self.cleaned_data["answer"])
+
+
+class ActionForm(forms.Form):
+    """A form that is only a button (start the questionnaire, answer more
+    questions): it posts its CSRF token and nothing else."""
+
+    def __init__(self, *args, action: str, label: str, css_class: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_action = action
+        self.helper.form_class = "quiz-action"
+        self.helper.layout = Layout(SubmitButton(label, css_class=css_class))
 
 
 class FeedbackForm(forms.Form):

@@ -7,11 +7,11 @@ from __future__ import annotations
 import math
 import random
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import cached_property
 from typing import Any
 
-from roles.questionnaire import scoring
+from roles.questionnaire import adaptive, scoring
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,11 @@ class Questionnaire:
     def model(self) -> scoring.Model:
         """Fitted once, then cached (pickled) with the questionnaire."""
         return scoring.build_model(self.questions, self.role_slugs)
+
+    @cached_property
+    def adaptive(self) -> adaptive.Adaptive:
+        """The adaptive flow's tables, built with the model and cached with it."""
+        return adaptive.Adaptive.build(self.questions, self.model)
 
     def role(self, slug: str) -> RoleInfo | None:
         return next((r for r in self.roles if r.slug == slug), None)
@@ -151,8 +156,10 @@ def estimated_minutes(questions: tuple[scoring.QuestionSpec, ...]) -> int:
 # --- stored results ---------------------------------------------------------------
 
 #: 1: match as a share of the best score; 2: match as Φ(z) × 100;
-#: 3: the posterior probability of each role (see scoring's docstring).
+#: 3: the posterior probability of each role (see scoring's docstring);
+#: 4: the same from the adaptive flow, scored from the questions asked.
 RESULT_VERSION = 3
+ADAPTIVE_RESULT_VERSION = 4
 #: Before version 2, a result named "between A and B" within this many points.
 V1_BETWEEN_POINTS = 10
 
@@ -203,6 +210,13 @@ class StoredResult:
     you: MapPoint | None = None
     #: Version 3 on: the questions that best separate the top two roles.
     settlers: tuple[Settler, ...] = ()
+    #: Version 4: how many questions were answered, of how many published.
+    asked: int = 0
+    total: int = 0
+
+    @property
+    def is_adaptive(self) -> bool:
+        return self.version >= ADAPTIVE_RESULT_VERSION
 
     @property
     def top(self) -> ResultRow | None:
@@ -238,14 +252,17 @@ class StoredResult:
 
     @property
     def confidence(self) -> str:
-        """Version 3 on: how sure the top answer is, in plain words."""
+        """Version 3 on: how sure the result is, in plain words that agree
+        with the verdict (only a clear match is "sure")."""
         top = self.top
         if top is None or top.probability is None:
             return ""
-        return scoring.confidence_words(top.probability)
+        return scoring.confidence_words(self.verdict, top.probability)
 
     def to_json(self) -> dict[str, Any]:
+        extra = {"asked": self.asked, "total": self.total} if self.is_adaptive else {}
         return {
+            **extra,
             "version": self.version,
             "verdict": str(self.verdict),
             "you": asdict(self.you) if self.you else None,
@@ -292,6 +309,8 @@ class StoredResult:
             settlers=tuple(
                 Settler(q["key"], q["text"]) for q in data.get("settlers", ())
             ),
+            asked=int(data.get("asked", 0)),
+            total=int(data.get("total", 0)),
         )
 
 
@@ -318,7 +337,36 @@ def place_you(
 
 
 def result_for(questionnaire: Questionnaire, answers: dict[str, int]) -> StoredResult:
-    ranking = questionnaire.score(answers)
+    """The full questionnaire's result (version 3): every question answered."""
+    return _result(questionnaire, questionnaire.score(answers), questionnaire.questions)
+
+
+def adaptive_result_for(
+    questionnaire: Questionnaire, answers: dict[str, int]
+) -> StoredResult:
+    """The adaptive flow's result (version 4): scored from the questions asked
+    only, with the model's fitted temperatures. What would settle a close
+    result are the separating questions not asked yet, then the asked ones
+    (whose answers the respondent may want to look at again)."""
+    ranking = adaptive.score(
+        questionnaire.questions, answers, questionnaire.role_slugs, questionnaire.model
+    )
+    unasked = [q for q in questionnaire.questions if q.key not in answers]
+    asked = [q for q in questionnaire.questions if q.key in answers]
+    result = _result(questionnaire, ranking, (*unasked, *asked))
+    return replace(
+        result,
+        version=ADAPTIVE_RESULT_VERSION,
+        asked=len(asked),
+        total=len(questionnaire.questions),
+    )
+
+
+def _result(
+    questionnaire: Questionnaire,
+    ranking: list[scoring.RoleScore],
+    settler_pool: tuple[scoring.QuestionSpec, ...],
+) -> StoredResult:
     names = {r.slug: r for r in questionnaire.roles}
     model = questionnaire.model
     outcome = scoring.verdict(ranking, model.clear)
@@ -327,7 +375,7 @@ def result_for(questionnaire: Questionnaire, answers: dict[str, int]) -> StoredR
         settlers = tuple(
             Settler(q.key, q.text)
             for q in scoring.separators(
-                questionnaire.questions, model, ranking[0].role, ranking[1].role
+                settler_pool, model, ranking[0].role, ranking[1].role
             )
         )
     return StoredResult(
@@ -350,4 +398,57 @@ def result_for(questionnaire: Questionnaire, answers: dict[str, int]) -> StoredR
         verdict=outcome,
         you=place_you(ranking, questionnaire.roles),
         settlers=settlers,
+    )
+
+
+# --- the adaptive flow's typical length ------------------------------------------
+
+#: Simulated respondents per role for the typical length shown to visitors.
+LENGTH_PER_ROLE = 8
+LENGTH_SEED = 22
+
+
+@dataclass(frozen=True)
+class TypicalLength:
+    """How long the adaptive flow usually takes, over simulated respondents
+    of every role: the mean number of questions and of minutes."""
+
+    questions: int
+    minutes: int
+    total: int
+
+    @property
+    def shorter(self) -> bool:
+        return self.questions < self.total
+
+
+def typical_length(
+    questionnaire: Questionnaire,
+    per_role: int = LENGTH_PER_ROLE,
+    seed: int = LENGTH_SEED,
+) -> TypicalLength:
+    """Run the adaptive flow on ``per_role`` simulated respondents of every
+    role and average what they were asked (reading time as in
+    :func:`estimated_seconds`)."""
+    total = len(questionnaire.questions)
+    flow = questionnaire.adaptive
+    people = adaptive.simulated_population(flow, per_role, seed) if total else []
+    if not people:
+        return TypicalLength(total, estimated_minutes(questionnaire.questions), total)
+    by_key = {q.key: q for q in questionnaire.questions}
+    count = 0
+    seconds = 0
+    for answers in people:
+
+        def respond(q: scoring.QuestionSpec, a: dict[str, int] = answers) -> int:
+            return a[q.key]
+
+        asked = flow.run(respond)
+        count += len(asked)
+        seconds += estimated_seconds(tuple(by_key[k] for k in asked))
+    n = len(people)
+    return TypicalLength(
+        questions=max(1, round(count / n)),
+        minutes=max(1, math.ceil(seconds / n / 60)),
+        total=total,
     )

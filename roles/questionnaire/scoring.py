@@ -120,6 +120,12 @@ class QuestionSpec:
         return {r for r, w in self.weights.items() if w}
 
     @cached_property
+    def role_set(self) -> frozenset[str]:
+        """roles(), computed once: the model fit asks "does this question name
+        this role?" about a million times at the 200-role size."""
+        return frozenset(self.roles())
+
+    @cached_property
     def _points_by_answer(self) -> dict[int, dict[str, float]]:
         if self.kind == SCENARIO:
             return {
@@ -178,7 +184,7 @@ def moves(question: QuestionSpec, role: str) -> bool:
     """Whether the answer to the question changes the role's points (a
     question that gives a role the same points whatever the answer says
     nothing about it)."""
-    if role not in question.roles():
+    if role not in question.role_set:
         return False
     return (
         len({question.points_for(a).get(role, 0.0) for a in question.answer_values}) > 1
@@ -240,7 +246,7 @@ def log_partition(questions: Sequence[QuestionSpec], role: str, beta: float) -> 
     a log-likelihood (it does not depend on the answers)."""
     total = 0.0
     for question in questions:
-        if role not in question.roles():
+        if role not in question.role_set:
             total += math.log(len(question.answer_values))
             continue
         total += _log_sum_exp(
@@ -271,6 +277,23 @@ class Model:
         if norm == -math.inf:
             return dict.fromkeys(logs, 0.0)
         return {r: math.exp(v - norm) for r, v in logs.items()}
+
+    def for_questions(self, questions: Sequence[QuestionSpec]) -> Model:
+        """The same temperatures and threshold over a subset of the questions
+        (an adaptive respondent's): the log partition covers only those."""
+        return Model(
+            self.roles,
+            self.beta,
+            {
+                # A role the subset does not move answers it at chance; a
+                # role no question of the whole questionnaire moves stays out.
+                r: log_partition(questions, r, self.beta[r])
+                if math.isfinite(self.log_z[r])
+                else math.inf
+                for r in self.roles
+            },
+            self.clear,
+        )
 
     def answer_probabilities(self, question: QuestionSpec, role: str) -> list[float]:
         """P(answer | role) for each of the question's answers, in order."""
@@ -534,17 +557,22 @@ def tie_break(answers: Mapping[str, int]) -> Callable[[str], int]:
     return lambda role: zlib.crc32(f"{seed}|{role}".encode())
 
 
+# A no-break space before the sign: "84 %" never breaks across two lines.
+# (Results stored before it keep their plain space: they display as they were.)
+PERCENT = "\u00a0%"
+
+
 def percent_label(probability: float, decimals: int = 0) -> str:
     """A probability as readers see it, never rounded up to a certainty:
     "over 99 %" and "under 1 %" at the ends, whole percentages between
     (``decimals`` more where two neighbours would otherwise look equal)."""
     if probability > 0.99:
-        return "over 99 %"
+        return f"over 99{PERCENT}"
     if probability < 0.01:
-        return "under 1 %"
+        return f"under 1{PERCENT}"
     value = round(probability * 100, decimals)
     value = min(max(value, 1), 99)
-    return f"{value:.{decimals}f} %"
+    return f"{value:.{decimals}f}{PERCENT}"
 
 
 def rank(
@@ -608,14 +636,18 @@ def verdict(ranking: Sequence[RoleScore], clear: float = CLEAR_DEFAULT) -> Verdi
     return Verdict.NO_CLEAR_MATCH
 
 
-def confidence_words(probability: float) -> str:
-    """How sure the answer is, in plain words."""
-    if probability >= 0.95:
-        return "very sure"
-    if probability >= 0.8:
-        return "fairly sure"
+def confidence_words(verdict: Verdict, probability: float) -> str:
+    """How sure the result is, in plain words that follow "we are". The verdict
+    decides and the top role's probability only grades it: the clear-match
+    threshold is fitted per questionnaire, so a probability alone can say
+    "fairly sure" under a "no clear match" (84 % short of a 93 % threshold) or
+    "unsure" under a clear match."""
+    if verdict == Verdict.CLEAR:
+        return "very sure" if probability >= 0.95 else "fairly sure"
+    if verdict == Verdict.BETWEEN:
+        return "not sure which of the two it is"
     if probability >= 0.5:
-        return "unsure"
+        return "not sure enough to name it"
     return "not sure at all"
 
 

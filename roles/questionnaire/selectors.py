@@ -3,13 +3,16 @@ map's roles, and stored submissions for the impact preview and calibration."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import yaml
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
 from roles.catalogue.models import Role
 from roles.publishing.cache import register_derived, versioned
-from roles.questionnaire import scoring
+from roles.questionnaire import personas, scoring
 from roles.questionnaire.audit import CalibrationRow
 from roles.questionnaire.models import (
     Option,
@@ -18,13 +21,30 @@ from roles.questionnaire.models import (
     QuestionKind,
     Submission,
 )
-from roles.questionnaire.results import Questionnaire, RoleInfo
+from roles.questionnaire.results import (
+    Questionnaire,
+    RoleInfo,
+    TypicalLength,
+    typical_length,
+)
 from roles.questionnaire.role_map import MapRole
 
 
 def published_questionnaire() -> Questionnaire:
     """The public questionnaire, cached until the content changes."""
     return versioned("questionnaire", load_questionnaire)
+
+
+def quiz_length() -> TypicalLength:
+    """How long the adaptive flow usually takes (simulated respondents), built
+    once per content version with the questionnaire and shared by workers."""
+    return versioned("quiz-length", _load_quiz_length)
+
+
+def _load_quiz_length() -> TypicalLength:
+    return typical_length(
+        published_questionnaire(), per_role=settings.QUIZ_LENGTH_PER_ROLE
+    )
 
 
 def load_questionnaire(*, include_drafts: bool = False) -> Questionnaire:
@@ -88,7 +108,22 @@ def load_questionnaire(*, include_drafts: bool = False) -> Questionnaire:
         hints=hints,
     )
     questionnaire.model  # noqa: B018 - computed now, so it is cached with the rest
+    questionnaire.adaptive  # noqa: B018 - likewise
     return questionnaire
+
+
+#: The blind personas: a regression fixture (see roles/questionnaire/personas.py).
+PERSONAS_FILE = (
+    Path(__file__).resolve().parent.parent / "content" / "quiz_personas.yaml"
+)
+
+
+def blind_personas(path: Path = PERSONAS_FILE) -> list[personas.Persona]:
+    """The blind personas kept with the seed content (none when the file is
+    absent, as in a site whose questionnaire was written from scratch)."""
+    if not path.exists():
+        return []
+    return personas.parse(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
 
 
 IMPACT_SAMPLE = 5000
@@ -134,3 +169,4 @@ def _load_role_map() -> list[MapRole]:
 # Rebuilt after each content write and at deploy (roles.publishing.cache).
 register_derived("questionnaire", load_questionnaire)
 register_derived("role-map", _load_role_map)
+register_derived("quiz-length", _load_quiz_length)

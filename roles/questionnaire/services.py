@@ -7,7 +7,11 @@ from typing import NamedTuple
 from django.db import IntegrityError, transaction
 
 from roles.questionnaire.models import Submission
-from roles.questionnaire.results import Questionnaire, result_for
+from roles.questionnaire.results import (
+    Questionnaire,
+    adaptive_result_for,
+    result_for,
+)
 
 
 class SubmissionStored(NamedTuple):
@@ -21,16 +25,23 @@ def submission_create(
     answers: dict[str, int],
     nonce: str = "",
     option_order: dict[str, tuple[int, ...]] | None = None,
+    adaptive: bool = False,
 ) -> SubmissionStored:
     """Score the answers against the questionnaire as it is now and store both
     (with the option order the respondent saw), so the result page stays the
     same after editors change the questions. A form's nonce is stored once:
-    the same form posted again returns the first result (``created`` False)."""
+    the same form posted again returns the first result (``created`` False).
+    ``adaptive``: the answers are the adaptive flow's subset (a version 4
+    result, scored from the questions asked)."""
     if nonce:
         earlier = Submission.objects.filter(nonce=nonce).only("id").first()
         if earlier is not None:
             return SubmissionStored(earlier, False)
-    result = result_for(questionnaire, answers)
+    result = (
+        adaptive_result_for(questionnaire, answers)
+        if adaptive
+        else result_for(questionnaire, answers)
+    )
     snapshot = questionnaire.as_snapshot()
     snapshot["option_order"] = {k: list(v) for k, v in (option_order or {}).items()}
     submission = Submission(

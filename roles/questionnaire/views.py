@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 from django.conf import settings
+from django.core import signing
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -18,14 +22,28 @@ from roles.comparisons.models import comparison_key
 from roles.core.client import rate_limit_wait
 from roles.core.seo import absolute_url
 from roles.publishing.cache import versioned
-from roles.questionnaire.forms import FeedbackForm, QuizForm
+from roles.questionnaire import flow
+from roles.questionnaire.adaptive import MIN_QUESTIONS
+from roles.questionnaire.forms import (
+    ActionForm,
+    FeedbackForm,
+    QuizForm,
+    StepForm,
+    new_nonce,
+)
 from roles.questionnaire.models import Submission
 from roles.questionnaire.result_card import result_card_png
-from roles.questionnaire.results import StoredResult, estimated_minutes
+from roles.questionnaire.results import (
+    Questionnaire,
+    StoredResult,
+    estimated_minutes,
+    option_order,
+)
 from roles.questionnaire.role_map import role_map_for
 from roles.questionnaire.selectors import (
     load_questionnaire,
     published_questionnaire,
+    quiz_length,
     role_map_roles,
 )
 from roles.questionnaire.services import submission_create, submission_feedback_set
@@ -60,6 +78,256 @@ def _rate_limited(request: HttpRequest) -> int | None:
 def _no_store(response: HttpResponse) -> HttpResponse:
     patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+# --- the adaptive flow: one question per page ------------------------------------
+
+#: Signed cookie holding the flow's state (roles.questionnaire.flow.FlowState).
+FLOW_COOKIE = "quiz_flow"
+FLOW_SALT = "roles.questionnaire.flow"
+FLOW_MAX_AGE = 7 * 24 * 3600
+BAD_STATE = (
+    "We could not read your saved answers (they may have expired or been "
+    "changed), so the questionnaire starts again."
+)
+
+
+def _read_state(request: HttpRequest) -> tuple[flow.FlowState | None, bool]:
+    """The flow's state and whether the cookie was bad (tampered, expired or
+    not a state): (None, False) when there is none."""
+    if FLOW_COOKIE not in request.COOKIES:
+        return None, False
+    try:
+        raw = request.get_signed_cookie(
+            FLOW_COOKIE, salt=FLOW_SALT, max_age=FLOW_MAX_AGE
+        )
+        return flow.FlowState.from_json(json.loads(raw or "")), False
+    except (signing.BadSignature, ValueError):
+        return None, True
+
+
+def _write_state(
+    request: HttpRequest, response: HttpResponse, state: flow.FlowState
+) -> HttpResponse:
+    response.set_signed_cookie(
+        FLOW_COOKIE,
+        json.dumps(state.to_json(), separators=(",", ":")),
+        salt=FLOW_SALT,
+        max_age=FLOW_MAX_AGE,
+        secure=request.is_secure(),
+        httponly=True,
+        samesite="Lax",
+    )
+    return _no_store(response)
+
+
+def _by_key(questionnaire: Questionnaire) -> dict:
+    return {q.key: q for q in questionnaire.questions}
+
+
+def _step_url(key: str) -> str:
+    return reverse("roles:quiz_step", kwargs={"key": key})
+
+
+def _start_page(
+    request: HttpRequest, *, problem: str = "", status: int = 200
+) -> HttpResponse:
+    questionnaire = published_questionnaire()
+    length = quiz_length()
+    state, _ = _read_state(request)
+    resume = None
+    if not problem and state is not None and state.answers:
+        state = state.valid_for(_by_key(questionnaire))
+        resume = state.next_key(questionnaire.adaptive)
+    response = render(
+        request,
+        "roles/quiz_start.html",
+        {
+            "length": length,
+            "role_count": len(questionnaire.roles),
+            "problem": problem,
+            "resume": resume,
+            "start_form": ActionForm(
+                action=reverse("roles:quiz_begin"),
+                label="Start now" if not resume else "Start again",
+                css_class="btn btn-primary quiz-start",
+            )
+            if questionnaire.questions
+            else None,
+            "og_title": "Which role am I? A questionnaire about the work you enjoy",
+        },
+        status=status,
+    )
+    if problem:
+        response.delete_cookie(FLOW_COOKIE, samesite="Lax")
+    return _no_store(response)
+
+
+@require_safe
+def quiz_start(request: HttpRequest) -> HttpResponse:
+    """What the questionnaire is and how long it usually takes, and Start."""
+    _, bad = _read_state(request)
+    if bad:
+        return _start_page(request, problem=BAD_STATE, status=400)
+    return _start_page(request)
+
+
+@require_POST
+def quiz_begin(request: HttpRequest) -> HttpResponse:
+    """A fresh flow (new answers, new option order) at the first question."""
+    questionnaire = published_questionnaire()
+    state = flow.FlowState(new_nonce())
+    key = state.next_key(questionnaire.adaptive)
+    if key is None:
+        return redirect("roles:quiz")
+    return _write_state(request, redirect(_step_url(key)), state)
+
+
+def _submission_nonce(state: flow.FlowState) -> str:
+    """One stored result per set of answers: the same answers posted twice
+    (a second tab, a double click) find the first result; changed answers
+    (Back, then a different choice) store a new one."""
+    digest = hashlib.sha256(
+        json.dumps(sorted(state.answers.items())).encode()
+    ).hexdigest()[:20]
+    return f"{state.nonce[:40]}-{digest}"
+
+
+def _finish(
+    request: HttpRequest, questionnaire: Questionnaire, state: flow.FlowState
+) -> HttpResponse:
+    if wait := _rate_limited(request):
+        response = render(request, "429.html", {"wait": wait}, status=429)
+        response["Retry-After"] = str(wait)
+        return _no_store(response)
+    order = option_order(questionnaire, state.nonce)
+    stored = submission_create(
+        questionnaire=questionnaire,
+        answers=dict(state.answers),
+        nonce=_submission_nonce(state),
+        option_order={k: v for k, v in order.items() if k in state.answers},
+        adaptive=True,
+    )
+    if stored.created:
+        _remember_result(request, stored.submission.pk)
+    # The state stays: Back from the result finds the answers, and "Answer
+    # more questions" continues from them.
+    done = flow.FlowState(state.nonce, state.answers)
+    return _write_state(request, redirect(stored.submission), done)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def quiz_step(request: HttpRequest, key: str) -> HttpResponse:
+    """One question: GET shows it (with the answer given before, if any);
+    POST records the answer and redirects to the next question, or stores
+    the result once it is settled."""
+    questionnaire = published_questionnaire()
+    by_key = _by_key(questionnaire)
+    question = by_key.get(key)
+    if question is None:
+        raise Http404("No such question.")
+    state, bad = _read_state(request)
+    if bad:
+        return _start_page(request, problem=BAD_STATE, status=400)
+    posted = request.method == "POST"
+    if state is None:
+        if not posted:
+            return redirect("roles:quiz")
+        # The state expired between two questions: keep this answer.
+        state = flow.FlowState(new_nonce())
+    if posted and int(request.META.get("CONTENT_LENGTH") or 0) > 10_000:
+        return render(
+            request,
+            "400.html",
+            {"message": "That answer is far larger than any real one."},
+            status=413,
+        )
+    state = state.valid_for(by_key)
+    adaptive = questionnaire.adaptive
+    order = option_order(questionnaire, state.nonce).get(key)
+    finish = len(state.answers) >= MIN_QUESTIONS and bool(state.more or state.queue)
+    action = _step_url(key)
+    if posted:
+        form = StepForm(
+            request.POST,
+            question=question,
+            hint=questionnaire.hints.get(key, ""),
+            order=order,
+            action=action,
+            finish=finish,
+        )
+        if form.is_valid():
+            state = state.answer(key, form.value)
+            following = state.next_key(adaptive)
+            if following is None or "finish" in request.POST:
+                return _finish(request, questionnaire, state)
+            return _write_state(request, redirect(_step_url(following)), state)
+    else:
+        previous = state.answers.get(key)
+        form = StepForm(
+            initial={"answer": str(previous)} if previous is not None else None,
+            question=question,
+            hint=questionnaire.hints.get(key, ""),
+            order=order,
+            action=action,
+            finish=finish,
+        )
+    length = quiz_length()
+    back = state.previous(key)
+    response = render(
+        request,
+        "roles/quiz_step.html",
+        {
+            "form": form,
+            "question": question,
+            "error": posted,
+            "progress": flow.progress(
+                state, key, typical=length.questions, total=len(by_key)
+            ),
+            "back_url": _step_url(back) if back else reverse("roles:quiz"),
+            "back_to_start": back is None,
+        },
+        status=400 if posted else 200,
+    )
+    return _write_state(request, response, state)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def quiz_continue(request: HttpRequest, pk) -> HttpResponse:
+    """Back into the flow from a result, with its answers: GET ``?q=key``
+    (a "what would settle it" link) asks that question and the result's other
+    settling questions again; POST ("Answer more questions") asks past the
+    stopping rule."""
+    submission = get_object_or_404(
+        Submission.objects.only("id", "answers", "result"), pk=pk
+    )
+    if not _owns_result(request, submission.pk):
+        # Someone else's answers are not yours to continue from.
+        return redirect("roles:quiz")
+    questionnaire = published_questionnaire()
+    by_key = _by_key(questionnaire)
+    current, _ = _read_state(request)
+    answers = submission.answers if isinstance(submission.answers, dict) else {}
+    state = flow.FlowState(
+        current.nonce if current else new_nonce(),
+        {k: v for k, v in answers.items() if type(v) is int},
+    )
+    if request.method == "POST":
+        state = flow.FlowState(state.nonce, state.answers, more=True)
+    else:
+        wanted = request.GET.get("q", "")
+        settlers = [q.key for q in submission.stored_result.settlers]
+        queue = [wanted] if wanted in by_key else []
+        queue += [k for k in settlers if k not in queue]
+        state = flow.FlowState(state.nonce, state.answers, queue=tuple(queue))
+    state = state.valid_for(by_key)
+    following = state.next_key(questionnaire.adaptive)
+    if following is None:
+        return redirect(submission)
+    return _write_state(request, redirect(_step_url(following)), state)
+
+
+# --- the full questionnaire, every question on one page ------------------------------
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -180,6 +448,15 @@ def quiz_result(request: HttpRequest, pk) -> HttpResponse:
     )
     owner = _owns_result(request, submission.pk)
     title = result.headline()
+    more_form = (
+        ActionForm(
+            action=reverse("roles:quiz_continue", kwargs={"pk": submission.pk}),
+            label="Answer more questions",
+            css_class="btn btn-outline-primary",
+        )
+        if owner and result.is_adaptive and result.asked < result.total
+        else None
+    )
     response = render(
         request,
         "roles/quiz_result.html",
@@ -193,6 +470,7 @@ def quiz_result(request: HttpRequest, pk) -> HttpResponse:
             "published": published,
             "compare_key": compare_key,
             "owner": owner,
+            "more_form": more_form,
             "feedback_form": _feedback_form(submission=submission) if owner else None,
             "thanks": request.GET.get("thanks") == "1" and owner,
             "role_map": role_map_for(map_roles, you=result.you),

@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 from PIL import Image
 
+from roles.questionnaire.scoring import PERCENT
 from roles.questionnaire.selectors import published_questionnaire
 
 from .conftest import assert_accessible, assert_no_console_errors
@@ -34,7 +35,7 @@ def _answers_towards(role: str) -> dict[str, str]:
 
 @pytest.fixture
 def result_path(site):
-    response = Client().post("/quiz/", _answers_towards("product-manager"))
+    response = Client().post("/quiz/all/", _answers_towards("product-manager"))
     assert response.status_code == 302
     return response["Location"]
 
@@ -60,7 +61,7 @@ def _filled_pixels(png: bytes, colour: tuple[int, int, int]) -> tuple[int, int]:
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("width", [1280, 375])
+@pytest.mark.parametrize("width", [1280, 320])
 def test_each_bar_is_drawn_as_wide_as_its_match(
     site, browser, result_path, width, scheme, tmp_path
 ):
@@ -85,14 +86,15 @@ def test_each_bar_is_drawn_as_wide_as_its_match(
     for n in range(bars.count()):
         bar = bars.nth(n)
         value = float(bar.get_attribute("value")) * 100  # the posterior, percent
-        shown = rows.nth(n).locator(".result-match").inner_text().split("\n")[0]
+        match = rows.nth(n).locator(".result-match")
+        shown = match.inner_text().split("\n")[0]
         # The bar is the number: the label is the value, honestly rounded.
-        if shown == "over 99 %":
+        if shown == f"over 99{PERCENT}":
             assert value > 99, (shown, value)
-        elif shown == "under 1 %":
+        elif shown == f"under 1{PERCENT}":
             assert value < 1, (shown, value)
         else:
-            number = float(shown.removesuffix(" %"))
+            number = float(shown.removesuffix(PERCENT))
             assert abs(number - value) <= 0.5, (shown, value)
         box = bar.bounding_box()
         assert box["width"] > 0.5 * width - 80, box  # a real bar, not a dot

@@ -14,7 +14,7 @@ from roles.questionnaire.audit import (
     FAIR_LOW,
     audit,
 )
-from roles.questionnaire.selectors import load_questionnaire
+from roles.questionnaire.selectors import blind_personas, load_questionnaire
 
 
 class Command(BaseCommand):
@@ -53,6 +53,7 @@ class Command(BaseCommand):
             seed=options["seed"],
             pair_count=options["pairs"],
             reachability=not options["no_reachability"],
+            blind=blind_personas(),
         )
         if options["json"]:
             self.stdout.write(json.dumps(report.to_json(), indent=2))
@@ -89,6 +90,22 @@ class Command(BaseCommand):
             f"{rnd['median_top_match']} %. Coverage {cover['min_items']}-"
             f"{cover['max_items']} items per role."
         )
+        flow = figures["adaptive"]
+        if flow["mean_questions"] is not None:
+            out(
+                f"Adaptive flow: {flow['mean_questions']} questions on average, "
+                f"same leading role as the full questionnaire for "
+                f"{flow['agreement']:.1%} of {flow['respondents']} simulated respondents."
+            )
+        blind = figures["personas"]
+        if blind["count"]:
+            out(
+                f"Blind personas: {blind['top1']} of {blind['count']} get their role "
+                f"first; {blind['noisy_top1']:.1%} with 20 % of answers at random "
+                f"(lowest role {blind['noisy_top1_min_role']:.1%}); adaptive flow "
+                f"agrees for {blind['adaptive_agreement']:.1%} in "
+                f"{blind['adaptive_mean_questions']} questions."
+            )
         out(
             "Verdicts for random answers: "
             + ", ".join(f"{k} {v}" for k, v in sorted(report.verdicts.items()))

@@ -1,0 +1,223 @@
+"""Adaptive questioning: which question to ask next, and when the answer is
+settled. Pure: plain data in, plain data out; no ORM, no request.
+
+How it works
+------------
+The scoring model (:mod:`roles.questionnaire.scoring`) says how likely a
+person in each role is to give each answer, ``P(a | r)``, and answers are
+independent given the role. So after any subset of the questions the
+posterior over roles is the product of the answered questions' likelihoods
+under a uniform prior — exactly the full questionnaire's posterior when every
+question has been answered.
+
+* **Next question**: the unanswered question with the largest *expected
+  information gain* — how much, on average over the answers the current
+  posterior expects, the entropy of the posterior would fall. Early on that
+  favours questions that split the whole field; later, ones that separate the
+  two or three roles still in contention. Ties go to questionnaire order, so
+  the same answers always lead to the same questions.
+* **Stop** when, after at least :data:`MIN_QUESTIONS`, the leading role's
+  posterior reaches :data:`SETTLE` — or when no unasked question could still
+  change the picture (the best expected gain is below :data:`MIN_GAIN`), or
+  after :data:`MAX_QUESTIONS`. A respondent can always answer more, up to the
+  full questionnaire; the result is scored from the answers given.
+* **Agreement** (:func:`agreement`): the share of respondents whose adaptive
+  result names the same leading role as the full questionnaire's would.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from roles.questionnaire import scoring
+
+#: Questions always asked before the flow may stop.
+MIN_QUESTIONS = 8
+#: The flow stops when the leading role's posterior reaches this.
+SETTLE = 0.97
+#: ... or when no remaining question is expected to tell more than this (nats).
+MIN_GAIN = 0.01
+#: ... and asks at most this many questions unless the respondent asks for more.
+#: (22 since the full set grew to 51: with 20, simulated respondents' adaptive
+#: result matched the full questionnaire's for 94.9 % on average over eight
+#: seeds, under the 95 % target; with 22, 96.2 %, in 12.9 questions on average.)
+MAX_QUESTIONS = 22
+
+
+def _log_sum_exp(values: Sequence[float]) -> float:
+    top = max(values)
+    if top == -math.inf:
+        return top
+    return top + math.log(sum(math.exp(v - top) for v in values))
+
+
+def _entropy(p: Sequence[float]) -> float:
+    return -sum(x * math.log(x) for x in p if x > 0)
+
+
+@dataclass(frozen=True)
+class Adaptive:
+    """The questionnaire's questions with ``log P(answer | role)`` precomputed
+    per question, built once per questionnaire version and cached with it."""
+
+    roles: tuple[str, ...]
+    questions: tuple[scoring.QuestionSpec, ...]
+    #: question key → role → log P(answer | role), in the question's answer order
+    log_probs: Mapping[str, Mapping[str, tuple[float, ...]]]
+
+    @classmethod
+    def build(
+        cls, questions: Sequence[scoring.QuestionSpec], model: scoring.Model
+    ) -> Adaptive:
+        roles = tuple(r for r in model.roles if math.isfinite(model.log_z[r]))
+        table: dict[str, dict[str, tuple[float, ...]]] = {}
+        for q in questions:
+            table[q.key] = {
+                r: tuple(math.log(p) for p in model.answer_probabilities(q, r))
+                for r in roles
+            }
+        return cls(roles, tuple(questions), table)
+
+    def question(self, key: str) -> scoring.QuestionSpec | None:
+        return next((q for q in self.questions if q.key == key), None)
+
+    def log_likelihoods(self, answers: Mapping[str, int]) -> dict[str, float]:
+        """``log P(answers | role)`` over the answered questions."""
+        totals = dict.fromkeys(self.roles, 0.0)
+        for q in self.questions:
+            if q.key not in answers:
+                continue
+            index = q.answer_values.index(answers[q.key])
+            for r, logs in self.log_probs[q.key].items():
+                totals[r] += logs[index]
+        return totals
+
+    def posterior(self, answers: Mapping[str, int]) -> dict[str, float]:
+        logs = self.log_likelihoods(answers)
+        if not logs:
+            return {}
+        norm = _log_sum_exp(list(logs.values()))
+        return {r: math.exp(v - norm) for r, v in logs.items()}
+
+    def gain(
+        self, question: scoring.QuestionSpec, posterior: Mapping[str, float]
+    ) -> float:
+        """Expected fall in the posterior's entropy from asking ``question``."""
+        logs = self.log_probs[question.key]
+        roles = [r for r in self.roles if posterior[r] > 1e-12]
+        expected = 0.0
+        for index in range(len(question.answer_values)):
+            joint = [posterior[r] * math.exp(logs[r][index]) for r in roles]
+            mass = sum(joint)
+            if mass <= 0:
+                continue
+            expected += mass * _entropy([j / mass for j in joint])
+        return _entropy([posterior[r] for r in roles]) - expected
+
+    def next_question(
+        self, answers: Mapping[str, int], *, more: bool = False
+    ) -> scoring.QuestionSpec | None:
+        """The most informative unanswered question, or None when the result
+        is settled (``more`` asks past the stopping rule, up to every
+        question)."""
+        remaining = [q for q in self.questions if q.key not in answers]
+        if not remaining:
+            return None
+        posterior = self.posterior(answers)
+        if not more and self._settled(len(answers), posterior):
+            return None
+        best, best_gain = remaining[0], -math.inf
+        for q in remaining:
+            g = self.gain(q, posterior)
+            if g > best_gain + 1e-12:
+                best, best_gain = q, g
+        if not more and len(answers) >= MIN_QUESTIONS and best_gain < MIN_GAIN:
+            return None
+        return best
+
+    def settled(self, answers: Mapping[str, int]) -> bool:
+        return self._settled(len(answers), self.posterior(answers)) or (
+            self.next_question(answers) is None
+        )
+
+    @staticmethod
+    def _settled(asked: int, posterior: Mapping[str, float]) -> bool:
+        if asked >= MAX_QUESTIONS:
+            return True
+        return asked >= MIN_QUESTIONS and max(posterior.values(), default=0) >= SETTLE
+
+    def run(self, respond: Callable[[scoring.QuestionSpec], int]) -> dict[str, int]:
+        """Ask until settled; ``respond`` answers each question asked."""
+        answers: dict[str, int] = {}
+        while (q := self.next_question(answers)) is not None:
+            answers[q.key] = respond(q)
+        return answers
+
+
+def asked_questions(
+    questions: Sequence[scoring.QuestionSpec], answers: Mapping[str, int]
+) -> list[scoring.QuestionSpec]:
+    """The questions answered, in questionnaire order."""
+    return [q for q in questions if q.key in answers]
+
+
+def score(
+    questions: Sequence[scoring.QuestionSpec],
+    answers: Mapping[str, int],
+    roles: Sequence[str],
+    model: scoring.Model,
+) -> list[scoring.RoleScore]:
+    """Score the answered subset with the questionnaire's fitted temperatures:
+    the posterior is the product of the answered questions' likelihoods."""
+    asked = asked_questions(questions, answers)
+    return scoring.score(asked, answers, roles, model.for_questions(asked))
+
+
+class Agreement(NamedTuple):
+    respondents: int
+    mean_questions: float
+    agreement: float
+
+
+def agreement(
+    adaptive: Adaptive,
+    full_answers: Sequence[Mapping[str, int]],
+) -> Agreement:
+    """Run the adaptive flow on respondents whose every answer is known and
+    compare its leading role with the full questionnaire's."""
+    if not full_answers:
+        return Agreement(0, 0.0, 1.0)
+    agree = 0
+    lengths = 0
+    for answers in full_answers:
+
+        def respond(q: scoring.QuestionSpec, a: Mapping[str, int] = answers) -> int:
+            return a[q.key]
+
+        asked = adaptive.run(respond)
+        lengths += len(asked)
+        if _leader(adaptive.posterior(asked)) == _leader(adaptive.posterior(answers)):
+            agree += 1
+    n = len(full_answers)
+    return Agreement(n, round(lengths / n, 2), round(agree / n, 4))
+
+
+def _leader(posterior: Mapping[str, float]) -> str:
+    return max(sorted(posterior), key=lambda r: posterior[r])
+
+
+def simulated_population(
+    adaptive: Adaptive, per_role: int, seed: int
+) -> list[dict[str, int]]:
+    """``per_role`` simulated respondents of every role (the model fit's
+    simulator), each answering every question."""
+    rng = random.Random(seed)
+    return [
+        scoring.simulated_answers(adaptive.questions, role, rng)
+        for role in adaptive.roles
+        for _ in range(per_role)
+    ]

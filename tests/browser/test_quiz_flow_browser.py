@@ -1,0 +1,220 @@
+"""The adaptive questionnaire, one question per page, in real Chromium: three
+visitors at once (scripts off, keyboard only, a phone), each reaching a
+result; axe on the start, step and result pages; Start and the first question
+in the first screen of small phones."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from roles import models as m
+from roles.questionnaire import scoring
+from roles.questionnaire.selectors import published_questionnaire
+
+from .conftest import _page, assert_accessible, assert_no_console_errors
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+RESULT = re.compile(r"/quiz/results/[0-9a-f-]+/$")
+
+
+def _context(browser, *, javascript=True, width=1280, height=900):
+    return _page(browser, javascript, width, height)
+
+
+def _in_first_screen(page, locator) -> bool:
+    box = locator.bounding_box()
+    height = page.viewport_size["height"]
+    return bool(box) and box["y"] >= 0 and box["y"] + box["height"] <= height
+
+
+def _key(page) -> str:
+    return page.url.rstrip("/").rsplit("/", 1)[-1]
+
+
+class Visitor:
+    """One person taking the questionnaire, one step at a time."""
+
+    def __init__(self, name, page, answers=None, keyboard=False):
+        self.name = name
+        self.page = page
+        self.answers = answers
+        self.keyboard = keyboard
+        self.steps = 0
+
+    @property
+    def done(self) -> bool:
+        return bool(RESULT.search(self.page.url))
+
+    def start(self, url):
+        self.page.goto(url + "/quiz/")
+        start = self.page.get_by_role("button", name="Start now")
+        expect(start).to_be_visible()
+        if self.keyboard:
+            start.focus()
+            self.page.keyboard.press("Enter")
+        else:
+            start.click()
+        expect(self.page.locator(".quiz-step-heading")).to_be_visible()
+
+    def step(self):
+        page = self.page
+        self.steps += 1
+        number = page.locator(".quiz-progress-text")
+        expect(number).to_contain_text(f"Question {self.steps}")
+        before = page.url
+        if self.keyboard:
+            # Tab to the question's options, choose with Space, send with Enter.
+            for _ in range(60):
+                if page.evaluate(
+                    "document.activeElement && document.activeElement.name === 'answer'"
+                ):
+                    break
+                page.keyboard.press("Tab")
+            else:
+                raise AssertionError("Tab never reached the options")
+            page.keyboard.press("Space")
+            page.keyboard.press("Enter")
+        else:
+            value = self.answers[_key(page)]
+            page.locator(f'label:has(input[name="answer"][value="{value}"])').click()
+            page.get_by_role("button", name="Continue").click()
+        page.wait_for_url(lambda url: url != before, wait_until="commit")
+
+
+def test_three_visitors_at_once_each_reach_their_result(site, browser, screenshot_dir):
+    questionnaire = published_questionnaire()
+    ideal = {
+        role: scoring.ideal_answers(questionnaire.questions, role)
+        for role in ("scrum-master", "product-manager")
+    }
+    contexts = []
+    try:
+        nojs_ctx, nojs = _context(browser, javascript=False)
+        keys_ctx, keys = _context(browser)
+        phone_ctx, phone = _context(browser, width=375, height=667)
+        contexts = [nojs_ctx, keys_ctx, phone_ctx]
+        visitors = [
+            Visitor("no-js", nojs, ideal["scrum-master"]),
+            Visitor("keyboard", keys, keyboard=True),
+            Visitor("phone", phone, ideal["product-manager"]),
+        ]
+        for visitor in visitors:
+            visitor.start(site.url)
+        assert_accessible(phone)  # a step page, on a phone
+        phone.screenshot(path=str(screenshot_dir / "flow-step-375.png"))
+        # Taking turns, a step each, until all three are done.
+        for _ in range(60):
+            active = [v for v in visitors if not v.done]
+            if not active:
+                break
+            for visitor in active:
+                visitor.step()
+        assert all(v.done for v in visitors), [(v.name, v.page.url) for v in visitors]
+        assert m.Submission.objects.count() == 3
+        total = len(questionnaire.questions)
+        for visitor in visitors:
+            expect(visitor.page.locator("h1")).to_be_visible()
+            based = visitor.page.locator("#adaptive-heading")
+            expect(based).to_have_text(f"Based on {visitor.steps} of {total} questions")
+            # The nav says where the visitor is.
+            current = visitor.page.locator('nav a[aria-current="page"]')
+            expect(current).to_have_text("Which role am I?")
+        expect(nojs.locator("h1")).to_have_text("Clear match: Scrum Master")
+        expect(phone.locator("h1")).to_have_text("Clear match: Product Manager")
+        assert_accessible(phone)  # the result
+        phone.screenshot(
+            path=str(screenshot_dir / "flow-result-375.png"), full_page=True
+        )
+        for visitor in visitors[1:]:
+            assert_no_console_errors(visitor.page)
+        # Answer more: back into the flow at an unasked question.
+        phone.get_by_role("button", name="Answer more questions").click()
+        expect(phone.locator(".quiz-progress-text")).to_contain_text(
+            f"Question {visitors[2].steps + 1}"
+        )
+        expect(phone.get_by_role("button", name="See my result now")).to_be_visible()
+    finally:
+        for context in contexts:
+            context.close()
+
+
+def test_js_moves_between_steps_without_reloading_and_focuses_the_question(
+    site, browser
+):
+    context, page = _context(browser)
+    try:
+        page.goto(site.url + "/quiz/")
+        page.get_by_role("button", name="Start now").click()
+        first = page.url
+        page.evaluate("window.__sameDocument = true")
+        page.locator("label.option-card").first.click()
+        page.get_by_role("button", name="Continue").click()
+        page.wait_for_url(lambda url: url != first, wait_until="commit")
+        expect(page.locator(".quiz-progress-text")).to_contain_text("Question 2")
+        # No full load happened, and the new question has focus.
+        assert page.evaluate("window.__sameDocument") is True
+        assert page.evaluate(
+            "document.activeElement.classList.contains('quiz-step-heading')"
+        )
+        # Continue without an answer: the error summary, focused.
+        page.get_by_role("button", name="Continue").click()
+        expect(page.locator("#error-summary")).to_be_focused()
+        # The 400 is the error page's status, logged by Chromium; nothing else.
+        assert all("400" in e for e in page.console_errors), page.console_errors
+        page.console_errors.clear()
+        assert_accessible(page)
+        # The browser's Back returns to question 1 with its answer.
+        page.go_back()
+        expect(page.locator(".quiz-progress-text")).to_contain_text("Question 1")
+        assert page.locator('input[name="answer"]:checked').count() == 1
+        assert page.evaluate("window.__sameDocument") is True
+        assert_no_console_errors(page)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("size", [(375, 667), (320, 568)])
+def test_start_and_the_first_question_are_in_the_first_screen(
+    site, browser, size, screenshot_dir
+):
+    width, height = size
+    context, page = _context(browser, width=width, height=height)
+    try:
+        page.goto(site.url + "/quiz/")
+        start = page.get_by_role("button", name="Start now")
+        expect(start).to_be_visible()
+        assert _in_first_screen(page, start)
+        assert_accessible(page)
+        page.screenshot(path=str(screenshot_dir / f"flow-start-{width}.png"))
+        start.click()
+        heading = page.locator(".quiz-step-heading")
+        expect(heading).to_be_visible()
+        assert _in_first_screen(page, heading)
+        assert _in_first_screen(page, page.locator("label.option-card").first)
+        page.screenshot(path=str(screenshot_dir / f"flow-step-{width}-first.png"))
+    finally:
+        context.close()
+
+
+def test_desktop_screenshots(site, browser, screenshot_dir):
+    """Start, a step and an adaptive result at 1280 wide, for a person to see."""
+    questionnaire = published_questionnaire()
+    answers = scoring.ideal_answers(questionnaire.questions, "business-analyst")
+    context, page = _context(browser)
+    try:
+        page.goto(site.url + "/quiz/")
+        page.screenshot(path=str(screenshot_dir / "flow-start-1280.png"))
+        visitor = Visitor("desktop", page, answers)
+        visitor.start(site.url)
+        page.screenshot(path=str(screenshot_dir / "flow-step-1280.png"))
+        while not visitor.done:
+            visitor.step()
+        expect(page.locator("#adaptive-heading")).to_be_visible()
+        page.screenshot(
+            path=str(screenshot_dir / "flow-result-1280.png"), full_page=True
+        )
+        assert_no_console_errors(page)
+    finally:
+        context.close()

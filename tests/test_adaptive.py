@@ -1,0 +1,110 @@
+"""The adaptive flow's core (roles/questionnaire/adaptive.py) on the seeded
+questionnaire and on small hand-made ones. Pure: no database."""
+
+import math
+import random
+
+import pytest
+
+from roles.questionnaire import adaptive, scoring
+from tests.test_quiz_model import seeded_questionnaire
+
+
+@pytest.fixture(scope="module")
+def seeded():
+    return seeded_questionnaire()
+
+
+def test_full_answers_give_the_full_questionnaires_posterior(seeded):
+    answers = scoring.random_answers(seeded.questions, random.Random(5))
+    full = {r.role: r.probability for r in seeded.score(answers)}
+    flow = seeded.adaptive.posterior(answers)
+    for role, p in full.items():
+        assert flow[role] == pytest.approx(p, abs=1e-9)
+
+
+def test_partial_score_uses_only_the_answered_questions(seeded):
+    answers = scoring.ideal_answers(seeded.questions, "delivery-manager")
+    some = dict(list(answers.items())[:5])
+    ranking = adaptive.score(seeded.questions, some, seeded.role_slugs, seeded.model)
+    posterior = seeded.adaptive.posterior(some)
+    assert {r.role: r.probability for r in ranking} == pytest.approx(posterior)
+    with pytest.raises(scoring.AnswerError):
+        seeded.score(some)  # the full scorer still wants every answer
+
+
+def test_the_next_question_is_the_most_informative_and_deterministic(seeded):
+    flow = seeded.adaptive
+    first = flow.next_question({})
+    prior = flow.posterior({})
+    gains = {q.key: flow.gain(q, prior) for q in seeded.questions}
+    assert gains[first.key] == max(gains.values())
+    assert flow.next_question({}) == first
+    # Later questions follow the answers: two opposite respondents diverge.
+    pm = scoring.ideal_answers(seeded.questions, "product-manager")
+    sm = scoring.ideal_answers(seeded.questions, "scrum-master")
+    asked_pm = flow.run(lambda q: pm[q.key])
+    asked_sm = flow.run(lambda q: sm[q.key])
+    assert list(asked_pm) != list(asked_sm)
+
+
+def test_a_question_that_moves_no_one_gains_nothing():
+    flat = scoring.QuestionSpec(
+        "flat", scoring.SCENARIO, "Flat?", (scoring.OptionSpec("a", {}),) * 2
+    )
+    sharp = scoring.QuestionSpec(
+        "sharp",
+        scoring.SCENARIO,
+        "Sharp?",
+        (scoring.OptionSpec("a", {"x": 4}), scoring.OptionSpec("b", {"y": 4})),
+    )
+    questions = (flat, sharp)
+    model = scoring.build_model(questions, ["x", "y"], per_role=20, random_sample=200)
+    flow = adaptive.Adaptive.build(questions, model)
+    prior = flow.posterior({})
+    assert flow.gain(flat, prior) == pytest.approx(0.0, abs=1e-12)
+    assert flow.gain(sharp, prior) > 0.1
+    assert flow.next_question({}).key == "sharp"
+
+
+def test_the_flow_stops_within_its_bounds_and_more_goes_on(seeded):
+    flow = seeded.adaptive
+    rng = random.Random(11)
+    for _ in range(30):
+        answers = scoring.random_answers(seeded.questions, rng)
+        asked = flow.run(lambda q, a=answers: a[q.key])
+        assert adaptive.MIN_QUESTIONS <= len(asked) <= adaptive.MAX_QUESTIONS
+        assert flow.next_question(asked) is None
+        extra = flow.next_question(asked, more=True)
+        assert extra is not None and extra.key not in asked
+    every = dict.fromkeys(q.key for q in seeded.questions)
+    assert flow.next_question(every, more=True) is None
+
+
+def test_an_ideal_respondent_is_settled_early_on_their_own_role(seeded):
+    flow = seeded.adaptive
+    for role in seeded.role_slugs:
+        ideal = scoring.ideal_answers(seeded.questions, role)
+        asked = flow.run(lambda q, a=ideal: a[q.key])
+        posterior = flow.posterior(asked)
+        assert max(posterior, key=posterior.get) == role
+        assert len(asked) <= 12, (role, len(asked))
+
+
+def test_agreement_counts_the_same_leading_role(seeded):
+    flow = seeded.adaptive
+    population = adaptive.simulated_population(flow, 2, seed=3)
+    result = adaptive.agreement(flow, population)
+    assert result.respondents == 2 * len(flow.roles)
+    assert 0 <= result.agreement <= 1
+    assert adaptive.MIN_QUESTIONS <= result.mean_questions <= adaptive.MAX_QUESTIONS
+    assert adaptive.agreement(flow, []) == adaptive.Agreement(0, 0.0, 1.0)
+
+
+def test_model_for_a_subset_keeps_temperatures_and_threshold(seeded):
+    model = seeded.model
+    sub = model.for_questions(seeded.questions[:3])
+    assert sub.beta == model.beta and sub.clear == model.clear
+    assert all(
+        sub.log_z[r] < model.log_z[r] or math.isinf(sub.log_z[r]) for r in model.roles
+    )

@@ -1,0 +1,319 @@
+"""The adaptive questionnaire, one question per page (issue 22 items 3 and 4):
+a server-driven flow whose state is a signed cookie, so it works without
+JavaScript and survives Back, reload and a second tab."""
+
+import gzip
+import json
+import random
+import re
+
+import pytest
+from django.http import HttpRequest, HttpResponse
+from django.test import Client, override_settings
+
+from roles import models as m
+from roles.questionnaire import adaptive, scoring
+from roles.questionnaire.results import result_for
+from roles.questionnaire.selectors import published_questionnaire, quiz_length
+from roles.questionnaire.views import FLOW_COOKIE, FLOW_SALT
+
+from .conftest import count_queries
+from .factories import RoleFactory, make_scenario, make_statement
+
+pytestmark = pytest.mark.django_db
+
+STEP = re.compile(r"^/quiz/q/([a-z0-9-]+)/$")
+
+
+def _key(response) -> str:
+    match = STEP.match(response["Location"])
+    assert match, response["Location"]
+    return match.group(1)
+
+
+def _state(client) -> dict:
+    request = HttpRequest()
+    request.COOKIES[FLOW_COOKIE] = client.cookies[FLOW_COOKIE].value
+    return json.loads(request.get_signed_cookie(FLOW_COOKIE, salt=FLOW_SALT))
+
+
+def _signed(value: str) -> str:
+    response = HttpResponse()
+    response.set_signed_cookie(FLOW_COOKIE, value, salt=FLOW_SALT)
+    return response.cookies[FLOW_COOKIE].value
+
+
+def _begin(client) -> str:
+    response = client.post("/quiz/start/")
+    assert response.status_code == 302
+    return _key(response)
+
+
+def _answer_until_result(client, answers: dict[str, int], first: str):
+    """Answer each question asked from ``answers``; the keys asked and the
+    result's address."""
+    asked = []
+    key = first
+    while True:
+        asked.append(key)
+        response = client.post(f"/quiz/q/{key}/", {"answer": str(answers[key])})
+        assert response.status_code == 302, response.content.decode()[:500]
+        if not STEP.match(response["Location"]):
+            return asked, response["Location"]
+        key = _key(response)
+
+
+@pytest.fixture
+def ideal(seeded):
+    questionnaire = published_questionnaire()
+    return scoring.ideal_answers(questionnaire.questions, "scrum-master")
+
+
+def test_start_page_says_the_real_typical_length_and_offers_start(client, seeded):
+    response = client.get("/quiz/")
+    html = response.content.decode()
+    length = quiz_length()
+    total = len(published_questionnaire().questions)
+    assert length.questions < total
+    assert f"Most people answer about {length.questions} " in html
+    assert f"about {length.minutes} minute" in html
+    assert f"Answer all {total} questions on one page" in html
+    assert 'action="/quiz/start/"' in html
+    assert 'name="csrfmiddlewaretoken"' in html
+    assert 'href="/quiz/how-scoring-works/"' in html
+    assert 'href="/quiz/all/"' in html
+    assert 'href="/quiz/" aria-current="page"' in html
+    assert "<fieldset" not in html  # no question yet: a short page
+
+
+def test_home_page_copy_follows_the_typical_length(client, seeded):
+    html = client.get("/").content.decode()
+    length = quiz_length()
+    assert f"About {length.questions} questions, about {length.minutes} min" in html
+
+
+def test_typical_length_comes_from_the_adaptive_flow_not_a_constant(seeded):
+    length = quiz_length()
+    assert adaptive.MIN_QUESTIONS <= length.questions <= adaptive.MAX_QUESTIONS
+    assert length.total == len(published_questionnaire().questions)
+
+
+def test_start_redirects_to_the_most_informative_question(client, seeded):
+    key = _begin(client)
+    assert key == published_questionnaire().adaptive.next_question({}).key
+    state = _state(client)
+    assert state["a"] == {} and not state["m"]
+
+
+def test_a_step_is_one_question_with_its_options_and_progress(client, seeded):
+    key = _begin(client)
+    response = client.get(f"/quiz/q/{key}/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count("<fieldset") == 1
+    assert '<legend><h1 class="quiz-step-heading">' in html
+    assert "Question 1" in html
+    assert f'action="/quiz/q/{key}/"' in html
+    assert 'href="/quiz/" aria-current="page"' in html
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_journey_settles_and_stores_an_adaptive_result(client, ideal):
+    asked, url = _answer_until_result(client, ideal, _begin(client))
+    total = len(published_questionnaire().questions)
+    assert adaptive.MIN_QUESTIONS <= len(asked) < total
+    submission = m.Submission.objects.get()
+    assert url == submission.get_absolute_url()
+    assert set(submission.answers) == set(asked)
+    result = submission.stored_result
+    assert result.version == 4 and result.is_adaptive
+    assert (result.asked, result.total) == (len(asked), total)
+    assert result.top.role == "scrum-master"
+    html = client.get(url).content.decode()
+    assert f"Based on {len(asked)} of {total} questions" in html
+    assert "Clear match: Scrum Master" in html
+    assert 'action="/quiz/results/' in html and "Answer more questions" in html
+    assert 'href="/quiz/" aria-current="page"' in html
+
+
+def test_progress_and_back_follow_the_answers_given(client, ideal):
+    first = _begin(client)
+    second = _key(client.post(f"/quiz/q/{first}/", {"answer": str(ideal[first])}))
+    third = _key(client.post(f"/quiz/q/{second}/", {"answer": str(ideal[second])}))
+    html = client.get(f"/quiz/q/{third}/").content.decode()
+    assert "Question 3" in html
+    assert f'href="/quiz/q/{second}/"' in html  # Back
+    # Back: the earlier question shows the answer given.
+    back = client.get(f"/quiz/q/{second}/").content.decode()
+    assert "Question 2" in back
+    assert re.search(rf'value="{ideal[second]}"[^>]*checked', back)
+
+
+def test_reload_shows_the_same_question_in_the_same_order(client, seeded):
+    key = _begin(client)
+    one = client.get(f"/quiz/q/{key}/").content.decode()
+    two = client.get(f"/quiz/q/{key}/").content.decode()
+    values = re.compile(r'name="answer" value="(-?\d+)"')
+    assert values.findall(one) == values.findall(two) != []
+
+
+def test_a_second_tab_answering_an_earlier_question_only_changes_it(client, ideal):
+    first = _begin(client)
+    second = _key(client.post(f"/quiz/q/{first}/", {"answer": str(ideal[first])}))
+    client.post(f"/quiz/q/{second}/", {"answer": str(ideal[second])})
+    other = next(v for v in _values(first) if v != ideal[first])
+    client.post(f"/quiz/q/{first}/", {"answer": str(other)})
+    state = _state(client)
+    assert list(state["a"]) == [first, second]
+    assert state["a"][first] == other
+
+
+def _values(key: str) -> list[int]:
+    return published_questionnaire().adaptive.question(key).answer_values
+
+
+def test_a_tampered_cookie_starts_again_with_a_message(client, seeded):
+    key = _begin(client)
+    client.cookies[FLOW_COOKIE] = client.cookies[FLOW_COOKIE].value[:-3] + "xyz"
+    for response in (
+        client.get(f"/quiz/q/{key}/"),
+        client.post(f"/quiz/q/{key}/", {"answer": "0"}),
+    ):
+        assert response.status_code == 400
+        assert "could not read your saved answers" in response.content.decode()
+        assert response.cookies[FLOW_COOKIE].value == ""  # deleted
+    client.cookies[FLOW_COOKIE] = "garbage"
+    assert client.get("/quiz/").status_code == 400
+
+
+def test_a_signed_cookie_that_is_not_a_state_is_refused(client, seeded):
+    key = _begin(client)
+    for bad in ('{"n": "short"}', "[]", '{"n": "abcdefghijklmnopqr", "a": {"x": "1"}}'):
+        client.cookies[FLOW_COOKIE] = _signed(bad)
+        assert client.get(f"/quiz/q/{key}/").status_code == 400
+
+
+def test_an_unpublished_question_is_not_found(client, seeded):
+    _begin(client)
+    assert client.get("/quiz/q/no-such-question/").status_code == 404
+    draft = make_scenario([{}, {}], key="a-draft-question", status=m.Status.DRAFT)
+    assert client.get(f"/quiz/q/{draft.key}/").status_code == 404
+    assert client.post(f"/quiz/q/{draft.key}/", {"answer": "0"}).status_code == 404
+
+
+def test_a_missing_or_foreign_answer_shows_the_question_again(client, seeded):
+    key = _begin(client)
+    for data in ({}, {"answer": "99"}, {"answer": "x"}):
+        response = client.post(f"/quiz/q/{key}/", data)
+        html = response.content.decode()
+        assert response.status_code == 400
+        assert 'class="error-summary"' in html and "There is a problem" in html
+        assert 'href="#id_answer_0"' in html
+        assert "<title>Error: " in html
+    assert _state(client)["a"] == {}
+
+
+def test_a_step_without_a_flow_goes_back_to_the_start(client, seeded):
+    key = published_questionnaire().questions[0].key
+    assert client.get(f"/quiz/q/{key}/")["Location"] == "/quiz/"
+
+
+def test_answer_more_continues_past_the_stopping_rule(client, ideal):
+    asked, url = _answer_until_result(client, ideal, _begin(client))
+    more = client.post(url + "continue/")
+    key = _key(more)
+    assert key not in asked
+    assert _state(client)["m"] is True
+    html = client.get(f"/quiz/q/{key}/").content.decode()
+    assert f"Question {len(asked) + 1}" in html
+    assert "See my result now" in html
+    response = client.post(
+        f"/quiz/q/{key}/", {"answer": str(ideal[key]), "finish": "1"}
+    )
+    assert m.Submission.objects.count() == 2
+    newer = m.Submission.objects.order_by("-created_at").first()
+    assert response["Location"] == newer.get_absolute_url()
+    assert newer.stored_result.asked == len(asked) + 1
+
+
+def test_settle_links_restore_the_answers_and_ask_those_questions(client, seeded):
+    questionnaire = published_questionnaire()
+    # Answers between two roles: each question answered as one or the other
+    # would, the first such mix whose result is not clear.
+    dm = scoring.ideal_answers(questionnaire.questions, "delivery-manager")
+    sm = scoring.ideal_answers(questionnaire.questions, "scrum-master")
+    for seed in range(200):
+        rng = random.Random(seed)
+        mixed = {k: (dm if rng.random() < 0.5 else sm)[k] for k in dm}
+        if result_for(questionnaire, mixed).settlers:
+            break
+    response = client.post("/quiz/all/", {f"q-{k}": str(v) for k, v in mixed.items()})
+    submission = m.Submission.objects.get()
+    result = submission.stored_result
+    html = client.get(response["Location"]).content.decode()
+    assert result.settlers, result.headline()
+    settler = result.settlers[-1].key
+    link = f"/quiz/results/{submission.pk}/continue/?q={settler}"
+    assert f'href="{link}"' in html
+    assert _key(client.get(link)) == settler
+    state = _state(client)
+    assert state["a"] == mixed
+    assert state["q"][0] == settler
+    step = client.get(f"/quiz/q/{settler}/").content.decode()
+    assert re.search(rf'value="{mixed[settler]}"[^>]*checked', step)
+
+
+def test_only_the_browser_that_took_it_continues_from_a_result(client, ideal):
+    _, url = _answer_until_result(client, ideal, _begin(client))
+    stranger = Client()
+    assert stranger.post(url + "continue/")["Location"] == "/quiz/"
+    assert FLOW_COOKIE not in stranger.cookies
+
+
+def test_the_same_answers_posted_twice_store_one_result(client, ideal):
+    asked, url = _answer_until_result(client, ideal, _begin(client))
+    again = client.post(f"/quiz/q/{asked[-1]}/", {"answer": str(ideal[asked[-1]])})
+    assert again["Location"] == url
+    assert m.Submission.objects.count() == 1
+
+
+@override_settings(QUIZ_RATE_LIMIT=(1, 600))
+def test_finishing_is_rate_limited(client, ideal):
+    asked, _ = _answer_until_result(client, ideal, _begin(client))
+    # A different answer to the last question: a new answer set to store.
+    last = asked[-1]
+    changed = {**ideal, last: next(v for v in _values(last) if v != ideal[last])}
+    key = last
+    while True:
+        response = client.post(f"/quiz/q/{key}/", {"answer": str(changed[key])})
+        if response.status_code != 302 or not STEP.match(response["Location"]):
+            break
+        key = _key(response)
+    assert response.status_code == 429
+    assert response["Retry-After"]
+    assert m.Submission.objects.count() == 1
+
+
+def test_a_step_is_small_when_compressed(client, seeded):
+    key = _begin(client)
+    html = client.get(f"/quiz/q/{key}/").content
+    assert len(gzip.compress(html)) <= 10 * 1024
+    error = client.post(f"/quiz/q/{key}/", {}).content
+    assert len(gzip.compress(error)) <= 10 * 1024
+
+
+def _questionnaire(size: int, prefix: str) -> None:
+    roles = [RoleFactory() for _ in range(size)]
+    for i in range(size * 3):
+        make_scenario(
+            [{roles[i % size]: 3}, {roles[(i + 1) % size]: 3}], key=f"{prefix}-s-{i}"
+        )
+        make_statement({roles[i % size]: 2}, key=f"{prefix}-a-{i}")
+
+
+def test_a_step_page_takes_the_same_queries_at_two_sizes(client):
+    _questionnaire(2, "small")
+    small = count_queries(client, f"/quiz/q/{_begin(client)}/")
+    _questionnaire(6, "large")
+    large = count_queries(client, f"/quiz/q/{_begin(client)}/")
+    assert small == large, (small, large)

@@ -1,0 +1,98 @@
+"""The result page's heading (the verdict) and its first sentence (how sure we
+are, in plain words) never contradict each other, for every verdict and every
+probability band: the clear-match threshold is fitted per questionnaire, so a
+"no clear match" can have a top role at 84 % and a "clear match" one at 72 %."""
+
+import html as html_lib
+import re
+
+import pytest
+
+from roles import models as m
+from roles.questionnaire import scoring
+
+pytestmark = pytest.mark.django_db
+
+#: Certainty that only a clear match may claim, and doubt it may not show.
+SURE = re.compile(r"\b(very sure|fairly sure|we are sure)\b")
+DOUBT = re.compile(r"\b(not sure|unsure|do not pick)\b")
+
+#: Representative top-role probabilities: every band of the plain words (under
+#: 50 %, 50-80 %, 80-95 %, over 95 %) and both ends of the label.
+TOPS = [0.31, 0.55, 0.72, 0.84, 0.93, 0.97, 0.995]
+
+
+def _rows(top: float) -> list[dict]:
+    second = round((1 - top) * 0.7, 6)
+    rest = round(1 - top - second, 6)
+    names = ["Release Train Engineer", "Delivery Manager", "Scrum Master"]
+    return [
+        {
+            "role": f"role-{i}",
+            "name": name,
+            "summary": f"What the {name} does.",
+            "match": round(p * 100),
+            "rank": i + 1,
+            "tied": False,
+            "why": [],
+            "probability": p,
+            "label": scoring.percent_label(p),
+        }
+        for i, (name, p) in enumerate(zip(names, (top, second, rest), strict=True))
+    ]
+
+
+def _result_page(client, verdict: scoring.Verdict, top: float) -> tuple[str, str]:
+    submission = m.Submission.objects.create(
+        answers={},
+        snapshot={"roles": [], "questions": []},
+        result={
+            "version": 3,
+            "verdict": str(verdict),
+            "you": None,
+            "settlers": [],
+            "ranking": _rows(top),
+        },
+        top_role_slug="role-0",
+    )
+    page = client.get(submission.get_absolute_url()).content.decode()
+    heading = re.search(r"<h1>(.*?)</h1>", page, re.S).group(1)
+    summary = page.split('<section class="result-top"', 1)[1]
+    sentence = re.search(r"<p[^>]*>(.*?)</p>", summary, re.S).group(1)
+    text = html_lib.unescape(re.sub(r"<[^>]+>", "", sentence))
+    # Collapse the template's own line breaks and spaces, not no-break spaces.
+    return html_lib.unescape(heading), re.sub(r"[ \t\r\n]+", " ", text).strip()
+
+
+@pytest.mark.parametrize("top", TOPS)
+@pytest.mark.parametrize("verdict", list(scoring.Verdict))
+def test_heading_and_first_sentence_agree(client, verdict, top):
+    heading, sentence = _result_page(client, verdict, top)
+    assert scoring.percent_label(top) in sentence  # the figure is still given
+    if verdict == scoring.Verdict.CLEAR:
+        assert heading == "Clear match: Release Train Engineer"
+        assert SURE.search(sentence), sentence
+        assert not DOUBT.search(sentence), sentence
+    elif verdict == scoring.Verdict.BETWEEN:
+        assert heading == "Between Release Train Engineer and Delivery Manager"
+        assert not SURE.search(sentence), sentence
+        assert DOUBT.search(sentence), sentence
+    else:
+        assert heading == "No clear match"
+        assert not SURE.search(sentence), sentence
+        assert DOUBT.search(sentence), sentence
+
+
+def test_the_reported_case_no_longer_says_fairly_sure(client):
+    """Issue 22: "No clear match" over "… is 84 % likely, so we are fairly sure"."""
+    heading, sentence = _result_page(client, scoring.Verdict.NO_CLEAR_MATCH, 0.84)
+    assert heading == "No clear match"
+    assert "84\u00a0% likely" in sentence
+    assert "fairly sure" not in sentence
+
+
+@pytest.mark.parametrize("top", TOPS)
+@pytest.mark.parametrize("verdict", list(scoring.Verdict))
+def test_confidence_words_are_sure_only_for_a_clear_match(verdict, top):
+    words = scoring.confidence_words(verdict, top)
+    assert bool(SURE.search(f"we are {words}")) == (verdict == scoring.Verdict.CLEAR)
