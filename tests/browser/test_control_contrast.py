@@ -1,4 +1,5 @@
-"""Every form control can be seen in both colour schemes: each visible input,
+"""Every form control can be seen in both colour schemes, at a desktop's and a
+phone's width, at 320 px, and with JavaScript off: each visible input,
 button and select has a boundary (its border, or its own fill) at least 3:1
 against what surrounds it (WCAG 1.4.11, non-text contrast) and its text at
 least 4.5:1 against its own background (1.4.3). axe does not test non-text
@@ -8,6 +9,7 @@ white header, so this measures the computed colours on every page type."""
 import pytest
 from django.test import Client
 
+from .sweep import new_context, view
 from .test_result_bars import _answers_towards
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,6 +27,7 @@ PAGES = [
     "/search/?q=product",
     "/search/?q=zzzzqqq",
     "/quiz/",
+    "/quiz/all/",
     "/api/v1/docs/",
     "/no-such-page/",
 ]
@@ -89,23 +92,23 @@ MEASURE = """() => {
 
 @pytest.fixture
 def result_path(site):
-    response = Client().post("/quiz/", _answers_towards("product-manager"))
+    response = Client().post("/quiz/all/", _answers_towards("product-manager"))
     assert response.status_code == 302
     return response["Location"]
 
 
-@pytest.mark.parametrize("width", [1280, 375])
+@pytest.mark.parametrize(
+    "shown", [view(1280), view(375), view(320), view(1280, False), view(320, False)]
+)
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_every_control_has_a_visible_boundary_and_readable_text(
-    site, browser, result_path, scheme, width
+    site, browser, result_path, scheme, shown
 ):
-    context = browser.new_context(
-        viewport={"width": width, "height": 900}, color_scheme=scheme
-    )
+    context = new_context(browser, shown, scheme)
     page = context.new_page()
     failures, measured = [], 0
     for path in [*PAGES, result_path]:
-        page.goto(site.url + path, wait_until="networkidle")  # scripts' controls too
+        page.goto(site.url + path, wait_until=shown.wait_until)  # scripts' controls
         for control in page.evaluate(MEASURE):
             measured += 1
             if control["boundary"] < 3 or (

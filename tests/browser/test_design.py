@@ -25,7 +25,7 @@ PAGE_TYPES = {
     "compare-2": "/compare/product-manager-vs-product-owner/",
     "compare-3": "/compare/business-analyst-vs-product-owner-vs-scrum-master/",
     "compare-5": FIVE,
-    "quiz": "/quiz/",
+    "quiz": "/quiz/all/",
     "not-found": "/roles/nope/",
 }
 CSS_BUDGET_BROTLI = 12 * 1024
@@ -144,7 +144,7 @@ def test_one_focus_ring_and_visible_control_borders(site, browser, scheme):
         "getComputedStyle(document.querySelector('input[type=checkbox]:checked')).backgroundImage"
     )
     assert "url(" in tick, tick  # a checked box shows its tick in both schemes
-    page.goto(site.url + "/quiz/")
+    page.goto(site.url + "/quiz/all/")
     border = page.evaluate(
         "getComputedStyle(document.querySelector('#quiz-form .option-card'))"
         ".borderTopColor"
