@@ -79,7 +79,10 @@ class PostgresCluster:
 
     @property
     def url(self) -> str:
-        return f"postgres://postgres@127.0.0.1:{self.port}/{DATABASE}"
+        return self.url_for(DATABASE)
+
+    def url_for(self, name: str) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
 
     def _run(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
         command = [str(self.bin / args[0]), *args[1:]]
@@ -143,7 +146,18 @@ class PostgresCluster:
         )
         self.pid = int((self.data / "postmaster.pid").read_text().split()[0])
 
-    def create_database(self, name: str = DATABASE) -> None:
+    def create_database(
+        self, name: str = DATABASE, *, template: str | None = None
+    ) -> None:
+        """``template``: a copy of that database (nobody may be connected to
+        it), made by PostgreSQL in a moment, instead of an empty one."""
+        copy = f' TEMPLATE "{template}"' if template else ""
+        self._admin(f'CREATE DATABASE "{name}"{copy}')
+
+    def drop_database(self, name: str = DATABASE) -> None:
+        self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def _admin(self, sql: str) -> None:
         import psycopg
 
         with psycopg.connect(
@@ -153,7 +167,7 @@ class PostgresCluster:
             dbname="postgres",
             autocommit=True,
         ) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+            conn.execute(sql)
 
     def running(self) -> bool:
         if self.pid is None:

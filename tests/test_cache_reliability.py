@@ -176,7 +176,7 @@ def test_head_is_answered_wherever_get_is(client, seeded):
         "/compare/",
         "/compare/product-manager-vs-product-owner/",
         "/compare/business-analyst-vs-product-owner-vs-scrum-master/",
-        "/quiz/",
+        "/quiz/all/",
         "/robots.txt",
         "/sitemap.xml",
     ]:
@@ -203,11 +203,11 @@ def test_three_visitors_in_a_row_can_each_submit_the_questionnaire(small_quiz):
     results = set()
     for _ in range(3):
         visitor = Client(enforce_csrf_checks=True)
-        html = visitor.get("/quiz/").content.decode()
+        html = visitor.get("/quiz/all/").content.decode()
         tokens = _csrf_tokens(html)
         assert len(tokens) == 1, "one CSRF token per form"
         response = visitor.post(
-            "/quiz/",
+            "/quiz/all/",
             {"csrfmiddlewaretoken": tokens[0], "q-horizon": "0", "q-customers": "2"},
         )
         assert response.status_code == 302, response.status_code
@@ -222,7 +222,7 @@ def test_visitors_never_share_a_csrf_secret(small_quiz):
     secrets = []
     for _ in range(3):
         visitor = Client(enforce_csrf_checks=True)
-        html = visitor.get("/quiz/").content.decode()
+        html = visitor.get("/quiz/all/").content.decode()
         secrets.append(_unmask_cipher_token(_csrf_tokens(html)[0]))
     assert len(set(secrets)) == 3
 
@@ -230,11 +230,11 @@ def test_visitors_never_share_a_csrf_secret(small_quiz):
 def test_an_editor_opening_the_quiz_first_changes_nothing_for_visitors(
     small_quiz, staff_client
 ):
-    staff_client.get("/quiz/")
+    staff_client.get("/quiz/all/")
     visitor = Client(enforce_csrf_checks=True)
-    html = visitor.get("/quiz/").content.decode()
+    html = visitor.get("/quiz/all/").content.decode()
     response = visitor.post(
-        "/quiz/",
+        "/quiz/all/",
         {"csrfmiddlewaretoken": _csrf_tokens(html)[0], "q-horizon": "1"},
     )
     # Incomplete, so 400 with the form again - but not a CSRF failure (403).
@@ -253,9 +253,9 @@ def test_no_template_caches_a_fragment_that_holds_a_form():
 def test_two_visitors_can_each_send_feedback_on_their_own_result(small_quiz):
     for _ in range(2):
         visitor = Client(enforce_csrf_checks=True)
-        html = visitor.get("/quiz/").content.decode()
+        html = visitor.get("/quiz/all/").content.decode()
         result = visitor.post(
-            "/quiz/",
+            "/quiz/all/",
             {
                 "csrfmiddlewaretoken": _csrf_tokens(html)[0],
                 "q-horizon": "0",

@@ -32,7 +32,7 @@ def _assert_site_error_page(response, status: int) -> None:
 )
 def test_a_disallowed_or_malformed_host_gets_400(client, host):
     RoleFactory(slug="product-owner")
-    for url in ["/", "/roles/product-owner/", "/quiz/", "/nope/"]:
+    for url in ["/", "/roles/product-owner/", "/quiz/", "/quiz/all/", "/nope/"]:
         _assert_site_error_page(client.get(url, HTTP_HOST=host), 400)
 
 
@@ -52,10 +52,10 @@ CHARSETS = ["utf-16", "utf-32", "utf-7", "cp500", "unknown-charset", "utf-8", "l
 @pytest.mark.parametrize("charset", CHARSETS)
 def test_an_undecodable_body_or_charset_gets_400_not_500(charset):
     client = Client()
-    client.get("/quiz/")
+    client.get("/quiz/all/")
     response = client.generic(
         "POST",
-        "/quiz/",
+        "/quiz/all/",
         b"q-a=0&q-b=1",
         content_type=f"application/x-www-form-urlencoded; charset={charset}",
     )
@@ -72,7 +72,7 @@ def test_an_undecodable_body_or_charset_gets_400_not_500(charset):
 def test_random_bodies_and_charsets_never_cause_a_500(charset, body):
     response = Client().generic(
         "POST",
-        "/quiz/",
+        "/quiz/all/",
         body,
         content_type=f"application/x-www-form-urlencoded; charset={charset}",
     )
@@ -80,7 +80,7 @@ def test_random_bodies_and_charsets_never_cause_a_500(charset, body):
 
 
 def test_a_csrf_failure_is_the_sites_own_page():
-    response = Client(enforce_csrf_checks=True).post("/quiz/", {"q-a": "0"})
+    response = Client(enforce_csrf_checks=True).post("/quiz/all/", {"q-a": "0"})
     _assert_site_error_page(response, 403)
     assert "expired" in response.content.decode()
 
@@ -147,7 +147,7 @@ def test_a_form_in_a_charset_django_cannot_decode_gets_the_sites_400(charset):
     client.cookies["csrftoken"] = "abcdefghijklmnopqrstuvwxyzABCDEF"
     response = client.generic(
         "POST",
-        "/quiz/",
+        "/quiz/all/",
         b"a=1",
         content_type=f"application/x-www-form-urlencoded; charset={charset}",
     )
@@ -159,7 +159,7 @@ def test_a_form_in_utf8_is_read_as_before(charset):
     client = Client(enforce_csrf_checks=True)
     response = client.generic(
         "POST",
-        "/quiz/",
+        "/quiz/all/",
         b"a=1",
         content_type=f"application/x-www-form-urlencoded; charset={charset}",
     )
@@ -175,7 +175,7 @@ def test_the_error_handlers_never_run_the_csrf_check(rf):
     for status in (400, 403, 404):
         request = rf.generic(
             "POST",
-            "/quiz/",
+            "/quiz/all/",
             b"a=1",
             content_type="application/x-www-form-urlencoded; charset=latin-1",
         )
@@ -192,7 +192,7 @@ GET_ROUTES = [
     "/roles/product-owner/",
     "/compare/",
     "/compare/product-manager-vs-product-owner/",
-    "/quiz/",
+    "/quiz/all/",
     "/glossary/",
     "/search/",
     "/search/?q=owner",
@@ -301,7 +301,7 @@ CONTENT_TYPES = [
     ";;;",
 ]
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "FOO"]
-POST_ROUTES = ["/quiz/", "/quiz/results/00000000-0000-0000-0000-000000000000/"]
+POST_ROUTES = ["/quiz/all/", "/quiz/results/00000000-0000-0000-0000-000000000000/"]
 
 
 @given(
@@ -338,7 +338,12 @@ def test_any_method_content_type_and_charset_on_any_route_is_never_a_5xx(
 
 @pytest.mark.parametrize(
     ("method", "path"),
-    [("POST", "/roles/"), ("DELETE", "/"), ("PUT", "/glossary/"), ("PATCH", "/quiz/")],
+    [
+        ("POST", "/roles/"),
+        ("DELETE", "/"),
+        ("PUT", "/glossary/"),
+        ("PATCH", "/quiz/all/"),
+    ],
 )
 def test_a_method_a_page_does_not_take_gets_the_sites_405(client, seeded, method, path):
     response = client.generic(method, path)

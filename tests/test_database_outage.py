@@ -14,7 +14,7 @@ import urllib.request
 
 import pytest
 
-from .browser.production_server import ProductionServer
+from .browser.production_server import ProductionServer, migrate_and_seed
 
 # The test database of pytest-django is not used: the site runs in gunicorn.
 QUICK = 5.0  # seconds: an answer, not a hang (gunicorn's timeout is 30)
@@ -48,20 +48,52 @@ def test_the_cluster_stops_starts_and_is_killed_and_removed_at_teardown(tmp_path
     assert not root.exists()
 
 
+# Every test of the module runs on one xdist worker: they share one cluster.
+pytestmark = pytest.mark.xdist_group("database_outage")
+TEMPLATE = "seeded"
+
+
 @pytest.fixture(scope="module")
-def static_root(tmp_path_factory):
-    """Collected once for this module's servers (this worker's own folder)."""
-    return tmp_path_factory.mktemp("outage-static")
+def cluster(tmp_path_factory, production_shared):
+    """One cluster for the module, with a database migrated and seeded by the
+    production image's own commands, once: each test's database is a copy."""
+    from .pg_cluster import PostgresCluster
+
+    cluster = PostgresCluster(tmp_path_factory.mktemp("outage-pg"))
+    try:
+        cluster.init()
+        cluster.start()
+        cluster.create_database(TEMPLATE)
+        env = ProductionServer.production_env(cluster.url_for(TEMPLATE))
+        migrate_and_seed(env)
+        yield cluster
+    finally:
+        cluster.destroy()
 
 
 @pytest.fixture
-def site(pg_cluster, tmp_path, static_root):
-    """Migrated and seeded by the production image's own commands."""
+def pg_cluster(cluster):
+    """The module's cluster, running, with a fresh copy of the seeded
+    database (what a test wrote, and the test's outage, end with it)."""
+    if not cluster.running():
+        cluster.start()
+    cluster.drop_database()
+    cluster.create_database(template=TEMPLATE)
+    yield cluster
+    if not cluster.running():
+        cluster.start()
+
+
+@pytest.fixture
+def site(pg_cluster, tmp_path, production_shared):
+    """gunicorn with its own Redis on the test's copy of the seeded database."""
     web = tmp_path / "web"
     web.mkdir()
-    server = ProductionServer(web, database_url=pg_cluster.url, static_root=static_root)
+    server = ProductionServer(
+        web, database_url=pg_cluster.url, shared=production_shared
+    )
     try:
-        server.start()
+        server.start(migrate=False)
         yield server
     finally:
         server.stop()
@@ -152,7 +184,7 @@ def test_what_needs_the_database_gets_the_sites_503_page_and_one_log_line(
         "get_user_model().objects.create_superuser('editor', '', 'a-long-pass-phrase')",
     )
     visitor = _Visitor(site.url)
-    _, quiz_html = visitor.get("/quiz/")
+    _, quiz_html = visitor.get("/quiz/all/")
     editor = _Visitor(site.url)
     _, login_html = editor.get("/admin/login/")
     parser = _Forms()
@@ -180,7 +212,7 @@ def test_what_needs_the_database_gets_the_sites_503_page_and_one_log_line(
     # A questionnaire submission.
     parser = _Forms()
     parser.feed(quiz_html)
-    _assert_503_page(*_post(visitor, "/quiz/", parser.forms["quiz-form"]["fields"]))
+    _assert_503_page(*_post(visitor, "/quiz/all/", parser.forms["quiz-form"]["fields"]))
     # An admin save.
     _assert_503_page(*_post(editor, change_url, add_form))
     for _ in range(4):

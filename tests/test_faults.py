@@ -20,7 +20,7 @@ from .formdata import form_data
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["/", "/roles/", "/roles/product-owner/", "/compare/", "/quiz/"]
+PAGES = ["/", "/roles/", "/roles/product-owner/", "/compare/", "/quiz/", "/quiz/all/"]
 
 
 @pytest.fixture
@@ -53,7 +53,7 @@ def test_killing_redis_leaves_pages_the_quiz_and_editor_saves_working(
     caplog.set_level(logging.WARNING)
     for url in PAGES * 3:
         assert visitor.get(url).status_code == 200, url
-    response = visitor.post("/quiz/", {"q-horizon": "1", "q-customers": "0"})
+    response = visitor.post("/quiz/all/", {"q-horizon": "1", "q-customers": "0"})
     assert response.status_code == 302
     assert m.Submission.objects.count() == 1
 
@@ -107,7 +107,7 @@ def test_a_full_redis_causes_no_error(redis_cache, content):
     redis_cache.fill()
     for url in PAGES:
         assert visitor.get(url).status_code == 200, url
-    response = visitor.post("/quiz/", {"q-horizon": "0", "q-customers": "2"})
+    response = visitor.post("/quiz/all/", {"q-horizon": "0", "q-customers": "2"})
     assert response.status_code == 302
     health = visitor.get("/healthz/")
     assert health.status_code == 200
@@ -140,8 +140,8 @@ def test_with_redis_down_derived_data_is_built_once_per_version(
     redis_cache.kill()
     visitor = Client()
     for _ in range(5):
-        assert visitor.get("/quiz/").status_code == 200
-        response = visitor.post("/quiz/", {"q-horizon": "1", "q-customers": "0"})
+        assert visitor.get("/quiz/all/").status_code == 200
+        response = visitor.post("/quiz/all/", {"q-horizon": "1", "q-customers": "0"})
         assert response.status_code == 302
         assert visitor.get(response["Location"]).status_code == 200
     assert len(builds) == 1
@@ -150,7 +150,7 @@ def test_with_redis_down_derived_data_is_built_once_per_version(
     content.summary = "Changed while Redis was away."
     content.save()
     for _ in range(3):
-        assert visitor.get("/quiz/").status_code == 200
+        assert visitor.get("/quiz/all/").status_code == 200
     assert len(builds) == 2
 
 

@@ -164,13 +164,13 @@ class _Visitor:
 
 
 @pytest.fixture
-def stack(tmp_path):
+def stack(tmp_path, production_shared):
     """Redis, two gunicorns on one database, the repo's nginx in front."""
     for name in ("redis", "a", "b", "nginx"):
         (tmp_path / name).mkdir()
     redis = RedisServer(tmp_path / "redis")
     redis.start()
-    first = ProductionServer(tmp_path / "a", redis=redis)
+    first = ProductionServer(tmp_path / "a", redis=redis, shared=production_shared)
     second = ProductionServer(
         tmp_path / "b",
         redis=redis,
@@ -203,7 +203,7 @@ def test_the_questionnaire_and_feedback_work_through_nginx_and_two_instances(sta
     results = set()
     for _visitor_number in range(4):
         visitor = _Visitor(proxy.url)
-        url, html = visitor.get("/quiz/")
+        url, html = visitor.get("/quiz/all/")
         url, html = visitor.submit(url, html, "quiz-form")
         assert "/quiz/results/" in url, html[:2000]
         results.add(url)
@@ -230,7 +230,7 @@ def test_the_questionnaire_and_feedback_work_through_nginx_and_two_instances(sta
         "/roles/",
         "/roles/product-owner/",
         "/compare/product-manager-vs-product-owner/",
-        "/quiz/",
+        "/quiz/all/",
         "/glossary/",
         "/search/?q=owner",
         "/api/v1/roles/",

@@ -105,9 +105,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A database that accepts the connection but does not answer (frozen,
     # overloaded) fails the request in this many seconds, with the site's
     # 503 page, instead of holding a worker until gunicorn's timeout.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+    _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _db_options.setdefault(
         "connect_timeout", env_int("DJANGO_DATABASE_CONNECT_TIMEOUT", 3)
     )
+    # A connection already open (kept for CONN_MAX_AGE) to a database that
+    # stops answering: a statement the server cannot finish in time (a lock
+    # held elsewhere, an overloaded server) is cancelled by the server; a host
+    # that is gone (unacknowledged data, silent peer) is given up by the
+    # client's TCP timeouts. Either way: the 503 page, not a held worker.
+    _db_options.setdefault(
+        "options",
+        "-c statement_timeout="
+        f"{env_int('DJANGO_DATABASE_STATEMENT_TIMEOUT_MS', 10_000)}",
+    )
+    _db_options.setdefault("keepalives", 1)
+    _db_options.setdefault("keepalives_idle", 30)
+    _db_options.setdefault("keepalives_interval", 5)
+    _db_options.setdefault("keepalives_count", 3)
+    _db_options.setdefault("tcp_user_timeout", 10_000)  # ms
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL", "")
@@ -281,10 +297,16 @@ DATABASE_RETRY_AFTER_SECONDS = 30
 # How often each process acts on passed publish/unpublish times and scheduled
 # drafts (roles.editorial.due); `manage.py publish_due` does it on demand.
 DUE_CHECK_SECONDS = env_int("DJANGO_DUE_CHECK_SECONDS", 60)
+# An edit lock not refreshed (a save, "Keep my lock", the form's keep-alive)
+# for this long lapses: it is shown as lapsed and no longer blocks others.
+EDITORIAL_LOCK_MINUTES = env_int("DJANGO_EDITORIAL_LOCK_MINUTES", 30)
 
 # Quiz abuse limits.
 QUIZ_MAX_BODY_BYTES = 20_000
 QUIZ_RATE_LIMIT = (20, 600)  # submissions per client per ten minutes
+# Simulated respondents per role behind the questionnaire's "usually about N
+# questions" (built once per content version, outside visitors' requests).
+QUIZ_LENGTH_PER_ROLE = 8
 API_RATE_LIMIT = (300, 60)  # open data API requests per client per minute
 # Searches with a query per client per minute (the empty /search/ page is not
 # counted); past it, the site's 429 page with Retry-After.
