@@ -1,3 +1,11 @@
+import copy
+import functools
+import hashlib
+import importlib
+import os
+import pickle
+from pathlib import Path
+
 import pytest
 from django.core.cache import cache
 
@@ -8,6 +16,122 @@ from .seed_once import SeededDatabase
 _SEEDED = SeededDatabase()
 # Set on a transactional test's item: the database to put back after it.
 _RESTORE_AFTER = pytest.StashKey[object]()
+
+
+# What the pure, deterministic and slow questionnaire functions returned, by
+# their pickled arguments: within one run of the suite, each fit and each
+# adaptive-flow simulation of the same questionnaire is computed once, by the
+# first worker to need it, and read from the run's temporary folder by the
+# others (the seeded questionnaire is fitted and simulated by the health page,
+# `quiz_audit` and several tests; one simulation takes 20-40 s on a busy
+# machine). That first call runs the code under test, so a broken function
+# still fails the tests; other arguments are computed as before.
+_REMEMBERED = [
+    ("roles.questionnaire.scoring", "build_model"),
+    ("roles.questionnaire.adaptive", "agreement"),
+]
+_pure_results: dict[str, object] = {}
+_pure_folder: list[Path] = []  # the run's folder, once the session has one
+
+
+def _remembered(function):
+    @functools.wraps(function)
+    def remembered(*args, **kwargs):
+        try:
+            arguments = pickle.dumps((args, sorted(kwargs.items())), protocol=5)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            return function(*args, **kwargs)
+        key = hashlib.sha256(function.__qualname__.encode() + arguments).hexdigest()
+        if key not in _pure_results:
+            _pure_results[key] = _computed_once(key, function, args, kwargs)
+        # A copy: a caller may cache things on the result (cached_property).
+        return copy.deepcopy(_pure_results[key])
+
+    return remembered
+
+
+def _computed_once(key: str, function, args, kwargs):
+    stored = _pure_folder[0] / f"{key}.pickle" if _pure_folder else None
+    if stored is not None and stored.exists():
+        return pickle.loads(stored.read_bytes())
+    result = function(*args, **kwargs)
+    if stored is not None:
+        writing = stored.with_suffix(f".{os.getpid()}")
+        writing.write_bytes(pickle.dumps(result, protocol=5))
+        writing.replace(stored)  # whole or not at all, for the other worker
+    return result
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remember_pure_results(tmp_path_factory):
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    folder = base / "pure-results"
+    folder.mkdir(exist_ok=True)
+    _pure_folder[:] = [folder]
+    with pytest.MonkeyPatch.context() as patch:
+        for module_name, name in _REMEMBERED:
+            module = importlib.import_module(module_name)
+            patch.setattr(module, name, _remembered(getattr(module, name)))
+        yield
+    _pure_folder.clear()
+
+
+@pytest.fixture(scope="session")
+def production_shared(tmp_path_factory):
+    """A folder every xdist worker of this run shares (the run's base
+    temporary folder): what tests/browser/production_server.py makes once
+    for all the production servers of a run (collected static files, a
+    migrated and seeded SQLite database)."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    return base / "production-shared"
+
+
+# The slowest tests (and modules), longest first: collected first, so xdist
+# hands them out first and the workers finish together instead of one
+# running a minute-long test alone at the end. The rest keep their order.
+# From `pytest --durations` of the whole suite; a missing name only loses
+# the head start.
+SLOW_FIRST = [
+    "tests/browser/test_production_journeys.py",
+    "tests/browser/test_admin_pages_browser.py::test_every_admin_page_passes_axe_and_fits_375_px[quiz_health]",
+    "tests/browser/test_admin_pages_browser.py::test_every_admin_page_passes_axe_and_fits_375_px[model:roles.Role]",
+    "tests/browser/test_editor_browser.py::test_every_editing_page_has_named_inputs_and_passes_axe",
+    "tests/test_database_outage.py",
+    "tests/browser/test_public_pages.py::test_every_role_guide_and_curated_comparison_is_accessible",
+    "tests/browser/test_two_editors_browser.py::test_two_editors_conflict_copy_lock_and_rebase",
+    "tests/browser/test_three_editors_browser.py::test_three_editors_lapsed_lock_take_over_refusal_copy_and_rebase",
+    "tests/test_quiz.py::test_quiz_audit_command_prints_json_figures_for_the_seed",
+    "tests/test_proxy_stack.py",
+    "tests/browser/test_design.py::test_every_page_type_in_both_schemes_at_phone_and_desktop_widths",
+    "tests/test_quiz_flow.py::test_a_step_page_takes_the_same_queries_at_two_sizes",
+    "tests/browser/test_admin_pages_browser.py::test_every_admin_page_passes_axe_and_fits_375_px[model:roles.Comparison]",
+    "tests/browser/test_axe_everywhere.py::test_axe_finds_nothing_on_any_page",
+    "tests/browser/test_quiz_browser.py::test_phone_flow_question_and_next_in_view_enter_moves_on_start_over",
+    "tests/browser/test_quiz_flow_browser.py::test_three_visitors_at_once_each_reach_their_result",
+    "tests/browser/test_admin_pages_browser.py::test_every_admin_page_passes_axe_and_fits_375_px[model:roles.Question]",
+    "tests/browser/test_editor_browser.py::test_editor_stages_previews_submits_publisher_rejects_then_publishes",
+    "tests/test_production.py::test_pages_with_a_csrf_token_are_never_cached",
+    "tests/test_quiz_model.py::test_seeded_audit_figures_stay_on_target",
+    "tests/test_quiz.py::test_seeded_questionnaire_passes_its_own_audit",
+    "tests/browser/test_three_editors_browser.py",
+    "tests/browser/test_control_contrast.py",
+    "tests/test_crafted_requests.py::test_head_is_answered_like_get_without_a_body_on_every_get_route",
+]
+
+
+def _slow_rank(nodeid: str) -> int:
+    for rank, prefix in enumerate(SLOW_FIRST):
+        if nodeid == prefix or nodeid.startswith((prefix + "[", prefix + "::")):
+            return rank
+    return len(SLOW_FIRST)
+
+
+def pytest_collection_modifyitems(config, items):
+    items.sort(key=lambda item: _slow_rank(item.nodeid))
 
 
 @pytest.fixture(autouse=True)

@@ -115,11 +115,14 @@ def test_founding_comparison_covers_all_five_context_factors():
     assert {n["context"] for n in comparison["contexts"]} == CONTEXTS
 
 
-def test_questionnaire_has_at_least_twenty_questions_for_five_to_eight_minutes():
-    # Sixteen roles need more questions than ten did; at about ten seconds a
-    # question, 45 is still within eight minutes.
+def test_questionnaire_has_at_least_twenty_well_formed_questions():
+    # Sixteen roles need more questions than ten did. How many follows from
+    # the coverage rule (tests/test_quiz_model.py), not from a fixed number:
+    # the quiz page states the full set's length and time from its words, and
+    # the adaptive flow's length is held to TARGET_ADAPTIVE_MEAN_QUESTIONS by
+    # the seeded audit.
     questions = DOC["questions"]
-    assert 20 <= len(questions) <= 45
+    assert len(questions) >= 20
     for question in questions:
         assert question["text"]
         if question["kind"] == "scenario":
@@ -354,12 +357,21 @@ def test_new_markdown_fields_hold_no_raw_html():
     assert [t for t in texts if re.search(r"<[a-z]", t)] == []
 
 
+#: Key prefixes of the questions added after the original ones, oldest first:
+#: the six new guides (issue 15), then the separating scenarios (issue 22).
+ADDED_QUESTION_PREFIXES = ("new-", "sep-")
+
+
 def test_new_questions_are_appended_after_the_original_ones():
-    keys = [q["key"] for q in DOC["questions"]]
-    new = [i for i, key in enumerate(keys) if key.startswith("new-")]
-    old = [i for i, key in enumerate(keys) if not key.startswith("new-")]
-    assert new and old
-    assert min(new) > max(old)
+    def batch(key: str) -> int:
+        for number, prefix in enumerate(ADDED_QUESTION_PREFIXES, start=1):
+            if key.startswith(prefix):
+                return number
+        return 0
+
+    batches = [batch(q["key"]) for q in DOC["questions"]]
+    assert 0 in batches and 1 in batches
+    assert batches == sorted(batches)
 
 
 def test_every_role_scores_on_a_comparable_number_of_questions():

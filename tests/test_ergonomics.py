@@ -161,7 +161,7 @@ def test_impact_table_names_the_roles_that_gain_and_lose_before_saving(
     po = RoleFactory(slug="po", name="Product Owner")
     question = make_scenario([{pm: 3}, {po: 3}], key="only")
     for answer in ("0", "0", "0", "1"):
-        client.post("/quiz/", {"q-only": answer})
+        client.post("/quiz/all/", {"q-only": answer})
     url = reverse("admin:roles_question_change", args=[question.pk])
     data = admin_form_data(staff_client.get(url))
     data.update(

@@ -91,7 +91,7 @@ field_names = st.one_of(
 def test_quiz_post_never_500_and_only_valid_answers_store(catalogue, fields):
     before = export_document()
     submissions = m.Submission.objects.count()
-    response = Client().post("/quiz/", fields)
+    response = Client().post("/quiz/all/", fields)
     _ok(response)
     assert export_document() == before
     stored = m.Submission.objects.count() - submissions
@@ -116,7 +116,7 @@ def test_quiz_post_never_500_and_only_valid_answers_store(catalogue, fields):
     ),
 )
 def test_quiz_raw_bodies_never_500(catalogue, body, content_type):
-    _ok(Client().generic("POST", "/quiz/", body, content_type=content_type))
+    _ok(Client().generic("POST", "/quiz/all/", body, content_type=content_type))
     assert m.Submission.objects.count() == 0
 
 
@@ -124,7 +124,7 @@ def test_quiz_raw_bodies_never_500(catalogue, body, content_type):
 @given(fit=st.one_of(text, st.sampled_from(["yes", "no", "", "YES"])))
 def test_feedback_never_500(catalogue, fit):
     client = Client()
-    url = client.post("/quiz/", {"q-first": "0", "q-second": "1"})["Location"]
+    url = client.post("/quiz/all/", {"q-first": "0", "q-second": "1"})["Location"]
     response = client.post(url + "feedback/", {"fit": fit})
     stored = m.Submission.objects.get(pk=url.split("/")[-2]).fit
     # FeedbackForm takes exactly "yes" or "no"; anything else is refused (400)

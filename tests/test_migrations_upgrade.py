@@ -62,7 +62,10 @@ NEW_MIGRATIONS = {
     "0005_search_trigram",
 }
 #: Migrations added after the squash: the upgrade applies these, and only these.
-LATER_MIGRATIONS = {"0006_draft_base_edit_locks_autosaved_copies"}
+LATER_MIGRATIONS = {
+    "0006_draft_base_edit_locks_autosaved_copies",
+    "0007_edit_locks_lapse",
+}
 #: Models they add or add fields to: today's model cannot read the old table, so the
 #: dump leaves them out and ``upgraded`` checks their rows.
 LATER_CHANGED = ["roles.Draft", "roles.EditLock", "roles.AutosavedCopy"]

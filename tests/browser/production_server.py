@@ -4,10 +4,13 @@ and the production settings, its own Redis, and a database of its own
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import re
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -24,6 +27,41 @@ ROOT = Path(__file__).resolve().parents[2]
 # The upstream line of config/nginx/default.conf: Docker's DNS name of the web
 # service's replicas (with `resolve`: looked up again as replicas come and go).
 UPSTREAM_SERVER = re.compile(r"server web:8000\b[^;]*;")
+# In ``shared``: the static files, collected once, and an SQLite database
+# migrated and seeded once, which each server then copies.
+SEEDED_SQLITE = "seeded.sqlite3"
+
+
+@contextlib.contextmanager
+def _locked(path: Path):
+    """One process at a time (xdist workers share ``shared``)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    """``manage.py`` with ``env`` (the production settings), from the checkout."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+def migrate_and_seed(env: dict[str, str]) -> None:
+    """What the production image runs on an empty database."""
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "seed_content", "-v0")
 
 
 class ProductionServer:
@@ -34,15 +72,21 @@ class ProductionServer:
         database_url: str | None = None,
         static_root: Path | None = None,
         redis: RedisServer | None = None,
+        shared: Path | None = None,
     ):
         """``database_url``: a database of the caller's (tests/pg_cluster.py's
         cluster, say) instead of one made here. ``static_root``: where
         collectstatic writes (default: in ``tmp``); one already collected there
         is reused, as collecting takes long (brotli) and never changes in a run.
         ``redis``: a running Redis shared with another server (default: one
-        of its own, started and killed with this one)."""
+        of its own, started and killed with this one). ``shared``: a folder
+        the servers of a test run share (tests/conftest.py's
+        ``production_shared``): static files are collected there once, and
+        the SQLite database made here is a copy of one migrated and seeded
+        there once, instead of each server paying for both (about a minute)."""
         self.tmp = tmp
-        self.static_root = static_root or tmp / "staticfiles"
+        self.shared = shared
+        self.static_root = static_root or (shared or tmp) / "staticfiles"
         # Held from now until gunicorn takes it over (fd://): no other
         # process, xdist worker or test can take the port in between.
         self.socket = bound_socket()
@@ -54,13 +98,8 @@ class ProductionServer:
         self.process: subprocess.Popen | None = None
         self._pg_name: str | None = None
         self.env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
-            "DJANGO_SETTINGS_MODULE": "config.settings.production",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-            "DJANGO_SECURE_SSL_REDIRECT": "0",
+            **self.production_env(database_url or self._database_url()),
             "DJANGO_SITE_URL": self.url,
-            "DATABASE_URL": database_url or self._database_url(),
             "REDIS_URL": self.redis.url,  # again once Redis has its port
             "GUNICORN_BIND": f"fd://{self.socket.fileno()}",
             # collectstatic writes here, not into the checkout's staticfiles/.
@@ -68,6 +107,18 @@ class ProductionServer:
             "WEB_CONCURRENCY": "2",
             # The nginx of NginxProxy runs on loopback too.
             "DJANGO_TRUSTED_PROXIES": "127.0.0.1",
+        }
+
+    @staticmethod
+    def production_env(database_url: str) -> dict[str, str]:
+        """The environment of the production settings on ``database_url``."""
+        return {
+            **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_SECURE_SSL_REDIRECT": "0",
+            "DATABASE_URL": database_url,
         }
 
     def _database_url(self) -> str:
@@ -89,28 +140,48 @@ class ProductionServer:
         return f"sqlite:///{self.tmp / 'production.sqlite3'}"
 
     def manage(self, *args: str) -> subprocess.CompletedProcess:
-        result = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert result.returncode == 0, result.stdout + result.stderr
-        return result
+        return manage(self.env, *args)
 
-    def start(self, *, prepare: bool = True) -> None:
+    def _collect_static(self) -> None:
+        with _locked(self.static_root.with_name(self.static_root.name + ".lock")):
+            if not (self.static_root / "staticfiles.json").exists():
+                self.manage("collectstatic", "--noinput", "-v0")
+
+    def _prepare_database(self) -> None:
+        own_sqlite = f"sqlite:///{self.tmp / 'production.sqlite3'}"
+        if self.shared is None or self.env["DATABASE_URL"] != own_sqlite:
+            migrate_and_seed(self.env)
+            return
+        seeded = self.shared / SEEDED_SQLITE
+        with _locked(self.shared / (SEEDED_SQLITE + ".lock")):
+            if not seeded.exists():
+                making = self.shared / ("making-" + SEEDED_SQLITE)
+                making.unlink(missing_ok=True)
+                migrate_and_seed({**self.env, "DATABASE_URL": f"sqlite:///{making}"})
+                making.rename(seeded)
+        shutil.copyfile(seeded, self.tmp / "production.sqlite3")
+        self._warm()
+
+    def _warm(self) -> None:
+        """A copied database was seeded with another server's Redis: build
+        this one's derived data (questionnaire model, role map) as a deploy
+        does (manage.py warm_cache), or the first visitor's request builds it
+        and, on a loaded machine, outlasts the tests' 10 s client timeout."""
+        self.manage("warm_cache", "-v0")
+
+    def start(self, *, prepare: bool = True, migrate: bool = True) -> None:
         """``prepare``: collect static files, migrate and seed first (a second
-        server on the same database and static root need not)."""
+        server on the same database and static root need not); with
+        ``migrate=False`` only collect (the caller's database is seeded)."""
         if self._owns_redis:
             self.redis.start()
         self.env["REDIS_URL"] = self.redis.url
         if prepare:
-            if not (self.static_root / "staticfiles.json").exists():
-                self.manage("collectstatic", "--noinput", "-v0")
-            self.manage("migrate", "--noinput", "-v0")
-            self.manage("seed_content", "-v0")
+            self._collect_static()
+            if migrate:
+                self._prepare_database()
+            else:
+                self._warm()
         self.process = subprocess.Popen(
             [
                 str(Path(sys.executable).parent / "gunicorn"),

@@ -21,8 +21,10 @@ pytestmark = pytest.mark.xdist_group("production_site")
 
 
 @pytest.fixture(scope="module")
-def production_site(tmp_path_factory, browser):
-    server = ProductionServer(tmp_path_factory.mktemp("production"))
+def production_site(tmp_path_factory, browser, production_shared):
+    server = ProductionServer(
+        tmp_path_factory.mktemp("production"), shared=production_shared
+    )
     try:
         server.start()
         yield server
@@ -35,7 +37,7 @@ def _visitor(browser):
 
 
 def _take_questionnaire(page, site, choice: int) -> str:
-    page.goto(site.url + "/quiz/")
+    page.goto(site.url + "/quiz/all/")
     for fieldset in page.locator("#quiz-form fieldset").all():
         radios = fieldset.locator("input[type=radio]")
         radios.nth(min(choice, radios.count() - 1)).check()
@@ -73,7 +75,14 @@ def test_killing_redis_mid_visit_leaves_the_site_up(production_site, browser):
     page.goto(production_site.url + "/roles/product-owner/")
     production_site.redis.kill()
     try:
-        for path in ["/", "/roles/", "/roles/product-owner/", "/compare/", "/quiz/"]:
+        for path in [
+            "/",
+            "/roles/",
+            "/roles/product-owner/",
+            "/compare/",
+            "/quiz/",
+            "/quiz/all/",
+        ]:
             assert production_site.get(path)[0] == 200, path
         _take_questionnaire(page, production_site, 1)
         status, body = production_site.get("/healthz/")
@@ -192,7 +201,7 @@ def test_the_proxy_buffers_trickling_bodies_so_other_visitors_are_served(proxy):
                 b"Content-Length: 5000\r\n\r\nq-a=0"
             )
             trickling.append(sock)
-        for path in ["/", "/roles/product-owner/", "/quiz/"]:
+        for path in ["/", "/roles/product-owner/", "/quiz/", "/quiz/all/"]:
             status, *_ = _request(proxy.url + path)
             assert status == 200, path
     finally:
