@@ -159,6 +159,19 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """pytest-django's test database, seeded once (see tests/seed_once.py)."""
     with django_db_blocker.unblock():
         _SEEDED.seed()
+    yield
+    # Live-server threads and servers started on the test database may still
+    # hold sessions; PostgreSQL refuses to drop a database in use, which
+    # leaves it behind with a teardown warning. Close them first.
+    with django_db_blocker.unblock():
+        from django.db import connection
+
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
 
 
 @pytest.fixture(autouse=True)
