@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from roles import models as m
+from roles.content_io.services import staged_primary_keys
 from roles.editorial import workflow as wf
 
 from .admin_forms import admin_form_data
@@ -163,3 +164,20 @@ def test_a_live_save_over_a_draft_writes_the_draft(publisher_client, record):
     assert wf.record_doc(kind=kind, object_id=obj.pk) == draft.doc
     draft.refresh_from_db()
     assert draft.state == m.DraftState.PUBLISHED
+
+
+@pytest.mark.parametrize("record", list(RECORDS))
+def test_the_record_in_memory_is_the_draft(publisher_client, record):
+    """Built from the draft without writing, the record serialises back to
+    the draft: its fields, kept rows, new rows, and none of the deleted."""
+    _ctx, obj, _url, _opened, _data, draft = _with_open_draft(publisher_client, record)
+    kind = wf.kind_of(type(obj))
+    spec = wf.KIND_SPECS[kind]
+    live = spec.model._default_manager.get(pk=obj.pk)
+    with CaptureQueriesContext(connection) as queries, staged_primary_keys():
+        drafted = wf.record_in_memory(kind=kind, live=live, doc=draft.doc)
+        doc = spec.serialise(drafted)
+    assert _writes_to(queries.captured_queries, _live_tables()) == []
+    assert doc == draft.doc
+    assert drafted.pk == obj.pk
+    assert wf.record_doc(kind=kind, object_id=obj.pk) != draft.doc

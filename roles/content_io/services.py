@@ -127,9 +127,10 @@ def write_vocab(model, doc_field: str) -> Callable[[Doc, int], Any]:
     return write
 
 
-# While a draft is applied for the editor's form (and rolled back), rows new in
-# the draft get the same primary keys every time it is applied, so a form
-# rendered from one application posts back to the next. See roles.workflow.
+# While a draft is built for the editor's form (in memory, ``in_memory``) or
+# written by a live save over it, rows new in the draft get the same primary
+# keys every time, so a form rendered over the draft posts back to the next
+# build and to the live save. See roles.editorial.admin.
 _staged_pks: ContextVar[Iterator[int] | None] = ContextVar("staged_pks", default=None)
 STAGED_PK_START = 9 * 10**18  # far above any real key, below 2**63
 
