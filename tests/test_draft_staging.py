@@ -93,7 +93,7 @@ def test_staging_writes_nothing_live(publisher_client, no_live_save, record, act
     assert draft.doc != live_before  # the edits are in the draft...
     assert wf.record_doc(kind=kind, object_id=obj.pk) == live_before  # ...only
 
-    # An open draft: the form is bound over it (applied and rolled back);
+    # An open draft: the form is bound over it (built in memory);
     # the admin's save still never runs and nothing is recorded in history.
     form = publisher_client.get(url)
     data = _edit(form, ctx, model, 1)

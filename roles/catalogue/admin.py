@@ -100,11 +100,8 @@ class DimensionValueInline(LabelledFieldsMixin, EditorFieldsMixin, admin.Tabular
     extra = 0
 
     def _missing(self, obj) -> list[m.Dimension]:
-        have = (
-            set(obj.dimension_values.values_list("dimension_id", flat=True))
-            if obj
-            else set()
-        )
+        # ``all()``: over an open draft, the draft's rows (in memory).
+        have = {v.dimension_id for v in obj.dimension_values.all()} if obj else set()
         return [d for d in m.Dimension.objects.all() if d.pk not in have]
 
     def get_extra(self, request, obj=None, **kwargs):

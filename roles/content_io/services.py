@@ -63,7 +63,39 @@ class Report:
         return out
 
 
+# While a record is built in memory (``in_memory``), the writers below change
+# and validate unsaved instances and write nothing.
+_in_memory: ContextVar[bool] = ContextVar("in_memory", default=False)
+
+
+@contextmanager
+def in_memory() -> Iterator[None]:
+    """The record writers (``write_record``) build the record in memory
+    instead of writing it: the instance given is changed, not saved, and each
+    set of child rows - the live rows the document keeps (their primary keys,
+    the document's values), then its new rows (unsaved; a key from
+    ``staged_primary_keys`` when that is on, the key a real write under it
+    would give them); the rows it drops left out - becomes the related
+    manager's ``all()`` (Django's prefetch cache). Reads the database only."""
+    token = _in_memory.set(True)
+    try:
+        yield
+    finally:
+        _in_memory.reset(token)
+
+
 def _clean_save(obj, exclude: list[str] | None = None) -> None:
+    if _in_memory.get():
+        # What a save checks of the instance itself; its relations (found by
+        # slug, or a parent that is not saved) and uniqueness, which the live
+        # rows would answer, are for the real write.
+        relations = [f.name for f in obj._meta.concrete_fields if f.is_relation]
+        obj.full_clean(
+            exclude=[*(exclude or []), *relations],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+        return
     obj.full_clean(exclude=exclude)
     obj.save()
 
@@ -95,9 +127,10 @@ def write_vocab(model, doc_field: str) -> Callable[[Doc, int], Any]:
     return write
 
 
-# While a draft is applied for the editor's form (and rolled back), rows new in
-# the draft get the same primary keys every time it is applied, so a form
-# rendered from one application posts back to the next. See roles.workflow.
+# While a draft is built for the editor's form (in memory, ``in_memory``) or
+# written by a live save over it, rows new in the draft get the same primary
+# keys every time, so a form rendered over the draft posts back to the next
+# build and to the live save. See roles.editorial.admin.
 _staged_pks: ContextVar[Iterator[int] | None] = ContextVar("staged_pks", default=None)
 STAGED_PK_START = 9 * 10**18  # far above any real key, below 2**63
 
@@ -115,6 +148,9 @@ def _sync_children(manager, wanted: list[tuple[Any, dict[str, Any]]]) -> None:
     """Make ``manager``'s rows match ``wanted`` (identity, fields) in place:
     a row whose identity is still wanted keeps its primary key (so history and
     diffs match it to itself), the rest are deleted, new ones created."""
+    if _in_memory.get():
+        _sync_in_memory(manager, wanted)
+        return
     identity_of = manager.model.identity
     related = getattr(manager.model, "identity_related", ())
     existing = {identity_of(obj): obj for obj in manager.select_related(*related).all()}
@@ -135,6 +171,39 @@ def _sync_children(manager, wanted: list[tuple[Any, dict[str, Any]]]) -> None:
                 _clean_save(obj)
         keep.add(obj.pk)
     manager.exclude(pk__in=keep).delete()
+
+
+def _sync_in_memory(manager, wanted: list[tuple[Any, dict[str, Any]]]) -> None:
+    """``_sync_children`` in memory (``in_memory``): the rows, matched to the
+    live rows as a write matches them, become ``manager.all()``."""
+    parent, fk = manager.instance, manager.field
+    identity_of = manager.model.identity
+    related = getattr(manager.model, "identity_related", ())
+    live = (
+        manager.model._default_manager.filter(**{fk.name: parent.pk}).select_related(
+            *related
+        )
+        if parent.pk is not None
+        else []
+    )
+    existing = {identity_of(obj): obj for obj in live}
+    rows = []
+    for identity, values in wanted:
+        obj = existing.get(identity)
+        if obj is None:
+            obj = manager.model(**{fk.name: parent}, **values)
+            staged = _staged_pks.get()
+            if staged is not None:
+                obj.pk = next(staged)
+        else:
+            setattr(obj, fk.name, parent)
+            for k, v in values.items():
+                setattr(obj, k, v)
+        _clean_save(obj)
+        rows.append(obj)
+    if not hasattr(parent, "_prefetched_objects_cache"):
+        parent._prefetched_objects_cache = {}
+    parent._prefetched_objects_cache[fk.remote_field.get_accessor_name()] = rows
 
 
 def _sync_ordered(manager, items: list[Doc], key: str) -> None:
@@ -484,8 +553,11 @@ def _roles_named(slugs: list[str], field_name: str) -> dict[str, Role]:
     return found
 
 
-def role_links_write(*, record: Doc) -> None:
-    role = Role.objects.get(slug=record["slug"])
+def role_links_write(*, record: Doc, role: Role | None = None) -> None:
+    """The record's links to other roles, written over ``role`` (by default
+    the role its slug names)."""
+    if role is None:
+        role = Role.objects.get(slug=record["slug"])
     paths = record["career_paths"]
     errors: list[str] = []
     try:
@@ -526,8 +598,10 @@ def role_links_write(*, record: Doc) -> None:
     )
 
 
-LINKERS: dict[str, Callable[[Doc], None]] = {
-    "roles": lambda record: role_links_write(record=record),
+LINKERS: dict[str, Callable[..., None]] = {
+    "roles": lambda record, instance=None: role_links_write(
+        record=record, role=instance
+    ),
 }
 
 
@@ -546,7 +620,7 @@ def write_record(kind: str, record: Doc, *, instance: Any = None) -> Any:
     as import writes them. Publishing a draft and previewing one use this."""
     obj = RECORD_WRITERS[kind](record, None, instance=instance)
     if kind in LINKERS:
-        LINKERS[kind](record)
+        LINKERS[kind](record, instance=obj)
     return obj
 
 

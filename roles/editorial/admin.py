@@ -8,16 +8,21 @@ document from them in memory (``roles.editorial.staged``): the admin's save
 (save_model, save_related, the history) never runs and the live record is
 never written, and the draft is exactly what Save would have written.
 
+A form bound over a record's open draft (the change form's GET, and staging
+or re-showing a form posted over a draft) is bound over the record as the
+draft has it, built in memory (``wf.record_in_memory``) and handed to the
+admin through its hooks (``get_form``, ``get_formsets_with_inlines``, the
+formsets' ``get_queryset``): nothing is written or locked to show it.
+
 What still writes over the live record in a transaction that is always rolled
-back: a form bound over a record's open draft (the draft is applied so that
-the rows the form names exist: the change form's GET, and staging or
-re-showing a form posted over a draft), the rendering of a preview (the site's
-own views read the database), and reverting to an old version (reversion's
-revert)."""
+back: the rendering of a preview (the site's own views read the database),
+and reverting to an old version (reversion's revert). A live save over an
+open draft ("Save", a publisher's) writes the draft, then the form, for real."""
 
 from __future__ import annotations
 
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +38,7 @@ from django.core.exceptions import (
     ValidationError,
 )
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Model, OuterRef, Subquery
 from django.forms.formsets import all_valid
 from django.http import (
     HttpRequest,
@@ -87,6 +92,116 @@ class _Bound:
     editable: list[Any]
     fieldsets: Any
     valid: bool
+
+
+@dataclass
+class _OverDraft:
+    """The document a record's change form is bound over (its open draft, or
+    the version a posted form was opened on), while ``_as_drafted`` holds,
+    and the record as it makes it, built in memory once (``obj``); ``failed``
+    when it cannot be built (it names something deleted since)."""
+
+    kind: str
+    object_id: int
+    doc: wf.Doc
+    obj: Any = None
+    failed: bool = False
+
+
+_over_draft: ContextVar[_OverDraft | None] = ContextVar("over_draft", default=None)
+
+
+class _DraftRowField(forms.ModelChoiceField):
+    """The hidden key of an inline row of a form bound over a draft: one of
+    the draft's rows, in memory (a row new in the draft has no live row to be
+    looked up in the database, a row it deleted is not one)."""
+
+    def __init__(self, rows, field: forms.ModelChoiceField):
+        super().__init__(
+            field.queryset,
+            required=field.required,
+            widget=field.widget,
+            initial=field.initial,
+        )
+        self.rows = {str(row.pk): row for row in rows}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        row = self.rows.get(str(getattr(value, "pk", value)))
+        if row is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return row
+
+
+def _sort_value(row, path: str):
+    value = row
+    for part in path.split("__"):
+        if value is None:
+            break
+        value = getattr(value, part)
+    if isinstance(value, Model):
+        value = value.pk
+    return (value is None, value)
+
+
+def _in_order(rows: list, queryset) -> list:
+    """``rows`` in the order ``queryset`` (an inline's) would give them."""
+    ordering = list(queryset.query.order_by or queryset.model._meta.ordering or [])
+    out = list(rows)
+    for term in reversed([*ordering, "pk"]):
+        if isinstance(term, str):
+            name = term.lstrip("-")
+            out.sort(key=lambda row: _sort_value(row, name), reverse=term[0] == "-")
+    return out
+
+
+def _form_over(form_class, record):
+    """``form_class`` bound over ``record`` (in memory) where the admin binds
+    it over the live record of the same key."""
+
+    class OverDraft(form_class):
+        def __init__(self, *args, instance=None, **kwargs):
+            if instance is not None and instance.pk == record.pk:
+                instance = record
+            super().__init__(*args, instance=instance, **kwargs)
+
+    OverDraft.__name__ = OverDraft.__qualname__ = form_class.__name__
+    return OverDraft
+
+
+def _rows_over(formset_class, record):
+    """``formset_class`` over the rows ``record`` (in memory) has in its
+    relation: the draft's rows in the inline's order, the live rows it keeps
+    with their keys and its values, its new rows with the keys a live save
+    over the draft gives them (``staged_primary_keys``); the rows it deleted
+    are not there. None when the record was not built with that relation."""
+    accessor = formset_class.fk.remote_field.get_accessor_name()
+    cache = getattr(record, "_prefetched_objects_cache", {})
+    if accessor not in cache:
+        return None
+    rows = list(cache[accessor])
+    for row in rows:
+        # Rows of the draft: the form names them by their key.
+        row._state.adding = False
+
+    class OverDraftRows(formset_class):
+        def get_queryset(self):
+            if not hasattr(self, "_draft_rows"):
+                self._draft_rows = _in_order(rows, self.queryset)
+            return self._draft_rows
+
+        def add_fields(self, form, index):
+            super().add_fields(form, index)
+            name = self.model._meta.pk.name
+            field = form.fields.get(name)
+            if isinstance(field, forms.ModelChoiceField):
+                form.fields[name] = _DraftRowField(rows, field)
+
+    OverDraftRows.__name__ = OverDraftRows.__qualname__ = formset_class.__name__
+    return OverDraftRows
 
 
 def _problem_errors(problems: list[str]) -> list[str]:
@@ -162,11 +277,11 @@ class WorkflowAdminMixin(_ModelAdminBase):
 
     @contextmanager
     def _draft_applied(self, request, draft: m.Draft | None, object_id):
-        """The record as its draft has it, inside the caller's transaction
-        (rolled back by ``_as_drafted``; kept by ``_save_live``, which saves the
-        form over the draft). A draft that names something deleted since (a
-        theme, a role) cannot be applied: the form shows the live version and
-        says so."""
+        """The record as its draft has it, written inside the caller's
+        transaction: a live save (``_save_live``) writes the draft, then the
+        form posted over it (its rows have the keys the form names). A draft
+        that names something deleted since (a theme, a role) cannot be
+        applied: the form is saved over the live version and says so."""
         with staged_primary_keys():
             if draft is not None:
                 spec = wf.KIND_SPECS[draft.kind]
@@ -301,16 +416,70 @@ class WorkflowAdminMixin(_ModelAdminBase):
     @contextmanager
     def _as_drafted(self, request, draft: m.Draft | None, object_id):
         """Forms of a record with an open draft are bound over the draft (its
-        rows are what the posted form's row ids name), which is applied in a
-        transaction that is always rolled back. Without a draft, nothing is
-        written at all."""
+        rows are what the posted form's row ids name): the record as the
+        draft has it, built in memory the first time a hook asks for it
+        (``_drafted``). Nothing is written."""
         if draft is None:
             yield
             return
-        with staging(), transaction.atomic():
-            with self._draft_applied(request, draft, object_id):
-                yield
-            transaction.set_rollback(True)
+        token = _over_draft.set(_OverDraft(draft.kind, int(object_id), draft.doc))
+        try:
+            yield
+        finally:
+            _over_draft.reset(token)
+
+    def _drafted(self, request, obj):
+        """``obj`` as the draft the form is bound over has it (``_as_drafted``),
+        built in memory; ``obj`` itself when there is no such draft, or when
+        it cannot be built: a draft that names something deleted since (a
+        theme, a role) - the form shows the live version and says so."""
+        over = _over_draft.get()
+        if (
+            obj is None
+            or over is None
+            or over.failed
+            or over.kind != self._kind()
+            or obj.pk != over.object_id
+        ):
+            return obj
+        if over.obj is None:
+            try:
+                with staged_primary_keys():
+                    live = self.model._default_manager.get(pk=obj.pk)
+                    over.obj = wf.record_in_memory(
+                        kind=over.kind, live=live, doc=over.doc
+                    )
+            except (ValidationError, KeyError, TypeError):
+                over.failed = True
+                messages.error(
+                    request,
+                    "The open draft can no longer be applied: it names something "
+                    "deleted since. The form shows the live version; saving a "
+                    "draft replaces it. The old draft is on its review page.",
+                )
+                return obj
+        return over.obj
+
+    def get_fieldsets(self, request, obj=None):
+        # Over an open draft, laid out for the record as the draft has it.
+        return super().get_fieldsets(request, self._drafted(request, obj))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """Over an open draft, the form is bound to the record as the draft
+        has it (in memory, the live record's key)."""
+        drafted = self._drafted(request, obj)
+        form_class = super().get_form(request, drafted, change, **kwargs)
+        return form_class if drafted is obj else _form_over(form_class, drafted)
+
+    def get_formsets_with_inlines(self, request, obj=None):
+        """Over an open draft, each inline's formset is over the draft's rows
+        (in memory; ``_rows_over``)."""
+        drafted = self._drafted(request, obj)
+        over = _over_draft.get()
+        in_memory = drafted is not None and over is not None and drafted is over.obj
+        for formset, inline in super().get_formsets_with_inlines(request, drafted):
+            drafted_formset = _rows_over(formset, drafted) if in_memory else None
+            yield drafted_formset or formset, inline
 
     def _show_problems(self, request, problems, object_id, form_url, context, draft):
         """The form again, as posted, with what the saved record broke; the
@@ -384,6 +553,11 @@ class WorkflowAdminMixin(_ModelAdminBase):
         """A gap in one field of one row ("career path 2: new
         responsibilities") is said beside that field, in its help text - which
         the field's input is described by, so a screen reader says it too."""
+        drafted = self._drafted(request, obj)
+        if drafted is not obj:
+            # Shown over its open draft: named as the draft names it.
+            obj = context["original"] = drafted
+            context["subtitle"] = str(drafted)
         gaps = {g.field: g.hint for g in context.get("workflow_gaps") or [] if g.field}
         if gaps:
             for inline in context.get("inline_admin_formsets") or []:
@@ -670,9 +844,8 @@ class WorkflowAdminMixin(_ModelAdminBase):
                 )
             if draft is None:
                 return super().changeform_view(request, object_id, form_url, context)
-            # The form shows the draft: applied over the record and rolled
-            # back (a GET saves nothing), so that its rows have the ids a
-            # form posted over the draft names (``_as_drafted``).
+            # The form shows the draft, built in memory: its rows have the
+            # ids a form posted over the draft names (``_as_drafted``).
             with self._as_drafted(request, draft, object_id):
                 return _render(
                     super().changeform_view(request, object_id, form_url, context)
@@ -702,9 +875,9 @@ class WorkflowAdminMixin(_ModelAdminBase):
 
     def _posted_doc(self, request, object_id, form_url, base) -> wf.Doc | None:
         """The record as the posted form would make it from ``base`` (the
-        version the form was opened on), built in memory - over ``base``
-        applied in a rolled-back transaction when it is not the live version;
-        None when the form cannot be applied to it."""
+        version the form was opened on), built in memory - over ``base``,
+        built in memory too, when it is not the live version; None when the
+        form cannot be applied to it."""
         kind = self._kind()
         # Opened on the live version (no draft then), the form's rows are the
         # live rows: nothing to apply, nothing written.
@@ -784,7 +957,7 @@ class WorkflowAdminMixin(_ModelAdminBase):
 
     def _rerender(self, request, object_id, form_url, context, draft, notice):
         """The form as posted, with ``notice`` at its top, over the record as
-        it is now (its open draft applied and rolled back); nothing is saved."""
+        it is now (its open draft, in memory); nothing is saved."""
         with self._as_drafted(request, draft, object_id):
             bound = self._bound_form(request, object_id)
             if bound is None:
@@ -850,8 +1023,7 @@ class WorkflowAdminMixin(_ModelAdminBase):
         validated and turned into the draft's document in memory - the
         admin's save (save_model, save_related, the history) never runs and
         the live record is not written. A record with an open draft binds the
-        form over the draft, applied in a rolled-back transaction
-        (``_as_drafted``)."""
+        form over the draft, built in memory (``_as_drafted``)."""
         kind = self._kind()
         page = None
         with self._as_drafted(request, draft, object_id):

@@ -14,8 +14,8 @@ lapsed ("Lock by ana lapsed at 11:02"), blocks no one, and can be taken over
 by anyone, which is recorded on it for its holder to see.
 
 Why not django-concurrency: its version field is bumped and checked in
-``Model.save()``, but here a save of the change form is first staged (written
-and rolled back) to make a draft, the record's children and its open draft
+``Model.save()``, but here a save of the change form is first staged (built
+in memory, never saved) to make a draft, the record's children and its open draft
 move on without the parent's row, and CLI imports write the same rows - so the
 check belongs to the admin's save and the draft's save, where the transaction
 is, not to the model; ``updated_at`` already moves on with every write."""

@@ -100,6 +100,27 @@ def record_doc(*, kind: str, object_id: int) -> Doc:
     return spec.serialise(obj)
 
 
+def record_in_memory(*, kind: str, live: Model, doc: Doc) -> Any:
+    """``live`` (the record as the database holds it) changed in memory into
+    the record ``doc`` makes it, written by nothing: its fields take the
+    document's values and each related manager's ``all()`` is the document's
+    rows - live rows it keeps with their keys, new rows unsaved (with the
+    keys ``staged_primary_keys`` gives them, when on) - as the kind's writer
+    would write them (``services.in_memory``). Raises what the writer raises
+    for a document that names something deleted since (ValidationError,
+    KeyError, TypeError)."""
+    spec = KIND_SPECS[kind]
+    # A draft may be incomplete (it lists what it lacks): built as
+    # unpublished, as it would be written, then given its status back.
+    status = doc.get("status", getattr(live, "status", Status.DRAFT))
+    if "status" in doc:
+        doc = {**doc, "status": Status.DRAFT}
+    with services.in_memory():
+        obj = spec.write(doc, instance=live)
+    obj.status = status
+    return obj
+
+
 def record_problems(*, kind: str, object_id: int, staged: bool = False) -> list[str]:
     """``doc_problems`` of the record as the database holds it now."""
     if kind != DraftKind.ROLE:
