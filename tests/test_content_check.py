@@ -124,3 +124,28 @@ def test_a_draft_preview_lists_the_text_problems_and_loads_the_page_check(
     assert "js/preview-check.js" in html
     public = client.get(role.get_absolute_url()).content.decode()
     assert "axe" not in public and "preview-check" not in public
+
+
+@pytest.mark.django_db
+def test_the_preview_of_unsaved_changes_lists_the_text_problems_too(staff_client):
+    """The "Preview" button on the change form (the form's own text, nothing saved) runs
+    the same checker as a draft's preview. It opens in a new tab, so the
+    findings name their fields without linking away from the editor's form."""
+    from django.urls import reverse
+
+    from .admin_forms import admin_form_data
+    from .factories import RoleFactory, make_complete_guide
+
+    role = make_complete_guide(RoleFactory(slug="checked"))
+    url = reverse("admin:roles_role_change", args=[role.pk])
+    data = admin_form_data(staff_client.get(url))
+    data["overview"] = "## About\n\n#### Detail\n\nSee [click here](https://x.org/b)."
+    page = staff_client.post(url, {**data, "_preview": "1"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Preview of unsaved changes" in html
+    assert "Checks for readers" in html
+    assert "skips from level 2 to 4" in html
+    assert "“click here” says nothing out of context" in html
+    assert f'href="{url}#id_overview"' not in html
+    assert 'data-axe-src="/static/js/axe.min.js"' in html

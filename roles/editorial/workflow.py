@@ -553,9 +553,14 @@ def preview_doc(
             status=Status.PUBLISHED, publish_at=None, unpublish_at=None
         )
         obj = spec.model._default_manager.get(pk=object_id)
-        response = render_public(
-            request, public_path(obj), PreviewBanner(title=title, note=note)
+        # The checker as on a draft's preview; this tab is not the form, so
+        # its findings name their fields without linking (no edit_url).
+        banner = PreviewBanner(
+            title=title,
+            note=note,
+            checks=tuple(doc_content_problems(kind=kind, doc=doc)),
         )
+        response = render_public(request, public_path(obj), banner)
         transaction.set_rollback(True)
     return response
 
@@ -827,14 +832,20 @@ NOT_PROSE = frozenset({"slug", "key", "url", "status", "publish_at", "unpublish_
 def draft_content_problems(draft: Draft) -> list[ContentProblem]:
     """The editors' accessibility checker (``content_check``) over the draft's
     text fields, each finding with where it is on the change form."""
-    model = KIND_SPECS[draft.kind].model
+    return doc_content_problems(kind=draft.kind, doc=draft.doc)
+
+
+def doc_content_problems(*, kind: str, doc: Doc) -> list[ContentProblem]:
+    """``draft_content_problems`` over a record's document (a draft's, or an
+    unsaved form's)."""
+    model = KIND_SPECS[kind].model
     labels = {
         f.name: str(getattr(f, "verbose_name", f.name))
         for f in model._meta.get_fields()
     }
     fields: dict[str, str] = {}
     where: dict[str, tuple[str, str]] = {}
-    for key, value in draft.doc.items():
+    for key, value in doc.items():
         if isinstance(value, str) and key not in NOT_PROSE:
             fields[key] = value
             where[key] = (labels.get(key, key).capitalize(), f"id_{key}")

@@ -1,4 +1,4 @@
-// The editors' accessibility checker, on a draft's preview only
+// The editors' accessibility checker, on editors' previews only (a draft's, or a form's unsaved changes)
 // (templates/includes/_preview_banner.html): loads axe-core (built from the
 // npm lockfile into js/axe.min.js), checks the rendered page against WCAG 2.2
 // A and AA, and lists what it finds in the banner, each with the text of the

@@ -74,3 +74,36 @@ def test_without_javascript_the_preview_says_where_the_page_check_runs(
     )
     expect(page.locator(".preview-checks-content")).to_contain_text("has no text")
     context.close()
+
+
+def test_the_preview_of_unsaved_changes_runs_the_same_checks(
+    site, browser, django_user_model, screenshot_dir
+):
+    """The "Preview" button on the change form opens the form's unsaved text in a new tab
+    with both checks; the findings name their fields (the form stays in the
+    first tab, so nothing links away from it)."""
+    django_user_model.objects.create_superuser("root", "", PASSWORD)
+    role = m.Role.objects.get(slug="product-owner")
+    context, desk = _login(browser, site, "root")
+    desk.goto(site.url + reverse("admin:roles_role_change", args=[role.pk]))
+    desk.fill("#id_overview", "Read [](https://example.org/guide) first.")
+    with context.expect_page() as opened:
+        desk.locator("button[name=_preview]").first.click()
+    preview = opened.value
+    expect(preview.get_by_role("status")).to_contain_text("Preview of unsaved changes")
+    expect(preview.locator(".preview-checks")).to_have_attribute(
+        "data-axe", "done", timeout=30_000
+    )
+    page_check = preview.locator(".preview-checks-page")
+    expect(page_check).to_contain_text("Links must have discernible text")
+    assert page_check.get_by_role("link", name="Fix it in the form").count() == 0
+    text_check = preview.locator(".preview-checks-content")
+    expect(text_check).to_contain_text("Overview: A link to https://example.org/guide")
+    assert text_check.get_by_role("link").count() == 0
+    preview.screenshot(path=str(screenshot_dir / "preview-unsaved-check.png"))
+    # Nothing was saved: the public page and the form's tab are as they were.
+    assert "example.org/guide" not in m.Role.objects.get(pk=role.pk).overview
+    expect(desk.locator("#id_overview")).to_have_value(
+        "Read [](https://example.org/guide) first."
+    )
+    context.close()
