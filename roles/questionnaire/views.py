@@ -157,6 +157,8 @@ def _start_page(
                 action=reverse("roles:quiz_begin"),
                 label="Start now" if not resume else "Start again",
                 css_class="btn btn-primary quiz-start",
+                # quiz-step.js posts it and swaps in the first question.
+                form_id="quiz-start-form",
             )
             if questionnaire.questions
             else None,

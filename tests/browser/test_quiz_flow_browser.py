@@ -175,6 +175,34 @@ def test_js_moves_between_steps_without_reloading_and_focuses_the_question(
         context.close()
 
 
+def test_js_start_moves_to_the_first_question_without_reloading(site, browser):
+    """Start, with scripts on, is the same fetch and swap as a step: no full
+    load, the first question's heading focused, a history entry (Back
+    returns to the introduction). Without scripts it is an ordinary post
+    (test_three_visitors_at_once_each_reach_their_result's no-js visitor)."""
+    context, page = _context(browser)
+    try:
+        page.goto(site.url + "/quiz/")
+        page.evaluate("window.__sameDocument = true")
+        page.get_by_role("button", name="Start now").click()
+        expect(page).to_have_url(re.compile(r"/quiz/q/[a-z0-9-]+/$"))
+        expect(page.locator(".quiz-step-heading")).to_be_focused()
+        expect(page.locator(".quiz-progress-text")).to_contain_text("Question 1")
+        expect(page).to_have_title(re.compile(r"^Question 1: "))
+        # The step as a full load draws it: no introduction, no breadcrumbs.
+        expect(page.locator(".breadcrumbs")).to_have_count(0)
+        expect(page.locator("#about-heading")).to_have_count(0)
+        assert page.evaluate("window.__sameDocument") is True
+        assert_accessible(page)
+        # The history entry: the browser's Back returns to the introduction.
+        page.go_back()
+        expect(page).to_have_url(site.url + "/quiz/")
+        expect(page.locator("#quiz-heading")).to_have_text("Which role am I?")
+        assert_no_console_errors(page)
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("size", [(375, 667), (320, 568)])
 def test_start_and_the_first_question_are_in_the_first_screen(
     site, browser, size, screenshot_dir
