@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 
-from .pg_cluster import pg_cluster  # noqa: F401 - fixture
+from .pg_cluster import pg_cluster, seeded_pg_cluster  # noqa: F401 - fixtures
 from .redis_server import redis_cache, redis_server  # noqa: F401 - fixtures
 from .seed_once import SeededDatabase
 

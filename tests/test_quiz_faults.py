@@ -21,15 +21,14 @@ from html import unescape
 
 import pytest
 
-from .test_database_outage import (  # noqa: F401 - fixtures: one cluster per module
-    cluster,
+from .test_database_outage import (  # noqa: F401 - fixtures: the outage tests' cluster
     pg_cluster,
     site,
 )
 from .test_proxy_stack import _LoopbackIsSecure
 
-# Every test of the module runs on one xdist worker: they share one cluster.
-pytestmark = pytest.mark.xdist_group("quiz_faults")
+# On the worker of test_database_outage.py: they share one seeded cluster.
+pytestmark = pytest.mark.xdist_group("database_outage")
 
 QUICK = 5.0  # seconds: an answer, not a hang (gunicorn's timeout is 30)
 STEP = re.compile(r"^/quiz/q/([a-z0-9-]+)/$")
@@ -243,6 +242,9 @@ def test_postgres_stopped_mid_flow_keeps_the_answers_and_finishes_once_back(
 ):
     first, second = _Visitor(site, "first"), _Visitor(site, "second")
     visitors = (first, second)
+    # The second has taken it before: its session (its results) rides along.
+    earlier = second.finish(second.start())
+    second.answers = {}
     keys = {first.name: first.start(), second.name: second.start()}
     for _ in range(2):  # a few answers each, interleaved
         for visitor in visitors:
@@ -301,4 +303,6 @@ def test_postgres_stopped_mid_flow_keeps_the_answers_and_finishes_once_back(
         assert RESULT.match(posted.location), posted.location
         assert visitor.open(posted.location).status == 200
         assert _stored_answers(pg_cluster, posted.location) == visitor.answers
+    # The earlier result is still the second's own, the new one too.
+    assert "Answer more questions" in second.open(earlier).body
     _assert_no_traceback_flood(site)
