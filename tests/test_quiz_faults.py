@@ -306,3 +306,11 @@ def test_postgres_stopped_mid_flow_keeps_the_answers_and_finishes_once_back(
     # The earlier result is still the second's own, the new one too.
     assert "Answer more questions" in second.open(earlier).body
     _assert_no_traceback_flood(site)
+    outage = [
+        line["message"]
+        for line in site.log_lines()
+        if line["message"].startswith("Database unavailable")
+    ]
+    # Once per interval per worker (2) and message (2: served from the cache,
+    # answered 503), not once per request.
+    assert 1 <= len(outage) <= 4, outage
