@@ -30,7 +30,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Min
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import set_response_etag
@@ -40,6 +40,7 @@ from roles.publishing import registry
 from roles.publishing import version as version_module
 from roles.publishing.signals import is_staging
 from roles.publishing.version import (
+    LAST_KNOWN_KEY,
     VERSION_MIRROR_KEY,
     mirror_prime,
     mirrored_version,
@@ -121,16 +122,10 @@ def _trusted(mirror: object) -> int | None:
     return version
 
 
-# The newest version read from the database by any process, kept without
-# expiry (unlike the mirror): what is left to go by while the database is down.
-LAST_KNOWN_KEY = "content-version-last-known"
-
-
 def _version_from_database() -> int:
     version = read_version_value()
     _memory.saw(version, from_database=True)
     mirror_prime(version)
-    cache.set(LAST_KNOWN_KEY, version, None)
     return version
 
 
@@ -375,6 +370,9 @@ def _version_for_data() -> int:
     try:
         return current_version()
     except (OperationalError, InterfaceError) as exc:
+        # Inside a transaction the failure has spoilt it: the error stands.
+        if transaction.get_connection().in_atomic_block:
+            raise
         known = _last_known_version()
         if not known:
             raise
