@@ -222,31 +222,38 @@ def _finish(
             adaptive=True,
         )
     except (OperationalError, InterfaceError) as error:
-        # The database is down: the answers, the last one too, stay in the
-        # flow's cookie, so the same step (reloaded, or sent again from the
-        # 503 page) finishes once it is back.
-        fields = [("answer", str(state.answers[key]))]
-        if "finish" in request.POST:
-            fields.append(("finish", request.POST["finish"]))
-        unavailable = database_unavailable(
-            error,
-            request=request,
-            context={
-                "message": RESULT_UNAVAILABLE,
-                "resend": {
-                    "action": _step_url(key),
-                    "fields": fields,
-                    "label": "Show my result",
-                },
-            },
-        )
-        return _write_state(request, unavailable, state)
+        return _result_unavailable(request, error, state, key=key)
     if stored.created:
         _remember_result(request, stored.submission.pk)
     # The state stays: Back from the result finds the answers, and "Answer
     # more questions" continues from them.
     done = flow.FlowState(state.nonce, state.answers)
     return _write_state(request, redirect(stored.submission), done)
+
+
+def _result_unavailable(
+    request: HttpRequest, error: Exception, state: flow.FlowState, *, key: str
+) -> HttpResponse:
+    """The database cannot store the result: the site's 503 page, saying the
+    answers are kept, with a button that sends the last one again; the flow's
+    cookie keeps them all, so the same step (reloaded, or sent again) finishes
+    once the database is back."""
+    fields = [("answer", str(state.answers[key]))]
+    if "finish" in request.POST:
+        fields.append(("finish", request.POST["finish"]))
+    response = database_unavailable(
+        error,
+        request=request,
+        context={
+            "message": RESULT_UNAVAILABLE,
+            "resend": {
+                "action": _step_url(key),
+                "fields": fields,
+                "label": "Show my result",
+            },
+        },
+    )
+    return _write_state(request, response, state)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
