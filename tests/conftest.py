@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 
-from .pg_cluster import pg_cluster  # noqa: F401 - fixture
+from .pg_cluster import pg_cluster, seeded_pg_cluster  # noqa: F401 - fixtures
 from .redis_server import redis_cache, redis_server  # noqa: F401 - fixtures
 from .seed_once import SeededDatabase
 
@@ -101,6 +101,7 @@ SLOW_FIRST = [
     "tests/browser/test_admin_pages_browser.py::test_every_admin_page_passes_axe_and_fits_375_px[model:roles.Role]",
     "tests/browser/test_editor_browser.py::test_every_editing_page_has_named_inputs_and_passes_axe",
     "tests/test_database_outage.py",
+    "tests/test_quiz_faults.py",
     "tests/browser/test_public_pages.py::test_every_role_guide_and_curated_comparison_is_accessible",
     "tests/browser/test_two_editors_browser.py::test_two_editors_conflict_copy_lock_and_rebase",
     "tests/browser/test_three_editors_browser.py::test_three_editors_lapsed_lock_take_over_refusal_copy_and_rebase",

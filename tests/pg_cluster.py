@@ -224,3 +224,27 @@ def pg_cluster(tmp_path):
         yield cluster
     finally:
         cluster.destroy()
+
+
+#: The database each outage test's own is a copy of: migrated and seeded once.
+SEEDED_TEMPLATE = "seeded"
+
+
+@pytest.fixture(scope="session")
+def seeded_pg_cluster(tmp_path_factory):
+    """One cluster for the run's outage tests (test_database_outage.py,
+    test_quiz_faults.py: one xdist group, so one worker), with a database
+    migrated and seeded by the production image's own commands, once, as
+    ``SEEDED_TEMPLATE``: each test's database is a copy of it."""
+    from .browser.production_server import ProductionServer, migrate_and_seed
+
+    cluster = PostgresCluster(tmp_path_factory.mktemp("outage-pg"))
+    try:
+        cluster.init()
+        cluster.start()
+        cluster.create_database(SEEDED_TEMPLATE)
+        env = ProductionServer.production_env(cluster.url_for(SEEDED_TEMPLATE))
+        migrate_and_seed(env)
+        yield cluster
+    finally:
+        cluster.destroy()

@@ -14,7 +14,7 @@ import urllib.request
 
 import pytest
 
-from .browser.production_server import ProductionServer, migrate_and_seed
+from .browser.production_server import ProductionServer
 
 # The test database of pytest-django is not used: the site runs in gunicorn.
 QUICK = 5.0  # seconds: an answer, not a hang (gunicorn's timeout is 30)
@@ -48,37 +48,22 @@ def test_the_cluster_stops_starts_and_is_killed_and_removed_at_teardown(tmp_path
     assert not root.exists()
 
 
-# Every test of the module runs on one xdist worker: they share one cluster.
+# Every test of the module (and of test_quiz_faults.py) runs on one xdist
+# worker: they share one cluster (tests/pg_cluster.py's seeded_pg_cluster).
 pytestmark = pytest.mark.xdist_group("database_outage")
-TEMPLATE = "seeded"
-
-
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory, production_shared):
-    """One cluster for the module, with a database migrated and seeded by the
-    production image's own commands, once: each test's database is a copy."""
-    from .pg_cluster import PostgresCluster
-
-    cluster = PostgresCluster(tmp_path_factory.mktemp("outage-pg"))
-    try:
-        cluster.init()
-        cluster.start()
-        cluster.create_database(TEMPLATE)
-        env = ProductionServer.production_env(cluster.url_for(TEMPLATE))
-        migrate_and_seed(env)
-        yield cluster
-    finally:
-        cluster.destroy()
 
 
 @pytest.fixture
-def pg_cluster(cluster):
-    """The module's cluster, running, with a fresh copy of the seeded
+def pg_cluster(seeded_pg_cluster):
+    """The run's cluster, running, with a fresh copy of the seeded
     database (what a test wrote, and the test's outage, end with it)."""
+    from .pg_cluster import SEEDED_TEMPLATE
+
+    cluster = seeded_pg_cluster
     if not cluster.running():
         cluster.start()
     cluster.drop_database()
-    cluster.create_database(template=TEMPLATE)
+    cluster.create_database(template=SEEDED_TEMPLATE)
     yield cluster
     if not cluster.running():
         cluster.start()

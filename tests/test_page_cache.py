@@ -192,3 +192,35 @@ def test_a_writer_whose_mirror_lands_after_a_newer_ones_puts_the_newer_back(
     database = v.ContentVersion.objects.get().value
     assert raced and raced[0] == database - 1
     assert cache.get(VERSION_MIRROR_KEY)[0] == database
+
+
+@pytest.mark.django_db(transaction=True)  # as a request runs: no transaction
+def test_derived_data_is_served_from_the_last_known_version_while_the_database_is_down(
+    role, monkeypatch
+):
+    """A questionnaire step needs only derived data: while the database cannot
+    say the version, the data kept under the last one known is served (from
+    this process, or the shared cache for a process that has seen none);
+    with no version known anywhere, it still needs the database."""
+    from django.db import OperationalError, transaction
+
+    from roles.publishing import cache as page_cache
+
+    built = page_cache.versioned("sample", lambda: "built")
+    assert built == "built"
+
+    def down():
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(page_cache, "read_version_value", down)
+    cache.delete(VERSION_MIRROR_KEY)  # the mirror's trust has run out
+    assert page_cache.versioned("sample", lambda: "rebuilt") == "built"
+    reset_process_memory()  # another worker, which has seen nothing
+    assert page_cache.versioned("sample", lambda: "rebuilt") == "built"
+    # In a transaction (an admin save) the failure has spoilt it: it stands.
+    with pytest.raises(OperationalError), transaction.atomic():
+        page_cache.versioned("sample", lambda: "rebuilt")
+    cache.delete(page_cache.LAST_KNOWN_KEY)
+    reset_process_memory()
+    with pytest.raises(OperationalError):
+        page_cache.versioned("sample", lambda: "rebuilt")

@@ -277,6 +277,46 @@ def test_the_same_answers_posted_twice_store_one_result(client, ideal):
     assert m.Submission.objects.count() == 1
 
 
+def test_a_result_the_database_cannot_store_keeps_the_last_answer(
+    client, ideal, monkeypatch
+):
+    """The database down at the last answer: the site's 503 page says the
+    answers are kept, offers to send it again, and the flow's cookie holds
+    that answer, so the same step finishes once the database is back."""
+    from django.db import OperationalError
+
+    from roles.questionnaire import views
+
+    store = views.submission_create
+
+    def down(**kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(views, "submission_create", down)
+    key = _begin(client)
+    while True:
+        response = client.post(f"/quiz/q/{key}/", {"answer": str(ideal[key])})
+        if response.status_code != 302:
+            break
+        key = _key(response)
+    html = response.content.decode()
+    assert response.status_code == 503
+    assert response["Retry-After"].isdigit()
+    assert "no-store" in response["Cache-Control"]
+    assert "Your answers are kept in this browser" in html
+    assert f'action="/quiz/q/{key}/"' in html
+    assert f'name="answer" value="{ideal[key]}"' in html
+    assert 'name="csrfmiddlewaretoken"' in html
+    assert _state(client)["a"][key] == ideal[key]
+    assert m.Submission.objects.count() == 0
+
+    monkeypatch.setattr(views, "submission_create", store)
+    page = client.get(f"/quiz/q/{key}/").content.decode()
+    assert re.search(rf'value="{ideal[key]}"[^>]*checked', page)
+    response = client.post(f"/quiz/q/{key}/", {"answer": str(ideal[key])})
+    assert response["Location"] == m.Submission.objects.get().get_absolute_url()
+
+
 @override_settings(QUIZ_RATE_LIMIT=(1, 600))
 def test_finishing_is_rate_limited(client, ideal):
     asked, _ = _answer_until_result(client, ideal, _begin(client))

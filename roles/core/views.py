@@ -69,10 +69,20 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return database_unavailable(error)
 
 
-def database_unavailable(error: Exception) -> HttpResponse:
+def database_unavailable(
+    error: Exception,
+    *,
+    request: HttpRequest | None = None,
+    context: dict | None = None,
+) -> HttpResponse:
+    """The site's 503 page. ``context``: what a view that caught the error
+    itself adds (a message saying what was kept; a form to send it again,
+    which needs ``request`` for its CSRF token)."""
     logger.warning("Database unavailable, answering 503: %s", error)
-    # Standalone (no request context): nothing in it needs the database.
-    response = HttpResponse(render_to_string("503.html"), status=503)
+    # Standalone (not base.html): nothing in it needs the database.
+    response = HttpResponse(
+        render_to_string("503.html", context, request=request), status=503
+    )
     response["Retry-After"] = str(settings.DATABASE_RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     # Already logged above, once per interval: not again, with its traceback,

@@ -30,7 +30,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Min
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import set_response_etag
@@ -40,6 +40,7 @@ from roles.publishing import registry
 from roles.publishing import version as version_module
 from roles.publishing.signals import is_staging
 from roles.publishing.version import (
+    LAST_KNOWN_KEY,
     VERSION_MIRROR_KEY,
     mirror_prime,
     mirrored_version,
@@ -108,6 +109,9 @@ _request_scope: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
 )
 
 logger = logging.getLogger("roles.health")
+# One message for pages and derived data served while the database is down:
+# logged once per interval per process (settings.LOGGING), not per kind.
+SERVING_CACHED = "Database unavailable, serving cached pages and data: %s"
 
 
 def _trusted(mirror: object) -> int | None:
@@ -123,6 +127,13 @@ def _version_from_database() -> int:
     _memory.saw(version, from_database=True)
     mirror_prime(version)
     return version
+
+
+def _last_known_version() -> int:
+    """The newest version this process, or the shared cache, has seen (0:
+    none). Only for while the database cannot say it."""
+    shared = cache.get(LAST_KNOWN_KEY)
+    return max(_memory.highest, shared if isinstance(shared, int) else 0)
 
 
 def current_version() -> int:
@@ -235,9 +246,7 @@ def _lookup(request: HttpRequest) -> HttpResponse | None:
                 try:
                     version = _version_from_database()
                 except (OperationalError, InterfaceError) as exc:
-                    logger.warning(
-                        "Database unavailable, serving cached pages: %s", exc
-                    )
+                    logger.warning(SERVING_CACHED, exc)
                     return _hit(entry, None)
             if scope is not None:
                 scope["version"] = version
@@ -341,7 +350,7 @@ def versioned(name: str, compute: Callable[[], object], timeout: int = 3600):
     a draft is staged for a preview: that data is not public."""
     if is_staging():
         return compute()
-    version = current_version()
+    version = _version_for_data()
     remembered = _memory.data.get(name)
     if remembered is not None and remembered[0] == version:
         return remembered[1]
@@ -351,6 +360,27 @@ def versioned(name: str, compute: Callable[[], object], timeout: int = 3600):
         value = _build_once(key, compute, timeout)
     _memory.data[name] = (version, value)
     return value
+
+
+def _version_for_data() -> int:
+    """The current version; while the database is down, the last one known
+    (the data kept under it is what the site last served, and nothing can
+    change while the database is away), so what needs only derived data (a
+    questionnaire step) still works. Kept for the rest of the request."""
+    try:
+        return current_version()
+    except (OperationalError, InterfaceError) as exc:
+        # Inside a transaction the failure has spoilt it: the error stands.
+        if transaction.get_connection().in_atomic_block:
+            raise
+        known = _last_known_version()
+        if not known:
+            raise
+        logger.warning(SERVING_CACHED, exc)
+        scope = _request_scope.get()
+        if scope is not None:
+            scope["version"] = known
+        return known
 
 
 def _build_once(key: str, compute: Callable[[], object], timeout: int) -> object:

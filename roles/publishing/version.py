@@ -60,6 +60,10 @@ def bump_content_version() -> None:
 
 
 VERSION_MIRROR_KEY = "content-version"
+# The version last read from the database by any process, kept without expiry
+# (unlike the mirror, and never trusted while the database answers): what is
+# left to go by while the database is down (roles.publishing.cache).
+LAST_KNOWN_KEY = "content-version-last-known"
 
 
 def mirror_after_commit() -> None:
@@ -100,6 +104,7 @@ def _set_mirror() -> None:
             return
         mirrored = row[0]
         cache.set(VERSION_MIRROR_KEY, (mirrored, time.time()), _mirror_seconds())
+        cache.set(LAST_KNOWN_KEY, mirrored, None)
     cache.delete(VERSION_MIRROR_KEY)  # still moving: let readers ask the database
 
 
@@ -107,6 +112,10 @@ def mirror_prime(version: int) -> None:
     """A reader found no mirror and read ``version`` from the database: put it
     back, unless a writer has set a (newer) one meanwhile."""
     cache.add(VERSION_MIRROR_KEY, (version, time.time()), _mirror_seconds())
+    # A set, not an add: it must follow the database. A reader racing a
+    # writer may leave the older number for a moment; the writer's own set
+    # (_set_mirror) and the next reader put it right.
+    cache.set(LAST_KNOWN_KEY, version, None)
 
 
 def mirrored_version(value: object) -> int | None:

@@ -213,11 +213,21 @@ class ActionForm(forms.Form):
     """A form that is only a button (start the questionnaire, answer more
     questions): it posts its CSRF token and nothing else."""
 
-    def __init__(self, *args, action: str, label: str, css_class: str, **kwargs):
+    def __init__(
+        self,
+        *args,
+        action: str,
+        label: str,
+        css_class: str,
+        form_id: str = "",
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_action = action
         self.helper.form_class = "quiz-action"
+        if form_id:
+            self.helper.form_id = form_id
         self.helper.layout = Layout(SubmitButton(label, css_class=css_class))
 
 

@@ -8,6 +8,7 @@ import json
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +22,7 @@ from django.views.decorators.http import (
 from roles.comparisons.models import comparison_key
 from roles.core.client import rate_limit_wait
 from roles.core.seo import absolute_url
+from roles.core.views import database_unavailable
 from roles.publishing.cache import versioned
 from roles.questionnaire import flow
 from roles.questionnaire.adaptive import MIN_QUESTIONS
@@ -86,6 +88,10 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 FLOW_COOKIE = "quiz_flow"
 FLOW_SALT = "roles.questionnaire.flow"
 FLOW_MAX_AGE = 7 * 24 * 3600
+RESULT_UNAVAILABLE = (
+    "Your answers are kept in this browser, this last one too, but your "
+    "result cannot be stored just now. Please try again in a minute."
+)
 BAD_STATE = (
     "We could not read your saved answers (they may have expired or been "
     "changed), so the questionnaire starts again."
@@ -151,6 +157,8 @@ def _start_page(
                 action=reverse("roles:quiz_begin"),
                 label="Start now" if not resume else "Start again",
                 css_class="btn btn-primary quiz-start",
+                # quiz-step.js posts it and swaps in the first question.
+                form_id="quiz-start-form",
             )
             if questionnaire.questions
             else None,
@@ -194,26 +202,58 @@ def _submission_nonce(state: flow.FlowState) -> str:
 
 
 def _finish(
-    request: HttpRequest, questionnaire: Questionnaire, state: flow.FlowState
+    request: HttpRequest,
+    questionnaire: Questionnaire,
+    state: flow.FlowState,
+    *,
+    key: str,
 ) -> HttpResponse:
     if wait := _rate_limited(request):
         response = render(request, "429.html", {"wait": wait}, status=429)
         response["Retry-After"] = str(wait)
         return _no_store(response)
     order = option_order(questionnaire, state.nonce)
-    stored = submission_create(
-        questionnaire=questionnaire,
-        answers=dict(state.answers),
-        nonce=_submission_nonce(state),
-        option_order={k: v for k, v in order.items() if k in state.answers},
-        adaptive=True,
-    )
+    try:
+        stored = submission_create(
+            questionnaire=questionnaire,
+            answers=dict(state.answers),
+            nonce=_submission_nonce(state),
+            option_order={k: v for k, v in order.items() if k in state.answers},
+            adaptive=True,
+        )
+    except (OperationalError, InterfaceError) as error:
+        return _result_unavailable(request, error, state, key=key)
     if stored.created:
         _remember_result(request, stored.submission.pk)
     # The state stays: Back from the result finds the answers, and "Answer
     # more questions" continues from them.
     done = flow.FlowState(state.nonce, state.answers)
     return _write_state(request, redirect(stored.submission), done)
+
+
+def _result_unavailable(
+    request: HttpRequest, error: Exception, state: flow.FlowState, *, key: str
+) -> HttpResponse:
+    """The database cannot store the result: the site's 503 page, saying the
+    answers are kept, with a button that sends the last one again; the flow's
+    cookie keeps them all, so the same step (reloaded, or sent again) finishes
+    once the database is back."""
+    fields = [("answer", str(state.answers[key]))]
+    if "finish" in request.POST:
+        fields.append(("finish", request.POST["finish"]))
+    response = database_unavailable(
+        error,
+        request=request,
+        context={
+            "message": RESULT_UNAVAILABLE,
+            "resend": {
+                "action": _step_url(key),
+                "fields": fields,
+                "label": "Show my result",
+            },
+        },
+    )
+    return _write_state(request, response, state)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -260,7 +300,7 @@ def quiz_step(request: HttpRequest, key: str) -> HttpResponse:
             state = state.answer(key, form.value)
             following = state.next_key(adaptive)
             if following is None or "finish" in request.POST:
-                return _finish(request, questionnaire, state)
+                return _finish(request, questionnaire, state, key=key)
             return _write_state(request, redirect(_step_url(following)), state)
     else:
         previous = state.answers.get(key)

@@ -2,7 +2,9 @@
 // without a full reload. Without it every step is an ordinary form post and
 // redirect (the server keeps the answers), so this only enhances: it posts the
 // same form with fetch, swaps the step's block (#quiz-step) for the next one,
-// records the step in the history and puts focus on the new question.
+// records the step in the history and puts focus on the new question. The
+// start page's Start is handled alike: its content is the block swapped for
+// the first question.
 (function () {
   "use strict";
   var STEP_PATH = /^\/quiz\/q\/[^/]+\/$/;
@@ -21,6 +23,9 @@
     var here = current();
     if (!next || !here) return false;
     here.replaceWith(document.importNode(next, true));
+    // From the start page: a step has no breadcrumbs.
+    var crumbs = document.querySelector(".breadcrumbs");
+    if (crumbs && !doc.querySelector(".breadcrumbs")) crumbs.remove();
     var title = next.getAttribute("data-title");
     if (title) document.title = title;
     if (push) window.history.pushState({ quizStep: true }, "", url);
@@ -61,9 +66,11 @@
     });
   }
 
+  var FORMS = { "quiz-step-form": true, "quiz-start-form": true };
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (!form || form.id !== "quiz-step-form" || !window.fetch || !window.FormData) return;
+    if (!form || !FORMS[form.id] || !window.fetch || !window.FormData) return;
     event.preventDefault();
     if (busy) return;
     var data = new FormData(form);

@@ -175,6 +175,92 @@ def test_js_moves_between_steps_without_reloading_and_focuses_the_question(
         context.close()
 
 
+def test_js_start_moves_to_the_first_question_without_reloading(
+    site, browser, screenshot_dir
+):
+    """Start, with scripts on, is the same fetch and swap as a step: no full
+    load, the first question's heading focused, a history entry (Back
+    returns to the introduction). Without scripts it is an ordinary post
+    (test_three_visitors_at_once_each_reach_their_result's no-js visitor)."""
+    context, page = _context(browser)
+    try:
+        page.goto(site.url + "/quiz/")
+        page.evaluate("window.__sameDocument = true")
+        page.get_by_role("button", name="Start now").click()
+        expect(page).to_have_url(re.compile(r"/quiz/q/[a-z0-9-]+/$"))
+        expect(page.locator(".quiz-step-heading")).to_be_focused()
+        expect(page.locator(".quiz-progress-text")).to_contain_text("Question 1")
+        expect(page).to_have_title(re.compile(r"^Question 1: "))
+        # The step as a full load draws it: no introduction, no breadcrumbs.
+        expect(page.locator(".breadcrumbs")).to_have_count(0)
+        expect(page.locator("#about-heading")).to_have_count(0)
+        assert page.evaluate("window.__sameDocument") is True
+        assert_accessible(page)
+        page.screenshot(path=str(screenshot_dir / "flow-started-with-js.png"))
+        # The history entry: the browser's Back returns to the introduction.
+        page.go_back()
+        expect(page).to_have_url(site.url + "/quiz/")
+        expect(page.locator("#quiz-heading")).to_have_text("Which role am I?")
+        assert_no_console_errors(page)
+    finally:
+        context.close()
+
+
+def test_a_result_the_database_cannot_store_is_sent_again_from_the_503_page(
+    site, browser, monkeypatch, screenshot_dir
+):
+    """With scripts on, the last answer posted while the database cannot
+    store the result: the site's 503 page (shown in place of the step),
+    saying the answers are kept; its button sends the answer again, and once
+    the database is back that shows the result."""
+    from django.db import OperationalError
+
+    from roles.questionnaire import views
+
+    store = views.submission_create
+
+    def down(**kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(views, "submission_create", down)
+    answers = scoring.ideal_answers(published_questionnaire().questions, "scrum-master")
+    context, page = _context(browser)
+    try:
+        page.goto(site.url + "/quiz/")
+        page.get_by_role("button", name="Start now").click()
+        unavailable = page.get_by_role("heading", name="We will be back in a moment")
+        progress = page.locator(".quiz-progress-text")
+        for number in range(1, 60):
+            expect(progress).to_contain_text(f"Question {number} ")
+            value = answers[_key(page)]
+            page.locator(f'label:has(input[name="answer"][value="{value}"])').click()
+            page.get_by_role("button", name="Continue").click()
+            following = page.locator(
+                ".quiz-progress-text", has_text=f"Question {number + 1} "
+            )
+            expect(following.or_(unavailable)).to_be_visible()
+            if unavailable.is_visible():
+                break
+        expect(
+            page.get_by_text("Your answers are kept in this browser")
+        ).to_be_visible()
+        assert_accessible(page)
+        page.screenshot(path=str(screenshot_dir / "flow-result-unavailable.png"))
+        # The 503 is the page's status, logged by Chromium; nothing else.
+        assert all("503" in e for e in page.console_errors), page.console_errors
+        page.console_errors.clear()
+        assert m.Submission.objects.count() == 0
+
+        monkeypatch.setattr(views, "submission_create", store)
+        page.get_by_role("button", name="Show my result").click()
+        expect(page).to_have_url(RESULT)
+        expect(page.locator("h1")).to_have_text("Clear match: Scrum Master")
+        assert m.Submission.objects.count() == 1
+        assert_no_console_errors(page)
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("size", [(375, 667), (320, 568)])
 def test_start_and_the_first_question_are_in_the_first_screen(
     site, browser, size, screenshot_dir
