@@ -157,6 +157,11 @@ class Adaptive:
             answers[q.key] = respond(q)
         return answers
 
+    def run_known(self, answers: Mapping[str, int]) -> dict[str, int]:
+        """``run`` for a respondent whose every answer is known: what the
+        flow would have asked them, with their answers."""
+        return self.run(lambda q: answers[q.key])
+
 
 def asked_questions(
     questions: Sequence[scoring.QuestionSpec], answers: Mapping[str, int]
@@ -194,11 +199,7 @@ def agreement(
     agree = 0
     lengths = 0
     for answers in full_answers:
-
-        def respond(q: scoring.QuestionSpec, a: Mapping[str, int] = answers) -> int:
-            return a[q.key]
-
-        asked = adaptive.run(respond)
+        asked = adaptive.run_known(answers)
         lengths += len(asked)
         if _leader(adaptive.posterior(asked)) == _leader(adaptive.posterior(answers)):
             agree += 1

@@ -439,11 +439,7 @@ def typical_length(
     count = 0
     seconds = 0
     for answers in people:
-
-        def respond(q: scoring.QuestionSpec, a: dict[str, int] = answers) -> int:
-            return a[q.key]
-
-        asked = flow.run(respond)
+        asked = flow.run_known(answers)
         count += len(asked)
         seconds += estimated_seconds(tuple(by_key[k] for k in asked))
     n = len(people)

@@ -71,10 +71,22 @@ def _owns_result(request: HttpRequest, pk) -> bool:
     return str(pk) in request.session.get(OWNED_RESULTS, [])
 
 
-def _rate_limited(request: HttpRequest) -> int | None:
-    """Seconds until this client may submit again, or None."""
+def _rate_limited(request: HttpRequest) -> HttpResponse | None:
+    """The site's 429 page when this client may not submit again yet."""
     limit, window = settings.QUIZ_RATE_LIMIT
-    return rate_limit_wait(request, group="quiz-submit", limit=limit, window=window)
+    wait = rate_limit_wait(request, group="quiz-submit", limit=limit, window=window)
+    if wait is None:
+        return None
+    response = render(request, "429.html", {"wait": wait}, status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
+def _too_large(request: HttpRequest, limit: int, message: str) -> HttpResponse | None:
+    """The site's 413 page when the posted body is over ``limit`` bytes."""
+    if int(request.META.get("CONTENT_LENGTH") or 0) <= limit:
+        return None
+    return render(request, "400.html", {"message": message}, status=413)
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:
@@ -208,10 +220,8 @@ def _finish(
     *,
     key: str,
 ) -> HttpResponse:
-    if wait := _rate_limited(request):
-        response = render(request, "429.html", {"wait": wait}, status=429)
-        response["Retry-After"] = str(wait)
-        return _no_store(response)
+    if limited := _rate_limited(request):
+        return _no_store(limited)
     order = option_order(questionnaire, state.nonce)
     try:
         stored = submission_create(
@@ -275,43 +285,33 @@ def quiz_step(request: HttpRequest, key: str) -> HttpResponse:
             return redirect("roles:quiz")
         # The state expired between two questions: keep this answer.
         state = flow.FlowState(new_nonce())
-    if posted and int(request.META.get("CONTENT_LENGTH") or 0) > 10_000:
-        return render(
-            request,
-            "400.html",
-            {"message": "That answer is far larger than any real one."},
-            status=413,
+    if posted and (
+        too_large := _too_large(
+            request, 10_000, "That answer is far larger than any real one."
         )
+    ):
+        return too_large
     state = state.valid_for(by_key)
     adaptive = questionnaire.adaptive
     order = option_order(questionnaire, state.nonce).get(key)
     finish = len(state.answers) >= MIN_QUESTIONS and bool(state.more or state.queue)
     action = _step_url(key)
-    if posted:
-        form = StepForm(
-            request.POST,
-            question=question,
-            hint=questionnaire.hints.get(key, ""),
-            order=order,
-            action=action,
-            finish=finish,
-        )
-        if form.is_valid():
-            state = state.answer(key, form.value)
-            following = state.next_key(adaptive)
-            if following is None or "finish" in request.POST:
-                return _finish(request, questionnaire, state, key=key)
-            return _write_state(request, redirect(_step_url(following)), state)
-    else:
-        previous = state.answers.get(key)
-        form = StepForm(
-            initial={"answer": str(previous)} if previous is not None else None,
-            question=question,
-            hint=questionnaire.hints.get(key, ""),
-            order=order,
-            action=action,
-            finish=finish,
-        )
+    previous = state.answers.get(key)
+    form = StepForm(
+        request.POST if posted else None,
+        initial={"answer": str(previous)} if previous is not None else None,
+        question=question,
+        hint=questionnaire.hints.get(key, ""),
+        order=order,
+        action=action,
+        finish=finish,
+    )
+    if posted and form.is_valid():
+        state = state.answer(key, form.value)
+        following = state.next_key(adaptive)
+        if following is None or "finish" in request.POST:
+            return _finish(request, questionnaire, state, key=key)
+        return _write_state(request, redirect(_step_url(following)), state)
     length = quiz_length()
     back = state.previous(key)
     response = render(
@@ -383,20 +383,16 @@ def quiz(request: HttpRequest) -> HttpResponse:
     )
     bound = request.method == "POST" and not preview
     if bound:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-        if length > settings.QUIZ_MAX_BODY_BYTES:
-            return render(
-                request,
-                "400.html",
-                {"message": "That submission is far larger than any real answer set."},
-                status=413,
-            )
+        if too_large := _too_large(
+            request,
+            settings.QUIZ_MAX_BODY_BYTES,
+            "That submission is far larger than any real answer set.",
+        ):
+            return too_large
         form = QuizForm(request.POST, questionnaire=questionnaire)
         if form.is_valid():
-            if wait := _rate_limited(request):
-                response = render(request, "429.html", {"wait": wait}, status=429)
-                response["Retry-After"] = str(wait)
-                return response
+            if limited := _rate_limited(request):
+                return limited
             stored = submission_create(
                 questionnaire=questionnaire,
                 answers=form.answers(),
@@ -405,9 +401,9 @@ def quiz(request: HttpRequest) -> HttpResponse:
             )
             if stored.created:
                 _remember_result(request, stored.submission.pk)
-            response = redirect(stored.submission)
-            response.delete_cookie(NONCE_COOKIE, samesite="Lax")
-            return response
+            done = redirect(stored.submission)
+            done.delete_cookie(NONCE_COOKIE, samesite="Lax")
+            return done
     else:
         form = QuizForm(
             questionnaire=questionnaire,
