@@ -108,3 +108,109 @@ def test_model_for_a_subset_keeps_temperatures_and_threshold(seeded):
     assert all(
         sub.log_z[r] < model.log_z[r] or math.isinf(sub.log_z[r]) for r in model.roles
     )
+
+
+def _reference_gain(flow, question, posterior):
+    """Entropy before less the expected entropy after, straight from the
+    definition (the flow computes it as a mutual information)."""
+
+    def entropy(p):
+        return -sum(x * math.log(x) for x in p if x > 0)
+
+    roles = flow.roles
+    expected = 0.0
+    for index in range(len(question.answer_values)):
+        joint = [
+            posterior[r] * math.exp(flow.log_probs[question.key][r][index])
+            for r in roles
+        ]
+        mass = sum(joint)
+        if mass > 0:
+            expected += mass * entropy([j / mass for j in joint])
+    return entropy([posterior[r] for r in roles]) - expected
+
+
+def test_gain_is_the_expected_fall_in_entropy(seeded):
+    flow = seeded.adaptive
+    rng = random.Random(8)
+    for _ in range(5):
+        answers = scoring.random_answers(seeded.questions, rng)
+        some = dict(rng.sample(sorted(answers.items()), rng.randint(0, 12)))
+        posterior = flow.posterior(some)
+        for q in seeded.questions:
+            assert flow.gain(q, posterior) == pytest.approx(
+                _reference_gain(flow, q, posterior), abs=1e-9
+            )
+
+
+def _wide_flow(roles: int, questions: int, seed: int = 4) -> adaptive.Adaptive:
+    """A questionnaire the size of the benchmark's synthetic catalogue: many
+    roles, each question moving a handful of them (no model fit needed: the
+    likelihoods are the points' softmax)."""
+    rng = random.Random(seed)
+    slugs = tuple(f"role-{i:03d}" for i in range(roles))
+    specs = []
+    for k in range(questions):
+        options = tuple(
+            scoring.OptionSpec(
+                f"Option {o}", {r: rng.randint(1, 5) for r in rng.sample(slugs, 10)}
+            )
+            for o in range(4)
+        )
+        specs.append(scoring.QuestionSpec(f"q{k}", scoring.SCENARIO, "?", options))
+    table = {}
+    for q in specs:
+        table[q.key] = {}
+        for r in slugs:
+            logs = [q.points_for(a).get(r, 0.0) for a in q.answer_values]
+            norm = math.log(sum(math.exp(v) for v in logs))
+            table[q.key][r] = tuple(v - norm for v in logs)
+    return adaptive.Adaptive(slugs, tuple(specs), table)
+
+
+def test_a_limited_population_stays_spread_over_the_roles():
+    flow = _wide_flow(roles=40, questions=3)
+    full = adaptive.simulated_population(flow, 8, seed=1)
+    assert len(full) == 8 * 40
+    assert adaptive.simulated_population(flow, 8, seed=1, limit=1000) == full
+    assert len(adaptive.simulated_population(flow, 8, seed=1, limit=100)) == 2 * 40
+    few = adaptive.simulated_population(flow, 8, seed=1, limit=25)
+    assert len(few) == 25
+    assert few == adaptive.simulated_population(flow, 8, seed=1, limit=25)
+
+
+def test_typical_length_costs_the_same_with_200_roles(monkeypatch):
+    """Regression: the typical length simulated 8 respondents per role, each
+    step costing questions × answers × roles — 20 minutes after each save at
+    the benchmark's 200 roles. Its work is now bounded whatever the size."""
+    from roles.questionnaire import results
+
+    flow = _wide_flow(roles=200, questions=12)
+    questionnaire = results.Questionnaire(
+        questions=flow.questions,
+        roles=tuple(results.RoleInfo(r, r, "") for r in flow.roles),
+        hints={},
+    )
+    questionnaire.__dict__["adaptive"] = flow  # skip the model fit
+    runs = []
+    real = adaptive.Adaptive.run_known
+    monkeypatch.setattr(
+        adaptive.Adaptive,
+        "run_known",
+        lambda self, answers: runs.append(1) or real(self, answers),
+    )
+    length = results.typical_length(questionnaire, per_role=8)
+    assert len(runs) == results.LENGTH_RESPONDENTS
+    assert adaptive.MIN_QUESTIONS <= length.questions <= len(flow.questions)
+
+
+def test_a_pickled_flow_leaves_its_derived_table_behind(seeded):
+    import pickle
+
+    flow = seeded.adaptive
+    prior = flow.posterior({})
+    before = flow.gain(seeded.questions[0], prior)  # builds the table
+    copy = pickle.loads(pickle.dumps(flow))
+    assert "_answer_table" in flow.__dict__
+    assert "_answer_table" not in copy.__dict__
+    assert copy.gain(seeded.questions[0], prior) == before

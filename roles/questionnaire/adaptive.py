@@ -28,9 +28,11 @@ question has been answered.
 from __future__ import annotations
 
 import math
+import operator
 import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import NamedTuple
 
 from roles.questionnaire import scoring
@@ -103,20 +105,43 @@ class Adaptive:
         norm = _log_sum_exp(list(logs.values()))
         return {r: math.exp(v - norm) for r, v in logs.items()}
 
+    def __getstate__(self) -> dict[str, object]:
+        # Pickled into the shared cache without the derived table: each
+        # process rebuilds it on first use, in milliseconds.
+        return {k: v for k, v in self.__dict__.items() if k != "_answer_table"}
+
+    @cached_property
+    def _answer_table(
+        self,
+    ) -> dict[str, tuple[tuple[tuple[float, ...], ...], tuple[float, ...]]]:
+        """Per question: ``P(answer | role)`` as one row per answer (over
+        :attr:`roles`, in order), and each role's entropy over the answers.
+        Derived from :attr:`log_probs` on first use (not a field, so instances
+        cached before it existed still load)."""
+        table = {}
+        for key, by_role in self.log_probs.items():
+            per_role = [[math.exp(v) for v in by_role[r]] for r in self.roles]
+            rows = tuple(
+                tuple(probs[i] for probs in per_role)
+                for i in range(len(per_role[0]) if per_role else 0)
+            )
+            spread = tuple(_entropy(probs) for probs in per_role)
+            table[key] = (rows, spread)
+        return table
+
     def gain(
         self, question: scoring.QuestionSpec, posterior: Mapping[str, float]
     ) -> float:
-        """Expected fall in the posterior's entropy from asking ``question``."""
-        logs = self.log_probs[question.key]
-        roles = [r for r in self.roles if posterior[r] > 1e-12]
-        expected = 0.0
-        for index in range(len(question.answer_values)):
-            joint = [posterior[r] * math.exp(logs[r][index]) for r in roles]
-            mass = sum(joint)
-            if mass <= 0:
-                continue
-            expected += mass * _entropy([j / mass for j in joint])
-        return _entropy([posterior[r] for r in roles]) - expected
+        """Expected fall in the posterior's entropy from asking ``question``:
+        the mutual information between the answer and the role, computed as
+        the entropy of the answer the posterior expects, ``H(Σ_r p_r P(a|r))``,
+        less the entropy each role's own answer has, ``Σ_r p_r H(P(·|r))``
+        (equal to the entropy before less the expected entropy after, in one
+        pass over the roles and no logarithm per role)."""
+        rows, spread = self._answer_table[question.key]
+        weights = [posterior[r] for r in self.roles]
+        mass = [sum(map(operator.mul, weights, row)) for row in rows]
+        return _entropy(mass) - float(sum(map(operator.mul, weights, spread)))
 
     def next_question(
         self, answers: Mapping[str, int], *, more: bool = False
@@ -212,13 +237,21 @@ def _leader(posterior: Mapping[str, float]) -> str:
 
 
 def simulated_population(
-    adaptive: Adaptive, per_role: int, seed: int
+    adaptive: Adaptive, per_role: int, seed: int, limit: int | None = None
 ) -> list[dict[str, int]]:
     """``per_role`` simulated respondents of every role (the model fit's
-    simulator), each answering every question."""
+    simulator), each answering every question. With ``limit``, at most that
+    many in all, still spread evenly: fewer per role, and with more roles than
+    ``limit`` one respondent each for a seeded sample of the roles."""
     rng = random.Random(seed)
+    roles: Sequence[str] = adaptive.roles
+    if limit is not None and per_role * len(roles) > limit:
+        per_role = max(1, limit // len(roles))
+        if len(roles) > limit:
+            keep = set(rng.sample(range(len(roles)), limit))
+            roles = [r for i, r in enumerate(roles) if i in keep]
     return [
         scoring.simulated_answers(adaptive.questions, role, rng)
-        for role in adaptive.roles
+        for role in roles
         for _ in range(per_role)
     ]
