@@ -51,7 +51,8 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     # whitenoise, without the manifest (staticfiles.json) in public.
     "roles.core.middleware.StaticFilesMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with the site's policy built once per process.
+    "roles.core.middleware.ContentSecurityPolicyMiddleware",
     "roles.core.middleware.HealthCheckMiddleware",
     # A page's empty 405 becomes the site's own 405 page.
     "roles.core.middleware.MethodNotAllowedPageMiddleware",
