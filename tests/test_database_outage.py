@@ -15,6 +15,7 @@ import urllib.request
 import pytest
 
 from .browser.production_server import ProductionServer
+from .test_proxy_stack import _Forms, _Visitor
 
 # The test database of pytest-django is not used: the site runs in gunicorn.
 QUICK = 5.0  # seconds: an answer, not a hang (gunicorn's timeout is 30)
@@ -160,8 +161,6 @@ def _assert_503_page(status: int, headers, body: str) -> None:
 def test_what_needs_the_database_gets_the_sites_503_page_and_one_log_line(
     site, pg_cluster
 ):
-    from .test_proxy_stack import _Forms, _Visitor
-
     site.manage(
         "shell",
         "-c",
@@ -236,3 +235,40 @@ def _open(visitor, request):
             return response.status, response.headers, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.headers, error.read().decode()
+
+
+def test_postgres_and_redis_down_together_give_503s_quickly_then_recover(
+    site, pg_cluster
+):
+    """Both stores away at once: nothing is left to serve pages from, so every
+    page is the site's own 503 (quickly, not a hang and not a 500), what needs
+    neither (robots.txt, static files) still answers, and the next requests
+    after both return are served."""
+    for path in CACHED_PAGES:
+        assert site.get(path)[0] == 200
+    site.redis.kill()
+    pg_cluster.stop()
+    visitor = _Visitor(site.url)
+    for _ in range(2):  # each worker
+        for path in [*CACHED_PAGES, "/quiz/", "/api/v1/roles/"]:
+            started = time.monotonic()
+            page = _fetch(visitor, path)
+            assert time.monotonic() - started < QUICK, path
+            _assert_503_page(*page)
+        status, body, seconds = _health(site)
+        assert seconds < QUICK
+        assert (status, body["database"], body["cache"]) == (503, "error", "error")
+    assert site.get("/robots.txt")[0] == 200
+
+    site.redis.start()
+    pg_cluster.start()
+    deadline = time.monotonic() + 15
+    while _health(site)[0] != 200:
+        assert time.monotonic() < deadline, "did not recover"
+        time.sleep(0.2)
+    for path in CACHED_PAGES:
+        assert site.get(path)[0] == 200
+    # No traceback but the cache's own, once a minute per worker (2).
+    traced = [line for line in site.log_lines() if "Traceback" in str(line)]
+    assert all(line["logger"] == "roles.cache" for line in traced), traced[:1]
+    assert len(traced) <= 2 * 2, [line["message"] for line in traced]

@@ -252,8 +252,18 @@ def _lookup(request: HttpRequest) -> HttpResponse | None:
                 scope["version"] = version
             return _hit(entry, version)
     # Redis is down (known before, or found just now): no round trip to it;
-    # the database says the version, this process's own pages stand in.
-    return _hit(_memory.pages.get(key), current_version())
+    # this process's own pages stand in, at the version the database says
+    # (while it cannot say, as above). Without one, nothing is asked: what
+    # needs neither store (robots.txt) is still answered.
+    local = _memory.pages.get(key)
+    if local is None:
+        return None
+    try:
+        version = current_version()
+    except (OperationalError, InterfaceError) as exc:
+        logger.warning(SERVING_CACHED, exc)
+        return _hit(local, None)
+    return _hit(local, version)
 
 
 def public_page(
