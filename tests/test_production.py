@@ -723,3 +723,14 @@ def test_gunicorn_recycles_workers_rarely_and_forks_them_from_a_loaded_app():
     assert config["preload_app"] is True
     assert config["max_requests"] >= 50_000
     assert 0 < config["max_requests_jitter"] < config["max_requests"]
+
+
+def test_source_maps_are_collected_but_not_compressed(settings):
+    """The API explorer's source maps (~20 MB) were half of collectstatic's
+    time, compressed for no visitor; scripts and stylesheets still are."""
+    from whitenoise.compress import Compressor
+
+    compressor = Compressor(extensions=settings.WHITENOISE_SKIP_COMPRESS_EXTENSIONS)
+    assert not compressor.should_compress("ninja/swagger-ui-bundle.js.map")
+    assert compressor.should_compress("ninja/swagger-ui-bundle.js")
+    assert compressor.should_compress("css/main.css")
