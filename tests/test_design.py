@@ -133,3 +133,22 @@ def test_differences_switch_appears_only_where_it_hides_a_row(client):
     DimensionValueFactory(role=bravo, dimension=same, value="Same")
     html = client.get("/compare/alpha-vs-bravo/").content.decode()
     assert "Show differences only" in html
+
+
+def test_no_style_rule_changes_between_320_and_375_px():
+    """The browser sweeps (axe, control contrast) test phones at 320 px only:
+    that stands for 375 px too as long as no media query of the stylesheet
+    (or of a template's own) switches between the two widths. A breakpoint
+    added there fails this: add view(375) back to those sweeps."""
+    sources = [Path(finders.find("css/main.css")).read_text()]
+    templates = Path(__file__).resolve().parents[1] / "templates"
+    sources += [p.read_text() for p in templates.rglob("*.html")]
+    widths = []
+    for source in sources:
+        for value, unit in re.findall(
+            r"(?:min|max)-width:\s*([\d.]+)(px|rem|em)", source
+        ):
+            widths.append(float(value) * (16 if unit in ("rem", "em") else 1))
+    assert widths, "no media query found: the check reads the wrong file"
+    between = sorted(w for w in widths if 320 < w <= 375)
+    assert between == [], between
