@@ -357,3 +357,66 @@ def test_a_step_page_takes_the_same_queries_at_two_sizes(client):
     _questionnaire(6, "large")
     large = count_queries(client, f"/quiz/q/{_begin(client)}/")
     assert small == large, (small, large)
+
+
+@override_settings(QUIZ_RATE_LIMIT=(1, 600))
+def test_results_the_database_could_not_store_do_not_count_towards_the_limit(
+    client, ideal, monkeypatch
+):
+    """Resending the last answer while the database is down (the 503 page's
+    button), then once it is back: the result is stored, not refused as one
+    submission too many."""
+    from django.db import OperationalError
+
+    from roles.questionnaire import views
+
+    store = views.submission_create
+
+    def down(**kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(views, "submission_create", down)
+    key = _begin(client)
+    while True:
+        response = client.post(f"/quiz/q/{key}/", {"answer": str(ideal[key])})
+        if response.status_code != 302:
+            break
+        key = _key(response)
+    for _ in range(3):  # the visitor tries again while it is still down
+        again = client.post(f"/quiz/q/{key}/", {"answer": str(ideal[key])})
+        assert again.status_code == 503
+    monkeypatch.setattr(views, "submission_create", store)
+    response = client.post(f"/quiz/q/{key}/", {"answer": str(ideal[key])})
+    assert response.status_code == 302, response.status_code
+    assert response["Location"] == m.Submission.objects.get().get_absolute_url()
+
+
+@override_settings(QUIZ_RATE_LIMIT=(1, 600))
+def test_full_questionnaire_submissions_the_database_refused_do_not_count(
+    seeded, monkeypatch
+):
+    from django.db import OperationalError
+
+    from roles.questionnaire import views
+    from roles.questionnaire.selectors import published_questionnaire
+
+    answers = {
+        f"q-{q.key}": "0" if q.kind == "scenario" else "1"
+        for q in published_questionnaire().questions
+    }
+    store = views.submission_create
+
+    def down(**kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(views, "submission_create", down)
+    visitor = Client(raise_request_exception=False)  # the site's 503 page
+    for _ in range(2):
+        assert visitor.post("/quiz/all/", answers).status_code == 503
+    client = visitor
+    monkeypatch.setattr(views, "submission_create", store)
+    assert client.post("/quiz/all/", answers).status_code == 302
+    assert (
+        client.post("/quiz/all/", {**answers, next(iter(answers)): "1"}).status_code
+        == 429
+    )

@@ -56,12 +56,40 @@ def _rate_key(group: str, request: HttpRequest) -> str:
 
 
 def rate_limit_wait(
-    request: HttpRequest, *, group: str, limit: int, window: int
+    request: HttpRequest,
+    *,
+    group: str,
+    limit: int,
+    window: int,
+    count: bool = True,
 ) -> int | None:
     """Seconds until this client may go on, or None. A fixed window per client
     address (``client_ip``) in the shared cache (django-ratelimit), so it holds
-    across processes and containers; it fails open while the cache is away."""
+    across processes and containers; it fails open while the cache is away.
+    ``count=False`` only looks: whether one more would be refused, leaving
+    the count to :func:`rate_limit_count` once the action has succeeded."""
     usage = get_usage(
+        request,
+        group=group,
+        key=_rate_key,
+        rate=f"{limit}/{window}s",
+        method=ALL,
+        increment=count,
+    )
+    if usage is None:
+        return None
+    # Counted: this request is in the count. Looked: one more is one too many.
+    over = usage["should_limit"] if count else usage["count"] >= limit
+    if not over:
+        return None
+    return max(1, usage["time_left"])
+
+
+def rate_limit_count(
+    request: HttpRequest, *, group: str, limit: int, window: int
+) -> None:
+    """Counts one action of this client towards ``group``'s limit."""
+    get_usage(
         request,
         group=group,
         key=_rate_key,
@@ -69,6 +97,3 @@ def rate_limit_wait(
         method=ALL,
         increment=True,
     )
-    if usage is None or not usage["should_limit"]:
-        return None
-    return max(1, usage["time_left"])

@@ -20,7 +20,7 @@ from django.views.decorators.http import (
 )
 
 from roles.comparisons.models import comparison_key
-from roles.core.client import rate_limit_wait
+from roles.core.client import rate_limit_count, rate_limit_wait
 from roles.core.seo import absolute_url
 from roles.core.views import database_unavailable
 from roles.publishing.cache import versioned
@@ -72,14 +72,23 @@ def _owns_result(request: HttpRequest, pk) -> bool:
 
 
 def _rate_limited(request: HttpRequest) -> HttpResponse | None:
-    """The site's 429 page when this client may not submit again yet."""
+    """The site's 429 page when this client may not submit again yet. Only
+    looks: a submission counts once it is stored (:func:`_count_submission`),
+    so one the database could not store is not held against its sender."""
     limit, window = settings.QUIZ_RATE_LIMIT
-    wait = rate_limit_wait(request, group="quiz-submit", limit=limit, window=window)
+    wait = rate_limit_wait(
+        request, group="quiz-submit", limit=limit, window=window, count=False
+    )
     if wait is None:
         return None
     response = render(request, "429.html", {"wait": wait}, status=429)
     response["Retry-After"] = str(wait)
     return response
+
+
+def _count_submission(request: HttpRequest) -> None:
+    limit, window = settings.QUIZ_RATE_LIMIT
+    rate_limit_count(request, group="quiz-submit", limit=limit, window=window)
 
 
 def _too_large(request: HttpRequest, limit: int, message: str) -> HttpResponse | None:
@@ -233,6 +242,7 @@ def _finish(
         )
     except (OperationalError, InterfaceError) as error:
         return _result_unavailable(request, error, state, key=key)
+    _count_submission(request)
     if stored.created:
         _remember_result(request, stored.submission.pk)
     # The state stays: Back from the result finds the answers, and "Answer
@@ -399,6 +409,7 @@ def quiz(request: HttpRequest) -> HttpResponse:
                 nonce=form.nonce,
                 option_order=form.order,
             )
+            _count_submission(request)
             if stored.created:
                 _remember_result(request, stored.submission.pk)
             done = redirect(stored.submission)
