@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.test import Client, override_settings
 
 from roles import models as m
-from roles.questionnaire import adaptive, scoring
+from roles.questionnaire import adaptive, scoring, views
 from roles.questionnaire.results import result_for
 from roles.questionnaire.selectors import published_questionnaire, quiz_length
 from roles.questionnaire.views import FLOW_COOKIE, FLOW_SALT
@@ -277,28 +277,36 @@ def test_the_same_answers_posted_twice_store_one_result(client, ideal):
     assert m.Submission.objects.count() == 1
 
 
+def _store_fails(monkeypatch):
+    """The database refuses to store a result; returns the real writer."""
+    from django.db import OperationalError
+
+    def down(**kwargs):
+        raise OperationalError("connection refused")
+
+    store = views.submission_create
+    monkeypatch.setattr(views, "submission_create", down)
+    return store
+
+
+def _answer_until_refused(client, ideal):
+    """Answers as ``ideal`` until a step is not a redirect: its key and response."""
+    key = _begin(client)
+    while True:
+        response = client.post(f"/quiz/q/{key}/", {"answer": str(ideal[key])})
+        if response.status_code != 302:
+            return key, response
+        key = _key(response)
+
+
 def test_a_result_the_database_cannot_store_keeps_the_last_answer(
     client, ideal, monkeypatch
 ):
     """The database down at the last answer: the site's 503 page says the
     answers are kept, offers to send it again, and the flow's cookie holds
     that answer, so the same step finishes once the database is back."""
-    from django.db import OperationalError
-
-    from roles.questionnaire import views
-
-    store = views.submission_create
-
-    def down(**kwargs):
-        raise OperationalError("connection refused")
-
-    monkeypatch.setattr(views, "submission_create", down)
-    key = _begin(client)
-    while True:
-        response = client.post(f"/quiz/q/{key}/", {"answer": str(ideal[key])})
-        if response.status_code != 302:
-            break
-        key = _key(response)
+    store = _store_fails(monkeypatch)
+    key, response = _answer_until_refused(client, ideal)
     html = response.content.decode()
     assert response.status_code == 503
     assert response["Retry-After"].isdigit()
@@ -366,22 +374,8 @@ def test_results_the_database_could_not_store_do_not_count_towards_the_limit(
     """Resending the last answer while the database is down (the 503 page's
     button), then once it is back: the result is stored, not refused as one
     submission too many."""
-    from django.db import OperationalError
-
-    from roles.questionnaire import views
-
-    store = views.submission_create
-
-    def down(**kwargs):
-        raise OperationalError("connection refused")
-
-    monkeypatch.setattr(views, "submission_create", down)
-    key = _begin(client)
-    while True:
-        response = client.post(f"/quiz/q/{key}/", {"answer": str(ideal[key])})
-        if response.status_code != 302:
-            break
-        key = _key(response)
+    store = _store_fails(monkeypatch)
+    key, response = _answer_until_refused(client, ideal)
     for _ in range(3):  # the visitor tries again while it is still down
         again = client.post(f"/quiz/q/{key}/", {"answer": str(ideal[key])})
         assert again.status_code == 503
@@ -395,28 +389,15 @@ def test_results_the_database_could_not_store_do_not_count_towards_the_limit(
 def test_full_questionnaire_submissions_the_database_refused_do_not_count(
     seeded, monkeypatch
 ):
-    from django.db import OperationalError
-
-    from roles.questionnaire import views
-    from roles.questionnaire.selectors import published_questionnaire
-
     answers = {
         f"q-{q.key}": "0" if q.kind == "scenario" else "1"
         for q in published_questionnaire().questions
     }
-    store = views.submission_create
-
-    def down(**kwargs):
-        raise OperationalError("connection refused")
-
-    monkeypatch.setattr(views, "submission_create", down)
+    store = _store_fails(monkeypatch)
     visitor = Client(raise_request_exception=False)  # the site's 503 page
     for _ in range(2):
         assert visitor.post("/quiz/all/", answers).status_code == 503
-    client = visitor
     monkeypatch.setattr(views, "submission_create", store)
-    assert client.post("/quiz/all/", answers).status_code == 302
-    assert (
-        client.post("/quiz/all/", {**answers, next(iter(answers)): "1"}).status_code
-        == 429
-    )
+    assert visitor.post("/quiz/all/", answers).status_code == 302
+    changed = {**answers, next(iter(answers)): "1"}
+    assert visitor.post("/quiz/all/", changed).status_code == 429
