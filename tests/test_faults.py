@@ -3,6 +3,7 @@ empty or from an older snapshot, and filled up, while visitors and an editor
 go on. Pages answer 200, writes are kept, nothing stale is served."""
 
 import logging
+import re
 
 import pytest
 from django.test import Client
@@ -200,3 +201,50 @@ def test_with_redis_down_a_page_is_rendered_once_per_process_and_version(
     assert "Changed while Redis was away." in response.content.decode()
     assert response["X-Cache"] == "miss"
     assert visitor.get(url)["X-Cache"] == "hit"
+
+
+def _redis_stat(redis_cache, name: str) -> int:
+    info = redis_cache._reply("INFO", "stats")
+    return int(re.search(rf"^{name}:(\d+)", info, re.M).group(1))
+
+
+def test_a_hit_the_process_holds_costs_one_small_round_trip(
+    redis_cache, content, settings, monkeypatch
+):
+    """A page this process has served at the current version is not fetched
+    again: one round trip reads the version mirror (and the page only if the
+    mirror changed since), so a hit moves a few hundred bytes, not the page.
+    The next request after a write is still fresh."""
+    from redis.connection import Connection
+
+    settings.DUE_CHECK_SECONDS = 3600
+    visitor = Client()
+    url = content.get_absolute_url()
+    page = len(visitor.get(url).content)  # rendered and stored
+    assert page > 4000
+    # Hits: the first finds no version mirror yet (the database's version is
+    # mirrored then); the next fetches the page under it and keeps it.
+    for _ in range(2):
+        assert visitor.get(url)["X-Cache"] == "hit"
+
+    sends = []
+    send = Connection.send_packed_command
+
+    def counted(self, *args, **kwargs):
+        sends.append(1)
+        return send(self, *args, **kwargs)
+
+    monkeypatch.setattr(Connection, "send_packed_command", counted)
+    sent = _redis_stat(redis_cache, "total_net_output_bytes")
+    for _ in range(5):
+        assert visitor.get(url)["X-Cache"] == "hit"
+    assert len(sends) == 5, "one round trip per hit"
+    # (The second INFO's own reply is counted before it is sent.)
+    assert _redis_stat(redis_cache, "total_net_output_bytes") - sent < page
+
+    content.summary = "Changed after this process kept the page."
+    content.save()
+    response = visitor.get(url)
+    assert "Changed after this process kept the page." in response.content.decode()
+    assert response["X-Cache"] == "miss"
+    assert "Changed after" in visitor.get(url).content.decode()

@@ -10,11 +10,21 @@ call after that tries Redis again."""
 from __future__ import annotations
 
 import functools
+import logging
+import socket
 import time
 
 from django.conf import settings
+from django.core.cache.backends.base import BaseCache
 from django_redis.client import DefaultClient
 from django_redis.exceptions import ConnectionInterrupted
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+# What django-redis takes for Redis gone (its _main_exceptions), for the call
+# below that talks to redis-py directly: a miss, and Redis left alone a while.
+_REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, ResponseError, socket.timeout)
 
 # The calls that reach Redis (the ones the site and its libraries make).
 _CALLS = (
@@ -71,3 +81,65 @@ class RetryLaterClient(DefaultClient):
 
 for _name in _CALLS:
     setattr(RetryLaterClient, _name, _guarded(getattr(DefaultClient, _name)))
+
+
+#: What :func:`mirror_and_page` returns for a page the caller's copy stands for.
+UNCHANGED = object()
+
+logger = logging.getLogger("roles.cache")
+
+
+def mirror_and_page(
+    backend: BaseCache, mirror: str, page: str, seen: bytes | None
+) -> tuple[object, bytes | None, object]:
+    """The version mirror (its value and raw bytes) and a page, for a lookup
+    in the page cache. The page is :data:`UNCHANGED` when the mirror's bytes
+    are ``seen``, those the caller saw when it kept its own copy of the page:
+    then only the mirror is read (one small round trip, no page sent). With
+    no copy both are read in one ``MGET``; a copy under an older mirror costs
+    a second read, for the page. On a cache other than django-redis's (the
+    local-memory cache of development and tests) ``get_many`` reads both and
+    no bytes are known. A Redis that is down or hung is a miss, and is left
+    alone for a while, as for every other call.
+
+    This talks to redis-py's connection directly: the full client's command
+    path (retries, events, metrics) costs a cache hit more than the round
+    trip itself."""
+    client = getattr(backend, "client", None)
+    if not isinstance(client, RetryLaterClient):
+        return _get_many(backend, mirror, page)
+    if cache_down():
+        return None, None, None
+    mirror_key, page_key = client.make_key(mirror), client.make_key(page)
+    try:
+        pool = client.get_client(write=False).connection_pool
+        connection = pool.get_connection()
+        try:
+            if seen is None:
+                connection.send_command("MGET", mirror_key, page_key)
+                raw, raw_page = connection.read_response()
+            else:
+                connection.send_command("GET", mirror_key)
+                raw = connection.read_response()
+                if raw == seen:
+                    return client.decode(raw), raw, UNCHANGED
+                connection.send_command("GET", page_key)
+                raw_page = connection.read_response()
+        except BaseException:
+            connection.disconnect()  # a reply may be left unread
+            raise
+        finally:
+            pool.release(connection)
+    except _REDIS_DOWN:
+        switch.down_until = time.monotonic() + settings.CACHE_RETRY_SECONDS
+        logger.exception("Exception ignored")  # as django-redis logs its own
+        return None, None, None
+    value = None if raw is None else client.decode(raw)
+    return value, raw, None if raw_page is None else client.decode(raw_page)
+
+
+def _get_many(
+    backend: BaseCache, mirror: str, page: str
+) -> tuple[object, None, object]:
+    found = backend.get_many([mirror, page])
+    return found.get(mirror), None, found.get(page)

@@ -35,7 +35,7 @@ from django.db.models import Min
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import set_response_etag
 
-from roles.core.cache_client import cache_down
+from roles.core.cache_client import UNCHANGED, cache_down, mirror_and_page
 from roles.publishing import registry
 from roles.publishing import version as version_module
 from roles.publishing.signals import is_staging
@@ -61,8 +61,10 @@ def next_scheduled_change(now: datetime) -> datetime | None:
     return min(found) if found else None
 
 
-# While Redis is down, each process keeps this many rendered pages of its own
-# (a few MB), so an outage costs a query per page, not a render.
+# Each process keeps this many pages of its own (a few MB): the ones it served
+# from the shared cache, so a hit need not fetch the page again while the
+# version mirror is unchanged, and the ones it rendered while Redis was down,
+# so an outage costs a query per page, not a render.
 PROCESS_PAGES = 200
 
 
@@ -76,15 +78,17 @@ class _ProcessMemory:
         # versioned() data: name -> (version, value), so a Redis outage never
         # means a rebuild per request.
         self.data: dict[str, tuple[int, object]] = {}
-        # Pages rendered while the shared cache is down (key -> entry), the
-        # most recent PROCESS_PAGES only: the cache's stand-in, per process.
-        self.pages: OrderedDict[str, tuple] = OrderedDict()
+        # Pages (key -> the version mirror's bytes when the page was last
+        # confirmed current, or None; the entry), the most recent
+        # PROCESS_PAGES only: served from the shared cache, or rendered
+        # while it was down (then they stand in for it).
+        self.pages: OrderedDict[str, tuple[bytes | None, tuple]] = OrderedDict()
 
         self._lock = threading.Lock()
 
-    def keep_page(self, key: str, entry: tuple) -> None:
+    def keep_page(self, key: str, entry: tuple, seen: bytes | None = None) -> None:
         with self._lock:
-            self.pages[key] = entry
+            self.pages[key] = (seen, entry)
             self.pages.move_to_end(key)
             while len(self.pages) > PROCESS_PAGES:
                 self.pages.popitem(last=False)
@@ -206,6 +210,10 @@ def _uses_cache(request: HttpRequest) -> bool:
     )
 
 
+def _rendered_at(entry: object) -> int | None:
+    return entry[0] if isinstance(entry, tuple) and len(entry) == 3 else None
+
+
 def _hit(entry: object, version: int | None) -> HttpResponse | None:
     """The stored page as a response, if ``entry`` is one rendered at
     ``version`` (None: at any version not older than this process has seen,
@@ -226,21 +234,32 @@ def _hit(entry: object, version: int | None) -> HttpResponse | None:
 
 
 def _lookup(request: HttpRequest) -> HttpResponse | None:
-    """One cache round trip: the version (the request's own reading, else the
-    mirror) and this path's page, read together. A page is a hit when it was
-    rendered at that version. With no fresh mirror the database says the
-    version; when it cannot (it is down), the stored page is served if this
-    process knows of no newer content, and the request goes on otherwise
-    (to the 503 page, if it needs the database)."""
+    """At most one cache round trip: the version (the request's own reading,
+    else the mirror) and this path's page, read together - the page only if
+    this process holds no copy of it confirmed under the same mirror (then
+    the copy is the page; a hit moves a few hundred bytes). A page is a hit
+    when it was rendered at that version. With no fresh mirror the database
+    says the version; when it cannot (it is down), the stored page is served
+    if this process knows of no newer content, and the request goes on
+    otherwise (to the 503 page, if it needs the database)."""
     key = _page_key(request)
     scope = _request_scope.get()
+    kept = _memory.pages.get(key)
     if not cache_down():
         version: int | None
+        seen: bytes | None = None
         if scope is not None and "version" in scope:
-            version, entry = scope["version"], cache.get(key)
+            version = scope["version"]
+            if kept is not None and _rendered_at(kept[1]) == version:
+                return _hit(kept[1], version)
+            entry = cache.get(key)
         else:
-            found = cache.get_many([VERSION_MIRROR_KEY, key])
-            version, entry = _trusted(found.get(VERSION_MIRROR_KEY)), found.get(key)
+            mirror, seen, entry = mirror_and_page(
+                cache, VERSION_MIRROR_KEY, key, kept[0] if kept else None
+            )
+            if entry is UNCHANGED and kept is not None:
+                entry = kept[1]
+            version = _trusted(mirror)
         if not cache_down():  # it answered
             if version is None:
                 try:
@@ -250,14 +269,18 @@ def _lookup(request: HttpRequest) -> HttpResponse | None:
                     return _hit(entry, None)
             if scope is not None:
                 scope["version"] = version
-            return _hit(entry, version)
+            hit = _hit(entry, version)
+            if hit is not None and seen is not None:
+                assert isinstance(entry, tuple)  # _hit took it
+                _memory.keep_page(key, entry, seen)
+            return hit
     # Redis is down (known before, or found just now): no round trip to it;
     # this process's own pages stand in, at the version the database says
     # (while it cannot say, as above). Without one, nothing is asked: what
     # needs neither store (robots.txt) is still answered.
-    local = _memory.pages.get(key)
-    if local is None:
+    if kept is None:
         return None
+    local = kept[1]
     try:
         version = current_version()
     except (OperationalError, InterfaceError) as exc:
