@@ -27,13 +27,14 @@ from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
+from typing import cast
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Min
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.utils.cache import set_response_etag
+from django.utils.cache import get_conditional_response, set_response_etag
 
 from roles.core.cache_client import UNCHANGED, cache_down, mirror_and_page
 from roles.publishing import registry
@@ -181,11 +182,17 @@ class ContentVersionMiddleware:
 
 
 def _page_key(request: HttpRequest) -> str:
-    digest = hashlib.sha256(request.path.encode()).hexdigest()[:32]
-    return f"page:{digest}"
+    # The scheme too: over HTTPS the stored headers include HSTS.
+    digest = hashlib.sha256(f"{request.scheme}:{request.path}".encode()).hexdigest()
+    return f"page:{digest[:32]}"
 
 
-_STORED_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag", "Vary", "ETag")
+# A stored page keeps every header the stack gave it (security headers, CSP,
+# ETag ...) except those set per request: the request id (set above the page
+# cache) and the cache's own verdict.
+_PER_REQUEST_HEADERS = frozenset({"x-request-id", "x-cache", "set-cookie"})
+# A 304 keeps the page's headers but those that describe a body.
+_BODY_HEADERS = frozenset({"content-type", "content-length", "content-language"})
 
 
 def _cacheable(request: HttpRequest, response: HttpResponse) -> bool:
@@ -316,43 +323,80 @@ def _render_and_store(view, request: HttpRequest, *args, **kwargs) -> HttpRespon
     if _cacheable(request, response):
         # Store the ETag with the page so a hit need not hash it again.
         set_response_etag(response)
-        headers = {n: v for n, v in response.items() if n in _STORED_HEADERS}
-        entry = (version, response.content, headers)
-        key = _page_key(request)
-        cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
-        if cache_down():
-            _memory.keep_page(key, entry)
         response["X-Cache"] = "miss"
+        # Stored by PageCacheMiddleware on the way out, with every header the
+        # middleware below it adds.
+        response.page_cache_entry = (_page_key(request), version)
+    return response
+
+
+def _store(response: HttpResponse) -> None:
+    key, version = response.page_cache_entry  # type: ignore[attr-defined]
+    headers = {
+        name: value
+        for name, value in response.items()
+        if name.lower() not in _PER_REQUEST_HEADERS
+    }
+    entry = (version, response.content, headers)
+    cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+    if cache_down():
+        _memory.keep_page(key, entry)
+
+
+def _conditional(request: HttpRequest, hit: HttpResponse) -> HttpResponseBase:
+    """The hit, or a 304 for a visitor who holds it (If-None-Match), with the
+    page's headers but those of a body - what the stack below would send."""
+    response = get_conditional_response(request, etag=hit.get("ETag"), response=hit)
+    if response is None:  # (only without a response to fall back on)
+        return hit
+    if response is not hit:
+        for name, value in hit.items():
+            if name.lower() not in _BODY_HEADERS and name not in response:
+                response[name] = value
     return response
 
 
 class PageCacheMiddleware:
-    """Answers a cache hit before sessions, CSRF, authentication and the rest
-    (but after the security headers, CSP and conditional GET, so a hit carries
-    them and can be a 304): an anonymous GET (HEAD arrives as one) of a path
-    without a query string, from a visitor with no session cookie, costs one
-    cache round trip and no query. Anything else, and a miss, goes on down the
-    stack, where ``public_page`` renders and stores it (without a second
-    look). The API is left to its own view, which rate-limits first."""
+    """Answers a cache hit as early as its headers allow: near the top of the
+    stack, before the security headers, CSP, whitenoise, sessions, CSRF and
+    the rest. A page is stored here on its way out, once the middleware below
+    has added its headers, and a hit is answered with them (and can be a 304).
+    Looked up: an anonymous GET (HEAD arrives as one) of a path without a
+    query string, from a visitor with no session cookie - one cache round
+    trip and no query. Anything else, and a miss, goes on down the stack,
+    where ``public_page`` renders it (without a second look). Left alone: the
+    API (its view rate-limits first), the admin, static files, /healthz/,
+    and a plain-HTTP request that SecurityMiddleware redirects to HTTPS."""
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.skip_prefixes = ("/api/", "/" + settings.ADMIN_URL)
+        self.skip_prefixes = (
+            "/api/",
+            "/" + settings.ADMIN_URL,
+            settings.STATIC_URL or "/static/",
+            "/healthz/",
+        )
+
+    def _looks_up(self, request: HttpRequest) -> bool:
+        return (
+            request.method == "GET"
+            and not request.META.get("QUERY_STRING")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and not request.path.startswith(self.skip_prefixes)
+            and (request.is_secure() or not settings.SECURE_SSL_REDIRECT)
+        )
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if (
-            request.method != "GET"
-            or request.META.get("QUERY_STRING")
-            or settings.SESSION_COOKIE_NAME in request.COOKIES
-            or request.path.startswith(self.skip_prefixes)
-        ):
-            return self.get_response(request)
-        request.get_host()  # a host not allowed is a 400, as further down
-        hit = _lookup(request)
-        if hit is not None:
-            return hit
-        request.page_cache_missed = True  # type: ignore[attr-defined]
-        return self.get_response(request)
+        if self._looks_up(request):
+            request.get_host()  # a host not allowed is a 400, as further down
+            hit = _lookup(request)
+            if hit is not None:
+                return _conditional(request, hit)
+            request.page_cache_missed = True  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        if response.status_code == 200 and hasattr(response, "page_cache_entry"):
+            _store(cast(HttpResponse, response))
+        return response
 
 
 READS_KEY = "reads:{key}"
