@@ -248,3 +248,32 @@ def test_a_hit_the_process_holds_costs_one_small_round_trip(
     assert "Changed after this process kept the page." in response.content.decode()
     assert response["X-Cache"] == "miss"
     assert "Changed after" in visitor.get(url).content.decode()
+
+
+def test_with_redis_down_a_page_from_process_memory_asks_redis_nothing(
+    redis_cache, content, settings, monkeypatch
+):
+    """While this process has switched Redis off, a page it keeps costs the
+    version query and nothing else: no cache call to fail and be logged (the
+    mirror read, its re-priming), each of which cost more than the query."""
+    from roles.core.cache_client import RetryLaterClient
+
+    settings.CACHE_RETRY_SECONDS = 60
+    settings.DUE_CHECK_SECONDS = 3600
+    visitor = Client()
+    url = content.get_absolute_url()
+    redis_cache.kill()
+    assert visitor.get(url)["X-Cache"] == "miss"
+    calls = []
+    for name in ("get", "get_many", "add", "set", "delete"):
+        real = getattr(RetryLaterClient, name)
+        monkeypatch.setattr(
+            RetryLaterClient,
+            name,
+            lambda self, *a, _real=real, _name=name, **k: (
+                calls.append(_name) or _real(self, *a, **k)
+            ),
+        )
+    for _ in range(3):
+        assert visitor.get(url)["X-Cache"] == "hit"
+    assert calls == []

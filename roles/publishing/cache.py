@@ -130,7 +130,8 @@ def _trusted(mirror: object) -> int | None:
 def _version_from_database() -> int:
     version = read_version_value()
     _memory.saw(version, from_database=True)
-    mirror_prime(version)
+    if not cache_down():  # (while it is, every page reads the database)
+        mirror_prime(version)
     return version
 
 
@@ -148,7 +149,7 @@ def current_version() -> int:
     scope = _request_scope.get()
     if scope is not None and "version" in scope:
         return scope["version"]
-    version = _trusted(cache.get(VERSION_MIRROR_KEY))
+    version = None if cache_down() else _trusted(cache.get(VERSION_MIRROR_KEY))
     if version is None:
         version = _version_from_database()
     if scope is not None:
