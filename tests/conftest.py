@@ -12,6 +12,7 @@ from django.core.cache import cache
 from .pg_cluster import pg_cluster, seeded_pg_cluster  # noqa: F401 - fixtures
 from .redis_server import redis_cache, redis_server  # noqa: F401 - fixtures
 from .seed_once import SeededDatabase
+from .xdist_groups import xdist_groups
 
 _SEEDED = SeededDatabase()
 # Set on a transactional test's item: the database to put back after it.
@@ -133,6 +134,7 @@ def _slow_rank(nodeid: str) -> int:
 
 def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: _slow_rank(item.nodeid))
+    xdist_groups(config, items)
 
 
 @pytest.fixture(autouse=True)
