@@ -47,7 +47,6 @@ def _take_questionnaire(page, site, choice: int) -> str:
     return page.url
 
 
-@pytest.mark.django_db(transaction=True)
 def test_three_visitors_in_a_row_each_get_their_own_result_and_can_give_feedback(
     production_site, browser
 ):
@@ -69,7 +68,6 @@ def test_three_visitors_in_a_row_each_get_their_own_result_and_can_give_feedback
     checker.context.close()
 
 
-@pytest.mark.django_db(transaction=True)
 def test_killing_redis_mid_visit_leaves_the_site_up(production_site, browser):
     page = _visitor(browser)
     page.goto(production_site.url + "/roles/product-owner/")
@@ -93,7 +91,6 @@ def test_killing_redis_mid_visit_leaves_the_site_up(production_site, browser):
     page.context.close()
 
 
-@pytest.mark.django_db(transaction=True)
 def test_an_import_from_another_process_shows_on_the_next_request(
     production_site, tmp_path
 ):
