@@ -75,3 +75,34 @@ def test_a_304_from_a_hit_carries_what_the_stack_gives_a_304(pages):
         late = visitor.get(path, HTTP_IF_NONE_MATCH=hit["ETag"])
         assert late.status_code == 304 and "X-Cache" not in late, path
         assert _headers(early) == _headers(late), path
+
+
+def test_a_plain_http_request_is_still_redirected_when_a_page_is_cached(
+    pages, settings
+):
+    """The hit is answered above SecurityMiddleware: once HTTPS redirects are
+    on, a plain-HTTP request is sent to HTTPS even for a page cached over
+    plain HTTP before (an HTTPS entry is a separate one anyway)."""
+    visitor = Client()
+    path = pages[0]
+    for secure in (False, True):
+        assert visitor.get(path, secure=secure)["X-Cache"] == "miss"
+        assert visitor.get(path, secure=secure)["X-Cache"] == "hit"
+    settings.SECURE_SSL_REDIRECT = True
+    visitor = Client()  # (SecurityMiddleware reads the setting when built)
+    response = visitor.get(path)
+    assert response.status_code == 301
+    assert response["Location"] == f"https://testserver{path}"
+    assert visitor.get(path, secure=True)["X-Cache"] == "hit"
+
+
+def test_a_head_of_a_hit_has_the_headers_and_no_body(pages):
+    visitor = Client()
+    path = pages[0]
+    page = visitor.get(path)
+    assert visitor.get(path)["X-Cache"] == "hit"
+    head = visitor.head(path)
+    assert head.status_code == 200 and head.content == b""
+    assert head["X-Cache"] == "hit"
+    assert head["Content-Length"] == str(len(page.content))
+    assert _headers(head) == _headers(page)
