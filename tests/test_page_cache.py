@@ -239,3 +239,35 @@ def test_derived_data_is_served_from_the_last_known_version_while_the_database_i
     reset_process_memory()
     with pytest.raises(OperationalError):
         page_cache.versioned("sample", lambda: "rebuilt")
+
+
+def test_a_page_stored_by_another_release_is_not_served(role, visitor, monkeypatch):
+    """After a deploy the templates, code and stylesheet names differ: a page
+    an earlier release stored (same content version) must not be served by
+    the new one, and the new one's own copy is then a hit."""
+    url = role.get_absolute_url()
+    monkeypatch.setattr(page_cache, "release_id", lambda: "release-a")
+    assert visitor.get(url)["X-Cache"] == "miss"
+    assert visitor.get(url)["X-Cache"] == "hit"
+    reset_process_memory()  # a new process
+    monkeypatch.setattr(page_cache, "release_id", lambda: "release-b")
+    assert visitor.get(url)["X-Cache"] == "miss"
+    assert visitor.get(url)["X-Cache"] == "hit"
+
+
+def test_derived_data_of_another_release_is_rebuilt(db, monkeypatch):
+    built: list[str] = []
+
+    def build(release: str):
+        def compute():
+            built.append(release)
+            return release
+
+        return compute
+
+    monkeypatch.setattr(page_cache, "release_id", lambda: "release-a")
+    assert page_cache.versioned("example", build("release-a")) == "release-a"
+    reset_process_memory()
+    monkeypatch.setattr(page_cache, "release_id", lambda: "release-b")
+    assert page_cache.versioned("example", build("release-b")) == "release-b"
+    assert built == ["release-a", "release-b"]

@@ -291,6 +291,9 @@ CSRF_FAILURE_VIEW = "roles.core.views.csrf_failure"
 # Public pages are cached for at most this long; content changes show at once
 # because every key carries the content version.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+# The release's name in cached pages' and data's keys (roles.core.release);
+# empty: a digest of the code, templates and static manifest.
+RELEASE = env_str("DJANGO_RELEASE", "")
 # The content version is mirrored to the cache so that a hit needs no query;
 # the mirror is trusted this long, then read again from the database. It
 # bounds how long a cache restored from an older snapshot can serve old pages.

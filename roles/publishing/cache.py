@@ -8,7 +8,8 @@ stored with the version and acted on ahead of the cache, by
 command). Reading the cache never writes anything. The cache is only ever a
 copy: if it is flushed, restarted, restored from an old snapshot, full or down,
 pages are rendered from the database instead (the Redis backend ignores its
-errors, see settings), never served stale.
+errors, see settings), never served stale. Keys carry the release too
+(``roles.core.release``): a deploy never serves the previous one's pages.
 
 Only anonymous GET and HEAD requests for a page's own path are cached; a query
 string bypasses the cache (it would otherwise let anyone fill it). Only complete
@@ -37,6 +38,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import get_conditional_response, set_response_etag
 
 from roles.core.cache_client import UNCHANGED, cache_down, mirror_and_page
+from roles.core.release import release_id
 from roles.publishing import registry
 from roles.publishing import version as version_module
 from roles.publishing.signals import is_staging
@@ -183,9 +185,10 @@ class ContentVersionMiddleware:
 
 
 def _page_key(request: HttpRequest) -> str:
-    # The scheme too: over HTTPS the stored headers include HSTS.
+    # The scheme too: over HTTPS the stored headers include HSTS. The release
+    # too: after a deploy, a page the previous one rendered is not served.
     digest = hashlib.sha256(f"{request.scheme}:{request.path}".encode()).hexdigest()
-    return f"page:{digest[:32]}"
+    return f"page:{release_id()}:{digest[:32]}"
 
 
 # A stored page keeps every header the stack gave it (security headers, CSP,
@@ -432,7 +435,7 @@ def versioned(name: str, compute: Callable[[], object], timeout: int = 3600):
     remembered = _memory.data.get(name)
     if remembered is not None and remembered[0] == version:
         return remembered[1]
-    key = f"data:{version}:{name}"
+    key = f"data:{release_id()}:{version}:{name}"
     value = cache.get(key)
     if value is None:
         value = _build_once(key, compute, timeout)
