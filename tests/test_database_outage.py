@@ -14,7 +14,7 @@ import urllib.request
 
 import pytest
 
-from .browser.production_server import ProductionServer
+from .browser.production_server import CLIENT_TIMEOUT, ProductionServer
 from .test_proxy_stack import _Forms, _Visitor
 
 # The test database of pytest-django is not used: the site runs in gunicorn.
@@ -231,7 +231,7 @@ def _post(visitor, path: str, fields: dict):
 
 def _open(visitor, request):
     try:
-        with visitor.opener.open(request, timeout=10) as response:
+        with visitor.opener.open(request, timeout=CLIENT_TIMEOUT) as response:
             return response.status, response.headers, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.headers, error.read().decode()

@@ -58,6 +58,11 @@ def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
     return result
 
 
+# Seconds a test's request may take before the client gives up: gunicorn's
+# own timeout (config/gunicorn.py), so a slow answer is still an answer.
+CLIENT_TIMEOUT = 30
+
+
 def migrate_and_seed(env: dict[str, str]) -> None:
     """What the production image runs on an empty database."""
     manage(env, "migrate", "--noinput", "-v0")
@@ -206,8 +211,15 @@ class ProductionServer:
         raise RuntimeError("gunicorn did not start:\n" + self.log.read_text())
 
     def get(self, path: str) -> tuple[int, str]:
+        """A GET of ``path``: its status and body. The client waits as long as
+        gunicorn lets a request run (its timeout, 30 s): a test that wants an
+        answer quickly times the call itself. A worker's first page renders
+        in a fraction of a second on a quiet machine, but took 10-12 s while
+        the whole suite loaded two cores (three outage tests failed so)."""
         try:
-            with urllib.request.urlopen(self.url + path, timeout=10) as response:
+            with urllib.request.urlopen(
+                self.url + path, timeout=CLIENT_TIMEOUT
+            ) as response:
                 return response.status, response.read().decode()
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode()
