@@ -195,6 +195,15 @@ def _page_key(request: HttpRequest) -> str:
 # ETag ...) except those set per request: the request id (set above the page
 # cache) and the cache's own verdict.
 _PER_REQUEST_HEADERS = frozenset({"x-request-id", "x-cache", "set-cookie"})
+# The request headers that can make a stored page's answer a 304 or a 412.
+_CONDITIONAL_HEADERS = frozenset(
+    {
+        "HTTP_IF_NONE_MATCH",
+        "HTTP_IF_MODIFIED_SINCE",
+        "HTTP_IF_MATCH",
+        "HTTP_IF_UNMODIFIED_SINCE",
+    }
+)
 # A 304 keeps the page's headers but those that describe a body.
 _BODY_HEADERS = frozenset({"content-type", "content-length", "content-language"})
 
@@ -238,8 +247,12 @@ def _hit(entry: object, version: int | None) -> HttpResponse | None:
     elif rendered_at != version:
         return None
     response = HttpResponse(content)
-    for name, value in headers.items():
-        response[name] = value
+    # The stored headers are the items of a response the stack built (each
+    # checked then, when it was set): they are put back as they were, not
+    # checked again one by one (a third of the cost of a hit).
+    response.headers._store = {
+        name.lower(): (name, value) for name, value in headers.items()
+    }
     response["X-Cache"] = "hit"
     return response
 
@@ -350,6 +363,8 @@ def _store(response: HttpResponse) -> None:
 def _conditional(request: HttpRequest, hit: HttpResponse) -> HttpResponseBase:
     """The hit, or a 304 for a visitor who holds it (If-None-Match), with the
     page's headers but those of a body - what the stack below would send."""
+    if not _CONDITIONAL_HEADERS.intersection(request.META):
+        return hit
     response = get_conditional_response(request, etag=hit.get("ETag"), response=hit)
     if response is None:  # (only without a response to fall back on)
         return hit
