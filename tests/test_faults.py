@@ -257,3 +257,62 @@ def test_a_hit_the_process_holds_costs_one_small_round_trip(
     assert "Changed after this process kept the page." in response.content.decode()
     assert response["X-Cache"] == "miss"
     assert "Changed after" in visitor.get(url).content.decode()
+
+
+def test_the_lookup_uses_a_connection_of_each_threads_own_and_reconnects(
+    redis_cache, content, settings, monkeypatch
+):
+    """A hit reads through one connection of the thread's own (no pool
+    check-out and return per hit); a second thread has its own; after Redis
+    restarts, the same connection connects again and hits resume."""
+    import threading
+
+    from redis.connection import ConnectionPool
+
+    from roles.core import cache_client
+
+    settings.DUE_CHECK_SECONDS = 3600
+    settings.CACHE_RETRY_SECONDS = 0
+    visitor = Client()
+    url = content.get_absolute_url()
+    for _ in range(3):
+        visitor.get(url)
+    held = cache_client._held.connection
+    assert held is not None
+    checkouts = _counted(monkeypatch, ConnectionPool, "get_connection")
+    for _ in range(3):
+        assert visitor.get(url)["X-Cache"] == "hit"
+    assert checkouts == [] and cache_client._held.connection is held
+
+    other: list[object] = []
+
+    def in_another_thread():
+        assert Client().get(url)["X-Cache"] == "hit"
+        other.append(cache_client._held.connection)
+
+    thread = threading.Thread(target=in_another_thread)
+    thread.start()
+    thread.join()
+    assert other and other[0] is not None and other[0] is not held
+
+    redis_cache.kill()
+    assert visitor.get(url).status_code == 200
+    redis_cache.start()
+    answers = [visitor.get(url)["X-Cache"] for _ in range(3)]
+    assert answers[-1] == "hit", answers
+    assert cache_client._held.connection is held
+
+
+def test_a_forked_process_makes_its_own_lookup_connection(monkeypatch):
+    from roles.core import cache_client
+
+    class Pool:
+        connection_class = dict
+        connection_kwargs = {"host": "127.0.0.1"}
+
+    pool = Pool()
+    first = cache_client._own_connection(pool)
+    assert cache_client._own_connection(pool) is first
+    monkeypatch.setattr(cache_client.os, "getpid", lambda: -1)
+    assert cache_client._own_connection(pool) is not first
+    assert cache_client._own_connection(Pool()) is not first

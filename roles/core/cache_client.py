@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import socket
+import threading
 import time
 
 from django.conf import settings
@@ -83,6 +85,31 @@ for _name in _CALLS:
     setattr(RetryLaterClient, _name, _guarded(getattr(DefaultClient, _name)))
 
 
+class _Held(threading.local):
+    """Each thread's own connection for :func:`mirror_and_page`, made with
+    the pool's settings (address, timeouts) and the process it was made in."""
+
+    pool: object = None
+    pid = 0
+    connection = None
+
+
+_held = _Held()
+
+
+def _own_connection(pool):
+    """This thread's connection to the pool's Redis, made at its first use,
+    and again in a process forked since (gunicorn's workers) or for another
+    pool (settings changed in tests). Never shared: a thread sends a command
+    and reads its reply before anything else uses it, so nothing is checked
+    out or returned. After an error it is disconnected, and redis-py
+    connects it again at the next command."""
+    if _held.connection is None or _held.pool is not pool or _held.pid != os.getpid():
+        _held.connection = pool.connection_class(**pool.connection_kwargs)
+        _held.pool, _held.pid = pool, os.getpid()
+    return _held.connection
+
+
 #: What :func:`mirror_and_page` returns for a page the caller's copy stands for.
 UNCHANGED = object()
 
@@ -102,9 +129,10 @@ def mirror_and_page(
     no bytes are known. A Redis that is down or hung is a miss, and is left
     alone for a while, as for every other call.
 
-    This talks to redis-py's connection directly: the full client's command
-    path (retries, events, metrics) costs a cache hit more than the round
-    trip itself."""
+    This talks to a redis-py connection directly, one of each thread's own
+    (:func:`_own_connection`): the full client's command path (retries,
+    events, metrics) and the pool's check-out and return cost a cache hit
+    more than the round trip itself."""
     client = getattr(backend, "client", None)
     if not isinstance(client, RetryLaterClient):
         return _get_many(backend, mirror, page)
@@ -112,8 +140,7 @@ def mirror_and_page(
         return None, None, None
     mirror_key, page_key = client.make_key(mirror), client.make_key(page)
     try:
-        pool = client.get_client(write=False).connection_pool
-        connection = pool.get_connection()
+        connection = _own_connection(client.get_client(write=False).connection_pool)
         try:
             if seen is None:
                 connection.send_command("MGET", mirror_key, page_key)
@@ -128,8 +155,6 @@ def mirror_and_page(
         except BaseException:
             connection.disconnect()  # a reply may be left unread
             raise
-        finally:
-            pool.release(connection)
     except _REDIS_DOWN:
         switch.down_until = time.monotonic() + settings.CACHE_RETRY_SECONDS
         logger.exception("Exception ignored")  # as django-redis logs its own
