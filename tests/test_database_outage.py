@@ -11,6 +11,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections import Counter
 
 import pytest
 
@@ -148,6 +149,55 @@ def test_cached_pages_and_the_api_answer_200_while_postgres_is_down(site, pg_clu
     pg_cluster.start()
     # Recovery: a page never rendered before is rendered at the next request.
     assert site.get("/roles/agile-coach/")[0] == 200
+
+
+# The issue's own measure of an outage: this long, under a request loop.
+OUTAGE_SECONDS = 20.0
+# Pages no one asked for before the outage (so in no cache): only the
+# database can say what they hold.
+NOT_CACHED = ["/roles/scrum-master/", "/roles/agile-coach/", "/glossary/"]
+
+
+def test_a_20_second_outage_under_a_request_loop_gives_200s_from_the_cache_and_503s_else(
+    site, pg_cluster
+):
+    """PostgreSQL stopped for 20 s while a client loops over the site: every
+    cached page and the API answer 200 throughout, every page that needs
+    the database gets the site's 503 - never a 500 - and the outage is
+    logged once per interval, not once per request (no traceback)."""
+    api = "/api/v1/roles/"
+    for path in [*CACHED_PAGES, api]:
+        assert site.get(path)[0] == 200
+    pg_cluster.stop()
+    seen: dict[str, Counter] = {
+        "cached": Counter(),
+        "api": Counter(),
+        "else": Counter(),
+    }
+    started = time.monotonic()
+    next_api = started
+    while (now := time.monotonic()) < started + OUTAGE_SECONDS:
+        for path in CACHED_PAGES:
+            seen["cached"][site.get(path)[0]] += 1
+        for path in NOT_CACHED:
+            seen["else"][site.get(path)[0]] += 1
+        if now >= next_api:  # every 2 s: a client within the API's rate limit
+            seen["api"][site.get(api)[0]] += 1
+            next_api = now + 2
+    pg_cluster.start()
+    assert set(seen["cached"]) == {200}, seen
+    assert set(seen["api"]) == {200}, seen
+    assert set(seen["else"]) == {503}, seen
+    assert sum(seen["cached"].values()) >= 5 * len(CACHED_PAGES), "the loop ran"
+    assert sum(seen["api"].values()) >= 8, seen
+    deadline = time.monotonic() + 15
+    while site.get(NOT_CACHED[0])[0] != 200:
+        assert time.monotonic() < deadline, "did not recover"
+        time.sleep(0.2)
+    log = site.log.read_text()
+    assert "Traceback" not in log, log[-4000:]
+    outage_lines = [line for line in log.splitlines() if "Database unavailable" in line]
+    assert 1 <= len(outage_lines) <= 4, outage_lines
 
 
 def _assert_503_page(status: int, headers, body: str) -> None:
