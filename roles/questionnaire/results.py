@@ -109,17 +109,26 @@ def option_order(
     that gives no points ("None of these") stays last."""
     order: dict[str, tuple[int, ...]] = {}
     for question in questionnaire.questions:
-        if question.kind != scoring.SCENARIO:
-            continue
-        indexes = list(range(len(question.options)))
-        fixed = (
-            [indexes.pop()]
-            if len(indexes) > 2 and is_way_out(question.options[-1])
-            else []
-        )
-        random.Random(f"{nonce}:{question.key}").shuffle(indexes)
-        order[question.key] = (*indexes, *fixed)
+        shown = question_option_order(question, nonce)
+        if shown is not None:
+            order[question.key] = shown
     return order
+
+
+def question_option_order(
+    question: scoring.QuestionSpec, nonce: str
+) -> tuple[int, ...] | None:
+    """One question's part of :func:`option_order` (what a step of the
+    adaptive flow needs, without shuffling every other question's options):
+    None for a statement, whose scale keeps its order."""
+    if question.kind != scoring.SCENARIO:
+        return None
+    indexes = list(range(len(question.options)))
+    fixed = (
+        [indexes.pop()] if len(indexes) > 2 and is_way_out(question.options[-1]) else []
+    )
+    random.Random(f"{nonce}:{question.key}").shuffle(indexes)
+    return (*indexes, *fixed)
 
 
 # --- time estimate ----------------------------------------------------------------

@@ -40,6 +40,7 @@ from roles.questionnaire.results import (
     StoredResult,
     estimated_minutes,
     option_order,
+    question_option_order,
 )
 from roles.questionnaire.role_map import role_map_for
 from roles.questionnaire.selectors import (
@@ -303,7 +304,7 @@ def quiz_step(request: HttpRequest, key: str) -> HttpResponse:
         return too_large
     state = state.valid_for(by_key)
     adaptive = questionnaire.adaptive
-    order = option_order(questionnaire, state.nonce).get(key)
+    order = question_option_order(question, state.nonce)
     finish = len(state.answers) >= MIN_QUESTIONS and bool(state.more or state.queue)
     action = _step_url(key)
     previous = state.answers.get(key)
