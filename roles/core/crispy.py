@@ -23,7 +23,11 @@ from __future__ import annotations
 
 from crispy_forms.layout import Field
 from crispy_forms.utils import TEMPLATE_PACK, flatatt
+from django.forms.boundfield import BoundWidget
+from django.forms.widgets import CheckboxSelectMultiple, RadioSelect
 from django.template.loader import render_to_string
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 #: The pack's name: CRISPY_TEMPLATE_PACK and the folder under templates/.
 PACK = "roleguides"
@@ -127,3 +131,34 @@ class SubmitButton:
                 "name": self.name,
             },
         )
+
+
+# The option templates of Django's own radio and checkbox widgets, which
+# :func:`option_input` draws without rendering them.
+_OPTION_TEMPLATES = frozenset(
+    {RadioSelect.option_template_name, CheckboxSelectMultiple.option_template_name}
+)
+
+
+def option_input(choice: BoundWidget) -> SafeString:
+    """One radio or checkbox of a choice field - ``choice.tag()``, the same
+    ``<input>`` (type, name, value, then every attribute: ``True`` bare,
+    ``False`` left out, the rest as text, escaped) - built here rather than
+    by rendering Django's option templates once per option, which cost the
+    full questionnaire (about a thousand options) most of its time. An
+    option with a template of its own is still rendered by it."""
+    data = choice.data
+    if choice.template_name not in _OPTION_TEMPLATES:
+        return choice.tag()
+    parts: list[str] = [
+        format_html('<input type="{}" name="{}"', data["type"], data["name"])
+    ]
+    if data["value"] is not None:
+        parts.append(format_html(' value="{}"', str(data["value"])))
+    for name, value in data["attrs"].items():
+        if value is True:
+            parts.append(format_html(" {}", name))
+        elif value is not False:
+            parts.append(format_html(' {}="{}"', name, str(value)))
+    parts.append(">")
+    return mark_safe("".join(parts))  # each part was escaped above

@@ -1,6 +1,7 @@
 from django import template
 from django.utils.safestring import SafeString
 
+from roles.core.crispy import option_input
 from roles.core.markdown import plain_text, render_markdown
 
 register = template.Library()
@@ -9,6 +10,13 @@ register = template.Library()
 @register.filter(name="markdown")
 def markdown_filter(text: str) -> SafeString:
     return render_markdown(text)
+
+
+@register.filter(name="option_input")
+def option_input_filter(choice) -> SafeString:
+    """``{{ choice|option_input }}``: ``{{ choice.tag }}``, built in Python
+    (roles.core.crispy.option_input)."""
+    return option_input(choice)
 
 
 @register.filter
