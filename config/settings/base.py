@@ -302,6 +302,9 @@ CONTENT_VERSION_MIRROR_SECONDS = env_int("DJANGO_CONTENT_VERSION_MIRROR_SECONDS"
 # content write in the writer's process, so no visitor waits for it; workers
 # that miss it together wait this long for the one building it.
 DERIVED_PREBUILD = env_bool("DJANGO_DERIVED_PREBUILD", True)
+# Build (or fetch) the derived data once where the WSGI application is loaded,
+# before gunicorn forks its workers (config/wsgi.py): each worker starts with it.
+DERIVED_WARM_AT_START = env_bool("DJANGO_DERIVED_WARM_AT_START", True)
 DERIVED_BUILD_WAIT_SECONDS = env_int("DJANGO_DERIVED_BUILD_WAIT_SECONDS", 10)
 # What a page that needs the database says while the database is down (503).
 DATABASE_RETRY_AFTER_SECONDS = 30

@@ -32,7 +32,13 @@ from typing import cast
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import (
+    DatabaseError,
+    InterfaceError,
+    OperationalError,
+    connections,
+    transaction,
+)
 from django.db.models import Min
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import get_conditional_response, set_response_etag
@@ -539,3 +545,21 @@ def warm_derived() -> list[str]:
     for name, compute in list(_derived.items()):
         versioned(name, compute)
     return derived_names()
+
+
+def warm_process() -> list[str]:
+    """Called once where gunicorn loads the application, before it forks
+    its workers (config/wsgi.py, preload_app): the current version's derived
+    data - found in the shared cache, or built - in this process's memory,
+    which every worker then starts with. So the first visitors after a start
+    wait for no build, and a Redis outage soon after it costs no worker a
+    rebuild. The database connection is closed again (a forked worker must
+    not share it). If the database cannot answer (not there yet, not
+    migrated), nothing is built: the first request that needs it builds it."""
+    try:
+        return warm_derived()
+    except DatabaseError as exc:
+        logger.warning("derived data not built at start: %s", exc)
+        return []
+    finally:
+        connections.close_all()
