@@ -14,48 +14,65 @@ ROOT = Path(__file__).resolve().parent.parent
 
 PROBE = """
 import sys
-import config.wsgi
 from roles.core.release import release_id
 print("config.urls" in sys.modules, "roles.catalogue.views" in sys.modules,
       release_id.cache_info().currsize)
 """
 
 
-def test_loading_the_application_loads_the_urlconf_and_the_release():
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+def _load_application(probe: str, **env: str) -> str:
+    """What ``probe`` prints after importing config.wsgi in a process of its
+    own, with the tests' settings and ``env``."""
     result = subprocess.run(
-        [sys.executable, "-c", PROBE],
+        [sys.executable, "-c", f"import config.wsgi\n{probe}"],
         cwd=ROOT,
-        env=env,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", **env},
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["True", "True", "1"]
+    return result.stdout.strip()
+
+
+def test_loading_the_application_loads_the_urlconf_and_the_release():
+    assert _load_application(PROBE).split() == ["True", "True", "1"]
 
 
 def test_loading_the_application_survives_a_database_that_is_not_there(tmp_path):
     """Warming at start needs the database; without one (not migrated yet)
-    the application still loads, says why, and leaves the build to the
-    first request."""
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}",
-        "DJANGO_DERIVED_WARM_AT_START": "1",
-    }
-    probe = "import config.wsgi; from roles.publishing import cache; print(sorted(cache._memory.data))"
-    result = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    the application still loads, says why, and leaves the build to the first
+    request."""
+    printed = _load_application(
+        "from roles.publishing import cache; print(sorted(cache._memory.data))",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'empty.sqlite3'}",
+        DJANGO_DERIVED_WARM_AT_START="1",
     )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[]"
+    assert "derived data not built at start" in printed
+    assert printed.splitlines()[-1] == "[]"
+
+
+def test_loading_the_application_warms_it_when_asked(tmp_path):
+    """With a migrated database, the process that loads the application
+    holds the derived data (the forked workers inherit it)."""
+    database = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "-v0"],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "DATABASE_URL": database,
+        },
+        check=True,
+        timeout=300,
+    )
+    printed = _load_application(
+        "from roles.publishing import cache; print(sorted(cache._memory.data))",
+        DATABASE_URL=database,
+        DJANGO_DERIVED_WARM_AT_START="1",
+    )
+    assert printed.splitlines()[-1] == "['questionnaire', 'quiz-length', 'role-map']"
 
 
 def test_a_database_error_at_start_is_logged_and_builds_nothing(monkeypatch, caplog):

@@ -55,7 +55,7 @@ CACHE_RETRY_SECONDS = 0
 # Tests that write content do not rebuild the questionnaire after each
 # commit (tests/test_derived_data.py turns it on to test it).
 DERIVED_PREBUILD = False
-DERIVED_WARM_AT_START = False
+DERIVED_WARM_AT_START = env_bool("DJANGO_DERIVED_WARM_AT_START", False)
 
 # Scheduled times are acted on at the first request after them.
 DUE_CHECK_SECONDS = 0
