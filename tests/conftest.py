@@ -4,6 +4,8 @@ import hashlib
 import importlib
 import os
 import pickle
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -177,6 +179,47 @@ def django_db_setup(django_db_setup, django_db_blocker):
                 )
 
 
+class _InFlight:
+    """The live server's application, counting the requests it is serving.
+    A request still running when a transactional test's tables are emptied
+    made the flush fail ("database table is locked": on SQLite in memory the
+    server's threads share the test's connection)."""
+
+    def __init__(self, app):
+        self.app = app
+        self.active = 0
+        self.lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            self.active += 1
+        try:
+            result = self.app(environ, start_response)
+            try:
+                body = b"".join(result)
+            finally:
+                if hasattr(result, "close"):
+                    result.close()  # request_finished: connections given back
+            return [body]
+        finally:
+            with self.lock:
+                self.active -= 1
+
+    def wait(self, seconds: float = 10) -> None:
+        deadline = time.monotonic() + seconds
+        while self.active and time.monotonic() < deadline:
+            time.sleep(0.02)
+
+
+def _requests_counted(live_server) -> _InFlight:
+    httpd = live_server.thread.httpd
+    app = httpd.get_app()
+    if not isinstance(app, _InFlight):
+        app = _InFlight(app)
+        httpd.set_app(app)
+    return app
+
+
 @pytest.fixture(autouse=True)
 def _content_state(request):
     """A database test starts from the seeded database if it asks for
@@ -190,6 +233,11 @@ def _content_state(request):
         return
     # The test's database (and, for an ordinary test, its transaction) first.
     request.getfixturevalue("_django_db_helper")
+    if "live_server" in request.fixturenames:
+        # Torn down before the database is: a request the browser started
+        # (a lock keep-alive, say) finishes before the tables are emptied.
+        idle = _requests_counted(request.getfixturevalue("live_server"))
+        request.addfinalizer(idle.wait)
     from django.db import connection
 
     transactional = not connection.in_atomic_block
