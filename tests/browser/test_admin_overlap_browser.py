@@ -75,7 +75,6 @@ def test_no_control_of_a_change_form_covers_another(site, browser, django_user_m
         for width in (375, 1280):
             desk.set_viewport_size({"width": width, "height": 900})
             assert desk.goto(site.url + path).status == 200, path
-            desk.wait_for_load_state("networkidle")
             problems.extend(
                 f"{path} at {width} px: {o}" for o in desk.evaluate(_OVERLAPS)
             )

@@ -146,17 +146,18 @@ def test_every_admin_page_passes_axe_and_fits_375_px(
         paths = [_extra_page(pages)]
     problems = []
     for path in paths:
-        for width in (1280, 375):
-            desk.set_viewport_size({"width": width, "height": 900})
-            response = desk.goto(site.url + path)
-            assert response.status == 200, path
-            assert "/login/" not in desk.url, path
-            desk.wait_for_load_state("networkidle")
-            if width == 1280:
-                problems.extend(f"{path} axe: {v}" for v in _violations(desk))
-                problems.extend(f"{path}: {gap}" for gap in _touching_diffs(desk))
-            else:
-                wide = desk.evaluate("document.documentElement.scrollWidth")
-                if wide > width:
-                    problems.append(f"{path} is {wide} px wide at {width}")
+        # Loaded once at the desktop width ("load": the admin's scripts are
+        # deferred and fetch nothing until an editor acts), then narrowed:
+        # the layout follows the viewport, so a page that cannot narrow to
+        # 375 px scrolls sideways there.
+        desk.set_viewport_size({"width": 1280, "height": 900})
+        response = desk.goto(site.url + path)
+        assert response.status == 200, path
+        assert "/login/" not in desk.url, path
+        problems.extend(f"{path} axe: {v}" for v in _violations(desk))
+        problems.extend(f"{path}: {gap}" for gap in _touching_diffs(desk))
+        desk.set_viewport_size({"width": 375, "height": 900})
+        wide = desk.evaluate("document.documentElement.scrollWidth")
+        if wide > 375:
+            problems.append(f"{path} is {wide} px wide at 375")
     assert problems == [], "\n".join(problems)

@@ -10,7 +10,7 @@ scrolls sideways (WCAG 1.4.10, reflow), with scripts on or off."""
 import pytest
 from django.test import Client
 
-from .sweep import new_context, run_axe, view
+from .sweep import AXE_LOOKS, looks, new_context, run_axe, view, visit
 from .test_control_contrast import PAGES
 from .test_result_bars import _answers_towards
 
@@ -25,24 +25,15 @@ def result_path(site):
 
 
 # No style rule changes between 320 and 375 px (tests/test_design.py checks
-# it): the narrowest width stands for both phones.
-VIEWS = [
-    view(1280),
-    view(768),
-    view(320),
-    view(1280, False),
-    view(320, False),
-]
-
-
-@pytest.mark.parametrize("shown", VIEWS)
-@pytest.mark.parametrize("scheme", ["light", "dark"])
+# it): the narrowest width stands for both phones. Every pair of scheme, width
+# and scripts on/off is looked at (tests/browser/sweep.py).
+@pytest.mark.parametrize(("scheme", "shown"), looks(*AXE_LOOKS))
 def test_axe_finds_nothing_on_any_page(site, browser, result_path, scheme, shown):
     context = new_context(browser, shown, scheme)
     page = context.new_page()
     found = {}
     for path in [*PAGES, result_path]:
-        page.goto(site.url + path, wait_until=shown.wait_until)
+        visit(page, site.url + path, shown)
         results = run_axe(page, shown)
         if results.violations_count:
             found[path] = results.generate_report()
@@ -64,7 +55,7 @@ def test_no_page_scrolls_sideways_at_320_px(site, browser, result_path, shown):
     page = context.new_page()
     wide = {}
     for path in [*PAGES, result_path]:
-        page.goto(site.url + path, wait_until=shown.wait_until)
+        visit(page, site.url + path, shown)
         width = page.evaluate("() => document.scrollingElement.scrollWidth")
         if width > shown.width:
             wide[path] = (width, page.evaluate(WIDER, shown.width))

@@ -9,7 +9,7 @@ white header, so this measures the computed colours on every page type."""
 import pytest
 from django.test import Client
 
-from .sweep import new_context, view
+from .sweep import CONTRAST_LOOKS, looks, new_context, visit
 from .test_result_bars import _answers_towards
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -97,13 +97,10 @@ def result_path(site):
     return response["Location"]
 
 
-@pytest.mark.parametrize(
-    # No style rule changes between 320 and 375 px (tests/test_design.py
-    # checks it): the narrowest width stands for both phones.
-    "shown",
-    [view(1280), view(320), view(1280, False), view(320, False)],
-)
-@pytest.mark.parametrize("scheme", ["light", "dark"])
+# No style rule changes between 320 and 375 px (tests/test_design.py checks
+# it): the narrowest width stands for both phones. Every pair of scheme, width
+# and scripts on/off is looked at (tests/browser/sweep.py).
+@pytest.mark.parametrize(("scheme", "shown"), looks(*CONTRAST_LOOKS))
 def test_every_control_has_a_visible_boundary_and_readable_text(
     site, browser, result_path, scheme, shown
 ):
@@ -111,7 +108,7 @@ def test_every_control_has_a_visible_boundary_and_readable_text(
     page = context.new_page()
     failures, measured = [], 0
     for path in [*PAGES, result_path]:
-        page.goto(site.url + path, wait_until=shown.wait_until)  # scripts' controls
+        visit(page, site.url + path, shown)  # scripts' controls
         for control in page.evaluate(MEASURE):
             measured += 1
             if control["boundary"] < 3 or (
