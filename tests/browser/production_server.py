@@ -165,19 +165,15 @@ class ProductionServer:
                 migrate_and_seed({**self.env, "DATABASE_URL": f"sqlite:///{making}"})
                 making.rename(seeded)
         shutil.copyfile(seeded, self.tmp / "production.sqlite3")
-        self._warm()
-
-    def _warm(self) -> None:
-        """A copied database was seeded with another server's Redis: build
-        this one's derived data (questionnaire model, role map) as a deploy
-        does (manage.py warm_cache), or the first visitor's request builds it
-        and, on a loaded machine, outlasts the tests' 10 s client timeout."""
-        self.manage("warm_cache", "-v0")
+        # Its derived data (the questionnaire's model, the role map) is built
+        # by gunicorn's master before it forks the workers, as in production
+        # (config/wsgi.py, DJANGO_DERIVED_WARM_AT_START): no warm_cache here.
 
     def start(self, *, prepare: bool = True, migrate: bool = True) -> None:
         """``prepare``: collect static files, migrate and seed first (a second
         server on the same database and static root need not); with
-        ``migrate=False`` only collect (the caller's database is seeded)."""
+        ``migrate=False`` only collect (the caller's database is seeded).
+        gunicorn's master builds the derived data before it forks."""
         if self._owns_redis:
             self.redis.start()
         self.env["REDIS_URL"] = self.redis.url
@@ -185,8 +181,6 @@ class ProductionServer:
             self._collect_static()
             if migrate:
                 self._prepare_database()
-            else:
-                self._warm()
         self.process = subprocess.Popen(
             [
                 str(Path(sys.executable).parent / "gunicorn"),
