@@ -164,3 +164,43 @@ def test_readme_names_only_modules_that_exist():
     section = _readme_section("Where things live")
     for path in re.findall(r"`(roles/[\w/]+\.py)`", section):
         assert (ROOT / path).exists(), path
+
+
+def _private_request_attributes(source: str, name: str) -> list[str]:
+    """Where ``source`` reads or sets a private attribute (``_x``) of a
+    request: ``request._x``, or ``self.request._x`` in a class-based view."""
+    found = []
+    for node in ast.walk(ast.parse(source, name)):
+        if not (isinstance(node, ast.Attribute) and node.attr.startswith("_")):
+            continue
+        owner = node.value
+        if (isinstance(owner, ast.Name) and owner.id == "request") or (
+            isinstance(owner, ast.Attribute) and owner.attr == "request"
+        ):
+            found.append(f"{name}:{node.lineno} request.{node.attr}")
+    return found
+
+
+def test_no_state_on_private_request_attributes():
+    """State travels on forms, drafts and arguments (issue 19, item 5), not
+    on private attributes of a request - a hidden channel between hooks that
+    Django may use itself (``request._files`` is how it loads uploads)."""
+    found = []
+    for path in ROLES.rglob("*.py"):
+        if "migrations" not in path.parts:
+            found += _private_request_attributes(
+                path.read_text(), str(path.relative_to(ROOT))
+            )
+    assert found == []
+
+
+def test_the_private_request_attribute_finder_finds_one():
+    source = (
+        "def view(request):\n"
+        "    request._workflow_token = 1\n"
+        "    return self.request._files, request.user, other._x\n"
+    )
+    assert _private_request_attributes(source, "v.py") == [
+        "v.py:2 request._workflow_token",
+        "v.py:3 request._files",
+    ]

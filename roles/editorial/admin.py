@@ -45,6 +45,7 @@ from django.http import (
     HttpResponse,
     HttpResponseRedirect,
     JsonResponse,
+    QueryDict,
 )
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -311,10 +312,13 @@ class WorkflowAdminMixin(_ModelAdminBase):
 
     # --- the change form, bound and validated without saving ----------------
 
-    def _bound_form(self, request, object_id=None) -> _Bound | None:
+    def _bound_form(
+        self, request, object_id=None, data: QueryDict | None = None
+    ) -> _Bound | None:
         """The change (or add) form and its inline formsets bound to the
-        POST and validated the way the admin's own view does it (``get_form``,
-        ``save_form`` - that is ``form.save(commit=False)`` -,
+        POST - or to ``data``, a form's fields from elsewhere (a saved copy),
+        with no files - and validated the way the admin's own view does it
+        (``get_form``, ``save_form`` - that is ``form.save(commit=False)`` -,
         ``get_formsets_with_inlines``, ``get_formset_kwargs``, ``all_valid``),
         without saving anything. None when there is no such record to change
         (the admin's own view says so)."""
@@ -328,7 +332,9 @@ class WorkflowAdminMixin(_ModelAdminBase):
         form_class = self.get_form(
             request, obj, change=not add, fields=flatten_fieldsets(fieldsets)
         )
-        form = form_class(request.POST, request.FILES, instance=obj)
+        posted = request.POST if data is None else data
+        files = request.FILES if data is None else MultiValueDict()
+        form = form_class(posted, files, instance=obj)
         formsets, inlines = [], []
         prefixes: dict[str, int] = {}
         args = [] if add else [form.instance]
@@ -338,6 +344,8 @@ class WorkflowAdminMixin(_ModelAdminBase):
             if prefixes[prefix] != 1 or not prefix:
                 prefix = f"{prefix}-{prefixes[prefix]}"
             kwargs = self.get_formset_kwargs(request, form.instance, inline, prefix)
+            if data is not None:
+                kwargs.update(data=data.copy(), files=files, save_as_new=False)
             formsets.append(formset_class(**kwargs))
             inlines.append(inline)
         form_valid = form.is_valid()
@@ -399,7 +407,7 @@ class WorkflowAdminMixin(_ModelAdminBase):
                 "adminform": admin_form,
                 "object_id": None if add else obj.pk,
                 "original": None if add else obj,
-                "is_popup": IS_POPUP_VAR in request.POST,
+                "is_popup": IS_POPUP_VAR in form.data,
                 "to_field": None,
                 "media": media,
                 "inline_admin_formsets": inline_formsets,
@@ -940,12 +948,9 @@ class WorkflowAdminMixin(_ModelAdminBase):
             kind=self._kind(),
             object_id=int(object_id),
         )
-        # FILES first: read later (the admin's ModelForm(request.POST,
-        # request.FILES)), it would load POST again from the GET's empty body,
-        # and every inline would lose its rows and management form.
-        request._files = MultiValueDict()
-        request.POST = cc.copy_data(copy=copy)
-        request.method = "POST"
+        # The copy's fields bind the form as a POST of them would; the request
+        # itself stays the GET it is.
+        data = cc.copy_data(copy=copy)
         # Saved as a draft, it starts from the version it was typed on.
         context["workflow_restored"] = cc.copy_opened_on(copy=copy)
         when = timezone.localtime(copy.created_at)
@@ -953,13 +958,18 @@ class WorkflowAdminMixin(_ModelAdminBase):
             f"Your copy of {when:%d %b %Y %H:%M} is back in the form below. "
             "Check it against the current version, then save."
         )
-        return self._rerender(request, object_id, form_url, context, draft, notice)
+        return self._rerender(
+            request, object_id, form_url, context, draft, notice, data=data
+        )
 
-    def _rerender(self, request, object_id, form_url, context, draft, notice):
-        """The form as posted, with ``notice`` at its top, over the record as
-        it is now (its open draft, in memory); nothing is saved."""
+    def _rerender(
+        self, request, object_id, form_url, context, draft, notice, data=None
+    ):
+        """The form as posted (or bound to ``data``), with ``notice`` at its
+        top, over the record as it is now (its open draft, in memory); nothing
+        is saved."""
         with self._as_drafted(request, draft, object_id):
-            bound = self._bound_form(request, object_id)
+            bound = self._bound_form(request, object_id, data)
             if bound is None:
                 return super().changeform_view(
                     request, str(object_id), form_url, context
