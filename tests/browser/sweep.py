@@ -43,7 +43,7 @@ def looks(*chosen: Look) -> list:
     ]
 
 
-def pairs(chosen: list[Look] | tuple[Look, ...]) -> set[tuple]:
+def pairs(chosen: list[Look]) -> set[tuple]:
     """Every pair of factor values the looks show together."""
     return {
         ((i, look[i]), (j, look[j]))
