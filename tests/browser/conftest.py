@@ -106,6 +106,11 @@ def assert_accessible(page) -> None:
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import expect
 
+    # The page as readers see it: after a click, Playwright returns once the
+    # next page has committed, and its stylesheet may still be loading (CI saw
+    # every link measured 17 px high by axe's target-size rule). "load" waits
+    # for the stylesheet and for the deferred scripts.
+    page.wait_for_load_state("load")
     # A draft preview runs axe itself (static/js/preview-check.js); one axe
     # run at a time per page, so wait for the page's own to finish.
     # A locator, not page.wait_for_function: a string predicate is evaluated

@@ -137,6 +137,7 @@ _TIMERS_AS_MICROTASKS = """() => {
 def run_axe(page, view: View, options: dict | None = None):
     from axe_playwright_python.sync_playwright import Axe
 
+    page.wait_for_load_state("load")  # styled, as conftest.assert_accessible
     if not view.javascript:
         page.evaluate(_TIMERS_AS_MICROTASKS)
     if options is None:

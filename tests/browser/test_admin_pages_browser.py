@@ -70,6 +70,7 @@ def _violations(page) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
     options = {"runOnly": {"type": "tag", "values": AXE_TAGS}}
+    page.wait_for_load_state("load")  # styled, as conftest.assert_accessible
     found = Axe().run(page, options=options).response["violations"]
     return [
         f"{v['id']} on {[n['target'] for n in v['nodes']][:4]}"
