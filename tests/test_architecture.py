@@ -204,3 +204,65 @@ def test_the_private_request_attribute_finder_finds_one():
         "v.py:2 request._workflow_token",
         "v.py:3 request._files",
     ]
+
+
+def _admin_internals_defined(classes: set[type]) -> list[str]:
+    """Methods of ``classes`` from ``roles`` defined over an undocumented
+    method of Django's admin: ``changeform_view`` or a ``_private`` one."""
+    from django.contrib.admin.options import (
+        BaseModelAdmin,
+        InlineModelAdmin,
+        ModelAdmin,
+    )
+
+    internal = {"changeform_view"} | {
+        name
+        for base in (BaseModelAdmin, ModelAdmin, InlineModelAdmin)
+        for name in vars(base)
+        if name.startswith("_") and not name.startswith("__")
+    }
+    return sorted(
+        f"{cls.__module__}.{cls.__qualname__}.{name}"
+        for cls in classes
+        if cls.__module__.startswith("roles.")
+        for name in internal & set(vars(cls))
+    )
+
+
+def _site_admin_classes() -> set[type]:
+    """Every class of the site's admins: the registered ones, their inlines
+    and every mixin in their MRO."""
+    from django.contrib import admin
+
+    classes: set[type] = set()
+    for model in apps.get_models():
+        if admin.site.is_registered(model):
+            model_admin = admin.site.get_model_admin(model)
+            for cls in (type(model_admin), *model_admin.inlines):
+                classes.update(cls.__mro__)
+    return classes
+
+
+def test_admin_classes_override_only_documented_hooks():
+    """The workflow lives on the admin's documented hooks (issue 19, item 5:
+    add_view, change_view, get_form, save_model, save_related, get_urls...):
+    a Django upgrade that reshapes its internals cannot break it unseen."""
+    classes = _site_admin_classes()
+    assert any(c.__name__ == "WorkflowAdminMixin" for c in classes)
+    assert _admin_internals_defined(classes) == []
+
+
+def test_the_admin_internals_finder_finds_one():
+    class Overrides:
+        __module__ = "roles.example"
+
+        def changeform_view(self): ...
+
+        def _changeform_view(self): ...
+
+        def change_view(self): ...  # documented
+
+    assert _admin_internals_defined({Overrides, object}) == [
+        "roles.example.test_the_admin_internals_finder_finds_one.<locals>.Overrides._changeform_view",
+        "roles.example.test_the_admin_internals_finder_finds_one.<locals>.Overrides.changeform_view",
+    ]

@@ -826,22 +826,29 @@ class WorkflowAdminMixin(_ModelAdminBase):
             wf.notify_live(obj=obj, user=request.user)
         return super().response_add(request, obj, post_url_continue)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        # Not VersionAdmin's change_view: a staged save records no revision,
-        # and a real save records its own in _save_live.
-        return self.changeform_view(request, object_id, form_url, extra_context)
+    def add_view(self, request, form_url="", extra_context=None):
+        """Django's add view (reversion records the new record), in one
+        transaction: a record whose saved parts break a rule is rolled back
+        and the form shown again with what to fix."""
+        try:
+            with transaction.atomic():
+                return _render(super().add_view(request, form_url, extra_context))
+        except RecordProblems as exc:
+            return self._show_problems(
+                request, exc.problems, None, form_url, extra_context, None
+            )
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        if (extra_context or {}).get("revert"):
-            # reversion's revision_view (below) renders and saves the old
-            # version through this view, marking its context "revert".
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        if object_id is None:
-            return self._add(request, form_url, extra_context)
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The change form with the workflow: shown over the record's open
+        draft; Save draft, Submit and Preview build the draft in memory
+        (``_stage``); a save checked against what the editor opened
+        (``edit_refusal``) and written with its revision (``_save_live``).
+        Reverting an old version is reversion's revision view, which renders
+        through Django's own form view, not this one."""
         object_id = unquote(object_id)
         if not str(object_id).isdigit():
             # Not an id: Django's own view says the record does not exist.
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            return super().change_view(request, object_id, form_url, extra_context)
         draft = self._open_draft(int(object_id))
         context = self._context(request, object_id, draft, extra_context)
         if request.method != "POST":
@@ -851,12 +858,12 @@ class WorkflowAdminMixin(_ModelAdminBase):
                     request, object_id, form_url, context, draft, int(restore)
                 )
             if draft is None:
-                return super().changeform_view(request, object_id, form_url, context)
+                return super().change_view(request, object_id, form_url, context)
             # The form shows the draft, built in memory: its rows have the
             # ids a form posted over the draft names (``_as_drafted``).
             with self._as_drafted(request, draft, object_id):
                 return _render(
-                    super().changeform_view(request, object_id, form_url, context)
+                    super().change_view(request, object_id, form_url, context)
                 )
         action = _stage_action(request)
         if action == "preview":  # saves nothing: never refused
@@ -971,22 +978,9 @@ class WorkflowAdminMixin(_ModelAdminBase):
         with self._as_drafted(request, draft, object_id):
             bound = self._bound_form(request, object_id, data)
             if bound is None:
-                return super().changeform_view(
-                    request, str(object_id), form_url, context
-                )
+                return super().change_view(request, str(object_id), form_url, context)
             return _render(
                 self._render_bound(request, bound, form_url, context, [notice])
-            )
-
-    def _add(self, request, form_url, extra_context):
-        try:
-            with transaction.atomic():
-                return _render(
-                    super().changeform_view(request, None, form_url, extra_context)
-                )
-        except RecordProblems as exc:
-            return self._show_problems(
-                request, exc.problems, None, form_url, extra_context, None
             )
 
     def _save_live(self, request, object_id, form_url, context, draft):
@@ -1005,7 +999,7 @@ class WorkflowAdminMixin(_ModelAdminBase):
                     self._draft_applied(request, draft, object_id),
                 ):
                     response = _render(
-                        super().changeform_view(request, object_id, form_url, context)
+                        super().change_view(request, object_id, form_url, context)
                     )
                 if response.status_code != 302:
                     transaction.set_rollback(True)
@@ -1039,7 +1033,7 @@ class WorkflowAdminMixin(_ModelAdminBase):
         with self._as_drafted(request, draft, object_id):
             bound = self._bound_form(request, object_id)
             if bound is None:
-                return super().changeform_view(request, object_id, form_url, context)
+                return super().change_view(request, object_id, form_url, context)
             if not bound.valid:
                 return _render(self._render_bound(request, bound, form_url, context))
             doc = self._bound_doc(request, bound)
