@@ -296,7 +296,13 @@ def _lookup(request: HttpRequest) -> HttpResponse | None:
                     version = _version_from_database()
                 except (OperationalError, InterfaceError) as exc:
                     logger.warning(SERVING_CACHED, exc)
-                    return _hit(entry, None)
+                    served = _hit(entry, None)
+                    if served is not None:
+                        # Kept, unconfirmed (no mirror it was read under): if
+                        # Redis fails this process too, the copy stands in.
+                        assert isinstance(entry, tuple)  # _hit took it
+                        _memory.keep_page(key, entry)
+                    return served
             if scope is not None:
                 scope["version"] = version
             hit = _hit(entry, version)
