@@ -5,6 +5,7 @@ for every kind of choice field and attribute."""
 
 import pytest
 from django import forms
+from django.utils.safestring import mark_safe
 
 from roles.core.crispy import option_input
 
@@ -13,6 +14,7 @@ ATTRS = [
     {"class": "option", "aria-describedby": "hint error"},
     {"data-note": 'a "quoted" <b>&</b> value', "disabled": True, "hidden": False},
     {"tabindex": 0},
+    {"data-safe": mark_safe("<b>already safe</b>"), "title": "x > y"},
 ]
 CHOICES = [(0, "Zero"), (1, "One & only"), ("a&b", "Ampersand <value>")]
 

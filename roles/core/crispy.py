@@ -21,12 +21,13 @@ May import: Django and third-party packages only."""
 
 from __future__ import annotations
 
+import html
+
 from crispy_forms.layout import Field
 from crispy_forms.utils import TEMPLATE_PACK, flatatt
 from django.forms.boundfield import BoundWidget
 from django.forms.widgets import CheckboxSelectMultiple, RadioSelect
 from django.template.loader import render_to_string
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 #: The pack's name: CRISPY_TEMPLATE_PACK and the folder under templates/.
@@ -140,6 +141,16 @@ _OPTION_TEMPLATES = frozenset(
 )
 
 
+def _escape(value: object) -> str:
+    """``conditional_escape`` without its lazy-string wrapper (a fifth of the
+    full questionnaire's render, called a few times per option): safe text
+    as it is, anything else through the standard library's ``html.escape``,
+    which is what Django's ``escape`` calls."""
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    return html.escape(str(value))
+
+
 def option_input(choice: BoundWidget) -> SafeString:
     """One radio or checkbox of a choice field - ``choice.tag()``, the same
     ``<input>`` (type, name, value, then every attribute: ``True`` bare,
@@ -151,14 +162,14 @@ def option_input(choice: BoundWidget) -> SafeString:
     if choice.template_name not in _OPTION_TEMPLATES:
         return choice.tag()
     parts: list[str] = [
-        format_html('<input type="{}" name="{}"', data["type"], data["name"])
+        f'<input type="{_escape(data["type"])}" name="{_escape(data["name"])}"'
     ]
     if data["value"] is not None:
-        parts.append(format_html(' value="{}"', str(data["value"])))
+        parts.append(f' value="{_escape(str(data["value"]))}"')
     for name, value in data["attrs"].items():
         if value is True:
-            parts.append(format_html(" {}", name))
+            parts.append(f" {_escape(name)}")
         elif value is not False:
-            parts.append(format_html(' {}="{}"', name, str(value)))
+            parts.append(f' {_escape(name)}="{_escape(str(value))}"')
     parts.append(">")
     return mark_safe("".join(parts))  # each part was escaped above
