@@ -29,6 +29,7 @@ from roles.catalogue.guides import (
 )
 from roles.catalogue.models import Dimension, Role, Theme
 from roles.comparisons.models import Comparison, ContextFactor
+from roles.core import yamltext
 from roles.publishing.models import Status
 from roles.questionnaire.models import Question, QuestionKind
 
@@ -70,7 +71,7 @@ def record_key(kind: str, record: Doc) -> str:
 
 def _read_yaml(path: Path, directory: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text())
+        return yamltext.safe_load(path.read_text())
     except yaml.YAMLError as exc:
         raise ValueError(
             f"{path.relative_to(directory)}: not valid YAML: {exc}"

@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
 from roles.catalogue.models import Role
+from roles.core import yamltext
 from roles.publishing.cache import register_derived, versioned
 from roles.questionnaire import personas, scoring
 from roles.questionnaire.audit import CalibrationRow
@@ -123,7 +123,7 @@ def blind_personas(path: Path = PERSONAS_FILE) -> list[personas.Persona]:
     absent, as in a site whose questionnaire was written from scratch)."""
     if not path.exists():
         return []
-    return personas.parse(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    return personas.parse(yamltext.safe_load(path.read_text(encoding="utf-8")) or {})
 
 
 IMPACT_SAMPLE = 5000

@@ -5,6 +5,7 @@ import yaml
 from django.core.management.base import BaseCommand, CommandError
 
 from roles.content_io.services import ContentError, content_import
+from roles.core import yamltext
 
 
 class Command(BaseCommand):
@@ -29,7 +30,7 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {path}: {exc}") from exc
         try:
             doc = (
-                yaml.safe_load(text)
+                yamltext.safe_load(text)
                 if file.suffix in {".yaml", ".yml"}
                 else json.loads(text)
             )
