@@ -15,7 +15,7 @@ from reversion.models import Version
 
 from roles import models as m
 
-from .conftest import AXE_TAGS
+from .conftest import AXE_OPTIONS
 from .test_editor_browser import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -69,9 +69,8 @@ def _violations(page) -> list[str]:
     """axe's findings in one line each: rule, then the elements it names."""
     from axe_playwright_python.sync_playwright import Axe
 
-    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}}
     page.wait_for_load_state("load")  # styled, as conftest.assert_accessible
-    found = Axe().run(page, options=options).response["violations"]
+    found = Axe().run(page, options=AXE_OPTIONS).response["violations"]
     return [
         f"{v['id']} on {[n['target'] for n in v['nodes']][:4]}"
         f" ({v['nodes'][0].get('failureSummary', '')[:160]!r})"
