@@ -133,6 +133,32 @@ def test_seed_recreates_a_deleted_record():
     assert "created: comparison product-manager-vs-product-owner" in out
 
 
+def test_the_seed_reads_each_role_by_its_slug_once_however_many_rows_name_it():
+    """Every question's points name roles; a role is looked up once per
+    seed, not once per row that names it (1,300 reads of 16 roles before)."""
+    from collections import Counter
+
+    from django.db import connection
+
+    reads: Counter = Counter()
+
+    def count(execute, sql, params, many, context):
+        if (
+            sql.startswith("SELECT")
+            and 'FROM "roles_role"' in sql
+            and '"slug" =' in sql
+        ):
+            reads[tuple(params or ())] += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        call_command_output("seed_content")
+    assert reads, "the seed looked up no role by slug: the check is blind"
+    # A role's own write reads it (to find it, and to check its slug is
+    # unique); the rows that name it (up to 40 points each) add nothing.
+    assert max(reads.values()) <= 3, reads.most_common(3)
+
+
 def test_seed_files_are_well_formed():
     doc = load_seed_files()
     assert len(doc["roles"]) >= 10
