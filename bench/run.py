@@ -430,13 +430,13 @@ def _bytes(server: Server, path: str) -> dict[str, int]:
 def _browser(server: Server, pages: dict[str, str]) -> dict[str, dict]:
     """Cumulative layout shift and web-font requests per page, in headless
     Chromium (the browser tests' set-up); empty when Chromium is missing."""
-    chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    chromium = CHROMIUM
     if not os.path.exists(chromium):
         print(f"Chromium not found at {chromium}: no CLS figures", flush=True)
         return {}
     from playwright.sync_api import sync_playwright
-
-    from tests.browser.conftest import CHROMIUM_ARGS
 
     out = {}
     with sync_playwright() as playwright:
