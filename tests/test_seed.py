@@ -86,6 +86,11 @@ def test_seed_creates_the_founding_content():
     assert m.Comparison.objects.filter(key="product-manager-vs-product-owner").exists()
 
 
+# Tests that start from a seeded database ask for ``seeded``: the database
+# as ``seed_content`` left it (tests/seed_once.py runs that same command once
+# per test database), instead of running the seed again first.
+
+
 def call_command_output(*args) -> str:
     from io import StringIO
 
@@ -94,8 +99,7 @@ def call_command_output(*args) -> str:
     return out.getvalue()
 
 
-def test_seeding_twice_changes_nothing_and_says_so():
-    call_command_output("seed_content")
+def test_seeding_twice_changes_nothing_and_says_so(seeded):
     before = m.Role.objects.get(slug="product-owner").updated_at
     out = call_command_output("seed_content")
     assert "0 created, 0 updated" in out
@@ -103,8 +107,7 @@ def test_seeding_twice_changes_nothing_and_says_so():
     assert m.Role.objects.get(slug="product-owner").updated_at == before
 
 
-def test_seed_keeps_a_record_an_editor_changed_and_reports_it():
-    call_command_output("seed_content")
+def test_seed_keeps_a_record_an_editor_changed_and_reports_it(seeded):
     role = m.Role.objects.get(slug="product-owner")
     role.summary = "An editor's better summary."
     role.save()
@@ -116,8 +119,7 @@ def test_seed_keeps_a_record_an_editor_changed_and_reports_it():
     )
 
 
-def test_seed_keeps_a_role_whose_child_an_editor_changed():
-    call_command_output("seed_content")
+def test_seed_keeps_a_role_whose_child_an_editor_changed(seeded):
     item = m.Responsibility.objects.filter(role__slug="product-manager").first()
     item.text = "Rewritten by an editor."
     item.save()
@@ -126,8 +128,7 @@ def test_seed_keeps_a_role_whose_child_an_editor_changed():
     assert m.Responsibility.objects.filter(text="Rewritten by an editor.").exists()
 
 
-def test_seed_recreates_a_deleted_record():
-    call_command_output("seed_content")
+def test_seed_recreates_a_deleted_record(seeded):
     m.Comparison.objects.filter(key="product-manager-vs-product-owner").delete()
     out = call_command_output("seed_content")
     assert "created: comparison product-manager-vs-product-owner" in out
@@ -165,8 +166,7 @@ def test_seed_files_are_well_formed():
     assert len({r["slug"] for r in doc["roles"]}) == len(doc["roles"])
 
 
-def test_pages_show_no_spam(client):
-    call_command_output("seed_content")
+def test_pages_show_no_spam(client, seeded):
     urls = [reverse("roles:home"), reverse("roles:role_list"), reverse("roles:quiz")]
     urls += [r.get_absolute_url() for r in m.Role.objects.all()]
     urls += [c.get_absolute_url() for c in m.Comparison.objects.all()]
