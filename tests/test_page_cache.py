@@ -271,3 +271,50 @@ def test_derived_data_of_another_release_is_rebuilt(db, monkeypatch):
     monkeypatch.setattr(page_cache, "release_id", lambda: "release-b")
     assert page_cache.versioned("example", build("release-b")) == "release-b"
     assert built == ["release-a", "release-b"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_inside_a_writing_transaction_shows_no_other_process_its_version():
+    """Until a write commits, its new version is the writer's alone: a read in
+    the same transaction (a save that then renders something keyed by the
+    version) must not mirror that number to the shared cache, where another
+    process would take it as committed and cache the old content under it,
+    to be served as current once the write commits."""
+    from django.db import transaction
+
+    from roles.publishing.version import LAST_KNOWN_KEY
+
+    before = current_version()
+    with transaction.atomic():
+        RoleFactory(slug="product-owner", name="Product Owner")
+        inside = current_version()  # the writer sees its own change
+        assert inside > before
+        assert cache.get(VERSION_MIRROR_KEY) is None
+        assert cache.get(LAST_KNOWN_KEY) in (None, before)
+    assert cache.get(VERSION_MIRROR_KEY)[0] == inside  # mirrored on commit
+    assert current_version() == inside
+
+
+@pytest.mark.django_db(transaction=True)
+def test_derived_data_read_inside_a_writing_transaction_is_not_shared():
+    """Data built from content that is not committed yet (it may still roll
+    back) is computed for the writer and kept nowhere another process reads."""
+    from django.db import transaction
+
+    from roles.publishing.cache import versioned
+
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    with transaction.atomic():
+        RoleFactory(slug="product-owner", name="Product Owner")
+        assert versioned("test-derived", compute) == 1
+        assert versioned("test-derived", compute) == 2  # not kept
+    # Committed, the same version: nothing was kept under it (in Redis, or
+    # the local-memory cache, for other processes), so it is built now, once.
+    reset_process_memory()
+    assert versioned("test-derived", compute) == 3
+    assert versioned("test-derived", compute) == 3

@@ -54,6 +54,7 @@ from roles.publishing.version import (
     mirror_prime,
     mirrored_version,
     read_version_value,
+    uncommitted_change,
 )
 
 
@@ -137,6 +138,10 @@ def _trusted(mirror: object) -> int | None:
 
 def _version_from_database() -> int:
     version = read_version_value()
+    if uncommitted_change():
+        # This transaction's own number: shown to no other process (nor kept
+        # as this one's "last known") until it commits - _mirror_committed.
+        return version
     _memory.saw(version, from_database=True)
     if not cache_down():  # (while it is, every page reads the database)
         mirror_prime(version)
@@ -455,8 +460,9 @@ def versioned(name: str, compute: Callable[[], object], timeout: int = 3600):
     built once per version and not again while Redis is away. Workers that
     miss it at the same moment wait for the one building it (up to
     ``DERIVED_BUILD_WAIT_SECONDS``) instead of each building it. Never while
-    a draft is staged for a preview: that data is not public."""
-    if is_staging():
+    a draft is staged for a preview, nor inside a write not yet committed:
+    that data is not public (yet)."""
+    if is_staging() or uncommitted_change():
         return compute()
     version = _version_for_data()
     remembered = _memory.data.get(name)

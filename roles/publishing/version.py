@@ -81,6 +81,34 @@ def mirror_after_commit() -> None:
     transaction.on_commit(_mirror_committed)
 
 
+def uncommitted_change() -> bool:
+    """Whether the current transaction has moved the version on and not yet
+    committed: what it reads is its own, nobody else's yet, so it must not be
+    shared (mirrored, or cached under a version). A savepoint rolled back
+    takes its on-commit callback, and so its change, with it."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return False
+    pending = [
+        sids for sids, func, _ in connection.run_on_commit if func is _mirror_committed
+    ]
+    blocks = connection.atomic_blocks
+    if not pending or not getattr(blocks[0], "_from_testcase", False):
+        return bool(pending)
+    # Under a test case (Django's TestCase, pytest-django's ``db``) the
+    # outermost transactions are the test's own and stand for autocommit, as
+    # Django's durable check treats them: a change is uncommitted only inside
+    # a transaction that the code under test opened. (savepoint_ids[i] is the
+    # savepoint of atomic_blocks[i + 1]; an on-commit callback carries the
+    # savepoints open when it was registered.)
+    opened = {
+        sid
+        for block, sid in zip(blocks[1:], connection.savepoint_ids, strict=False)
+        if sid and not getattr(block, "_from_testcase", False)
+    }
+    return any(sids & opened for sids in pending)
+
+
 # Called once a transaction that moved the version has committed, after the
 # mirror is set (the page cache registers its rebuild of derived data here,
 # which this module cannot import).
