@@ -432,16 +432,15 @@ def _browser(server: Server, pages: dict[str, str]) -> dict[str, dict]:
     Chromium (the browser tests' set-up); empty when Chromium is missing."""
     from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 
-    chromium = CHROMIUM
-    if not os.path.exists(chromium):
-        print(f"Chromium not found at {chromium}: no CLS figures", flush=True)
+    if not os.path.exists(CHROMIUM):
+        print(f"Chromium not found at {CHROMIUM}: no CLS figures", flush=True)
         return {}
     from playwright.sync_api import sync_playwright
 
     out = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=chromium, headless=True, args=CHROMIUM_ARGS
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
         for width in (375, 1280):
             page = browser.new_page(viewport={"width": width, "height": 900})

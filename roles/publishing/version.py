@@ -74,11 +74,17 @@ def mirror_after_commit() -> None:
     at each, as a read in the transaction itself may have put it back."""
     cache.delete(VERSION_MIRROR_KEY)
     connection = transaction.get_connection()
-    if connection.in_atomic_block and any(
-        func is _mirror_committed for _, func, _ in connection.run_on_commit
-    ):
+    if connection.in_atomic_block and _pending_mirrors(connection):
         return
     transaction.on_commit(_mirror_committed)
+
+
+def _pending_mirrors(connection) -> list[set]:
+    """The savepoints that were open when this transaction's pending
+    ``_mirror_committed`` callback was registered (at most one: see above)."""
+    return [
+        sids for sids, func, _ in connection.run_on_commit if func is _mirror_committed
+    ]
 
 
 def uncommitted_change() -> bool:
@@ -89,9 +95,7 @@ def uncommitted_change() -> bool:
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         return False
-    pending = [
-        sids for sids, func, _ in connection.run_on_commit if func is _mirror_committed
-    ]
+    pending = _pending_mirrors(connection)
     blocks = connection.atomic_blocks
     if not pending or not getattr(blocks[0], "_from_testcase", False):
         return bool(pending)
