@@ -15,6 +15,9 @@ from roles.questionnaire.audit import (
     TARGET_CLEAR_RATE,
     TARGET_COVERAGE_RATIO,
     TARGET_MIN_ITEMS,
+    TARGET_PERSONA_MISSES,
+    TARGET_PERSONA_NOISY,
+    TARGET_PERSONA_NOISY_ROLE,
     audit,
 )
 from roles.questionnaire.results import Questionnaire, RoleInfo
@@ -136,3 +139,37 @@ def test_the_blind_fixture_has_two_personas_per_role_answering_every_question(
         assert not missing, (persona.id, missing)
         for q in seeded.questions:
             assert persona.answers[q.key] in q.answer_values, (persona.id, q.key)
+
+
+@pytest.fixture(scope="module")
+def blind_figures(seeded, blind):
+    return personas.evaluate(seeded.adaptive, blind)
+
+
+def test_the_blind_personas_get_their_role_first_and_keep_it_under_noise(
+    blind_figures,
+):
+    """Issue 22, item 5: at most one persona misses, top-1 holds for 93 % of
+    seeded trials with 20 % of answers at random, and the adaptive flow
+    agrees with the full questionnaire for 95 % of them."""
+    figures = blind_figures
+    assert figures.count == 32
+    assert figures.top1 >= figures.count - TARGET_PERSONA_MISSES, figures.misses
+    assert figures.noisy_top1 >= TARGET_PERSONA_NOISY, figures.noisy_by_role
+    assert figures.adaptive_agreement >= TARGET_ADAPTIVE_AGREEMENT
+    assert figures.adaptive_mean_questions <= TARGET_ADAPTIVE_MEAN_QUESTIONS
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 22 open: program-manager-2 (a technical programme manager) answers "
+    "as a release train engineer at almost every turn, so programme manager holds "
+    "at ~50 % under noise; agile coach ~75 %",
+)
+def test_no_role_falls_below_its_floor_under_noise(blind_figures):
+    low = {
+        role: share
+        for role, share in blind_figures.noisy_by_role.items()
+        if share < TARGET_PERSONA_NOISY_ROLE
+    }
+    assert not low
