@@ -181,3 +181,31 @@ def test_the_record_in_memory_is_the_draft(publisher_client, record):
     assert doc == draft.doc
     assert drafted.pk == obj.pk
     assert wf.record_doc(kind=kind, object_id=obj.pk) != draft.doc
+
+
+def test_a_viewer_sees_the_form_over_the_draft_read_only(publisher_client, client):
+    """Someone who may view a record but not change it sees it as its open
+    draft has it (as an editor would), every field read-only, nothing
+    written."""
+    from django.contrib.auth.models import Permission, User
+
+    _ctx, obj, url, _opened, _data, draft = _with_open_draft(publisher_client, "roles")
+    viewer = User.objects.create_user("viewer", password="x", is_staff=True)
+    viewer.user_permissions.add(
+        Permission.objects.get(codename="view_role", content_type__app_label="roles")
+    )
+    client.force_login(viewer)
+    live_before = wf.record_doc(kind=draft.kind, object_id=obj.pk)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url)
+    assert page.status_code == 200
+    assert _writes_to(queries.captured_queries, _live_tables()) == []
+    html = page.content.decode()
+    assert str(draft.doc["name"]) in html and str(obj.name) not in html.replace(
+        str(draft.doc["name"]), ""
+    )
+    # Read-only: no input for the record's own fields, no save button.
+    assert 'name="name"' not in html
+    assert 'name="_save"' not in html
+    assert page.context["original"].name == draft.doc["name"]
+    assert wf.record_doc(kind=draft.kind, object_id=obj.pk) == live_before

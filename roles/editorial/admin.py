@@ -22,7 +22,6 @@ open draft ("Save", a publisher's) writes the draft, then the form, for real."""
 from __future__ import annotations
 
 from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -83,8 +82,9 @@ def _consume_messages(request: HttpRequest) -> None:
 @dataclass
 class _Bound:
     """The change form and its inline formsets, bound to the POST and
-    validated (``WorkflowAdminMixin._bound_form``); ``editable`` are the
-    formsets of the inlines the editor may change."""
+    validated (``WorkflowAdminMixin._bound_form``), or unbound to show a
+    record over its open draft; ``editable`` are the formsets of the inlines
+    the editor may change."""
 
     obj: Any
     form: forms.ModelForm
@@ -93,23 +93,6 @@ class _Bound:
     editable: list[Any]
     fieldsets: Any
     valid: bool
-
-
-@dataclass
-class _OverDraft:
-    """The document a record's change form is bound over (its open draft, or
-    the version a posted form was opened on), while ``_as_drafted`` holds,
-    and the record as it makes it, built in memory once (``obj``); ``failed``
-    when it cannot be built (it names something deleted since)."""
-
-    kind: str
-    object_id: int
-    doc: wf.Doc
-    obj: Any = None
-    failed: bool = False
-
-
-_over_draft: ContextVar[_OverDraft | None] = ContextVar("over_draft", default=None)
 
 
 class _DraftRowField(forms.ModelChoiceField):
@@ -157,20 +140,6 @@ def _in_order(rows: list, queryset) -> list:
             name = term.lstrip("-")
             out.sort(key=lambda row: _sort_value(row, name), reverse=term[0] == "-")
     return out
-
-
-def _form_over(form_class, record):
-    """``form_class`` bound over ``record`` (in memory) where the admin binds
-    it over the live record of the same key."""
-
-    class OverDraft(form_class):
-        def __init__(self, *args, instance=None, **kwargs):
-            if instance is not None and instance.pk == record.pk:
-                instance = record
-            super().__init__(*args, instance=instance, **kwargs)
-
-    OverDraft.__name__ = OverDraft.__qualname__ = form_class.__name__
-    return OverDraft
 
 
 def _rows_over(formset_class, record):
@@ -230,6 +199,11 @@ def _stage_action(request: HttpRequest) -> str | None:
     if action is None and not wf.can_publish(request.user):
         action = "draft"
     return action
+
+
+def _doc(draft: m.Draft | None) -> wf.Doc | None:
+    """The document a change form is over: its open draft's, if any."""
+    return None if draft is None else draft.doc
 
 
 def _render(response):
@@ -313,41 +287,70 @@ class WorkflowAdminMixin(_ModelAdminBase):
     # --- the change form, bound and validated without saving ----------------
 
     def _bound_form(
-        self, request, object_id=None, data: QueryDict | None = None
+        self,
+        request,
+        object_id=None,
+        data: QueryDict | None = None,
+        *,
+        over: wf.Doc | None = None,
+        bind: bool = True,
     ) -> _Bound | None:
         """The change (or add) form and its inline formsets bound to the
         POST - or to ``data``, a form's fields from elsewhere (a saved copy),
         with no files - and validated the way the admin's own view does it
         (``get_form``, ``save_form`` - that is ``form.save(commit=False)`` -,
         ``get_formsets_with_inlines``, ``get_formset_kwargs``, ``all_valid``),
-        without saving anything. None when there is no such record to change
-        (the admin's own view says so)."""
+        without saving anything; with ``bind=False``, unbound and not
+        validated (the form as first shown). ``over``: the document the form
+        is over (the record's open draft, or the version a posted form was
+        opened on): the hooks are given the record as it makes it, built in
+        memory (``_record_over``), and the inlines its rows. None when there
+        is no such record to change (the admin's own view says so)."""
         add = object_id is None
         obj = None
+        in_memory = False
         if not add:
             obj = self.get_object(request, str(object_id))
-            if obj is None or not self.has_change_permission(request, obj):
+            # Shown (not bound), a record may be the editor's to view only.
+            allowed = obj is not None and (
+                self.has_change_permission(request, obj)
+                or (not bind and self.has_view_permission(request, obj))
+            )
+            if not allowed:
                 return None
+            if over is not None:
+                obj, in_memory = self._record_over(request, obj, over)
         fieldsets = self.get_fieldsets(request, obj)
         form_class = self.get_form(
             request, obj, change=not add, fields=flatten_fieldsets(fieldsets)
         )
         posted = request.POST if data is None else data
         files = request.FILES if data is None else MultiValueDict()
-        form = form_class(posted, files, instance=obj)
+        form = (
+            form_class(posted, files, instance=obj)
+            if bind
+            else form_class(instance=obj)
+        )
         formsets, inlines = [], []
         prefixes: dict[str, int] = {}
         args = [] if add else [form.instance]
         for formset_class, inline in self.get_formsets_with_inlines(request, *args):
+            if in_memory:
+                formset_class = _rows_over(formset_class, obj) or formset_class
             prefix = formset_class.get_default_prefix()
             prefixes[prefix] = prefixes.get(prefix, 0) + 1
             if prefixes[prefix] != 1 or not prefix:
                 prefix = f"{prefix}-{prefixes[prefix]}"
             kwargs = self.get_formset_kwargs(request, form.instance, inline, prefix)
-            if data is not None:
+            if not bind:
+                for key in ("data", "files", "save_as_new"):
+                    kwargs.pop(key, None)
+            elif data is not None:
                 kwargs.update(data=data.copy(), files=files, save_as_new=False)
             formsets.append(formset_class(**kwargs))
             inlines.append(inline)
+        if not bind:
+            return _Bound(obj, form, formsets, inlines, [], fieldsets, False)
         form_valid = form.is_valid()
         parent = (
             self.save_form(request, form, change=not add)
@@ -383,11 +386,16 @@ class WorkflowAdminMixin(_ModelAdminBase):
         for error in errors:
             form.add_error(None, error)
         add = obj.pk is None
+        # As the admin's own view: a record the editor may only view is all
+        # read-only, with nothing prepopulated.
+        changes = add or self.has_change_permission(request, obj)
         admin_form = helpers.AdminForm(
             form,
             list(bound.fieldsets),
-            self.get_prepopulated_fields(request, obj),
-            self.get_readonly_fields(request, obj),
+            self.get_prepopulated_fields(request, obj) if changes else {},
+            self.get_readonly_fields(request, obj)
+            if changes
+            else flatten_fieldsets(bound.fieldsets),
             model_admin=self,
         )
         media = self.media + admin_form.media
@@ -421,86 +429,35 @@ class WorkflowAdminMixin(_ModelAdminBase):
             form_url=form_url,
         )
 
-    @contextmanager
-    def _as_drafted(self, request, draft: m.Draft | None, object_id):
-        """Forms of a record with an open draft are bound over the draft (its
-        rows are what the posted form's row ids name): the record as the
-        draft has it, built in memory the first time a hook asks for it
-        (``_drafted``). Nothing is written."""
-        if draft is None:
-            yield
-            return
-        token = _over_draft.set(_OverDraft(draft.kind, int(object_id), draft.doc))
-        try:
-            yield
-        finally:
-            _over_draft.reset(token)
-
-    def _drafted(self, request, obj):
-        """``obj`` as the draft the form is bound over has it (``_as_drafted``),
-        built in memory; ``obj`` itself when there is no such draft, or when
-        it cannot be built: a draft that names something deleted since (a
+    def _record_over(self, request, obj, doc: wf.Doc) -> tuple[Any, bool]:
+        """``obj`` as ``doc`` has it, built in memory from the live record
+        (nothing is written), and True; ``obj`` itself and False when it
+        cannot be built: a draft that names something deleted since (a
         theme, a role) - the form shows the live version and says so."""
-        over = _over_draft.get()
-        if (
-            obj is None
-            or over is None
-            or over.failed
-            or over.kind != self._kind()
-            or obj.pk != over.object_id
-        ):
-            return obj
-        if over.obj is None:
-            try:
-                with staged_primary_keys():
-                    live = self.model._default_manager.get(pk=obj.pk)
-                    over.obj = wf.record_in_memory(
-                        kind=over.kind, live=live, doc=over.doc
-                    )
-            except (ValidationError, KeyError, TypeError):
-                over.failed = True
-                messages.error(
-                    request,
-                    "The open draft can no longer be applied: it names something "
-                    "deleted since. The form shows the live version; saving a "
-                    "draft replaces it. The old draft is on its review page.",
-                )
-                return obj
-        return over.obj
-
-    def get_fieldsets(self, request, obj=None):
-        # Over an open draft, laid out for the record as the draft has it.
-        return super().get_fieldsets(request, self._drafted(request, obj))
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        """Over an open draft, the form is bound to the record as the draft
-        has it (in memory, the live record's key)."""
-        drafted = self._drafted(request, obj)
-        form_class = super().get_form(request, drafted, change, **kwargs)
-        return form_class if drafted is obj else _form_over(form_class, drafted)
-
-    def get_formsets_with_inlines(self, request, obj=None):
-        """Over an open draft, each inline's formset is over the draft's rows
-        (in memory; ``_rows_over``)."""
-        drafted = self._drafted(request, obj)
-        over = _over_draft.get()
-        in_memory = drafted is not None and over is not None and drafted is over.obj
-        for formset, inline in super().get_formsets_with_inlines(request, drafted):
-            drafted_formset = _rows_over(formset, drafted) if in_memory else None
-            yield drafted_formset or formset, inline
+        try:
+            with staged_primary_keys():
+                live = self.model._default_manager.get(pk=obj.pk)
+                return wf.record_in_memory(kind=self._kind(), live=live, doc=doc), True
+        except (ValidationError, KeyError, TypeError):
+            messages.error(
+                request,
+                "The open draft can no longer be applied: it names something "
+                "deleted since. The form shows the live version; saving a "
+                "draft replaces it. The old draft is on its review page.",
+            )
+            return obj, False
 
     def _show_problems(self, request, problems, object_id, form_url, context, draft):
         """The form again, as posted, with what the saved record broke; the
         save itself was rolled back, so nothing the editor typed is lost."""
-        with self._as_drafted(request, draft, object_id):
-            bound = self._bound_form(request, object_id)
-            if bound is None:
-                raise PermissionDenied
-            return _render(
-                self._render_bound(
-                    request, bound, form_url, context, _problem_errors(problems)
-                )
+        bound = self._bound_form(request, object_id, over=_doc(draft))
+        if bound is None:
+            raise PermissionDenied
+        return _render(
+            self._render_bound(
+                request, bound, form_url, context, _problem_errors(problems)
             )
+        )
 
     def _context(self, request, object_id, draft, extra_context):
         kind = self._kind()
@@ -561,11 +518,6 @@ class WorkflowAdminMixin(_ModelAdminBase):
         """A gap in one field of one row ("career path 2: new
         responsibilities") is said beside that field, in its help text - which
         the field's input is described by, so a screen reader says it too."""
-        drafted = self._drafted(request, obj)
-        if drafted is not obj:
-            # Shown over its open draft: named as the draft names it.
-            obj = context["original"] = drafted
-            context["subtitle"] = str(drafted)
         gaps = {g.field: g.hint for g in context.get("workflow_gaps") or [] if g.field}
         if gaps:
             for inline in context.get("inline_admin_formsets") or []:
@@ -857,14 +809,16 @@ class WorkflowAdminMixin(_ModelAdminBase):
                 return self._restore(
                     request, object_id, form_url, context, draft, int(restore)
                 )
-            if draft is None:
+            # The form shows the open draft, built in memory: its rows have
+            # the ids a form posted over the draft names.
+            bound = (
+                None
+                if draft is None
+                else self._bound_form(request, object_id, over=draft.doc, bind=False)
+            )
+            if bound is None:  # no draft, or not the editor's to change
                 return super().change_view(request, object_id, form_url, context)
-            # The form shows the draft, built in memory: its rows have the
-            # ids a form posted over the draft names (``_as_drafted``).
-            with self._as_drafted(request, draft, object_id):
-                return _render(
-                    super().change_view(request, object_id, form_url, context)
-                )
+            return _render(self._render_bound(request, bound, form_url, context))
         action = _stage_action(request)
         if action == "preview":  # saves nothing: never refused
             return self._stage(request, object_id, form_url, context, draft, action)
@@ -897,18 +851,14 @@ class WorkflowAdminMixin(_ModelAdminBase):
         # Opened on the live version (no draft then), the form's rows are the
         # live rows: nothing to apply, nothing written.
         live = wf.record_doc(kind=kind, object_id=int(object_id))
-        opened = (
-            None
-            if base == live
-            else m.Draft(kind=kind, object_id=int(object_id), doc=base)
-        )
         doc = None
-        with self._as_drafted(request, opened, object_id):
-            bound = self._bound_form(request, object_id)
-            if bound is not None and bound.valid:
-                doc = self._bound_doc(request, bound)
-                if wf.doc_problems(kind=kind, doc=doc, staged=True):
-                    doc = None
+        bound = self._bound_form(
+            request, object_id, over=None if base == live else base
+        )
+        if bound is not None and bound.valid:
+            doc = self._bound_doc(request, bound)
+            if wf.doc_problems(kind=kind, doc=doc, staged=True):
+                doc = None
         _consume_messages(request)
         return doc
 
@@ -975,13 +925,10 @@ class WorkflowAdminMixin(_ModelAdminBase):
         """The form as posted (or bound to ``data``), with ``notice`` at its
         top, over the record as it is now (its open draft, in memory); nothing
         is saved."""
-        with self._as_drafted(request, draft, object_id):
-            bound = self._bound_form(request, object_id, data)
-            if bound is None:
-                return super().change_view(request, str(object_id), form_url, context)
-            return _render(
-                self._render_bound(request, bound, form_url, context, [notice])
-            )
+        bound = self._bound_form(request, object_id, data, over=_doc(draft))
+        if bound is None:
+            return super().change_view(request, str(object_id), form_url, context)
+        return _render(self._render_bound(request, bound, form_url, context, [notice]))
 
     def _save_live(self, request, object_id, form_url, context, draft):
         kind = self._kind()
@@ -1027,39 +974,36 @@ class WorkflowAdminMixin(_ModelAdminBase):
         validated and turned into the draft's document in memory - the
         admin's save (save_model, save_related, the history) never runs and
         the live record is not written. A record with an open draft binds the
-        form over the draft, built in memory (``_as_drafted``)."""
+        form over the draft, built in memory (``_record_over``)."""
         kind = self._kind()
         page = None
-        with self._as_drafted(request, draft, object_id):
-            bound = self._bound_form(request, object_id)
-            if bound is None:
-                return super().change_view(request, object_id, form_url, context)
-            if not bound.valid:
-                return _render(self._render_bound(request, bound, form_url, context))
-            doc = self._bound_doc(request, bound)
-            problems = wf.doc_problems(kind=kind, doc=doc, staged=True)
-            if problems:
-                return _render(
-                    self._render_bound(
-                        request, bound, form_url, context, _problem_errors(problems)
-                    )
+        bound = self._bound_form(request, object_id, over=_doc(draft))
+        if bound is None:
+            return super().change_view(request, object_id, form_url, context)
+        if not bound.valid:
+            return _render(self._render_bound(request, bound, form_url, context))
+        doc = self._bound_doc(request, bound)
+        problems = wf.doc_problems(kind=kind, doc=doc, staged=True)
+        if problems:
+            return _render(
+                self._render_bound(
+                    request, bound, form_url, context, _problem_errors(problems)
                 )
-            if action == "preview":
-                try:
-                    page = wf.preview_doc(
-                        request,
-                        kind=kind,
-                        object_id=int(object_id),
-                        doc=doc,
-                        title=f"Preview of unsaved changes: {bound.obj}",
-                        note="Nothing is saved: close this tab to go on editing.",
-                    )
-                except ValidationError as exc:
-                    return _render(
-                        self._render_bound(
-                            request, bound, form_url, context, exc.messages
-                        )
-                    )
+            )
+        if action == "preview":
+            try:
+                page = wf.preview_doc(
+                    request,
+                    kind=kind,
+                    object_id=int(object_id),
+                    doc=doc,
+                    title=f"Preview of unsaved changes: {bound.obj}",
+                    note="Nothing is saved: close this tab to go on editing.",
+                )
+            except ValidationError as exc:
+                return _render(
+                    self._render_bound(request, bound, form_url, context, exc.messages)
+                )
         _consume_messages(request)
         if page is not None:
             return wf.preview_response(page)
