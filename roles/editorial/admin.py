@@ -8,11 +8,13 @@ document from them in memory (``roles.editorial.staged``): the admin's save
 (save_model, save_related, the history) never runs and the live record is
 never written, and the draft is exactly what Save would have written.
 
-A form bound over a record's open draft (the change form's GET, and staging
-or re-showing a form posted over a draft) is bound over the record as the
-draft has it, built in memory (``wf.record_in_memory``) and handed to the
-admin through its hooks (``get_form``, ``get_formsets_with_inlines``, the
-formsets' ``get_queryset``): nothing is written or locked to show it.
+A form over a record's open draft (the change form's GET, and staging or
+re-showing a form posted over a draft) is made over the record as the draft
+has it, built in memory once (``wf.record_in_memory``) and passed to the
+admin's own hooks as their ``obj`` (``get_fieldsets``, ``get_form``,
+``get_formsets_with_inlines``; the formsets' ``get_queryset`` gives the
+draft's rows): nothing is written or locked to show it, and no state is
+kept beside the call.
 
 What still writes over the live record in a transaction that is always rolled
 back: the rendering of a preview (the site's own views read the database),
