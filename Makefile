@@ -10,7 +10,10 @@ PORT ?= 8000
 PY ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-PIP_INSTALL := $(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock
+# --no-compile: Python compiles what it imports, on first import, instead of pip
+# compiling every module of every package up front (a fresh venv for make test:
+# 13 s instead of 22 s).
+PIP_INSTALL := $(BIN)/pip install --quiet --no-compile --disable-pip-version-check -c requirements.lock
 # The suite runs in parallel (pytest-xdist): two workers more than there are
 # cores, at most 8 (each worker has its own test database, Redis database and
 # Chromium). The extra workers keep the cores busy while others wait for their
@@ -22,8 +25,10 @@ PYTEST_PARALLEL ?= -n $(TEST_WORKERS) --dist loadgroup
 # The stylesheet: assets/scss compiled with the npm packages in package-lock.json,
 # stripped of the rules no template uses; rebuilt when a source or template changes.
 CSS := assets/build/css/main.css
-CSS_SOURCES := package-lock.json $(shell find assets templates static/js roles -type f \
-	\( -name '*.scss' -o -name '*.mjs' -o -name '*.html' -o -name '*.js' -o -name '*.py' \) 2>/dev/null)
+# (assets/build is the output: its axe.min.js, newer than the stylesheet, once
+# made every make test build it again.)
+CSS_SOURCES := package-lock.json $(shell find assets templates static/js roles -path assets/build -prune -o -type f \
+	\( -name '*.scss' -o -name '*.mjs' -o -name '*.html' -o -name '*.js' -o -name '*.py' \) -print 2>/dev/null)
 
 .PHONY: run test install install-dev css lint typecheck format bench lock clean
 
@@ -35,9 +40,10 @@ $(VENV)/.runtime: $(BIN)/python pyproject.toml requirements.lock
 	$(PIP_INSTALL) -e .
 	touch $@
 
-$(VENV)/.dev: $(VENV)/.runtime
+# The runtime packages and the dev tools in one pip run (one resolution).
+$(VENV)/.dev: $(BIN)/python pyproject.toml requirements.lock
 	$(PIP_INSTALL) -e ".[dev]"
-	touch $@
+	touch $(VENV)/.runtime $@
 
 node_modules/.package-lock.json: package.json package-lock.json
 	@command -v npm >/dev/null || { echo "npm not found: install Node.js 20.19+ and npm (Debian: apt-get install -y nodejs npm)" >&2; exit 1; }
