@@ -179,6 +179,55 @@ def django_db_setup(django_db_setup, django_db_blocker):
                 )
 
 
+def _one_request_thread_class():
+    from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler
+
+    class OneRequestHandler(QuietWSGIRequestHandler):
+        def handle(self):
+            # Django's handler loops while the client keeps the connection
+            # alive; this one answers once and lets the thread end.
+            self.close_connection = True
+            self.handle_one_request()
+
+    class OneRequestServerThread(LiveServerThread):
+        def _create_server(self, connections_override=None):
+            return self.server_class(
+                (self.host, self.port),
+                OneRequestHandler,
+                allow_reuse_address=False,
+                connections_override=connections_override,
+            )
+
+    return OneRequestServerThread
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, whose request threads end with their
+    request: a thread left waiting on a browser's kept-alive connection
+    outlived the server and, once the browser closed it, used the test
+    database's connection after the server had stopped sharing it."""
+    from pytest_django.live_server_helper import LiveServer
+
+    addr = (
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = LiveServer(addr, start=False)
+    made = server.thread
+    server.thread = _one_request_thread_class()(
+        made.host,
+        made.static_handler,
+        connections_override=made.connections_override,
+        port=made.port,
+    )
+    server.thread.daemon = True
+    server.start()
+    yield server
+    server.stop()
+
+
 class _InFlight:
     """The live server's application, counting the requests it is serving.
     A request still running when a transactional test's tables are emptied
