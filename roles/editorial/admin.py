@@ -203,6 +203,15 @@ def _stage_action(request: HttpRequest) -> str | None:
     return action
 
 
+def _say_draft_not_applied(request: HttpRequest) -> None:
+    messages.error(
+        request,
+        "The open draft can no longer be applied: it names something "
+        "deleted since. The form shows the live version; saving a "
+        "draft replaces it. The old draft is on its review page.",
+    )
+
+
 def _doc(draft: m.Draft | None) -> wf.Doc | None:
     """The document a change form is over: its open draft's, if any."""
     return None if draft is None else draft.doc
@@ -278,12 +287,7 @@ class WorkflowAdminMixin(_ModelAdminBase):
                             status=status
                         )
                 except (ValidationError, KeyError, TypeError):
-                    messages.error(
-                        request,
-                        "The open draft can no longer be applied: it names something "
-                        "deleted since. The form shows the live version; saving a "
-                        "draft replaces it. The old draft is on its review page.",
-                    )
+                    _say_draft_not_applied(request)
             yield
 
     # --- the change form, bound and validated without saving ----------------
@@ -441,12 +445,7 @@ class WorkflowAdminMixin(_ModelAdminBase):
                 live = self.model._default_manager.get(pk=obj.pk)
                 return wf.record_in_memory(kind=self._kind(), live=live, doc=doc), True
         except (ValidationError, KeyError, TypeError):
-            messages.error(
-                request,
-                "The open draft can no longer be applied: it names something "
-                "deleted since. The form shows the live version; saving a "
-                "draft replaces it. The old draft is on its review page.",
-            )
+            _say_draft_not_applied(request)
             return obj, False
 
     def _show_problems(self, request, problems, object_id, form_url, context, draft):
