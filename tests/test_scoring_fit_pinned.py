@@ -47,6 +47,37 @@ def test_build_model_reproduces_the_pinned_fit_exactly() -> None:
     assert actual["log_z"] == expected["log_z"]
 
 
+def test_the_fits_shortcuts_draw_and_add_exactly_as_the_public_functions() -> None:
+    """The fit builds its simulated and random respondents' raw scores and its
+    log partitions from tables (scoring._draw_table, _partition_plan) for
+    speed; each must equal, bit for bit, what the public functions it stands
+    for give from the same random state - so a change to ``simulated_answers``
+    or ``log_partition`` that the fit does not follow fails here, by name."""
+    questions, roles = bench_questionnaire()
+    roles = roles[:40]  # enough roles for every kind of question, quicker
+    table = scoring._draw_table(questions, roles)
+    for seed in range(3):
+        slow, fast = random.Random(seed), random.Random(seed)
+        for _ in range(20):
+            answers = scoring.random_answers(questions, slow)
+            assert scoring._random_totals(table, roles, fast) == scoring.raw_scores(
+                questions, answers, roles
+            )
+        for role in roles[:10]:
+            plan = scoring._simulated_plan(questions, role)
+            answers = scoring.simulated_answers(questions, role, slow)
+            assert scoring._simulated_totals(
+                table, plan, roles, fast
+            ) == scoring.raw_scores(questions, answers, roles)
+        assert slow.random() == fast.random()  # the same draws, no more
+    for role in roles:
+        plan = scoring._partition_plan(questions, role)
+        for beta in (0.05, 0.4, 1.7):
+            assert scoring._planned_partition(plan, beta) == scoring.log_partition(
+                questions, role, beta
+            )
+
+
 if __name__ == "__main__":  # pragma: no cover - writes the pinned values on purpose
     PINNED.write_text(json.dumps(fitted(), indent=1, sort_keys=True) + "\n")
     sys.stdout.write(f"wrote {PINNED}\n")

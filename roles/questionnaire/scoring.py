@@ -106,12 +106,13 @@ class QuestionSpec:
         """Each named role's best contribution from this question."""
         return _question_bests(self)
 
-    @property
-    def answer_values(self) -> list[int]:
-        """Every possible answer: option indexes, or the scale values."""
+    @cached_property
+    def answer_values(self) -> tuple[int, ...]:
+        """Every possible answer: option indexes, or the scale values (computed
+        once: the model fit draws about a million answers)."""
         if self.kind == SCENARIO:
-            return list(range(len(self.options)))
-        return list(SCALE)
+            return tuple(range(len(self.options)))
+        return tuple(SCALE)
 
     def roles(self) -> set[str]:
         """The roles this question can give points to."""
@@ -378,16 +379,123 @@ def simulated_answers(
     return answers
 
 
-def _top_counts(
-    model: Model, totals: Sequence[Mapping[str, float]]
+# The fit draws some twenty thousand respondents: these build each one's raw
+# scores straight from tables made once per fit, with exactly the random draws
+# and the additions (same order) of ``raw_scores(questions, random_answers(...))``
+# and ``raw_scores(questions, simulated_answers(...))``, so the fit is the same
+# to the last bit (tests/test_scoring_fit_pinned.py) in a fraction of the time.
+
+
+class _Drawn(NamedTuple):
+    """One question as the fit draws answers to it: how many answers it has,
+    and the points each of them gives the roles scored (in answer order)."""
+
+    size: int
+    rows: tuple[tuple[tuple[str, float], ...], ...]
+
+
+def _draw_table(
+    questions: Sequence[QuestionSpec], roles: Sequence[str]
+) -> list[_Drawn]:
+    scored = set(roles)
+    return [
+        _Drawn(
+            len(q.answer_values),
+            tuple(
+                tuple((r, p) for r, p in q.points_for(a).items() if r in scored)
+                for a in q.answer_values
+            ),
+        )
+        for q in questions
+    ]
+
+
+def _random_totals(
+    table: Sequence[_Drawn], roles: Sequence[str], rng: random.Random
 ) -> dict[str, float]:
-    """How often each role is the most likely; a tie counts a share to each
-    (breaking it by name would favour one of two symmetric roles)."""
-    counts = dict.fromkeys(model.roles, 0.0)
-    for t in totals:
-        logs = model.log_likelihoods(t)
-        top = max(logs.values())
-        winners = [r for r, v in logs.items() if v >= top - 1e-9]
+    """``raw_scores(questions, random_answers(questions, rng), roles)``."""
+    totals = dict.fromkeys(roles, 0.0)
+    draw = rng.random
+    for size, rows in table:
+        for role, points in rows[int(draw() * size)]:
+            totals[role] += points
+    return totals
+
+
+#: Per question, for one role: the positions of its best answers, of the
+#: answers a simulated respondent falls back on, and the number of answers.
+_Plan = list[tuple[tuple[int, ...], tuple[int, ...], int]]
+
+
+def _simulated_plan(questions: Sequence[QuestionSpec], role: str) -> _Plan:
+    plan = []
+    for q in questions:
+        points = [q.points_for(a).get(role, 0.0) for a in q.answer_values]
+        top = max(points)
+        best = tuple(i for i, p in enumerate(points) if p == top and p > 0)
+        second = tuple(i for i, p in enumerate(points) if 0 < p < top)
+        plan.append((best, second or best, len(points)))
+    return plan
+
+
+def _simulated_totals(
+    table: Sequence[_Drawn], plan: _Plan, roles: Sequence[str], rng: random.Random
+) -> dict[str, float]:
+    """``raw_scores(questions, simulated_answers(questions, role, rng), roles)``
+    for the role ``plan`` was made for."""
+    totals = dict.fromkeys(roles, 0.0)
+    for (_size, rows), (best, pool, count) in zip(table, plan, strict=True):
+        draw = rng.random()
+        if best and draw < SIM_BEST:
+            index = best[int(rng.random() * len(best))]
+        elif best and draw < SIM_BEST + SIM_SECOND:
+            index = pool[int(rng.random() * len(pool))]
+        else:
+            index = int(rng.random() * count)
+        for role, points in rows[index]:
+            totals[role] += points
+    return totals
+
+
+def _partition_plan(
+    questions: Sequence[QuestionSpec], role: str
+) -> list[float | tuple[float, ...]]:
+    """What :func:`log_partition` adds up for the role, question by question:
+    the points of each answer, or the constant of a question that does not
+    name the role."""
+    return [
+        tuple(q.points_for(a).get(role, 0.0) for a in q.answer_values)
+        if role in q.role_set
+        else math.log(len(q.answer_values))
+        for q in questions
+    ]
+
+
+def _planned_partition(plan: Sequence[float | tuple[float, ...]], beta: float) -> float:
+    """``log_partition(questions, role, beta)``: the same sums, in the same
+    order, over :func:`_partition_plan`."""
+    total = 0.0
+    for entry in plan:
+        if isinstance(entry, float):
+            total += entry
+        else:
+            total += _log_sum_exp([beta * p for p in entry])
+    return total
+
+
+def _top_counts(model: Model, rows: Sequence[Sequence[float]]) -> dict[str, float]:
+    """How often each role is the most likely, over respondents' raw scores
+    given as rows in the order of ``model.roles``; a tie counts a share to
+    each (breaking it by name would favour one of two symmetric roles)."""
+    roles = model.roles
+    counts = dict.fromkeys(roles, 0.0)
+    # model.log_likelihoods(t), the same arithmetic, over columns read once.
+    beta = [model.beta[r] for r in roles]
+    log_z = [model.log_z[r] for r in roles]
+    for row in rows:
+        logs = [b * x - z for b, x, z in zip(beta, row, log_z, strict=True)]
+        top = max(logs)
+        winners = [r for r, v in zip(roles, logs, strict=True) if v >= top - 1e-9]
         for r in winners:
             counts[r] += 1 / len(winners)
     return counts
@@ -418,22 +526,41 @@ def build_model(
     per_role = min(per_role, max(10, FIT_SIM_BUDGET // len(scorable)))
     random_sample = min(random_sample, max(1000, FIT_RANDOM_BUDGET // len(roles)))
     rng = random.Random(seed)
-    sims = [
-        (role, raw_scores(questions, simulated_answers(questions, role, rng), roles))
-        for role in scorable
-        for _ in range(per_role)
-    ]
-    randoms = [
-        raw_scores(questions, random_answers(questions, rng), roles)
-        for _ in range(random_sample)
-    ]
+    table = _draw_table(questions, roles)
+    sims: list[tuple[str, dict[str, float]]] = []
+    for role in scorable:
+        plan = _simulated_plan(questions, role)
+        sims.extend(
+            (role, _simulated_totals(table, plan, roles, rng)) for _ in range(per_role)
+        )
+    randoms = [_random_totals(table, roles, rng) for _ in range(random_sample)]
+    plans = {r: _partition_plan(questions, r) for r in scorable}
+
+    def fit_model(betas: Mapping[str, float], clear: float = CLEAR_DEFAULT) -> Model:
+        """``_model(questions, roles, betas, clear)`` from the plans."""
+        return Model(
+            tuple(roles),
+            dict(betas),
+            {
+                r: _planned_partition(plans[r], betas[r]) if r in plans else math.inf
+                for r in roles
+            },
+            clear,
+        )
+
+    # Raw scores as rows in the roles' order, for the sums below.
+    position = {r: i for i, r in enumerate(roles)}
+    sim_rows = [(position[role], [t[r] for r in roles]) for role, t in sims]
+    random_rows = [[t[r] for r in roles] for t in randoms]
 
     def loss(beta: float) -> float:
-        m = _model(questions, roles, dict.fromkeys(roles, beta))
+        m = fit_model(dict.fromkeys(roles, beta))
+        # m.log_likelihoods(t), the same arithmetic, in the roles' order.
+        log_z = [m.log_z[r] for r in roles]
         total = 0.0
-        for role, t in sims:
-            logs = m.log_likelihoods(t)
-            total -= logs[role] - _log_sum_exp(logs.values())
+        for i, row in sim_rows:
+            logs = [beta * x - z for x, z in zip(row, log_z, strict=True)]
+            total -= logs[i] - _log_sum_exp(logs)
         return total
 
     lo, hi = 0.02, 3.0
@@ -453,8 +580,8 @@ def build_model(
     fair = len(randoms) / len(scorable)
     best_factors, best_gap = dict(factors), math.inf
     for step in range(FIT_ROUNDS):
-        m = _model(questions, roles, {r: beta * factors[r] for r in roles})
-        counts = _top_counts(m, randoms)
+        m = fit_model({r: beta * factors[r] for r in roles})
+        counts = _top_counts(m, random_rows)
         gap = max(abs(counts[r] - fair) for r in scorable) / fair
         if gap < best_gap:
             best_factors, best_gap = dict(factors), gap
@@ -466,8 +593,8 @@ def build_model(
         for r in scorable:
             factors[r] *= math.exp(rate * math.log(max(counts[r], 0.5) / fair))
     betas = {r: round(beta * best_factors[r], 4) for r in roles}
-    fitted = _model(questions, roles, betas)
-    return _model(questions, roles, betas, _fit_clear(fitted, sims, randoms))
+    fitted = fit_model(betas)
+    return fit_model(betas, _fit_clear(fitted, sims, randoms))
 
 
 def _fit_clear(
