@@ -138,8 +138,12 @@ class Adaptive:
         less the entropy each role's own answer has, ``Σ_r p_r H(P(·|r))``
         (equal to the entropy before less the expected entropy after, in one
         pass over the roles and no logarithm per role)."""
-        rows, spread = self._answer_table[question.key]
-        weights = [posterior[r] for r in self.roles]
+        return self._gain(question.key, [posterior[r] for r in self.roles])
+
+    def _gain(self, key: str, weights: list[float]) -> float:
+        """:meth:`gain` with the posterior as a list over :attr:`roles` (made
+        once per choice of question, not once per question weighed)."""
+        rows, spread = self._answer_table[key]
         mass = [sum(map(operator.mul, weights, row)) for row in rows]
         return _entropy(mass) - float(sum(map(operator.mul, weights, spread)))
 
@@ -156,8 +160,9 @@ class Adaptive:
         if not more and self._settled(len(answers), posterior):
             return None
         best, best_gain = remaining[0], -math.inf
+        weights = [posterior[r] for r in self.roles]
         for q in remaining:
-            g = self.gain(q, posterior)
+            g = self._gain(q.key, weights)
             if g > best_gain + 1e-12:
                 best, best_gain = q, g
         if not more and len(answers) >= MIN_QUESTIONS and best_gain < MIN_GAIN:
