@@ -626,12 +626,6 @@ def _precision(
 # --- scoring one respondent ---------------------------------------------------------
 
 
-class _Gain(NamedTuple):
-    points: float
-    position: int
-    contribution: Contribution
-
-
 def score(
     questions: Sequence[QuestionSpec],
     answers: Mapping[str, int],
@@ -650,29 +644,28 @@ def score(
     if model is None:
         model = build_model(questions, roles)
     totals = dict.fromkeys(roles, 0.0)
-    gains: dict[str, list[_Gain]] = {role: [] for role in roles}
+    # Per role, each answer that gave it points, as (-points, position): the
+    # largest first and, among equals, the earlier question. Only the top
+    # WHY_LIMIT become Contributions (a 200-role questionnaire has thousands).
+    gains: dict[str, list[tuple[float, int]]] = {role: [] for role in roles}
     for position, question in enumerate(questions):
-        answer = answers[question.key]
-        text = question.answer_text(answer)
-        for role, points in question.points_for(answer).items():
+        for role, points in question.points_for(answers[question.key]).items():
             if role not in totals:
                 continue
             totals[role] += points
             if points > 0:
-                gains[role].append(
-                    _Gain(
-                        points,
-                        position,
-                        Contribution(question.key, question.text, text, points),
-                    )
-                )
+                gains[role].append((-points, position))
     posterior = model.posterior(totals)
     rows = []
     for role in roles:
-        top = sorted(gains[role], key=lambda g: (-g.points, g.position))[:WHY_LIMIT]
-        rows.append(
-            (role, totals[role], posterior[role], tuple(g.contribution for g in top))
-        )
+        why = []
+        for negative, position in sorted(gains[role])[:WHY_LIMIT]:
+            question = questions[position]
+            answer_text = question.answer_text(answers[question.key])
+            why.append(
+                Contribution(question.key, question.text, answer_text, -negative)
+            )
+        rows.append((role, totals[role], posterior[role], tuple(why)))
     return rank(rows, tie_break=tie_break(answers))
 
 
