@@ -135,6 +135,19 @@ def test_why_lists_the_three_largest_contributions_in_order():
     assert result["pm"].why[0].answer_text == "d-0"
 
 
+def test_why_puts_the_earlier_question_first_among_equal_contributions():
+    questions = [
+        scenario("a", {"pm": 2}, {}),
+        scenario("b", {"pm": 4}, {}),
+        scenario("c", {"pm": 2}, {}),
+        scenario("d", {"pm": 4}, {}),
+    ]
+    answers = dict.fromkeys("abcd", 0)
+    result = by_role(scoring.score(questions, answers, ["pm"]))
+    assert [c.question_key for c in result["pm"].why] == ["b", "d", "a"]
+    assert [c.points for c in result["pm"].why] == [4.0, 4.0, 2.0]
+
+
 @pytest.mark.parametrize(
     "answers",
     [
