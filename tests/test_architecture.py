@@ -160,6 +160,45 @@ def test_readme_layout_names_every_domain_package_and_nothing_else():
     assert named <= packages | {"migrations", "management", "templatetags", "content"}
 
 
+def _layout_blocks() -> dict[str, str]:
+    """The README's map of roles/, by folder: what it says about each."""
+    section = _readme_section("Where things live")
+    tree = section.split("```")[1]
+    blocks: dict[str, str] = {}
+    folder = None
+    for line in tree.splitlines():
+        if match := re.match(r"^  ([\w/]+?)/ ", line):
+            folder = match.group(1)
+        elif not line.startswith("    "):
+            folder = None  # the next top-level entry (templates/, tests/, ...)
+        if folder:
+            blocks[folder] = blocks.get(folder, "") + line + "\n"
+    return blocks
+
+
+def test_readme_layout_names_every_module_of_every_domain():
+    """Each module of roles/'s packages, commands and tag libraries is named
+    in its folder's entry of the README's map, so a new module is described
+    where people look for it."""
+    blocks = _layout_blocks()
+    folders = [
+        p.parent
+        for p in ROLES.glob("**/__init__.py")
+        if "migrations" not in p.parts and p.parent != ROLES
+    ]
+    missing = []
+    for folder in folders:
+        name = folder.relative_to(ROLES).as_posix()
+        modules = {p.stem for p in folder.glob("*.py") if p.stem != "__init__"}
+        if not modules:
+            continue
+        assert name in blocks, f"the README's map has no entry for roles/{name}/"
+        for module in sorted(modules):
+            if not re.search(rf"(?<![\w.]){module}\b", blocks[name]):
+                missing.append(f"roles/{name}/{module}.py")
+    assert missing == []
+
+
 def test_readme_names_only_modules_that_exist():
     section = _readme_section("Where things live")
     for path in re.findall(r"`(roles/[\w/]+\.py)`", section):
