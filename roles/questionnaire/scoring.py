@@ -422,9 +422,9 @@ def _random_totals(
     return totals
 
 
-#: Per question, for one role: the positions of its best answers, of the
-#: answers a simulated respondent falls back on, and the number of answers.
-_Plan = list[tuple[tuple[int, ...], tuple[int, ...], int]]
+#: Per question, for one role: the positions of its best answers and of the
+#: answers a simulated respondent falls back on.
+_Plan = list[tuple[tuple[int, ...], tuple[int, ...]]]
 
 
 def _simulated_plan(questions: Sequence[QuestionSpec], role: str) -> _Plan:
@@ -434,7 +434,7 @@ def _simulated_plan(questions: Sequence[QuestionSpec], role: str) -> _Plan:
         top = max(points)
         best = tuple(i for i, p in enumerate(points) if p == top and p > 0)
         second = tuple(i for i, p in enumerate(points) if 0 < p < top)
-        plan.append((best, second or best, len(points)))
+        plan.append((best, second or best))
     return plan
 
 
@@ -444,14 +444,14 @@ def _simulated_totals(
     """``raw_scores(questions, simulated_answers(questions, role, rng), roles)``
     for the role ``plan`` was made for."""
     totals = dict.fromkeys(roles, 0.0)
-    for (_size, rows), (best, pool, count) in zip(table, plan, strict=True):
+    for (size, rows), (best, pool) in zip(table, plan, strict=True):
         draw = rng.random()
         if best and draw < SIM_BEST:
             index = best[int(rng.random() * len(best))]
         elif best and draw < SIM_BEST + SIM_SECOND:
             index = pool[int(rng.random() * len(pool))]
         else:
-            index = int(rng.random() * count)
+            index = int(rng.random() * size)
         for role, points in rows[index]:
             totals[role] += points
     return totals
