@@ -22,6 +22,7 @@ May import: Django and third-party packages only."""
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 
 from crispy_forms.layout import Field
 from crispy_forms.utils import TEMPLATE_PACK, flatatt
@@ -101,7 +102,7 @@ class ChoiceFieldset(Field):
             style=self.choices,
             error_id=error_id,
             show_errors=bool(context.get("form_show_errors")),
-            **self.fieldset,
+            fieldset=self.fieldset,
         )
 
 
@@ -234,18 +235,16 @@ def choice_fieldset_html(
     style: str,
     error_id: str,
     show_errors: bool,
-    css_class: str = "",
-    css_id: str = "",
-    options_class: str = "",
-    hint_class: str = "form-text",
-    error_class: str = "field-error",
-    legend_heading: str = "",
-    fieldset_attrs: str = "",
+    fieldset: Mapping[str, str],
 ) -> SafeString:
     """What ``layout/choice_fieldset.html`` with ``choices/<style>.html``
     draws for a bound choice field, built directly (every value escaped as
     the templates' autoescaping would)."""
     errors = show_errors and field.errors
+    css_class, css_id = fieldset["css_class"], fieldset["css_id"]
+    legend_heading, attrs = fieldset["legend_heading"], fieldset["fieldset_attrs"]
+    hint_class = fieldset["hint_class"] or "form-text"
+    error_class = fieldset["error_class"] or "field-error"
     label = _escape(field.label)
     legend = (
         f'<h1 class="{_escape(legend_heading)}">{label}</h1>'
@@ -253,22 +252,19 @@ def choice_fieldset_html(
         else label
     )
     parts = [
-        f"<fieldset{_attr('class', css_class)}{_attr('id', css_id)}{fieldset_attrs}"
+        f"<fieldset{_attr('class', css_class)}{_attr('id', css_id)}{attrs}"
         f"{_attr('aria-describedby', error_id) if errors else ''}>",
         f"\n  <legend>{legend}</legend>\n  ",
     ]
     if field.help_text:
-        parts.append(
-            f'<p class="{_escape(hint_class or "form-text")}">{_escape(field.help_text)}</p>'
-        )
+        parts.append(f'<p class="{_escape(hint_class)}">{_escape(field.help_text)}</p>')
     parts.append("\n  ")
     if errors:
         joined = " ".join(_escape(e) for e in field.errors)
         parts.append(
-            f'<p class="{_escape(error_class or "field-error")}" id="{_escape(error_id)}">'
-            f"{joined}</p>"
+            f'<p class="{_escape(error_class)}" id="{_escape(error_id)}">{joined}</p>'
         )
     parts.append("\n  ")
-    parts.append(_choices_html(field, style, options_class))
+    parts.append(_choices_html(field, style, fieldset["options_class"]))
     parts.append("\n</fieldset>\n")
     return mark_safe("".join(parts))  # each value was escaped above
