@@ -1,0 +1,66 @@
+"""``{% site_url %}`` (roles_tags) draws the header's links on every page from
+a per-process cache of reversed URLs: it must give what ``{% url %}`` gives,
+under any script prefix or URLconf the request runs with."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.template import Context, Template
+from django.urls import reverse, set_script_prefix
+from django.urls.base import get_script_prefix
+
+ROOT = Path(__file__).resolve().parent.parent
+USES = sorted(
+    set(
+        re.findall(
+            r'{% site_url "([^"]+)" %}',
+            "".join(p.read_text() for p in (ROOT / "templates").rglob("*.html")),
+        )
+    )
+)
+
+
+def _drawn(name: str) -> str:
+    return Template('{% load roles_tags %}{% site_url "' + name + '" %}').render(
+        Context()
+    )
+
+
+def test_the_base_template_draws_its_header_links_with_it():
+    assert {"roles:home", "roles:quiz", "roles:search"} <= set(USES)
+
+
+@pytest.mark.parametrize("name", USES)
+def test_it_gives_what_url_gives(name):
+    assert _drawn(name) == reverse(name)
+
+
+@pytest.mark.parametrize("name", USES)
+def test_it_follows_the_script_prefix_of_the_request(name):
+    before = get_script_prefix()
+    try:
+        set_script_prefix("/mounted/")
+        assert _drawn(name) == reverse(name) == "/mounted" + reverse_unprefixed(name)
+    finally:
+        set_script_prefix(before)
+
+
+def reverse_unprefixed(name: str) -> str:
+    before = get_script_prefix()
+    try:
+        set_script_prefix("/")
+        return reverse(name)
+    finally:
+        set_script_prefix(before)
+
+
+def test_it_follows_a_changed_urlconf(settings, tmp_path, monkeypatch):
+    _drawn("roles:home")  # cached for the default URLconf first
+    (tmp_path / "mounted_urls.py").write_text(
+        "from django.urls import include, path\n"
+        "urlpatterns = [path('elsewhere/', include('config.urls'))]\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    settings.ROOT_URLCONF = "mounted_urls"
+    assert _drawn("roles:home") == reverse("roles:home") == "/elsewhere/"
