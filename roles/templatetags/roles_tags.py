@@ -13,6 +13,7 @@ register = template.Library()
 
 @functools.lru_cache(maxsize=256)
 def _reversed(name: str, prefix: str, urlconf: str) -> str:
+    # ``prefix`` only keys the cache: reverse() reads the current one itself.
     return reverse(name, urlconf=urlconf)
 
 
