@@ -197,9 +197,7 @@ STATICFILES_DIRS = [
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-    },
+    "staticfiles": {"BACKEND": "roles.core.storage.StaticFilesStorage"},
 }
 WHITENOISE_MAX_AGE = 3600
 # Source maps (the API explorer's, ~20 MB) are for developer tools, not
