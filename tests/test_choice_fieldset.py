@@ -2,7 +2,8 @@
 rendering the pack's two templates (``layout/choice_fieldset.html`` and
 ``choices/<style>.html``), which stay as the specification: the output must be
 exactly what they render, for every choice style and every part a field can
-have (hint, errors, heading legend, attributes, awkward characters)."""
+have (hint, errors, heading legend, attributes, awkward characters); likewise
+``SubmitButton`` and ``layout/submit.html``."""
 
 import itertools
 
@@ -13,7 +14,7 @@ from crispy_forms.utils import render_crispy_form
 from django import forms
 from django.template.loader import render_to_string
 
-from roles.core.crispy import CHOICE_STYLES, PACK, ChoiceFieldset
+from roles.core.crispy import CHOICE_STYLES, PACK, ChoiceFieldset, SubmitButton
 
 CHOICES = [("0", "Zero"), ("1", "One & <only>"), ("a&b", 'Quote " here')]
 
@@ -101,3 +102,33 @@ def test_the_rendered_field_is_not_rendered_again_as_unmentioned():
     helper.render_unmentioned_fields = True
     helper.layout = Layout(ChoiceFieldset("answer", choices="cards"))
     assert render_crispy_form(form, helper).count('name="answer"') == len(CHOICES)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"css_class": "", "wrapper_class": "quiz-submit"},
+        {
+            "css_class": 'btn "x" & <y>',
+            "wrapper_class": "a&b",
+            "name": 'fin"ish',
+        },
+        {"css_class": "btn btn-outline-primary", "name": "finish"},
+    ],
+)
+@pytest.mark.parametrize("label", ["Continue", 'See "my" result & <more>'])
+def test_the_submit_button_is_exactly_what_its_template_renders(options, label):
+    """``SubmitButton`` builds what layout/submit.html draws, for every
+    combination of class, wrapper and name, awkward characters escaped alike."""
+    button = SubmitButton(label, **options)
+    spec = render_to_string(
+        f"{PACK}/layout/submit.html",
+        {
+            "label": label,
+            "css_class": options.get("css_class", "btn btn-primary"),
+            "wrapper_class": options.get("wrapper_class", ""),
+            "name": options.get("name", ""),
+        },
+    )
+    assert button.render(None, {}, PACK) == spec

@@ -4,9 +4,10 @@ design system's markup (option cards, form-check, form-label/-select/-text,
 field-error) rather than Bootstrap's.
 
 These layout objects are the pack's vocabulary beyond crispy's own (Layout,
-Hidden, HTML). Each renders one template of the pack, except ``ChoiceFieldset``,
-which builds in Python what its two templates (layout/choice_fieldset.html and
-choices/<style>.html, kept as its specification) would draw:
+Hidden, HTML). ``Control`` renders the pack's field template; ``ChoiceFieldset``
+and ``SubmitButton`` build in Python what their templates (kept as their
+specification: layout/choice_fieldset.html with choices/<style>.html, and
+layout/submit.html) would draw, byte for byte:
 
 - ``ChoiceFieldset``: a radio or checkbox group as a ``<fieldset>`` whose
   ``<legend>`` is the question, then its hint, then its error (which the
@@ -30,7 +31,6 @@ from crispy_forms.layout import Field
 from crispy_forms.utils import TEMPLATE_PACK, flatatt
 from django.forms.boundfield import BoundWidget
 from django.forms.widgets import CheckboxSelectMultiple, RadioSelect
-from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 #: The pack's name: CRISPY_TEMPLATE_PACK and the folder under templates/.
@@ -112,8 +112,6 @@ class SubmitButton:
     """``<button type="submit">``; no name unless given, so it adds nothing to
     the data."""
 
-    template = "%s/layout/submit.html"
-
     def __init__(
         self,
         label: str,
@@ -129,15 +127,17 @@ class SubmitButton:
         self.name = name
 
     def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
-        return render_to_string(
-            self.template % template_pack,
-            {
-                "label": self.label,
-                "css_class": self.css_class,
-                "wrapper_class": self.wrapper_class,
-                "name": self.name,
-            },
+        # What layout/submit.html (its specification) draws, built here: a
+        # button is on every step of the questionnaire, and rendering its
+        # template cost more than the rest of the step's layout.
+        css_class = f' class="{_escape(self.css_class)}"' if self.css_class else ""
+        name = f' name="{_escape(self.name)}" value="1"' if self.name else ""
+        button = (
+            f'<button type="submit"{css_class}{name}>{_escape(self.label)}</button>'
         )
+        if self.wrapper_class:
+            button = f'<div class="{_escape(self.wrapper_class)}">{button}</div>'
+        return mark_safe(button + "\n")  # the template's last line ends
 
 
 # The option templates of Django's own radio and checkbox widgets, which
