@@ -26,8 +26,7 @@
     // From the start page: a step has no breadcrumbs.
     var crumbs = document.querySelector(".breadcrumbs");
     if (crumbs && !doc.querySelector(".breadcrumbs")) crumbs.remove();
-    var title = next.getAttribute("data-title");
-    if (title) document.title = title;
+    if (doc.title) document.title = doc.title;
     if (push) window.history.pushState({ quizStep: true }, "", url);
     var step = current();
     var target = step.querySelector("#error-summary") || step.querySelector(".quiz-step-heading");
