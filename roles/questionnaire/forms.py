@@ -175,6 +175,8 @@ class StepForm(forms.Form):
         self.helper.form_id = "quiz-step-form"
         self.helper.form_class = "quiz-step-form"
         self.helper.attrs = {"novalidate": True}
+        # No widget here has media: crispy need not ask for it on every step.
+        self.helper.include_media = False
         scale = question.kind == scoring.AGREEMENT
         parts = [
             ChoiceFieldset(

@@ -43,6 +43,11 @@ class Questionnaire:
         """The adaptive flow's tables, built with the model and cached with it."""
         return adaptive.Adaptive.build(self.questions, self.model)
 
+    @cached_property
+    def by_key(self) -> dict[str, scoring.QuestionSpec]:
+        """Each question by its key (built once, cached with the questionnaire)."""
+        return {q.key: q for q in self.questions}
+
     def role(self, slug: str) -> RoleInfo | None:
         return next((r for r in self.roles if r.slug == slug), None)
 
@@ -448,7 +453,7 @@ def typical_length(
     people = adaptive.simulated_population(flow, per_role, seed, limit) if total else []
     if not people:
         return TypicalLength(total, estimated_minutes(questionnaire.questions), total)
-    by_key = {q.key: q for q in questionnaire.questions}
+    by_key = questionnaire.by_key
     count = 0
     seconds = 0
     for answers in people:

@@ -149,10 +149,6 @@ def _write_state(
     return _no_store(response)
 
 
-def _by_key(questionnaire: Questionnaire) -> dict:
-    return {q.key: q for q in questionnaire.questions}
-
-
 def _step_url(key: str) -> str:
     return reverse("roles:quiz_step", kwargs={"key": key})
 
@@ -165,7 +161,7 @@ def _start_page(
     state, _ = _read_state(request)
     resume = None
     if not problem and state is not None and state.answers:
-        state = state.valid_for(_by_key(questionnaire))
+        state = state.valid_for(questionnaire.by_key)
         resume = state.next_key(questionnaire.adaptive)
     response = render(
         request,
@@ -283,7 +279,7 @@ def quiz_step(request: HttpRequest, key: str) -> HttpResponse:
     POST records the answer and redirects to the next question, or stores
     the result once it is settled."""
     questionnaire = published_questionnaire()
-    by_key = _by_key(questionnaire)
+    by_key = questionnaire.by_key
     question = by_key.get(key)
     if question is None:
         raise Http404("No such question.")
@@ -356,7 +352,7 @@ def quiz_continue(request: HttpRequest, pk) -> HttpResponse:
         # Someone else's answers are not yours to continue from.
         return redirect("roles:quiz")
     questionnaire = published_questionnaire()
-    by_key = _by_key(questionnaire)
+    by_key = questionnaire.by_key
     current, _ = _read_state(request)
     answers = submission.answers if isinstance(submission.answers, dict) else {}
     state = flow.FlowState(
