@@ -318,3 +318,24 @@ def test_derived_data_read_inside_a_writing_transaction_is_not_shared():
     reset_process_memory()
     assert versioned("test-derived", compute) == 3
     assert versioned("test-derived", compute) == 3
+
+
+def test_with_page_cache_seconds_zero_no_page_is_looked_up_or_stored(
+    role, visitor, settings, django_assert_max_num_queries
+):
+    """PAGE_CACHE_SECONDS=0 turns the page cache off: a page another process
+    stored while it was on (same release, same version) is not served, and
+    nothing is stored - each request renders the page (make bench's
+    "uncached" rows had measured the first server's stored pages)."""
+    url = role.get_absolute_url()
+    assert visitor.get(url)["X-Cache"] == "miss"
+    assert visitor.get(url)["X-Cache"] == "hit"
+    settings.PAGE_CACHE_SECONDS = 0
+    reset_process_memory()  # another process, started with the setting
+    for _ in range(2):
+        response = visitor.get(url)
+        assert response.status_code == 200
+        assert "X-Cache" not in response
+        assert "Product Owner" in response.content.decode()
+    settings.PAGE_CACHE_SECONDS = 600
+    assert visitor.get(url)["X-Cache"] == "hit"  # the first copy, still there

@@ -235,7 +235,8 @@ def _cacheable(request: HttpRequest, response: HttpResponse) -> bool:
 
 def _uses_cache(request: HttpRequest) -> bool:
     return (
-        request.method in ("GET", "HEAD")
+        settings.PAGE_CACHE_SECONDS > 0  # 0: the page cache is off
+        and request.method in ("GET", "HEAD")
         and not request.GET
         and not request.user.is_authenticated
     )
@@ -415,7 +416,8 @@ class PageCacheMiddleware:
 
     def _looks_up(self, request: HttpRequest) -> bool:
         return (
-            request.method == "GET"
+            settings.PAGE_CACHE_SECONDS > 0  # 0: the page cache is off
+            and request.method == "GET"
             and not request.META.get("QUERY_STRING")
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
             and not request.path.startswith(self.skip_prefixes)
