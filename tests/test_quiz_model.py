@@ -174,3 +174,62 @@ def test_no_role_falls_below_its_floor_under_noise(blind_figures):
         if share < TARGET_PERSONA_NOISY_ROLE
     }
     assert not low
+
+
+# --- a second blind set (roles/content/quiz_personas_validation.yaml) ---------------
+# Written and answered by others than the fixture's, never fitted to: whether
+# the questionnaire's accuracy holds for people it has never met.
+
+
+@pytest.fixture(scope="module")
+def validation():
+    return personas.parse(
+        yaml.safe_load((ROOT / "quiz_personas_validation.yaml").read_text())
+    )
+
+
+def test_the_validation_set_is_two_other_personas_per_role_answering_every_question(
+    seeded, blind, validation
+):
+    assert Counter(p.role for p in validation) == dict.fromkeys(seeded.role_slugs, 2)
+    ids = {p.id for p in validation}
+    assert len(ids) == len(validation) and not ids & {p.id for p in blind}
+    assert not {p.description for p in validation} & {p.description for p in blind}
+    for persona in validation:
+        for q in seeded.questions:
+            assert persona.answers.get(q.key) in q.answer_values, (persona.id, q.key)
+
+
+@pytest.fixture(scope="module")
+def validation_figures(seeded, validation):
+    return personas.evaluate(seeded.adaptive, validation)
+
+
+def test_the_validation_personas_get_their_role_first_and_the_adaptive_flow_agrees(
+    validation_figures,
+):
+    figures = validation_figures
+    assert figures.count == 32
+    assert figures.top1 >= figures.count - TARGET_PERSONA_MISSES, figures.misses
+    assert figures.adaptive_agreement >= TARGET_ADAPTIVE_AGREEMENT
+    assert figures.adaptive_mean_questions <= TARGET_ADAPTIVE_MEAN_QUESTIONS
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 22 open: on the second blind set, top-1 under noise is 92.7 % (target "
+    "93 %) and delivery manager 49 %: v-delivery-manager-1, a government service's "
+    "delivery manager who runs her team's stand-ups and retrospectives, answers as a "
+    "scrum master (programme manager, the fixture's weak role, is at 96 % here)",
+)
+def test_the_validation_personas_keep_their_role_under_noise(validation_figures):
+    figures = validation_figures
+    low = {
+        role: share
+        for role, share in figures.noisy_by_role.items()
+        if share < TARGET_PERSONA_NOISY_ROLE
+    }
+    assert figures.noisy_top1 >= TARGET_PERSONA_NOISY and not low, (
+        figures.noisy_top1,
+        low,
+    )

@@ -5,7 +5,10 @@ The personas (``roles/content/quiz_personas.yaml``) were written blind: two
 per role, each described from knowledge of the job *before* any question was
 read, then answered from the question and option texts only, by someone who
 never saw the points. The set is a fixture, not training data: the points are
-never fitted to it, and a change that makes it worse fails the suite.
+never fitted to it, and a change that makes it worse fails the suite. A second
+set (``quiz_personas_validation.yaml``), written and answered the same way by
+others who saw neither the project nor the first set, checks that the figures
+hold for people the questionnaire has never met.
 
 Figures (:func:`evaluate`):
 
