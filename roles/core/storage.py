@@ -3,7 +3,7 @@ whose ``url()`` is worked out once per name.
 
 A page asks for the address of each of its stylesheets, scripts and icons on
 every render (``{% static %}``), and each answer looks the name up in the
-manifest, splits, joins and unquotes it again: a fifth of the base layout's
+manifest, splits, joins and unquotes it again: about a third of the base layout's
 rendering time. The manifest does not change while a process serves pages,
 so the answer is kept; ``collectstatic`` (``post_process``) and a manifest
 read again forget what was kept.
