@@ -1,0 +1,43 @@
+"""render_markdown keeps what it rendered: a text seen before is not run
+through python-markdown and the sanitiser again, and the result is the same
+safe HTML."""
+
+import uuid
+
+import markdown as md
+
+from roles.core import markdown as site_markdown
+
+
+def test_a_text_rendered_before_is_not_rendered_again(monkeypatch):
+    calls = []
+    real = md.markdown
+
+    def counted(text, **kwargs):
+        calls.append(text)
+        return real(text, **kwargs)
+
+    monkeypatch.setattr(site_markdown.md, "markdown", counted)
+    text = (
+        f"A **{uuid.uuid4().hex}** <script>alert(1)</script> [x](javascript:alert(1))"
+    )
+    first = site_markdown.render_markdown(text)
+    second = site_markdown.render_markdown(text)
+    assert calls == [text]
+    assert second == first and second.__html__() == first
+    assert "<strong>" in first and "<script" not in first and "javascript:" not in first
+    other = site_markdown.render_markdown(text + " more")
+    assert calls == [text, text + " more"] and other != first
+
+
+def test_a_long_text_is_rendered_each_time_and_not_kept(monkeypatch):
+    calls = []
+    real = md.markdown
+    monkeypatch.setattr(
+        site_markdown.md,
+        "markdown",
+        lambda text, **kw: calls.append(1) or real(text, **kw),
+    )
+    text = uuid.uuid4().hex + " word" * site_markdown.KEPT_CHARS
+    assert site_markdown.render_markdown(text) == site_markdown.render_markdown(text)
+    assert len(calls) == 2
