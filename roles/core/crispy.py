@@ -130,13 +130,13 @@ class SubmitButton:
         # What layout/submit.html (its specification) draws, built here: a
         # button is on every step of the questionnaire, and rendering its
         # template cost more than the rest of the step's layout.
-        css_class = f' class="{_escape(self.css_class)}"' if self.css_class else ""
-        name = f' name="{_escape(self.name)}" value="1"' if self.name else ""
+        named = f'{_attr("name", self.name)} value="1"' if self.name else ""
         button = (
-            f'<button type="submit"{css_class}{name}>{_escape(self.label)}</button>'
+            f'<button type="submit"{_attr("class", self.css_class)}{named}>'
+            f"{_escape(self.label)}</button>"
         )
         if self.wrapper_class:
-            button = f'<div class="{_escape(self.wrapper_class)}">{button}</div>'
+            button = f"<div{_attr('class', self.wrapper_class)}>{button}</div>"
         return mark_safe(button + "\n")  # the template's last line ends
 
 

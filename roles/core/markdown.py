@@ -140,9 +140,8 @@ def render_markdown(text: str) -> SafeString:
     thousand short texts it rendered: a page not served from the page cache
     renders from a dozen to a few hundred texts, nearly all unchanged since
     the last time (python-markdown builds its parser anew for each)."""
-    if len(text or "") <= KEPT_CHARS:
-        return _kept(text or "")
-    return _render(text)
+    text = text or ""
+    return _kept(text) if len(text) <= KEPT_CHARS else _render(text)
 
 
 @functools.lru_cache(maxsize=1024)

@@ -5,8 +5,8 @@ A page asks for the address of each of its stylesheets, scripts and icons on
 every render (``{% static %}``), and each answer looks the name up in the
 manifest, splits, joins and unquotes it again: about a third of the base layout's
 rendering time. The manifest does not change while a process serves pages,
-so the answer is kept; ``collectstatic`` (``post_process``) and a manifest
-read again forget what was kept.
+so the answer is kept (a new storage, which reads the manifest, starts
+empty); ``collectstatic`` (``post_process``) forgets what was kept.
 
 May import: Django and third-party packages only."""
 
@@ -33,11 +33,8 @@ class StaticFilesStorage(CompressedManifestStaticFilesStorage):
             url = self._urls[key] = super().url(name, force)
             return url
 
-    def load_manifest(self) -> Any:
-        self._urls = {}
-        return super().load_manifest()
-
     def post_process(self, *args: Any, **kwargs: Any) -> Any:
-        self._urls = {}
-        yield from super().post_process(*args, **kwargs)
-        self._urls = {}
+        try:
+            yield from super().post_process(*args, **kwargs)
+        finally:
+            self._urls = {}  # the files were hashed again
