@@ -235,3 +235,62 @@ def test_the_validation_personas_keep_their_role_under_noise(validation_figures)
         figures.noisy_top1,
         low,
     )
+
+
+# --- a third blind set, held out (roles/content/quiz_personas_holdout.yaml) ----------
+# Written and answered by yet other helpers, asked for realistic overlaps between
+# neighbouring jobs; it measures and is never used to write or choose items.
+
+
+@pytest.fixture(scope="module")
+def holdout():
+    return personas.parse(
+        yaml.safe_load((ROOT / "quiz_personas_holdout.yaml").read_text())
+    )
+
+
+def test_the_holdout_set_is_two_new_personas_per_role_answering_every_question(
+    seeded, blind, validation, holdout
+):
+    assert Counter(p.role for p in holdout) == dict.fromkeys(seeded.role_slugs, 2)
+    ids = {p.id for p in holdout}
+    others = [*blind, *validation]
+    assert len(ids) == len(holdout) and not ids & {p.id for p in others}
+    assert not {p.description for p in holdout} & {p.description for p in others}
+    for persona in holdout:
+        for q in seeded.questions:
+            assert persona.answers.get(q.key) in q.answer_values, (persona.id, q.key)
+
+
+@pytest.fixture(scope="module")
+def holdout_figures(seeded, holdout):
+    return personas.evaluate(seeded.adaptive, holdout)
+
+
+def test_the_adaptive_flow_agrees_with_the_full_questionnaire_for_the_holdout_set(
+    holdout_figures,
+):
+    """Issue 22, item 3, for people the questionnaire has never met: the
+    adaptive verdict is the full questionnaire's for 95 %, in at most 15
+    questions on average."""
+    assert holdout_figures.count == 32
+    assert holdout_figures.adaptive_agreement >= TARGET_ADAPTIVE_AGREEMENT
+    assert holdout_figures.adaptive_mean_questions <= TARGET_ADAPTIVE_MEAN_QUESTIONS
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 22 open: on the held-out set top-1 is 27 of 32 (target 31) and 83 % "
+    "under noise (target 93 %); its misses are neighbours that really overlap: an "
+    "agency's delivery manager placed as project manager, a technical programme "
+    "manager as release train engineer, a hands-on engineering manager as technical "
+    "lead, an agile coach as delivery manager, a chief product officer of a small "
+    "company as product manager",
+)
+def test_the_holdout_personas_get_their_role_first_and_keep_it_under_noise(
+    holdout_figures,
+):
+    figures = holdout_figures
+    assert figures.top1 >= figures.count - TARGET_PERSONA_MISSES, figures.misses
+    assert figures.noisy_top1 >= TARGET_PERSONA_NOISY, figures.noisy_by_role
+    assert not _below_floor(figures)

@@ -8,7 +8,9 @@ never saw the points. The set is a fixture, not training data: the points are
 never fitted to it, and a change that makes it worse fails the suite. A second
 set (``quiz_personas_validation.yaml``), written and answered the same way by
 others who saw neither the project nor the first set, checks that the figures
-hold for people the questionnaire has never met.
+hold for people the questionnaire has never met. A third, held out
+(``quiz_personas_holdout.yaml``), asked for the overlaps real jobs have with
+their neighbours, only measures: no item is written, chosen or dropped by it.
 
 Figures (:func:`evaluate`):
 
