@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from roles import models as m
-from roles.catalogue.glossary import TermRef, link_first_uses
+from roles.catalogue import glossary
+from roles.catalogue.glossary import PageGlossary, TermRef, link_first_uses
 from roles.core.markdown import render_markdown
 
 from .conftest import count_queries
@@ -40,6 +41,22 @@ def test_first_use_only_is_linked_as_a_definition():
         "<dfn>Product Goal</dfn></a> guides sprints. A product goal is long-term.</p>"
     )
     assert result.linked == {"product-goal"}
+
+
+def test_the_terms_pattern_is_built_once_per_set_of_terms_and_anew_when_they_change():
+    """A page links ten or more texts, and every page the same terms: the
+    pattern is built once for them; an edited glossary (new terms) gets its own."""
+    glossary._pattern.cache_clear()
+    for _page in range(3):
+        page = PageGlossary([GOAL, ART])
+        for text in ("<p>An ART.</p>", "<p>The Product Goal.</p>", "<p>None.</p>"):
+            page.link(text)
+    assert glossary._pattern.cache_info().misses == 1
+    edited = PageGlossary([GOAL, ART, SRO])
+    assert '<abbr title="Senior Responsible Owner">SRO</abbr>' in edited.link(
+        "<p>The SRO and the ART.</p>"
+    )
+    assert glossary._pattern.cache_info().misses == 2
 
 
 def test_abbreviations_match_in_capitals_only_and_get_an_abbr():

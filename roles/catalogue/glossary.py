@@ -6,10 +6,12 @@ skips text inside links, code, headings and existing definitions."""
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 from html.parser import HTMLParser
+from types import MappingProxyType
 from typing import NamedTuple
 
 from django.utils.safestring import SafeString, mark_safe
@@ -31,9 +33,14 @@ class Linked(NamedTuple):
     linked: frozenset[str]
 
 
-def _pattern(terms: Sequence[TermRef]) -> tuple[re.Pattern[str] | None, dict]:
+@functools.lru_cache(maxsize=8)
+def _pattern(
+    terms: tuple[TermRef, ...],
+) -> tuple[re.Pattern[str] | None, Mapping[str, tuple[TermRef, bool]]]:
     """One regex for every spelling, longest first. Abbreviations match only
-    in capitals ("ART", not "art"); terms and aliases in any case."""
+    in capitals ("ART", not "art"); terms and aliases in any case. Built once
+    per set of terms (they change with the content version), not for each
+    text a page links: building it was a tenth of a role page's time."""
     spellings: dict[str, tuple[TermRef, bool]] = {}
     for ref in terms:
         for text in (ref.term, *ref.aliases):
@@ -44,17 +51,19 @@ def _pattern(terms: Sequence[TermRef]) -> tuple[re.Pattern[str] | None, dict]:
         if ref.abbreviation.strip():
             spellings[escape(ref.abbreviation.strip(), quote=False)] = (ref, True)
     if not spellings:
-        return None, {}
+        return None, MappingProxyType({})
     alternatives = []
     for text, (_ref, is_abbr) in sorted(spellings.items(), key=lambda s: -len(s[0])):
         # Any run of whitespace between words: Markdown wraps lines anywhere.
         body = r"\s+".join(re.escape(word) for word in text.split())
         alternatives.append(body if is_abbr else f"(?i:{body})")
     regex = re.compile(r"(?<![\w&-])(?:" + "|".join(alternatives) + r")(?![\w-])")
-    return regex, spellings
+    return regex, MappingProxyType(spellings)  # shared: read-only
 
 
-def _lookup(match: str, spellings: dict) -> tuple[TermRef, bool] | None:
+def _lookup(
+    match: str, spellings: Mapping[str, tuple[TermRef, bool]]
+) -> tuple[TermRef, bool] | None:
     match = " ".join(match.split())
     return spellings.get(match) or spellings.get(match.lower())
 
@@ -120,7 +129,7 @@ def link_first_uses(
 ) -> Linked:
     """Link the first use of each term in ``html`` (sanitised HTML) that is not
     in ``already`` (slugs linked earlier on the page)."""
-    regex, spellings = _pattern(terms)
+    regex, spellings = _pattern(tuple(terms))
     seen = set(already)
     before = set(seen)
     parser = _Linker(regex, spellings, seen)
@@ -134,7 +143,7 @@ class PageGlossary:
     across every piece of text the page passes through it, in order."""
 
     def __init__(self, terms: Sequence[TermRef], skip: Iterable[str] = ()):
-        self.terms = terms
+        self.terms = tuple(terms)
         self.seen: set[str] = set(skip)
 
     def link(self, html: str) -> SafeString:
