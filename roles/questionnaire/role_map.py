@@ -14,6 +14,8 @@ Y_AXIS = ("Focus", "The team and how it delivers", "The market and the product")
 #: Short forms drawn on the map itself (the caption and table use the long ones).
 X_SHORT = ("This week", "Years ahead")
 Y_SHORT = ("Team and delivery", "Market and product")
+#: On a phone the vertical axis is too short for the short forms side by side.
+Y_NARROW = ("Team", "Product")
 WIDTH, HEIGHT, PAD = 640, 440, 48
 
 
@@ -73,6 +75,7 @@ class RoleMap:
     y_axis: tuple[str, str, str] = Y_AXIS
     x_short: tuple[str, str] = X_SHORT
     y_short: tuple[str, str] = Y_SHORT
+    y_narrow: tuple[str, str] = Y_NARROW
 
     @property
     def right(self) -> int:

@@ -2,6 +2,8 @@
 and text a person can read (it was a 36rem-wide drawing that scrolled and
 whose 15-unit labels would shrink to 8 px if it were simply scaled down)."""
 
+import itertools
+
 import pytest
 
 from roles.catalogue.models import Role
@@ -42,3 +44,72 @@ def test_role_map_fits_is_legible_and_links_each_dot(site, browser, width):
         assert legend.count() == len(pins)
         assert legend.first.is_visible()
     context.close()
+
+
+# What a result's map draws: the axis labels, "You" and the roles' visible text.
+DRAWN = """() => {
+  const svg = document.querySelector('svg[data-role-map]');
+  const shown = el => getComputedStyle(el).display !== 'none';
+  const box = el => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const you = svg.querySelector('g[data-slug="you"]');
+  const pins = [...svg.querySelectorAll('g[data-slug]')].filter(g => g !== you);
+  const label = you.querySelector('.map-you-label');
+  const key = document.querySelector('.role-map-you-key');
+  return {
+    axes: [...svg.querySelectorAll('.map-axis-label')].filter(shown).map(t => [t.textContent, box(t)]),
+    you_under_roles: pins.every(g => you.compareDocumentPosition(g) & Node.DOCUMENT_POSITION_FOLLOWING),
+    you_label: shown(label) ? box(label) : null,
+    role_texts: pins.flatMap(g => [...g.querySelectorAll('text')].filter(shown).map(t => [t.textContent, box(t)])),
+    key_shown: !!key && key.getBoundingClientRect().height > 0,
+  };
+}"""
+
+
+def _overlap(a, b, slack=1.0) -> bool:
+    return (
+        min(a[2], b[2]) - max(a[0], b[0]) > slack
+        and min(a[3], b[3]) - max(a[1], b[1]) > slack
+    )
+
+
+def test_on_every_roles_result_the_maps_words_do_not_overlap_and_you_hides_no_role(
+    site, browser
+):
+    """The result page's map, for a respondent answering as each role would:
+    the axis labels never run into each other (on a phone the vertical one
+    had "Team and delivery" over "Market and product"), "You" is drawn under
+    the roles so it never hides a name or a number, its label (wide screens)
+    covers no role's text, and on a phone, where the dots carry numbers, a
+    key says which disc is you."""
+    from django.test import Client
+
+    from roles.questionnaire import scoring
+    from roles.questionnaire.selectors import published_questionnaire
+
+    questionnaire = published_questionnaire()
+    client = Client()
+    results = []
+    for role in questionnaire.role_slugs:
+        answers = scoring.ideal_answers(questionnaire.questions, role)
+        data = {f"q-{key}": str(value) for key, value in answers.items()}
+        response = client.post("/quiz/all/", data)
+        assert response.status_code == 302, role
+        results.append((role, response["Location"]))
+    for width in (320, 1280):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        for role, url in results:
+            page.goto(site.url + url)
+            drawn = page.evaluate(DRAWN)
+            where = (role, width)
+            assert len(drawn["axes"]) == 4, where
+            for (text_a, a), (text_b, b) in itertools.combinations(drawn["axes"], 2):
+                assert not _overlap(a, b), (where, text_a, text_b)
+            assert drawn["you_under_roles"], where
+            if width < 640:
+                assert drawn["key_shown"] and drawn["you_label"] is None, where
+            else:
+                assert drawn["you_label"] and not drawn["key_shown"], where
+                for text, box in drawn["role_texts"]:
+                    assert not _overlap(drawn["you_label"], box), (where, text)
+        context.close()
