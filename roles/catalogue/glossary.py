@@ -40,7 +40,7 @@ def _pattern(
     """One regex for every spelling, longest first. Abbreviations match only
     in capitals ("ART", not "art"); terms and aliases in any case. Built once
     per set of terms (they change with the content version), not for each
-    text a page links: building it was a tenth of a role page's time."""
+    text a page links (about a twentieth of an uncached role page)."""
     spellings: dict[str, tuple[TermRef, bool]] = {}
     for ref in terms:
         for text in (ref.term, *ref.aliases):
