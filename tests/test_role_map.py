@@ -1,5 +1,6 @@
 """The role map's label placement: labels overlap neither each other nor
-another role's dot, and stay on the map."""
+another role's dot, and stay on the map; on a phone, the numbered discs
+overlap no other disc and stay in the plot."""
 
 import itertools
 
@@ -25,6 +26,25 @@ def _boxes(role_map):
         for p in role_map.pins
     ]
     return labels, dots
+
+
+def assert_discs_apart(role_map):
+    """Every phone disc clear of every other, and inside the plot."""
+    reach = 2 * rm.DISC_RADIUS + rm.DISC_GAP
+    for a, b in itertools.combinations(role_map.pins, 2):
+        gap = ((a.disc_x - b.disc_x) ** 2 + (a.disc_y - b.disc_y) ** 2) ** 0.5
+        assert gap >= reach - 0.2, (a.label, b.label, gap)
+    for pin in role_map.pins:
+        assert (
+            rm.PAD + rm.DISC_RADIUS - 0.1
+            <= pin.disc_x
+            <= rm.WIDTH - rm.PAD - rm.DISC_RADIUS + 0.1
+        )
+        assert (
+            rm.PAD + rm.DISC_RADIUS - 0.1
+            <= pin.disc_y
+            <= rm.HEIGHT - rm.PAD - rm.DISC_RADIUS + 0.1
+        )
 
 
 def assert_readable(role_map):
@@ -82,3 +102,41 @@ def test_the_seeded_roles_are_all_readable(seeded):
     role_map = rm.role_map_for(role_map_roles())
     assert len(role_map.pins) >= 15
     assert_readable(role_map)
+
+
+def test_phone_discs_of_close_or_identical_positions_are_spread_apart():
+    roles = [
+        rm.MapRole("a", "Product Owner", 40, 50),
+        rm.MapRole("b", "UX Researcher", 40, 53),
+        rm.MapRole("c", "Same Place", 40, 53),
+        rm.MapRole("d", "Corner", 0, 0),
+        rm.MapRole("e", "Corner Too", 1, 1),
+        rm.MapRole("f", "Far Away", 95, 95),
+    ]
+    role_map = rm.role_map_for(roles)
+    assert_discs_apart(role_map)
+    # A disc with room stays on its dot; the wide drawing never moves.
+    far = next(p for p in role_map.pins if p.slug == "f")
+    assert (far.disc_x, far.disc_y) == (far.cx, far.cy)
+    assert [(p.cx, p.cy) for p in role_map.pins] == [
+        rm._centre(r.x, r.y) for r in sorted(roles, key=lambda r: (r.x, r.y, r.name))
+    ]
+    # The same roles, the same drawing.
+    assert rm.role_map_for(list(reversed(roles))).pins == role_map.pins
+
+
+def test_a_phone_disc_moves_no_further_than_its_crowd_needs():
+    pins = rm.role_map_for(
+        [rm.MapRole("a", "A", 50, 50), rm.MapRole("b", "B", 52, 50)]
+    ).pins
+    a, b = pins
+    reach = 2 * rm.DISC_RADIUS + rm.DISC_GAP
+    # Pushed apart along the line between them, each by half of what was missing.
+    assert a.disc_y == a.cy and b.disc_y == b.cy
+    assert abs((b.disc_x - a.disc_x) - reach) < 0.2
+    assert abs((a.cx - a.disc_x) - (b.disc_x - b.cx)) < 0.2
+
+
+@pytest.mark.django_db
+def test_the_seeded_roles_discs_are_all_apart(seeded):
+    assert_discs_apart(rm.role_map_for(role_map_roles()))

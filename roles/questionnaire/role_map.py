@@ -52,6 +52,10 @@ class MapPin:
     anchor: str  # text-anchor for the label: "start" (right of the dot) or "end"
     label_x: float
     label_y: float  # the label's baseline
+    # On a phone the dot is a numbered disc, moved just clear of its
+    # neighbours' (spread_discs); on a wide screen it is at (cx, cy).
+    disc_x: float = 0.0
+    disc_y: float = 0.0
 
     @property
     def boxes(self) -> tuple[Box, Box]:
@@ -179,6 +183,59 @@ def _best_spot(label: str, cx: float, cy: float, grid: _Grid) -> tuple[str, floa
     return best
 
 
+#: A phone's numbered disc (CSS draws it so on narrow screens), and the space
+#: kept between two discs.
+DISC_RADIUS = 17
+DISC_GAP = 2
+SPREAD_ROUNDS = 60
+
+
+def spread_discs(centres: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Where each phone disc goes: at its dot, unless it would overlap
+    another disc, in which case overlapping pairs are pushed apart along the
+    line between them (equal shares; coincident dots side by side, in the
+    order given) and kept inside the plot, round after round until none
+    overlap or the rounds run out (a catalogue too crowded for the map keeps
+    some overlap). The table gives every exact position. Pure and
+    deterministic; each round compares a disc only with its grid neighbours."""
+    reach = 2 * DISC_RADIUS + DISC_GAP
+    low_x, high_x = PAD + DISC_RADIUS, WIDTH - PAD - DISC_RADIUS
+    low_y, high_y = PAD + DISC_RADIUS, HEIGHT - PAD - DISC_RADIUS
+    spots = [[float(x), float(y)] for x, y in centres]
+    for _ in range(SPREAD_ROUNDS):
+        cells: dict[tuple[int, int], list[int]] = {}
+        for i, (x, y) in enumerate(spots):
+            cells.setdefault((int(x // reach), int(y // reach)), []).append(i)
+        moved = False
+        for i, spot in enumerate(spots):
+            cx, cy = int(spot[0] // reach), int(spot[1] // reach)
+            for gx in (cx - 1, cx, cx + 1):
+                for gy in (cy - 1, cy, cy + 1):
+                    for j in cells.get((gx, gy), ()):
+                        if j <= i:
+                            continue
+                        other = spots[j]
+                        dx, dy = other[0] - spot[0], other[1] - spot[1]
+                        distance = (dx * dx + dy * dy) ** 0.5
+                        if distance >= reach - 1e-6:
+                            continue
+                        if distance < 1e-6:
+                            dx, dy, distance = 1.0, 0.0, 1.0
+                        push = (reach - distance) / 2 + 0.01
+                        ux, uy = dx / distance, dy / distance
+                        spot[0] -= ux * push
+                        spot[1] -= uy * push
+                        other[0] += ux * push
+                        other[1] += uy * push
+                        moved = True
+        for spot in spots:
+            spot[0] = min(max(spot[0], low_x), high_x)
+            spot[1] = min(max(spot[1], low_y), high_y)
+        if not moved:
+            break
+    return [(round(x, 1), round(y, 1)) for x, y in spots]
+
+
 def place_labels(points: list[tuple[str, float, float]]) -> list[tuple[str, float]]:
     """Where each label goes, so that labels overlap neither each other nor
     another role's dot and stay on the map, placed in the order given.
@@ -195,11 +252,20 @@ def place_labels(points: list[tuple[str, float, float]]) -> list[tuple[str, floa
     return chosen
 
 
-def _pin(label: str, slug: str, x: float, y: float, anchor: str, dy: float) -> MapPin:
+def _pin(
+    label: str,
+    slug: str,
+    x: float,
+    y: float,
+    anchor: str,
+    dy: float,
+    disc: tuple[float, float] | None = None,
+) -> MapPin:
     cx, cy = _centre(x, y)
     label_x = cx + (LABEL_GAP if anchor == "start" else -LABEL_GAP)
     baseline = round(cy + dy + BASELINE_DROP, 1)
-    return MapPin(label, slug, x, y, cx, cy, anchor, label_x, baseline)
+    disc_x, disc_y = disc or (cx, cy)
+    return MapPin(label, slug, x, y, cx, cy, anchor, label_x, baseline, disc_x, disc_y)
 
 
 @lru_cache(maxsize=4)
@@ -210,7 +276,11 @@ def _role_pins(placed: tuple[_Placed, ...]) -> tuple[MapPin, ...]:
     top_down = sorted(placed, key=lambda r: (-r.y, r.x, r.name))
     spots = place_labels([(r.name, *_centre(r.x, r.y)) for r in top_down])
     labels = {r.slug: spot for r, spot in zip(top_down, spots, strict=True)}
-    return tuple(_pin(r.name, r.slug, r.x, r.y, *labels[r.slug]) for r in placed)
+    discs = spread_discs([_centre(r.x, r.y) for r in placed])
+    return tuple(
+        _pin(r.name, r.slug, r.x, r.y, *labels[r.slug], disc=disc)
+        for r, disc in zip(placed, discs, strict=True)
+    )
 
 
 def _you_pin(you: MapPoint, pins: tuple[MapPin, ...]) -> MapPin:
