@@ -198,16 +198,22 @@ def validation():
     )
 
 
+def _assert_a_new_set(seeded, new, earlier) -> None:
+    """Two personas per role, none of them (by id or description) in the
+    earlier sets, each answering every question of the seeded questionnaire."""
+    assert Counter(p.role for p in new) == dict.fromkeys(seeded.role_slugs, 2)
+    ids = {p.id for p in new}
+    assert len(ids) == len(new) and not ids & {p.id for p in earlier}
+    assert not {p.description for p in new} & {p.description for p in earlier}
+    for persona in new:
+        for q in seeded.questions:
+            assert persona.answers.get(q.key) in q.answer_values, (persona.id, q.key)
+
+
 def test_the_validation_set_is_two_other_personas_per_role_answering_every_question(
     seeded, blind, validation
 ):
-    assert Counter(p.role for p in validation) == dict.fromkeys(seeded.role_slugs, 2)
-    ids = {p.id for p in validation}
-    assert len(ids) == len(validation) and not ids & {p.id for p in blind}
-    assert not {p.description for p in validation} & {p.description for p in blind}
-    for persona in validation:
-        for q in seeded.questions:
-            assert persona.answers.get(q.key) in q.answer_values, (persona.id, q.key)
+    _assert_a_new_set(seeded, validation, blind)
 
 
 @pytest.fixture(scope="module")
@@ -253,14 +259,7 @@ def holdout():
 def test_the_holdout_set_is_two_new_personas_per_role_answering_every_question(
     seeded, blind, validation, holdout
 ):
-    assert Counter(p.role for p in holdout) == dict.fromkeys(seeded.role_slugs, 2)
-    ids = {p.id for p in holdout}
-    others = [*blind, *validation]
-    assert len(ids) == len(holdout) and not ids & {p.id for p in others}
-    assert not {p.description for p in holdout} & {p.description for p in others}
-    for persona in holdout:
-        for q in seeded.questions:
-            assert persona.answers.get(q.key) in q.answer_values, (persona.id, q.key)
+    _assert_a_new_set(seeded, holdout, [*blind, *validation])
 
 
 @pytest.fixture(scope="module")
