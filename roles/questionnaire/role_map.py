@@ -17,6 +17,10 @@ Y_SHORT = ("Team and delivery", "Market and product")
 #: On a phone the vertical axis is too short for the short forms side by side.
 Y_NARROW = ("Team", "Product")
 WIDTH, HEIGHT, PAD = 640, 440, 48
+#: A phone's numbered disc (drawn on narrow screens only), and the space
+#: spread_discs keeps between two discs.
+DISC_RADIUS = 17
+DISC_GAP = 2
 
 
 @dataclass(frozen=True)
@@ -54,8 +58,8 @@ class MapPin:
     label_y: float  # the label's baseline
     # On a phone the dot is a numbered disc, moved just clear of its
     # neighbours' (spread_discs); on a wide screen it is at (cx, cy).
-    disc_x: float = 0.0
-    disc_y: float = 0.0
+    disc_x: float
+    disc_y: float
 
     @property
     def boxes(self) -> tuple[Box, Box]:
@@ -80,6 +84,7 @@ class RoleMap:
     x_short: tuple[str, str] = X_SHORT
     y_short: tuple[str, str] = Y_SHORT
     y_narrow: tuple[str, str] = Y_NARROW
+    disc_radius: int = DISC_RADIUS
 
     @property
     def right(self) -> int:
@@ -183,10 +188,6 @@ def _best_spot(label: str, cx: float, cy: float, grid: _Grid) -> tuple[str, floa
     return best
 
 
-#: A phone's numbered disc (CSS draws it so on narrow screens), and the space
-#: kept between two discs.
-DISC_RADIUS = 17
-DISC_GAP = 2
 SPREAD_ROUNDS = 60
 
 
