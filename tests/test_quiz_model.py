@@ -231,21 +231,22 @@ def test_the_validation_personas_get_their_role_first_and_the_adaptive_flow_agre
     _assert_first_and_adaptive(validation_figures)
 
 
+def test_the_validation_personas_keep_their_role_under_noise(validation_figures):
+    # 93.9 % at the suite's seed, 93.4 % averaged over eight (6 December).
+    assert validation_figures.noisy_top1 >= TARGET_PERSONA_NOISY, (
+        validation_figures.noisy_by_role
+    )
+
+
 @pytest.mark.xfail(
     strict=True,
-    reason="issue 22 open: on the second blind set, top-1 under noise is 93.9 % at the "
-    "suite's seed and 93.4 % averaged over eight (target 93 % met), but delivery "
-    "manager is at 49 %: v-delivery-manager-1, a government service's "
-    "delivery manager who runs her team's stand-ups and retrospectives, answers as a "
-    "scrum master (programme manager, the fixture's weak role, is at 96 % here)",
+    reason="issue 22 open: on the second blind set delivery manager is at 49 % under "
+    "noise: v-delivery-manager-1, a government service's delivery manager who runs "
+    "her team's stand-ups and retrospectives, answers as a scrum master (programme "
+    "manager, the fixture's weak role, is at 96 % here)",
 )
-def test_the_validation_personas_keep_their_role_under_noise(validation_figures):
-    figures = validation_figures
-    low = _below_floor(figures)
-    assert figures.noisy_top1 >= TARGET_PERSONA_NOISY and not low, (
-        figures.noisy_top1,
-        low,
-    )
+def test_no_validation_role_falls_below_its_floor_under_noise(validation_figures):
+    assert not _below_floor(validation_figures)
 
 
 # --- a third blind set, held out (roles/content/quiz_personas_holdout.yaml) ----------
