@@ -88,9 +88,13 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Regenerate the lock file after changing pyproject.toml.
-lock: install-dev
+# Regenerate the lock file after changing pyproject.toml: install from
+# pyproject.toml alone (the old lock would refuse a changed pin), keeping what
+# is installed where it still fits, then write what is installed.
+lock: $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev]"
 	$(BIN)/pip freeze --exclude-editable --disable-pip-version-check > requirements.lock
+	touch $(VENV)/.runtime $(VENV)/.dev
 
 # Figures for speed, size and robustness (not part of make test). Needs wrk.
 bench: install-dev
