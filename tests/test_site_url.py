@@ -1,4 +1,4 @@
-"""``{% site_url %}`` (roles_tags) draws the header's links on every page from
+"""``{% site_url %}`` (roles_tags, through roles.core.urls) draws the header's links on every page from
 a per-process cache of reversed URLs: it must give what ``{% url %}`` gives,
 under any script prefix or URLconf the request runs with."""
 
@@ -56,3 +56,18 @@ def test_it_follows_a_changed_urlconf(settings, tmp_path, monkeypatch):
     monkeypatch.syspath_prepend(str(tmp_path))
     settings.ROOT_URLCONF = "mounted_urls"
     assert _drawn("roles:home") == reverse("roles:home") == "/elsewhere/"
+
+
+def test_urls_with_arguments_are_kept_per_argument_and_prefix():
+    """The questionnaire's step links share the cache (roles.core.urls)."""
+    from roles.core.urls import cached_reverse
+
+    one, two = (cached_reverse("roles:quiz_step", k) for k in ("first", "second"))
+    assert (one, two) == ("/quiz/q/first/", "/quiz/q/second/")
+    before = get_script_prefix()
+    try:
+        set_script_prefix("/mounted/")
+        assert cached_reverse("roles:quiz_step", "first") == "/mounted/quiz/q/first/"
+    finally:
+        set_script_prefix(before)
+    assert cached_reverse("roles:quiz_step", "first") == one

@@ -1,20 +1,11 @@
-import functools
-
 from django import template
-from django.conf import settings
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeString
 
 from roles.core.crispy import option_input
 from roles.core.markdown import plain_text, render_markdown
+from roles.core.urls import cached_reverse
 
 register = template.Library()
-
-
-@functools.lru_cache(maxsize=256)
-def _reversed(name: str, prefix: str, urlconf: str) -> str:
-    # ``prefix`` only keys the cache: reverse() reads the current one itself.
-    return reverse(name, urlconf=urlconf)
 
 
 @register.simple_tag
@@ -24,7 +15,7 @@ def site_url(name: str) -> str:
     rather than on every page (the header's six links are drawn on every
     page; reversing them each time cost a one-question page a tenth of its
     render)."""
-    return _reversed(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    return cached_reverse(name)
 
 
 @register.filter(name="markdown")
