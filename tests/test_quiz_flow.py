@@ -168,6 +168,36 @@ def test_a_second_tab_answering_an_earlier_question_only_changes_it(client, idea
     assert state["a"][first] == other
 
 
+def test_showing_a_question_leaves_the_cookie_as_it_is(client, ideal):
+    """A GET changes nothing, so it sends no new cookie (signing it again cost
+    every step); Back and reload still find the answers."""
+    first = _begin(client)
+    second = _key(client.post(f"/quiz/q/{first}/", {"answer": str(ideal[first])}))
+    before = client.cookies[FLOW_COOKIE].value
+    for key in (second, first, second):
+        response = client.get(f"/quiz/q/{key}/")
+        assert response.status_code == 200
+        assert FLOW_COOKIE not in response.cookies
+        assert "no-store" in response["Cache-Control"]
+    assert client.cookies[FLOW_COOKIE].value == before
+    assert list(_state(client)["a"]) == [first]
+
+
+def test_showing_a_question_drops_answers_to_questions_withdrawn_since(client, ideal):
+    """An editor withdraws a question mid-flow: the next page shown writes the
+    state without its answer, so the result never counts it."""
+    first = _begin(client)
+    second = _key(client.post(f"/quiz/q/{first}/", {"answer": str(ideal[first])}))
+    third = _key(client.post(f"/quiz/q/{second}/", {"answer": str(ideal[second])}))
+    withdrawn = m.Question.objects.get(key=first)
+    withdrawn.status = m.Status.DRAFT
+    withdrawn.save()
+    response = client.get(f"/quiz/q/{third}/")
+    assert response.status_code == 200
+    assert FLOW_COOKIE in response.cookies
+    assert list(_state(client)["a"]) == [second]
+
+
 def _values(key: str) -> list[int]:
     return published_questionnaire().adaptive.question(key).answer_values
 

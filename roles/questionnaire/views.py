@@ -290,6 +290,7 @@ def quiz_step(request: HttpRequest, key: str) -> HttpResponse:
     if bad:
         return _start_page(request, problem=BAD_STATE, status=400)
     posted = request.method == "POST"
+    stored = state
     if state is None:
         if not posted:
             return redirect("roles:quiz")
@@ -339,6 +340,10 @@ def quiz_step(request: HttpRequest, key: str) -> HttpResponse:
         },
         status=400 if posted else 200,
     )
+    if state == stored:
+        # The cookie already holds this state: signing it again would only
+        # cost the step (showing a question changes nothing).
+        return _no_store(response)
     return _write_state(request, response, state)
 
 
