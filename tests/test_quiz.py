@@ -704,7 +704,11 @@ def test_health_panel_shows_the_audit_and_warns_when_unfair(staff_client, quiz_r
     assert "Not fair: Product Owner (no question scores it)" in html
     assert "10000 simulated respondents" in html
     assert '<th scope="row">random.clear_rate</th>' in html
-    assert '<th scope="row">coverage.min_items</th><td>0</td>' in html
+    assert (
+        '<th scope="row">coverage.min_items</th><td>0</td><td>at least 12</td>'
+        "<td><strong>Missed</strong></td>" in html
+    )
+    assert "figures miss their target: " in html
     make_statement({po: 3}, key="po-too")
     html = staff_client.get(reverse("quiz_health")).content.decode()
     assert "Fair: every role is the top result" in html

@@ -54,7 +54,7 @@ def quiz_health(request: HttpRequest) -> HttpResponse:
         **admin.site.each_context(request),
         "title": "Questionnaire health",
         "audit": report,
-        "figures": report.figures(),
+        "checks": report.checks(),
         "bounds": (FAIR_LOW, FAIR_HIGH),
     }
     return render(request, "admin/roles/quiz_health.html", context)

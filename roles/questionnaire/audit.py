@@ -35,6 +35,9 @@ TARGET_PERSONA_MISSES = 1
 TARGET_PERSONA_NOISY = 0.93
 #: ... no role below this.
 TARGET_PERSONA_NOISY_ROLE = 0.8
+#: Random answers must not look sure of themselves: their median top match
+#: (in percent) stays below this (it was 96 before issue 22).
+TARGET_MEDIAN_TOP_MATCH = 90
 NOT_YET = "no blind personas given"
 
 
@@ -77,6 +80,30 @@ class ConfusablePair:
     b_name: str
     correlation: float
     separators: tuple[Separator, ...]
+
+
+@dataclass(frozen=True)
+class TargetCheck:
+    """One headline figure against its target: what the health panel's table
+    and ``quiz_audit`` list, met or missed."""
+
+    figure: str
+    value: str
+    target: str
+    #: None when the figure was not measured (no questions, no personas).
+    met: bool | None
+
+
+def _at_least(value: float | None, floor: float) -> bool | None:
+    return None if value is None else value >= floor
+
+
+def _at_most(value: float | None, ceiling: float) -> bool | None:
+    return None if value is None else value <= ceiling
+
+
+def _shown(value: object) -> str:
+    return "–" if value is None else str(value)
 
 
 @dataclass(frozen=True)
@@ -133,6 +160,126 @@ class Audit:
             else {"count": 0, "top1": None, "noisy_top1": None, "note": NOT_YET},
         }
 
+    def checks(self) -> tuple[TargetCheck, ...]:
+        """Every headline figure with its target (issue 22) and whether it is
+        met: the targets the suite holds the seeded questionnaire to, shown
+        to editors so that an edit which misses one is seen where it is made."""
+        figures = self.figures()
+        rnd, cover, flow = figures["random"], figures["coverage"], figures["adaptive"]
+        fair = rnd["fair_share"] or None
+        low = FAIR_LOW * fair if fair else None
+        high = FAIR_HIGH * fair if fair else None
+        measured = bool(self.respondents and self.question_count)
+        rows = [
+            TargetCheck(
+                "random.top_share_min",
+                str(rnd["top_share_min"]),
+                f"at least {FAIR_LOW} × the fair share ({fair})",
+                rnd["top_share_min"] >= low if low and measured else None,
+            ),
+            TargetCheck(
+                "random.top_share_max",
+                str(rnd["top_share_max"]),
+                f"at most {FAIR_HIGH} × the fair share ({fair})",
+                rnd["top_share_max"] <= high if high and measured else None,
+            ),
+            TargetCheck(
+                "random.clear_rate",
+                str(rnd["clear_rate"]),
+                f"at most {TARGET_CLEAR_RATE}",
+                _at_most(rnd["clear_rate"], TARGET_CLEAR_RATE) if measured else None,
+            ),
+            TargetCheck(
+                "random.median_top_match",
+                f"{rnd['median_top_match']} %",
+                f"below {TARGET_MEDIAN_TOP_MATCH} % (a clear match needs "
+                f"{rnd['clear_threshold']:.0%})",
+                rnd["median_top_match"] < TARGET_MEDIAN_TOP_MATCH if measured else None,
+            ),
+            TargetCheck(
+                "coverage.min_items",
+                str(cover["min_items"]),
+                f"at least {TARGET_MIN_ITEMS}",
+                cover["min_items"] >= TARGET_MIN_ITEMS,
+            ),
+            TargetCheck(
+                "coverage.max_items",
+                str(cover["max_items"]),
+                f"at most {TARGET_COVERAGE_RATIO} × coverage.min_items",
+                cover["max_items"] <= TARGET_COVERAGE_RATIO * cover["min_items"],
+            ),
+            TargetCheck(
+                "adaptive.mean_questions",
+                _shown(flow["mean_questions"]),
+                f"at most {TARGET_ADAPTIVE_MEAN_QUESTIONS} (over "
+                f"{flow['respondents']} simulated respondents)",
+                _at_most(flow["mean_questions"], TARGET_ADAPTIVE_MEAN_QUESTIONS),
+            ),
+            TargetCheck(
+                "adaptive.agreement",
+                _shown(flow["agreement"]),
+                f"at least {TARGET_ADAPTIVE_AGREEMENT} (same leading role as the "
+                "full questionnaire)",
+                _at_least(flow["agreement"], TARGET_ADAPTIVE_AGREEMENT),
+            ),
+        ]
+        return (*rows, *self._persona_checks())
+
+    def _persona_checks(self) -> list[TargetCheck]:
+        blind = self.personas
+        wanted = 2 * len(self.roles)
+        if blind is None:
+            return [TargetCheck("personas.count", "0", NOT_YET, None)]
+        low = sorted(
+            (share, role)
+            for role, share in blind.noisy_by_role.items()
+            if share < TARGET_PERSONA_NOISY_ROLE
+        )
+        lowest = min(blind.noisy_by_role.values(), default=None)
+        return [
+            TargetCheck(
+                "personas.count",
+                str(blind.count),
+                f"two blind personas per role ({wanted})",
+                blind.count == wanted,
+            ),
+            TargetCheck(
+                "personas.top1",
+                str(blind.top1)
+                + "".join(f"; {p} placed as {r}" for p, r in blind.misses),
+                f"at least {blind.count - TARGET_PERSONA_MISSES} of {blind.count}",
+                blind.top1 >= blind.count - TARGET_PERSONA_MISSES,
+            ),
+            TargetCheck(
+                "personas.noisy_top1",
+                str(blind.noisy_top1),
+                f"at least {TARGET_PERSONA_NOISY} (20 % of answers at random)",
+                blind.noisy_top1 >= TARGET_PERSONA_NOISY,
+            ),
+            TargetCheck(
+                "personas.noisy_top1_min_role",
+                _shown(lowest) + "".join(f"; {role} {share}" for share, role in low),
+                f"at least {TARGET_PERSONA_NOISY_ROLE} for every role",
+                _at_least(lowest, TARGET_PERSONA_NOISY_ROLE),
+            ),
+            TargetCheck(
+                "personas.adaptive_agreement",
+                str(blind.adaptive_agreement),
+                f"at least {TARGET_ADAPTIVE_AGREEMENT}",
+                blind.adaptive_agreement >= TARGET_ADAPTIVE_AGREEMENT,
+            ),
+            TargetCheck(
+                "personas.adaptive_mean_questions",
+                str(blind.adaptive_mean_questions),
+                f"at most {TARGET_ADAPTIVE_MEAN_QUESTIONS}",
+                blind.adaptive_mean_questions <= TARGET_ADAPTIVE_MEAN_QUESTIONS,
+            ),
+        ]
+
+    @property
+    def missed(self) -> list[TargetCheck]:
+        return [c for c in self.checks() if c.met is False]
+
     @property
     def unfair(self) -> list[RoleHealth]:
         return [r for r in self.roles if not r.fair]
@@ -154,6 +301,8 @@ class Audit:
         data["passed"] = self.passed
         data.update(self.figures())
         data["bounds"] = [FAIR_LOW, FAIR_HIGH]
+        data["targets"] = [asdict(c) for c in self.checks()]
+        data["targets_missed"] = [c.figure for c in self.missed]
         for role, row in zip(data["roles"], self.roles, strict=True):
             role["fair"] = row.fair
         return data

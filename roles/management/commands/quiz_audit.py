@@ -106,6 +106,12 @@ class Command(BaseCommand):
                 f"agrees for {blind['adaptive_agreement']:.1%} in "
                 f"{blind['adaptive_mean_questions']} questions."
             )
+        out("Targets:")
+        for check in report.checks():
+            status = {True: "met", False: "MISSED", None: "not measured"}[check.met]
+            out(
+                f"  {check.figure:34} {status:12} {check.value} (target: {check.target})"
+            )
         out(
             "Verdicts for random answers: "
             + ", ".join(f"{k} {v}" for k, v in sorted(report.verdicts.items()))
