@@ -73,6 +73,10 @@ def _backends() -> tuple[str, str, str]:
     return database, cache, label
 
 
+#: How long a gunicorn may take to answer /healthz/ after it is started.
+START_SECONDS = 120
+
+
 def _environment(database: str, cache: str) -> dict[str, str]:
     return {
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
@@ -240,15 +244,24 @@ class Server:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
+        # The master builds the derived data before it forks (config/wsgi.py):
+        # with a fresh Redis and the large catalogue, 25-35 s on two cores
+        # (the typical quiz length runs the adaptive flow 128 times).
+        deadline = time.monotonic() + START_SECONDS
+        while time.monotonic() < deadline and self.process.poll() is None:
             try:
                 with urllib.request.urlopen(self.url("/healthz/"), timeout=2) as r:
                     if r.status == 200:
                         return self
             except OSError:
                 time.sleep(0.2)
-        raise RuntimeError("gunicorn did not start")
+        # Not left running: __exit__ is not called when __enter__ fails.
+        self.__exit__(None, None, None)
+        raise RuntimeError(
+            f"gunicorn did not start in {START_SECONDS} s"
+            if self.process.returncode in (None, -15)
+            else f"gunicorn exited with status {self.process.returncode}"
+        )
 
     def __exit__(self, *exc) -> None:
         if self.process:
