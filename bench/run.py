@@ -245,8 +245,8 @@ class Server:
             stderr=subprocess.DEVNULL,
         )
         # The master builds the derived data before it forks (config/wsgi.py):
-        # with a fresh Redis and the large catalogue, 25-35 s on two cores
-        # (the typical quiz length runs the adaptive flow 128 times).
+        # with a fresh Redis and the large catalogue, ~7 s on two cores (25-35 s
+        # before the adaptive flow's gains were weighed with numpy).
         deadline = time.monotonic() + START_SECONDS
         while time.monotonic() < deadline and self.process.poll() is None:
             try:
