@@ -242,3 +242,24 @@ def test_a_pickled_flow_leaves_its_derived_table_behind(seeded):
     assert "_matrices" in flow.__dict__
     assert "_matrices" not in copy.__dict__
     assert copy.gain(seeded.questions[0], prior) == before
+
+
+def test_a_question_without_answers_weighs_nothing_and_breaks_no_other():
+    """Every question's gains are summed at once: one with no answers at all
+    (a scenario whose options were all withdrawn) gains nothing, wherever it
+    stands, and the others keep theirs."""
+    wide = _wide_flow(roles=12, questions=3)
+    empty = scoring.QuestionSpec("empty", scoring.SCENARIO, "?", ())
+    for position in (0, 1, 3):
+        questions = list(wide.questions)
+        questions.insert(position, empty)
+        table = {**wide.log_probs, "empty": dict.fromkeys(wide.roles, ())}
+        flow = adaptive.Adaptive(wide.roles, tuple(questions), table)
+        posterior = flow.posterior({})
+        gains = flow.gains(posterior)
+        assert len(gains) == 4
+        assert gains[position] == 0.0
+        for q in wide.questions:
+            assert flow.gain(q, posterior) == pytest.approx(
+                _reference_gain(wide, q, posterior), abs=1e-12
+            )

@@ -72,8 +72,8 @@ class _Matrices(NamedTuple):
     probs: NDArray[np.float64]
     #: Each role's entropy over a question's answers: a row per question.
     spread: NDArray[np.float64]
-    #: Each question's first row in ``probs``.
-    starts: NDArray[np.intp]
+    #: The question (its position) of each row of ``probs``.
+    owner: NDArray[np.intp]
     #: Question key -> its row in ``spread`` (its questionnaire position).
     row_of: dict[str, int]
 
@@ -136,12 +136,12 @@ class Adaptive:
         still load)."""
         rows: list[list[float]] = []
         spreads: list[list[float]] = []
-        starts: list[int] = []
-        for q in self.questions:
+        owner: list[int] = []
+        for n, q in enumerate(self.questions):
             per_role = [
                 [math.exp(v) for v in self.log_probs[q.key][r]] for r in self.roles
             ]
-            starts.append(len(rows))
+            owner.extend([n] * len(q.answer_values))
             rows.extend(
                 [probs[i] for probs in per_role] for i in range(len(q.answer_values))
             )
@@ -150,7 +150,7 @@ class Adaptive:
         return _Matrices(
             np.array(rows, dtype=np.float64).reshape(len(rows), width),
             np.array(spreads, dtype=np.float64).reshape(len(spreads), width),
-            np.array(starts, dtype=np.intp),
+            np.array(owner, dtype=np.intp),
             {q.key: i for i, q in enumerate(self.questions)},
         )
 
@@ -167,7 +167,8 @@ class Adaptive:
         mass = m.probs @ weights
         positive = mass > 0
         terms = np.where(positive, mass * np.log(np.where(positive, mass, 1.0)), 0.0)
-        expected = -np.add.reduceat(terms, m.starts)
+        # Summed per question (a question without answers sums to nothing).
+        expected = -np.bincount(m.owner, terms, minlength=len(self.questions))
         return [float(g) for g in expected - m.spread @ weights]
 
     def gain(
