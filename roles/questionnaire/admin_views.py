@@ -17,7 +17,13 @@ from django.views.decorators.http import require_safe
 
 from roles.publishing.cache import versioned
 from roles.questionnaire import scoring
-from roles.questionnaire.audit import FAIR_HIGH, FAIR_LOW, audit, calibration
+from roles.questionnaire.audit import (
+    FAIR_HIGH,
+    FAIR_LOW,
+    audit,
+    calibration,
+    missed,
+)
 from roles.questionnaire.forms import AnalyticsPeriodForm
 from roles.questionnaire.models import Submission
 from roles.questionnaire.selectors import (
@@ -50,11 +56,13 @@ def quiz_health(request: HttpRequest) -> HttpResponse:
         "quiz-audit-v4",
         lambda: audit(load_questionnaire(), blind=blind_personas()),
     )
+    checks = report.checks()
     context = {
         **admin.site.each_context(request),
         "title": "Questionnaire health",
         "audit": report,
-        "checks": report.checks(),
+        "checks": checks,
+        "missed": missed(checks),
         "bounds": (FAIR_LOW, FAIR_HIGH),
     }
     return render(request, "admin/roles/quiz_health.html", context)

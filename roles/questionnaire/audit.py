@@ -94,6 +94,11 @@ class TargetCheck:
     met: bool | None
 
 
+def missed(checks: Sequence[TargetCheck]) -> list[TargetCheck]:
+    """The checks whose figure misses its target (not those not measured)."""
+    return [c for c in checks if c.met is False]
+
+
 def _at_least(value: float | None, floor: float) -> bool | None:
     return None if value is None else value >= floor
 
@@ -278,7 +283,7 @@ class Audit:
 
     @property
     def missed(self) -> list[TargetCheck]:
-        return [c for c in self.checks() if c.met is False]
+        return missed(self.checks())
 
     @property
     def unfair(self) -> list[RoleHealth]:
@@ -301,8 +306,9 @@ class Audit:
         data["passed"] = self.passed
         data.update(self.figures())
         data["bounds"] = [FAIR_LOW, FAIR_HIGH]
-        data["targets"] = [asdict(c) for c in self.checks()]
-        data["targets_missed"] = [c.figure for c in self.missed]
+        checks = self.checks()
+        data["targets"] = [asdict(c) for c in checks]
+        data["targets_missed"] = [c.figure for c in missed(checks)]
         for role, row in zip(data["roles"], self.roles, strict=True):
             role["fair"] = row.fair
         return data
