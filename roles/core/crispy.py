@@ -31,6 +31,8 @@ from crispy_forms.layout import Field
 from crispy_forms.utils import TEMPLATE_PACK, flatatt
 from django.forms.boundfield import BoundWidget
 from django.forms.widgets import CheckboxSelectMultiple, RadioSelect
+from django.template import Context
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 #: The pack's name: CRISPY_TEMPLATE_PACK and the folder under templates/.
@@ -253,3 +255,47 @@ def choice_fieldset_html(
     parts.append(_choices_html(field, style, fieldset["options_class"]))
     parts.append("\n</fieldset>\n")
     return mark_safe("".join(parts))  # each value was escaped above
+
+
+def form_html(form, csrf_token: str) -> SafeString:
+    """What ``{% crispy form %}`` draws for a POST form whose helper has a
+    layout of this pack's objects - the pack's whole_uni_form.html with
+    display_form.html and errors.html (their specification; tests hold the
+    two byte-equal) - built directly. The tag copies the page's whole
+    template context twice and renders three templates around the layout:
+    on a questionnaire step that was most of the form's time. A form the
+    templates would draw differently (no form tag, another method, inputs,
+    multipart) is refused, not guessed at: draw it with the tag."""
+    helper = form.helper
+    attrs = helper.get_attributes(template_pack=PACK)
+    if (
+        not attrs["form_tag"]
+        or attrs["form_method"] != "post"
+        or attrs["disable_csrf"]
+        or attrs.get("inputs")
+        or form.is_multipart()
+        or helper.layout is None
+    ):
+        raise ValueError("form_html draws POST forms with a layout only")
+    media = str(form.media) if attrs["include_media"] else ""
+    show_errors = attrs["form_show_errors"]
+    layout = helper.render_layout(
+        form, Context({"form_show_errors": show_errors}), template_pack=PACK
+    )
+    # The lines of whole_uni_form.html, display_form.html and errors.html.
+    errors = (
+        "".join(
+            f'<p class="field-error">{_escape(e)}</p>\n'
+            for e in form.non_field_errors()
+        )
+        + "\n"
+        if show_errors
+        else ""
+    )
+    token = format_html(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', csrf_token
+    )
+    return mark_safe(  # the layout is safe, the rest escaped here
+        f'\n<form method="post"{attrs["flat_attrs"]}>\n{token}\n'
+        f"{media}\n{errors}\n{layout}\n\n\n</form>\n"
+    )

@@ -478,6 +478,32 @@ def versioned(name: str, compute: Callable[[], object], timeout: int = 3600):
     return value
 
 
+#: At most this many entries in one versioned_memo (a guard: its keys come
+#: from published content, so there are only as many as it has).
+MEMO_ENTRIES = 2000
+
+
+def versioned_memo(name: str) -> dict:
+    """A dict in this process's memory only, for the current content version:
+    a new, empty one once the version moves on. For derived values cheap
+    enough to build again in each worker but wanted on every request (a
+    page's frame), which the shared cache would only slow down. While a draft
+    is staged for a preview, or inside a write not yet committed, a throwaway
+    dict: what is built then is not public."""
+    if is_staging() or uncommitted_change():
+        return {}
+    version = _version_for_data()
+    key = f"memo:{name}"
+    remembered = _memory.data.get(key)
+    if remembered is not None and remembered[0] == version:
+        memo = cast(dict, remembered[1])
+        if len(memo) < MEMO_ENTRIES:
+            return memo
+    memo = {}
+    _memory.data[key] = (version, memo)
+    return memo
+
+
 def _version_for_data() -> int:
     """The current version; while the database is down, the last one known
     (the data kept under it is what the site last served, and nothing can

@@ -141,7 +141,11 @@ class QuizForm(forms.Form):
 class StepForm(forms.Form):
     """One question of the adaptive flow, drawn as the page's heading and its
     option cards (in the respondent's own order). ``finish`` adds a second
-    button, "See my result now", for a respondent past the stopping rule."""
+    button, "See my result now", for a respondent past the stopping rule.
+
+    Its crispy helper depends only on the question, the form's address and
+    ``finish``, not on the respondent: a caller may build it once
+    (:meth:`build_helper`) and pass it to every form of that step."""
 
     def __init__(
         self,
@@ -151,6 +155,7 @@ class StepForm(forms.Form):
         order: tuple[int, ...] | None,
         action: str,
         finish: bool = False,
+        helper: FormHelper | None = None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
@@ -170,13 +175,19 @@ class StepForm(forms.Form):
                 "invalid_choice": "That answer is not one of the options.",
             },
         )
-        self.helper = FormHelper()
-        self.helper.form_action = action
-        self.helper.form_id = "quiz-step-form"
-        self.helper.form_class = "quiz-step-form"
-        self.helper.attrs = {"novalidate": True}
+        self.helper = helper or self.build_helper(question, action, finish=finish)
+
+    @staticmethod
+    def build_helper(
+        question: scoring.QuestionSpec, action: str, *, finish: bool
+    ) -> FormHelper:
+        helper = FormHelper()
+        helper.form_action = action
+        helper.form_id = "quiz-step-form"
+        helper.form_class = "quiz-step-form"
+        helper.attrs = {"novalidate": True}
         # No widget here has media: crispy need not ask for it on every step.
-        self.helper.include_media = False
+        helper.include_media = False
         scale = question.kind == scoring.AGREEMENT
         parts = [
             ChoiceFieldset(
@@ -204,7 +215,8 @@ class StepForm(forms.Form):
                     name="finish",
                 )
             )
-        self.helper.layout = Layout(*parts)
+        helper.layout = Layout(*parts)
+        return helper
 
     @property
     def value(self) -> int:

@@ -10,7 +10,9 @@ from django.core import signing
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import (
@@ -21,10 +23,12 @@ from django.views.decorators.http import (
 
 from roles.comparisons.models import comparison_key
 from roles.core.client import rate_limit_count, rate_limit_wait
+from roles.core.crispy import form_html
+from roles.core.frames import Frame, render_frame
 from roles.core.seo import absolute_url
 from roles.core.urls import cached_reverse
 from roles.core.views import database_unavailable
-from roles.publishing.cache import versioned
+from roles.publishing.cache import versioned, versioned_memo
 from roles.questionnaire import flow
 from roles.questionnaire.adaptive import MIN_QUESTIONS
 from roles.questionnaire.forms import (
@@ -276,6 +280,30 @@ def _result_unavailable(
     return _write_state(request, response, state)
 
 
+def _step_memo(request: HttpRequest) -> dict:
+    """What a step page needs that is the same for every visitor at that
+    question - its frame (the page around the question block: title, head,
+    the site's header and footer) and its form's crispy helper - kept in
+    this process for the current content version. Never for a previewing
+    editor (the frame would hold the preview's banner)."""
+    if getattr(request, "editor_preview", None):
+        return {}
+    return versioned_memo("quiz-step")
+
+
+def _step_frame(memo: dict, request: HttpRequest, question, *, error: bool) -> Frame:
+    """The step page's frame, its slots the question's number and block."""
+    frame = memo.get(("frame", question.key, error))
+    if frame is None:
+        frame = memo[("frame", question.key, error)] = render_frame(
+            "roles/quiz_step.html",
+            {"question": question, "error": error},
+            request,
+            slots=("question_number", "step"),
+        )
+    return frame
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def quiz_step(request: HttpRequest, key: str) -> HttpResponse:
     """One question: GET shows it (with the answer given before, if any);
@@ -308,6 +336,12 @@ def quiz_step(request: HttpRequest, key: str) -> HttpResponse:
     finish = len(state.answers) >= MIN_QUESTIONS and bool(state.more or state.queue)
     action = _step_url(key)
     previous = state.answers.get(key)
+    memo = _step_memo(request)
+    helper = memo.get(("helper", key, finish))
+    if helper is None:
+        helper = memo[("helper", key, finish)] = StepForm.build_helper(
+            question, action, finish=finish
+        )
     form = StepForm(
         request.POST if posted else None,
         initial={"answer": str(previous)} if previous is not None else None,
@@ -315,7 +349,7 @@ def quiz_step(request: HttpRequest, key: str) -> HttpResponse:
         hint=questionnaire.hints.get(key, ""),
         order=order,
         action=action,
-        finish=finish,
+        helper=helper,
     )
     if posted and form.is_valid():
         state = state.answer(key, form.value)
@@ -325,21 +359,23 @@ def quiz_step(request: HttpRequest, key: str) -> HttpResponse:
         return _write_state(request, redirect(_step_url(following)), state)
     length = quiz_length()
     back = state.previous(key)
-    response = render(
-        request,
-        "roles/quiz_step.html",
+    progress = flow.progress(state, key, typical=length.questions, total=len(by_key))
+    step = render_to_string(
+        "includes/_quiz_step.html",
         {
-            "form": form,
-            "question": question,
+            # The pack's form, drawn without the crispy tag (form_html).
+            "step_form": form_html(form, get_token(request)),
             "error": posted,
-            "progress": flow.progress(
-                state, key, typical=length.questions, total=len(by_key)
-            ),
-            "back_url": _step_url(back) if back else reverse("roles:quiz"),
+            "progress": progress,
+            "back_url": _step_url(back) if back else cached_reverse("roles:quiz"),
             "back_to_start": back is None,
         },
-        status=400 if posted else 200,
+        request,
     )
+    page = _step_frame(memo, request, question, error=posted).fill(
+        {"question_number": progress.number, "step": step}
+    )
+    response = HttpResponse(page, status=400 if posted else 200)
     if state == stored:
         # The cookie already holds this state: signing it again would only
         # cost the step (showing a question changes nothing).

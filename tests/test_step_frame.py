@@ -1,0 +1,214 @@
+"""A questionnaire step is drawn from a frame rendered once per question and
+content version (roles/core/frames.py) and a form drawn without the crispy
+tag (roles/core/crispy.form_html): the same bytes as the templates would
+give, nothing of one visitor's page in another's, and a content change seen
+at once."""
+
+import re
+
+import pytest
+from django.middleware.csrf import get_token
+from django.template import engines
+from django.test import Client, RequestFactory, override_settings
+from django.utils.safestring import mark_safe
+
+from roles import models as m
+from roles.core.crispy import form_html
+from roles.core.frames import Frame, render_frame
+from roles.publishing import cache as page_cache
+from roles.publishing.signals import staging
+from roles.publishing.version import bump_content_version
+from roles.questionnaire import scoring, views
+from roles.questionnaire.forms import ActionForm, StepForm
+from roles.questionnaire.selectors import published_questionnaire
+
+from .test_quiz_flow import _begin
+
+LOCMEM = {
+    "BACKEND": "django.template.backends.django.DjangoTemplates",
+    "OPTIONS": {
+        "loaders": [
+            (
+                "django.template.loaders.locmem.Loader",
+                {
+                    "page.html": (
+                        "<title>{{ a }} · {{ site }}</title>\n<h1>{{ a }}</h1>"
+                        "{% if flag %}<p>on</p>{% endif %}<main>{{ body }}</main>"
+                    ),
+                    "filtered.html": "<p>{{ a|upper }}</p>{{ body }}",
+                    "unused.html": "<p>{{ body }}</p>",
+                },
+            )
+        ]
+    },
+}
+
+
+@override_settings(TEMPLATES=[LOCMEM])
+@pytest.mark.parametrize(
+    "a, body",
+    [
+        ("Plain", mark_safe("<b>safe</b>")),
+        ("<Q & A> \"quoted\" 'single'", "<i>not safe</i>"),
+        ("", ""),
+        (7, mark_safe("")),
+    ],
+)
+def test_a_filled_frame_is_the_templates_own_output(a, body):
+    fixed = {"site": "R & G", "flag": True}
+    frame = render_frame("page.html", fixed, None, slots=("a", "body"))
+    direct = (
+        engines["django"]
+        .get_template("page.html")
+        .render({**fixed, "a": a, "body": body})
+    )
+    assert frame.fill({"a": a, "body": body}) == direct
+    # One frame serves every value: rendered once, filled many times.
+    assert frame.fill({"a": "x", "body": "y"}).count("x") == 2
+
+
+@override_settings(TEMPLATES=[LOCMEM])
+def test_a_slot_that_a_filter_changes_or_that_is_not_output_is_refused():
+    with pytest.raises(ValueError, match="filter"):
+        render_frame("filtered.html", {}, None, slots=("a", "body"))
+    with pytest.raises(ValueError, match=r"\['a'\]"):
+        render_frame("unused.html", {}, None, slots=("a", "body"))
+
+
+def test_a_frame_has_one_more_chunk_than_slots():
+    with pytest.raises(ValueError):
+        Frame(["a", "b"], ["x", "y"])
+
+
+def _token(html: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
+def _crispy(form, request) -> str:
+    return (
+        engines["django"]
+        .from_string("{% load crispy_forms_tags %}{% crispy form %}")
+        .render({"form": form}, request)
+    )
+
+
+def _step_forms(questionnaire):
+    scenario = next(q for q in questionnaire.questions if q.kind == scoring.SCENARIO)
+    agreement = next(
+        (q for q in questionnaire.questions if q.kind == scoring.AGREEMENT), scenario
+    )
+    for question in (scenario, agreement):
+        for finish in (False, True):
+            for data in (None, {"answer": "nonsense"}, {"answer": "1"}):
+                yield StepForm(
+                    data,
+                    question=question,
+                    hint="A hint <with> markup & more",
+                    order=None,
+                    action=f"/quiz/q/{question.key}/",
+                    finish=finish,
+                )
+
+
+def test_form_html_draws_what_the_crispy_tag_draws(seeded):
+    forms = [
+        *_step_forms(published_questionnaire()),
+        ActionForm(action="/quiz/start/", label="Start now", css_class="btn"),
+        ActionForm(
+            action="/quiz/more/", label="More <now>", css_class="b", form_id="more"
+        ),
+    ]
+    for form in forms:
+        request = RequestFactory().get("/")
+        by_tag = _crispy(form, request)
+        assert "<form" in by_tag
+        ours = form_html(form, get_token(request))
+        # The tag masks the token afresh each time it draws it.
+        assert ours == by_tag.replace(_token(by_tag), _token(ours)), form
+
+
+def test_form_html_refuses_a_form_it_would_draw_differently(seeded):
+    form = ActionForm(action="/quiz/start/", label="Start now", css_class="btn")
+    form.helper.form_method = "get"
+    with pytest.raises(ValueError):
+        form_html(form, "token")
+    form = ActionForm(action="/quiz/start/", label="Start now", css_class="btn")
+    form.helper.form_tag = False
+    with pytest.raises(ValueError):
+        form_html(form, "token")
+
+
+def _step(client, key: str) -> str:
+    response = client.get(f"/quiz/q/{key}/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_two_visitors_at_one_question_share_nothing_of_their_own(seeded):
+    first, second = Client(), Client()
+    key = _begin(first)
+    assert _begin(second) == key
+    # The first answers and comes back: the answer shows as chosen, to it.
+    first.post(f"/quiz/q/{key}/", {"answer": "0"})
+    mine, theirs = _step(first, key), _step(second, key)
+    assert mine.count(" checked") == 1
+    assert " checked" not in theirs
+    assert _token(mine) != _token(theirs)
+    # Everything around the question is the same page.
+    assert (
+        mine.split('<div class="quiz-step"')[0]
+        == theirs.split('<div class="quiz-step"')[0]
+    )
+    assert mine.split("</main>")[1] == theirs.split("</main>")[1]
+
+
+def test_an_error_page_and_the_question_after_it(client, seeded):
+    key = _begin(client)
+    refused = client.post(f"/quiz/q/{key}/", {"answer": "999"})
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert re.search(r"<title>Error: Question 1: ", html)
+    assert 'class="error-summary"' in html
+    again = _step(client, key)
+    assert re.search(r"<title>Question 1: ", again)
+    assert "error-summary" not in again
+
+
+def test_a_question_edited_since_is_shown_as_it_is_now(client, seeded):
+    key = _begin(client)
+    before = _step(client, key)
+    question = m.Question.objects.get(key=key)
+    assert question.text[:30] in before
+    question.text = "Which of these tasks would you pick first, today?"
+    question.save()
+    after = _step(client, key)
+    assert "<title>Question 1: Which of these tasks would you pick first" in after
+    assert (
+        '<h1 class="quiz-step-heading">Which of these tasks would you pick first,'
+        " today?</h1>" in after
+    )
+
+
+def test_a_previewing_editors_page_is_never_kept_for_visitors(client, seeded):
+    key = _begin(client)
+    request = RequestFactory().get(f"/quiz/q/{key}/")
+    request.editor_preview = True
+    assert views._step_memo(request) == {}
+    assert views._step_memo(request) is not views._step_memo(request)
+
+
+def test_the_process_memo_lasts_one_content_version(seeded):
+    memo = page_cache.versioned_memo("test-memo")
+    memo["k"] = 1
+    assert page_cache.versioned_memo("test-memo") is memo
+    with staging():
+        assert page_cache.versioned_memo("test-memo") == {}
+    bump_content_version()
+    assert page_cache.versioned_memo("test-memo") == {}
+
+
+def test_the_process_memo_starts_again_when_full(seeded, monkeypatch):
+    monkeypatch.setattr(page_cache, "MEMO_ENTRIES", 3)
+    memo = page_cache.versioned_memo("test-memo-full")
+    memo.update(a=1, b=2, c=3)
+    assert page_cache.versioned_memo("test-memo-full") == {}
