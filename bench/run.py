@@ -111,11 +111,19 @@ def _headers(path: str) -> dict[str, str]:
 
 
 def _step(client) -> str:
-    """The adaptive questionnaire's first step, with its visitor's cookie."""
+    """The adaptive questionnaire's first step, with its visitor's cookies: the
+    flow's and the CSRF cookie the start page gave (without it every request
+    would be a first visit, paying for a new CSRF secret and its cookie)."""
+    from django.conf import settings
+
     from roles.questionnaire.views import FLOW_COOKIE
 
+    client.get("/quiz/")
     step = client.post("/quiz/start/")["Location"]
-    COOKIES[step] = f"{FLOW_COOKIE}={client.cookies[FLOW_COOKIE].coded_value}"
+    COOKIES[step] = "; ".join(
+        f"{name}={client.cookies[name].coded_value}"
+        for name in (FLOW_COOKIE, settings.CSRF_COOKIE_NAME)
+    )
     return step
 
 
