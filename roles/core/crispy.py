@@ -257,7 +257,7 @@ def choice_fieldset_html(
     return mark_safe("".join(parts))  # each value was escaped above
 
 
-def form_html(form, csrf_token: str) -> SafeString:
+def form_html(form, csrf_token: str, *, attributes: dict | None = None) -> SafeString:
     """What ``{% crispy form %}`` draws for a POST form whose helper has a
     layout of this pack's objects - the pack's whole_uni_form.html with
     display_form.html and errors.html (their specification; tests hold the
@@ -265,9 +265,11 @@ def form_html(form, csrf_token: str) -> SafeString:
     template context twice and renders three templates around the layout:
     on a questionnaire step that was most of the form's time. A form the
     templates would draw differently (no form tag, another method, inputs,
-    multipart) is refused, not guessed at: draw it with the tag."""
+    multipart) is refused, not guessed at: draw it with the tag.
+    ``attributes``: the helper's ``get_attributes()``, from a caller that
+    keeps a helper it never changes for many forms (a questionnaire step)."""
     helper = form.helper
-    attrs = helper.get_attributes(template_pack=PACK)
+    attrs = attributes or helper.get_attributes(template_pack=PACK)
     if (
         not attrs["form_tag"]
         or attrs["form_method"] != "post"

@@ -12,7 +12,6 @@ from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import (
@@ -23,7 +22,7 @@ from django.views.decorators.http import (
 
 from roles.comparisons.models import comparison_key
 from roles.core.client import rate_limit_count, rate_limit_wait
-from roles.core.crispy import form_html
+from roles.core.crispy import PACK, form_html
 from roles.core.frames import Frame, render_frame
 from roles.core.seo import absolute_url
 from roles.core.urls import cached_reverse
@@ -291,15 +290,24 @@ def _step_memo(request: HttpRequest) -> dict:
     return versioned_memo("quiz-step")
 
 
-def _step_frame(memo: dict, request: HttpRequest, question, *, error: bool) -> Frame:
-    """The step page's frame, its slots the question's number and block."""
-    frame = memo.get(("frame", question.key, error))
+#: What a step page outputs as it is (roles.core.frames): the rest of its
+#: context decides which frame it is.
+STEP_SLOTS = ("number", "to_go", "of", "done", "back_url", "step_form")
+
+
+def _step_frame(memo: dict, request: HttpRequest, **fixed) -> Frame:
+    """The step page as a frame: one per question, error or not, and shape
+    of the progress line and Back link (``fixed``); the values that differ
+    between visitors are its slots (``STEP_SLOTS``)."""
+    key = (
+        "frame",
+        fixed["question"].key,
+        *(fixed[k] for k in sorted(fixed) if k != "question"),
+    )
+    frame = memo.get(key)
     if frame is None:
-        frame = memo[("frame", question.key, error)] = render_frame(
-            "roles/quiz_step.html",
-            {"question": question, "error": error},
-            request,
-            slots=("question_number", "step"),
+        frame = memo[key] = render_frame(
+            "roles/quiz_step.html", fixed, request, slots=STEP_SLOTS
         )
     return frame
 
@@ -337,11 +345,11 @@ def quiz_step(request: HttpRequest, key: str) -> HttpResponse:
     action = _step_url(key)
     previous = state.answers.get(key)
     memo = _step_memo(request)
-    helper = memo.get(("helper", key, finish))
+    helper, attributes = memo.get(("helper", key, finish)) or (None, None)
     if helper is None:
-        helper = memo[("helper", key, finish)] = StepForm.build_helper(
-            question, action, finish=finish
-        )
+        helper = StepForm.build_helper(question, action, finish=finish)
+        attributes = helper.get_attributes(template_pack=PACK)
+        memo[("helper", key, finish)] = (helper, attributes)
     form = StepForm(
         request.POST if posted else None,
         initial={"answer": str(previous)} if previous is not None else None,
@@ -360,20 +368,25 @@ def quiz_step(request: HttpRequest, key: str) -> HttpResponse:
     length = quiz_length()
     back = state.previous(key)
     progress = flow.progress(state, key, typical=length.questions, total=len(by_key))
-    step = render_to_string(
-        "includes/_quiz_step.html",
-        {
-            # The pack's form, drawn without the crispy tag (form_html).
-            "step_form": form_html(form, get_token(request)),
-            "error": posted,
-            "progress": progress,
-            "back_url": _step_url(back) if back else cached_reverse("roles:quiz"),
-            "back_to_start": back is None,
-        },
+    frame = _step_frame(
+        memo,
         request,
+        question=question,
+        error=posted,
+        back_to_start=back is None,
+        last=progress.to_go == 0,
+        at_most=progress.at_most,
     )
-    page = _step_frame(memo, request, question, error=posted).fill(
-        {"question_number": progress.number, "step": step}
+    page = frame.fill(
+        {
+            "number": progress.number,
+            "to_go": progress.to_go,
+            "of": progress.of,
+            "done": progress.number - 1,
+            "back_url": _step_url(back) if back else cached_reverse("roles:quiz"),
+            # The pack's form, drawn without the crispy tag (form_html).
+            "step_form": form_html(form, get_token(request), attributes=attributes),
+        }
     )
     response = HttpResponse(page, status=400 if posted else 200)
     if state == stored:
