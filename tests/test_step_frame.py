@@ -240,6 +240,18 @@ def test_a_previewing_editors_page_is_never_kept_for_visitors(client, seeded):
     request.editor_preview = True
     assert views._step_memo(request) == {}
     assert views._step_memo(request) is not views._step_memo(request)
+    del request.editor_preview
+    assert views._step_memo(request) is views._step_memo(request)
+
+
+def test_with_debug_on_an_edited_template_shows_at_once(client, seeded, settings):
+    """runserver reloads a template edited on disk without a restart: with
+    DEBUG on no frame is kept, so the next step shows the edit."""
+    settings.DEBUG = True
+    request = RequestFactory().get("/quiz/")
+    assert views._step_memo(request) is not views._step_memo(request)
+    settings.DEBUG = False
+    assert views._step_memo(request) is views._step_memo(request)
 
 
 def test_the_process_memo_lasts_one_content_version(seeded):

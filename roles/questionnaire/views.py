@@ -284,8 +284,10 @@ def _step_memo(request: HttpRequest) -> dict:
     question - its frame (the page around the question block: title, head,
     the site's header and footer) and its form's crispy helper - kept in
     this process for the current content version. Never for a previewing
-    editor (the frame would hold the preview's banner)."""
-    if getattr(request, "editor_preview", None):
+    editor (the frame would hold the preview's banner), nor with DEBUG on
+    (runserver reloads an edited template in place: a kept frame would go
+    on showing the old one)."""
+    if settings.DEBUG or getattr(request, "editor_preview", None):
         return {}
     return versioned_memo("quiz-step")
 
