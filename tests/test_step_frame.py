@@ -140,24 +140,27 @@ def test_form_html_refuses_a_form_it_would_draw_differently(seeded):
         form_html(form, "token")
 
 
-def test_every_step_page_is_its_templates_own_render(client, seeded, monkeypatch):
-    """Whatever the frame's key and slots, the page is what rendering the
-    template with the same values gives (a slot used in a filter, or a value
-    that decides a branch left out of the key, would differ)."""
+def test_every_framed_page_is_its_templates_own_render(client, seeded, monkeypatch):
+    """Whatever the frame's key and slots, each questionnaire page drawn as
+    a frame (the start page and the steps) is what rendering its template
+    with the same values gives: a slot used in a filter, or a value that
+    decides a branch left out of the key, would differ."""
     seen = []
-    real_frame, real_fill = views._step_frame, Frame.fill
+    real_frame, real_fill = views._frame, Frame.fill
 
-    def spy_frame(memo, request, **fixed):
-        seen.append({"request": request, "fixed": fixed})
-        return real_frame(memo, request, **fixed)
+    def spy_frame(memo, request, template_name, **kwargs):
+        seen.append(
+            {"request": request, "template": template_name, "fixed": kwargs["fixed"]}
+        )
+        return real_frame(memo, request, template_name, **kwargs)
 
     def spy_fill(self, values):
         seen[-1]["values"] = values
         return real_fill(self, values)
 
-    monkeypatch.setattr(views, "_step_frame", spy_frame)
+    monkeypatch.setattr(views, "_frame", spy_frame)
     monkeypatch.setattr(Frame, "fill", spy_fill)
-    pages = []
+    pages = [client.get("/quiz/")]
     key = _begin(client)
     pages.append(client.get(f"/quiz/q/{key}/"))
     pages.append(client.post(f"/quiz/q/{key}/", {"answer": "999"}))
@@ -168,19 +171,34 @@ def test_every_step_page_is_its_templates_own_render(client, seeded, monkeypatch
         key = response["Location"].split("/")[3]
         pages.append(client.get(f"/quiz/q/{key}/"))
     pages.append(client.post(f"/quiz/q/{key}/", {"answer": "x"}))
-    assert len(pages) == len(seen) >= 5
+    # Back at the start with answers given: "Continue where you left off".
+    pages.append(client.get("/quiz/"))
+    # A cookie that is not ours: the start page with its problem.
+    client.cookies[views.FLOW_COOKIE] = "tampered"
+    pages.append(client.get(f"/quiz/q/{key}/"))
+    assert len(pages) == len(seen) >= 7
     shapes = set()
     for page, call in zip(pages, seen, strict=True):
+        fixed = call["fixed"]
         shapes.add(
-            tuple(sorted((k, v) for k, v in call["fixed"].items() if k != "question"))
+            (
+                call["template"],
+                *sorted((k, v) for k, v in fixed.items() if isinstance(v, bool)),
+            )
         )
         expected = render_to_string(
-            "roles/quiz_step.html", {**call["fixed"], **call["values"]}, call["request"]
+            call["template"], {**fixed, **call["values"]}, call["request"]
         )
         assert page.content.decode() == expected
-    # Error and not, Back to the introduction and to a question, were drawn.
-    assert {dict(s)["error"] for s in shapes} == {False, True}
-    assert {dict(s)["back_to_start"] for s in shapes} == {False, True}
+    steps = [dict(s[1:]) for s in shapes if s[0] == "roles/quiz_step.html"]
+    starts = [dict(s[1:]) for s in shapes if s[0] == "roles/quiz_start.html"]
+    # Error and not, Back to the introduction and to a question, were drawn;
+    # the start page plain, with "Continue", and after a bad cookie.
+    assert {s["error"] for s in steps} == {False, True}
+    assert {s["back_to_start"] for s in steps} == {False, True}
+    assert {s["resume"] for s in starts} == {False, True}
+    assert "could not be restored" in pages[-1].content.decode()
+    assert "Continue where you left off" in pages[-2].content.decode()
 
 
 def _step(client, key: str) -> str:
@@ -238,10 +256,10 @@ def test_a_previewing_editors_page_is_never_kept_for_visitors(client, seeded):
     key = _begin(client)
     request = RequestFactory().get(f"/quiz/q/{key}/")
     request.editor_preview = True
-    assert views._step_memo(request) == {}
-    assert views._step_memo(request) is not views._step_memo(request)
+    assert views._quiz_memo(request) == {}
+    assert views._quiz_memo(request) is not views._quiz_memo(request)
     del request.editor_preview
-    assert views._step_memo(request) is views._step_memo(request)
+    assert views._quiz_memo(request) is views._quiz_memo(request)
 
 
 def test_with_debug_on_an_edited_template_shows_at_once(client, seeded, settings):
@@ -249,9 +267,9 @@ def test_with_debug_on_an_edited_template_shows_at_once(client, seeded, settings
     DEBUG on no frame is kept, so the next step shows the edit."""
     settings.DEBUG = True
     request = RequestFactory().get("/quiz/")
-    assert views._step_memo(request) is not views._step_memo(request)
+    assert views._quiz_memo(request) is not views._quiz_memo(request)
     settings.DEBUG = False
-    assert views._step_memo(request) is views._step_memo(request)
+    assert views._quiz_memo(request) is views._quiz_memo(request)
 
 
 def test_the_process_memo_lasts_one_content_version(seeded):

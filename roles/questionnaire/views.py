@@ -169,25 +169,44 @@ def _start_page(
     if not problem and state is not None and state.answers:
         state = state.valid_for(questionnaire.by_key)
         resume = state.next_key(questionnaire.adaptive)
-    response = render(
+    opened = bool(questionnaire.questions)
+    frame = _frame(
+        _quiz_memo(request),
         request,
         "roles/quiz_start.html",
-        {
+        # What decides the frame (the problem is one of this module's texts).
+        key=(problem, resume is not None, opened),
+        fixed={
             "length": length,
             "role_count": len(questionnaire.roles),
             "problem": problem,
-            "resume": resume,
-            "start_form": ActionForm(
-                action=reverse("roles:quiz_begin"),
+            "resume": resume is not None,
+            "opened": opened,
+            "og_title": "Which role am I? A questionnaire about the work you enjoy",
+        },
+        slots=START_SLOTS,
+    )
+    start_form = (
+        form_html(
+            ActionForm(
+                action=cached_reverse("roles:quiz_begin"),
                 label="Start now" if not resume else "Start again",
                 css_class="btn btn-primary quiz-start",
                 # quiz-step.js posts it and swaps in the first question.
                 form_id="quiz-start-form",
-            )
-            if questionnaire.questions
-            else None,
-            "og_title": "Which role am I? A questionnaire about the work you enjoy",
-        },
+            ),
+            get_token(request),
+        )
+        if opened
+        else ""
+    )
+    response = HttpResponse(
+        frame.fill(
+            {
+                "start_form": start_form,
+                "resume_url": _step_url(resume) if resume else "",
+            }
+        ),
         status=status,
     )
     if problem:
@@ -279,39 +298,42 @@ def _result_unavailable(
     return _write_state(request, response, state)
 
 
-def _step_memo(request: HttpRequest) -> dict:
-    """What a step page needs that is the same for every visitor at that
-    question - its frame (the page around the question block: title, head,
-    the site's header and footer) and its form's crispy helper - kept in
-    this process for the current content version. Never for a previewing
-    editor (the frame would hold the preview's banner), nor with DEBUG on
-    (runserver reloads an edited template in place: a kept frame would go
-    on showing the old one)."""
+def _quiz_memo(request: HttpRequest) -> dict:
+    """What the questionnaire's pages need that is the same for every
+    visitor - their frames (roles.core.frames: the page around a visitor's
+    own values) and the step forms' crispy helpers - kept in this process
+    for the current content version. Never for a previewing editor (a frame
+    would hold the preview's banner), nor with DEBUG on (runserver reloads an
+    edited template in place: a kept frame would go on showing the old
+    one)."""
     if settings.DEBUG or getattr(request, "editor_preview", None):
         return {}
-    return versioned_memo("quiz-step")
+    return versioned_memo("quiz-pages")
 
 
-#: What a step page outputs as it is (roles.core.frames): the rest of its
-#: context decides which frame it is.
-STEP_SLOTS = ("number", "to_go", "of", "done", "back_url", "step_form")
-
-
-def _step_frame(memo: dict, request: HttpRequest, **fixed) -> Frame:
-    """The step page as a frame: one per question, error or not, and shape
-    of the progress line and Back link (``fixed``); the values that differ
-    between visitors are its slots (``STEP_SLOTS``)."""
-    key = (
-        "frame",
-        fixed["question"].key,
-        *(fixed[k] for k in sorted(fixed) if k != "question"),
-    )
-    frame = memo.get(key)
+def _frame(
+    memo: dict,
+    request: HttpRequest,
+    template_name: str,
+    *,
+    key: tuple,
+    fixed: dict,
+    slots: tuple[str, ...],
+) -> Frame:
+    """``template_name`` as a frame: rendered with ``fixed`` once per ``key``
+    (everything in ``fixed`` that can differ within a content version must be
+    in it), its ``slots`` filled per request."""
+    frame = memo.get((template_name, *key))
     if frame is None:
-        frame = memo[key] = render_frame(
-            "roles/quiz_step.html", fixed, request, slots=STEP_SLOTS
+        frame = memo[(template_name, *key)] = render_frame(
+            template_name, fixed, request, slots=slots
         )
     return frame
+
+
+#: What the start page and a step page output as they are (roles.core.frames).
+START_SLOTS = ("start_form", "resume_url")
+STEP_SLOTS = ("number", "to_go", "of", "done", "back_url", "step_form")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -346,7 +368,7 @@ def quiz_step(request: HttpRequest, key: str) -> HttpResponse:
     finish = len(state.answers) >= MIN_QUESTIONS and bool(state.more or state.queue)
     action = _step_url(key)
     previous = state.answers.get(key)
-    memo = _step_memo(request)
+    memo = _quiz_memo(request)
     helper, attributes = memo.get(("helper", key, finish)) or (None, None)
     if helper is None:
         helper = StepForm.build_helper(question, action, finish=finish)
@@ -370,14 +392,20 @@ def quiz_step(request: HttpRequest, key: str) -> HttpResponse:
     length = quiz_length()
     back = state.previous(key)
     progress = flow.progress(state, key, typical=length.questions, total=len(by_key))
-    frame = _step_frame(
+    fixed = {
+        "question": question,
+        "error": posted,
+        "back_to_start": back is None,
+        "last": progress.to_go == 0,
+        "at_most": progress.at_most,
+    }
+    frame = _frame(
         memo,
         request,
-        question=question,
-        error=posted,
-        back_to_start=back is None,
-        last=progress.to_go == 0,
-        at_most=progress.at_most,
+        "roles/quiz_step.html",
+        key=(key, *(fixed[k] for k in sorted(fixed) if k != "question")),
+        fixed=fixed,
+        slots=STEP_SLOTS,
     )
     page = frame.fill(
         {
