@@ -53,9 +53,13 @@ LOCMEM = {
         ("<Q & A> \"quoted\" 'single'", "<i>not safe</i>"),
         ("", ""),
         (7, mark_safe("")),
+        (1234567, None),
+        (12.5, 0),
     ],
 )
-def test_a_filled_frame_is_the_templates_own_output(a, body):
+@pytest.mark.parametrize("separators", [False, True])
+def test_a_filled_frame_is_the_templates_own_output(a, body, separators, settings):
+    settings.USE_THOUSAND_SEPARATOR = separators
     fixed = {"site": "R & G", "flag": True}
     frame = render_frame("page.html", fixed, None, slots=("a", "body"))
     direct = (

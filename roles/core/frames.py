@@ -27,8 +27,9 @@ from collections.abc import Mapping, Sequence
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.utils.formats import localize
 from django.utils.html import conditional_escape
-from django.utils.safestring import SafeData, SafeString, mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 # Letters, digits and hyphens only, so autoescaping leaves a marker as it is;
 # random per process, so no content can contain one by chance.
@@ -42,7 +43,12 @@ def _marker(index: int) -> SafeString:
 
 
 def _escaped(value: object) -> str:
-    return str(conditional_escape(value if isinstance(value, SafeData) else str(value)))
+    # What {{ value }} does: localised (a number as the settings format it),
+    # then escaped unless it is safe text.
+    localized = localize(value)
+    return str(
+        conditional_escape(localized if isinstance(localized, str) else str(localized))
+    )
 
 
 class Frame:
