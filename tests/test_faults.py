@@ -308,6 +308,67 @@ def test_the_lookup_uses_a_connection_of_each_threads_own_and_reconnects(
     assert cache_client._held.connection is held
 
 
+def test_an_uncached_page_reads_the_version_in_one_round_trip_of_its_own(
+    redis_cache, content, settings, monkeypatch
+):
+    """With the page cache off (a questionnaire step, a POST), a request reads
+    the content version's mirror in one round trip over the thread's own
+    connection - no pool check-out, no full client command path - and still
+    sees an edit at once; with Redis gone it is a miss, asked once, and the
+    page answers from the database."""
+    from django.core.cache import caches
+    from redis.connection import Connection, ConnectionPool
+
+    from roles.core import cache_client
+    from roles.core.cache_client import RetryLaterClient
+
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.DUE_CHECK_SECONDS = 3600
+    settings.CACHE_RETRY_SECONDS = 60
+    visitor = Client()
+    url = content.get_absolute_url()
+    for _ in range(2):  # the first puts the mirror back from the database
+        assert visitor.get(url).status_code == 200
+    assert caches["default"].get("content-version") is not None
+
+    checkouts = _counted(monkeypatch, ConnectionPool, "get_connection")
+    client_gets = _counted(monkeypatch, RetryLaterClient, "get", "get_many")
+    sends = _counted(monkeypatch, Connection, "send_packed_command")
+    response = visitor.get(url)
+    assert response.status_code == 200 and "X-Cache" not in response
+    assert sends == ["send_packed_command"], "one round trip: the version"
+    assert checkouts == [] and client_gets == []
+    held = cache_client._held.connection
+    assert held is not None
+
+    content.summary = "Seen at once with the page cache off."
+    content.save()
+    assert "Seen at once" in visitor.get(url).content.decode()
+
+    redis_cache.kill()
+    attempts = _counted(monkeypatch, RetryLaterClient, "get_client")
+    for _ in range(3):
+        assert visitor.get(url).status_code == 200
+    assert len(attempts) == 1, "one failed attempt, then Redis is left alone"
+    assert cache_client.get_value(caches["default"], "content-version") is None
+
+
+def test_the_version_read_on_a_cache_other_than_redis_asks_it_as_it_is(
+    settings,
+):
+    from django.core.cache import caches
+
+    from roles.core.cache_client import get_value
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    }
+    backend = caches["default"]
+    assert get_value(backend, "k") is None
+    backend.set("k", (3, 1.5))
+    assert get_value(backend, "k") == (3, 1.5)
+
+
 def test_a_forked_process_makes_its_own_lookup_connection(monkeypatch):
     from roles.core import cache_client
 

@@ -139,28 +139,61 @@ def mirror_and_page(
     if cache_down():
         return None, None, None
     mirror_key, page_key = client.make_key(mirror), client.make_key(page)
+
+    def exchange(connection):
+        if seen is None:
+            connection.send_command("MGET", mirror_key, page_key)
+            return connection.read_response()
+        connection.send_command("GET", mirror_key)
+        raw = connection.read_response()
+        if raw == seen:
+            return raw, UNCHANGED
+        connection.send_command("GET", page_key)
+        return raw, connection.read_response()
+
+    raw, raw_page = _exchange(client, exchange) or (None, None)
+    value = None if raw is None else client.decode(raw)
+    if raw_page is UNCHANGED:
+        return value, raw, UNCHANGED
+    return value, raw, None if raw_page is None else client.decode(raw_page)
+
+
+def get_value(backend: BaseCache, key: str) -> object:
+    """``backend.get(key)`` in one round trip over this thread's own
+    connection, as :func:`mirror_and_page` reads: for the one key every
+    uncached request reads (the content version's mirror), whose read
+    through the full client cost about as much as the rest of a
+    questionnaire step. A Redis that is down or hung is a miss, and is left
+    alone a while; a cache other than django-redis's is asked as it is."""
+    client = getattr(backend, "client", None)
+    if not isinstance(client, RetryLaterClient):
+        return backend.get(key)
+    if cache_down():
+        return None
+    cache_key = client.make_key(key)
+
+    def exchange(connection):
+        connection.send_command("GET", cache_key)
+        return connection.read_response()
+
+    raw = _exchange(client, exchange)
+    return None if raw is None else client.decode(raw)
+
+
+def _exchange(client: RetryLaterClient, talk):
+    """``talk(connection)`` on this thread's own connection to the client's
+    Redis; None, with Redis switched off a while, if it is down or hung."""
     try:
         connection = _own_connection(client.get_client(write=False).connection_pool)
         try:
-            if seen is None:
-                connection.send_command("MGET", mirror_key, page_key)
-                raw, raw_page = connection.read_response()
-            else:
-                connection.send_command("GET", mirror_key)
-                raw = connection.read_response()
-                if raw == seen:
-                    return client.decode(raw), raw, UNCHANGED
-                connection.send_command("GET", page_key)
-                raw_page = connection.read_response()
+            return talk(connection)
         except BaseException:
             connection.disconnect()  # a reply may be left unread
             raise
     except _REDIS_DOWN:
         switch.down_until = time.monotonic() + settings.CACHE_RETRY_SECONDS
         logger.exception("Exception ignored")  # as django-redis logs its own
-        return None, None, None
-    value = None if raw is None else client.decode(raw)
-    return value, raw, None if raw_page is None else client.decode(raw_page)
+        return None
 
 
 def _get_many(

@@ -43,7 +43,12 @@ from django.db.models import Min
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import get_conditional_response, set_response_etag
 
-from roles.core.cache_client import UNCHANGED, cache_down, mirror_and_page
+from roles.core.cache_client import (
+    UNCHANGED,
+    cache_down,
+    get_value,
+    mirror_and_page,
+)
 from roles.core.release import release_id
 from roles.publishing import registry
 from roles.publishing import version as version_module
@@ -162,7 +167,7 @@ def current_version() -> int:
     scope = _request_scope.get()
     if scope is not None and "version" in scope:
         return scope["version"]
-    version = None if cache_down() else _trusted(cache.get(VERSION_MIRROR_KEY))
+    version = None if cache_down() else _trusted(get_value(cache, VERSION_MIRROR_KEY))
     if version is None:
         version = _version_from_database()
     if scope is not None:
