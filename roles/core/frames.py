@@ -25,6 +25,7 @@ import re
 import secrets
 from collections.abc import Mapping, Sequence
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.formats import localize
@@ -45,6 +46,10 @@ def _marker(index: int) -> SafeString:
 def _escaped(value: object) -> str:
     # What {{ value }} does: localised (a number as the settings format it),
     # then escaped unless it is safe text.
+    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
+        # Django's own fast case (numberformat.format: an int without
+        # grouping is itself), without the three format lookups before it.
+        return str(value)
     localized = localize(value)
     return str(
         conditional_escape(localized if isinstance(localized, str) else str(localized))
