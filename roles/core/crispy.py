@@ -187,16 +187,26 @@ def _attr(name: str, value: object) -> str:
     return f' {name}="{_escape(value)}"' if value else ""
 
 
+def card_html(choice: BoundWidget) -> str:
+    """One option of a ``cards`` choice fieldset (choices/cards.html's loop
+    body)."""
+    return (
+        f'\n  <label class="option-card" for="{_escape(choice.id_for_label)}">'
+        f"\n    {option_input(choice)}"
+        f'\n    <span class="option-text">{_escape(choice.choice_label)}</span>'
+        "\n  </label>\n  "
+    )
+
+
+def cards_html(cards: str, options_class: str) -> str:
+    """A ``cards`` choice fieldset's options: ``cards`` (each drawn by
+    :func:`card_html`) in choices/cards.html's container."""
+    return f'\n\n<div class="{_escape(options_class or "option-list")}">\n  {cards}\n</div>\n'
+
+
 def _choices_html(field, style: str, options_class: str) -> str:
     if style == "cards":
-        cards = "".join(
-            f'\n  <label class="option-card" for="{_escape(c.id_for_label)}">'
-            f"\n    {option_input(c)}"
-            f'\n    <span class="option-text">{_escape(c.choice_label)}</span>'
-            "\n  </label>\n  "
-            for c in field
-        )
-        return f'\n\n<div class="{_escape(options_class or "option-list")}">\n  {cards}\n</div>\n'
+        return cards_html("".join(card_html(c) for c in field), options_class)
     if style == "card_list":
         items = "".join(
             f'\n    <li><label class="option-card" for="{_escape(c.id_for_label)}">'
