@@ -20,7 +20,8 @@ from roles.publishing import cache as page_cache
 from roles.publishing.signals import staging
 from roles.publishing.version import bump_content_version
 from roles.questionnaire import scoring, views
-from roles.questionnaire.forms import ActionForm, StepForm
+from roles.questionnaire.forms import ActionForm, StepForm, StepFormFrame
+from roles.questionnaire.results import question_option_order
 from roles.questionnaire.selectors import published_questionnaire
 
 from .test_quiz_flow import _begin
@@ -142,6 +143,102 @@ def test_form_html_refuses_a_form_it_would_draw_differently(seeded):
     form.helper.form_tag = False
     with pytest.raises(ValueError):
         form_html(form, "token")
+
+
+def _frame_and_forms(question, *, hint: str, finish: bool, nonces: list[str]):
+    """The question's form frame, and the forms it stands for: every order
+    the nonces give, with no answer and with each answer checked."""
+    action = f"/quiz/q/{question.key}/"
+    helper = StepForm.build_helper(question, action, finish=finish)
+    frame = StepFormFrame(
+        question, hint=hint, action=action, finish=finish, helper=helper
+    )
+    orders = {question_option_order(question, nonce) for nonce in nonces}
+    for order in orders:
+        for previous in (None, *question.answer_values):
+            form = StepForm(
+                None,
+                initial=None if previous is None else {"answer": str(previous)},
+                question=question,
+                hint=hint,
+                order=order,
+                action=action,
+                finish=finish,
+                helper=helper,
+            )
+            yield frame, order, previous, form
+
+
+def test_a_step_forms_frame_draws_what_form_html_draws(seeded):
+    """For every question of the seeded questionnaire, with and without the
+    "See my result now" button, in several visitors' orders, with no answer
+    and with each answer checked: the form cut once and joined per request
+    is byte for byte the form built and drawn for that visitor."""
+    questionnaire = published_questionnaire()
+    assert len(questionnaire.questions) > 20
+    checked = 0
+    for question in questionnaire.questions:
+        for finish in (False, True):
+            for frame, order, previous, form in _frame_and_forms(
+                question,
+                hint=questionnaire.hints.get(question.key, ""),
+                finish=finish,
+                nonces=["a", "b", "c"],
+            ):
+                token = f"tok{checked}"
+                assert frame.fill(token, order, previous) == form_html(form, token)
+                checked += 1
+    assert checked > 500
+
+
+def test_a_step_forms_frame_keeps_markup_in_its_texts_escaped():
+    """Texts that look like the frame's own cut points (a quoted card id, a
+    checked attribute) or like markup stay text."""
+    question = scoring.QuestionSpec(
+        key="tricky",
+        kind=scoring.SCENARIO,
+        text='Which "id_answer_0" <b>is</b> it?',
+        options=[
+            scoring.OptionSpec('Say "id_answer_1" & <i>more</i>', {"a": 2}),
+            scoring.OptionSpec('checked required id="id_answer_0"', {"b": 2}),
+            scoring.OptionSpec("Plain", {"a": 1}),
+        ],
+    )
+    cases = list(
+        _frame_and_forms(question, hint="<hint>", finish=True, nonces=["x", "y", "z"])
+    )
+    for frame, order, previous, form in cases:
+        drawn = frame.fill('t"<', order, previous)
+        assert drawn == form_html(form, 't"<')
+        assert "<b>" not in drawn and "<i>" not in drawn
+    assert {c[2] for c in cases} == {None, 0, 1, 2}
+
+
+def test_a_step_builds_no_form_for_a_visitor_once_its_frame_is_cut(seeded, monkeypatch):
+    """The form of a question is cut once per process and content version;
+    after that a visitor's step builds no form of its own (a sent answer
+    still does: it is checked)."""
+    built = []
+    real = StepForm.__init__
+
+    def counted(self, *args, **kwargs):
+        built.append(kwargs["question"].key)
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(StepForm, "__init__", counted)
+    visitors = [Client() for _ in range(3)]
+    keys = [_begin(visitor) for visitor in visitors]
+    assert len(set(keys)) == 1
+    pages = [_step(visitor, keys[0]) for visitor in visitors]
+    question = published_questionnaire().by_key[keys[0]]
+    # Cut once: the plain form and one with each answer checked.
+    assert built == [keys[0]] * (1 + len(question.answer_values))
+    built.clear()
+    again = _step(visitors[0], keys[0])
+    assert again == pages[0].replace(_token(pages[0]), _token(again))
+    assert built == []
+    response = visitors[0].post(f"/quiz/q/{keys[0]}/", {"answer": "0"})
+    assert response.status_code == 302 and built == [keys[0]]
 
 
 def test_every_framed_page_is_its_templates_own_render(client, seeded, monkeypatch):

@@ -10,8 +10,17 @@ from typing import NamedTuple, cast
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Hidden, Layout
 from django import forms
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 
-from roles.core.crispy import ChoiceFieldset, Control, SubmitButton
+from roles.core.crispy import (
+    PACK,
+    ChoiceFieldset,
+    Control,
+    SubmitButton,
+    card_html,
+    form_html,
+)
 from roles.questionnaire import scoring
 from roles.questionnaire.results import NONCE_PATTERN, Questionnaire, option_order
 
@@ -221,6 +230,80 @@ class StepForm(forms.Form):
     @property
     def value(self) -> int:
         return int(self.cleaned_data["answer"])
+
+
+#: Stands for the CSRF token while a StepFormFrame is cut (letters and digits:
+#: no escaping changes it; random per process, so no text contains it).
+_TOKEN_MARK = secrets.token_hex(16)
+
+
+class StepFormFrame:
+    """A step's form as a visitor sees it before sending it - unbound, the
+    options in the visitor's own order, the answer given before checked -
+    byte for byte what :func:`roles.core.crispy.form_html` draws for that
+    :class:`StepForm`, but cut once per question (and ``finish``) into its
+    fixed text and its option cards, then only joined per request: the
+    form, its bound field and the option widgets are not built for each
+    visitor. A card differs between positions only by its id (``for`` and
+    ``id``, each in quotes, which no escaped label contains), and between
+    checked and not by the one attribute; tests hold the joined form equal
+    to form_html's for every question, order and answer."""
+
+    __slots__ = ("after_token", "before_token", "cards", "id_", "tail", "values")
+
+    def __init__(self, question, *, hint: str, action: str, finish: bool, helper):
+        def drawn(initial=None) -> StepForm:
+            return StepForm(
+                None,
+                initial=initial,
+                question=question,
+                hint=hint,
+                order=None,  # the options in their own order: position = index
+                action=action,
+                finish=finish,
+                helper=helper,
+            )
+
+        attributes = helper.get_attributes(template_pack=PACK)
+        plain = drawn()
+        field = plain["answer"]
+        self.id_ = field.auto_id
+        self.values = tuple(str(w.data["value"]) for w in field)
+        unchecked = [card_html(w) for w in field]
+        page = form_html(plain, _TOKEN_MARK, attributes=attributes)
+        joined = "".join(unchecked)
+        if page.count(joined) != 1 or page.count(_TOKEN_MARK) != 1:
+            raise ValueError(f"{question.key}: the form's cards could not be cut out")
+        head, self.tail = page.split(joined)
+        self.before_token, self.after_token = head.split(_TOKEN_MARK)
+        checked = [
+            card_html(list(drawn({"answer": value})["answer"])[position])
+            for position, value in enumerate(self.values)
+        ]
+        self.cards = tuple(
+            (self._cut(unchecked[i], i), self._cut(checked[i], i))
+            for i in range(len(self.values))
+        )
+
+    def _cut(self, card: str, position: int) -> tuple[str, str, str]:
+        pieces = card.split(f'"{self.id_}_{position}"')
+        if len(pieces) != 3:
+            raise ValueError("a card names its id other than twice")
+        return pieces[0], pieces[1], pieces[2]
+
+    def fill(
+        self, csrf_token: str, order: tuple[int, ...] | None, previous: int | None
+    ) -> SafeString:
+        """The form with this token, the options in ``order`` (option indexes;
+        None: their own order) and ``previous`` checked."""
+        chosen = None if previous is None else str(previous)
+        parts = [self.before_token, conditional_escape(csrf_token), self.after_token]
+        for position, index in enumerate(order or range(len(self.values))):
+            first, middle, last = self.cards[index][self.values[index] == chosen]
+            quoted = f'"{self.id_}_{position}"'
+            parts += (first, quoted, middle, quoted, last)
+        parts.append(self.tail)
+        return mark_safe("".join(parts))  # drawn escaped by form_html; token escaped
 
 
 class ActionForm(forms.Form):

@@ -35,6 +35,7 @@ from roles.questionnaire.forms import (
     FeedbackForm,
     QuizForm,
     StepForm,
+    StepFormFrame,
     new_nonce,
 )
 from roles.questionnaire.models import Submission
@@ -374,21 +375,31 @@ def quiz_step(request: HttpRequest, key: str) -> HttpResponse:
         helper = StepForm.build_helper(question, action, finish=finish)
         attributes = helper.get_attributes(template_pack=PACK)
         memo[("helper", key, finish)] = (helper, attributes)
-    form = StepForm(
-        request.POST if posted else None,
-        initial={"answer": str(previous)} if previous is not None else None,
-        question=question,
-        hint=questionnaire.hints.get(key, ""),
-        order=order,
-        action=action,
-        helper=helper,
-    )
-    if posted and form.is_valid():
-        state = state.answer(key, form.value)
-        following = state.next_key(adaptive)
-        if following is None or "finish" in request.POST:
-            return _finish(request, questionnaire, state, key=key)
-        return _write_state(request, redirect(_step_url(following)), state)
+    hint = questionnaire.hints.get(key, "")
+    if posted:
+        form = StepForm(
+            request.POST,
+            question=question,
+            hint=hint,
+            order=order,
+            action=action,
+            helper=helper,
+        )
+        if form.is_valid():
+            state = state.answer(key, form.value)
+            following = state.next_key(adaptive)
+            if following is None or "finish" in request.POST:
+                return _finish(request, questionnaire, state, key=key)
+            return _write_state(request, redirect(_step_url(following)), state)
+        # The pack's form, drawn without the crispy tag (form_html).
+        step_form = form_html(form, get_token(request), attributes=attributes)
+    else:
+        form_frame = memo.get(("form", key, finish))
+        if form_frame is None:
+            form_frame = memo[("form", key, finish)] = StepFormFrame(
+                question, hint=hint, action=action, finish=finish, helper=helper
+            )
+        step_form = form_frame.fill(get_token(request), order, previous)
     length = quiz_length()
     back = state.previous(key)
     progress = flow.progress(state, key, typical=length.questions, total=len(by_key))
@@ -414,8 +425,7 @@ def quiz_step(request: HttpRequest, key: str) -> HttpResponse:
             "of": progress.of,
             "done": progress.number - 1,
             "back_url": _step_url(back) if back else cached_reverse("roles:quiz"),
-            # The pack's form, drawn without the crispy tag (form_html).
-            "step_form": form_html(form, get_token(request), attributes=attributes),
+            "step_form": step_form,
         }
     )
     response = HttpResponse(page, status=400 if posted else 200)
