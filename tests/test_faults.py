@@ -353,6 +353,37 @@ def test_an_uncached_page_reads_the_version_in_one_round_trip_of_its_own(
     assert cache_client.get_value(caches["default"], "content-version") is None
 
 
+@pytest.mark.parametrize("page_cache", [0, 600])
+def test_after_redis_restarts_a_held_connection_reconnects_without_a_pause(
+    redis_cache, content, settings, page_cache
+):
+    """A connection the server closed since its last use (a restart, a
+    failover, an idle timeout) is connected again at once, as the pool does
+    with its own: the process does not take Redis for down and leave it
+    alone for CACHE_RETRY_SECONDS (no page cache, every version from the
+    database) while Redis is already back."""
+    from roles.core import cache_client
+
+    settings.PAGE_CACHE_SECONDS = page_cache
+    settings.DUE_CHECK_SECONDS = 3600
+    settings.CACHE_RETRY_SECONDS = 60
+    visitor = Client()
+    url = content.get_absolute_url()
+    for _ in range(3):
+        assert visitor.get(url).status_code == 200
+    held = cache_client._held.connection
+    assert held is not None
+
+    redis_cache.kill()
+    redis_cache.start()
+    assert visitor.get(url).status_code == 200
+    assert not cache_client.cache_down(), "Redis was back: not switched off"
+    assert cache_client._held.connection is held
+    # And still in use: the mirror is put back and read from Redis again.
+    assert visitor.get(url).status_code == 200
+    assert redis_cache.command("DBSIZE") != "0"
+
+
 def test_the_version_read_on_a_cache_other_than_redis_asks_it_as_it_is(
     settings,
 ):

@@ -182,13 +182,27 @@ def get_value(backend: BaseCache, key: str) -> object:
 
 def _exchange(client: RetryLaterClient, talk):
     """``talk(connection)`` on this thread's own connection to the client's
-    Redis; None, with Redis switched off a while, if it is down or hung."""
+    Redis; None, with Redis switched off a while, if it is down or hung. A
+    connection the server has closed since its last use (a restart, a
+    failover, an idle timeout) is connected again and asked once more, as
+    the pool does with its own before it hands one out: only a Redis that
+    refuses that too is taken for down. (The reads here can be repeated.)"""
     try:
         connection = _own_connection(client.get_client(write=False).connection_pool)
+        was_open = getattr(connection, "_sock", None) is not None
+        try:
+            return talk(connection)
+        except RedisConnectionError:
+            connection.disconnect()
+            if not was_open:
+                raise
+        except BaseException:
+            connection.disconnect()  # a reply may be left unread
+            raise
         try:
             return talk(connection)
         except BaseException:
-            connection.disconnect()  # a reply may be left unread
+            connection.disconnect()
             raise
     except _REDIS_DOWN:
         switch.down_until = time.monotonic() + settings.CACHE_RETRY_SECONDS
