@@ -241,6 +241,29 @@ def test_a_step_builds_no_form_for_a_visitor_once_its_frame_is_cut(seeded, monke
     assert response.status_code == 302 and built == [keys[0]]
 
 
+def test_where_nothing_is_kept_a_step_builds_one_form_and_cuts_none(
+    client, seeded, settings, monkeypatch
+):
+    """With DEBUG on (as for a previewing editor or a staged draft) nothing
+    is kept between requests: a step draws the visitor's own form once
+    rather than cutting a frame (a form per answer) for this request alone."""
+    settings.DEBUG = True
+    built = []
+    real = StepForm.__init__
+
+    def counted(self, *args, **kwargs):
+        built.append(kwargs["question"].key)
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(StepForm, "__init__", counted)
+    key = _begin(client)
+    for _ in range(2):
+        built.clear()
+        page = _step(client, key)
+        assert built == [key]
+        assert 'name="answer"' in page
+
+
 def test_every_framed_page_is_its_templates_own_render(client, seeded, monkeypatch):
     """Whatever the frame's key and slots, each questionnaire page drawn as
     a frame (the start page and the steps) is what rendering its template

@@ -488,15 +488,20 @@ def versioned(name: str, compute: Callable[[], object], timeout: int = 3600):
 MEMO_ENTRIES = 2000
 
 
+class Throwaway(dict):
+    """A memo that is not kept: what is put in it is gone with the request
+    (a caller may skip building what only pays off when kept)."""
+
+
 def versioned_memo(name: str) -> dict:
     """A dict in this process's memory only, for the current content version:
     a new, empty one once the version moves on. For derived values cheap
     enough to build again in each worker but wanted on every request (a
     page's frame), which the shared cache would only slow down. While a draft
-    is staged for a preview, or inside a write not yet committed, a throwaway
-    dict: what is built then is not public."""
+    is staged for a preview, or inside a write not yet committed, a
+    :class:`Throwaway` dict: what is built then is not public."""
     if is_staging() or uncommitted_change():
-        return {}
+        return Throwaway()
     version = _version_for_data()
     key = f"memo:{name}"
     remembered = _memory.data.get(key)

@@ -27,7 +27,7 @@ from roles.core.frames import Frame, render_frame
 from roles.core.seo import absolute_url
 from roles.core.urls import cached_reverse
 from roles.core.views import database_unavailable
-from roles.publishing.cache import versioned, versioned_memo
+from roles.publishing.cache import Throwaway, versioned, versioned_memo
 from roles.questionnaire import flow
 from roles.questionnaire.adaptive import MIN_QUESTIONS
 from roles.questionnaire.forms import (
@@ -308,7 +308,7 @@ def _quiz_memo(request: HttpRequest) -> dict:
     edited template in place: a kept frame would go on showing the old
     one)."""
     if settings.DEBUG or getattr(request, "editor_preview", None):
-        return {}
+        return Throwaway()
     return versioned_memo("quiz-pages")
 
 
@@ -392,6 +392,19 @@ def quiz_step(request: HttpRequest, key: str) -> HttpResponse:
                 return _finish(request, questionnaire, state, key=key)
             return _write_state(request, redirect(_step_url(following)), state)
         # The pack's form, drawn without the crispy tag (form_html).
+        step_form = form_html(form, get_token(request), attributes=attributes)
+    elif isinstance(memo, Throwaway):
+        # Nothing kept (a preview, DEBUG, a staged draft): cutting the form
+        # into a frame (a form per answer) would only cost this request.
+        form = StepForm(
+            None,
+            initial={"answer": str(previous)} if previous is not None else None,
+            question=question,
+            hint=hint,
+            order=order,
+            action=action,
+            helper=helper,
+        )
         step_form = form_html(form, get_token(request), attributes=attributes)
     else:
         form_frame = memo.get(("form", key, finish))
