@@ -214,11 +214,9 @@ def test_a_step_forms_frame_keeps_markup_in_its_texts_escaped():
     assert {c[2] for c in cases} == {None, 0, 1, 2}
 
 
-def test_a_step_builds_no_form_for_a_visitor_once_its_frame_is_cut(seeded, monkeypatch):
-    """The form of a question is cut once per process and content version;
-    after that a visitor's step builds no form of its own (a sent answer
-    still does: it is checked)."""
-    built = []
+def _forms_built(monkeypatch) -> list[str]:
+    """The question keys of the StepForms built from now on."""
+    built: list[str] = []
     real = StepForm.__init__
 
     def counted(self, *args, **kwargs):
@@ -226,6 +224,14 @@ def test_a_step_builds_no_form_for_a_visitor_once_its_frame_is_cut(seeded, monke
         real(self, *args, **kwargs)
 
     monkeypatch.setattr(StepForm, "__init__", counted)
+    return built
+
+
+def test_a_step_builds_no_form_for_a_visitor_once_its_frame_is_cut(seeded, monkeypatch):
+    """The form of a question is cut once per process and content version;
+    after that a visitor's step builds no form of its own (a sent answer
+    still does: it is checked)."""
+    built = _forms_built(monkeypatch)
     visitors = [Client() for _ in range(3)]
     keys = [_begin(visitor) for visitor in visitors]
     assert len(set(keys)) == 1
@@ -248,14 +254,7 @@ def test_where_nothing_is_kept_a_step_builds_one_form_and_cuts_none(
     is kept between requests: a step draws the visitor's own form once
     rather than cutting a frame (a form per answer) for this request alone."""
     settings.DEBUG = True
-    built = []
-    real = StepForm.__init__
-
-    def counted(self, *args, **kwargs):
-        built.append(kwargs["question"].key)
-        real(self, *args, **kwargs)
-
-    monkeypatch.setattr(StepForm, "__init__", counted)
+    built = _forms_built(monkeypatch)
     key = _begin(client)
     for _ in range(2):
         built.clear()

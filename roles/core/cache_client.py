@@ -190,20 +190,13 @@ def _exchange(client: RetryLaterClient, talk):
     try:
         connection = _own_connection(client.get_client(write=False).connection_pool)
         was_open = getattr(connection, "_sock", None) is not None
-        try:
-            return talk(connection)
-        except RedisConnectionError:
-            connection.disconnect()
-            if not was_open:
-                raise
-        except BaseException:
-            connection.disconnect()  # a reply may be left unread
-            raise
-        try:
-            return talk(connection)
-        except BaseException:
-            connection.disconnect()
-            raise
+        for retry in (was_open, False):
+            try:
+                return talk(connection)
+            except BaseException as exc:
+                connection.disconnect()  # a reply may be left unread
+                if not (retry and isinstance(exc, RedisConnectionError)):
+                    raise
     except _REDIS_DOWN:
         switch.down_until = time.monotonic() + settings.CACHE_RETRY_SECONDS
         logger.exception("Exception ignored")  # as django-redis logs its own

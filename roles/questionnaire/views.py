@@ -376,28 +376,12 @@ def quiz_step(request: HttpRequest, key: str) -> HttpResponse:
         attributes = helper.get_attributes(template_pack=PACK)
         memo[("helper", key, finish)] = (helper, attributes)
     hint = questionnaire.hints.get(key, "")
-    if posted:
+    if posted or isinstance(memo, Throwaway):
+        # A sent answer is checked by the form; where nothing is kept (a
+        # preview, DEBUG, a staged draft) cutting the form into a frame (a
+        # form per answer) would only cost this request.
         form = StepForm(
-            request.POST,
-            question=question,
-            hint=hint,
-            order=order,
-            action=action,
-            helper=helper,
-        )
-        if form.is_valid():
-            state = state.answer(key, form.value)
-            following = state.next_key(adaptive)
-            if following is None or "finish" in request.POST:
-                return _finish(request, questionnaire, state, key=key)
-            return _write_state(request, redirect(_step_url(following)), state)
-        # The pack's form, drawn without the crispy tag (form_html).
-        step_form = form_html(form, get_token(request), attributes=attributes)
-    elif isinstance(memo, Throwaway):
-        # Nothing kept (a preview, DEBUG, a staged draft): cutting the form
-        # into a frame (a form per answer) would only cost this request.
-        form = StepForm(
-            None,
+            request.POST if posted else None,
             initial={"answer": str(previous)} if previous is not None else None,
             question=question,
             hint=hint,
@@ -405,6 +389,13 @@ def quiz_step(request: HttpRequest, key: str) -> HttpResponse:
             action=action,
             helper=helper,
         )
+        if posted and form.is_valid():
+            state = state.answer(key, form.value)
+            following = state.next_key(adaptive)
+            if following is None or "finish" in request.POST:
+                return _finish(request, questionnaire, state, key=key)
+            return _write_state(request, redirect(_step_url(following)), state)
+        # The pack's form, drawn without the crispy tag (form_html).
         step_form = form_html(form, get_token(request), attributes=attributes)
     else:
         form_frame = memo.get(("form", key, finish))
