@@ -134,3 +134,74 @@ def test_the_bar_a_lean_falls_short_of_is_a_link_to_how_it_is_set(client):
 def test_confidence_words_are_sure_only_for_a_clear_match(verdict, top):
     words = scoring.confidence_words(verdict, top)
     assert bool(SURE.search(f"we are {words}")) == (verdict == scoring.Verdict.CLEAR)
+
+
+def _stored(version: int, verdict: scoring.Verdict, answers: dict, settlers: list):
+    result = {
+        "version": version,
+        "verdict": str(verdict),
+        "you": None,
+        "settlers": [{"key": k, "text": f"Question {k}?"} for k in settlers],
+        "ranking": _rows(0.55 if verdict != scoring.Verdict.CLEAR else 0.97),
+    }
+    if version >= 4:
+        result |= {"asked": len(answers), "total": 40}
+    return m.Submission.objects.create(
+        answers=answers,
+        snapshot={"roles": [], "questions": []},
+        result=result,
+        top_role_slug="role-0",
+    )
+
+
+def _settle_text(client, submission) -> str:
+    page = client.get(submission.get_absolute_url()).content.decode()
+    part = page.split("What would settle it", 1)[1].split("</ul>")[0]
+    return html_lib.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", part)))
+
+
+def test_settling_questions_not_answered_yet_are_not_called_your_answers(client):
+    """An adaptive result's settling questions are often ones the flow never
+    asked: they are offered to answer, not "to look at again"."""
+    submission = _stored(4, scoring.Verdict.BETWEEN, {"a": 0, "b": 1}, ["x", "y"])
+    text = _settle_text(client, submission)
+    assert "Look at your answers" not in text
+    assert "not answered yet" in text
+    assert "Question x?" in text and "Question y?" in text
+
+
+def test_settling_questions_answered_are_offered_to_look_at_again(client):
+    for version, answers in ((3, {"x": 0, "y": 1}), (4, {"x": 0, "y": 1, "z": 2})):
+        submission = _stored(version, scoring.Verdict.BETWEEN, answers, ["x", "y"])
+        text = _settle_text(client, submission)
+        assert "look at your answers" in text.lower()
+        assert "not answered yet" not in text
+
+
+def test_a_mix_names_which_settling_questions_were_not_answered(client):
+    submission = _stored(4, scoring.Verdict.NO_CLEAR_MATCH, {"x": 0}, ["x", "y"])
+    text = _settle_text(client, submission)
+    before, after = text.split("Question y?", 1)
+    assert "not answered yet" not in before.split("Question x?", 1)[1]
+    assert after.lstrip().startswith("(not answered yet)")
+
+
+@pytest.mark.parametrize("verdict", list(scoring.Verdict))
+def test_the_adaptive_stop_is_said_to_settle_only_a_clear_match(client, verdict):
+    submission = _stored(4, verdict, {"a": 0, "b": 1}, [])
+    page = html_lib.unescape(
+        re.sub(r"\s+", " ", client.get(submission.get_absolute_url()).content.decode())
+    )
+    said_settled = "once your answers had settled the result" in page
+    assert said_settled == (verdict == scoring.Verdict.CLEAR)
+    if verdict != scoring.Verdict.CLEAR:
+        assert "stopped asking after 2 questions" in page
+
+
+def test_a_result_with_every_question_answered_offers_no_more(client):
+    answers = {f"q{i}": 0 for i in range(40)}
+    page = client.get(
+        _stored(4, scoring.Verdict.NO_CLEAR_MATCH, answers, []).get_absolute_url()
+    ).content.decode()
+    assert "You answered every question" in page
+    assert "Answering more questions" not in page

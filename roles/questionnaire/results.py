@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import random
 import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
 from functools import cached_property
 from typing import Any
@@ -227,6 +228,12 @@ class StoredResult:
     #: Version 4: how many questions were answered, of how many published.
     asked: int = 0
     total: int = 0
+
+    def settling(self, answered: Iterable[str]) -> list[tuple[Settler, bool]]:
+        """The settling questions, each with whether the respondent answered it
+        (an adaptive result's are mostly questions the flow never asked)."""
+        keys = set(answered)
+        return [(q, q.key in keys) for q in self.settlers]
 
     @property
     def is_adaptive(self) -> bool:

@@ -578,10 +578,9 @@ def quiz_scoring(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def quiz_result(request: HttpRequest, pk) -> HttpResponse:
-    # The snapshot is for re-scoring and audits; the page needs only the result.
-    submission = get_object_or_404(
-        Submission.objects.defer("snapshot", "answers"), pk=pk
-    )
+    # The snapshot is for re-scoring and audits; the page needs the result and
+    # which questions were answered (what would settle it says which were not).
+    submission = get_object_or_404(Submission.objects.defer("snapshot"), pk=pk)
     result: StoredResult = submission.stored_result
     map_roles = role_map_roles()
     published = {r.slug for r in map_roles}
@@ -602,6 +601,9 @@ def quiz_result(request: HttpRequest, pk) -> HttpResponse:
         if owner and result.is_adaptive and result.asked < result.total
         else None
     )
+    settling = result.settling(
+        submission.answers if isinstance(submission.answers, dict) else ()
+    )
     response = render(
         request,
         "roles/quiz_result.html",
@@ -616,6 +618,8 @@ def quiz_result(request: HttpRequest, pk) -> HttpResponse:
             "compare_key": compare_key,
             "owner": owner,
             "more_form": more_form,
+            "settling": settling,
+            "settle_unanswered": sum(1 for _, seen in settling if not seen),
             "feedback_form": _feedback_form(submission=submission) if owner else None,
             "thanks": request.GET.get("thanks") == "1" and owner,
             "role_map": role_map_for(map_roles, you=result.you),
