@@ -257,3 +257,22 @@ def test_query_count_same_for_two_and_five_roles_and_more_responsibilities(
     assert two == five == two_big == five_big
     # Issue 15 adds the roles' sources and the glossary terms (one query each).
     assert two <= 10
+
+
+def test_the_picker_sent_with_nothing_ticked_says_what_to_do(client, five_roles):
+    """What a browser sends for the picker with no role ticked: only its
+    named controls with a value (the submit button's name, if it has one)."""
+    import html as html_lib
+    import re
+
+    page = client.get("/compare/").content.decode()
+    form = re.search(r'<form[^>]*id="compare-picker".*?</form>', page, re.S).group(0)
+    sent = {
+        html_lib.unescape(name): html_lib.unescape(value)
+        for name, value in re.findall(
+            r'<button[^>]*type="submit"[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form
+        )
+    }
+    response = client.get("/compare/", sent)
+    assert response.status_code == 400
+    assert "Choose at least two roles to compare." in response.content.decode()

@@ -37,7 +37,9 @@ class ComparePickerForm(forms.Form):
                 options_class="picker-options",
                 error_id="roles-error",
             ),
-            SubmitButton("Compare"),
+            # Named, so a submission with no role ticked is still a submission
+            # (and gets its message) rather than the empty picker again.
+            SubmitButton("Compare", name="compare"),
         )
 
     def clean_roles(self) -> list[str]:
