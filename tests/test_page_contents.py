@@ -61,3 +61,28 @@ def test_comparisons_have_a_contents_list(seeded, key):
     response = Client().get(f"/compare/{key}/")
     assert response.status_code == 200
     _check(response.content.decode())
+
+
+def _visible_text(html: str) -> str:
+    body = html.split("<main", 1)[1].split("</main>", 1)[0]
+    body = re.sub(r"<(script|style)\b.*?</\1>", "", body, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", body))
+
+
+def test_no_sentence_ends_twice_on_any_public_reading_page(seeded):
+    """A source whose publisher ends with a full stop ("Scaled Agile, Inc.")
+    followed by its note read "Inc.. How …"."""
+    client = Client()
+    slugs = list(Role.objects.published().values_list("slug", flat=True))
+    pages = ["/", "/roles/", "/glossary/", "/quiz/how-scoring-works/"]
+    pages += [f"/roles/{s}/" for s in slugs] + [
+        "/compare/product-manager-vs-product-owner/",
+        "/compare/agile-coach-vs-release-train-engineer-vs-scrum-master/",
+        f"/compare/{FIVE}/",
+    ]
+    for url in pages:
+        text = _visible_text(client.get(url).content.decode())
+        assert not re.search(r"(?<!\.)\.\.(?!\.)|[!?]\.", text), (
+            url,
+            re.findall(r".{30}(?<!\.)\.\.(?!\.).{20}", text),
+        )

@@ -53,3 +53,10 @@ def glossary(html, page_glossary):
     if page_glossary is None:
         return html
     return page_glossary.link(html)
+
+
+@register.filter
+def full_stop(text: str) -> str:
+    """``{{ before|full_stop }}``: the full stop that ends the sentence
+    ``before`` closes, unless it ends one already ("Scaled Agile, Inc.")."""
+    return "" if str(text).rstrip().endswith((".", "!", "?", "…")) else "."
