@@ -356,3 +356,20 @@ def test_career_paths_and_ways_in_are_searched_and_said(seeded):
     hits = search("career path").hits
     assert hits and hits[0].kind == "role"
     assert any(hit.matched.startswith("Career path: on to ") for hit in hits)
+
+
+@pytest.mark.parametrize(
+    "q", ["\u200b", " \u200b\u200d ", "\ufeff", "\u2060\u00a0", "\u3000"]
+)  # fmt: skip
+def test_a_query_of_invisible_characters_is_an_empty_search(client, catalogue, q):
+    """Nothing a reader can see is nothing typed: not 'Nothing matched “”'."""
+    html = client.get(reverse("roles:search"), {"q": q}).content.decode()
+    assert "Type a word or two" in html
+    assert "Nothing matched" not in html
+
+
+def test_invisible_characters_inside_a_word_do_not_split_it(client, catalogue):
+    plain = client.get(reverse("roles:search"), {"q": "owner"}).content.decode()
+    hidden = client.get(reverse("roles:search"), {"q": "own\u200ber"}).content.decode()
+    assert 'href="/roles/product-owner/"' in plain
+    assert 'href="/roles/product-owner/"' in hidden

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
@@ -49,10 +50,13 @@ class QueryTooLong(ValueError):
 
 
 def clean_query(raw: str | None) -> str:
-    """Collapse whitespace and drop control characters. Raises QueryTooLong
-    past MAX_QUERY characters (never silently cut: the results would be for
-    a query nobody typed)."""
+    """Collapse whitespace, drop control characters and remove invisible
+    format characters (zero-width space and joiner, byte-order mark: pasted
+    in, they would split a word or make a blank query look typed). Raises
+    QueryTooLong past MAX_QUERY characters (never silently cut: the results
+    would be for a query nobody typed)."""
     text = re.sub(r"[\x00-\x1f\x7f]", " ", raw or "")
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
     text = " ".join(text.split())
     if len(text) > MAX_QUERY:
         raise QueryTooLong(f"A search is at most {MAX_QUERY} characters.")
