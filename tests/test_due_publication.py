@@ -123,3 +123,29 @@ def test_publish_due_moves_the_version_on_past_an_unpublish_time():
         call_command("publish_due", stdout=out)
     assert "content version moved on" in out.getvalue()
     assert read_content_version()[0] == version + 1
+
+
+@pytest.mark.parametrize("field", ["unpublish_at", "publish_at"])
+def test_a_time_that_passes_before_the_schedule_is_worked_out_is_acted_on(
+    client, settings, field
+):
+    """A record saved with a time seconds ahead; a page cached at once; the
+    first check after the save runs only after that time. The schedule, worked
+    out then, must still see the time that passed since the save (the soonest
+    *future* time alone missed it, and the page stayed public)."""
+    settings.DUE_CHECK_SECONDS = 3600  # this client's process checks once, now
+    settings.PAGE_CACHE_SECONDS = 600
+    client.get("/roles/")  # the schedule is known: nothing scheduled
+    at = timezone.now() + dt.timedelta(seconds=10)
+    going = RoleFactory(slug="timed", name="Timed role", **{field: at})
+    make_complete_guide(going)
+    assert not read_content_version()[1]  # the save: schedule to work out again
+    with time_machine.travel(at - dt.timedelta(seconds=5), tick=False):
+        listed = 'href="/roles/timed/"' in client.get("/roles/").content.decode()
+        assert listed == (field == "unpublish_at")  # cached as it is before `at`
+    version = read_content_version()[0]
+    with time_machine.travel(at + dt.timedelta(seconds=30), tick=False):
+        call_command("publish_due", stdout=StringIO())
+        assert read_content_version()[0] == version + 1
+        html = client.get("/roles/").content.decode()
+        assert ('href="/roles/timed/"' in html) == (field == "publish_at")

@@ -65,10 +65,12 @@ NEW_MIGRATIONS = {
 LATER_MIGRATIONS = {
     "0006_draft_base_edit_locks_autosaved_copies",
     "0007_edit_locks_lapse",
+    "0008_content_version_schedule_unknown_since",
 }
 #: Models they add or add fields to: today's model cannot read the old table, so the
 #: dump leaves them out and ``upgraded`` checks their rows.
-LATER_CHANGED = ["roles.Draft", "roles.EditLock", "roles.AutosavedCopy"]
+LATER_ADDED = ["roles.EditLock", "roles.AutosavedCopy"]
+LATER_CHANGED = ["roles.Draft", "roles.ContentVersion", *LATER_ADDED]
 DUMPED = [
     "contenttypes",
     "auth",
@@ -92,7 +94,20 @@ def populate() -> None:
     from django.contrib.auth import get_user_model
 
     from roles import models as m
+    from roles.publishing import version
 
+    # The previous release marked the schedule unknown without saying since
+    # when (that column came later): each save's version bump, as it wrote it.
+    version._schedule_unknown = lambda: {
+        "schedule_known": False,
+        "next_change_at": None,
+    }
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    # Its row, as that schema holds it (today's model reads a column more).
+    old_apps = MigrationLoader(connection).project_state().apps
+    old_apps.get_model("roles", "ContentVersion").objects.get_or_create(pk=1)
     editor = get_user_model().objects.create_user(
         "editor", password="a-long-test-password", is_staff=True
     )
@@ -163,10 +178,6 @@ def populate() -> None:
         )
     # The draft as the previous release's schema holds it (the model of today
     # has fields that schema does not).
-    from django.db import connection
-    from django.db.migrations.loader import MigrationLoader
-
-    old_apps = MigrationLoader(connection).project_state().apps
     old_apps.get_model("roles", "Draft").objects.create(
         kind="roles",
         object_id=owner.pk,
@@ -203,6 +214,12 @@ def upgraded() -> None:
         "in_review",
     )
     assert (draft.base_version, draft.base_doc) == (None, None)
+    # The content version, its new column empty: the next due check works
+    # its schedule out from then, as before.
+    from roles.publishing.version import read_content_version
+
+    number, known, _, since = read_content_version()
+    assert number > 1 and not known and since is None
     versions = Version.objects.get_for_object(owner).order_by("pk")
     assert [v.revision.comment for v in versions] == ["First version", "Edited"]
     versions[0].revision.revert(delete=True)
@@ -294,7 +311,7 @@ def test_a_previous_release_database_upgrades_without_loss(database_url):
 
     after = json.loads(_manage(CURRENT, database_url, "dumpdata", *DUMPED))
     # The models added since get their content types and permissions.
-    added = {model.split(".")[1].lower() for model in LATER_CHANGED} - {"draft"}
+    added = {model.split(".")[1].lower() for model in LATER_ADDED}
     new_types = {
         row["pk"]
         for row in after

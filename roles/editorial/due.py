@@ -32,12 +32,14 @@ class DueRun:
 
 def publications_due_run(*, now: datetime | None = None) -> DueRun:
     now = now or timezone.now()
-    version, schedule_known, next_change_at = read_content_version()
+    version, schedule_known, next_change_at, unknown_since = read_content_version()
     if not schedule_known:
-        # A scheduled draft whose time passed while the schedule was being
-        # worked out again (a draft scheduled, then no request until its time)
-        # is still waiting: the soonest future time alone would never reach it.
-        next_change_at = drafts_overdue_since(now) or next_scheduled_change(now)
+        # A time that passed while the schedule was waiting to be worked out
+        # again is still due: a scheduled draft (scheduled, then no request
+        # until its time), or a publish or expiry time set seconds ahead, with
+        # a page cached before it. The soonest future time alone misses both.
+        since = min(unknown_since or now, now)
+        next_change_at = drafts_overdue_since(now) or next_scheduled_change(since)
         record_schedule(version, next_change_at)
     if next_change_at is None or next_change_at > now:
         prime_version(version)

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from roles.publishing.registry import not_content
 
@@ -39,6 +40,10 @@ class ContentVersion(models.Model):
     # is worked out lazily after each bump (schedule_known False until then).
     next_change_at = models.DateTimeField(null=True, blank=True)
     schedule_known = models.BooleanField(default=False)
+    # Since when the schedule has been unknown: a scheduled time that passed
+    # after this, before the schedule was worked out again, is still due (a
+    # page may have been cached before it). Set with schedule_known False.
+    schedule_unknown_since = models.DateTimeField(null=True, blank=True)
     changed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -48,11 +53,20 @@ class ContentVersion(models.Model):
         return f"Content version {self.value}"
 
 
+def _schedule_unknown() -> dict[str, object]:
+    """The fields that mark the schedule as to be worked out again, from now."""
+    return {
+        "schedule_known": False,
+        "next_change_at": None,
+        "schedule_unknown_since": timezone.now(),
+    }
+
+
 def bump_content_version() -> None:
     """Move the content version on, inside the caller's transaction, so the new
     number becomes visible exactly when the change it stands for does."""
     updated = ContentVersion.objects.filter(pk=SINGLETON).update(
-        value=F("value") + 1, schedule_known=False, next_change_at=None
+        value=F("value") + 1, **_schedule_unknown()
     )
     if not updated:
         ContentVersion.objects.get_or_create(pk=SINGLETON, defaults={"value": 2})
@@ -167,16 +181,19 @@ def _mirror_seconds() -> float:
     return settings.CONTENT_VERSION_MIRROR_SECONDS
 
 
-def read_content_version() -> tuple[int, bool, datetime | None]:
-    """(version, schedule known, next scheduled change) in one query."""
+def read_content_version() -> tuple[int, bool, datetime | None, datetime | None]:
+    """(version, schedule known, next scheduled change, since when the
+    schedule has been unknown) in one query."""
     row = (
         ContentVersion.objects.filter(pk=SINGLETON)
-        .values_list("value", "schedule_known", "next_change_at")
+        .values_list(
+            "value", "schedule_known", "next_change_at", "schedule_unknown_since"
+        )
         .first()
     )
     if row is None:
         ContentVersion.objects.get_or_create(pk=SINGLETON)
-        return 1, False, None
+        return 1, False, None, None
     return row
 
 
@@ -205,7 +222,7 @@ def bump_if_due(version: int) -> bool:
     see it moves the version on (the update is conditional on the number)."""
     moved = bool(
         ContentVersion.objects.filter(pk=SINGLETON, value=version).update(
-            value=F("value") + 1, schedule_known=False, next_change_at=None
+            value=F("value") + 1, **_schedule_unknown()
         )
     )
     if moved:
@@ -216,6 +233,4 @@ def bump_if_due(version: int) -> bool:
 def schedule_changed() -> None:
     """A scheduled time was set or cleared without a content change (a draft
     scheduled or withdrawn): work the next scheduled change out again."""
-    ContentVersion.objects.filter(pk=SINGLETON).update(
-        schedule_known=False, next_change_at=None
-    )
+    ContentVersion.objects.filter(pk=SINGLETON).update(**_schedule_unknown())
