@@ -42,6 +42,11 @@ def admin_form_data(response) -> dict:
     ):
         if response.context.get(key):
             data[name] = response.context[key]
+    # A form restored from a saved copy says what the copy was typed on.
+    restored = response.context.get("workflow_restored")
+    if restored:
+        data["_restored_version"] = restored.version
+        data["_restored_base"] = restored.base
     form = response.context["adminform"].form
     for name in form.fields:
         _put(data, form[name])

@@ -117,12 +117,20 @@ def test_two_publishers_saving_one_role_the_second_is_refused_and_keeps_typing(
     assert not fields["origin"].theirs_changed
     assert "Their change and yours" in page
 
-    # Saved again from the refused form (now on Ana's version): Ben's wins.
+    # Saved again from the refused form, as it came back: written live it
+    # would put Ana's summary back as Ben opened it, so his change becomes a
+    # draft on top of hers, and he is told why.
     again = admin_form_data(response)
-    again.update(origin="Ben's origin.", summary="Ana's summary.", _continue="1")
-    assert ben.post(_url(role), again).status_code == 302
+    again["_continue"] = "1"
+    saved = ben.post(_url(role), again, follow=True)
     role.refresh_from_db()
-    assert (role.summary, role.origin) == ("Ana's summary.", "Ben's origin.")
+    assert (role.summary, role.origin) == ("Ana's summary.", "The live origin.")
+    draft = m.Draft.objects.get()
+    assert (draft.doc["summary"], draft.doc["origin"]) == (
+        "Ana's summary.",
+        "Ben's origin.",
+    )
+    assert "saved as a draft on top of theirs" in _text(saved)
 
 
 def test_the_autosaved_copy_is_restored_into_the_form_later(ana, eve, role):
@@ -230,6 +238,9 @@ def test_an_edit_lock_is_shown_refuses_others_and_a_publisher_breaks_it_with_a_n
     response = ana.post(_url(role), data)
     assert response.status_code == 200
     assert f"Locked by eve since {since}" in _text(response)
+    # Saving again would be refused again: the notice says when it can work.
+    assert "Saving again keeps" not in _text(response)
+    assert "You can save once the lock is released or lapses" in _text(response)
     assert m.AutosavedCopy.objects.get().data["summary"] == ["Ana while locked."]
     role.refresh_from_db()
     assert role.summary == "The live summary."
@@ -521,3 +532,69 @@ def test_two_draft_saves_at_the_same_moment_the_second_waits_then_is_refused(
         "The live origin.",
     )
     assert m.AutosavedCopy.objects.get().data["origin"] == ["Eve's draft."]
+
+
+# --- saving again after a refusal: their changes stay -------------------------------
+
+
+def test_a_draft_saved_again_as_refused_keeps_their_draft_change(ana, eve, role):
+    """Eve is refused (Ana saved a draft meanwhile) and saves the form again as
+    it came back: Ana's summary, a field Eve never touched, stays."""
+    a, e = _open(ana, role), _open(eve, role)
+    a.update(summary="Ana's draft summary.", _save_draft="1")
+    ana.post(_url(role), a)
+    e.update(origin="Eve's origin.", _save_draft="1")
+    refused = eve.post(_url(role), e)
+    assert refused.status_code == 200 and "workflow_conflict" in refused.context
+    again = admin_form_data(refused)
+    again["_save_draft"] = "1"
+    assert eve.post(_url(role), again).status_code == 302
+    doc = m.Draft.objects.get().doc
+    assert (doc["summary"], doc["origin"]) == ("Ana's draft summary.", "Eve's origin.")
+
+
+def test_a_live_save_again_as_refused_keeps_their_published_change(ana, ben, role):
+    first, second = _open(ana, role), _open(ben, role)
+    first.update(summary="Ana's summary.", _continue="1")
+    assert ana.post(_url(role), first).status_code == 302
+    second.update(origin="Ben's origin.", _continue="1")
+    refused = ben.post(_url(role), second)
+    assert refused.status_code == 200
+    again = admin_form_data(refused)
+    again["_continue"] = "1"
+    ben.post(_url(role), again)
+    role.refresh_from_db()
+    draft = m.Draft.objects.open().first()
+    live = (role.summary, role.origin)
+    drafted = (draft.doc["summary"], draft.doc["origin"]) if draft else None
+    # Ben's change goes live or waits as a draft on top of Ana's - never
+    # with Ana's summary undone.
+    assert ("Ana's summary.", "Ben's origin.") in (live, drafted)
+    assert role.summary == "Ana's summary."
+
+
+def test_a_field_both_changed_takes_yours_when_saved_again(ana, eve, role):
+    """What the refusal says: where you both changed a field, saving again
+    puts yours in place of theirs."""
+    a, e = _open(ana, role), _open(eve, role)
+    a.update(summary="Ana's draft summary.", _save_draft="1")
+    ana.post(_url(role), a)
+    e.update(summary="Eve's summary.", _save_draft="1")
+    again = admin_form_data(eve.post(_url(role), e))
+    again["_save_draft"] = "1"
+    eve.post(_url(role), again)
+    assert m.Draft.objects.get().doc["summary"] == "Eve's summary."
+
+
+def test_a_restored_copy_saved_keeps_the_draft_saved_meanwhile(ana, eve, role):
+    a, e = _open(ana, role), _open(eve, role)
+    a.update(summary="Ana's draft summary.", _save_draft="1")
+    ana.post(_url(role), a)
+    e.update(origin="Eve's origin.", _save_draft="1")
+    eve.post(_url(role), e)
+    copy = m.AutosavedCopy.objects.get()
+    restored = admin_form_data(eve.get(_url(role) + f"?restore={copy.pk}"))
+    restored["_save_draft"] = "1"
+    assert eve.post(_url(role), restored).status_code == 302
+    doc = m.Draft.objects.get().doc
+    assert (doc["summary"], doc["origin"]) == ("Ana's draft summary.", "Eve's origin.")

@@ -63,7 +63,7 @@ from roles.editorial import concurrency as cc
 from roles.editorial import staged
 from roles.editorial import workflow as wf
 from roles.editorial.docdiff import doc_diff
-from roles.editorial.merge import three_way
+from roles.editorial.merge import rebase, three_way
 from roles.editorial.models import lock_lifetime
 from roles.editorial.usage import role_usage
 from roles.publishing.signals import bump_content_version, staging
@@ -192,6 +192,13 @@ class RecordProblems(Exception):
     def __init__(self, problems: list[str]):
         super().__init__("\n".join(problems))
         self.problems = problems
+
+
+MOVED_ON_DRAFT = (
+    "The record changed after you opened it, so your changes are saved as a "
+    "draft on top of theirs rather than published over them: review the "
+    "draft, then publish it."
+)
 
 
 def _stage_action(request: HttpRequest) -> str | None:
@@ -838,6 +845,18 @@ class WorkflowAdminMixin(_ModelAdminBase):
                 cc.lock_keep_alive(
                     kind=self._kind(), object_id=int(object_id), user=request.user
                 )
+                if action is None and self._moved_on(request, object_id, draft):
+                    # Written live, the form would put back every field as it
+                    # was opened: staged, only yours change.
+                    return self._stage(
+                        request,
+                        object_id,
+                        form_url,
+                        context,
+                        draft,
+                        "draft",
+                        note=MOVED_ON_DRAFT,
+                    )
                 if action is None:
                     return self._save_live(request, object_id, form_url, context, draft)
                 return self._stage(request, object_id, form_url, context, draft, action)
@@ -862,6 +881,36 @@ class WorkflowAdminMixin(_ModelAdminBase):
                 doc = None
         _consume_messages(request)
         return doc
+
+    def _opened_on(self, request) -> wf.Doc | None:
+        """The document the posted form was opened on (a form restored from a
+        saved copy: the one the copy was typed on), None when unreadable."""
+        posted = request.POST
+        return cc.base_read(posted.get("_restored_base") or posted.get("_base_doc", ""))
+
+    def _moved_on(self, request, object_id, draft) -> bool:
+        """Whether the record changed after the posted form was opened on it:
+        only a form saved again after a refusal, or restored from a copy, gets
+        this far (any other is refused)."""
+        opened = self._opened_on(request)
+        return opened is not None and opened != self._current_doc(object_id, draft)
+
+    def _current_doc(self, object_id, draft) -> wf.Doc:
+        if draft is not None:
+            return draft.doc
+        return wf.record_doc(kind=self._kind(), object_id=int(object_id))
+
+    def _onto_current(self, request, object_id, draft, doc: wf.Doc) -> wf.Doc:
+        """Your document moved onto the current one when the form was opened
+        on an older version: the fields you did not change keep what was saved
+        meanwhile (your change wins where you both changed a field). A copy
+        restored with no draft open starts a stale draft instead, rebased
+        field by field on its review page."""
+        opened = self._opened_on(request)
+        if opened is None or (draft is None and "_restored_base" in request.POST):
+            return doc
+        current = self._current_doc(object_id, draft)
+        return doc if opened == current else rebase(opened, current, doc)
 
     def _refuse(self, request, refusal, object_id, form_url, extra_context):
         """A refused save: the form again as posted (nothing typed is lost),
@@ -889,10 +938,21 @@ class WorkflowAdminMixin(_ModelAdminBase):
             "copy": copy,
             "fields": three_way(base, theirs, yours) if base and yours else [],
         }
+        if base is not None:
+            # The form goes on carrying what it was opened on, so saving it
+            # again applies only what you changed (``_onto_current``): the
+            # fields you left alone keep their change.
+            context["workflow_base"] = request.POST["_base_doc"]
         notice = (
             f"{refusal.reason} What you typed is kept in the form below and in a "
-            f"saved copy ({timezone.localtime(copy.created_at):%H:%M}); "
-            "saving again replaces their version with yours."
+            f"saved copy ({timezone.localtime(copy.created_at):%H:%M}). "
+            + (
+                "You can save once the lock is released or lapses "
+                f"({cc.when(refusal.lock.lapses_at)})."
+                if refusal.lock is not None
+                else "Saving again keeps their changes and adds yours; where you "
+                "both changed a field, yours replaces theirs."
+            )
         )
         return self._rerender(request, object_id, form_url, context, draft, notice)
 
@@ -970,7 +1030,7 @@ class WorkflowAdminMixin(_ModelAdminBase):
             )
         return response
 
-    def _stage(self, request, object_id, form_url, context, draft, action):
+    def _stage(self, request, object_id, form_url, context, draft, action, note=""):
         """Save draft, submit, preview: the posted form and its inlines are
         validated and turned into the draft's document in memory - the
         admin's save (save_model, save_related, the history) never runs and
@@ -983,7 +1043,9 @@ class WorkflowAdminMixin(_ModelAdminBase):
             return super().change_view(request, object_id, form_url, context)
         if not bound.valid:
             return _render(self._render_bound(request, bound, form_url, context))
-        doc = self._bound_doc(request, bound)
+        doc = self._onto_current(
+            request, object_id, draft, self._bound_doc(request, bound)
+        )
         problems = wf.doc_problems(kind=kind, doc=doc, staged=True)
         if problems:
             return _render(
@@ -1024,6 +1086,8 @@ class WorkflowAdminMixin(_ModelAdminBase):
             return HttpResponseRedirect(draft.get_absolute_url())
         if action == "submit":
             messages.error(request, wf.SUBMIT_REFUSED)
+        elif note:
+            messages.warning(request, note)
         else:
             messages.success(
                 request,
