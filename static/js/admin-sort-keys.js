@@ -5,8 +5,8 @@
  * each icon becomes focusable and answers Enter and Space, and each row gets
  * "Move up" and "Move down" buttons that move it one place (within its theme
  * where rows are grouped by theme, static/js/admin-theme-groups.js). The
- * order fields are renumbered the way adminsortable2 does after a drag, so
- * Save stores the order shown. */
+ * order fields are renumbered the way adminsortable2 does after a drag (in
+ * the direction it reads from the inline), so Save stores the order shown. */
 (function () {
   "use strict";
 
@@ -28,8 +28,11 @@
       container.querySelectorAll(":scope > .has_original, :scope > tr.has_original"),
       function (unit) { return unit.querySelector("input._reorder_"); }
     ).filter(Boolean);
-    var values = inputs.map(function (input) { return Number(input.value); });
-    var descending = values.length > 1 && values[0] > values[values.length - 1];
+    // The direction is the inline's own (adminsortable2 marks an inline
+    // ordered from the highest number with "reversed"), not guessed from the
+    // numbers: two rows just swapped look like a list in reverse.
+    var fieldset = container.closest("fieldset.sortable");
+    var descending = Boolean(fieldset && fieldset.classList.contains("reversed"));
     inputs.forEach(function (input, index) {
       input.value = String(descending ? inputs.length - index : index + 1);
     });

@@ -81,3 +81,48 @@ def test_rows_move_one_place_or_to_the_end_by_keyboard(
     ]
     assert saved == ["a", "c", "b", "d"]
     context.close()
+
+
+def test_two_rows_swapped_by_keyboard_are_saved_swapped(
+    live_server, browser, monkeypatch
+):
+    """With two rows the renumbering took the swapped pair for a list sorted
+    the other way round (first number larger than the last) and gave them
+    back their old numbers: Save stored nothing."""
+    from tests.factories import (
+        ResponsibilityFactory,
+        RoleFactory,
+        ThemeFactory,
+        make_complete_guide,
+    )
+
+    monkeypatch.setenv("EDITOR_PASSWORD", PASSWORD)
+    call_command("create_editor", "pat", "--publisher", stdout=StringIO())
+    role = RoleFactory(slug="pair", name="Pair")
+    make_complete_guide(role)
+    m.Responsibility.objects.filter(role=role).delete()
+    theme = ThemeFactory(name="Only theme", slug="only", order=1)
+    ResponsibilityFactory(role=role, theme=theme, text="First duty.", order=1)
+    ResponsibilityFactory(role=role, theme=theme, text="Second duty.", order=2)
+    context, page = _login(browser, live_server, "pat")
+    _change(page, live_server, role)
+    group = page.locator("#responsibilities-group")
+    second = group.locator("tbody > tr.has_original").filter(
+        has=page.locator("textarea:text-is('Second duty.')")
+    )
+    second.get_by_role("button", name="Move up one place").focus()
+    page.keyboard.press("Enter")
+    shown = [
+        r.input_value()
+        for r in group.locator("tbody > tr.has_original textarea").all()
+    ]
+    assert shown == ["Second duty.", "First duty."]
+    page.click("input[name=_continue] >> nth=-1")
+    assert "changed successfully" in page.locator(".messagelist").inner_text()
+    saved = list(
+        m.Responsibility.objects.filter(role=role)
+        .order_by("order")
+        .values_list("text", flat=True)
+    )
+    assert saved == ["Second duty.", "First duty."]
+    context.close()
