@@ -113,8 +113,7 @@ def test_two_rows_swapped_by_keyboard_are_saved_swapped(
     second.get_by_role("button", name="Move up one place").focus()
     page.keyboard.press("Enter")
     shown = [
-        r.input_value()
-        for r in group.locator("tbody > tr.has_original textarea").all()
+        r.input_value() for r in group.locator("tbody > tr.has_original textarea").all()
     ]
     assert shown == ["Second duty.", "First duty."]
     page.click("input[name=_continue] >> nth=-1")
