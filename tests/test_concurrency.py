@@ -598,3 +598,20 @@ def test_a_restored_copy_saved_keeps_the_draft_saved_meanwhile(ana, eve, role):
     assert eve.post(_url(role), restored).status_code == 302
     doc = m.Draft.objects.get().doc
     assert (doc["summary"], doc["origin"]) == ("Ana's draft summary.", "Eve's origin.")
+
+
+def test_a_refusal_or_a_restored_copy_is_not_called_an_error_to_correct(ana, eve, role):
+    """Nothing in the form is wrong: the notice says what happened, without
+    the admin's 'Please correct the error below.'"""
+    a, e = _open(ana, role), _open(eve, role)
+    a.update(summary="Ana's draft summary.", _save_draft="1")
+    ana.post(_url(role), a)
+    e.update(origin="Eve's origin.", _save_draft="1")
+    refused = eve.post(_url(role), e)
+    assert "Saving again keeps their changes" in _text(refused)
+    assert "Please correct the error" not in _text(refused)
+    assert not refused.context["adminform"].form.errors
+    copy = m.AutosavedCopy.objects.get()
+    restored = eve.get(_url(role) + f"?restore={copy.pk}")
+    assert "is back in the form below" in _text(restored)
+    assert "Please correct the error" not in _text(restored)

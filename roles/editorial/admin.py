@@ -989,7 +989,9 @@ class WorkflowAdminMixin(_ModelAdminBase):
         bound = self._bound_form(request, object_id, data, over=_doc(draft))
         if bound is None:
             return super().change_view(request, str(object_id), form_url, context)
-        return _render(self._render_bound(request, bound, form_url, context, [notice]))
+        # Said above the form, not as an error in it: nothing typed is wrong.
+        context = {**context, "workflow_notice": notice}
+        return _render(self._render_bound(request, bound, form_url, context))
 
     def _save_live(self, request, object_id, form_url, context, draft):
         kind = self._kind()
