@@ -615,3 +615,15 @@ def test_a_refusal_or_a_restored_copy_is_not_called_an_error_to_correct(ana, eve
     restored = eve.get(_url(role) + f"?restore={copy.pk}")
     assert "is back in the form below" in _text(restored)
     assert "Please correct the error" not in _text(restored)
+
+
+def test_a_refused_form_shows_their_text_in_the_fields_you_left_alone(ana, eve, role):
+    """What the refused form shows is what saving it again stores: their new
+    summary (you did not touch it) and your origin."""
+    a, e = _open(ana, role), _open(eve, role)
+    a.update(summary="Ana's draft summary.", _save_draft="1")
+    ana.post(_url(role), a)
+    e.update(origin="Eve's origin.", _save_draft="1")
+    form = eve.post(_url(role), e).context["adminform"].form
+    assert form["summary"].value() == "Ana's draft summary."
+    assert form["origin"].value() == "Eve's origin."

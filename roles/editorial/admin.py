@@ -201,6 +201,23 @@ MOVED_ON_DRAFT = (
 )
 
 
+def _theirs_where_untouched(posted: QueryDict, fields) -> QueryDict:
+    """The refused form's data with their text in the text fields you left
+    alone, so the form shows what saving it again stores (the save itself
+    moves only your changes onto theirs, whatever the form shows; rows and
+    choices are left as posted)."""
+    data = posted.copy()
+    for merge in fields:
+        if (
+            merge.theirs_changed
+            and not merge.yours_changed
+            and merge.field in data
+            and isinstance(merge.theirs, str)
+        ):
+            data[merge.field] = merge.theirs
+    return data
+
+
 def _stage_action(request: HttpRequest) -> str | None:
     """What a POST to a change form asks for: a staging action ("draft",
     "submit", "preview"), or None for a live save (publishers only)."""
@@ -933,10 +950,11 @@ class WorkflowAdminMixin(_ModelAdminBase):
         base = cc.base_read(request.POST.get("_base_doc", ""))
         yours = self._posted_doc(request, object_id, form_url, base) if base else None
         context = self._context(request, object_id, draft, extra_context)
+        fields = three_way(base, theirs, yours) if base and yours else []
         context["workflow_conflict"] = {
             "reason": refusal.reason,
             "copy": copy,
-            "fields": three_way(base, theirs, yours) if base and yours else [],
+            "fields": fields,
         }
         if base is not None:
             # The form goes on carrying what it was opened on, so saving it
@@ -954,7 +972,15 @@ class WorkflowAdminMixin(_ModelAdminBase):
                 "both changed a field, yours replaces theirs."
             )
         )
-        return self._rerender(request, object_id, form_url, context, draft, notice)
+        return self._rerender(
+            request,
+            object_id,
+            form_url,
+            context,
+            draft,
+            notice,
+            data=_theirs_where_untouched(request.POST, fields),
+        )
 
     def _restore(self, request, object_id, form_url, context, draft, copy_id):
         """An autosaved copy back in the form, as if just posted; nothing is
