@@ -434,3 +434,61 @@ def test_full_questionnaire_submissions_the_database_refused_do_not_count(
     assert visitor.post("/quiz/all/", answers).status_code == 302
     changed = {**answers, next(iter(answers)): "1"}
     assert visitor.post("/quiz/all/", changed).status_code == 429
+
+
+def _scenario_answered_past_first_option(client, ideal) -> tuple[str, str]:
+    """Start, answer questions until a scenario with three options or more
+    is answered with its second option (so removing the first moves the
+    answer onto another option); the key and the next question's key."""
+    key = _begin(client)
+    while True:
+        question = m.Question.objects.get(key=key)
+        scenario = question.kind == "scenario" and question.options.count() > 2
+        value = 1 if scenario else ideal[key]
+        following = _key(client.post(f"/quiz/q/{key}/", {"answer": str(value)}))
+        if scenario:
+            return key, following
+        key = following
+
+
+def test_an_answer_whose_option_an_editor_removed_is_asked_again(client, ideal):
+    """Answers are kept by position: removing an earlier option moved a
+    visitor's answer onto the next option, which the result then counted."""
+    key, following = _scenario_answered_past_first_option(client, ideal)
+    assert key in _state(client)["a"]
+    m.Question.objects.get(key=key).options.order_by("order").first().delete()
+    response = client.get(f"/quiz/q/{following}/")
+    assert response.status_code == 200
+    assert key not in _state(client)["a"]
+    page = client.get(f"/quiz/q/{key}/").content.decode()
+    assert " checked" not in page  # nothing chosen for them
+
+
+def test_an_edited_option_keeps_no_answer_given_to_its_old_text(client, ideal):
+    key, following = _scenario_answered_past_first_option(client, ideal)
+    option = m.Question.objects.get(key=key).options.order_by("order")[1]
+    option.text = "A different thing to do altogether."
+    option.save()
+    client.get(f"/quiz/q/{following}/")
+    assert key not in _state(client)["a"]
+
+
+def test_answer_more_after_an_option_was_removed_does_not_shift_answers(client, ideal):
+    answers = dict(ideal)
+    for question in m.Question.objects.filter(kind="scenario"):
+        if question.options.count() > 2:
+            answers[question.key] = 1  # the second option: not last either
+    asked, url = _answer_until_result(client, answers, _begin(client))
+    submission = m.Submission.objects.get()
+    moved = next(
+        k
+        for k in asked
+        if m.Question.objects.get(key=k).kind == "scenario"
+        and m.Question.objects.get(key=k).options.count() > 2
+    )
+    kept = next(k for k in asked if k != moved)
+    m.Question.objects.get(key=moved).options.order_by("order").first().delete()
+    client.post(url + "continue/")
+    state = _state(client)["a"]
+    assert moved not in state
+    assert state[kept] == submission.answers[kept]

@@ -9,6 +9,7 @@ earlier question only changes that answer.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -25,6 +26,18 @@ class BadState(ValueError):
     """A cookie that is signed but not a state this code wrote."""
 
 
+def answer_mark(question: scoring.QuestionSpec, value: int) -> int:
+    """What an answer meant when it was given, in a few bits: a checksum of
+    the chosen option's text (a statement's, for a scale answer). Answers are
+    kept by position, so when an editor removes, reorders or rewrites options
+    mid-flow the position alone would quietly name another option."""
+    if question.kind == scoring.SCENARIO and 0 <= value < len(question.options):
+        text = question.options[value].text
+    else:
+        text = question.text
+    return zlib.crc32(text.encode()) & 0xFFFF
+
+
 @dataclass(frozen=True)
 class FlowState:
     """Answers so far (in the order given), the option-order nonce, whether
@@ -35,6 +48,8 @@ class FlowState:
     answers: dict[str, int] = field(default_factory=dict)
     more: bool = False
     queue: tuple[str, ...] = ()
+    #: Each answer's :func:`answer_mark` (states written before marks have none).
+    marks: dict[str, int] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -42,6 +57,7 @@ class FlowState:
             "a": self.answers,
             "m": self.more,
             "q": list(self.queue),
+            "h": self.marks,
         }
 
     @classmethod
@@ -63,26 +79,74 @@ class FlowState:
             raise BadState("bad answers")
         if not isinstance(queue, list) or not all(isinstance(k, str) for k in queue):
             raise BadState("bad queue")
-        return cls(nonce, dict(answers), bool(data.get("m", False)), tuple(queue))
+        marks = data.get("h", {})
+        if not isinstance(marks, dict) or not all(
+            isinstance(k, str) and type(v) is int for k, v in marks.items()
+        ):
+            raise BadState("bad marks")
+        return cls(
+            nonce,
+            dict(answers),
+            bool(data.get("m", False)),
+            tuple(queue),
+            {k: v for k, v in marks.items() if k in answers},
+        )
+
+    @classmethod
+    def given(
+        cls,
+        nonce: str,
+        answers: Mapping[str, int],
+        questions: Mapping[str, scoring.QuestionSpec],
+        **kwargs: Any,
+    ) -> FlowState:
+        """A state of answers given to ``questions`` (a stored result's, to
+        its snapshot), each marked with what it meant then."""
+        marks = {
+            k: answer_mark(questions[k], v)
+            for k, v in answers.items()
+            if k in questions
+        }
+        return cls(nonce, dict(answers), marks=marks, **kwargs)
 
     def valid_for(self, questions: Mapping[str, scoring.QuestionSpec]) -> FlowState:
         """The state without answers to questions no longer published or no
-        longer legal (an editor changed the questionnaire mid-flow)."""
+        longer legal, or whose chosen option changed (an editor changed the
+        questionnaire mid-flow): those questions are asked again."""
+
+        def still_means(k: str, v: int) -> bool:
+            q = questions[k]
+            if v not in q.answer_values:
+                return False
+            return k not in self.marks or self.marks[k] == answer_mark(q, v)
+
         answers = {
             k: v
             for k, v in self.answers.items()
-            if k in questions and v in questions[k].answer_values
+            if k in questions and still_means(k, v)
         }
         queue = tuple(k for k in self.queue if k in questions)
-        return replace(self, answers=answers, queue=queue)
+        marks = {k: v for k, v in self.marks.items() if k in answers}
+        return replace(self, answers=answers, queue=queue, marks=marks)
 
-    def answer(self, key: str, value: int) -> FlowState:
+    def answer(
+        self, key: str, value: int, question: scoring.QuestionSpec | None = None
+    ) -> FlowState:
         """The state with ``key`` answered (a queued question leaves the
-        queue); an earlier answer keeps its place in the order."""
+        queue), marked with what the answer means to ``question``; an earlier
+        answer keeps its place in the order."""
         answers = dict(self.answers)
         answers[key] = value
+        marks = dict(self.marks)
+        if question is not None:
+            marks[key] = answer_mark(question, value)
+        else:
+            marks.pop(key, None)
         return replace(
-            self, answers=answers, queue=tuple(k for k in self.queue if k != key)
+            self,
+            answers=answers,
+            queue=tuple(k for k in self.queue if k != key),
+            marks=marks,
         )
 
     def next_key(self, flow: adaptive.Adaptive) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import Any
 
 from django.conf import settings
 from django.core import signing
@@ -28,7 +29,7 @@ from roles.core.seo import absolute_url
 from roles.core.urls import cached_reverse
 from roles.core.views import database_unavailable
 from roles.publishing.cache import Throwaway, versioned, versioned_memo
-from roles.questionnaire import flow
+from roles.questionnaire import flow, scoring
 from roles.questionnaire.adaptive import MIN_QUESTIONS
 from roles.questionnaire.forms import (
     ActionForm,
@@ -44,6 +45,7 @@ from roles.questionnaire.results import (
     Questionnaire,
     StoredResult,
     estimated_minutes,
+    from_snapshot,
     option_order,
     question_option_order,
 )
@@ -390,7 +392,7 @@ def quiz_step(request: HttpRequest, key: str) -> HttpResponse:
             helper=helper,
         )
         if posted and form.is_valid():
-            state = state.answer(key, form.value)
+            state = state.answer(key, form.value, question)
             following = state.next_key(adaptive)
             if following is None or "finish" in request.POST:
                 return _finish(request, questionnaire, state, key=key)
@@ -440,6 +442,17 @@ def quiz_step(request: HttpRequest, key: str) -> HttpResponse:
     return _write_state(request, response, state)
 
 
+def _snapshot_questions(snapshot: object) -> dict[str, scoring.QuestionSpec]:
+    """The questions a stored result was answered on, by key (none from a
+    snapshot that cannot be read: its answers are then asked again)."""
+    if not isinstance(snapshot, dict):
+        return {}
+    try:
+        return from_snapshot(snapshot).by_key
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return {}
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def quiz_continue(request: HttpRequest, pk) -> HttpResponse:
     """Back into the flow from a result, with its answers: GET ``?q=key``
@@ -447,7 +460,7 @@ def quiz_continue(request: HttpRequest, pk) -> HttpResponse:
     settling questions again; POST ("Answer more questions") asks past the
     stopping rule."""
     submission = get_object_or_404(
-        Submission.objects.only("id", "answers", "result"), pk=pk
+        Submission.objects.only("id", "answers", "result", "snapshot"), pk=pk
     )
     if not _owns_result(request, submission.pk):
         # Someone else's answers are not yours to continue from.
@@ -456,18 +469,26 @@ def quiz_continue(request: HttpRequest, pk) -> HttpResponse:
     by_key = questionnaire.by_key
     current, _ = _read_state(request)
     answers = submission.answers if isinstance(submission.answers, dict) else {}
-    state = flow.FlowState(
-        current.nonce if current else new_nonce(),
-        {k: v for k, v in answers.items() if type(v) is int},
-    )
+    answers = {k: v for k, v in answers.items() if type(v) is int}
+    # Each answer marked with what it meant when given (the result's
+    # snapshot), so one whose option was removed or changed since is asked
+    # again rather than read as the option now at its place.
+    answered_then = _snapshot_questions(submission.snapshot)
+    options: dict[str, Any] = {}
     if request.method == "POST":
-        state = flow.FlowState(state.nonce, state.answers, more=True)
+        options["more"] = True
     else:
         wanted = request.GET.get("q", "")
         settlers = [q.key for q in submission.stored_result.settlers]
         queue = [wanted] if wanted in by_key else []
         queue += [k for k in settlers if k not in queue]
-        state = flow.FlowState(state.nonce, state.answers, queue=tuple(queue))
+        options["queue"] = tuple(queue)
+    state = flow.FlowState.given(
+        current.nonce if current else new_nonce(),
+        {k: v for k, v in answers.items() if k in answered_then},
+        answered_then,
+        **options,
+    )
     state = state.valid_for(by_key)
     following = state.next_key(questionnaire.adaptive)
     if following is None:
