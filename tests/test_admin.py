@@ -184,3 +184,28 @@ def test_question_admin_refuses_points_out_of_range_and_single_option(staff_clie
         reverse("admin:roles_question_change", args=[question.pk]), data
     ).content.decode()
     assert "at least two options" in html
+
+
+def test_question_admin_reorders_options_from_the_form_it_draws(staff_client):
+    """The option rows carry their order field (adminsortable2 renumbers it
+    after a drag or a move); without it the reorder was dropped on Save."""
+    from .admin_forms import admin_form_data
+
+    pm = RoleFactory(name="PM")
+    question = make_scenario([{pm: 1}, {pm: 2}, {pm: 3}], key="q")
+    first, second, third = question.options.order_by("order")
+    url = reverse("admin:roles_question_change", args=[question.pk])
+    data = admin_form_data(staff_client.get(url))
+    rows = {data[f"options-{i}-id"]: i for i in range(3)}
+    assert f"options-{rows[str(first.pk)]}-order" in data
+    # The first option moved to the end, as the "move to last" icon does.
+    for pk, new in ((first.pk, 3), (second.pk, 1), (third.pk, 2)):
+        data[f"options-{rows[str(pk)]}-order"] = str(new)
+    data["_continue"] = "1"
+    response = staff_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert list(question.options.order_by("order").values_list("pk", flat=True)) == [
+        second.pk,
+        third.pk,
+        first.pk,
+    ]

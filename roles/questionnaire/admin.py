@@ -264,11 +264,13 @@ class OptionInline(LabelledFieldsMixin, SortableTabularInline):
     def get_formset(self, request, obj=None, **kwargs):
         roles = _roles()
         kwargs["form"] = _with_points(OptionFormBase, roles)
-        kwargs["fields"] = ["text", *[f"points_{r.pk}" for r in roles]]
+        # "order" is the field adminsortable2 renumbers after a drag or a
+        # move (hidden in the row): left out, a reorder was never saved.
+        kwargs["fields"] = ["text", "order", *[f"points_{r.pk}" for r in roles]]
         return super().get_formset(request, obj, **kwargs)
 
     def get_fields(self, request, obj=None):
-        return ["text", *[f"points_{r.pk}" for r in _roles()]]
+        return ["text", "order", *[f"points_{r.pk}" for r in _roles()]]
 
 
 @admin.register(m.Question)

@@ -125,3 +125,34 @@ def test_two_rows_swapped_by_keyboard_are_saved_swapped(
     )
     assert saved == ["Second duty.", "First duty."]
     context.close()
+
+
+def test_a_questions_options_reordered_in_the_browser_are_saved(
+    live_server, browser, monkeypatch
+):
+    """The option rows had no order field: moving one threw in
+    adminsortable2's script and Save kept the old order."""
+    from tests.factories import RoleFactory, make_scenario
+
+    monkeypatch.setenv("EDITOR_PASSWORD", PASSWORD)
+    call_command("create_editor", "pat", "--publisher", stdout=StringIO())
+    pm = RoleFactory(name="PM", slug="pm")
+    question = make_scenario([{pm: 1}, {pm: 2}, {pm: 3}], key="ordered")
+    first, second, third = question.options.order_by("order")
+    context, page = _login(browser, live_server, "pat")
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    _change(page, live_server, question)
+    group = page.locator("#options-group")
+    group.locator("tbody > tr.has_original").first.get_by_role(
+        "button", name="Move down one place"
+    ).click()
+    page.click("input[name=_continue] >> nth=-1")
+    assert "changed successfully" in page.locator(".messagelist").inner_text()
+    assert not errors, errors
+    assert list(question.options.order_by("order").values_list("pk", flat=True)) == [
+        second.pk,
+        first.pk,
+        third.pk,
+    ]
+    context.close()
