@@ -492,3 +492,28 @@ def test_answer_more_after_an_option_was_removed_does_not_shift_answers(client, 
     state = _state(client)["a"]
     assert moved not in state
     assert state[kept] == submission.answers[kept]
+
+
+def test_a_question_withdrawn_while_on_it_says_so_and_leads_on(client, ideal):
+    """A visitor answers a question an editor withdrew meanwhile: not the
+    site's generic 'could not find that page', but what happened and the way
+    on, their answers kept."""
+    first = _begin(client)
+    second = _key(client.post(f"/quiz/q/{first}/", {"answer": str(ideal[first])}))
+    withdrawn = m.Question.objects.get(key=second)
+    withdrawn.status = m.Status.DRAFT
+    withdrawn.save()
+    response = client.post(f"/quiz/q/{second}/", {"answer": "0"})
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "no longer" in html and "could not find that page" not in html
+    following = re.search(r'href="/quiz/q/([^/"]+)/"', html).group(1)
+    assert following not in (first, second)
+    assert list(_state(client)["a"]) == [first]
+    assert client.get(f"/quiz/q/{following}/").status_code == 200
+
+
+def test_an_unknown_question_without_a_flow_points_to_the_start(client, seeded):
+    response = client.get("/quiz/q/no-such-question/")
+    assert response.status_code == 404
+    assert 'href="/quiz/"' in response.content.decode()

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -339,6 +339,27 @@ START_SLOTS = ("start_form", "resume_url")
 STEP_SLOTS = ("number", "to_go", "of", "done", "back_url", "step_form")
 
 
+def _question_gone(request: HttpRequest, questionnaire: Questionnaire) -> HttpResponse:
+    """A question that is not (or no longer) published: a 404 that says so
+    and, to a visitor in the flow (an editor withdrew the question they were
+    on), leads on to their next question, their answers kept."""
+    state, bad = _read_state(request)
+    following = None
+    if state is not None and not bad:
+        state = state.valid_for(questionnaire.by_key)
+        following = state.next_key(questionnaire.adaptive)
+    response = render(
+        request,
+        "roles/quiz_gone.html",
+        {"next_url": _step_url(following) if following else None},
+        status=404,
+    )
+    patch_cache_control(response, private=True)
+    if state is not None and not bad:
+        return _write_state(request, response, state)
+    return response
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def quiz_step(request: HttpRequest, key: str) -> HttpResponse:
     """One question: GET shows it (with the answer given before, if any);
@@ -348,7 +369,7 @@ def quiz_step(request: HttpRequest, key: str) -> HttpResponse:
     by_key = questionnaire.by_key
     question = by_key.get(key)
     if question is None:
-        raise Http404("No such question.")
+        return _question_gone(request, questionnaire)
     state, bad = _read_state(request)
     if bad:
         return _start_page(request, problem=BAD_STATE, status=400)

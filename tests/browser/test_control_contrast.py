@@ -30,6 +30,7 @@ PAGES = [
     "/quiz/all/",
     "/api/v1/docs/",
     "/no-such-page/",
+    "/quiz/q/no-such-question/",
 ]
 
 # Runs in the page: the controls, each with its boundary and text contrast.
