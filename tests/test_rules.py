@@ -36,6 +36,14 @@ def test_question_rules_are_plain_and_complete():
     assert "same text" in m.question_rules("scenario", ["x", "x"], weighted=False)[0]
 
 
+@pytest.mark.parametrize(
+    "texts", [["Same thing", "same thing"], ["Same thing", " Same  thing "]]
+)
+def test_options_that_read_the_same_are_the_same_text(texts):
+    """Case and spacing do not make two options different to a reader."""
+    assert "same text" in m.question_rules("scenario", texts, weighted=False)[0]
+
+
 def _docs():
     a = RoleFactory(slug="alpha")
     RoleFactory(slug="bravo")

@@ -40,7 +40,9 @@ def question_rules(
         )
     if kind == QuestionKind.SCENARIO and weighted:
         errors.append("A scenario question gives points through its options.")
-    if len(set(option_texts)) != len(option_texts):
+    # Read the same whatever their case or spacing.
+    readings = {" ".join(t.split()).casefold() for t in option_texts}
+    if len(readings) != len(option_texts):
         errors.append("Two options have the same text; make each one different.")
     return errors
 
