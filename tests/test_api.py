@@ -237,3 +237,18 @@ def test_api_root_is_an_index_of_its_endpoints_and_licence(client, content):
         path = path.replace("{slug}", examples["slug"].get(endpoint["name"], ""))
         path = path.replace("{key}", "product-manager-vs-product-owner")
         assert client.get(path).status_code == 200, path  # each one answers
+
+
+@pytest.mark.parametrize("path", ["/api/v1/nope/", "/api/v1/roles/a%2Fb/", "/api/v2/"])
+def test_an_unknown_api_address_is_a_json_404(client, content, path):
+    """A client of the API reads JSON errors: not the site's HTML 404 page."""
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert "/api/v1/" in response.json()["detail"]
+
+
+def test_pages_outside_the_api_keep_the_html_404(client, content):
+    response = client.get("/apiary/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")

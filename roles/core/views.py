@@ -7,7 +7,7 @@ import sys
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.defaults import server_error as django_server_error
@@ -54,6 +54,12 @@ def permission_denied(
 def page_not_found(
     request: HttpRequest, exception: Exception | None = None
 ) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        # The API's clients read JSON, its errors included.
+        return JsonResponse(
+            {"detail": "No such API address: the endpoints are listed at /api/v1/."},
+            status=404,
+        )
     return render(request, "404.html", status=404)
 
 
