@@ -655,3 +655,25 @@ def test_a_new_published_role_needs_a_complete_guide_a_new_draft_does_not(
     role = m.Role.objects.get(slug="brand-new-role")
     assert role.status == m.Status.DRAFT
     assert Version.objects.get_for_object(role).count() == 1
+
+
+def test_a_question_drafts_preview_shows_its_changed_options(
+    publisher, publisher_client
+):
+    """The preview of a question's draft showed the questionnaire's start
+    page, where no question is: the edited option was nowhere to be seen."""
+    from .factories import make_scenario
+
+    a, b = RoleFactory(slug="alpha"), RoleFactory(slug="bravo")
+    question = make_scenario([{a: 1}, {b: 1}], key="previewed")
+    doc = wf.record_doc(kind="questions", object_id=question.pk)
+    doc["options"][0]["text"] = "An option the draft rewrote."
+    draft = wf.draft_save(
+        kind="questions", object_id=question.pk, doc=doc, user=publisher
+    )
+    html = publisher_client.get(
+        reverse("admin:roles_draft_preview", args=[draft.pk])
+    ).content.decode()
+    assert "An option the draft rewrote." in html
+    assert question.text in html
+    assert m.Option.objects.filter(text="An option the draft rewrote.").count() == 0

@@ -453,7 +453,9 @@ def drafts_publish_due(now: dt.datetime | None = None) -> int:
 
 def public_path(obj) -> str:
     if isinstance(obj, Question):
-        return "/quiz/?preview=1"
+        # Every question, drafts included, on one page (the start page shows
+        # none of them): the previewed one among them.
+        return "/quiz/all/?preview=1"
     return obj.get_absolute_url()
 
 
