@@ -322,10 +322,13 @@ def test_staff_preview_the_questionnaire_with_draft_questions(client, staff_clie
     a, b = RoleFactory(), RoleFactory()
     make_scenario([{a: 1}, {b: 1}], key="live")
     make_scenario([{a: 2}, {b: 2}], key="draft", status=m.Status.DRAFT)
-    assert client.get("/quiz/all/?preview=1").content.decode().count("<fieldset") == 1
+    public = client.get("/quiz/all/?preview=1").content.decode()
+    assert public.count("<fieldset") == 1
+    assert "js/quiz.js" in public  # a question at a time for respondents
     preview = staff_client.get("/quiz/all/?preview=1")
     html = preview.content.decode()
     assert html.count("<fieldset") == 2
+    assert "js/quiz.js" not in html  # every question at once for the editor
     assert "Preview" in html and "noindex" in html
     assert "See my result" not in html
     assert "no-store" in preview["Cache-Control"]
