@@ -209,3 +209,47 @@ def test_question_admin_reorders_options_from_the_form_it_draws(staff_client):
         third.pk,
         first.pk,
     ]
+
+
+NO_POINTS = "gives no role any points"
+
+
+def test_a_question_that_scores_nothing_is_not_published(staff_client):
+    """All its points at 0, a question cannot change anyone's result: it is
+    refused as published (the health page only said so afterwards), and
+    may be saved unpublished while the points are worked out."""
+    import re as re_
+
+    from .admin_forms import admin_form_data
+
+    pm = RoleFactory(name="PM")
+    question = make_scenario([{pm: 1}, {pm: 2}], key="q")
+    url = reverse("admin:roles_question_change", args=[question.pk])
+    data = admin_form_data(staff_client.get(url))
+    for name in data:
+        if re_.fullmatch(r"options-\d+-points_\d+", name):
+            data[name] = "0"
+    data["_continue"] = "1"
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    assert NO_POINTS in response.content.decode()
+    assert m.OptionPoints.objects.filter(option__question=question).count() == 2
+    data["status"] = "draft"
+    assert staff_client.post(url, data).status_code == 302
+
+
+def test_an_agreement_statement_without_weights_is_not_published(staff_client):
+    from .admin_forms import admin_form_data
+    from .factories import make_statement
+
+    pm = RoleFactory(name="PM")
+    statement = make_statement({pm: 2}, key="s")
+    url = reverse("admin:roles_question_change", args=[statement.pk])
+    data = admin_form_data(staff_client.get(url))
+    for name in list(data):
+        if name.startswith("weight_") or name.startswith("points_"):
+            data[name] = "0"
+    data["_continue"] = "1"
+    response = staff_client.post(url, data)
+    assert response.status_code == 200, sorted(data)
+    assert NO_POINTS in response.content.decode()

@@ -166,6 +166,13 @@ def _with_points(base: type, roles: list[m.Role]) -> type:
     return type(base.__name__, (base,), attrs)
 
 
+NO_POINTS = (
+    "This question gives no role any points that depend on the answer, so it "
+    "cannot change anyone's result: give some options points for a role (or "
+    "the statement a weight), or save it unpublished for now."
+)
+
+
 class OptionFormSet(CustomInlineFormSet):
     """``statement_weights`` and ``confirm_impact`` are the question form's
     posted values (``QuestionAdmin.get_formset_kwargs``); ``impact_preview``
@@ -197,7 +204,22 @@ class OptionFormSet(CustomInlineFormSet):
         )
         if errors:
             raise forms.ValidationError(errors)
+        if self.instance.status == m.Status.PUBLISHED and not self._moves_a_role(kept):
+            raise forms.ValidationError(NO_POINTS)
         self._check_impact(kept)
+
+    def _moves_a_role(self, kept) -> bool:
+        """Whether some answer gives some role other points than another
+        answer does (scoring.moves): an agreement statement with a weight, a
+        scenario whose options differ for a role."""
+        if self.instance.kind == m.QuestionKind.AGREEMENT:
+            return any(self.statement_weights.values())
+        rows = [
+            {k: v or 0 for k, v in f.cleaned_data.items() if k.startswith("points_")}
+            for f in kept
+        ]
+        names = {k for row in rows for k in row}
+        return any(len({row.get(k, 0) for row in rows}) > 1 for k in names)
 
     def _check_impact(self, kept) -> None:
         """Before points change, say how many stored results would get a
