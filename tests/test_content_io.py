@@ -105,3 +105,20 @@ def test_import_validates_field_rules(seeded, tmp_path):
         call_command("import_content", str(path), stdout=StringIO())
     assert "-vs-" in str(excinfo.value)
     assert "points" in str(excinfo.value)
+
+
+@pytest.mark.parametrize("kind", ["roles", "comparisons", "questions", "glossary"])
+def test_an_unknown_field_is_refused_by_name_not_dropped(seeded, tmp_path, kind):
+    """A misspelt optional field ("orign") was imported as if absent: the
+    text in it silently lost. Refused, naming the field; nothing written."""
+    doc = export_json()
+    if not doc.get(kind):
+        pytest.skip(f"the seeded content has no {kind} to change")
+    doc[kind][0]["orign"] = "Typed into a field that does not exist."
+    doc["roles"][-1]["summary"] = "Would be written if the file were valid."
+    path = tmp_path / "content.json"
+    path.write_text(json.dumps(doc))
+    with pytest.raises(CommandError) as excinfo:
+        call_command("import_content", str(path), stdout=StringIO())
+    assert "orign" in str(excinfo.value)
+    assert not m.Role.objects.filter(summary__startswith="Would be written").exists()

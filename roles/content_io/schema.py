@@ -101,7 +101,7 @@ def load_seed_files(directory: Path = CONTENT_DIR) -> Doc:
         "roles": [f"roles/{p.name}" for p in role_files],
         "comparisons": [f"comparisons/{p.name}" for p in comparison_files],
     }
-    return normalise(doc, labels=labels)
+    return normalise(doc, labels=labels, strict=True)
 
 
 def seed_file_for(kind: str, key: str) -> str:
@@ -169,10 +169,13 @@ def _publishing(record: Doc) -> Doc:
     return out
 
 
-def normalise(doc: Doc, labels: dict[str, list[str]] | None = None) -> Doc:
+def normalise(
+    doc: Doc, labels: dict[str, list[str]] | None = None, *, strict: bool = False
+) -> Doc:
     """Bring a document (from YAML or JSON) to the exact shape the serialisers
     produce, so equal content has equal fingerprints. Raises ValueError with a
-    location for anything of the wrong type."""
+    location for anything of the wrong type - and, ``strict`` (a file someone
+    wrote: an import, the seed), for a field the format does not have."""
     if not isinstance(doc, dict):
         raise ValueError("The content file must hold one object (a mapping).")
     unknown = set(doc) - set(KINDS) - {"format"}
@@ -188,7 +191,16 @@ def normalise(doc: Doc, labels: dict[str, list[str]] | None = None) -> Doc:
             if not isinstance(record, dict):
                 raise ValueError(f"{kind}[{index}] must be an object.")
             try:
-                normalised.append(_NORMALISERS[kind](record))
+                shaped = _NORMALISERS[kind](record)
+                # A field the format does not have (a misspelt "orign") would
+                # be dropped with what was typed in it: refused by name.
+                unknown_fields = sorted(set(record) - set(shaped))
+                if strict and unknown_fields:
+                    raise ValueError(
+                        f"unknown field(s): {', '.join(unknown_fields)} "
+                        "(see the content README for the format)."
+                    )
+                normalised.append(shaped)
             except (ValueError, TypeError, AttributeError) as exc:
                 where = (labels or {}).get(kind)
                 label = where[index] if where else f"{kind}[{index}]"

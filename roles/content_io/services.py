@@ -539,7 +539,7 @@ def content_seed(*, dry_run: bool = False) -> Report:
 
 def content_import(*, doc: Doc, dry_run: bool = False) -> Report:
     try:
-        normalised = cd.normalise(doc)
+        normalised = cd.normalise(doc, strict=True)
     except ValueError as exc:
         raise ContentError([str(exc)]) from exc
     return content_apply(
