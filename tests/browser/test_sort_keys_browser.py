@@ -8,6 +8,13 @@ import pytest
 from django.core.management import call_command
 
 from roles import models as m
+from tests.factories import (
+    ResponsibilityFactory,
+    RoleFactory,
+    ThemeFactory,
+    make_complete_guide,
+    make_scenario,
+)
 
 from .conftest import assert_accessible
 from .test_editor_browser import PASSWORD, _change, _login
@@ -15,18 +22,15 @@ from .test_editor_browser import PASSWORD, _change, _login
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_rows_move_one_place_or_to_the_end_by_keyboard(
-    live_server, browser, monkeypatch
-):
-    from tests.factories import (
-        ResponsibilityFactory,
-        RoleFactory,
-        ThemeFactory,
-        make_complete_guide,
-    )
-
+@pytest.fixture
+def pat(monkeypatch):
+    """A publisher, as `create_editor --publisher` makes them."""
     monkeypatch.setenv("EDITOR_PASSWORD", PASSWORD)
     call_command("create_editor", "pat", "--publisher", stdout=StringIO())
+    return "pat"
+
+
+def test_rows_move_one_place_or_to_the_end_by_keyboard(live_server, browser, pat):
     role = make_complete_guide(RoleFactory(slug="analyst", name="Analyst"))
     first = ThemeFactory(name="First theme", slug="first", order=1)
     second = ThemeFactory(name="Second theme", slug="second", order=2)
@@ -83,21 +87,10 @@ def test_rows_move_one_place_or_to_the_end_by_keyboard(
     context.close()
 
 
-def test_two_rows_swapped_by_keyboard_are_saved_swapped(
-    live_server, browser, monkeypatch
-):
+def test_two_rows_swapped_by_keyboard_are_saved_swapped(live_server, browser, pat):
     """With two rows the renumbering took the swapped pair for a list sorted
     the other way round (first number larger than the last) and gave them
     back their old numbers: Save stored nothing."""
-    from tests.factories import (
-        ResponsibilityFactory,
-        RoleFactory,
-        ThemeFactory,
-        make_complete_guide,
-    )
-
-    monkeypatch.setenv("EDITOR_PASSWORD", PASSWORD)
-    call_command("create_editor", "pat", "--publisher", stdout=StringIO())
     role = RoleFactory(slug="pair", name="Pair")
     make_complete_guide(role)
     m.Responsibility.objects.filter(role=role).delete()
@@ -128,14 +121,10 @@ def test_two_rows_swapped_by_keyboard_are_saved_swapped(
 
 
 def test_a_questions_options_reordered_in_the_browser_are_saved(
-    live_server, browser, monkeypatch
+    live_server, browser, pat
 ):
     """The option rows had no order field: moving one threw in
     adminsortable2's script and Save kept the old order."""
-    from tests.factories import RoleFactory, make_scenario
-
-    monkeypatch.setenv("EDITOR_PASSWORD", PASSWORD)
-    call_command("create_editor", "pat", "--publisher", stdout=StringIO())
     pm = RoleFactory(name="PM", slug="pm")
     question = make_scenario([{pm: 1}, {pm: 2}, {pm: 3}], key="ordered")
     first, second, third = question.options.order_by("order")
