@@ -209,17 +209,27 @@ class OptionFormSet(CustomInlineFormSet):
         self._check_impact(kept)
 
     def _moves_a_role(self, kept) -> bool:
-        """Whether some answer gives some role other points than another
-        answer does (scoring.moves): an agreement statement with a weight, a
-        scenario whose options differ for a role."""
-        if self.instance.kind == m.QuestionKind.AGREEMENT:
-            return any(self.statement_weights.values())
-        rows = [
-            {k: v or 0 for k, v in f.cleaned_data.items() if k.startswith("points_")}
-            for f in kept
-        ]
-        names = {k for row in rows for k in row}
-        return any(len({row.get(k, 0) for row in rows}) > 1 for k in names)
+        """Whether some answer moves some role's points (``scoring.moves``),
+        for the question as posted: its options' points, or its statement's
+        weights."""
+        spec = scoring.QuestionSpec(
+            key=self.instance.key,
+            kind=self.instance.kind,
+            text=self.instance.text,
+            options=tuple(
+                scoring.OptionSpec(
+                    f.cleaned_data.get("text", ""),
+                    {
+                        k: v or 0
+                        for k, v in f.cleaned_data.items()
+                        if k.startswith("points_")
+                    },
+                )
+                for f in kept
+            ),
+            weights={str(pk): w for pk, w in self.statement_weights.items()},
+        )
+        return any(scoring.moves(spec, role) for role in spec.role_set)
 
     def _check_impact(self, kept) -> None:
         """Before points change, say how many stored results would get a

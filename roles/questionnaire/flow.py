@@ -129,19 +129,14 @@ class FlowState:
         marks = {k: v for k, v in self.marks.items() if k in answers}
         return replace(self, answers=answers, queue=queue, marks=marks)
 
-    def answer(
-        self, key: str, value: int, question: scoring.QuestionSpec | None = None
-    ) -> FlowState:
-        """The state with ``key`` answered (a queued question leaves the
-        queue), marked with what the answer means to ``question``; an earlier
-        answer keeps its place in the order."""
+    def answer(self, question: scoring.QuestionSpec, value: int) -> FlowState:
+        """The state with ``question`` answered (a queued question leaves the
+        queue), marked with what the answer means; an earlier answer keeps its
+        place in the order."""
+        key = question.key
         answers = dict(self.answers)
         answers[key] = value
-        marks = dict(self.marks)
-        if question is not None:
-            marks[key] = answer_mark(question, value)
-        else:
-            marks.pop(key, None)
+        marks = {**self.marks, key: answer_mark(question, value)}
         return replace(
             self,
             answers=answers,

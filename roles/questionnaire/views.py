@@ -413,7 +413,7 @@ def quiz_step(request: HttpRequest, key: str) -> HttpResponse:
             helper=helper,
         )
         if posted and form.is_valid():
-            state = state.answer(key, form.value, question)
+            state = state.answer(question, form.value)
             following = state.next_key(adaptive)
             if following is None or "finish" in request.POST:
                 return _finish(request, questionnaire, state, key=key)
