@@ -148,6 +148,33 @@ def _clear_cache():
     _forget_process_state()
 
 
+class RateClock:
+    """The clock django-ratelimit reads, held still for one test.
+
+    Its windows are fixed and each client's ends at its own second of the
+    minute, so a real clock lets a window end between a test's requests and
+    start the count again (a CI run failed on exactly that). Tests move it on
+    explicitly with :meth:`advance`; nothing else's time is touched."""
+
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def time(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture(autouse=True)
+def rate_clock(monkeypatch) -> RateClock:
+    import django_ratelimit.core
+
+    clock = RateClock()
+    monkeypatch.setattr(django_ratelimit.core, "time", clock)
+    return clock
+
+
 def _forget_process_state():
     """What a process remembers between requests (the content versions it has
     seen, data memoised per version, the "Redis is down" switch) is part of
