@@ -319,6 +319,28 @@ def test_searches_are_rate_limited_per_client(client, catalogue, settings):
     assert other.status_code == 200
 
 
+def test_a_limited_client_may_search_again_once_its_retry_after_has_passed(
+    client, catalogue, settings, rate_clock
+):
+    """Retry-After is exact: one second sooner is still refused, and at it the
+    search is served, wherever in the minute the client's window ends."""
+    settings.SEARCH_RATE_LIMIT = (2, 60)
+    for n, offset in enumerate((0, 0.5, 13.25, 29.9, 44, 59.75)):
+        rate_clock.advance(offset)
+        address = f"198.51.100.{n + 1}"
+
+        def search(address=address):
+            return client.get(reverse("roles:search"), {"q": "PO"}, REMOTE_ADDR=address)
+
+        assert [search().status_code for _ in range(3)] == [200, 200, 429]
+        wait = int(search()["Retry-After"])
+        assert 1 <= wait <= 60
+        rate_clock.advance(wait - 1)
+        assert search().status_code == 429, offset
+        rate_clock.advance(1)
+        assert search().status_code == 200, offset
+
+
 def test_gunicorn_lets_a_long_query_reach_the_site_for_its_400_page():
     """gunicorn's default request-line limit (4094) answers a 5,000-character
     search with its own bare 414 before the site sees it."""

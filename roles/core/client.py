@@ -82,7 +82,9 @@ def rate_limit_wait(
     over = usage["should_limit"] if count else usage["count"] >= limit
     if not over:
         return None
-    return max(1, usage["time_left"])
+    # time_left counts whole seconds to the window's last second, which still
+    # belongs to it: the next window opens one second later.
+    return usage["time_left"] + 1
 
 
 def rate_limit_count(
