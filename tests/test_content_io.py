@@ -122,3 +122,25 @@ def test_an_unknown_field_is_refused_by_name_not_dropped(seeded, tmp_path, kind)
         call_command("import_content", str(path), stdout=StringIO())
     assert "orign" in str(excinfo.value)
     assert not m.Role.objects.filter(summary__startswith="Would be written").exists()
+
+
+def test_a_misspelt_role_in_a_comparison_is_named_before_anything_it_causes(
+    seeded, tmp_path
+):
+    """A typo in a comparison's role list was reported only as "Who it suits
+    names roles that are not compared" (the correct slug, under suits), which
+    sends the editor to the wrong field. The unknown role is named first."""
+    doc = export_json()
+    comparison = next(c for c in doc["comparisons"] if c["suits"])
+    right = next(iter(comparison["suits"]))
+    comparison["roles"] = [
+        "prodcut-owner" if slug == right else slug for slug in comparison["roles"]
+    ]
+    path = tmp_path / "content.json"
+    path.write_text(json.dumps(doc))
+    with pytest.raises(CommandError) as excinfo:
+        call_command("import_content", str(path), stdout=StringIO())
+    message = str(excinfo.value)
+    assert "Role “prodcut-owner” does not exist." in message
+    if "Who it suits" in message:
+        assert message.index("does not exist") < message.index("Who it suits")

@@ -285,10 +285,17 @@ def write_comparison(
     record: Doc, position: int, *, instance: Comparison | None = None
 ) -> Comparison:
     slugs = record["roles"]
-    errors = comparison_rules(slugs, suits=record["suits"])
+    # A misspelt role first: the rules' complaints may only follow from it.
+    errors: list[str] = []
+    roles = []
+    for slug in slugs:
+        try:
+            roles.append(_by_slug(Role, slug, "Role"))
+        except ValidationError as missing:
+            errors.extend(missing.messages)
+    errors += comparison_rules(slugs, suits=record["suits"])
     if errors:
         raise ValidationError(errors)
-    roles = [_by_slug(Role, slug, "Role") for slug in slugs]
     key = comparison_key(slugs)
     comparison = (
         instance or Comparison.objects.filter(key=key).first() or Comparison(key=key)
