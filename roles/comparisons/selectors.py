@@ -19,6 +19,7 @@ from roles.comparisons.converters import RoleSet
 from roles.comparisons.models import SEPARATOR, Comparison, ContextFactor, ContextNote
 from roles.core import seo
 from roles.core.markdown import plain_text
+from roles.core.params import plain_int
 from roles.publishing.cache import versioned
 
 MAX_RELATED = 6
@@ -246,8 +247,10 @@ def context_groups(notes: list[ContextNote], selected: str) -> list[ContextGroup
     out = []
     for factor, items in groups.items():
         index = 0
-        if factor.slug == chosen_factor and chosen_index.isdigit():
-            index = min(int(chosen_index), len(items) - 1)
+        if factor.slug == chosen_factor and (
+            (chosen := plain_int(chosen_index)) is not None
+        ):
+            index = min(chosen, len(items) - 1)
         out.append(
             ContextGroup(
                 factor,

@@ -42,6 +42,7 @@ from django.db import transaction
 from django.db.models import Model, OuterRef, Subquery
 from django.forms.formsets import all_valid
 from django.http import (
+    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseRedirect,
@@ -59,6 +60,7 @@ from reversion.models import Version
 
 from roles import models as m
 from roles.content_io.services import staged_primary_keys
+from roles.core.params import plain_int
 from roles.editorial import concurrency as cc
 from roles.editorial import staged
 from roles.editorial import workflow as wf
@@ -823,17 +825,19 @@ class WorkflowAdminMixin(_ModelAdminBase):
         Reverting an old version is reversion's revision view, which renders
         through Django's own form view, not this one."""
         object_id = unquote(object_id)
-        if not str(object_id).isdigit():
-            # Not an id: Django's own view says the record does not exist.
-            return super().change_view(request, object_id, form_url, extra_context)
+        if plain_int(object_id) is None:
+            # Not an id we write: the record does not exist, as Django says.
+            # (Not Django's own view: it reads "１" as 1 and would show that
+            # record's form without its draft and lock.)
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         draft = self._open_draft(int(object_id))
         context = self._context(request, object_id, draft, extra_context)
         if request.method != "POST":
-            restore = request.GET.get("restore", "")
-            if restore.isdigit():
-                return self._restore(
-                    request, object_id, form_url, context, draft, int(restore)
-                )
+            restore = request.GET.get("restore")
+            if restore is not None:
+                if (copy := plain_int(restore)) is None:
+                    raise Http404("No such saved copy.")
+                return self._restore(request, object_id, form_url, context, draft, copy)
             # The form shows the open draft, built in memory: its rows have
             # the ids a form posted over the draft names.
             bound = (
