@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 
 from roles.api.routes import api_urls
 from roles.core import seo
+from roles.core.http import read_only
 from roles.editorial import admin_views as editorial_tools
 from roles.publishing.cache import public_page
 from roles.questionnaire import admin_views as questionnaire_tools
@@ -39,7 +40,7 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path(
         "sitemap.xml",
-        public_page(sitemap),
+        read_only(public_page(sitemap)),
         {"sitemaps": SITEMAPS},
         name="sitemap",
     ),

@@ -8,6 +8,7 @@ from roles.catalogue.sitemaps import PageSitemap, RoleSitemap
 from roles.comparisons import views as comparisons
 from roles.comparisons.converters import RoleSetConverter
 from roles.comparisons.sitemaps import ComparisonSitemap
+from roles.core.http import read_only
 from roles.publishing.cache import public_page
 from roles.questionnaire import views as questionnaire
 from roles.search import views as search
@@ -24,10 +25,14 @@ SITEMAPS = {
 
 urlpatterns = [
     path("", catalogue.home, name="home"),
-    path("roles/", public_page(catalogue.RoleListView.as_view()), name="role_list"),
+    path(
+        "roles/",
+        read_only(public_page(catalogue.RoleListView.as_view())),
+        name="role_list",
+    ),
     path(
         "roles/<slug:slug>/",
-        public_page(catalogue.RoleDetailView.as_view()),
+        read_only(public_page(catalogue.RoleDetailView.as_view())),
         name="role_detail",
     ),
     path("compare/", comparisons.compare_index, name="compare_index"),

@@ -349,3 +349,62 @@ def test_a_method_a_page_does_not_take_gets_the_sites_405(client, seeded, method
     response = client.generic(method, path)
     _assert_site_error_page(response, 405)
     assert "GET" in response["Allow"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        p
+        for p in GET_ROUTES
+        if p not in POST_ROUTES and "/api/" not in p and p != "/healthz/"
+    ]
+    + ["/quiz/", "/quiz/how-scoring-works/"],
+)
+def test_a_post_without_a_token_to_a_read_only_page_gets_405_not_expired_form(
+    seeded, path
+):
+    """There is no form on these pages, so "That form has expired" (403) was
+    the wrong answer to a stray POST: the method is what is wrong."""
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(path, {"a": "1"})
+    _assert_site_error_page(response, 405)
+    assert "GET" in response["Allow"]
+
+
+UNICODE_DIGITS = ["²", "¹", "⁰", "②", "٣", "１", "𝟡", "99999999999999999999999"]
+
+
+@pytest.mark.parametrize("digit", UNICODE_DIGITS)
+def test_a_context_choice_that_is_not_a_plain_number_shows_the_first_note(
+    client, seeded, digit
+):
+    """str.isdigit() says yes to "²", int() says no: a 500 on every curated
+    comparison. Not a number we can use: the default note, as for "x"."""
+    from roles.comparisons.models import ContextNote
+
+    note = ContextNote.objects.select_related("comparison", "factor").first()
+    url = f"/compare/{note.comparison.key}/"
+    default = client.get(url)
+    response = client.get(url, {"context": f"{note.factor.slug}:{digit}"})
+    assert response.status_code == 200
+    assert response.content == default.content
+
+
+@pytest.mark.parametrize("digit", UNICODE_DIGITS)
+def test_an_admin_address_with_a_number_we_cannot_use_is_not_found(
+    staff_client, seeded, digit
+):
+    from urllib.parse import quote
+
+    from roles.models import Role
+
+    role = Role.objects.first()
+    for url in (
+        f"/admin/roles/role/{quote(digit)}/change/",
+        f"/admin/roles/comparison/{quote(digit)}/change/",
+        f"/admin/roles/role/{role.pk}/change/?restore={quote(digit)}",
+    ):
+        response = staff_client.get(url)
+        assert response.status_code in (302, 404), (url, response.status_code)
+        if response.status_code == 302:  # Django's "does not exist" message
+            assert response["Location"].startswith("/admin/"), url

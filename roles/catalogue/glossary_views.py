@@ -7,14 +7,14 @@ from itertools import groupby
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
 
 from roles.catalogue.guides import GlossaryTerm
 from roles.catalogue.models import Role
+from roles.core.http import read_only
 from roles.publishing.cache import public_page
 
 
-@require_GET
+@read_only
 @public_page
 def glossary(request: HttpRequest) -> HttpResponse:
     related_roles = Prefetch(

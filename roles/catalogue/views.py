@@ -14,7 +14,6 @@ from django.http import (
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
 from roles.catalogue.glossary import PageGlossary
@@ -22,6 +21,7 @@ from roles.catalogue.models import Family, Role, current_slugs
 from roles.catalogue.selectors import term_refs
 from roles.comparisons.models import Comparison
 from roles.core import seo
+from roles.core.http import read_only
 from roles.core.markdown import plain_text
 from roles.publishing.cache import public_page, reads
 from roles.publishing.models import PublishableQuerySet
@@ -66,7 +66,7 @@ def family_groups(roles) -> list[FamilyGroup]:
     return [group for group in groups if group.roles]
 
 
-@require_safe
+@read_only
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
     roles = Role.objects.published().only("name", "slug", "summary", "family")

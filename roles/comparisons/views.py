@@ -12,7 +12,6 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.views.decorators.http import require_safe
 
 from roles.catalogue.glossary import PageGlossary
 from roles.catalogue.models import Role, current_slugs
@@ -22,6 +21,7 @@ from roles.comparisons.forms import ComparePickerForm
 from roles.comparisons.models import Comparison
 from roles.comparisons.selectors import Redirect, comparison_page, comparison_seo
 from roles.core import seo
+from roles.core.http import read_only
 from roles.publishing.cache import count_read, public_page
 
 
@@ -29,7 +29,7 @@ def _bad_comparison(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "roles/compare_error.html", {"message": message}, status=400)
 
 
-@require_safe
+@read_only
 @public_page
 def compare_index(request: HttpRequest) -> HttpResponse:
     roles = list(Role.objects.published().only("name", "slug"))
@@ -57,7 +57,7 @@ def compare_index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_safe
+@read_only
 def compare(request: HttpRequest, slugs: RoleSet) -> HttpResponseBase:
     try:
         response = _compare_page(request, slugs)

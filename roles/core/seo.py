@@ -14,10 +14,11 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.views.decorators.http import require_safe
+
+from roles.core.http import read_only
 
 
-@require_safe
+@read_only
 def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = [
         "User-agent: *",

@@ -18,13 +18,14 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import (
     require_http_methods,
     require_POST,
-    require_safe,
 )
 
 from roles.comparisons.models import comparison_key
 from roles.core.client import rate_limit_count, rate_limit_wait
 from roles.core.crispy import PACK, form_html
 from roles.core.frames import Frame, render_frame
+from roles.core.http import read_only
+from roles.core.params import plain_int
 from roles.core.seo import absolute_url
 from roles.core.urls import cached_reverse
 from roles.core.views import database_unavailable
@@ -101,7 +102,7 @@ def _count_submission(request: HttpRequest) -> None:
 
 def _too_large(request: HttpRequest, limit: int, message: str) -> HttpResponse | None:
     """The site's 413 page when the posted body is over ``limit`` bytes."""
-    if int(request.META.get("CONTENT_LENGTH") or 0) <= limit:
+    if (plain_int(request.META.get("CONTENT_LENGTH")) or 0) <= limit:
         return None
     return render(request, "400.html", {"message": message}, status=413)
 
@@ -217,7 +218,7 @@ def _start_page(
     return _no_store(response)
 
 
-@require_safe
+@read_only
 def quiz_start(request: HttpRequest) -> HttpResponse:
     """What the questionnaire is and how long it usually takes, and Start."""
     _, bad = _read_state(request)
@@ -604,7 +605,7 @@ def _feedback_form(data=None, *, submission: Submission | None = None) -> Feedba
     )
 
 
-@require_safe
+@read_only
 def quiz_scoring(request: HttpRequest) -> HttpResponse:
     """The public "How is this scored?" page."""
     questionnaire = published_questionnaire()
@@ -618,7 +619,7 @@ def quiz_scoring(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_safe
+@read_only
 def quiz_result(request: HttpRequest, pk) -> HttpResponse:
     # The snapshot is for re-scoring and audits; the page needs the result and
     # which questions were answered (what would settle it says which were not).
@@ -686,7 +687,7 @@ def quiz_result(request: HttpRequest, pk) -> HttpResponse:
     return response
 
 
-@require_safe
+@read_only
 def quiz_result_image(request: HttpRequest, pk) -> HttpResponse:
     """The result as a 1200×630 PNG card for link previews. A stored result
     never changes, so the image is rendered once and kept in the cache."""

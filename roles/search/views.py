@@ -7,9 +7,9 @@ import hashlib
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
 
 from roles.core.client import rate_limit_wait
+from roles.core.http import read_only
 from roles.publishing.cache import public_page, versioned
 from roles.search.forms import SearchForm
 from roles.search.selectors import MAX_QUERY, QueryTooLong, clean_query
@@ -18,7 +18,7 @@ from roles.search.selectors import search as run_search
 SUGGESTIONS = ("PO", "backlog", "Scrum Master", "RACI", "career path")
 
 
-@require_GET
+@read_only
 @public_page
 def search(request: HttpRequest) -> HttpResponse:
     # The empty page is cached whole (public_page, which leaves query strings
