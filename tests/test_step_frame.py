@@ -46,7 +46,6 @@ LOCMEM = {
 }
 
 
-@override_settings(TEMPLATES=[LOCMEM])
 @pytest.mark.parametrize(
     "a, body",
     [
@@ -60,6 +59,10 @@ LOCMEM = {
 )
 @pytest.mark.parametrize("separators", [False, True])
 def test_a_filled_frame_is_the_templates_own_output(a, body, separators, settings):
+    # Through the settings fixture, not override_settings on the test: the
+    # two undone out of order left these templates in place for the rest of
+    # the worker's tests (a crispy template then "did not exist").
+    settings.TEMPLATES = [LOCMEM]
     settings.USE_THOUSAND_SEPARATOR = separators
     fixed = {"site": "R & G", "flag": True}
     frame = render_frame("page.html", fixed, None, slots=("a", "body"))
