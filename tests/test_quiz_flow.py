@@ -517,3 +517,43 @@ def test_an_unknown_question_without_a_flow_points_to_the_start(client, seeded):
     response = client.get("/quiz/q/no-such-question/")
     assert response.status_code == 404
     assert 'href="/quiz/"' in response.content.decode()
+
+
+def _shown(page: str) -> str:
+    match = re.search(r'name="shown" value="([^"]+)"', page)
+    assert match, "the step form says which version of its question it shows"
+    return match.group(1)
+
+
+@pytest.mark.parametrize("edit", ["remove an option", "reword an option"])
+def test_an_answer_to_a_question_changed_while_on_it_is_asked_again(
+    client, ideal, edit
+):
+    """The step posts an option's position: an editor removing an earlier
+    option while a visitor had the page open recorded the next option, one
+    they never saw chosen, and nothing said so. The form says which version
+    of the question it showed; a changed one is shown again as it is now."""
+    key = _begin(client)
+    while not (
+        m.Question.objects.get(key=key).kind == "scenario"
+        and m.Question.objects.get(key=key).options.count() > 2
+    ):
+        key = _key(client.post(f"/quiz/q/{key}/", {"answer": str(ideal[key])}))
+    shown = _shown(client.get(f"/quiz/q/{key}/").content.decode())
+    options = m.Question.objects.get(key=key).options.order_by("order")
+    if edit == "remove an option":
+        options.first().delete()
+    else:
+        option = options[1]
+        option.text = "A different thing to do altogether."
+        option.save()
+    response = client.post(f"/quiz/q/{key}/", {"answer": "1", "shown": shown})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "changed while you were answering it" in page
+    assert _shown(page) != shown  # the question as it is now, to answer
+    assert " checked" not in page
+    assert key not in _state(client)["a"]
+    again = client.post(f"/quiz/q/{key}/", {"answer": "1", "shown": _shown(page)})
+    assert again.status_code == 302
+    assert key in _state(client)["a"]

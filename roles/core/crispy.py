@@ -110,6 +110,21 @@ class Control(Field):
         )
 
 
+class HiddenValue:
+    """``<input type="hidden">`` with a value fixed when the layout is built,
+    drawn here as the pack's baseinput.html would (no template per form)."""
+
+    def __init__(self, name: str, value: str):
+        self.name = name
+        self.value = value
+
+    def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
+        return mark_safe(  # each value escaped by _attr
+            f'<input type="hidden"{_attr("name", self.name)}'
+            f"{_attr('value', self.value)}>\n"
+        )
+
+
 class SubmitButton:
     """``<button type="submit">``; no name unless given, so it adds nothing to
     the data."""

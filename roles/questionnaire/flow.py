@@ -38,6 +38,15 @@ def answer_mark(question: scoring.QuestionSpec, value: int) -> int:
     return zlib.crc32(text.encode()) & 0xFFFF
 
 
+def question_mark(question: scoring.QuestionSpec) -> str:
+    """Which version of a question a page showed: a checksum of its text and
+    its options' texts in their order. A step form sends it back with the
+    answer, so a position posted from a page shown before an editor changed
+    the options is not read as an option of the new ones."""
+    parts = [question.kind, question.text, *(o.text for o in question.options)]
+    return f"{zlib.crc32(chr(31).join(parts).encode()):08x}"
+
+
 @dataclass(frozen=True)
 class FlowState:
     """Answers so far (in the order given), the option-order nonce, whether

@@ -17,11 +17,13 @@ from roles.core.crispy import (
     PACK,
     ChoiceFieldset,
     Control,
+    HiddenValue,
     SubmitButton,
     card_html,
     form_html,
 )
 from roles.questionnaire import scoring
+from roles.questionnaire.flow import question_mark
 from roles.questionnaire.results import NONCE_PATTERN, Questionnaire, option_order
 
 OTHER_ROLE = "other"
@@ -147,6 +149,12 @@ class QuizForm(forms.Form):
         return [q for q in self.questions() if q.error]
 
 
+CHANGED_WHILE_ANSWERING = (
+    "This question was changed while you were answering it. Here it is as it "
+    "is now: choose again."
+)
+
+
 class StepForm(forms.Form):
     """One question of the adaptive flow, drawn as the page's heading and its
     option cards (in the respondent's own order). ``finish`` adds a second
@@ -185,6 +193,16 @@ class StepForm(forms.Form):
             },
         )
         self.helper = helper or self.build_helper(question, action, finish=finish)
+        # Sent from a page shown before an editor changed this question: its
+        # answer is a position among options the visitor no longer has before
+        # them, so it is dropped and the question shown as it is now. (A form
+        # sent without the mark - a client that is not the page - is taken as
+        # it is.)
+        shown = self.data.get("shown") if self.is_bound else None
+        self.changed = bool(shown) and shown != question_mark(question)
+        if self.changed:
+            self.data = {k: v for k, v in self.data.items() if k != "answer"}
+            self.fields["answer"].error_messages["required"] = CHANGED_WHILE_ANSWERING
 
     @staticmethod
     def build_helper(
@@ -199,6 +217,7 @@ class StepForm(forms.Form):
         helper.include_media = False
         scale = question.kind == scoring.AGREEMENT
         parts = [
+            HiddenValue("shown", question_mark(question)),
             ChoiceFieldset(
                 "answer",
                 choices="cards",
