@@ -184,3 +184,131 @@ def test_history_and_compare_pages_show_24_hour_times(staff_client):
         text = page.content.decode()
         assert "16:05" in text
         assert "p.m." not in text and "4:05" not in text
+
+
+def _publisher():
+    from django.contrib.auth.models import Group
+
+    from roles.editorial.permissions import EDITORS_GROUP, PUBLISHERS_GROUP
+
+    from .factories import make_editor
+
+    user = make_editor("revert-publisher")
+    user.groups.add(*Group.objects.filter(name__in=[EDITORS_GROUP, PUBLISHERS_GROUP]))
+    return user
+
+
+def _points(question: m.Question) -> dict:
+    return {
+        "options": {
+            o.text: {p.role.slug: p.points for p in o.points.all()}
+            for o in question.options.all()
+        },
+        "statement": {p.role.slug: p.points for p in question.statement_points.all()},
+    }
+
+
+@pytest.mark.parametrize("kind", ["scenario", "agreement"])
+def test_reverting_a_question_brings_back_its_points(client, seeded, kind):
+    """An editor's "restore as a draft" of an older version of a question
+    showed and kept today's points (an option's or a statement's): the
+    revision form read them from the database, not from the version."""
+    from roles.editorial import workflow as wf
+
+    from .admin_forms import admin_form_data
+
+    publisher = _publisher()
+    client.force_login(publisher)
+    question = m.Question.objects.filter(kind=kind).first()
+    before = _points(question)
+    with reversion.create_revision():
+        if kind == "scenario":
+            row = m.OptionPoints.objects.filter(option__question=question).first()
+        else:
+            row = question.statement_points.first()
+        row.points = 5 if row.points != 5 else 1
+        row.save()
+        reversion.add_to_revision(question)
+    assert _points(question) != before
+    seeded_version = Version.objects.get_for_object(question).order_by("pk").first()
+    url = reverse(
+        "admin:roles_question_revision", args=[question.pk, seeded_version.pk]
+    )
+    data = admin_form_data(client.get(url))
+    data["_save"] = "1"
+    response = client.post(url, data)
+    assert response.status_code == 302
+    draft = m.Draft.objects.get(kind="questions", object_id=question.pk)
+    wf.draft_publish(draft=draft, user=publisher)
+    assert _points(m.Question.objects.get(pk=question.pk)) == before
+
+
+def test_every_record_with_history_keeps_what_the_registry_says_it_follows():
+    """Over every content model with history: reversion follows exactly the
+    children the registry declares (the admin registered some models first,
+    with only its inlines), and every admin inline of it is among them."""
+    from django.contrib import admin
+    from reversion.revisions import _get_options
+
+    from roles.publishing import registry
+
+    for entry in registry.entries():
+        if not (entry.content and entry.history):
+            continue
+        assert reversion.is_registered(entry.model), entry.model
+        assert set(_get_options(entry.model).follow) == set(entry.follow), entry.model
+        model_admin = admin.site._registry.get(entry.model)
+        for inline in getattr(model_admin, "inlines", ()):
+            accessor = next(
+                f.remote_field.get_accessor_name()
+                for f in inline.model._meta.fields
+                if f.is_relation and f.related_model is entry.model
+            )
+            assert accessor in entry.follow, (entry.model, inline.model)
+
+
+def test_a_question_version_saved_before_points_were_kept_is_not_restored(
+    client, seeded
+):
+    """Versions saved before this fix hold a question and its options but no
+    points: restoring one would now drop every point. It is refused, saying
+    why, and nothing changes."""
+    from django.contrib.messages import get_messages
+
+    client.force_login(_publisher())
+    question = m.Question.objects.filter(kind="scenario").first()
+    before = _points(question)
+    version = Version.objects.get_for_object(question).order_by("pk").first()
+    version.revision.version_set.filter(
+        content_type__model__in=["optionpoints", "statementpoints"]
+    ).delete()
+    for url in (
+        reverse("admin:roles_question_revision", args=[question.pk, version.pk]),
+    ):
+        for response in (client.get(url), client.post(url, {"_save": "1"})):
+            assert response.status_code == 302
+            assert response["Location"] == reverse(
+                "admin:roles_question_history", args=[question.pk]
+            )
+            said = " ".join(str(x) for x in get_messages(response.wsgi_request))
+            assert "before answer points were kept" in said
+    assert not m.Draft.objects.exists()
+    assert _points(m.Question.objects.get(pk=question.pk)) == before
+
+
+def test_a_deleted_question_is_recovered_with_its_points(client, seeded):
+    from .admin_forms import admin_form_data
+
+    client.force_login(_publisher())
+    question = m.Question.objects.filter(kind="scenario").first()
+    before, key = _points(question), question.key
+    with reversion.create_revision():
+        reversion.add_to_revision(question)  # its latest version, as saved
+    version = Version.objects.get_for_object(question).order_by("-pk").first()
+    question.delete()
+    url = reverse("admin:roles_question_recover", args=[version.pk])
+    data = admin_form_data(client.get(url))
+    data["_save"] = "1"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert _points(m.Question.objects.get(key=key)) == before

@@ -57,5 +57,13 @@ def connect() -> None:
         post_delete.connect(
             _on_change, sender=entry.model, dispatch_uid=f"cv-delete-{name}"
         )
-        if entry.history and not reversion.is_registered(entry.model):
+        if entry.history:
+            # The registry says what a revision holds. The admin's
+            # VersionAdmin registers each model it shows, with only the
+            # children it shows as inlines, before this runs (admin is
+            # ready first): an option's points, two levels below a
+            # question, were then never kept, and reverting a question
+            # kept today's.
+            if reversion.is_registered(entry.model):
+                reversion.unregister(entry.model)
             reversion.register(entry.model, follow=entry.follow)

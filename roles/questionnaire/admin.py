@@ -10,9 +10,13 @@ from adminsortable2.admin import (
     SortableTabularInline,
 )
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.db.models import Model
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin as VersionAdmin
 
 from roles import models as m
@@ -375,12 +379,47 @@ class QuestionAdmin(
         if form.instance.kind == m.QuestionKind.SCENARIO:
             form.instance.statement_points.all().delete()
 
+    # Versions saved before a question's revision held its points (the
+    # admin's registration followed its options only) cannot bring them back:
+    # restoring one would leave every answer scoring nothing.
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        version = get_object_or_404(
+            Version, pk=version_id, object_id=unquote(object_id)
+        )
+        if not _holds_points(version):
+            messages.error(request, POINTS_NOT_KEPT)
+            return HttpResponseRedirect(
+                reverse("admin:roles_question_history", args=[unquote(object_id)])
+            )
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        version = get_object_or_404(Version, pk=version_id)
+        if not _holds_points(version):
+            messages.error(request, POINTS_NOT_KEPT)
+            return HttpResponseRedirect(reverse("admin:roles_question_recoverlist"))
+        return super().recover_view(request, version_id, extra_context)
+
     def stage_related(self, request, form, formsets) -> None:
         """``save_related`` for a staged draft, in memory: a scenario keeps
         no statement points."""
         super().stage_related(request, form, formsets)
         if form.instance.kind == m.QuestionKind.SCENARIO:
             set_related(form.instance, "statement_points", [])
+
+
+POINTS_NOT_KEPT = (
+    "That version was saved before answer points were kept in the history, so "
+    "restoring it would leave its answers scoring nothing. Compare it with the "
+    "current version and copy what you need by hand."
+)
+
+
+def _holds_points(version: Version) -> bool:
+    return version.revision.version_set.filter(
+        content_type__model__in=["optionpoints", "statementpoints"]
+    ).exists()
 
 
 @admin.register(m.Submission)
