@@ -21,6 +21,7 @@ from roles.editorial.admin_common import (
     LabelledFieldsMixin,
     MarkdownPreviewMixin,
     MissingValuesFilter,
+    PublishersChangeMixin,
     ReviewedFilter,
     StateFilter,
     StateMixin,
@@ -30,21 +31,21 @@ from roles.editorial.admin_common import (
 
 
 @admin.register(m.Theme)
-class ThemeAdmin(SortableAdminMixin, VersionAdmin):
+class ThemeAdmin(PublishersChangeMixin, SortableAdminMixin, VersionAdmin):
     list_display = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
 
 
 @admin.register(m.Dimension)
-class DimensionAdmin(SortableAdminMixin, VersionAdmin):
+class DimensionAdmin(PublishersChangeMixin, SortableAdminMixin, VersionAdmin):
     list_display = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
 
 
 @admin.register(m.ContextFactor)
-class ContextFactorAdmin(SortableAdminMixin, VersionAdmin):
+class ContextFactorAdmin(PublishersChangeMixin, SortableAdminMixin, VersionAdmin):
     list_display = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
 

@@ -11,7 +11,11 @@ from django.db import models
 from reversion_compare.admin import CompareVersionAdmin as VersionAdmin
 
 from roles import models as m
-from roles.editorial.admin_common import LabelledFieldsMixin, MarkdownPreviewMixin
+from roles.editorial.admin_common import (
+    LabelledFieldsMixin,
+    MarkdownPreviewMixin,
+    PublishersChangeMixin,
+)
 
 
 class SkillInline(LabelledFieldsMixin, SortableTabularInline):
@@ -74,7 +78,7 @@ GUIDE_INLINES: list[type[admin.options.InlineModelAdmin]] = [
 
 
 @admin.register(m.GlossaryTerm)
-class GlossaryTermAdmin(MarkdownPreviewMixin, VersionAdmin):
+class GlossaryTermAdmin(PublishersChangeMixin, MarkdownPreviewMixin, VersionAdmin):
     list_display = ["term", "abbreviation", "slug", "source_title"]
     search_fields = ["term", "abbreviation", "aliases", "definition"]
     prepopulated_fields = {"slug": ["term"]}

@@ -763,6 +763,18 @@ class WorkflowAdminMixin(_ModelAdminBase):
         transaction.on_commit(bump_content_version)
         return response
 
+    def recover_view(self, request, version_id, extra_context=None):
+        # Recovering a deleted record puts it back live: publishers only,
+        # like deleting it.
+        if not wf.can_publish(request.user):
+            raise PermissionDenied("Only publishers can recover deleted content.")
+        return super().recover_view(request, version_id, extra_context)
+
+    def recoverlist_view(self, request, extra_context=None):
+        if not wf.can_publish(request.user):
+            raise PermissionDenied("Only publishers can recover deleted content.")
+        return super().recoverlist_view(request, extra_context)
+
     def has_delete_permission(self, request, obj=None) -> bool:
         # Deleting takes a page offline: publishers only, like publishing.
         if not wf.can_publish(request.user):

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from roles import models as m
+from roles.editorial.workflow import can_publish
 
 MARKDOWN_FIELDS = {"overview", "tldr", "body", "suits", "note", "definition"}
 
@@ -223,3 +224,24 @@ class MissingValuesFilter(admin.SimpleListFilter):
                 value_count=Count("dimension_values", distinct=True)
             ).filter(value_count__lt=total)
         return queryset
+
+
+class PublishersChangeMixin:
+    """Content without drafts (the vocabularies, the glossary): saving it
+    changes the live site at once, so only publishers add, change, delete,
+    reorder or restore it; every editor may read it."""
+
+    def has_add_permission(self, request, *args) -> bool:
+        return can_publish(request.user) and super().has_add_permission(  # type: ignore[misc]
+            request, *args
+        )
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return can_publish(request.user) and super().has_change_permission(  # type: ignore[misc]
+            request, obj
+        )
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return can_publish(request.user) and super().has_delete_permission(  # type: ignore[misc]
+            request, obj
+        )
