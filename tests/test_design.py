@@ -152,3 +152,25 @@ def test_no_style_rule_changes_between_320_and_375_px():
     assert widths, "no media query found: the check reads the wrong file"
     between = sorted(w for w in widths if 320 < w <= 375)
     assert between == [], between
+
+
+def test_colours_come_from_the_tokens_so_dark_mode_reaches_them():
+    """A colour written into a rule stays the same in dark mode: the quiz's
+    error text (#8a1f2a) read at 2:1 on the dark background. Colours are
+    set in _tokens.scss, for both schemes; elsewhere only var(--rg-*)
+    (an inline SVG's own colours, in a data: address, are its drawing)."""
+    import re
+    from pathlib import Path
+
+    literal = re.compile(
+        r"#[0-9a-fA-F]{3,8}\b|\b(?:rgb|hsl)a?\(|(?<![-\w])(?:white|black)(?![-\w])"
+    )
+    found = []
+    for path in sorted(Path("assets/scss").glob("*.scss")):
+        if path.name == "_tokens.scss":
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            code = re.sub(r'url\("data:[^"]*"\)|/\*.*?\*/', "", line.split("//")[0])
+            if literal.search(code):
+                found.append(f"{path.name}:{number}: {line.strip()}")
+    assert not found, "\n".join(found)
