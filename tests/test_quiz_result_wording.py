@@ -205,3 +205,31 @@ def test_a_result_with_every_question_answered_offers_no_more(client):
     ).content.decode()
     assert "You answered every question" in page
     assert "Answering more questions" not in page
+
+
+@pytest.mark.parametrize("version", [3, 4])
+def test_the_tab_title_says_how_likely_as_the_page_does(client, version):
+    """The title said "Clear match: X (100 match)" while the page said "over
+    99 % likely" and never rounds up to certainty."""
+    submission = _stored(version, scoring.Verdict.CLEAR, {"a": 0}, [])
+    page = html_lib.unescape(client.get(submission.get_absolute_url()).content.decode())
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    og = re.search(r'property="og:title" content="([^"]*)"', page).group(1)
+    label = scoring.percent_label(0.97)
+    assert f"({label} likely)" in title
+    assert "match)" not in title
+    assert title.split(" · ")[0] in og
+
+
+def test_a_shared_result_offers_no_settle_links_to_someone_else(client):
+    """The settle links continue the taker's own answers; anyone else was sent
+    to the start page without a word. They see the questions, and the way to
+    take the questionnaire themselves."""
+    from django.test import Client
+
+    submission = _stored(4, scoring.Verdict.BETWEEN, {"x": 0}, ["x", "y"])
+    page = Client().get(submission.get_absolute_url()).content.decode()
+    part = page.split("What would settle it", 1)[1].split("</section>")[0]
+    assert "/continue/" not in part
+    assert "Question x?" in part and "Question y?" in part
+    assert 'href="/quiz/"' in part

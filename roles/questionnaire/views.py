@@ -647,6 +647,15 @@ def quiz_result(request: HttpRequest, pk) -> HttpResponse:
     settling = result.settling(
         submission.answers if isinstance(submission.answers, dict) else ()
     )
+    # How likely, in the page's own words (a result stored before version 3
+    # says its match out of 100, as it always did).
+    title_note = (
+        f" ({top.label} likely)"
+        if top and result.is_clear and result.version >= 3
+        else f" ({top.match} match)"
+        if top and result.is_clear
+        else ""
+    )
     response = render(
         request,
         "roles/quiz_result.html",
@@ -666,14 +675,8 @@ def quiz_result(request: HttpRequest, pk) -> HttpResponse:
             "feedback_form": _feedback_form(submission=submission) if owner else None,
             "thanks": request.GET.get("thanks") == "1" and owner,
             "role_map": role_map_for(map_roles, you=result.you),
-            "og_title": f"Which role am I? {title}"
-            + (
-                f" ({top.label} likely)"
-                if top and result.is_clear and result.version >= 3
-                else f" ({top.match} match)"
-                if top and result.is_clear
-                else ""
-            ),
+            "title_note": title_note,
+            "og_title": f"Which role am I? {title}{title_note}",
             "og_description": (top.summary + " " if top and result.is_clear else "")
             + "Take the questionnaire to find your own match.",
             "og_image_url": absolute_url(
