@@ -155,6 +155,12 @@ def _stored(version: int, verdict: scoring.Verdict, answers: dict, settlers: lis
 
 
 def _settle_text(client, submission) -> str:
+    """The section as the person who took the questionnaire sees it."""
+    from roles.questionnaire.views import OWNED_RESULTS
+
+    session = client.session
+    session[OWNED_RESULTS] = [str(submission.pk)]
+    session.save()
     page = client.get(submission.get_absolute_url()).content.decode()
     part = page.split("What would settle it", 1)[1].split("</ul>")[0]
     return html_lib.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", part)))
