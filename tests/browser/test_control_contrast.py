@@ -25,7 +25,9 @@ PAGES = [
     "/glossary/",
     "/search/",
     "/search/?q=product",
-    "/search/?q=zzzzqqq",
+    # Nothing matched, and the query said back is one 99-letter word: it
+    # must wrap at 320 px (it made the page 1,039 px wide).
+    "/search/?q=" + "zq" * 49 + "z",
     "/quiz/",
     "/quiz/all/",
     "/api/v1/docs/",
