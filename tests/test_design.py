@@ -174,3 +174,33 @@ def test_colours_come_from_the_tokens_so_dark_mode_reaches_them():
             if literal.search(code):
                 found.append(f"{path.name}:{number}: {line.strip()}")
     assert not found, "\n".join(found)
+
+
+HTML_PAGES = [
+    "/roles/",
+    "/roles/product-owner/",
+    "/compare/",
+    "/compare/product-manager-vs-product-owner/",
+    "/quiz/",
+    "/quiz/all/",
+    "/quiz/how-scoring-works/",
+    "/glossary/",
+    "/search/",
+    "/api/v1/docs/",
+]
+
+
+@pytest.mark.parametrize("path", HTML_PAGES)
+def test_every_page_is_shared_under_its_own_title(seeded, client, path):
+    """A link shared from the role list, the scoring page or the API docs
+    showed only "Role Guides" and the site's description."""
+    import html as html_lib
+    import re
+
+    page = html_lib.unescape(client.get(path).content.decode())
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1).strip()
+    for name in ('property="og:title"', 'name="twitter:title"'):
+        shared = re.search(name + r' content="([^"]*)"', page).group(1)
+        assert shared != "Role Guides", (path, name)
+        first = title.split(" · ")[0].split(":")[0]
+        assert first.casefold() in shared.casefold() or shared.split(":")[0] in title

@@ -92,7 +92,12 @@ def test_start_page_says_the_real_typical_length_and_offers_start(client, seeded
 def test_home_page_copy_follows_the_typical_length(client, seeded):
     html = client.get("/").content.decode()
     length = quiz_length()
-    assert f"About {length.questions} questions, about {length.minutes} min" in html
+    assert (
+        f"About {length.questions} questions on the work you enjoy, "
+        f"in about {length.minutes} min"
+    ) in html
+    # Not "… about 5 minutes about the work you enjoy" (one "about" too many).
+    assert "minutes about the work" not in html
 
 
 def test_typical_length_comes_from_the_adaptive_flow_not_a_constant(seeded):
