@@ -1,3 +1,4 @@
+import re
 import uuid
 
 import pytest
@@ -782,3 +783,18 @@ def test_scoring_page_explains_the_model_in_plain_words(client, questions):
     assert (
         'href="/quiz/how-scoring-works/"' in client.get("/quiz/all/").content.decode()
     )
+
+
+@pytest.mark.parametrize(("fit", "role"), [("no", "product-owner"), ("yes", "")])
+def test_the_feedback_form_shows_the_answer_already_sent(client, questions, fit, role):
+    """After sending, the page said "You can change it below" with neither
+    Yes nor No chosen."""
+    url = client.post("/quiz/all/", answer_all())["Location"]
+    response = client.post(url + "feedback/", {"fit": fit, "current_role": role})
+    page = client.get(response["Location"]).content.decode()
+    form = page.split('id="feedback-form"', 1)[1].split("</form>", 1)[0]
+    chosen = re.findall(r'<input[^>]*name="fit"[^>]*>', form)
+    assert [i for i in chosen if " checked" in i] == [
+        i for i in chosen if f'value="{fit}"' in i
+    ]
+    assert len([i for i in chosen if " checked" in i]) == 1

@@ -601,7 +601,11 @@ def _feedback_form(data=None, *, submission: Submission | None = None) -> Feedba
         data,
         role_choices=roles,
         action=reverse("roles:quiz_feedback", kwargs={"pk": submission.pk}),
-        initial={"current_role": submission.stated_role_slug or ""},
+        initial={
+            "current_role": submission.stated_role_slug or "",
+            # The answer already sent, to change (none yet: nothing chosen).
+            "fit": {True: "yes", False: "no"}.get(submission.fit),
+        },
     )
 
 
