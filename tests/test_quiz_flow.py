@@ -562,3 +562,14 @@ def test_an_answer_to_a_question_changed_while_on_it_is_asked_again(
     again = client.post(f"/quiz/q/{key}/", {"answer": "1", "shown": _shown(page)})
     assert again.status_code == 302
     assert key in _state(client)["a"]
+
+
+def test_see_my_result_now_is_only_taken_where_it_is_offered(client, ideal):
+    """The button appears once the stopping rule has had its minimum of
+    questions and the visitor asked for more; posting it by hand with the
+    first answer stored a shareable result "based on 1 of 67 questions"."""
+    key = _begin(client)
+    response = client.post(f"/quiz/q/{key}/", {"answer": str(ideal[key]), "finish": "1"})
+    assert response.status_code == 302
+    assert STEP.match(response["Location"]), response["Location"]
+    assert not m.Submission.objects.exists()

@@ -416,7 +416,8 @@ def quiz_step(request: HttpRequest, key: str) -> HttpResponse:
         if posted and form.is_valid():
             state = state.answer(question, form.value)
             following = state.next_key(adaptive)
-            if following is None or "finish" in request.POST:
+            # "See my result now" counts only where the page offered it.
+            if following is None or (finish and "finish" in request.POST):
                 return _finish(request, questionnaire, state, key=key)
             return _write_state(request, redirect(_step_url(following)), state)
         # The pack's form, drawn without the crispy tag (form_html).
