@@ -106,3 +106,28 @@ def test_a_head_of_a_hit_has_the_headers_and_no_body(pages):
     assert head["X-Cache"] == "hit"
     assert head["Content-Length"] == str(len(page.content))
     assert _headers(head) == _headers(page)
+
+
+def test_a_hit_answers_if_modified_since_as_the_stack_does(pages):
+    """A page that says when it last changed (the sitemap) was sent whole to
+    every crawler asking If-Modified-Since once it came from the cache: the
+    hit looked only at ETags."""
+    visitor = Client()
+    dated = 0
+    for path in [*pages, "/sitemap.xml"]:
+        rendered = visitor.get(path)
+        if "X-Cache" not in rendered or "Last-Modified" not in rendered:
+            continue
+        dated += 1
+        since = rendered["Last-Modified"]
+        hit = visitor.get(path, HTTP_IF_MODIFIED_SINCE=since)
+        assert hit.status_code == 304 and hit.content == b"", path
+        cache.clear()
+        reset_process_memory()
+        late = visitor.get(path, HTTP_IF_MODIFIED_SINCE=since)
+        assert late.status_code == 304, path
+        stale = visitor.get(
+            path, HTTP_IF_MODIFIED_SINCE="Mon, 01 Jan 2001 00:00:00 GMT"
+        )
+        assert stale.status_code == 200 and stale.content, path
+    assert dated >= 1

@@ -569,7 +569,9 @@ def test_see_my_result_now_is_only_taken_where_it_is_offered(client, ideal):
     questions and the visitor asked for more; posting it by hand with the
     first answer stored a shareable result "based on 1 of 67 questions"."""
     key = _begin(client)
-    response = client.post(f"/quiz/q/{key}/", {"answer": str(ideal[key]), "finish": "1"})
+    response = client.post(
+        f"/quiz/q/{key}/", {"answer": str(ideal[key]), "finish": "1"}
+    )
     assert response.status_code == 302
     assert STEP.match(response["Location"]), response["Location"]
     assert not m.Submission.objects.exists()

@@ -42,6 +42,7 @@ from django.db import (
 from django.db.models import Min
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import get_conditional_response, set_response_etag
+from django.utils.http import parse_http_date_safe
 
 from roles.core.cache_client import (
     UNCHANGED,
@@ -388,7 +389,14 @@ def _conditional(request: HttpRequest, hit: HttpResponse) -> HttpResponseBase:
     page's headers but those of a body - what the stack below would send."""
     if not _CONDITIONAL_HEADERS.intersection(request.META):
         return hit
-    response = get_conditional_response(request, etag=hit.get("ETag"), response=hit)
+    response = get_conditional_response(
+        request,
+        etag=hit.get("ETag"),
+        # A page that says when it last changed (the sitemap) is also
+        # answered by date, as ConditionalGetMiddleware answers it rendered.
+        last_modified=parse_http_date_safe(hit.get("Last-Modified", "")),
+        response=hit,
+    )
     if response is None:  # (only without a response to fall back on)
         return hit
     if response is not hit:

@@ -605,7 +605,7 @@ def _feedback_form(data=None, *, submission: Submission | None = None) -> Feedba
         initial={
             "current_role": submission.stated_role_slug or "",
             # The answer already sent, to change (none yet: nothing chosen).
-            "fit": {True: "yes", False: "no"}.get(submission.fit),
+            "fit": {True: "yes", False: "no", None: None}[submission.fit],
         },
     )
 
