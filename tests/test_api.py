@@ -252,3 +252,18 @@ def test_pages_outside_the_api_keep_the_html_404(client, content):
     response = client.get("/apiary/")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+def test_a_comparison_named_in_another_order_redirects_to_its_address(client, content):
+    """The site's comparison pages answer roles in any order with a 301 to
+    the one address; the API said the comparison did not exist."""
+    listed = client.get("/api/v1/comparisons/").json()
+    key = listed["comparisons"][0]["key"] if "comparisons" in listed else None
+    key = key or m.Comparison.objects.published().first().key
+    reordered = "-vs-".join(reversed(key.split("-vs-")))
+    response = client.get(f"/api/v1/comparisons/{reordered}/")
+    assert response.status_code == 301
+    assert response["Location"] == f"/api/v1/comparisons/{key}/"
+    assert client.get(response["Location"]).status_code == 200
+    unknown = client.get("/api/v1/comparisons/a-nobody-vs-z-no-one/")
+    assert unknown.status_code == 404 and unknown.json()["detail"]

@@ -16,7 +16,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponseBase, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponseBase,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
 from django.urls import reverse
 from ninja import Field, NinjaAPI, Path, Schema, Status
 from ninja.decorators import decorate_view
@@ -431,6 +436,13 @@ def comparison_list(request):
 )
 @decorate_view(open_data)
 def comparison_detail(request, key: str = KEY):
+    canonical = m.comparison_key(key.split(m.SEPARATOR))
+    if canonical != key:
+        # The same roles in another order: the one address, as the site's
+        # comparison pages answer it.
+        return HttpResponsePermanentRedirect(
+            reverse("api-v1:comparison", kwargs={"key": canonical})
+        )
     comparison = (
         m.Comparison.objects.published()
         .prefetch_related(
