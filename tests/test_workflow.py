@@ -677,3 +677,37 @@ def test_a_question_drafts_preview_shows_its_changed_options(
     assert "An option the draft rewrote." in html
     assert question.text in html
     assert m.Option.objects.filter(text="An option the draft rewrote.").count() == 0
+
+
+def test_saving_over_a_scheduled_draft_says_it_left_the_schedule_and_tells_who_set_it(
+    publisher, editor_client, live_role, mailoutbox, django_capture_on_commit_callbacks
+):
+    """An editor's save takes a scheduled draft off the schedule (what goes
+    live must be what a publisher saw), but nothing said so: the editor read
+    "Draft saved", and the publisher who scheduled it heard nothing while the
+    time passed and nothing went live."""
+    from django.contrib.messages import get_messages
+
+    publisher.email = "pub@example.org"
+    publisher.save()
+    staged = wf.draft_save(
+        kind="roles",
+        object_id=live_role.pk,
+        doc=wf.record_doc(kind="roles", object_id=live_role.pk),
+        user=publisher,
+    )
+    at = timezone.now() + dt.timedelta(hours=2)
+    wf.draft_schedule(draft=staged, user=publisher, at=at)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post_form(
+            editor_client, live_role, {"summary": "Mine."}, "_save_draft"
+        )
+    assert response.status_code == 302
+    said = " ".join(str(x) for x in get_messages(response.wsgi_request))
+    when = f"{timezone.localtime(at):%d %b %Y %H:%M}"
+    assert "no longer scheduled" in said and when in said
+    draft = m.Draft.objects.get(pk=staged.pk)
+    assert draft.state == m.DraftState.DRAFT and draft.go_live_at is None
+    mail = [x for x in mailoutbox if "pub@example.org" in x.to]
+    assert len(mail) == 1 and "no longer scheduled" in mail[0].body
+    assert when in mail[0].body and "editor" in mail[0].body

@@ -1132,6 +1132,8 @@ class WorkflowAdminMixin(_ModelAdminBase):
             messages.error(request, wf.SUBMIT_REFUSED)
         elif note:
             messages.warning(request, note)
+        elif draft.unscheduled_at is not None:
+            messages.warning(request, wf.unscheduled_note(draft.unscheduled_at))
         else:
             messages.success(
                 request,
@@ -1180,6 +1182,8 @@ class WorkflowAdminMixin(_ModelAdminBase):
             f"The version of {when:%d %b %Y %H:%M} is now a draft. Review it here; "
             "the live page changes only when it is published.",
         )
+        if draft.unscheduled_at is not None:
+            messages.warning(request, wf.unscheduled_note(draft.unscheduled_at))
         return HttpResponseRedirect(draft.get_absolute_url())
 
 

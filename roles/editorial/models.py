@@ -57,6 +57,9 @@ class Draft(TimeStampedModel):
     """The whole content document of one record (as export and import use it),
     staged. The live record keeps serving until the draft is published."""
 
+    #: Not stored: the schedule a save just took this draft off (draft_save).
+    unscheduled_at: dt.datetime | None = None
+
     kind = models.CharField(max_length=20, choices=DraftKind.choices)
     object_id = models.PositiveBigIntegerField(
         help_text="The live record this draft changes."

@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from roles.editorial.models import Draft
 from roles.editorial.permissions import PUBLISH_PERMISSION
@@ -99,3 +100,20 @@ def notify_published(
     if user is not None:
         to.discard(user.email)  # not told of what they did themselves
     _send(f"Published: {title}", "\n\n".join(lines) + "\n", sorted(to))
+
+
+def notify_unscheduled(*, draft: Draft, user, at, scheduled_by) -> None:
+    """``user`` saved over ``draft`` while it was scheduled for ``at``: it is
+    no longer scheduled. Told to whoever scheduled it (not to ``user``)."""
+    if scheduled_by is None or scheduled_by == user:
+        return
+    people = [scheduled_by] if scheduled_by.is_active and scheduled_by.email else []
+    when = f"{timezone.localtime(at):%d %b %Y %H:%M}" if at else "its scheduled time"
+    _send(
+        f"No longer scheduled: {draft.title}",
+        f"{user} changed the draft of “{draft.title}” that you scheduled for "
+        f"{when}, so it is no longer scheduled and will not go live then.\n\n"
+        f"Look at the change and publish or schedule it again: "
+        f"{draft.get_absolute_url()}\n",
+        [p.email for p in people],
+    )

@@ -265,15 +265,34 @@ def draft_save(
                 if started_from is not None:
                     draft.base_version, draft.base_doc = started_from
         was_scheduled = draft.state == DraftState.SCHEDULED
+        scheduled_at, scheduled_by = draft.go_live_at, draft.reviewed_by
         draft.doc = doc
         draft.title = _title(kind, doc)
         draft.state = DraftState.DRAFT
         draft.go_live_at = None
         draft.full_clean()
         draft.save()
+    # Set on this object only: the schedule the save took the draft off (what
+    # goes live must be what a publisher saw), for the caller to say so.
+    draft.unscheduled_at = None
     if was_scheduled:
         schedule_changed()
+        draft.unscheduled_at = scheduled_at
+        notifications.notify_unscheduled(
+            draft=draft, user=user, at=scheduled_at, scheduled_by=scheduled_by
+        )
     return draft
+
+
+def unscheduled_note(at: dt.datetime) -> str:
+    """What the editor whose save took a draft off its schedule is told."""
+    return (
+        f"Draft saved. It is no longer scheduled for "
+        f"{timezone.localtime(at):%d %b %Y %H:%M}: it changed after a publisher "
+        "scheduled it, so it goes live only once a publisher has seen your change "
+        "and publishes or schedules it again. The publisher who scheduled it has "
+        "been told."
+    )
 
 
 def _require_state(draft: Draft, *states: str) -> None:
