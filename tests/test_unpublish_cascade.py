@@ -145,4 +145,8 @@ def test_the_dashboard_says_which_comparisons_an_expiring_role_will_take(
     user = django_user_model.objects.create_user("ed", is_staff=True)
     (item,) = dashboard(user=user).expiring
     assert item.label == "Role: Delivery Manager"
-    assert item.note.endswith("; takes offline Delivery Manager vs Scrum Master")
+    # A time to come, said as one (it read "unpublished 10 Dec", as if done).
+    assert item.note.startswith("goes offline ")
+    assert item.note.endswith(
+        "; takes offline with it Delivery Manager vs Scrum Master"
+    )

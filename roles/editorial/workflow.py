@@ -677,7 +677,7 @@ def dashboard(*, user, now: dt.datetime | None = None) -> Dashboard:
                     DashboardItem(
                         f"{label}: {obj}",
                         _change_url(obj),
-                        f"first published {_when(obj.publish_at)}",
+                        f"goes live {_when(obj.publish_at)}",
                     ),
                 )
             )
@@ -688,9 +688,9 @@ def dashboard(*, user, now: dt.datetime | None = None) -> Dashboard:
         )
         taken = _comparisons_taken_offline(soon, now) if model is Role else {}
         for obj in soon:
-            note = f"unpublished {_when(obj.unpublish_at)}"
+            note = f"goes offline {_when(obj.unpublish_at)}"
             if titles := taken.get(obj.pk):
-                note += "; takes offline " + ", ".join(titles)
+                note += "; takes offline with it " + ", ".join(titles)
             expiring.append(
                 (
                     obj.unpublish_at,
