@@ -711,3 +711,23 @@ def test_saving_over_a_scheduled_draft_says_it_left_the_schedule_and_tells_who_s
     mail = [x for x in mailoutbox if "pub@example.org" in x.to]
     assert len(mail) == 1 and "no longer scheduled" in mail[0].body
     assert when in mail[0].body and "editor" in mail[0].body
+
+
+def test_a_later_publish_time_on_a_live_page_is_refused_not_taken_offline(
+    client, publisher_client, live_role
+):
+    """ "Save and publish" with a future "Publish from" on a live role took its
+    page (and its comparisons) offline until then, with only "changed
+    successfully" to say so."""
+    later = timezone.localtime() + dt.timedelta(days=17)
+    response = _post_form(
+        publisher_client,
+        live_role,
+        {"publish_at_0": f"{later:%d/%m/%Y}", "publish_at_1": f"{later:%H:%M:%S}"},
+        "_save",
+    )
+    assert response.status_code == 200
+    assert "live now" in response.content.decode()
+    live_role.refresh_from_db()
+    assert live_role.publish_at is None
+    assert client.get("/roles/live/").status_code == 200

@@ -125,6 +125,19 @@ class Publishable(TimeStampedModel):
             and self.unpublish_at <= self.publish_at
         ):
             errors["unpublish_at"] = "Unpublish after the publish time."
+        if (
+            "publish_at" not in errors
+            and self.pk
+            and self.publish_at
+            and self.publish_at > timezone.now()
+        ):
+            stored = type(self)._default_manager.filter(pk=self.pk).first()
+            if stored is not None and stored.is_published():
+                errors["publish_at"] = (
+                    "This page is live now: a later “Publish from” would take it "
+                    "offline until then. To change it at a set time, save a draft "
+                    "and schedule it; to take it offline, use “Unpublish at”."
+                )
         if errors:
             raise ValidationError(errors)
 
