@@ -75,3 +75,10 @@ def test_the_change_form_shows_where_the_role_is_used(staff_client):
     assert "Where is this used" in html
     assert "Shown Role vs User 0" in html
     assert "lists it as a related role" in html
+
+
+def test_one_point_is_said_in_the_singular():
+    role = RoleFactory(slug="single", name="Single Role")
+    make_statement({role: 1}, key="s-single")
+    (use,) = role_usage(role_id=role.pk).questions
+    assert use.how == "agreeing gives it 1 point"

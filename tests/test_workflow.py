@@ -222,6 +222,11 @@ def test_submit_reject_resubmit_publish(
     _post_form(editor_client, live_role, {"summary": "Try two."}, "_submit_draft")
     draft.refresh_from_db()
     assert (draft.state, draft.doc["summary"]) == (m.DraftState.IN_REVIEW, "Try two.")
+    # The comment is answered by resubmitting: shown as the last one, not as
+    # one still waiting.
+    review = _text(publisher_client.get(draft.get_absolute_url()))
+    assert "Comment when it was last sent back" in review
+    assert "Reviewer’s comment" not in review
     assert "Try" not in client.get("/roles/live/").content.decode()
     publisher_client.post(draft.get_absolute_url(), {"_publish": "1"})
     assert "Try two." in client.get("/roles/live/").content.decode()

@@ -57,7 +57,7 @@ def role_usage(*, role_id: int) -> RoleUsage:
         questions.append(
             Use(
                 str(question),
-                f"option “{op.option}” gives it {op.points} points",
+                f"option “{op.option}” gives it {_points(op.points)}",
                 _change("question", question.pk),
             )
         )
@@ -70,7 +70,7 @@ def role_usage(*, role_id: int) -> RoleUsage:
         questions.append(
             Use(
                 str(sp.question),
-                f"agreeing gives it {sp.points} points",
+                f"agreeing gives it {_points(sp.points)}",
                 _change("question", sp.question_id),
             )
         )
@@ -90,3 +90,7 @@ def role_usage(*, role_id: int) -> RoleUsage:
         .order_by("role__name")
     ]
     return RoleUsage(comparisons, questions, roles)
+
+
+def _points(n: int) -> str:
+    return f"{n} point" if abs(n) == 1 else f"{n} points"
