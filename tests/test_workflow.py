@@ -736,3 +736,31 @@ def test_a_later_publish_time_on_a_live_page_is_refused_not_taken_offline(
     live_role.refresh_from_db()
     assert live_role.publish_at is None
     assert client.get("/roles/live/").status_code == 200
+
+
+@pytest.mark.parametrize("when", ["2026-12-01T09:00", ""])
+def test_a_refused_schedule_keeps_the_reviewers_comment_and_time(
+    editor_client, publisher_client, live_role, when
+):
+    """A schedule refused (a time passed, or none) redirected back to an
+    empty form: the comment typed and the time chosen were gone."""
+    _post_form(editor_client, live_role, {"summary": "Try one."}, "_submit_draft")
+    draft = m.Draft.objects.get()
+    page = publisher_client.get(draft.get_absolute_url()).content.decode()
+    token = re.search(r'name="_draft_token" value="([^"]+)"', page).group(1)
+    response = publisher_client.post(
+        draft.get_absolute_url(),
+        {
+            "_schedule": "1",
+            "_draft_token": token,
+            "go_live_at": when,
+            "comment": "Half-typed <thoughts> on this.",
+        },
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Half-typed &lt;thoughts&gt; on this.</textarea>" in html
+    assert f'name="go_live_at" id="id_go_live_at" value="{when}"' in html
+    assert "Choose a time in the future" in html or "Give the date and time" in html
+    draft.refresh_from_db()
+    assert draft.state == m.DraftState.IN_REVIEW

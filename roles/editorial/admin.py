@@ -1234,6 +1234,13 @@ class DraftAdmin(admin.ModelAdmin):
         draft = get_object_or_404(m.Draft, pk=unquote(object_id))
         if request.method == "POST":
             return self._act(request, draft)
+        return self._review_page(request, draft)
+
+    def _review_page(
+        self, request, draft: m.Draft, *, refused: list[str] | None = None
+    ) -> HttpResponse:
+        """The draft's page; ``refused``: why the action just posted was not
+        taken, shown with what the reviewer typed (comment, time) kept."""
         live = wf.live_record(draft)
         stale = live is not None and draft.is_open and wf.draft_is_stale(draft)
         before = (
@@ -1260,6 +1267,9 @@ class DraftAdmin(admin.ModelAdmin):
             "can_publish": wf.can_publish(request.user),
             "can_change": self.has_change_permission(request, draft),
             "now": timezone.localtime(),
+            "refused": refused or [],
+            "posted_comment": request.POST.get("comment", "") if refused else "",
+            "posted_time": request.POST.get("go_live_at") if refused else None,
         }
         return TemplateResponse(request, self.change_form_template, context)
 
@@ -1321,7 +1331,8 @@ class DraftAdmin(admin.ModelAdmin):
             else:
                 messages.error(request, "Choose an action.")
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            # The page again, not a redirect: what the reviewer typed stays.
+            return self._review_page(request, draft, refused=exc.messages)
         return here
 
 
