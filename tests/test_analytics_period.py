@@ -74,3 +74,33 @@ def test_each_questions_answers_are_folded(staff_client, seeded):
     questions = m.Question.objects.count()
     assert html.count('<details class="answers">') == questions
     assert '<details class="answers" open' not in html
+
+
+def test_analytics_names_roles_and_says_what_it_leaves_out(staff_client, seeded):
+    """Confusions were listed by slug; a role taken offline showed as its
+    slug; readers whose stated or result role is no longer in the
+    questionnaire were dropped from the calibration without a word."""
+    now = timezone.now()
+    for stated, top in [
+        ("product-owner", "product-manager"),
+        ("product-owner", "product-manager"),
+        ("scrum-master", "scrum-master"),
+        ("delivery-manager", "scrum-master"),
+    ]:
+        row = m.Submission.objects.create(
+            answers={},
+            snapshot={},
+            result={},
+            top_role_slug=top,
+            stated_role_slug=stated,
+        )
+        m.Submission.objects.filter(pk=row.pk).update(created_at=now)
+    m.Role.objects.filter(slug="delivery-manager").update(status=m.Status.DRAFT)
+    from roles.publishing.signals import bump_content_version
+
+    bump_content_version()
+    html = staff_client.get(reverse("quiz_analytics")).content.decode()
+    assert "Said Product Owner, got Product Manager: 2" in html
+    assert "product-owner" not in html.split("Most confused", 1)[1].split("</ul>")[0]
+    assert "3 readers said which role they do now" in html
+    assert "1 more named a role the questionnaire no longer has" in html

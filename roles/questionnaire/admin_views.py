@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from roles.catalogue.models import Role
 from roles.publishing.cache import versioned
 from roles.questionnaire import scoring
 from roles.questionnaire.audit import (
@@ -78,7 +79,8 @@ def quiz_analytics(request: HttpRequest) -> HttpResponse:
         return render(request, "admin/roles/quiz_analytics.html", context, status=400)
     submissions = _in_period(period.cleaned_data["start"], period.cleaned_data["end"])
     questionnaire = load_questionnaire()
-    names = {r.slug: r.name for r in questionnaire.roles}
+    # Every role's name, offline ones too: a result may name one.
+    names = dict(Role.objects.values_list("slug", "name"))
     weekly = (
         submissions.annotate(week=TruncWeek("created_at"))
         .values("week")

@@ -456,6 +456,8 @@ class ConfusedPair:
     stated: str
     result: str
     count: int
+    stated_name: str = ""
+    result_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -477,6 +479,9 @@ class Calibration:
     correct: int
     confused: tuple[ConfusedPair, ...]
     questions: tuple[QuestionDiscrimination, ...]
+    #: Readers left out: their stated or result role is not in the
+    #: questionnaire now (another role, or one taken offline since).
+    left_out: int = 0
 
     @property
     def accuracy(self) -> float | None:
@@ -493,6 +498,7 @@ def calibration(
     accuracy, the most confused pairs and each question's discrimination."""
     roles = questionnaire.roles
     index = {r.slug: i for i, r in enumerate(roles)}
+    names = {r.slug: r.name for r in roles}
     matrix = [[0] * len(roles) for _ in roles]
     confused: Counter[tuple[str, str]] = Counter()
     usable = [r for r in rows if r.stated in index and r.result in index]
@@ -526,10 +532,11 @@ def calibration(
         total=len(usable),
         correct=sum(1 for r in usable if r.stated == r.result),
         confused=tuple(
-            ConfusedPair(a, b, n)
+            ConfusedPair(a, b, n, names[a], names[b])
             for (a, b), n in sorted(confused.items(), key=lambda i: (-i[1], i[0]))[
                 :pairs
             ]
         ),
         questions=tuple(sorted(discrimination, key=lambda q: q.value)),
+        left_out=len(rows) - len(usable),
     )
