@@ -41,3 +41,28 @@ def test_a_long_text_is_rendered_each_time_and_not_kept(monkeypatch):
     text = uuid.uuid4().hex + " word" * site_markdown.KEPT_CHARS
     assert site_markdown.render_markdown(text) == site_markdown.render_markdown(text)
     assert len(calls) == 2
+
+
+def test_every_field_written_in_markdown_refuses_what_the_page_would_drop():
+    """Over every model: a field whose help says it takes Markdown validates
+    it as Markdown. A glossary definition, a way in and an anti-pattern did
+    not: '<script>…' was imported and saved, shown as an empty definition on
+    the page and served as it was by the API to other sites."""
+    from django.apps import apps
+
+    from roles.catalogue.models import MARKDOWN_HELP
+    from roles.core.markdown import validate_markdown
+
+    markdown = [
+        (model, field)
+        for model in apps.get_app_config("roles").get_models()
+        for field in model._meta.fields
+        if MARKDOWN_HELP in str(field.help_text)
+    ]
+    assert len(markdown) >= 8
+    missing = [
+        f"{model.__name__}.{field.name}"
+        for model, field in markdown
+        if validate_markdown not in field.validators
+    ]
+    assert missing == []

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from roles.catalogue.models import MARKDOWN_HELP, Role
+from roles.catalogue.models import MARKDOWN_HELP, MARKDOWN_VALIDATORS, Role
 from roles.publishing.models import ContentQuerySet, TimeStampedModel
 from roles.publishing.registry import content_model
 
@@ -69,7 +69,8 @@ class WayIn(models.Model):
         max_length=100, help_text="The route, short: “From business analysis”."
     )
     text = models.TextField(
-        help_text="One or two sentences. " + MARKDOWN_HELP + " No headings."
+        help_text="One or two sentences. " + MARKDOWN_HELP + " No headings.",
+        validators=MARKDOWN_VALIDATORS,
     )
     order = models.PositiveIntegerField(default=0, db_index=True)
 
@@ -142,7 +143,8 @@ class AntiPattern(models.Model):
         max_length=100, help_text="A name readers will recognise: “The proxy PO”."
     )
     text = models.TextField(
-        help_text="What it looks like and why it hurts. " + MARKDOWN_HELP
+        help_text="What it looks like and why it hurts. " + MARKDOWN_HELP,
+        validators=MARKDOWN_VALIDATORS,
     )
     order = models.PositiveIntegerField(default=0, db_index=True)
 
@@ -272,7 +274,8 @@ class GlossaryTerm(TimeStampedModel):
         "line.",
     )
     definition = models.TextField(
-        help_text="One to three sentences in our own words. " + MARKDOWN_HELP
+        help_text="One to three sentences in our own words. " + MARKDOWN_HELP,
+        validators=MARKDOWN_VALIDATORS,
     )
     source_title = models.CharField("source title", max_length=200)
     source_url = models.URLField(
