@@ -144,3 +144,60 @@ def test_a_misspelt_role_in_a_comparison_is_named_before_anything_it_causes(
     assert "Role “prodcut-owner” does not exist." in message
     if "Who it suits" in message:
         assert message.index("does not exist") < message.index("Who it suits")
+
+
+@pytest.mark.parametrize("kind", ["roles", "comparisons", "questions", "glossary"])
+def test_a_record_twice_in_a_file_is_refused_not_the_last_copy_kept(
+    seeded, tmp_path, kind
+):
+    doc = export_json()
+    copy = json.loads(json.dumps(doc[kind][0]))
+    if kind == "comparisons":
+        copy["roles"] = list(reversed(copy["roles"]))  # the same comparison
+    doc[kind].append(copy)
+    doc["roles"][-1]["summary"] = "Would be written if the file were valid."
+    path = tmp_path / "content.json"
+    path.write_text(json.dumps(doc))
+    with pytest.raises(CommandError) as excinfo:
+        call_command("import_content", str(path), stdout=StringIO())
+    assert "appears 2 times" in str(excinfo.value)
+    assert not m.Role.objects.filter(summary__startswith="Would be written").exists()
+
+
+def test_a_field_written_twice_in_one_record_is_refused(seeded, tmp_path):
+    doc = export_json()
+    text = json.dumps(doc)
+    slug = doc["roles"][0]["slug"]
+    text = text.replace(
+        f'"slug": "{slug}"',
+        f'"slug": "{slug}", "summary": "Second.", "summary": "Third."',
+        1,
+    )
+    path = tmp_path / "content.json"
+    path.write_text(text)
+    with pytest.raises(CommandError, match="“summary” twice"):
+        call_command("import_content", str(path), stdout=StringIO())
+
+
+def test_a_published_question_that_scores_nothing_is_refused(seeded, tmp_path):
+    """The admin refuses it (it cannot change anyone's result); import took it."""
+    doc = export_json()
+    question = next(q for q in doc["questions"] if q["kind"] == "scenario")
+    for option in question["options"]:
+        option["points"] = {}
+    path = tmp_path / "content.json"
+    path.write_text(json.dumps(doc))
+    with pytest.raises(CommandError) as excinfo:
+        call_command("import_content", str(path), stdout=StringIO())
+    assert question["key"] in str(excinfo.value)
+    assert "cannot change anyone's result" in str(excinfo.value)
+
+
+def test_the_report_names_glossary_terms_as_such(seeded, tmp_path):
+    doc = export_json()
+    doc["glossary"][0]["definition"] += " Changed."
+    path = tmp_path / "content.json"
+    path.write_text(json.dumps(doc))
+    out = StringIO()
+    call_command("import_content", str(path), stdout=out)
+    assert f"updated: glossary term {doc['glossary'][0]['slug']}" in out.getvalue()

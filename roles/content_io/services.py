@@ -4,6 +4,7 @@ importing, and the record writes the editorial workflow publishes through."""
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -25,7 +26,8 @@ from roles.comparisons.models import (
 )
 from roles.content_io import schema as cd
 from roles.publishing.signals import bump_content_version
-from roles.questionnaire.models import Question, question_rules
+from roles.questionnaire import scoring
+from roles.questionnaire.models import NO_POINTS, Question, question_rules
 
 Doc = dict[str, Any]
 
@@ -351,6 +353,18 @@ def write_question(
         [item["text"] for item in record["options"]],
         weighted=bool(record["points"]),
     )
+    spec = scoring.QuestionSpec(
+        key=record["key"],
+        kind=kind,
+        text=record["text"],
+        options=tuple(
+            scoring.OptionSpec(item["text"], item["points"])
+            for item in record["options"]
+        ),
+        weights=record["points"],
+    )
+    if record["status"] == "published" and not scoring.scores_something(spec):
+        errors.append(NO_POINTS)
     if errors:
         raise ValidationError(errors)
     question: Question = (
@@ -449,6 +463,17 @@ def content_apply(
     report = Report()
     errors: list[str] = []
     where = where or _default_label
+    # A record twice (a comparison's roles in another order included): the
+    # later copy would silently win over the earlier one.
+    for kind in cd.KINDS:
+        keys = Counter(cd.record_key(kind, record) for record in doc[kind])
+        errors.extend(
+            f"{where(kind, key)}: appears {n} times in the file; keep one."
+            for key, n in keys.items()
+            if n > 1
+        )
+    if errors:
+        raise ContentError(errors)
     with transaction.atomic(), _finding_by_slug():
         seeds = {(s.kind, s.key): s for s in SeedRecord.objects.all()}
         for kind in cd.KINDS:
@@ -458,7 +483,7 @@ def content_apply(
             revised: list[Any] = []
             for position, record in enumerate(doc[kind]):
                 key = cd.record_key(kind, record)
-                label = f"{kind[:-1]} {key}"
+                label = _default_label(kind, key)
                 existing = current.get(key)
                 seed = seeds.get((kind, key))
                 if existing is not None and cd.fingerprint(existing) == cd.fingerprint(
@@ -556,7 +581,7 @@ def content_import(*, doc: Doc, dry_run: bool = False) -> Report:
 
 # --- issue 15: structured guides and the glossary ------------------------------
 
-LABELS = {"glossary": "term"}
+LABELS = {"glossary": "glossary term"}
 
 
 def role_guide_write(*, role: Role, record: Doc) -> None:

@@ -25,6 +25,7 @@ from roles.editorial.admin_common import LabelledFieldsMixin, StateFilter, State
 from roles.editorial.staged import set_related
 from roles.questionnaire import scoring
 from roles.questionnaire.impact import impact_of
+from roles.questionnaire.models import NO_POINTS
 from roles.questionnaire.selectors import stored_results
 
 # --- Questionnaire -----------------------------------------------------------------
@@ -168,13 +169,6 @@ def _with_points(base: type, roles: list[m.Role]) -> type:
     }
     attrs["roles"] = tuple(roles)
     return type(base.__name__, (base,), attrs)
-
-
-NO_POINTS = (
-    "This question gives no role any points that depend on the answer, so it "
-    "cannot change anyone's result: give some options points for a role (or "
-    "the statement a weight), or save it unpublished for now."
-)
 
 
 class OptionFormSet(CustomInlineFormSet):

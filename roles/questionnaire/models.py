@@ -47,6 +47,13 @@ def question_rules(
     return errors
 
 
+NO_POINTS = (
+    "This question gives no role any points that depend on the answer, so it "
+    "cannot change anyone's result: give some options points for a role (or "
+    "the statement a weight), or save it unpublished for now."
+)
+
+
 @content_model(
     follow=("options", "statement_points"),
     draft_kind="questions",

@@ -181,6 +181,13 @@ def best_attainable(questions: Sequence[QuestionSpec], role: str) -> float:
     return sum(q.bests.get(role, 0.0) for q in questions)
 
 
+def scores_something(question: QuestionSpec) -> bool:
+    """Whether some answer moves some role's points: a question that moves
+    none cannot change anyone's result (the admin and import refuse to
+    publish it)."""
+    return any(moves(question, role) for role in question.role_set)
+
+
 def moves(question: QuestionSpec, role: str) -> bool:
     """Whether the answer to the question changes the role's points (a
     question that gives a role the same points whatever the answer says

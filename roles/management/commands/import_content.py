@@ -32,10 +32,12 @@ class Command(BaseCommand):
             doc = (
                 yamltext.safe_load(text)
                 if file.suffix in {".yaml", ".yml"}
-                else json.loads(text)
+                else json.loads(text, object_pairs_hook=_refuse_repeated_keys)
             )
         except (json.JSONDecodeError, yaml.YAMLError) as exc:
             raise CommandError(f"{path} is not valid JSON/YAML: {exc}") from exc
+        except RepeatedKey as exc:
+            raise CommandError(f"Nothing was imported: {exc}") from exc
         try:
             report = content_import(doc=doc, dry_run=dry_run)
         except ContentError as exc:
@@ -47,3 +49,20 @@ class Command(BaseCommand):
             self.stdout.write("Dry run: nothing was written.")
         for line in report.lines():
             self.stdout.write(line)
+
+
+class RepeatedKey(ValueError):
+    pass
+
+
+def _refuse_repeated_keys(pairs: list[tuple[str, object]]) -> dict:
+    """A JSON object naming a field twice: json keeps the last silently."""
+    seen: dict = {}
+    for key, value in pairs:
+        if key in seen:
+            where = seen.get("slug") or seen.get("key") or seen.get("term") or ""
+            raise RepeatedKey(
+                f"a record{f' ({where})' if where else ''} has “{key}” twice; keep one."
+            )
+        seen[key] = value
+    return seen
