@@ -267,3 +267,35 @@ def test_a_comparison_named_in_another_order_redirects_to_its_address(client, co
     assert client.get(response["Location"]).status_code == 200
     unknown = client.get("/api/v1/comparisons/a-nobody-vs-z-no-one/")
     assert unknown.status_code == 404 and unknown.json()["detail"]
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE", "TRACE"])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/roles/", "/api/v1/openapi.json", "/api/v1/docs/", "/api/v1/x/"]
+)
+def test_the_api_answers_a_method_it_does_not_take_in_json(content, method, path):
+    """A POST was answered with an HTML 405 (or, for the OpenAPI document and
+    the docs, the site's "That form has expired" page): the API is read-only,
+    and says so in JSON."""
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).generic(method, path)
+    assert response.status_code == 405
+    assert response["Content-Type"].startswith("application/json")
+    assert "read-only" in response.json()["detail"]
+    assert response["Allow"] == "GET, HEAD, OPTIONS"
+
+
+def test_scripts_on_other_sites_can_read_the_headers_that_matter(client, content):
+    response = client.get("/api/v1/roles/", HTTP_ORIGIN="https://consumer.example")
+    exposed = {
+        h.strip().lower() for h in response["Access-Control-Expose-Headers"].split(",")
+    }
+    assert {"link", "etag", "retry-after"} <= exposed
+    preflight = client.options(
+        "/api/v1/roles/",
+        HTTP_ORIGIN="https://consumer.example",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="if-none-match",
+    )
+    assert "if-none-match" in preflight["Access-Control-Allow-Headers"].lower()

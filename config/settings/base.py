@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from corsheaders.defaults import default_headers as default_cors_headers
 from whitenoise.compress import Compressor
 
 from config.env import env_bool, env_int, env_list, env_str
@@ -329,6 +330,11 @@ CORS_URLS_REGEX = r"^/api/v1/"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_CREDENTIALS = False
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+# What a script on another site may read besides the simple headers: the
+# licence (Link), the version to revalidate with (ETag, sent back as
+# If-None-Match) and how long to wait when limited (Retry-After).
+CORS_EXPOSE_HEADERS = ["Link", "ETag", "Retry-After"]
+CORS_ALLOW_HEADERS = (*default_cors_headers, "if-none-match")
 CORS_PREFLIGHT_MAX_AGE = 86_400
 
 SITE_NAME = "Role Guides"

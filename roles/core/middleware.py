@@ -54,15 +54,27 @@ class HeadAsGetMiddleware:
         return response
 
 
+#: What the read-only open data API takes.
+API_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
 class MethodNotAllowedPageMiddleware:
     """A page asked for a method it does not take (require_GET and the like
     answer an empty 405) gets the site's own 405 page, its Allow header kept.
-    The API keeps its JSON."""
+    The API is read-only: any other method is answered here, in JSON, before
+    the CSRF check (which told a POST "That form has expired")."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if request.path.startswith("/api/") and request.method not in API_METHODS:
+            refused = JsonResponse(
+                {"detail": "This API is read-only: use GET (or HEAD, OPTIONS)."},
+                status=405,
+            )
+            refused["Allow"] = ", ".join(API_METHODS)
+            return refused
         response = self.get_response(request)
         if (
             response.status_code != 405
