@@ -48,6 +48,42 @@ def test_create_editor_refuses_weak_passwords_and_duplicates(monkeypatch):
         call_command("create_editor", "bob")
 
 
+@pytest.mark.parametrize(
+    ("name", "email", "password", "said"),
+    [
+        ("", "", "a-long-editor-password-42", "username"),
+        ("bad name!", "", "a-long-editor-password-42", "username"),
+        ("x" * 151, "", "a-long-editor-password-42", "username"),
+        ("Bob", "", "a-long-editor-password-42", "already exists"),
+        ("carl", "notanemail", "a-long-editor-password-42", "email"),
+        ("dora", "", " " * 12, "only spaces"),
+    ],
+)
+def test_create_editor_refuses_names_addresses_and_passwords_it_cannot_use(
+    monkeypatch, name, email, password, said
+):
+    monkeypatch.setenv("EDITOR_PASSWORD", "a-long-editor-password-42")
+    call_command("create_editor", "bob", stdout=StringIO())
+    monkeypatch.setenv("EDITOR_PASSWORD", password)
+    with pytest.raises(CommandError, match=said):
+        call_command("create_editor", name, "--email", email, stdout=StringIO())
+    assert get_user_model().objects.count() == 1
+
+
+def test_create_editor_without_a_password_or_a_terminal_says_what_to_do(
+    monkeypatch,
+):
+    import getpass
+
+    def no_terminal(prompt=""):
+        raise EOFError
+
+    monkeypatch.delenv("EDITOR_PASSWORD", raising=False)
+    monkeypatch.setattr(getpass, "getpass", no_terminal)
+    with pytest.raises(CommandError, match="EDITOR_PASSWORD"):
+        call_command("create_editor", "eve", stdout=StringIO())
+
+
 def test_no_user_account_exists_after_migrate_and_seed(seeded):
     assert get_user_model().objects.count() == 0
 

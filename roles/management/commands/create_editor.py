@@ -35,14 +35,34 @@ class Command(BaseCommand):
         self, *args, username: str, email: str, publisher: bool = False, **options
     ):
         User = get_user_model()
-        if User.objects.filter(username=username).exists():
+        # "Alice" beside "alice" is two accounts people cannot tell apart.
+        if User.objects.filter(username__iexact=username).exists():
             raise CommandError(f"A user called {username!r} already exists.")
+        user = User(username=username, email=email, is_staff=True)
+        try:
+            # The name's and the address's own rules (letters, digits and
+            # @.+-_ only, at most 150 characters; a real email address).
+            user.full_clean(exclude=["password"])
+        except ValidationError as exc:
+            raise CommandError(
+                " ".join(
+                    f"{field}: {' '.join(errors)}"
+                    for field, errors in exc.message_dict.items()
+                )
+            ) from exc
         password = os.environ.get("EDITOR_PASSWORD")
         if not password:
-            password = getpass.getpass("Password: ")
-            if password != getpass.getpass("Password (again): "):
+            try:
+                password = getpass.getpass("Password: ")
+                again = getpass.getpass("Password (again): ")
+            except EOFError:
+                raise CommandError(
+                    "No password: set EDITOR_PASSWORD, or run this in a terminal."
+                ) from None
+            if password != again:
                 raise CommandError("The passwords do not match.")
-        user = User(username=username, email=email, is_staff=True)
+        if not password.strip():
+            raise CommandError("The password is only spaces.")
         try:
             validate_password(password, user)
         except ValidationError as exc:
