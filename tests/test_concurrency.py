@@ -627,3 +627,69 @@ def test_a_refused_form_shows_their_text_in_the_fields_you_left_alone(ana, eve, 
     form = eve.post(_url(role), e).context["adminform"].form
     assert form["summary"].value() == "Ana's draft summary."
     assert form["origin"].value() == "Eve's origin."
+
+
+def _ways(*rows):
+    return [{"title": t, "text": x} for t, x in rows]
+
+
+def test_rows_each_side_changed_are_taken_together():
+    """A list is merged row by row: the reorder one side made and the text
+    the other changed in a row both stay (the whole list was one field, so
+    saving again put yours - in the old order - over their reorder)."""
+    from roles.editorial.merge import merge_rows
+
+    base = {"ways_in": _ways(("A", "a"), ("B", "b"), ("C", "c"))}
+    theirs = {"ways_in": _ways(("B", "b"), ("A", "a"), ("C", "c"))}  # reordered
+    yours = {"ways_in": _ways(("A", "a, more"), ("B", "b"), ("C", "c"))}  # text
+    (field,) = three_way(base, theirs, yours)
+    assert not field.conflict
+    assert rebase(base, theirs, yours)["ways_in"] == _ways(
+        ("B", "b"), ("A", "a, more"), ("C", "c")
+    )
+    # Added on each side, removed on one: all kept as each side left them.
+    added = {"ways_in": _ways(("A", "a"), ("B", "b"), ("C", "c"), ("D", "d"))}
+    removed = {"ways_in": _ways(("A", "a"), ("C", "c"))}
+    assert merge_rows(
+        "ways_in", base["ways_in"], added["ways_in"], removed["ways_in"]
+    ) == _ways(("A", "a"), ("C", "c"), ("D", "d"))
+    # The same row changed by both, differently: a conflict, yours by default.
+    clash = {"ways_in": _ways(("A", "theirs"), ("B", "b"), ("C", "c"))}
+    (field,) = three_way(base, clash, yours)
+    assert field.conflict
+    assert rebase(base, clash, yours)["ways_in"] == yours["ways_in"]
+    # Both reordered: a conflict too. Rows without their key: never merged.
+    both = {"ways_in": _ways(("C", "c"), ("A", "a"), ("B", "b"))}
+    assert (
+        merge_rows("ways_in", base["ways_in"], theirs["ways_in"], both["ways_in"])
+        is None
+    )
+    assert merge_rows("related_roles", ["a"], ["b"], ["c"]) is None
+
+
+def test_a_reorder_and_a_text_change_by_two_editors_both_stay(ana, eve, role):
+    """Ana moves a way in down and publishes; Eve, on the form she opened
+    before, changes the first way's text: refused, then saved again as it
+    came back. Ana's order stays (it was undone) and Eve's text is in."""
+    from roles.catalogue.guides import WayIn
+
+    WayIn.objects.filter(role=role).delete()
+    for order, title in enumerate(["First way", "Second way", "Third way"]):
+        WayIn.objects.create(role=role, title=title, text=f"{title} text.", order=order)
+    a, e = _open(ana, role), _open(eve, role)
+    prefix = next(k for k in a if k.endswith("-0-title") and "way" in k).rsplit(
+        "-0-", 1
+    )[0]
+    a[f"{prefix}-0-order"], a[f"{prefix}-1-order"] = "1", "0"
+    a["_continue"] = "1"
+    assert ana.post(_url(role), a).status_code == 302
+    e[f"{prefix}-0-text"] = "First way text, as Eve rewrote it."
+    e["_save_draft"] = "1"
+    refused = eve.post(_url(role), e)
+    assert refused.status_code == 200
+    again = admin_form_data(refused)
+    again["_save_draft"] = "1"
+    assert eve.post(_url(role), again).status_code == 302
+    ways = m.Draft.objects.get().doc["ways_in"]
+    assert [w["title"] for w in ways] == ["Second way", "First way", "Third way"]
+    assert ways[1]["text"] == "First way text, as Eve rewrote it."

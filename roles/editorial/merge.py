@@ -35,8 +35,22 @@ class FieldMerge:
 
     @property
     def conflict(self) -> bool:
-        """Both sides changed the field, to different values."""
-        return self.theirs_changed and self.yours_changed and self.theirs != self.yours
+        """Both sides changed the field, to different values, and not in
+        different rows of a list (``merged_rows``)."""
+        return (
+            self.theirs_changed
+            and self.yours_changed
+            and self.theirs != self.yours
+            and self.merged is None
+        )
+
+    @property
+    def merged(self) -> list[Doc] | None:
+        """Both sides' changes to a list of rows, taken together where they
+        touch different rows (``merge_rows``); None if not a list of rows."""
+        if not (self.theirs_changed and self.yours_changed):
+            return None
+        return merge_rows(self.field, self.base, self.theirs, self.yours)
 
     @property
     def theirs_text(self) -> str:
@@ -49,6 +63,75 @@ class FieldMerge:
     @property
     def base_text(self) -> str:
         return show_value(self.base)
+
+
+#: The rows of these lists are told apart by this key (the one import and
+#: publishing match them by, so a row keeps its identity across versions).
+ROW_KEYS = {
+    "skills": "name",
+    "ways_in": "title",
+    "typical_week": "activity",
+    "anti_patterns": "name",
+    "sources": "url",
+}
+
+
+def merge_rows(field: str, base: Any, theirs: Any, yours: Any) -> list[Doc] | None:
+    """Two edits of one list of rows taken together, row by row: a row only
+    one side changed, added or removed takes that side; the order is the one
+    side that reordered (theirs when you did not). None where the rows
+    cannot be told apart, or both sides changed one row differently or both
+    reordered the list: that is a conflict for the editor to settle."""
+    key = ROW_KEYS.get(field)
+    lists = (base, theirs, yours)
+    if key is None or not all(
+        isinstance(rows, list) and all(isinstance(r, dict) and key in r for r in rows)
+        for rows in lists
+    ):
+        return None
+    ids = [[r[key] for r in rows] for rows in lists]
+    if any(len(set(i)) != len(i) for i in ids):
+        return None
+    b, t, y = ({r[key]: r for r in rows} for rows in lists)
+    kept: dict[Any, Doc] = {}
+    for name in dict.fromkeys([*ids[1], *ids[2]]):
+        in_t, in_y = name in t, name in y
+        if name in b:
+            t_changed = not in_t or t[name] != b[name]
+            y_changed = not in_y or y[name] != b[name]
+            if t_changed and y_changed and t.get(name) != y.get(name):
+                return None  # both changed (or one removed) the same row
+            row = y.get(name) if y_changed else t.get(name)
+        else:  # added by one side (or by both, alike or not)
+            if in_t and in_y and t[name] != y[name]:
+                return None
+            row = y.get(name) or t.get(name)
+        if row is not None:
+            kept[name] = row
+
+    def order(side: list[Any]) -> list[Any]:
+        return [n for n in side if n in b]
+
+    base_order = order(ids[0])
+    t_moved = [n for n in order(ids[1]) if n in y] != [
+        n for n in base_order if n in t and n in y
+    ]
+    y_moved = [n for n in order(ids[2]) if n in t] != [
+        n for n in base_order if n in t and n in y
+    ]
+    if t_moved and y_moved:
+        return None
+    leading = ids[1] if t_moved else ids[2]
+    trailing = ids[2] if t_moved else ids[1]
+    sequence = [n for n in leading if n in kept]
+    for n in trailing:  # what only the other side added, after its neighbour
+        if n in kept and n not in sequence:
+            before = trailing[: trailing.index(n)]
+            at = max(
+                (sequence.index(p) + 1 for p in before if p in sequence), default=0
+            )
+            sequence.insert(at, n)
+    return [kept[n] for n in sequence]
 
 
 def three_way(base: Doc, theirs: Doc, yours: Doc) -> list[FieldMerge]:
@@ -75,6 +158,9 @@ def rebase(
         if not merge.yours_changed:
             continue
         if merge.conflict and choices.get(merge.field) == "theirs":
+            continue
+        if (merged := merge.merged) is not None:
+            out[merge.field] = merged  # both sides' rows, each kept
             continue
         if merge.yours is None and merge.field not in yours:
             out.pop(merge.field, None)
