@@ -800,3 +800,30 @@ def test_the_feedback_form_shows_the_answer_already_sent(client, questions, fit,
         i for i in chosen if f'value="{fit}"' in i
     ]
     assert len([i for i in chosen if " checked" in i]) == 1
+
+
+def test_an_answer_to_a_question_changed_since_the_page_was_shown_is_asked_again(
+    client, questions
+):
+    """The full questionnaire posts option positions too: an editor removing
+    an option while the page was open moved an answer onto another option.
+    Each question says which version of it was shown; a changed one is shown
+    again as it is now, the other answers kept."""
+    page = client.get("/quiz/all/").content.decode()
+    shown = dict(re.findall(r'name="(s-[a-z0-9-]+)" value="([^"]+)"', page))
+    assert set(shown) == {"s-horizon", "s-day", "s-customers"}
+    m.Question.objects.get(key="day").options.order_by("order").first().delete()
+    data = {**answer_all(), "q-day": "1", **shown}
+    response = client.post("/quiz/all/", data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "changed while you were answering it" in html
+    assert not m.Submission.objects.exists()
+    fresh = dict(re.findall(r'name="(s-[a-z0-9-]+)" value="([^"]+)"', html))
+    assert fresh["s-day"] != shown["s-day"] and fresh["s-horizon"] == shown["s-horizon"]
+    day = html.split('id="question-day"', 1)[1].split("</fieldset>", 1)[0]
+    assert " checked" not in day
+    horizon = html.split('id="question-horizon"', 1)[1].split("</fieldset>", 1)[0]
+    assert " checked" in horizon
+    again = client.post("/quiz/all/", {**answer_all(), "q-day": "0", **fresh})
+    assert again.status_code == 302

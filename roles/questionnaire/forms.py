@@ -46,6 +46,12 @@ def new_nonce() -> str:
     return secrets.token_urlsafe(18)
 
 
+CHANGED_WHILE_ANSWERING = (
+    "This question was changed while you were answering it. Here it is as it "
+    "is now: choose again."
+)
+
+
 class QuizForm(forms.Form):
     """One field per published question, named after its key. Values are option
     indexes (scenario) or scale values -2..2 (agreement); anything else is a form
@@ -69,6 +75,21 @@ class QuizForm(forms.Form):
         given = self.data.get("nonce", "") if self.is_bound else nonce
         self.nonce = given if NONCE_PATTERN.match(given or "") else new_nonce()
         self.order = option_order(questionnaire, self.nonce)
+        # Answers sent from a page shown before an editor changed their
+        # question (see StepForm): dropped, and the question asked again.
+        changed = {
+            q.key
+            for q in questionnaire.questions
+            if self.is_bound
+            and self.data.get(f"s-{q.key}")
+            and self.data.get(f"s-{q.key}") != question_mark(q)
+        }
+        if changed:
+            self.data = {
+                k: v
+                for k, v in self.data.items()
+                if k.removeprefix("q-") not in changed or not k.startswith("q-")
+            }
         for number, question in enumerate(questionnaire.questions, start=1):
             if question.kind == scoring.SCENARIO:
                 choices = [
@@ -82,7 +103,9 @@ class QuizForm(forms.Form):
                 widget=forms.RadioSelect,
                 help_text=questionnaire.hints.get(question.key, ""),
                 error_messages={
-                    "required": "Please answer this question.",
+                    "required": CHANGED_WHILE_ANSWERING
+                    if question.key in changed
+                    else "Please answer this question.",
                     "invalid_choice": "That answer is not one of the options.",
                 },
             )
@@ -98,6 +121,7 @@ class QuizForm(forms.Form):
         parts = [Hidden("nonce", self.nonce)]
         for question in self.questionnaire.questions:
             scale = question.kind == scoring.AGREEMENT
+            parts.append(HiddenValue(f"s-{question.key}", question_mark(question)))
             parts.append(
                 ChoiceFieldset(
                     f"q-{question.key}",
@@ -147,12 +171,6 @@ class QuizForm(forms.Form):
 
     def unanswered(self) -> list[QuizQuestion]:
         return [q for q in self.questions() if q.error]
-
-
-CHANGED_WHILE_ANSWERING = (
-    "This question was changed while you were answering it. Here it is as it "
-    "is now: choose again."
-)
 
 
 class StepForm(forms.Form):
