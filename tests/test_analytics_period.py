@@ -104,3 +104,12 @@ def test_analytics_names_roles_and_says_what_it_leaves_out(staff_client, seeded)
     assert "product-owner" not in html.split("Most confused", 1)[1].split("</ul>")[0]
     assert "3 readers said which role they do now" in html
     assert "1 more named a role the questionnaire no longer has" in html
+
+
+def test_every_chart_and_table_on_analytics_scrolls_within_itself(staff_client, spread):
+    """At 375 px the bar charts made the whole page 456 px wide: each sits in
+    its own scroll region, as the calibration matrix does."""
+    html = staff_client.get(reverse("quiz_analytics")).content.decode()
+    charts = html.count('<table class="bar-chart">')
+    assert charts >= 2
+    assert html.count('<div class="table-scroll" tabindex="0" role="region"') >= charts
