@@ -299,3 +299,20 @@ def test_scripts_on_other_sites_can_read_the_headers_that_matter(client, content
         HTTP_ACCESS_CONTROL_REQUEST_HEADERS="if-none-match",
     )
     assert "if-none-match" in preflight["Access-Control-Allow-Headers"].lower()
+
+
+def test_a_renamed_roles_old_api_addresses_redirect_as_its_pages_do(client, content):
+    """After a slug change the pages redirect from the old address; the API
+    said "No published role", which is false."""
+    comparison = m.Comparison.objects.published().first()
+    role = comparison.comparison_roles.order_by("order").first().role
+    old = role.slug
+    m.FormerSlug.objects.create(slug=f"{old}-old", role=role)
+    response = client.get(f"/api/v1/roles/{old}-old/")
+    assert response.status_code == 301
+    assert response["Location"] == f"/api/v1/roles/{old}/"
+    renamed = comparison.key.replace(old, f"{old}-old")
+    response = client.get(f"/api/v1/comparisons/{renamed}/")
+    assert response.status_code == 301
+    assert response["Location"] == f"/api/v1/comparisons/{comparison.key}/"
+    assert client.get("/api/v1/roles/never-a-role/").status_code == 404

@@ -407,6 +407,11 @@ def role_detail(request, slug: str = SLUG):
         .first()
     )
     if role is None:
+        (now,) = m.current_slugs([slug])
+        if now != slug:  # a former slug: the address now, as the pages do
+            return HttpResponsePermanentRedirect(
+                reverse("api-v1:role", kwargs={"slug": now})
+            )
         return Status(404, Error(detail=f"No published role “{slug}”."))
     return Status(200, RoleDocument(meta=_meta(), role=role))
 
@@ -436,10 +441,10 @@ def comparison_list(request):
 )
 @decorate_view(open_data)
 def comparison_detail(request, key: str = KEY):
-    canonical = m.comparison_key(key.split(m.SEPARATOR))
+    canonical = m.comparison_key(m.current_slugs(key.split(m.SEPARATOR)))
     if canonical != key:
-        # The same roles in another order: the one address, as the site's
-        # comparison pages answer it.
+        # The same roles in another order, or by a former slug: the one
+        # address, as the site's comparison pages answer it.
         return HttpResponsePermanentRedirect(
             reverse("api-v1:comparison", kwargs={"key": canonical})
         )
