@@ -441,13 +441,11 @@ def comparison_list(request):
 )
 @decorate_view(open_data)
 def comparison_detail(request, key: str = KEY):
-    canonical = m.comparison_key(m.current_slugs(key.split(m.SEPARATOR)))
-    if canonical != key:
-        # The same roles in another order, or by a former slug: the one
-        # address, as the site's comparison pages answer it.
-        return HttpResponsePermanentRedirect(
-            reverse("api-v1:comparison", kwargs={"key": canonical})
-        )
+    slugs = key.split(m.SEPARATOR)
+    if (canonical := m.comparison_key(slugs)) != key:
+        # The same roles in another order: the one address, as the site's
+        # comparison pages answer it.
+        return _moved_comparison(canonical)
     comparison = (
         m.Comparison.objects.published()
         .prefetch_related(
@@ -462,8 +460,17 @@ def comparison_detail(request, key: str = KEY):
         .first()
     )
     if comparison is None:
+        # Named by a former slug (looked up only when nothing was found).
+        if (now := m.comparison_key(m.current_slugs(slugs))) != key:
+            return _moved_comparison(now)
         return Status(404, Error(detail=f"No published comparison “{key}”."))
     return Status(200, ComparisonDocument(meta=_meta(), comparison=comparison))
+
+
+def _moved_comparison(key: str) -> HttpResponsePermanentRedirect:
+    return HttpResponsePermanentRedirect(
+        reverse("api-v1:comparison", kwargs={"key": key})
+    )
 
 
 def _terms():

@@ -107,7 +107,6 @@ def notify_unscheduled(*, draft: Draft, user, at, scheduled_by) -> None:
     no longer scheduled. Told to whoever scheduled it (not to ``user``)."""
     if scheduled_by is None or scheduled_by == user:
         return
-    people = [scheduled_by] if scheduled_by.is_active and scheduled_by.email else []
     when = f"{timezone.localtime(at):%d %b %Y %H:%M}" if at else "its scheduled time"
     _send(
         f"No longer scheduled: {draft.title}",
@@ -115,5 +114,5 @@ def notify_unscheduled(*, draft: Draft, user, at, scheduled_by) -> None:
         f"{when}, so it is no longer scheduled and will not go live then.\n\n"
         f"Look at the change and publish or schedule it again: "
         f"{draft.get_absolute_url()}\n",
-        [p.email for p in people],
+        [scheduled_by.email] if scheduled_by.is_active and scheduled_by.email else [],
     )

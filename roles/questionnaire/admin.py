@@ -207,7 +207,7 @@ class OptionFormSet(CustomInlineFormSet):
         self._check_impact(kept)
 
     def _moves_a_role(self, kept) -> bool:
-        """Whether some answer moves some role's points (``scoring.moves``),
+        """Whether some answer moves some role's points (``scoring.scores_something``),
         for the question as posted: its options' points, or its statement's
         weights."""
         spec = scoring.QuestionSpec(
@@ -227,7 +227,7 @@ class OptionFormSet(CustomInlineFormSet):
             ),
             weights={str(pk): w for pk, w in self.statement_weights.items()},
         )
-        return any(scoring.moves(spec, role) for role in spec.role_set)
+        return scoring.scores_something(spec)
 
     def _check_impact(self, kept) -> None:
         """Before points change, say how many stored results would get a
