@@ -167,3 +167,27 @@ def test_a_new_role_takes_over_a_former_slug_once_it_is_published(client):
     new.save()
     assert "Newcomer" in client.get("/roles/alpha/").content.decode()
     assert not m.FormerSlug.objects.filter(slug="alpha").exists()
+
+
+def test_renaming_a_role_renames_it_in_curated_comparison_titles(client):
+    """A curated comparison's title names its roles as editors wrote them; a role
+    renamed keeps the title true where it names the role by its old name."""
+    a = RoleFactory(slug="scrum-master", name="Scrum Master")
+    b = RoleFactory(slug="agile-coach", name="Agile Coach")
+    c = RoleFactory(slug="team-lead", name="Lead")
+    d = RoleFactory(slug="owner", name="Owner")
+    named = make_comparison([a, b], title="Scrum Master vs Agile Coach")
+    other = make_comparison([c, d], title="Leadership: Lead or Owner?")
+    unnamed = make_comparison([a, c], title="SM or team lead")
+    a.name = "Scrum Lead"
+    a.save()
+    c.name = "Team Lead"
+    c.save()
+    named.refresh_from_db(), other.refresh_from_db(), unnamed.refresh_from_db()
+    assert named.title == "Scrum Lead vs Agile Coach"
+    # Whole names only: "Leadership" is not the role "Lead".
+    assert other.title == "Leadership: Team Lead or Owner?"
+    assert unnamed.title == "SM or team lead"
+    page = client.get(named.get_absolute_url()).content.decode()
+    assert "Scrum Lead vs Agile Coach" in page
+    assert "Scrum Master vs Agile Coach" not in page

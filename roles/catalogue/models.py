@@ -73,6 +73,10 @@ class Theme(models.Model):
 #: role's slug elsewhere (curated comparisons) follows it.
 role_slug_renamed = Signal()
 
+#: Sent after a role's name changed (``role``, ``old``): text that names the
+#: role (curated comparisons' titles) follows it.
+role_name_changed = Signal()
+
 
 class RoleQuerySet(PublishableQuerySet):
     def for_guide(self) -> Self:
@@ -235,12 +239,14 @@ class Role(Publishable):
         return reverse("roles:role_detail", kwargs={"slug": self.slug})
 
     def save(self, *args, **kwargs) -> None:
-        previous = (
-            Role.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+        previous, previous_name = (
+            Role.objects.filter(pk=self.pk).values_list("slug", "name").first()
             if self.pk
             else None
-        )
+        ) or (None, None)
         super().save(*args, **kwargs)
+        if previous_name and previous_name != self.name:
+            role_name_changed.send(sender=Role, role=self, old=previous_name)
         if previous and previous != self.slug:
             self._slug_renamed(previous)
         elif self.status == Status.PUBLISHED:

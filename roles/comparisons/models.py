@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import ClassVar, Self
@@ -13,6 +14,7 @@ from roles.catalogue.models import (
     MARKDOWN_HELP,
     MARKDOWN_VALIDATORS,
     Role,
+    role_name_changed,
     role_slug_renamed,
 )
 from roles.core.markdown import MAX_MARKDOWN_CHARS
@@ -267,3 +269,20 @@ def _role_slug_renamed(sender, *, role: Role, old: str, **kwargs) -> None:
     and its key follows their slugs."""
     for comparison in Comparison.objects.filter(comparison_roles__role=role):
         comparison.refresh_key()
+
+
+def title_renaming(title: str, old: str, new: str) -> str:
+    """``title`` with the role name ``old`` (whole words, as written) now ``new``."""
+    return re.sub(rf"(?<!\w){re.escape(old)}(?!\w)", lambda _: new, title)
+
+
+@receiver(role_name_changed, dispatch_uid="comparisons-follow-role-name")
+def _role_name_changed(sender, *, role: Role, old: str, **kwargs) -> None:
+    """A curated comparison's title names its roles: where it names this one by
+    its old name, it takes the new one (and so its history records the change)."""
+    limit = Comparison._meta.get_field("title").max_length or 0
+    for comparison in Comparison.objects.filter(comparison_roles__role=role):
+        title = title_renaming(comparison.title, old, role.name)
+        if title != comparison.title and len(title) <= limit:
+            comparison.title = title
+            comparison.save(update_fields=["title", "updated_at"])
