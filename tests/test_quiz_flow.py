@@ -575,3 +575,29 @@ def test_see_my_result_now_is_only_taken_where_it_is_offered(client, ideal):
     assert response.status_code == 302
     assert STEP.match(response["Location"]), response["Location"]
     assert not m.Submission.objects.exists()
+
+
+def test_progress_after_a_settling_link_counts_what_can_follow():
+    """Following "what would settle it" asks the queued questions, then the
+    adaptive flow goes on only until it settles, and never past its ceiling:
+    the ceiling shown is that, not every question left in the questionnaire."""
+    from roles.questionnaire import flow
+
+    answered = {f"q{i}": 0 for i in range(10)}
+    state = flow.FlowState("n", answered, queue=("s1", "s2"))
+    first = flow.progress(state, "s1", typical=12, total=43)
+    assert first.at_most
+    # s2, then at most MAX_QUESTIONS - 12 adaptive ones.
+    assert first.to_go == 1 + adaptive.MAX_QUESTIONS - 12
+    assert first.of == first.number + first.to_go
+    # A queued question answered before (asked again) adds nothing to the count.
+    again = flow.FlowState("n", answered, queue=("q3", "s2"))
+    second = flow.progress(again, "q3", typical=12, total=43)
+    assert second.number == 4
+    assert second.to_go == 1 + adaptive.MAX_QUESTIONS - 11
+    # Past the ceiling already: only the queue is left.
+    many = flow.FlowState("n", {f"q{i}": 0 for i in range(30)}, queue=("s1",))
+    assert flow.progress(many, "s1", typical=12, total=43).to_go == 0
+    # "Answer more questions" goes on to every question: that is the ceiling.
+    more = flow.FlowState("n", answered, more=True)
+    assert flow.progress(more, "q99", typical=12, total=43).to_go == 43 - 11

@@ -188,9 +188,19 @@ class Progress:
 
 def progress(state: FlowState, key: str, *, typical: int, total: int) -> Progress:
     number = state.position(key)
-    if state.more or state.queue:
+    if state.more:
         left = total - len(state.answers) - (0 if key in state.answers else 1)
         return Progress(number, max(0, left), True, max(total, number))
+    if state.queue:
+        # The queued questions, then the adaptive flow until it settles, at
+        # most up to its ceiling of questions answered in all.
+        queued = [k for k in state.queue if k != key]
+        answered = len(state.answers) + sum(
+            1 for k in state.queue if k not in state.answers
+        )
+        ceiling = min(total, adaptive.MAX_QUESTIONS)
+        left = len(queued) + max(0, ceiling - answered)
+        return Progress(number, left, True, number + left)
     if number < typical:
         return Progress(number, typical - number, False, typical)
     ceiling = min(total, adaptive.MAX_QUESTIONS)
