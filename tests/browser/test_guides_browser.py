@@ -118,3 +118,19 @@ def test_api_docs_page_runs_under_the_strict_csp(guides, page, screenshot_dir):
     page.screenshot(path=screenshot_dir / "api-docs.png", full_page=True)
     assert_no_console_errors(page)
     assert_accessible(page)
+
+
+def test_api_docs_fit_320_pixels_with_every_operation_open(
+    guides, phone_page, screenshot_dir
+):
+    """An expanded operation's tables (responses with their codes) wrap to the
+    screen: the page never scrolls sideways on a phone."""
+    phone_page.goto(guides.url + "/api/v1/docs/")
+    toggles = phone_page.locator(".swagger-ui .opblock-summary-control")
+    toggles.first.wait_for()
+    for i in range(toggles.count()):
+        toggles.nth(i).click()
+    phone_page.locator(".swagger-ui .responses-table").last.wait_for()
+    width = phone_page.evaluate("document.documentElement.scrollWidth")
+    phone_page.screenshot(path=screenshot_dir / "phone-api-docs-open.png")
+    assert width <= 320
