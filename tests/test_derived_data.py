@@ -103,3 +103,20 @@ def test_the_warm_cache_command_builds_the_questionnaire_before_any_visitor():
     assert versioned("questionnaire", lambda: "visitor built it") != (
         "visitor built it"
     )
+
+
+def test_warm_cache_says_when_the_cache_is_only_its_own_memory(settings):
+    """With the local-memory cache (the embedded default) what the command
+    builds dies with it: it says so rather than "ready"."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    }
+    out = StringIO()
+    call_command("warm_cache", stdout=out)
+    said = out.getvalue()
+    assert "ready" not in said
+    assert "local-memory" in said and "first request" in said

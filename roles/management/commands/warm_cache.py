@@ -1,3 +1,5 @@
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.management.base import BaseCommand
 
 from roles.publishing.cache import warm_derived
@@ -12,5 +14,14 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options) -> None:
-        names = warm_derived()
-        self.stdout.write(f"Derived data ready: {', '.join(names)}.")
+        names = ", ".join(warm_derived())
+        if isinstance(caches["default"], LocMemCache):
+            # This command's process is the only one that would see it.
+            self.stdout.write(
+                f"Built ({names}) but not kept: the cache is this process's "
+                "local-memory cache, which no server shares. Each server "
+                "process builds it on its first request instead; set REDIS_URL "
+                "for a shared cache."
+            )
+            return
+        self.stdout.write(f"Derived data ready: {names}.")
