@@ -827,3 +827,24 @@ def test_an_answer_to_a_question_changed_since_the_page_was_shown_is_asked_again
     assert " checked" in horizon
     again = client.post("/quiz/all/", {**answer_all(), "q-day": "0", **fresh})
     assert again.status_code == 302
+
+
+def test_an_old_results_role_map_keeps_a_role_unpublished_since(
+    client, quiz_roles, questions
+):
+    """The result was placed among the roles it ranks: one unpublished since
+    stays on its map, named, without a link to a guide that is gone."""
+    pm, po = quiz_roles
+    m.Role.objects.filter(pk=pm.pk).update(map_x=80, map_y=90)
+    m.Role.objects.filter(pk=po.pk).update(map_x=20, map_y=40)
+    location = client.post("/quiz/all/", answer_all())["Location"]
+    m.Role.objects.filter(pk=pm.pk).update(status=m.Status.DRAFT)
+    html = client.get(location).content.decode()
+    table = html[html.index("data-role-map-table") :]
+    assert 'data-slug="product-manager"' in html[html.index("data-role-map") :]
+    assert "Product Manager (no longer published)" in table
+    assert 'href="/roles/product-manager/"' not in html
+    assert 'href="/roles/product-owner/"' in table
+    # The list of all roles shows only what is published.
+    roles_page = client.get("/roles/").content.decode()
+    assert 'data-slug="product-manager"' not in roles_page

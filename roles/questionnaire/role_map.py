@@ -29,6 +29,9 @@ class MapRole:
     name: str
     x: int | None
     y: int | None
+    #: False for a role an old result names that is no longer published: on
+    #: the map (the result was placed among it) but without a link.
+    linked: bool = True
 
     @property
     def placed(self) -> bool:
@@ -43,6 +46,7 @@ class _Placed:
     name: str
     x: int
     y: int
+    linked: bool = True
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,7 @@ class MapPin:
     # neighbours' (spread_discs); on a wide screen it is at (cx, cy).
     disc_x: float
     disc_y: float
+    linked: bool = True
 
     @property
     def boxes(self) -> tuple[Box, Box]:
@@ -261,12 +266,15 @@ def _pin(
     anchor: str,
     dy: float,
     disc: tuple[float, float] | None = None,
+    linked: bool = True,
 ) -> MapPin:
     cx, cy = _centre(x, y)
     label_x = cx + (LABEL_GAP if anchor == "start" else -LABEL_GAP)
     baseline = round(cy + dy + BASELINE_DROP, 1)
     disc_x, disc_y = disc or (cx, cy)
-    return MapPin(label, slug, x, y, cx, cy, anchor, label_x, baseline, disc_x, disc_y)
+    return MapPin(
+        label, slug, x, y, cx, cy, anchor, label_x, baseline, disc_x, disc_y, linked
+    )
 
 
 @lru_cache(maxsize=4)
@@ -279,7 +287,7 @@ def _role_pins(placed: tuple[_Placed, ...]) -> tuple[MapPin, ...]:
     labels = {r.slug: spot for r, spot in zip(top_down, spots, strict=True)}
     discs = spread_discs([_centre(r.x, r.y) for r in placed])
     return tuple(
-        _pin(r.name, r.slug, r.x, r.y, *labels[r.slug], disc=disc)
+        _pin(r.name, r.slug, r.x, r.y, *labels[r.slug], disc=disc, linked=r.linked)
         for r, disc in zip(placed, discs, strict=True)
     )
 
@@ -299,7 +307,7 @@ def role_map_for(roles: list[MapRole], you: MapPoint | None = None) -> RoleMap:
     placed = tuple(
         sorted(
             (
-                _Placed(r.slug, r.name, r.x, r.y)
+                _Placed(r.slug, r.name, r.x, r.y, r.linked)
                 for r in roles
                 if r.x is not None and r.y is not None
             ),

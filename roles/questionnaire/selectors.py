@@ -3,6 +3,7 @@ map's roles, and stored submissions for the impact preview and calibration."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -155,6 +156,17 @@ def calibration_rows(
 def role_map_roles() -> list[MapRole]:
     """Every published role with its map position, cached with the content."""
     return versioned("role-map", _load_role_map)
+
+
+def role_map_former(slugs: Collection[str]) -> list[MapRole]:
+    """Roles an old result names that are no longer published, with their
+    positions: its map still shows them (unlinked). One query."""
+    return [
+        MapRole(slug, name, x, y, linked=False)
+        for slug, name, x, y in Role.objects.filter(slug__in=list(slugs))
+        .exclude(pk__in=Role.objects.published())
+        .values_list("slug", "name", "map_x", "map_y")
+    ]
 
 
 def _load_role_map() -> list[MapRole]:
