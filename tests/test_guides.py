@@ -64,6 +64,7 @@ def role_record(slug: str, *, related, paths, status="published") -> dict:
 
 def document() -> dict:
     return {
+        "format": 1,
         "themes": [{"slug": "backlog", "name": "Backlog"}],
         "dimensions": [{"slug": "focus", "name": "Focus"}],
         # "alpha" names "charlie" before "charlie" is written: links wait for
@@ -170,7 +171,9 @@ def test_a_draft_guide_may_be_incomplete_but_not_wrong():
 def test_hours_that_are_not_a_number_are_a_clear_error():
     doc = document()
     doc["roles"][1]["typical_week"][0]["hours"] = "lots"
-    assert "roles[1]: typical_week[0].hours must be a whole number" in errors_of(doc)
+    assert "role “bravo”: “typical_week[0].hours” must be a whole number" in (
+        errors_of(doc)
+    )
 
 
 def _seed_dir(tmp_path: Path) -> Path:
@@ -203,7 +206,7 @@ def test_a_type_error_in_a_seed_file_names_the_file(tmp_path):
     record["typical_week"][2]["hours"] = "four"
     path.write_text(yaml.safe_dump(record))
     with pytest.raises(
-        ValueError, match=r"roles/bravo\.yaml: typical_week\[2\]\.hours"
+        ValueError, match=r"roles/bravo\.yaml: “typical_week\[2\]\.hours” must be"
     ):
         load_seed_files(directory)
 

@@ -558,6 +558,8 @@ def content_apply(
 def content_seed(*, dry_run: bool = False) -> Report:
     try:
         doc = cd.load_seed_files()
+    except cd.DocumentError as exc:
+        raise ContentError(exc.errors) from exc
     except ValueError as exc:
         raise ContentError([str(exc)]) from exc
     return content_apply(
@@ -570,10 +572,16 @@ def content_seed(*, dry_run: bool = False) -> Report:
 
 
 def content_import(*, doc: Doc, dry_run: bool = False) -> Report:
+    """Import a document as export_content writes it (its ``format`` first:
+    a file of another version is not read as this one). Every value of the
+    wrong type is refused by record and field; nothing is written then."""
+    problems = cd.format_problems(doc)
+    if problems:
+        raise ContentError(problems)
     try:
         normalised = cd.normalise(doc, strict=True)
-    except ValueError as exc:
-        raise ContentError([str(exc)]) from exc
+    except cd.DocumentError as exc:
+        raise ContentError(exc.errors) from exc
     return content_apply(
         doc=normalised, keep_edited=False, dry_run=dry_run, comment="Imported"
     )
