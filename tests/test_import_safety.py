@@ -283,3 +283,53 @@ def test_the_seed_files_pass_the_same_type_check(db):
     """The seed is read as strictly as an import: its files are well typed."""
     doc = cd.load_seed_files()
     assert all(doc[kind] for kind in ("roles", "questions", "glossary"))
+
+
+# --- every refusal names the record and the field -------------------------------
+
+FIELD_AT = re.compile(r"^“?(?P<field>[a-z_]+)(?:[\[.”:]|$)")
+
+
+def _bad_values(value: Any) -> list[Any]:
+    """Values of the right type that a record may refuse: empty, too long, a
+    slug that names nothing, a number out of range."""
+    if isinstance(value, bool):
+        return []
+    if isinstance(value, int):
+        return [-1, 10**6]
+    if isinstance(value, str):
+        return ["", "x" * 3000, "no-such-thing", "not a url"]
+    if isinstance(value, list):
+        return [[]]
+    return []
+
+
+def test_every_refusal_names_the_record_and_the_field(seeded):
+    """For each field of an export, values a record may refuse: each message
+    of each refusal starts with the record (its kind and key) and then names
+    the field changed, never a position in the file (``roles[3]``)."""
+    exported = cd.export_document()
+    failures: list[str] = []
+    refused = 0
+    for kind, index, path, value in exported_places(exported):
+        top = re.split(r"[.\[]", path)[0]
+        if top == cd.key_field(kind) or _is_map_entry(kind, path):
+            continue  # another key is another record; a map's keys are content
+        label = cd.record_label(kind, cd.record_key(kind, exported[kind][index]))
+        for bad in _bad_values(value):
+            record = copy.deepcopy(exported[kind][index])
+            _set(record, path, bad)
+            try:
+                content_import(doc={"format": 1, kind: [record]}, dry_run=True)
+            except ContentError as exc:
+                refused += 1
+                for line in exc.errors:
+                    rest = line.removeprefix(f"{label}: ")
+                    match = FIELD_AT.match(rest)
+                    if rest == line or not match or match["field"] != top:
+                        failures.append(f"{kind} {path} = {bad!r:.20}: {line}")
+    assert refused > 50  # the values above are refused in many places
+    import pathlib
+
+    pathlib.Path("/tmp/failures.txt").write_text("\n".join(failures))
+    assert failures == []

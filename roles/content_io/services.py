@@ -27,7 +27,12 @@ from roles.comparisons.models import (
 from roles.content_io import schema as cd
 from roles.publishing.signals import bump_content_version
 from roles.questionnaire import scoring
-from roles.questionnaire.models import NO_POINTS, Question, question_rules
+from roles.questionnaire.models import (
+    NO_POINTS,
+    Question,
+    QuestionKind,
+    question_rules,
+)
 
 Doc = dict[str, Any]
 
@@ -120,14 +125,17 @@ def _finding_by_slug() -> Iterator[None]:
         _found.reset(token)
 
 
-def _by_slug(model, slug: str, what: str):
+def _by_slug(model, slug: str, what: str, place: str | None = None):
+    """The row ``slug`` names; ``place`` is the field of the record naming it
+    (``responsibilities[2].theme``), for the message when there is none."""
     found = _found.get()
     if found is not None and (model, slug) in found:
         return found[(model, slug)]
     try:
         obj = model.objects.get(slug=slug)
     except model.DoesNotExist:
-        raise ValidationError(f"{what} “{slug}” does not exist.") from None
+        message = f"{what} “{slug}” does not exist."
+        raise ValidationError(f"{place}: {message}" if place else message) from None
     if found is not None:
         found[(model, slug)] = obj
     return obj
@@ -170,36 +178,73 @@ def staged_primary_keys() -> Iterator[None]:
         _staged_pks.reset(token)
 
 
-def _sync_children(manager, wanted: list[tuple[Any, dict[str, Any]]]) -> None:
+@contextmanager
+def _at(place: str | None, names: dict[str, str] | None = None) -> Iterator[None]:
+    """A row's validation errors said at its place in the record
+    (``sources[2].title``): ``names`` maps a model field to the document's
+    name for it ("" where the place itself is the field)."""
+    try:
+        yield
+    except ValidationError as exc:
+        if place is None:
+            raise
+        by_field = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+        )
+        messages: list[str] = []
+        for name, found in by_field.items():
+            inner = (names or {}).get(name, "" if name in ("", "__all__") else name)
+            where = f"{place}.{inner}" if inner else place
+            messages.extend(f"{where}: {message}" for message in found)
+        raise ValidationError(messages) from exc
+
+
+def _sync_children(
+    manager,
+    wanted: list[tuple[Any, dict[str, Any]]],
+    *,
+    places: list[str] | None = None,
+    names: dict[str, str] | None = None,
+) -> None:
     """Make ``manager``'s rows match ``wanted`` (identity, fields) in place:
     a row whose identity is still wanted keeps its primary key (so history and
-    diffs match it to itself), the rest are deleted, new ones created."""
+    diffs match it to itself), the rest are deleted, new ones created.
+    ``places`` (one per wanted row) and ``names`` say where in the record a
+    row's errors are (see ``_at``)."""
     if _in_memory.get():
-        _sync_in_memory(manager, wanted)
+        _sync_in_memory(manager, wanted, places=places, names=names)
         return
     identity_of = manager.model.identity
     related = getattr(manager.model, "identity_related", ())
     existing = {identity_of(obj): obj for obj in manager.select_related(*related).all()}
     keep = set()
-    for identity, values in wanted:
+    for n, (identity, values) in enumerate(wanted):
         obj = existing.get(identity)
         if obj is None:
             obj = manager.model(**{manager.field.name: manager.instance}, **values)
             staged = _staged_pks.get()
             if staged is not None:
                 obj.pk = next(staged)
-            _clean_save(obj)
+            with _at(places[n] if places else None, names):
+                _clean_save(obj)
         else:
             changed = [k for k, v in values.items() if getattr(obj, k) != v]
             if changed:
                 for k in changed:
                     setattr(obj, k, values[k])
-                _clean_save(obj)
+                with _at(places[n] if places else None, names):
+                    _clean_save(obj)
         keep.add(obj.pk)
     manager.exclude(pk__in=keep).delete()
 
 
-def _sync_in_memory(manager, wanted: list[tuple[Any, dict[str, Any]]]) -> None:
+def _sync_in_memory(
+    manager,
+    wanted: list[tuple[Any, dict[str, Any]]],
+    *,
+    places: list[str] | None = None,
+    names: dict[str, str] | None = None,
+) -> None:
     """``_sync_children`` in memory (``in_memory``): the rows, matched to the
     live rows as a write matches them, become ``manager.all()``."""
     parent, fk = manager.instance, manager.field
@@ -214,7 +259,7 @@ def _sync_in_memory(manager, wanted: list[tuple[Any, dict[str, Any]]]) -> None:
     )
     existing = {identity_of(obj): obj for obj in live}
     rows = []
-    for identity, values in wanted:
+    for n, (identity, values) in enumerate(wanted):
         obj = existing.get(identity)
         if obj is None:
             obj = manager.model(**{fk.name: parent}, **values)
@@ -225,18 +270,22 @@ def _sync_in_memory(manager, wanted: list[tuple[Any, dict[str, Any]]]) -> None:
             setattr(obj, fk.name, parent)
             for k, v in values.items():
                 setattr(obj, k, v)
-        _clean_save(obj)
+        with _at(places[n] if places else None, names):
+            _clean_save(obj)
         rows.append(obj)
     if not hasattr(parent, "_prefetched_objects_cache"):
         parent._prefetched_objects_cache = {}
     parent._prefetched_objects_cache[fk.remote_field.get_accessor_name()] = rows
 
 
-def _sync_ordered(manager, items: list[Doc], key: str) -> None:
+def _sync_ordered(manager, items: list[Doc], key: str, field: str) -> None:
     """``_sync_children`` for records stored as the document has them, in its
-    order, each identified by its ``key`` field."""
+    order, each identified by its ``key`` field; ``field`` is the list's name
+    in the record."""
     _sync_children(
-        manager, [(item[key], {**item, "order": n}) for n, item in enumerate(items)]
+        manager,
+        [(item[key], {**item, "order": n}) for n, item in enumerate(items)],
+        places=[f"{field}[{n}]" for n in range(len(items))],
     )
 
 
@@ -261,23 +310,38 @@ def write_role(record: Doc, position: int, *, instance: Role | None = None) -> R
                 item["text"],
                 {
                     "text": item["text"],
-                    "theme": _by_slug(Theme, item["theme"], "Theme"),
+                    "theme": _by_slug(
+                        Theme,
+                        item["theme"],
+                        "Theme",
+                        f"responsibilities[{order}].theme",
+                    ),
                     "order": order,
                 },
             )
             for order, item in enumerate(record["responsibilities"])
         ],
+        places=[
+            f"responsibilities[{n}]" for n in range(len(record["responsibilities"]))
+        ],
     )
-    _sync_ordered(role.sources, record["sources"], "url")
+    _sync_ordered(role.sources, record["sources"], "url", "sources")
     _sync_children(
         role.dimension_values,
         [
             (
                 slug,
-                {"dimension": _by_slug(Dimension, slug, "Dimension"), "value": value},
+                {
+                    "dimension": _by_slug(
+                        Dimension, slug, "Dimension", f"dimensions.{slug}"
+                    ),
+                    "value": value,
+                },
             )
             for slug, value in record["dimensions"].items()
         ],
+        places=[f"dimensions.{slug}" for slug in record["dimensions"]],
+        names={"value": "", "dimension": ""},
     )
     role_guide_write(role=role, record=record)
     return role
@@ -290,12 +354,19 @@ def write_comparison(
     # A misspelt role first: the rules' complaints may only follow from it.
     errors: list[str] = []
     roles = []
-    for slug in slugs:
+    for n, slug in enumerate(slugs):
         try:
-            roles.append(_by_slug(Role, slug, "Role"))
+            roles.append(_by_slug(Role, slug, "Role", f"roles[{n}]"))
         except ValidationError as missing:
             errors.extend(missing.messages)
-    errors += comparison_rules(slugs, suits=record["suits"])
+    # The rules name no field: the set of roles, or who it suits.
+    of_roles = comparison_rules(slugs)
+    errors += [f"roles: {e}" for e in of_roles]
+    errors += [
+        f"suits: {e}"
+        for e in comparison_rules(slugs, suits=record["suits"])
+        if e not in of_roles
+    ]
     if errors:
         raise ValidationError(errors)
     key = comparison_key(slugs)
@@ -304,7 +375,7 @@ def write_comparison(
     )
     clash = comparison_clash(slugs, exclude_pk=comparison.pk)
     if clash:
-        raise ValidationError(clash)
+        raise ValidationError(f"roles: {clash}")
     comparison.key = key
     comparison.title = record["title"]
     comparison.tldr = record["tldr"]
@@ -325,6 +396,8 @@ def write_comparison(
             )
             for order, role in enumerate(roles)
         ],
+        places=[f"suits.{role.slug}" for role in roles],
+        names={"suits": "", "role": ""},
     )
     _sync_children(
         comparison.context_notes,
@@ -332,7 +405,12 @@ def write_comparison(
             (
                 (item["context"], item["label"]),
                 {
-                    "factor": _by_slug(ContextFactor, item["context"], "Context"),
+                    "factor": _by_slug(
+                        ContextFactor,
+                        item["context"],
+                        "Context",
+                        f"contexts[{order}].context",
+                    ),
                     "label": item["label"],
                     "note": item["note"],
                     "order": order,
@@ -340,6 +418,8 @@ def write_comparison(
             )
             for order, item in enumerate(record["contexts"])
         ],
+        places=[f"contexts[{n}]" for n in range(len(record["contexts"]))],
+        names={"factor": "context"},
     )
     return comparison
 
@@ -348,11 +428,19 @@ def write_question(
     record: Doc, position: int | None, *, instance: Question | None = None
 ) -> Question:
     kind = record["kind"]
-    errors = question_rules(
-        kind,
-        [item["text"] for item in record["options"]],
-        weighted=bool(record["points"]),
-    )
+    if kind not in QuestionKind.values:
+        # The rules below are each kind's: for another they only mislead.
+        raise ValidationError(
+            f"kind: “{kind}” is not one of {', '.join(QuestionKind.values)}."
+        )
+    texts = [item["text"] for item in record["options"]]
+    of_options = question_rules(kind, texts, weighted=False)
+    errors = [f"options: {e}" for e in of_options]
+    errors += [
+        f"points: {e}"
+        for e in question_rules(kind, texts, weighted=bool(record["points"]))
+        if e not in of_options
+    ]
     spec = scoring.QuestionSpec(
         key=record["key"],
         kind=kind,
@@ -364,7 +452,8 @@ def write_question(
         weights=record["points"],
     )
     if record["status"] == "published" and not scoring.scores_something(spec):
-        errors.append(NO_POINTS)
+        field = "options" if kind == QuestionKind.SCENARIO else "points"
+        errors.append(f"{field}: {NO_POINTS}")
     if errors:
         raise ValidationError(errors)
     question: Question = (
@@ -386,22 +475,40 @@ def write_question(
             (item["text"], {"text": item["text"], "order": order})
             for order, item in enumerate(record["options"])
         ],
+        places=[f"options[{n}]" for n in range(len(record["options"]))],
     )
     options = {o.text: o for o in question.options.all()}
-    for item in record["options"]:
+    for n, item in enumerate(record["options"]):
+        place = f"options[{n}].points"
         _sync_children(
             options[item["text"]].points,
             [
-                (slug, {"role": _by_slug(Role, slug, "Role"), "points": points})
+                (
+                    slug,
+                    {
+                        "role": _by_slug(Role, slug, "Role", f"{place}.{slug}"),
+                        "points": points,
+                    },
+                )
                 for slug, points in item["points"].items()
             ],
+            places=[f"{place}.{slug}" for slug in item["points"]],
+            names={"points": "", "role": ""},
         )
     _sync_children(
         question.statement_points,
         [
-            (slug, {"role": _by_slug(Role, slug, "Role"), "points": points})
+            (
+                slug,
+                {
+                    "role": _by_slug(Role, slug, "Role", f"points.{slug}"),
+                    "points": points,
+                },
+            )
             for slug, points in record["points"].items()
         ],
+        places=[f"points.{slug}" for slug in record["points"]],
+        names={"points": "", "role": ""},
     )
     return question
 
@@ -430,10 +537,25 @@ def _current_docs(kind: str) -> dict[str, Doc]:
     return {cd.record_key(kind, doc): doc for doc in map(serialise, queryset)}
 
 
-def _messages(exc: ValidationError) -> list[str]:
+#: Where a model's field is called otherwise in the document.
+DOC_FIELDS: dict[str, dict[str, str]] = {
+    "dimensions": {"description": "help_text"},
+    "questions": {"hint": "help_text"},
+    "comparisons": {"key": "roles"},
+    "glossary": {
+        "source_title": "source.title",
+        "source_url": "source.url",
+        "source_publisher": "source.publisher",
+    },
+}
+
+
+def _messages(exc: ValidationError, kind: str = "") -> list[str]:
+    """Each message, naming the document's field where it has one."""
     if hasattr(exc, "error_dict"):
+        names = DOC_FIELDS.get(kind, {})
         return [
-            f"{name}: {message}" if name != "__all__" else message
+            f"{names.get(name, name)}: {message}" if name != "__all__" else message
             for name, messages in exc.message_dict.items()
             for message in messages
         ]
@@ -441,7 +563,7 @@ def _messages(exc: ValidationError) -> list[str]:
 
 
 def _default_label(kind: str, key: str) -> str:
-    return f"{LABELS.get(kind, kind[:-1])} {key}"
+    return f"{cd.NOUNS[kind]} {key}"
 
 
 def content_apply(
@@ -462,7 +584,7 @@ def content_apply(
     writes nothing."""
     report = Report()
     errors: list[str] = []
-    where = where or _default_label
+    where = where or cd.record_label
     # A record twice (a comparison's roles in another order included): the
     # later copy would silently win over the earlier one.
     for kind in cd.KINDS:
@@ -504,7 +626,9 @@ def content_apply(
                     with transaction.atomic():
                         obj = WRITERS[kind](record, position)
                 except ValidationError as exc:
-                    errors.extend(f"{where(kind, key)}: {m}" for m in _messages(exc))
+                    errors.extend(
+                        f"{where(kind, key)}: {m}" for m in _messages(exc, kind)
+                    )
                     continue
                 (report.updated if existing is not None else report.created).append(
                     label
@@ -521,7 +645,9 @@ def content_apply(
                         LINKERS[kind](record)
                 except ValidationError as exc:
                     key = cd.record_key(kind, record)
-                    errors.extend(f"{where(kind, key)}: {m}" for m in _messages(exc))
+                    errors.extend(
+                        f"{where(kind, key)}: {m}" for m in _messages(exc, kind)
+                    )
             # One revision per record, holding its children and links, made
             # once both are written: reverting it later touches this record
             # and nothing else.
@@ -589,8 +715,6 @@ def content_import(*, doc: Doc, dry_run: bool = False) -> Report:
 
 # --- issue 15: structured guides and the glossary ------------------------------
 
-LABELS = {"glossary": "glossary term"}
-
 
 def role_guide_write(*, role: Role, record: Doc) -> None:
     """Replace a role's skills, ways in, typical week and anti-patterns with the
@@ -601,18 +725,19 @@ def role_guide_write(*, role: Role, record: Doc) -> None:
         raise ValidationError(problems)
     # Synced in place by identity (not deleted and re-created): unchanged rows
     # keep their primary keys, so a draft's form, history and diffs match them.
-    _sync_ordered(role.skills, record["skills"], "name")
-    _sync_ordered(role.ways_in, record["ways_in"], "title")
-    _sync_ordered(role.typical_week, record["typical_week"], "activity")
-    _sync_ordered(role.anti_patterns, record["anti_patterns"], "name")
+    _sync_ordered(role.skills, record["skills"], "name", "skills")
+    _sync_ordered(role.ways_in, record["ways_in"], "title", "ways_in")
+    _sync_ordered(role.typical_week, record["typical_week"], "activity", "typical_week")
+    _sync_ordered(role.anti_patterns, record["anti_patterns"], "name", "anti_patterns")
 
 
-def _roles_named(slugs: list[str], field_name: str) -> dict[str, Role]:
+def _roles_named(slugs: list[str], place: Callable[[int], str]) -> dict[str, Role]:
+    """The roles ``slugs`` name; ``place(n)`` is where the n-th is named."""
     found = {r.slug: r for r in Role.objects.filter(slug__in=slugs)}
-    unknown = [s for s in slugs if s not in found]
+    unknown = [(n, s) for n, s in enumerate(slugs) if s not in found]
     if unknown:
         raise ValidationError(
-            [f"{field_name}: role “{slug}” does not exist." for slug in unknown]
+            [f"{place(n)}: role “{slug}” does not exist." for n, slug in unknown]
         )
     return found
 
@@ -625,11 +750,11 @@ def role_links_write(*, record: Doc, role: Role | None = None) -> None:
     paths = record["career_paths"]
     errors: list[str] = []
     try:
-        related = _roles_named(record["related_roles"], "related_roles")
+        related = _roles_named(record["related_roles"], "related_roles[{}]".format)
     except ValidationError as exc:
         errors.extend(exc.messages)
     try:
-        targets = _roles_named([p["to"] for p in paths], "career_paths.to")
+        targets = _roles_named([p["to"] for p in paths], "career_paths[{}].to".format)
     except ValidationError as exc:
         errors.extend(exc.messages)
     if errors:
@@ -643,6 +768,8 @@ def role_links_write(*, record: Doc, role: Role | None = None) -> None:
             (slug, {"related": related[slug], "order": order})
             for order, slug in enumerate(record["related_roles"])
         ],
+        places=[f"related_roles[{n}]" for n in range(len(record["related_roles"]))],
+        names={"related": ""},
     )
     _sync_children(
         role.paths_out,
@@ -659,6 +786,8 @@ def role_links_write(*, record: Doc, role: Role | None = None) -> None:
             )
             for order, path in enumerate(paths)
         ],
+        places=[f"career_paths[{n}]" for n in range(len(paths))],
+        names={"to_role": "to"},
     )
 
 
@@ -692,7 +821,7 @@ def glossary_term_write(*, record: Doc) -> GlossaryTerm:
     problems = cd.glossary_problems(record)
     if problems:
         raise ValidationError(problems)
-    roles = _roles_named(record["related_roles"], "related_roles")
+    roles = _roles_named(record["related_roles"], "related_roles[{}]".format)
     term = GlossaryTerm.objects.filter(slug=record["slug"]).first() or GlossaryTerm(
         slug=record["slug"]
     )
