@@ -10,7 +10,9 @@ from io import StringIO
 from typing import Any
 
 import pytest
+import yaml
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from roles import models as m
 from roles.content_io import schema as cd
@@ -333,3 +335,150 @@ def test_every_refusal_names_the_record_and_the_field(seeded):
 
     pathlib.Path("/tmp/failures.txt").write_text("\n".join(failures))
     assert failures == []
+
+
+# --- an old export does not undo what editors wrote since -----------------------
+
+
+def exported_file(tmp_path, suffix: str = ".json") -> Any:
+    """export_content's output, as JSON or (converted) as YAML."""
+    out = StringIO()
+    call_command("export_content", stdout=out)
+    path = tmp_path / f"content{suffix}"
+    if suffix == ".json":
+        path.write_text(out.getvalue())
+    else:
+        path.write_text(yaml.safe_dump(json.loads(out.getvalue()), allow_unicode=True))
+    return path
+
+
+def edit_in_the_site(slug: str, summary: str) -> None:
+    """What an editor's save in the admin does to a role."""
+    role = m.Role.objects.get(slug=slug)
+    role.summary = summary
+    role.full_clean()
+    role.save()
+
+
+def run_import(path, *args: str) -> str:
+    out = StringIO()
+    call_command("import_content", str(path), *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("suffix", [".json", ".yaml"])
+def test_a_fresh_export_imports_as_nothing_changed_and_no_conflict(
+    seeded, tmp_path, suffix
+):
+    path = exported_file(tmp_path, suffix)
+    out = run_import(path)
+    assert "0 created, 0 updated," in out
+    assert "overwrote" not in out
+
+
+@pytest.mark.parametrize("suffix", [".json", ".yaml"])
+def test_an_old_export_does_not_undo_a_change_made_since(seeded, tmp_path, suffix):
+    path = exported_file(tmp_path, suffix)
+    edit_in_the_site("product-owner", "Written by an editor after the export.")
+    with pytest.raises(CommandError) as excinfo:
+        run_import(path)
+    message = str(excinfo.value)
+    assert "role “product-owner”: changed since the file was exported" in message
+    assert "--overwrite" in message
+    assert m.Role.objects.get(slug="product-owner").summary == (
+        "Written by an editor after the export."
+    )
+
+
+def test_the_conflict_says_when_the_record_changed(seeded, tmp_path):
+    path = exported_file(tmp_path)
+    edit_in_the_site("product-owner", "Written by an editor after the export.")
+    changed = m.Role.objects.get(slug="product-owner").updated_at
+    with pytest.raises(CommandError) as excinfo:
+        run_import(path)
+    assert f"(changed {timezone.localtime(changed):%Y-%m-%d %H:%M}" in str(
+        excinfo.value
+    )
+
+
+def test_only_the_changed_records_conflict_and_nothing_is_written(seeded, tmp_path):
+    path = exported_file(tmp_path)
+    doc = json.loads(path.read_text())
+    with_a_valid_change(doc)  # a change made in the file: not a conflict
+    path.write_text(json.dumps(doc))
+    edit_in_the_site("scrum-master", "Written by an editor after the export.")
+    with pytest.raises(CommandError) as excinfo:
+        run_import(path)
+    message = str(excinfo.value)
+    assert "role “scrum-master”: changed since" in message
+    assert message.count(": changed since the file was exported") == 1
+    assert not m.Role.objects.filter(summary=CHANGED).exists()
+
+
+def test_a_dry_run_reports_the_conflicts_too(seeded, tmp_path):
+    path = exported_file(tmp_path)
+    edit_in_the_site("product-owner", "Written by an editor after the export.")
+    with pytest.raises(CommandError, match="role “product-owner”: changed since"):
+        run_import(path, "--dry-run")
+    out = run_import(path, "--dry-run", "--overwrite")
+    assert "overwrote changes made since the export: role product-owner" in out
+    assert "nothing was written" in out
+    assert m.Role.objects.get(slug="product-owner").summary == (
+        "Written by an editor after the export."
+    )
+
+
+def test_overwrite_imports_and_lists_what_it_wrote_over(seeded, tmp_path):
+    path = exported_file(tmp_path)
+    before = m.Role.objects.get(slug="product-owner").summary
+    edit_in_the_site("product-owner", "Written by an editor after the export.")
+    out = run_import(path, "--overwrite")
+    assert "overwrote changes made since the export: role product-owner" in out
+    assert "updated: role product-owner" not in out  # said once, as overwritten
+    assert "0 created, 1 updated, 1 of them over changes made since" in out
+    assert m.Role.objects.get(slug="product-owner").summary == before
+
+
+def test_a_record_created_in_the_site_since_the_export_is_a_conflict(seeded, tmp_path):
+    path = exported_file(tmp_path)
+    doc = json.loads(path.read_text())
+    term = copy.deepcopy(doc["glossary"][0])
+    term.update(slug="written-in-the-file", definition="From the file.")
+    doc["glossary"].append(term)
+    path.write_text(json.dumps(doc))
+    m.GlossaryTerm.objects.create(
+        slug="written-in-the-file",
+        term="Made in the site",
+        definition="Written by an editor after the export.",
+    )
+    with pytest.raises(CommandError) as excinfo:
+        run_import(path)
+    assert "glossary term “written-in-the-file”: created since" in str(excinfo.value)
+
+
+def test_a_file_without_stamps_is_imported_as_before(seeded, tmp_path):
+    """A hand-written file (or one exported before exports were stamped)
+    cannot tell a change made since from none: it overwrites, as before."""
+    doc = cd.export_document()
+    assert cd.EXPORTED not in doc
+    before = next(r for r in doc["roles"] if r["slug"] == "product-owner")["summary"]
+    edit_in_the_site("product-owner", "Written by an editor after the export.")
+    out = import_file(tmp_path, doc)
+    assert "updated: role product-owner" in out
+    assert m.Role.objects.get(slug="product-owner").summary == before
+
+
+@pytest.mark.parametrize(
+    ("section", "said"),
+    [
+        ("yesterday", "“exported” must be an object, not text."),
+        ({"at": "soon", "fingerprints": {}}, "“exported.at”: 'soon' is not a date"),
+        ({"fingerprints": {"roles": ["a"]}}, "“exported.fingerprints.roles” must"),
+        ({"fingerprints": {"people": {}}}, "unknown kind(s): people"),
+        ({"fingerprints": {}, "by": "me"}, "“exported”: unknown field(s): by"),
+    ],
+)
+def test_a_malformed_stamp_is_refused_by_name(seeded, tmp_path, section, said):
+    doc = with_a_valid_change(cd.export_document())
+    doc[cd.EXPORTED] = section
+    assert said in refusal(tmp_path, doc)

@@ -20,6 +20,7 @@ from typing import Any, TypeAlias
 from urllib.parse import urlparse
 
 import yaml
+from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from roles.catalogue.guides import (
@@ -235,7 +236,7 @@ def normalise(
         raise DocumentError(
             [f"The content file must hold one object (a mapping), not {describe(doc)}."]
         )
-    unknown = set(doc) - set(KINDS) - {"format"}
+    unknown = set(doc) - set(KINDS) - {"format", EXPORTED}
     if unknown:
         raise DocumentError([f"Unknown section(s): {', '.join(sorted(unknown))}."])
     out: Doc = {}
@@ -734,11 +735,71 @@ def querysets() -> dict[str, tuple[Any, Any]]:
     }
 
 
-def export_document() -> Doc:
-    doc: Doc = {"format": 1}
+def export_document(*, stamped: bool = False) -> Doc:
+    """Every content record. ``stamped`` (export_content): also when it was
+    made and each record's fingerprint then (the ``exported`` section), so an
+    import of it can tell a record changed since from one the file changes."""
+    doc: Doc = {"format": FORMAT}
     for kind, (queryset, serialise) in querysets().items():
         doc[kind] = [serialise(obj) for obj in queryset]
+    if stamped:
+        doc[EXPORTED] = {
+            "at": timezone.now().isoformat(),
+            "fingerprints": {
+                kind: {record_key(kind, r): fingerprint(r) for r in doc[kind]}
+                for kind in KINDS
+            },
+        }
     return doc
+
+
+# --- what an export was made from -----------------------------------------------
+
+#: The section of an export saying when it was made and what each record was.
+EXPORTED = "exported"
+_EXPORTED_TYPES = Fields({"at": DATE_TIME, "fingerprints": MapOf(MapOf(TEXT))})
+
+
+@dataclass(frozen=True)
+class Stamps:
+    """When an export was made, and each record's fingerprint then: a record
+    whose fingerprint now is another was changed since (or, absent then,
+    created since)."""
+
+    at: dt.datetime | None
+    fingerprints: dict[str, dict[str, str]]
+
+    def at_export(self, kind: str, key: str) -> str | None:
+        return self.fingerprints.get(kind, {}).get(key)
+
+
+def export_stamps(doc: Any) -> Stamps | None:
+    """The stamps of an export, or None for a document without them (written
+    by hand, or exported before exports were stamped). Raises DocumentError
+    for a section of the wrong shape."""
+    if not isinstance(doc, dict) or doc.get(EXPORTED) is None:
+        return None
+    section = doc[EXPORTED]
+    problems = type_problems(_EXPORTED_TYPES, section, EXPORTED)
+    if not problems:
+        unknown = sorted(set(section.get("fingerprints") or {}) - set(KINDS))
+        if unknown:
+            problems.append(
+                f"“{EXPORTED}.fingerprints”: unknown kind(s): {', '.join(unknown)}."
+            )
+    at = None
+    if not problems:
+        try:
+            text = _datetime(section.get("at"), f"{EXPORTED}.at")
+        except ValueError as exc:
+            problems.append(str(exc))
+        else:
+            at = dt.datetime.fromisoformat(text) if text else None
+            if at is not None and timezone.is_naive(at):
+                at = timezone.make_aware(at)
+    if problems:
+        raise DocumentError(problems)
+    return Stamps(at=at, fingerprints=section.get("fingerprints") or {})
 
 
 # --- issue 15: structured guides and the glossary ------------------------------

@@ -3,6 +3,7 @@ importing, and the record writes the editorial workflow publishes through."""
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -14,6 +15,7 @@ from typing import Any
 import reversion
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from roles.catalogue.guides import GlossaryTerm
 from roles.catalogue.models import Dimension, Role, SeedRecord, Theme
@@ -38,11 +40,17 @@ Doc = dict[str, Any]
 
 
 class ContentError(Exception):
-    """The content document cannot be written; ``errors`` says where and why."""
+    """The content document cannot be written; ``errors`` says where and why.
+    ``conflicts``: the records among them changed since the file was
+    exported, which an import with ``overwrite`` would write over."""
 
-    def __init__(self, errors: list[str]):
+    def __init__(self, errors: list[str], *, conflicts: list[str] | None = None):
         super().__init__("\n".join(errors))
         self.errors = errors
+        self.conflicts = conflicts or []
+
+
+OVERWROTE = "overwrote changes made since the export"
 
 
 @dataclass
@@ -51,6 +59,9 @@ class Report:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
+    #: Of ``updated``: records changed since the export that the import
+    #: wrote over (``overwrite``), each with when it changed where known.
+    overwritten: dict[str, str] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
@@ -61,9 +72,20 @@ class Report:
         for label in ("created", "updated", "kept", "unchanged"):
             items = getattr(self, label)
             if items and label != "unchanged":
-                out.extend(f"{label}: {item}" for item in items)
+                out.extend(
+                    f"{label}: {item}" for item in items if item not in self.overwritten
+                )
+        out.extend(
+            f"{OVERWROTE}: {item}{f' ({when})' if when else ''}"
+            for item, when in self.overwritten.items()
+        )
+        overwrote = (
+            f", {len(self.overwritten)} of them over changes made since the export"
+            if self.overwritten
+            else ""
+        )
         out.append(
-            f"{len(self.created)} created, {len(self.updated)} updated, "
+            f"{len(self.created)} created, {len(self.updated)} updated{overwrote}, "
             f"{len(self.kept)} kept (changed by an editor), "
             f"{len(self.unchanged)} unchanged."
         )
@@ -573,6 +595,8 @@ def content_apply(
     dry_run: bool,
     comment: str,
     where: Callable[[str, str], str] | None = None,
+    stamps: cd.Stamps | None = None,
+    overwrite: bool = False,
 ) -> Report:
     """Write a normalised content document in one transaction.
 
@@ -581,9 +605,16 @@ def content_apply(
     also takes the document's order for themes, dimensions, contexts and
     questions. Every record is validated; if any fails, nothing is written and
     ContentError lists every problem. ``dry_run`` reports what would change and
-    writes nothing."""
+    writes nothing.
+
+    ``stamps`` (a stamped export): a record whose current state is not the
+    state it was exported from - an editor changed it since, or created it -
+    is a conflict: the file would silently undo their change, so it is
+    refused (ContentError.conflicts), unless ``overwrite``, which writes it
+    and reports it as overwritten."""
     report = Report()
     errors: list[str] = []
+    conflicts: list[str] = []
     where = where or cd.record_label
     # A record twice (a comparison's roles in another order included): the
     # later copy would silently win over the earlier one.
@@ -600,6 +631,7 @@ def content_apply(
         seeds = {(s.kind, s.key): s for s in SeedRecord.objects.all()}
         for kind in cd.KINDS:
             current = _current_docs(kind)
+            changed_at = _changed_at(kind) if stamps is not None else {}
             written: list[str] = []
             to_link: list[Doc] = []
             revised: list[Any] = []
@@ -622,6 +654,20 @@ def content_apply(
                 ):
                     report.kept.append(label)
                     continue
+                then = stamps.at_export(kind, key) if stamps else None
+                if stamps and existing and then != cd.fingerprint(existing):
+                    when = _since(changed_at.get(key), stamps.at)
+                    if overwrite:
+                        report.overwritten[label] = when
+                    else:
+                        conflicts.append(
+                            _conflict(
+                                cd.record_label(kind, key),
+                                "changed" if then else "created",
+                                when,
+                                stamps,
+                            )
+                        )
                 try:
                     with transaction.atomic():
                         obj = WRITERS[kind](record, position)
@@ -669,9 +715,9 @@ def content_apply(
                         key=key,
                         defaults={"fingerprint": cd.fingerprint(after[key])},
                     )
-        if errors:
+        if errors or conflicts:
             transaction.set_rollback(True)
-            raise ContentError(errors)
+            raise ContentError(errors + conflicts, conflicts=conflicts)
         if dry_run:
             transaction.set_rollback(True)
         else:
@@ -697,19 +743,55 @@ def content_seed(*, dry_run: bool = False) -> Report:
     )
 
 
-def content_import(*, doc: Doc, dry_run: bool = False) -> Report:
+def content_import(
+    *, doc: Doc, dry_run: bool = False, overwrite: bool = False
+) -> Report:
     """Import a document as export_content writes it (its ``format`` first:
     a file of another version is not read as this one). Every value of the
-    wrong type is refused by record and field; nothing is written then."""
+    wrong type is refused by record and field; nothing is written then. A
+    stamped export's records changed since it was made are refused too,
+    unless ``overwrite`` (see ``content_apply``)."""
     problems = cd.format_problems(doc)
     if problems:
         raise ContentError(problems)
     try:
+        stamps = cd.export_stamps(doc)
         normalised = cd.normalise(doc, strict=True)
     except cd.DocumentError as exc:
         raise ContentError(exc.errors) from exc
     return content_apply(
-        doc=normalised, keep_edited=False, dry_run=dry_run, comment="Imported"
+        doc=normalised,
+        keep_edited=False,
+        dry_run=dry_run,
+        comment="Imported",
+        stamps=stamps,
+        overwrite=overwrite,
+    )
+
+
+def _changed_at(kind: str) -> dict[str, dt.datetime]:
+    """When each record of ``kind`` last changed, for the kinds that keep it."""
+    model = cd.querysets()[kind][0].model
+    if not any(f.name == "updated_at" for f in model._meta.concrete_fields):
+        return {}
+    key_field = "key" if kind in ("comparisons", "questions") else "slug"
+    return dict(model._default_manager.values_list(key_field, "updated_at"))
+
+
+def _since(changed: dt.datetime | None, exported: dt.datetime | None) -> str:
+    """When a record changed, in words, if that is known and after the export."""
+    if changed is None or (exported is not None and changed <= exported):
+        return ""
+    return f"changed {timezone.localtime(changed):%Y-%m-%d %H:%M %Z}"
+
+
+def _conflict(label: str, what: str, when: str, stamps: cd.Stamps) -> str:
+    exported = (
+        f" at {timezone.localtime(stamps.at):%Y-%m-%d %H:%M %Z}" if stamps.at else ""
+    )
+    return (
+        f"{label}: {what} since the file was exported{exported}"
+        f"{f' ({when})' if when else ''}; importing the file would undo that."
     )
 
 
