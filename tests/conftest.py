@@ -124,6 +124,7 @@ SLOW_FIRST = [
     "tests/browser/test_three_editors_browser.py",
     "tests/browser/test_control_contrast.py",
     "tests/test_crafted_requests.py::test_head_is_answered_like_get_without_a_body_on_every_get_route",
+    "tests/test_import_safety.py::test_every_refusal_names_the_record_and_the_field",
 ]
 
 

@@ -64,6 +64,7 @@ def role_record(slug: str, *, related, paths, status="published") -> dict:
 
 def document() -> dict:
     return {
+        "format": 1,
         "themes": [{"slug": "backlog", "name": "Backlog"}],
         "dimensions": [{"slug": "focus", "name": "Focus"}],
         # "alpha" names "charlie" before "charlie" is written: links wait for
@@ -135,8 +136,8 @@ def test_export_then_import_is_lossless_and_a_second_import_changes_nothing():
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (lambda d: d["roles"][0]["related_roles"].append("zulu"), "related_roles: role “zulu” does not exist"),
-        (lambda d: d["roles"][0]["career_paths"][0].update(to="zulu"), "career_paths.to: role “zulu” does not exist"),
+        (lambda d: d["roles"][0]["related_roles"].append("zulu"), "related_roles[2]: role “zulu” does not exist"),
+        (lambda d: d["roles"][0]["career_paths"][0].update(to="zulu"), "career_paths[0].to: role “zulu” does not exist"),
         (lambda d: d["roles"][0]["skills"][0].update(level="guru"), "skills[0].level: “guru” is not one of"),
         (lambda d: d["roles"][0]["typical_week"][1].update(hours=30), "typical_week[1].hours: 30 is outside 1–20"),
         (lambda d: d["roles"][0]["sources"].pop(), "sources: a published guide needs 3"),
@@ -145,7 +146,7 @@ def test_export_then_import_is_lossless_and_a_second_import_changes_nothing():
         (lambda d: d["roles"][0]["career_paths"][0].update(to="alpha"), "career_paths[0].to: a path cannot lead to the same role"),
         (lambda d: d["roles"][0]["skills"].append(dict(d["roles"][0]["skills"][0])), "skills: “Skill 0” appears twice"),
         (lambda d: d["roles"][0]["career_paths"][0]["skills_to_build"].pop(), "career_paths[0].skills_to_build: needs 2 to 4"),
-        (lambda d: d["glossary"][0]["related_roles"].append("zulu"), "term product-goal: related_roles: role “zulu” does not exist"),
+        (lambda d: d["glossary"][0]["related_roles"].append("zulu"), "term “product-goal”: related_roles[1]: role “zulu” does not exist"),
     ],
 )  # fmt: skip
 def test_bad_guide_data_is_rejected_naming_the_record_and_field(change, expected):
@@ -153,7 +154,7 @@ def test_bad_guide_data_is_rejected_naming_the_record_and_field(change, expected
     change(doc)
     message = errors_of(doc)
     assert expected in message
-    assert "role alpha" in message or "term product-goal" in message
+    assert "role “alpha”" in message or "term “product-goal”" in message
     assert not m.Role.objects.exists()
 
 
@@ -170,7 +171,9 @@ def test_a_draft_guide_may_be_incomplete_but_not_wrong():
 def test_hours_that_are_not_a_number_are_a_clear_error():
     doc = document()
     doc["roles"][1]["typical_week"][0]["hours"] = "lots"
-    assert "roles[1]: typical_week[0].hours must be a whole number" in errors_of(doc)
+    assert "role “bravo”: “typical_week[0].hours” must be a whole number" in (
+        errors_of(doc)
+    )
 
 
 def _seed_dir(tmp_path: Path) -> Path:
@@ -203,7 +206,7 @@ def test_a_type_error_in_a_seed_file_names_the_file(tmp_path):
     record["typical_week"][2]["hours"] = "four"
     path.write_text(yaml.safe_dump(record))
     with pytest.raises(
-        ValueError, match=r"roles/bravo\.yaml: typical_week\[2\]\.hours"
+        ValueError, match=r"roles/bravo\.yaml: “typical_week\[2\]\.hours” must be"
     ):
         load_seed_files(directory)
 
@@ -229,7 +232,7 @@ def test_seed_errors_name_the_file(tmp_path, monkeypatch):
     with pytest.raises(ContentError) as excinfo:
         services.content_seed()
     assert (
-        "roles/charlie.yaml: related_roles: role “nobody” does not exist."
+        "roles/charlie.yaml: related_roles[1]: role “nobody” does not exist."
         in excinfo.value.errors
     )
 

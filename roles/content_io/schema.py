@@ -14,11 +14,13 @@ import hashlib
 import json
 import re
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 from urllib.parse import urlparse
 
 import yaml
+from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from roles.catalogue.guides import (
@@ -46,6 +48,29 @@ KINDS = (
 
 Doc = dict[str, Any]
 
+#: The version of the document export_content writes; import reads only it.
+FORMAT = 1
+
+#: What a record of each kind is called in messages and reports.
+NOUNS = {
+    "themes": "theme",
+    "dimensions": "dimension",
+    "contexts": "context",
+    "roles": "role",
+    "glossary": "glossary term",
+    "comparisons": "comparison",
+    "questions": "question",
+}
+
+
+class DocumentError(ValueError):
+    """A document that cannot be read; ``errors`` lists every problem, each
+    naming the record and the field."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
 
 #: Keys added after records were first fingerprinted: left out while empty, so
 #: a seeded record no editor touched keeps its fingerprint (and the seed may
@@ -64,6 +89,29 @@ def record_key(kind: str, record: Doc) -> str:
     if kind == "comparisons":
         return "-vs-".join(sorted(record.get("roles") or []))
     return str(record.get("key") if kind == "questions" else record.get("slug"))
+
+
+def key_field(kind: str) -> str:
+    """The field that names a record of ``kind`` (a comparison: its roles)."""
+    return {"comparisons": "roles", "questions": "key"}.get(kind, "slug")
+
+
+def record_label(kind: str, key: str) -> str:
+    """A record as messages name it: ``role “product-owner”``."""
+    return f"{NOUNS[kind]} “{key}”"
+
+
+def label_in_file(kind: str, record: Any, index: int) -> str:
+    """A record of a file someone wrote, by its key where it has a usable
+    one, else by its place in the file (``role number 4 in the file``)."""
+    value = record.get(key_field(kind)) if isinstance(record, dict) else None
+    if kind == "comparisons":
+        slugs = value if isinstance(value, list) else []
+        if slugs and all(isinstance(slug, str) and slug.strip() for slug in slugs):
+            return record_label(kind, "-vs-".join(sorted(s.strip() for s in slugs)))
+    elif isinstance(value, str) and value.strip():
+        return record_label(kind, value.strip())
+    return f"{NOUNS[kind]} number {index + 1} in the file"
 
 
 # --- reading the seed files ---------------------------------------------------
@@ -121,37 +169,43 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _date(value: Any) -> str | None:
+def _date(value: Any, field: str = "last_reviewed") -> str | None:
     if value in (None, ""):
         return None
     if isinstance(value, dt.date):
         return value.isoformat()
-    parsed = parse_date(str(value))
+    try:
+        parsed = parse_date(str(value))
+    except ValueError:  # the shape of a date, but no such day
+        parsed = None
     if parsed is None:
-        raise ValueError(f"{value!r} is not a date (YYYY-MM-DD).")
+        raise ValueError(f"“{field}”: {value!r} is not a date (YYYY-MM-DD).")
     return parsed.isoformat()
 
 
-def _datetime(value: Any) -> str | None:
+def _datetime(value: Any, field: str = "publish_at") -> str | None:
     if value in (None, ""):
         return None
     if isinstance(value, dt.datetime):
         return value.isoformat()
-    parsed = parse_datetime(str(value))
+    try:
+        parsed = parse_datetime(str(value))
+    except ValueError:  # the shape of a time, but no such day or hour
+        parsed = None
     if parsed is None:
-        raise ValueError(f"{value!r} is not a date and time (ISO 8601).")
+        raise ValueError(f"“{field}”: {value!r} is not a date and time (ISO 8601).")
     return parsed.isoformat()
 
 
-def _points(mapping: Any) -> dict[str, int]:
+def _points(mapping: Any, field: str = "points") -> dict[str, int]:
     if not mapping:
         return {}
     if not isinstance(mapping, dict):
-        raise ValueError("points must be a mapping of role slug to a number.")
+        raise ValueError(f"“{field}” must be a mapping of role slug to a number.")
     result = {}
     for slug, value in mapping.items():
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(f"points for {slug!r} must be a whole number.")
+            raise ValueError(f"“{field}.{slug}” must be a whole number.")
         if value:
             result[str(slug)] = value
     return dict(sorted(result.items()))
@@ -160,12 +214,12 @@ def _points(mapping: Any) -> dict[str, int]:
 def _publishing(record: Doc) -> Doc:
     out = {
         "status": record.get("status") or Status.PUBLISHED,
-        "publish_at": _datetime(record.get("publish_at")),
+        "publish_at": _datetime(record.get("publish_at"), "publish_at"),
     }
     # Only when set, so documents written before expiry existed keep their
     # fingerprints (the seed compares them).
     if record.get("unpublish_at"):
-        out["unpublish_at"] = _datetime(record.get("unpublish_at"))
+        out["unpublish_at"] = _datetime(record.get("unpublish_at"), "unpublish_at")
     return out
 
 
@@ -173,40 +227,69 @@ def normalise(
     doc: Doc, labels: dict[str, list[str]] | None = None, *, strict: bool = False
 ) -> Doc:
     """Bring a document (from YAML or JSON) to the exact shape the serialisers
-    produce, so equal content has equal fingerprints. Raises ValueError with a
-    location for anything of the wrong type - and, ``strict`` (a file someone
-    wrote: an import, the seed), for a field the format does not have."""
+    produce, so equal content has equal fingerprints. Raises DocumentError,
+    each problem naming the record (``labels``, a file per record, or its key)
+    and the field. ``strict`` (a file someone wrote: an import, the seed):
+    every value of the wrong type (``TYPES``) and every field the format does
+    not have is refused, never converted or dropped."""
     if not isinstance(doc, dict):
-        raise ValueError("The content file must hold one object (a mapping).")
-    unknown = set(doc) - set(KINDS) - {"format"}
+        raise DocumentError(
+            [f"The content file must hold one object (a mapping), not {describe(doc)}."]
+        )
+    unknown = set(doc) - set(KINDS) - {"format", EXPORTED}
     if unknown:
-        raise ValueError(f"Unknown section(s): {', '.join(sorted(unknown))}.")
+        raise DocumentError([f"Unknown section(s): {', '.join(sorted(unknown))}."])
     out: Doc = {}
+    errors: list[str] = []
     for kind in KINDS:
-        records = doc.get(kind) or []
+        records = doc.get(kind)
+        if records is None:
+            records = []
         if not isinstance(records, list):
-            raise ValueError(f"{kind} must be a list.")
+            errors.append(f"“{kind}” must be a list, not {describe(records)}.")
+            continue
         normalised = []
         for index, record in enumerate(records):
+            where = (labels or {}).get(kind)
+            label = where[index] if where else label_in_file(kind, record, index)
             if not isinstance(record, dict):
-                raise ValueError(f"{kind}[{index}] must be an object.")
-            try:
-                shaped = _NORMALISERS[kind](record)
-                # A field the format does not have (a misspelt "orign") would
-                # be dropped with what was typed in it: refused by name.
-                unknown_fields = sorted(set(record) - set(shaped))
-                if strict and unknown_fields:
-                    raise ValueError(
-                        f"unknown field(s): {', '.join(unknown_fields)} "
-                        "(see the content README for the format)."
-                    )
-                normalised.append(shaped)
-            except (ValueError, TypeError, AttributeError) as exc:
-                where = (labels or {}).get(kind)
-                label = where[index] if where else f"{kind}[{index}]"
-                raise ValueError(f"{label}: {exc}") from exc
+                errors.append(
+                    f"{label} must be an object (a mapping of fields), "
+                    f"not {describe(record)}."
+                )
+                continue
+            problems = type_problems(TYPES[kind], record) if strict else []
+            if not problems:
+                try:
+                    normalised.append(_NORMALISERS[kind](record))
+                except (ValueError, TypeError, AttributeError) as exc:
+                    problems = [str(exc)]
+            errors.extend(f"{label}: {problem}" for problem in problems)
         out[kind] = normalised
+    if errors:
+        raise DocumentError(errors)
     return out
+
+
+def format_problems(doc: Any) -> list[str]:
+    """What is wrong with an imported document's ``format``: it must name the
+    version export_content writes, so a file of another version (or none) is
+    not read as if it were this one."""
+    if not isinstance(doc, dict):
+        return []
+    value = doc.get("format")
+    if value is None:
+        return [
+            f'The file has no “format”: export_content writes "format": {FORMAT} '
+            "(add it to a file written by hand)."
+        ]
+    if isinstance(value, bool) or not isinstance(value, int):
+        return [f"“format” must be the number {FORMAT}, not {describe(value)}."]
+    if value != FORMAT:
+        return [
+            f"“format” is {value}: this site reads and writes format {FORMAT} only."
+        ]
+    return []
 
 
 def _norm_vocab(record: Doc, text_field: str) -> Doc:
@@ -230,8 +313,8 @@ def _norm_role(r: Doc) -> Doc:
         "also_known_as": [_text(a) for a in aliases if _text(a)],
         "last_reviewed": _date(r.get("last_reviewed")),
         "overview": _text(r.get("overview")),
-        "map_x": _map_position(r.get("map_x")),
-        "map_y": _map_position(r.get("map_y")),
+        "map_x": _map_position(r.get("map_x"), "map_x"),
+        "map_y": _map_position(r.get("map_y"), "map_y"),
         **_publishing(r),
         "responsibilities": [
             {"theme": _text(x.get("theme")), "text": _text(x.get("text"))}
@@ -281,8 +364,11 @@ def _norm_question(q: Doc) -> Doc:
         "text": _text(q.get("text")),
         "help_text": _text(q.get("help_text")),
         "options": [
-            {"text": _text(o.get("text")), "points": _points(o.get("points"))}
-            for o in q.get("options") or []
+            {
+                "text": _text(o.get("text")),
+                "points": _points(o.get("points"), f"options[{i}].points"),
+            }
+            for i, o in enumerate(q.get("options") or [])
         ],
         "points": _points(q.get("points")),
         **_publishing(q),
@@ -298,6 +384,209 @@ _NORMALISERS = {
     "comparisons": _norm_comparison,
     "questions": _norm_question,
 }
+
+
+# --- the types of the document's fields ----------------------------------------
+# One description of every field's type, read by ``type_problems``: a file
+# someone wrote (an import, the seed) is checked against it before anything
+# is normalised, so a number where text belongs is refused by name instead of
+# being turned into text, and a field added to the format is checked as soon
+# as it is described here (tests/test_import_safety.py fails until it is).
+
+
+@dataclass(frozen=True)
+class Scalar:
+    """One value: ``name`` says what it must be, ``types`` what is accepted
+    (a ``bool`` only where it is listed: in Python it is also an ``int``)."""
+
+    name: str
+    types: tuple[type, ...]
+
+
+@dataclass(frozen=True)
+class ListOf:
+    item: Spec
+
+
+@dataclass(frozen=True)
+class MapOf:
+    """An object whose keys are text (role or dimension slugs) and whose
+    values are each a ``value``."""
+
+    value: Spec
+
+
+@dataclass(frozen=True)
+class Fields:
+    """An object with these fields, each optional (missing or null: empty)."""
+
+    fields: dict[str, Spec]
+
+
+Spec: TypeAlias = Scalar | ListOf | MapOf | Fields
+
+TEXT = Scalar("text", (str,))
+WHOLE_NUMBER = Scalar("a whole number", (int,))
+DATE = Scalar("a date (YYYY-MM-DD)", (str, dt.date))
+DATE_TIME = Scalar("a date and time (ISO 8601)", (str, dt.datetime))
+TEXTS = ListOf(TEXT)
+
+_PUBLISHING_TYPES: dict[str, Spec] = {
+    "status": TEXT,
+    "publish_at": DATE_TIME,
+    "unpublish_at": DATE_TIME,
+}
+
+#: Each kind's record, field by field: the format ``normalise`` produces and
+#: the serialisers write (roles/content/README.md describes it in words).
+TYPES: dict[str, Fields] = {
+    "themes": Fields({"slug": TEXT, "name": TEXT, "description": TEXT}),
+    "dimensions": Fields({"slug": TEXT, "name": TEXT, "help_text": TEXT}),
+    "contexts": Fields({"slug": TEXT, "name": TEXT, "description": TEXT}),
+    "roles": Fields(
+        {
+            "slug": TEXT,
+            "name": TEXT,
+            "family": TEXT,
+            "summary": TEXT,
+            "origin": TEXT,
+            "also_known_as": TEXTS,
+            "last_reviewed": DATE,
+            "overview": TEXT,
+            "map_x": WHOLE_NUMBER,
+            "map_y": WHOLE_NUMBER,
+            **_PUBLISHING_TYPES,
+            "responsibilities": ListOf(Fields({"theme": TEXT, "text": TEXT})),
+            "sources": ListOf(
+                Fields({"title": TEXT, "url": TEXT, "publisher": TEXT, "note": TEXT})
+            ),
+            "dimensions": MapOf(TEXT),
+            "skills": ListOf(Fields({"name": TEXT, "level": TEXT, "note": TEXT})),
+            "ways_in": ListOf(Fields({"title": TEXT, "text": TEXT})),
+            "typical_week": ListOf(
+                Fields({"activity": TEXT, "hours": WHOLE_NUMBER, "text": TEXT})
+            ),
+            "anti_patterns": ListOf(Fields({"name": TEXT, "text": TEXT})),
+            "related_roles": TEXTS,
+            "career_paths": ListOf(
+                Fields(
+                    {
+                        "to": TEXT,
+                        "summary": TEXT,
+                        "new_responsibilities": TEXTS,
+                        "skills_to_build": TEXTS,
+                    }
+                )
+            ),
+        }
+    ),
+    "glossary": Fields(
+        {
+            "slug": TEXT,
+            "term": TEXT,
+            "abbreviation": TEXT,
+            "aliases": TEXTS,
+            "definition": TEXT,
+            "source": Fields({"title": TEXT, "url": TEXT, "publisher": TEXT}),
+            "related_roles": TEXTS,
+        }
+    ),
+    "comparisons": Fields(
+        {
+            "roles": TEXTS,
+            "title": TEXT,
+            "tldr": TEXT,
+            "body": TEXT,
+            "suits": MapOf(TEXT),
+            "contexts": ListOf(Fields({"context": TEXT, "label": TEXT, "note": TEXT})),
+            "last_reviewed": DATE,
+            **_PUBLISHING_TYPES,
+        }
+    ),
+    "questions": Fields(
+        {
+            "key": TEXT,
+            "kind": TEXT,
+            "text": TEXT,
+            "help_text": TEXT,
+            "options": ListOf(Fields({"text": TEXT, "points": MapOf(WHOLE_NUMBER)})),
+            "points": MapOf(WHOLE_NUMBER),
+            **_PUBLISHING_TYPES,
+        }
+    ),
+}
+
+
+def describe(value: Any) -> str:
+    """What a value is, in the words of a type message."""
+    if value is None:
+        return "empty (null)"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int):
+        return "a number"
+    if isinstance(value, float):
+        return "a number with a fraction"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, dt.datetime):
+        return "a date and time"
+    if isinstance(value, dt.date):
+        return "a date"
+    return type(value).__name__
+
+
+def _expected(spec: Spec) -> str:
+    if isinstance(spec, Scalar):
+        return spec.name
+    return "a list" if isinstance(spec, ListOf) else "an object"
+
+
+def type_problems(spec: Spec, value: Any, path: str = "") -> list[str]:
+    """Every value of the wrong type in ``value`` (a record, or a part of one
+    at ``path``), each as ``“field” must be …, not …``, and every field the
+    format does not have. A field that is missing or null is empty, not wrong;
+    an item of a list or a map must be there."""
+    where = f"“{path}”"
+    if isinstance(spec, Scalar):
+        ok = isinstance(value, spec.types) and (
+            bool in spec.types or not isinstance(value, bool)
+        )
+        return [] if ok else [f"{where} must be {spec.name}, not {describe(value)}."]
+    if isinstance(spec, ListOf):
+        if not isinstance(value, list):
+            return [f"{where} must be a list, not {describe(value)}."]
+        return [
+            problem
+            for index, item in enumerate(value)
+            for problem in type_problems(spec.item, item, f"{path}[{index}]")
+        ]
+    if not isinstance(value, dict):
+        what = f"{where} must be" if path else "must be"
+        return [f"{what} an object, not {describe(value)}."]
+    problems: list[str] = []
+    if isinstance(spec, MapOf):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                problems.append(f"{where}: the key {key!r} must be text (a slug).")
+                continue
+            problems.extend(type_problems(spec.value, item, f"{path}.{key}"))
+        return problems
+    unknown = sorted(str(name) for name in set(value) - set(spec.fields))
+    if unknown:
+        problems.append(
+            f"{where + ': ' if path else ''}unknown field(s): {', '.join(unknown)} "
+            "(see the content README for the format)."
+        )
+    for name, field_spec in spec.fields.items():
+        if value.get(name) is not None:
+            inner = f"{path}.{name}" if path else name
+            problems.extend(type_problems(field_spec, value[name], inner))
+    return problems
 
 
 # --- serialising the database -------------------------------------------------
@@ -329,13 +618,13 @@ def context_doc(factor: ContextFactor) -> Doc:
     return {"slug": factor.slug, "name": factor.name, "description": factor.description}
 
 
-def _map_position(value: Any) -> int | None:
+def _map_position(value: Any, field: str = "map_x") -> int | None:
     """A role-map coordinate, 0 to 100, or None when the role is not placed."""
     if value is None or value == "":
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
         raise ValueError(
-            f"map_x and map_y are whole numbers from 0 to 100, not {value!r}."
+            f"“{field}” must be a whole number from 0 to 100, not {value!r}."
         )
     return value
 
@@ -446,11 +735,71 @@ def querysets() -> dict[str, tuple[Any, Any]]:
     }
 
 
-def export_document() -> Doc:
-    doc: Doc = {"format": 1}
+def export_document(*, stamped: bool = False) -> Doc:
+    """Every content record. ``stamped`` (export_content): also when it was
+    made and each record's fingerprint then (the ``exported`` section), so an
+    import of it can tell a record changed since from one the file changes."""
+    doc: Doc = {"format": FORMAT}
     for kind, (queryset, serialise) in querysets().items():
         doc[kind] = [serialise(obj) for obj in queryset]
+    if stamped:
+        doc[EXPORTED] = {
+            "at": timezone.now().isoformat(),
+            "fingerprints": {
+                kind: {record_key(kind, r): fingerprint(r) for r in doc[kind]}
+                for kind in KINDS
+            },
+        }
     return doc
+
+
+# --- what an export was made from -----------------------------------------------
+
+#: The section of an export saying when it was made and what each record was.
+EXPORTED = "exported"
+_EXPORTED_TYPES = Fields({"at": DATE_TIME, "fingerprints": MapOf(MapOf(TEXT))})
+
+
+@dataclass(frozen=True)
+class Stamps:
+    """When an export was made, and each record's fingerprint then: a record
+    whose fingerprint now is another was changed since (or, absent then,
+    created since)."""
+
+    at: dt.datetime | None
+    fingerprints: dict[str, dict[str, str]]
+
+    def at_export(self, kind: str, key: str) -> str | None:
+        return self.fingerprints.get(kind, {}).get(key)
+
+
+def export_stamps(doc: Any) -> Stamps | None:
+    """The stamps of an export, or None for a document without them (written
+    by hand, or exported before exports were stamped). Raises DocumentError
+    for a section of the wrong shape."""
+    if not isinstance(doc, dict) or doc.get(EXPORTED) is None:
+        return None
+    section = doc[EXPORTED]
+    problems = type_problems(_EXPORTED_TYPES, section, EXPORTED)
+    if not problems:
+        unknown = sorted(set(section.get("fingerprints") or {}) - set(KINDS))
+        if unknown:
+            problems.append(
+                f"“{EXPORTED}.fingerprints”: unknown kind(s): {', '.join(unknown)}."
+            )
+    at = None
+    if not problems:
+        try:
+            text = _datetime(section.get("at"), f"{EXPORTED}.at")
+        except ValueError as exc:
+            problems.append(str(exc))
+        else:
+            at = dt.datetime.fromisoformat(text) if text else None
+            if at is not None and timezone.is_naive(at):
+                at = timezone.make_aware(at)
+    if problems:
+        raise DocumentError(problems)
+    return Stamps(at=at, fingerprints=section.get("fingerprints") or {})
 
 
 # --- issue 15: structured guides and the glossary ------------------------------

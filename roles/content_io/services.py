@@ -3,6 +3,7 @@ importing, and the record writes the editorial workflow publishes through."""
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -14,6 +15,7 @@ from typing import Any
 import reversion
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from roles.catalogue.guides import GlossaryTerm
 from roles.catalogue.models import Dimension, Role, SeedRecord, Theme
@@ -27,17 +29,28 @@ from roles.comparisons.models import (
 from roles.content_io import schema as cd
 from roles.publishing.signals import bump_content_version
 from roles.questionnaire import scoring
-from roles.questionnaire.models import NO_POINTS, Question, question_rules
+from roles.questionnaire.models import (
+    NO_POINTS,
+    Question,
+    QuestionKind,
+    question_rules,
+)
 
 Doc = dict[str, Any]
 
 
 class ContentError(Exception):
-    """The content document cannot be written; ``errors`` says where and why."""
+    """The content document cannot be written; ``errors`` says where and why.
+    ``conflicts``: the records among them changed since the file was
+    exported, which an import with ``overwrite`` would write over."""
 
-    def __init__(self, errors: list[str]):
+    def __init__(self, errors: list[str], *, conflicts: list[str] | None = None):
         super().__init__("\n".join(errors))
         self.errors = errors
+        self.conflicts = conflicts or []
+
+
+OVERWROTE = "overwrote changes made since the export"
 
 
 @dataclass
@@ -46,6 +59,9 @@ class Report:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
+    #: Of ``updated``: records changed since the export that the import
+    #: wrote over (``overwrite``), each with when it changed where known.
+    overwritten: dict[str, str] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
@@ -56,9 +72,20 @@ class Report:
         for label in ("created", "updated", "kept", "unchanged"):
             items = getattr(self, label)
             if items and label != "unchanged":
-                out.extend(f"{label}: {item}" for item in items)
+                out.extend(
+                    f"{label}: {item}" for item in items if item not in self.overwritten
+                )
+        out.extend(
+            f"{OVERWROTE}: {item}{f' ({when})' if when else ''}"
+            for item, when in self.overwritten.items()
+        )
+        overwrote = (
+            f", {len(self.overwritten)} of them over changes made since the export"
+            if self.overwritten
+            else ""
+        )
         out.append(
-            f"{len(self.created)} created, {len(self.updated)} updated, "
+            f"{len(self.created)} created, {len(self.updated)} updated{overwrote}, "
             f"{len(self.kept)} kept (changed by an editor), "
             f"{len(self.unchanged)} unchanged."
         )
@@ -120,14 +147,17 @@ def _finding_by_slug() -> Iterator[None]:
         _found.reset(token)
 
 
-def _by_slug(model, slug: str, what: str):
+def _by_slug(model, slug: str, what: str, place: str | None = None):
+    """The row ``slug`` names; ``place`` is the field of the record naming it
+    (``responsibilities[2].theme``), for the message when there is none."""
     found = _found.get()
     if found is not None and (model, slug) in found:
         return found[(model, slug)]
     try:
         obj = model.objects.get(slug=slug)
     except model.DoesNotExist:
-        raise ValidationError(f"{what} “{slug}” does not exist.") from None
+        message = f"{what} “{slug}” does not exist."
+        raise ValidationError(f"{place}: {message}" if place else message) from None
     if found is not None:
         found[(model, slug)] = obj
     return obj
@@ -170,36 +200,73 @@ def staged_primary_keys() -> Iterator[None]:
         _staged_pks.reset(token)
 
 
-def _sync_children(manager, wanted: list[tuple[Any, dict[str, Any]]]) -> None:
+@contextmanager
+def _at(place: str | None, names: dict[str, str] | None = None) -> Iterator[None]:
+    """A row's validation errors said at its place in the record
+    (``sources[2].title``): ``names`` maps a model field to the document's
+    name for it ("" where the place itself is the field)."""
+    try:
+        yield
+    except ValidationError as exc:
+        if place is None:
+            raise
+        by_field = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+        )
+        messages: list[str] = []
+        for name, found in by_field.items():
+            inner = (names or {}).get(name, "" if name in ("", "__all__") else name)
+            where = f"{place}.{inner}" if inner else place
+            messages.extend(f"{where}: {message}" for message in found)
+        raise ValidationError(messages) from exc
+
+
+def _sync_children(
+    manager,
+    wanted: list[tuple[Any, dict[str, Any]]],
+    *,
+    places: list[str] | None = None,
+    names: dict[str, str] | None = None,
+) -> None:
     """Make ``manager``'s rows match ``wanted`` (identity, fields) in place:
     a row whose identity is still wanted keeps its primary key (so history and
-    diffs match it to itself), the rest are deleted, new ones created."""
+    diffs match it to itself), the rest are deleted, new ones created.
+    ``places`` (one per wanted row) and ``names`` say where in the record a
+    row's errors are (see ``_at``)."""
     if _in_memory.get():
-        _sync_in_memory(manager, wanted)
+        _sync_in_memory(manager, wanted, places=places, names=names)
         return
     identity_of = manager.model.identity
     related = getattr(manager.model, "identity_related", ())
     existing = {identity_of(obj): obj for obj in manager.select_related(*related).all()}
     keep = set()
-    for identity, values in wanted:
+    for n, (identity, values) in enumerate(wanted):
         obj = existing.get(identity)
         if obj is None:
             obj = manager.model(**{manager.field.name: manager.instance}, **values)
             staged = _staged_pks.get()
             if staged is not None:
                 obj.pk = next(staged)
-            _clean_save(obj)
+            with _at(places[n] if places else None, names):
+                _clean_save(obj)
         else:
             changed = [k for k, v in values.items() if getattr(obj, k) != v]
             if changed:
                 for k in changed:
                     setattr(obj, k, values[k])
-                _clean_save(obj)
+                with _at(places[n] if places else None, names):
+                    _clean_save(obj)
         keep.add(obj.pk)
     manager.exclude(pk__in=keep).delete()
 
 
-def _sync_in_memory(manager, wanted: list[tuple[Any, dict[str, Any]]]) -> None:
+def _sync_in_memory(
+    manager,
+    wanted: list[tuple[Any, dict[str, Any]]],
+    *,
+    places: list[str] | None = None,
+    names: dict[str, str] | None = None,
+) -> None:
     """``_sync_children`` in memory (``in_memory``): the rows, matched to the
     live rows as a write matches them, become ``manager.all()``."""
     parent, fk = manager.instance, manager.field
@@ -214,7 +281,7 @@ def _sync_in_memory(manager, wanted: list[tuple[Any, dict[str, Any]]]) -> None:
     )
     existing = {identity_of(obj): obj for obj in live}
     rows = []
-    for identity, values in wanted:
+    for n, (identity, values) in enumerate(wanted):
         obj = existing.get(identity)
         if obj is None:
             obj = manager.model(**{fk.name: parent}, **values)
@@ -225,18 +292,22 @@ def _sync_in_memory(manager, wanted: list[tuple[Any, dict[str, Any]]]) -> None:
             setattr(obj, fk.name, parent)
             for k, v in values.items():
                 setattr(obj, k, v)
-        _clean_save(obj)
+        with _at(places[n] if places else None, names):
+            _clean_save(obj)
         rows.append(obj)
     if not hasattr(parent, "_prefetched_objects_cache"):
         parent._prefetched_objects_cache = {}
     parent._prefetched_objects_cache[fk.remote_field.get_accessor_name()] = rows
 
 
-def _sync_ordered(manager, items: list[Doc], key: str) -> None:
+def _sync_ordered(manager, items: list[Doc], key: str, field: str) -> None:
     """``_sync_children`` for records stored as the document has them, in its
-    order, each identified by its ``key`` field."""
+    order, each identified by its ``key`` field; ``field`` is the list's name
+    in the record."""
     _sync_children(
-        manager, [(item[key], {**item, "order": n}) for n, item in enumerate(items)]
+        manager,
+        [(item[key], {**item, "order": n}) for n, item in enumerate(items)],
+        places=[f"{field}[{n}]" for n in range(len(items))],
     )
 
 
@@ -261,23 +332,38 @@ def write_role(record: Doc, position: int, *, instance: Role | None = None) -> R
                 item["text"],
                 {
                     "text": item["text"],
-                    "theme": _by_slug(Theme, item["theme"], "Theme"),
+                    "theme": _by_slug(
+                        Theme,
+                        item["theme"],
+                        "Theme",
+                        f"responsibilities[{order}].theme",
+                    ),
                     "order": order,
                 },
             )
             for order, item in enumerate(record["responsibilities"])
         ],
+        places=[
+            f"responsibilities[{n}]" for n in range(len(record["responsibilities"]))
+        ],
     )
-    _sync_ordered(role.sources, record["sources"], "url")
+    _sync_ordered(role.sources, record["sources"], "url", "sources")
     _sync_children(
         role.dimension_values,
         [
             (
                 slug,
-                {"dimension": _by_slug(Dimension, slug, "Dimension"), "value": value},
+                {
+                    "dimension": _by_slug(
+                        Dimension, slug, "Dimension", f"dimensions.{slug}"
+                    ),
+                    "value": value,
+                },
             )
             for slug, value in record["dimensions"].items()
         ],
+        places=[f"dimensions.{slug}" for slug in record["dimensions"]],
+        names={"value": "", "dimension": ""},
     )
     role_guide_write(role=role, record=record)
     return role
@@ -290,12 +376,19 @@ def write_comparison(
     # A misspelt role first: the rules' complaints may only follow from it.
     errors: list[str] = []
     roles = []
-    for slug in slugs:
+    for n, slug in enumerate(slugs):
         try:
-            roles.append(_by_slug(Role, slug, "Role"))
+            roles.append(_by_slug(Role, slug, "Role", f"roles[{n}]"))
         except ValidationError as missing:
             errors.extend(missing.messages)
-    errors += comparison_rules(slugs, suits=record["suits"])
+    # The rules name no field: the set of roles, or who it suits.
+    of_roles = comparison_rules(slugs)
+    errors += [f"roles: {e}" for e in of_roles]
+    errors += [
+        f"suits: {e}"
+        for e in comparison_rules(slugs, suits=record["suits"])
+        if e not in of_roles
+    ]
     if errors:
         raise ValidationError(errors)
     key = comparison_key(slugs)
@@ -304,7 +397,7 @@ def write_comparison(
     )
     clash = comparison_clash(slugs, exclude_pk=comparison.pk)
     if clash:
-        raise ValidationError(clash)
+        raise ValidationError(f"roles: {clash}")
     comparison.key = key
     comparison.title = record["title"]
     comparison.tldr = record["tldr"]
@@ -325,6 +418,8 @@ def write_comparison(
             )
             for order, role in enumerate(roles)
         ],
+        places=[f"suits.{role.slug}" for role in roles],
+        names={"suits": "", "role": ""},
     )
     _sync_children(
         comparison.context_notes,
@@ -332,7 +427,12 @@ def write_comparison(
             (
                 (item["context"], item["label"]),
                 {
-                    "factor": _by_slug(ContextFactor, item["context"], "Context"),
+                    "factor": _by_slug(
+                        ContextFactor,
+                        item["context"],
+                        "Context",
+                        f"contexts[{order}].context",
+                    ),
                     "label": item["label"],
                     "note": item["note"],
                     "order": order,
@@ -340,6 +440,8 @@ def write_comparison(
             )
             for order, item in enumerate(record["contexts"])
         ],
+        places=[f"contexts[{n}]" for n in range(len(record["contexts"]))],
+        names={"factor": "context"},
     )
     return comparison
 
@@ -348,11 +450,19 @@ def write_question(
     record: Doc, position: int | None, *, instance: Question | None = None
 ) -> Question:
     kind = record["kind"]
-    errors = question_rules(
-        kind,
-        [item["text"] for item in record["options"]],
-        weighted=bool(record["points"]),
-    )
+    if kind not in QuestionKind.values:
+        # The rules below are each kind's: for another they only mislead.
+        raise ValidationError(
+            f"kind: “{kind}” is not one of {', '.join(QuestionKind.values)}."
+        )
+    texts = [item["text"] for item in record["options"]]
+    of_options = question_rules(kind, texts, weighted=False)
+    errors = [f"options: {e}" for e in of_options]
+    errors += [
+        f"points: {e}"
+        for e in question_rules(kind, texts, weighted=bool(record["points"]))
+        if e not in of_options
+    ]
     spec = scoring.QuestionSpec(
         key=record["key"],
         kind=kind,
@@ -364,7 +474,8 @@ def write_question(
         weights=record["points"],
     )
     if record["status"] == "published" and not scoring.scores_something(spec):
-        errors.append(NO_POINTS)
+        field = "options" if kind == QuestionKind.SCENARIO else "points"
+        errors.append(f"{field}: {NO_POINTS}")
     if errors:
         raise ValidationError(errors)
     question: Question = (
@@ -386,22 +497,40 @@ def write_question(
             (item["text"], {"text": item["text"], "order": order})
             for order, item in enumerate(record["options"])
         ],
+        places=[f"options[{n}]" for n in range(len(record["options"]))],
     )
     options = {o.text: o for o in question.options.all()}
-    for item in record["options"]:
+    for n, item in enumerate(record["options"]):
+        place = f"options[{n}].points"
         _sync_children(
             options[item["text"]].points,
             [
-                (slug, {"role": _by_slug(Role, slug, "Role"), "points": points})
+                (
+                    slug,
+                    {
+                        "role": _by_slug(Role, slug, "Role", f"{place}.{slug}"),
+                        "points": points,
+                    },
+                )
                 for slug, points in item["points"].items()
             ],
+            places=[f"{place}.{slug}" for slug in item["points"]],
+            names={"points": "", "role": ""},
         )
     _sync_children(
         question.statement_points,
         [
-            (slug, {"role": _by_slug(Role, slug, "Role"), "points": points})
+            (
+                slug,
+                {
+                    "role": _by_slug(Role, slug, "Role", f"points.{slug}"),
+                    "points": points,
+                },
+            )
             for slug, points in record["points"].items()
         ],
+        places=[f"points.{slug}" for slug in record["points"]],
+        names={"points": "", "role": ""},
     )
     return question
 
@@ -430,10 +559,25 @@ def _current_docs(kind: str) -> dict[str, Doc]:
     return {cd.record_key(kind, doc): doc for doc in map(serialise, queryset)}
 
 
-def _messages(exc: ValidationError) -> list[str]:
+#: Where a model's field is called otherwise in the document.
+DOC_FIELDS: dict[str, dict[str, str]] = {
+    "dimensions": {"description": "help_text"},
+    "questions": {"hint": "help_text"},
+    "comparisons": {"key": "roles"},
+    "glossary": {
+        "source_title": "source.title",
+        "source_url": "source.url",
+        "source_publisher": "source.publisher",
+    },
+}
+
+
+def _messages(exc: ValidationError, kind: str = "") -> list[str]:
+    """Each message, naming the document's field where it has one."""
     if hasattr(exc, "error_dict"):
+        names = DOC_FIELDS.get(kind, {})
         return [
-            f"{name}: {message}" if name != "__all__" else message
+            f"{names.get(name, name)}: {message}" if name != "__all__" else message
             for name, messages in exc.message_dict.items()
             for message in messages
         ]
@@ -441,7 +585,7 @@ def _messages(exc: ValidationError) -> list[str]:
 
 
 def _default_label(kind: str, key: str) -> str:
-    return f"{LABELS.get(kind, kind[:-1])} {key}"
+    return f"{cd.NOUNS[kind]} {key}"
 
 
 def content_apply(
@@ -451,6 +595,8 @@ def content_apply(
     dry_run: bool,
     comment: str,
     where: Callable[[str, str], str] | None = None,
+    stamps: cd.Stamps | None = None,
+    overwrite: bool = False,
 ) -> Report:
     """Write a normalised content document in one transaction.
 
@@ -459,10 +605,17 @@ def content_apply(
     also takes the document's order for themes, dimensions, contexts and
     questions. Every record is validated; if any fails, nothing is written and
     ContentError lists every problem. ``dry_run`` reports what would change and
-    writes nothing."""
+    writes nothing.
+
+    ``stamps`` (a stamped export): a record whose current state is not the
+    state it was exported from - an editor changed it since, or created it -
+    is a conflict: the file would silently undo their change, so it is
+    refused (ContentError.conflicts), unless ``overwrite``, which writes it
+    and reports it as overwritten."""
     report = Report()
     errors: list[str] = []
-    where = where or _default_label
+    conflicts: list[str] = []
+    where = where or cd.record_label
     # A record twice (a comparison's roles in another order included): the
     # later copy would silently win over the earlier one.
     for kind in cd.KINDS:
@@ -478,6 +631,7 @@ def content_apply(
         seeds = {(s.kind, s.key): s for s in SeedRecord.objects.all()}
         for kind in cd.KINDS:
             current = _current_docs(kind)
+            changed_at = _changed_at(kind) if stamps is not None else {}
             written: list[str] = []
             to_link: list[Doc] = []
             revised: list[Any] = []
@@ -500,11 +654,27 @@ def content_apply(
                 ):
                     report.kept.append(label)
                     continue
+                then = stamps.at_export(kind, key) if stamps else None
+                if stamps and existing and then != cd.fingerprint(existing):
+                    when = _since(changed_at.get(key), stamps.at)
+                    if overwrite:
+                        report.overwritten[label] = when
+                    else:
+                        conflicts.append(
+                            _conflict(
+                                cd.record_label(kind, key),
+                                "changed" if then else "created",
+                                when,
+                                stamps,
+                            )
+                        )
                 try:
                     with transaction.atomic():
                         obj = WRITERS[kind](record, position)
                 except ValidationError as exc:
-                    errors.extend(f"{where(kind, key)}: {m}" for m in _messages(exc))
+                    errors.extend(
+                        f"{where(kind, key)}: {m}" for m in _messages(exc, kind)
+                    )
                     continue
                 (report.updated if existing is not None else report.created).append(
                     label
@@ -521,7 +691,9 @@ def content_apply(
                         LINKERS[kind](record)
                 except ValidationError as exc:
                     key = cd.record_key(kind, record)
-                    errors.extend(f"{where(kind, key)}: {m}" for m in _messages(exc))
+                    errors.extend(
+                        f"{where(kind, key)}: {m}" for m in _messages(exc, kind)
+                    )
             # One revision per record, holding its children and links, made
             # once both are written: reverting it later touches this record
             # and nothing else.
@@ -543,9 +715,9 @@ def content_apply(
                         key=key,
                         defaults={"fingerprint": cd.fingerprint(after[key])},
                     )
-        if errors:
+        if errors or conflicts:
             transaction.set_rollback(True)
-            raise ContentError(errors)
+            raise ContentError(errors + conflicts, conflicts=conflicts)
         if dry_run:
             transaction.set_rollback(True)
         else:
@@ -558,6 +730,8 @@ def content_apply(
 def content_seed(*, dry_run: bool = False) -> Report:
     try:
         doc = cd.load_seed_files()
+    except cd.DocumentError as exc:
+        raise ContentError(exc.errors) from exc
     except ValueError as exc:
         raise ContentError([str(exc)]) from exc
     return content_apply(
@@ -569,19 +743,59 @@ def content_seed(*, dry_run: bool = False) -> Report:
     )
 
 
-def content_import(*, doc: Doc, dry_run: bool = False) -> Report:
+def content_import(
+    *, doc: Doc, dry_run: bool = False, overwrite: bool = False
+) -> Report:
+    """Import a document as export_content writes it (its ``format`` first:
+    a file of another version is not read as this one). Every value of the
+    wrong type is refused by record and field; nothing is written then. A
+    stamped export's records changed since it was made are refused too,
+    unless ``overwrite`` (see ``content_apply``)."""
+    problems = cd.format_problems(doc)
+    if problems:
+        raise ContentError(problems)
     try:
+        stamps = cd.export_stamps(doc)
         normalised = cd.normalise(doc, strict=True)
-    except ValueError as exc:
-        raise ContentError([str(exc)]) from exc
+    except cd.DocumentError as exc:
+        raise ContentError(exc.errors) from exc
     return content_apply(
-        doc=normalised, keep_edited=False, dry_run=dry_run, comment="Imported"
+        doc=normalised,
+        keep_edited=False,
+        dry_run=dry_run,
+        comment="Imported",
+        stamps=stamps,
+        overwrite=overwrite,
+    )
+
+
+def _changed_at(kind: str) -> dict[str, dt.datetime]:
+    """When each record of ``kind`` last changed, for the kinds that keep it."""
+    model = cd.querysets()[kind][0].model
+    if not any(f.name == "updated_at" for f in model._meta.concrete_fields):
+        return {}
+    key_field = "key" if kind in ("comparisons", "questions") else "slug"
+    return dict(model._default_manager.values_list(key_field, "updated_at"))
+
+
+def _since(changed: dt.datetime | None, exported: dt.datetime | None) -> str:
+    """When a record changed, in words, if that is known and after the export."""
+    if changed is None or (exported is not None and changed <= exported):
+        return ""
+    return f"changed {timezone.localtime(changed):%Y-%m-%d %H:%M %Z}"
+
+
+def _conflict(label: str, what: str, when: str, stamps: cd.Stamps) -> str:
+    exported = (
+        f" at {timezone.localtime(stamps.at):%Y-%m-%d %H:%M %Z}" if stamps.at else ""
+    )
+    return (
+        f"{label}: {what} since the file was exported{exported}"
+        f"{f' ({when})' if when else ''}; importing the file would undo that."
     )
 
 
 # --- issue 15: structured guides and the glossary ------------------------------
-
-LABELS = {"glossary": "glossary term"}
 
 
 def role_guide_write(*, role: Role, record: Doc) -> None:
@@ -593,18 +807,19 @@ def role_guide_write(*, role: Role, record: Doc) -> None:
         raise ValidationError(problems)
     # Synced in place by identity (not deleted and re-created): unchanged rows
     # keep their primary keys, so a draft's form, history and diffs match them.
-    _sync_ordered(role.skills, record["skills"], "name")
-    _sync_ordered(role.ways_in, record["ways_in"], "title")
-    _sync_ordered(role.typical_week, record["typical_week"], "activity")
-    _sync_ordered(role.anti_patterns, record["anti_patterns"], "name")
+    _sync_ordered(role.skills, record["skills"], "name", "skills")
+    _sync_ordered(role.ways_in, record["ways_in"], "title", "ways_in")
+    _sync_ordered(role.typical_week, record["typical_week"], "activity", "typical_week")
+    _sync_ordered(role.anti_patterns, record["anti_patterns"], "name", "anti_patterns")
 
 
-def _roles_named(slugs: list[str], field_name: str) -> dict[str, Role]:
+def _roles_named(slugs: list[str], place: Callable[[int], str]) -> dict[str, Role]:
+    """The roles ``slugs`` name; ``place(n)`` is where the n-th is named."""
     found = {r.slug: r for r in Role.objects.filter(slug__in=slugs)}
-    unknown = [s for s in slugs if s not in found]
+    unknown = [(n, s) for n, s in enumerate(slugs) if s not in found]
     if unknown:
         raise ValidationError(
-            [f"{field_name}: role “{slug}” does not exist." for slug in unknown]
+            [f"{place(n)}: role “{slug}” does not exist." for n, slug in unknown]
         )
     return found
 
@@ -617,11 +832,11 @@ def role_links_write(*, record: Doc, role: Role | None = None) -> None:
     paths = record["career_paths"]
     errors: list[str] = []
     try:
-        related = _roles_named(record["related_roles"], "related_roles")
+        related = _roles_named(record["related_roles"], "related_roles[{}]".format)
     except ValidationError as exc:
         errors.extend(exc.messages)
     try:
-        targets = _roles_named([p["to"] for p in paths], "career_paths.to")
+        targets = _roles_named([p["to"] for p in paths], "career_paths[{}].to".format)
     except ValidationError as exc:
         errors.extend(exc.messages)
     if errors:
@@ -635,6 +850,8 @@ def role_links_write(*, record: Doc, role: Role | None = None) -> None:
             (slug, {"related": related[slug], "order": order})
             for order, slug in enumerate(record["related_roles"])
         ],
+        places=[f"related_roles[{n}]" for n in range(len(record["related_roles"]))],
+        names={"related": ""},
     )
     _sync_children(
         role.paths_out,
@@ -651,6 +868,8 @@ def role_links_write(*, record: Doc, role: Role | None = None) -> None:
             )
             for order, path in enumerate(paths)
         ],
+        places=[f"career_paths[{n}]" for n in range(len(paths))],
+        names={"to_role": "to"},
     )
 
 
@@ -684,7 +903,7 @@ def glossary_term_write(*, record: Doc) -> GlossaryTerm:
     problems = cd.glossary_problems(record)
     if problems:
         raise ValidationError(problems)
-    roles = _roles_named(record["related_roles"], "related_roles")
+    roles = _roles_named(record["related_roles"], "related_roles[{}]".format)
     term = GlossaryTerm.objects.filter(slug=record["slug"]).first() or GlossaryTerm(
         slug=record["slug"]
     )

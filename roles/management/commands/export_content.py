@@ -6,7 +6,12 @@ from roles.content_io.schema import export_document
 
 
 class Command(BaseCommand):
-    help = "Write every content record as one JSON document to standard output."
+    help = (
+        "Write every content record as one JSON document to standard output, "
+        "stamped with when it was made and each record's state then (so "
+        "import_content can refuse to undo a change made since)."
+    )
 
     def handle(self, *args, **options):
-        self.stdout.write(json.dumps(export_document(), indent=2, ensure_ascii=False))
+        doc = export_document(stamped=True)
+        self.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False))

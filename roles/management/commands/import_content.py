@@ -21,8 +21,24 @@ class Command(BaseCommand):
             action="store_true",
             help="List what would change; write nothing.",
         )
+        parser.add_argument(
+            "--overwrite",
+            action="store_true",
+            help=(
+                "Import records changed in the site since the file was exported "
+                "(refused without it), writing over those changes; the report "
+                "lists them."
+            ),
+        )
 
-    def handle(self, *args, path: str, dry_run: bool = False, **options):
+    def handle(
+        self,
+        *args,
+        path: str,
+        dry_run: bool = False,
+        overwrite: bool = False,
+        **options,
+    ):
         file = Path(path)
         try:
             text = file.read_text(encoding="utf-8")
@@ -39,11 +55,19 @@ class Command(BaseCommand):
         except RepeatedKey as exc:
             raise CommandError(f"Nothing was imported: {exc}") from exc
         try:
-            report = content_import(doc=doc, dry_run=dry_run)
+            report = content_import(doc=doc, dry_run=dry_run, overwrite=overwrite)
         except ContentError as exc:
+            conflicts = (
+                f"\n{len(exc.conflicts)} record(s) changed since the file was "
+                "exported. Export again and make your changes in the new file, "
+                "or import with --overwrite to write over those changes."
+                if exc.conflicts
+                else ""
+            )
             raise CommandError(
                 "Nothing was imported. Fix these problems first:\n"
                 + "\n".join(f"- {e}" for e in exc.errors)
+                + conflicts
             ) from exc
         if dry_run:
             self.stdout.write("Dry run: nothing was written.")
