@@ -120,3 +120,38 @@ def test_warm_cache_says_when_the_cache_is_only_its_own_memory(settings):
     said = out.getvalue()
     assert "ready" not in said
     assert "local-memory" in said and "first request" in said
+
+
+@override_settings(DERIVED_BUILD_WAIT_SECONDS=30)
+def test_a_build_that_fails_lets_the_workers_waiting_for_it_go_at_once():
+    """The database went away mid-build: the builder's error stands, and the
+    workers waiting for its result stop waiting (they used to wait out the
+    whole DERIVED_BUILD_WAIT_SECONDS, holding their threads, then fail)."""
+    from django.db import OperationalError
+
+    started = threading.Event()
+
+    def failing():
+        started.set()
+        time.sleep(0.3)
+        raise OperationalError("the database went away")
+
+    errors, results = [], []
+
+    def first():
+        try:
+            versioned("fragile", failing)
+        except OperationalError as exc:
+            errors.append(exc)
+
+    builder = threading.Thread(target=first)
+    builder.start()
+    started.wait(5)
+    _forget_process_memory()
+    began = time.monotonic()
+    results.append(versioned("fragile", lambda: "built by the next"))
+    waited = time.monotonic() - began
+    builder.join()
+    assert len(errors) == 1
+    assert results == ["built by the next"]
+    assert waited < 10  # not the 30 s the claim would have held it

@@ -547,7 +547,9 @@ def _build_once(key: str, compute: Callable[[], object], timeout: int) -> object
     """Build ``key`` in one worker at a time: the first to claim the build
     computes and stores it; the others poll the cache for its result, and
     build it themselves only if it does not come in time (a builder that
-    died, or Redis gone: a failed claim answers None, not False)."""
+    died, or Redis gone: a failed claim answers None, not False). A build
+    that fails (the database went away) gives its claim up, so those waiting
+    stop at once and try for themselves rather than wait out the time."""
     wait = float(getattr(settings, "DERIVED_BUILD_WAIT_SECONDS", 10))
     claim = f"build:{key}"
     claimed = cache.add(claim, 1, max(1, int(wait) + 1))
@@ -558,8 +560,15 @@ def _build_once(key: str, compute: Callable[[], object], timeout: int) -> object
             value = cache.get(key)
             if value is not None:
                 return value
-    value = compute()
-    cache.set(key, value, timeout)
+            if cache.get(claim) is None:
+                break  # the builder gave up or finished without storing it
+    try:
+        value = compute()
+    except BaseException:
+        if claimed:
+            cache.delete(claim)
+        raise
+    cache.set(key, value, timeout)  # before the claim goes: nobody builds twice
     if claimed:
         cache.delete(claim)
     return value
