@@ -316,3 +316,33 @@ def test_a_renamed_roles_old_api_addresses_redirect_as_its_pages_do(client, cont
     assert response.status_code == 301
     assert response["Location"] == f"/api/v1/comparisons/{comparison.key}/"
     assert client.get("/api/v1/roles/never-a-role/").status_code == 404
+
+
+def test_every_api_error_is_json_and_carries_the_licence(client, content):
+    """Clients read the API's errors as JSON, whatever answers them: an
+    unknown address, a method it does not take, and the database away (which
+    gave the site's HTML 503 page, without the licence header)."""
+    from django.db import OperationalError, connection
+    from django.test import Client
+
+    def database_down(execute, sql, params, many, context):
+        raise OperationalError("connection refused")
+
+    visitor = Client(raise_request_exception=False)
+    with connection.execute_wrapper(database_down):
+        outage = visitor.get("/api/v1/glossary/", HTTP_ORIGIN="https://example.org")
+    answers = {
+        404: client.get("/api/v1/nowhere/"),
+        405: client.post("/api/v1/roles/"),
+        503: outage,
+    }
+    for status, response in answers.items():
+        assert response.status_code == status
+        assert response["Content-Type"].startswith("application/json"), status
+        assert response.json()["detail"], status
+        assert response["Link"] == (
+            '<https://creativecommons.org/licenses/by/4.0/>; rel="license"'
+        ), status
+    assert int(outage["Retry-After"]) > 0
+    assert outage["Cache-Control"] == "no-store"
+    assert outage["Access-Control-Allow-Origin"] == "*"

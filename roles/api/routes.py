@@ -20,7 +20,6 @@ from django.http import (
     HttpRequest,
     HttpResponseBase,
     HttpResponsePermanentRedirect,
-    JsonResponse,
 )
 from django.urls import reverse
 from ninja import Field, NinjaAPI, Path, Schema, Status
@@ -30,13 +29,13 @@ from ninja.openapi.docs import Swagger
 from roles import models as m
 from roles.catalogue.selectors import SourceRef, sources_union
 from roles.core.client import rate_limit_wait
+from roles.core.http import LICENCE_LINK, LICENCE_URL, api_error
 from roles.core.seo import absolute_url
 from roles.publishing.cache import public_page
 from roles.questionnaire.selectors import published_questionnaire
 
 API_VERSION = "1"
 LICENCE_NAME = "CC BY 4.0"
-LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 ATTRIBUTION = "Role Guides"
 LICENCE_TEXT = (
     f"The content (guides, comparisons, glossary, questionnaire) is published "
@@ -75,14 +74,13 @@ def open_data(view):
     def wrapped(request: HttpRequest, *args, **kwargs):
         response: HttpResponseBase
         if wait := _rate_limited(request):
-            response = JsonResponse(
-                {"detail": f"Too many requests: try again in {wait} seconds."},
-                status=429,
+            response = api_error(
+                f"Too many requests: try again in {wait} seconds.", 429
             )
             response["Retry-After"] = str(wait)
         else:
             response = cached(request, *args, **kwargs)
-        response["Link"] = f'<{LICENCE_URL}>; rel="license"'
+        response["Link"] = LICENCE_LINK
         return response
 
     return wrapped
@@ -580,7 +578,7 @@ def _with_licence(view):
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        response["Link"] = f'<{LICENCE_URL}>; rel="license"'
+        response["Link"] = LICENCE_LINK
         return response
 
     return wrapped

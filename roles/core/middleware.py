@@ -21,6 +21,7 @@ from django.shortcuts import render
 from whitenoise.middleware import WhiteNoiseMiddleware
 
 from roles.core.health import health_response
+from roles.core.http import api_error
 from roles.core.logging import request_id_var
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -69,9 +70,8 @@ class MethodNotAllowedPageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if request.path.startswith("/api/") and request.method not in API_METHODS:
-            refused = JsonResponse(
-                {"detail": "This API is read-only: use GET (or HEAD, OPTIONS)."},
-                status=405,
+            refused = api_error(
+                "This API is read-only: use GET (or HEAD, OPTIONS).", 405
             )
             refused["Allow"] = ", ".join(API_METHODS)
             return refused

@@ -7,10 +7,12 @@ import sys
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.defaults import server_error as django_server_error
+
+from roles.core.http import API_PREFIX, api_error
 
 logger = logging.getLogger("roles.health")
 
@@ -54,11 +56,10 @@ def permission_denied(
 def page_not_found(
     request: HttpRequest, exception: Exception | None = None
 ) -> HttpResponse:
-    if request.path.startswith("/api/"):
+    if request.path.startswith(API_PREFIX):
         # The API's clients read JSON, its errors included.
-        return JsonResponse(
-            {"detail": "No such API address: the endpoints are listed at /api/v1/."},
-            status=404,
+        return api_error(
+            "No such API address: the endpoints are listed at /api/v1/.", 404
         )
     return render(request, "404.html", status=404)
 
@@ -71,8 +72,10 @@ def server_error(request: HttpRequest) -> HttpResponse:
     the outage is counted, not logged). Anything else is Django's 500."""
     error = sys.exc_info()[1]
     if not isinstance(error, (OperationalError, InterfaceError)):
+        if request.path.startswith(API_PREFIX):
+            return api_error("Something went wrong on our side.", 500)
         return django_server_error(request)
-    return database_unavailable(error)
+    return database_unavailable(error, api=request.path.startswith(API_PREFIX))
 
 
 def database_unavailable(
@@ -80,15 +83,22 @@ def database_unavailable(
     *,
     request: HttpRequest | None = None,
     context: dict | None = None,
+    api: bool = False,
 ) -> HttpResponse:
     """The site's 503 page. ``context``: what a view that caught the error
     itself adds (a message saying what was kept; a form to send it again,
     which needs ``request`` for its CSRF token)."""
     logger.warning("Database unavailable, answering 503: %s", error)
-    # Standalone (not base.html): nothing in it needs the database.
-    response = HttpResponse(
-        render_to_string("503.html", context, request=request), status=503
-    )
+    response: HttpResponse
+    if api:
+        response = api_error(
+            "The API is briefly unavailable: try again in a minute.", 503
+        )
+    else:
+        # Standalone (not base.html): nothing in it needs the database.
+        response = HttpResponse(
+            render_to_string("503.html", context, request=request), status=503
+        )
     response["Retry-After"] = str(settings.DATABASE_RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     # Already logged above, once per interval: not again, with its traceback,
