@@ -34,3 +34,55 @@ def test_the_markdown_preview_shows_list_markers(site, desk):
         "items => items.map(li => getComputedStyle(li).listStyleType)"
     )
     assert markers == ["disc", "disc", "decimal", "decimal"]
+
+
+def _forms_with_tabular_inlines() -> list[str]:
+    from django.contrib import admin
+    from django.urls import reverse
+
+    pages = []
+    for model, model_admin in admin.site._registry.items():
+        tabular = [i for i in model_admin.inlines if issubclass(i, admin.TabularInline)]
+        first = model.objects.order_by("pk").first()
+        if tabular and first is not None:
+            opts = model._meta
+            name = f"admin:{opts.app_label}_{opts.model_name}_change"
+            pages.append(reverse(name, args=[first.pk]))
+    return pages
+
+
+@pytest.mark.parametrize("who", ["publisher", "editor"])
+def test_inline_tables_have_no_empty_column_header(site, browser, who):
+    """axe's empty-table-header (a best practice, outside the WCAG tags the
+    other sweeps run): the drag column's and the Delete column's headers
+    have text for screen readers, also for an editor who may not delete."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    from ..factories import make_editor
+
+    user = make_editor("ed")
+    if who == "publisher":
+        user.is_superuser = True
+    user.set_password(PASSWORD)
+    user.save()
+    context, page = _login(browser, site, "ed")
+    pages = _forms_with_tabular_inlines()
+    assert len(pages) >= 2, pages
+    found = []
+    for path in pages:
+        assert page.goto(site.url + path).status == 200, path
+        page.wait_for_load_state("load")
+        result = Axe().run(
+            page,
+            options={
+                "runOnly": {"type": "rule", "values": ["empty-table-header"]},
+                "resultTypes": ["violations"],
+            },
+        )
+        found += [
+            f"{path}: {node['html'][:80]}"
+            for violation in result.response["violations"]
+            for node in violation["nodes"]
+        ]
+    context.close()
+    assert found == [], "\n".join(found)
