@@ -86,3 +86,33 @@ def test_inline_tables_have_no_empty_column_header(site, browser, who):
         ]
     context.close()
     assert found == [], "\n".join(found)
+
+
+def test_option_rows_drag_handle_is_not_cut_off_by_the_text_column(
+    site, desk, screenshot_dir
+):
+    """Each option row's drag handle (adminsortable2 draws the option's text
+    above the row) ran under the sticky Text column, showing the tail of the
+    text ("…uggle with."). The handle now says what it is where it can be
+    seen, and the text stays in its own box only."""
+    question = m.Question.objects.filter(options__isnull=False).first()
+    desk.goto(site.url + f"/admin/roles/question/{question.pk}/change/")
+    desk.wait_for_load_state("load")
+    handles = desk.locator("#options-group tr.has_original td.original > p")
+    assert handles.count() >= 2
+    seen = handles.evaluate_all(
+        """ps => ps.map(p => {
+            const text = [...p.childNodes].filter(n => n.nodeType === 3
+                && n.textContent.trim())[0];
+            const range = document.createRange();
+            range.selectNodeContents(text);
+            const r = range.getBoundingClientRect();
+            const covered = r.width > 0
+                && !p.contains(document.elementFromPoint(r.left + 2, r.top + r.height / 2));
+            const label = getComputedStyle(p, '::before').content;
+            return {covered, label};
+        })"""
+    )
+    assert not any(s["covered"] for s in seen), seen
+    assert all("Drag to reorder" in s["label"] for s in seen), seen
+    desk.locator("#options-group").screenshot(path=str(screenshot_dir / "options.png"))
