@@ -50,6 +50,7 @@ from django.http import (
     QueryDict,
 )
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -68,6 +69,7 @@ from roles.editorial.docdiff import doc_diff
 from roles.editorial.merge import rebase, three_way
 from roles.editorial.models import lock_lifetime
 from roles.editorial.usage import role_usage
+from roles.editorial.version_doc import row_changes
 from roles.publishing.signals import bump_content_version, staging
 
 STAGE_ACTIONS = {
@@ -270,6 +272,21 @@ class StartFromForm(forms.Form):
     )
 
 
+@dataclass(frozen=True)
+class _Section:
+    """A heading on reversion's comparison page, read like a model field."""
+
+    verbose_name: str
+    help_text: str = ""
+
+
+ROW_CHANGES = _Section(
+    "Changes inside rows",
+    "Each field that changed inside a row (an option, a responsibility, a "
+    "source...) between the two versions.",
+)
+
+
 class WorkflowAdminMixin(_ModelAdminBase):
     """For Role, Comparison and Question admins (with reversion's VersionAdmin)."""
 
@@ -277,6 +294,26 @@ class WorkflowAdminMixin(_ModelAdminBase):
     revision_form_template = "admin/roles/revision_form.html"
 
     # --- helpers --------------------------------------------------------------
+
+    def compare(self, obj, version1, version2):
+        """reversion's field-by-field comparison, and a section naming each
+        field that changed inside a row (an option's points, a
+        responsibility's theme), which reversion lists by row name only."""
+        diff, has_unfollowed_fields = super().compare(obj, version1, version2)
+        changes = row_changes(kind=self._kind(), before=version1, after=version2)
+        if changes:
+            html = render_to_string(
+                "admin/roles/_row_changes.html", {"changes": changes}
+            )
+            diff.append(
+                {
+                    "field": ROW_CHANGES,
+                    "is_related": False,
+                    "follow": True,
+                    "diff": html,
+                }
+            )
+        return diff, has_unfollowed_fields
 
     def _kind(self) -> str:
         kind = wf.kind_of(self.model)
