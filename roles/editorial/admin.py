@@ -65,6 +65,7 @@ from roles.core.params import plain_int
 from roles.editorial import concurrency as cc
 from roles.editorial import staged
 from roles.editorial import workflow as wf
+from roles.editorial.admin_common import script_free
 from roles.editorial.docdiff import doc_diff
 from roles.editorial.merge import rebase, three_way
 from roles.editorial.models import lock_lifetime
@@ -294,6 +295,13 @@ class WorkflowAdminMixin(_ModelAdminBase):
     revision_form_template = "admin/roles/revision_form.html"
 
     # --- helpers --------------------------------------------------------------
+
+    def get_formsets_with_inlines(self, request, obj=None):
+        """Each inline's formset as editors without JavaScript can use it
+        (``admin_common.script_free``): the admin's own view and staging
+        both build their formsets from here."""
+        for formset, inline in super().get_formsets_with_inlines(request, obj):
+            yield script_free(formset), inline
 
     def compare(self, obj, version1, version2):
         """reversion's field-by-field comparison, and a section naming each

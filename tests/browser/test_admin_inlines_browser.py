@@ -7,6 +7,8 @@ from playwright.sync_api import expect
 
 from roles import models as m
 
+from .conftest import AXE_OPTIONS
+from .sweep import _TIMERS_AS_MICROTASKS
 from .test_editor_browser import PASSWORD, _login
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -116,3 +118,86 @@ def test_option_rows_drag_handle_is_not_cut_off_by_the_text_column(
     assert not any(s["covered"] for s in seen), seen
     assert all("Drag to reorder" in s["label"] for s in seen), seen
     desk.locator("#options-group").screenshot(path=str(screenshot_dir / "options.png"))
+
+
+@pytest.fixture
+def nojs_desk(site, browser):
+    get_user_model().objects.create_superuser("root", "", PASSWORD)
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 1280, "height": 900}
+    )
+    page = context.new_page()
+    page.goto(site.url + "/admin/login/")
+    page.fill("#id_username", "root")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    expect(page.locator("#user-tools")).to_be_visible()
+    yield page
+    context.close()
+
+
+def test_without_javascript_an_editor_adds_and_reorders_inline_rows(
+    site, nojs_desk, screenshot_dir
+):
+    """Without scripts there is no "Add another" and no dragging: a blank
+    row is drawn after the saved ones, and each row's order is a number to
+    type."""
+    question = m.Question.objects.filter(options__isnull=False).first()
+    first, second, *rest = question.options.order_by("order", "pk")
+    page = nojs_desk
+    page.goto(site.url + f"/admin/roles/question/{question.pk}/change/")
+    count = 2 + len(rest)
+    blank = page.locator(f"#id_options-{count}-text")
+    expect(blank).to_be_visible()
+    expect(blank).to_have_value("")
+    order = {
+        page.locator(f"#id_options-{i}-id").input_value(): page.locator(
+            f"#id_options-{i}-order"
+        )
+        for i in range(count)
+    }
+    expect(order[str(first.pk)]).to_be_visible()
+    # The order numbers and the blank row are labelled (axe, scripts off as
+    # tests/browser/sweep.py runs it; Django's colour-scheme toggle, named
+    # only by its script, is not this form's).
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.evaluate(_TIMERS_AS_MICROTASKS)
+    found = Axe().run(
+        page, context={"exclude": [[".theme-toggle"]]}, options=AXE_OPTIONS
+    )
+    assert found.violations_count == 0, found.generate_report()
+    order[str(first.pk)].fill("2")
+    order[str(second.pk)].fill("1")
+    blank.fill("A brand new answer")
+    page.locator("#options-group").screenshot(path=str(screenshot_dir / "nojs.png"))
+    page.locator("input[name=_continue]").first.click()
+    expect(page.locator(".messagelist")).to_be_visible()
+    assert page.locator(".errornote").count() == 0, page.locator(
+        ".errornote"
+    ).inner_text()
+    texts = list(
+        question.options.order_by("order", "pk").values_list("text", flat=True)
+    )
+    assert texts[:2] == [second.text, first.text]
+    assert texts[-1] == "A brand new answer"
+
+
+def test_with_javascript_the_blank_rows_and_order_numbers_are_not_shown(site, desk):
+    """Scripts on, rows are added with "Add another" and ordered by dragging
+    or the Up/Down buttons: the blank rows drawn for editors without scripts
+    are taken out (and the form's row count with them), the order numbers
+    hidden."""
+    question = m.Question.objects.filter(options__isnull=False).first()
+    count = question.options.count()
+    desk.goto(site.url + f"/admin/roles/question/{question.pk}/change/")
+    desk.wait_for_load_state("load")
+    rows = desk.locator("#options-group tbody tr.form-row:not(.empty-form)")
+    expect(rows).to_have_count(count)
+    expect(desk.locator("#id_options-TOTAL_FORMS")).to_have_value(str(count))
+    expect(desk.locator("#id_options-0-order")).to_be_hidden()
+    expect(desk.locator("#options-group th.column-order")).to_be_hidden()
+    desk.get_by_text("Add another Option").click()
+    expect(rows).to_have_count(count + 1)
+    expect(desk.locator(f"#id_options-{count}-text")).to_be_visible()
+    expect(desk.locator("#id_options-TOTAL_FORMS")).to_have_value(str(count + 1))
