@@ -55,6 +55,8 @@ from roles.publishing.models import (
 )
 from roles.publishing.version import ContentVersion, bump_content_version
 from roles.questionnaire.models import (
+    DUPLICATE_OPTION,
+    DUPLICATE_OPTIONS,
     MAX_POINTS,
     MIN_POINTS,
     Option,
@@ -63,10 +65,13 @@ from roles.questionnaire.models import (
     QuestionKind,
     StatementPoints,
     Submission,
+    duplicate_options,
     question_rules,
 )
 
 __all__ = [
+    "DUPLICATE_OPTION",
+    "DUPLICATE_OPTIONS",
     "MARKDOWN_HELP",
     "MAX_COMPARED_ROLES",
     "MAX_POINTS",
@@ -118,5 +123,6 @@ __all__ = [
     "comparison_key",
     "comparison_rules",
     "current_slugs",
+    "duplicate_options",
     "question_rules",
 ]

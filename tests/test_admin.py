@@ -250,3 +250,36 @@ def test_an_agreement_statement_without_weights_is_not_published(staff_client):
     response = staff_client.post(url, data)
     assert response.status_code == 200, sorted(data)
     assert NO_POINTS in response.content.decode()
+
+
+def test_duplicate_options_are_refused_on_the_first_save_and_marked(staff_client):
+    """Two options with the same text while another row has an error too
+    (points out of range): the duplicates are named on this save, not only
+    on the next one once the other error is fixed, and each offending row
+    carries the error next to its text."""
+    from .admin_forms import admin_form_data
+
+    pm = RoleFactory(name="PM")
+    question = make_scenario([{pm: 1}, {pm: 2}, {pm: 3}], key="q")
+    url = reverse("admin:roles_question_change", args=[question.pk])
+    data = admin_form_data(staff_client.get(url))
+    rows = {data[f"options-{i}-id"]: i for i in range(3)}
+    first, _, third = (rows[str(o.pk)] for o in question.options.order_by("order"))
+    data[f"options-{first}-text"] = "Same answer"
+    data[f"options-{third}-text"] = "  same   ANSWER "
+    data[f"options-{third}-points_{pm.pk}"] = "9"
+    data["_continue"] = "1"
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    formset = response.context["inline_admin_formsets"][0].formset
+    assert m.DUPLICATE_OPTIONS in formset.non_form_errors()
+    marked = [
+        i
+        for i, f in enumerate(formset.forms)
+        if m.DUPLICATE_OPTION in f.errors.get("text", [])
+    ]
+    assert marked == sorted([first, third])
+    assert "Points go from 0 to 5." in str(formset.forms[third].errors)
+    html = response.content.decode()
+    assert html.count(m.DUPLICATE_OPTION) == 2
+    assert "Same answer" not in m.Option.objects.values_list("text", flat=True)

@@ -105,7 +105,8 @@ def test_a_rewritten_child_in_the_same_place_shows_as_changed_word_by_word():
     after = _copy(BASE)
     after["responsibilities"][1]["text"] = "Talks to users and stakeholders."
     (change,) = doc_diff(BASE, after)
-    assert (change.action, change.label) == ("changed", "Responsibilities 2")
+    # Named down to the field of the row that changed.
+    assert (change.action, change.label) == ("changed", "Responsibilities 2 — Text")
     assert [s.text for s in change.segments if s.op == "added"] == ["users and"]
 
 

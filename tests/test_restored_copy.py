@@ -10,6 +10,7 @@ import pytest
 
 from roles import models as m
 from roles.editorial import workflow as wf
+from roles.editorial.admin_common import SPARE_ROWS
 
 from .formdata import form_data
 from .test_concurrency import _open, _text, _url, ana, eve, role  # noqa: F401
@@ -36,7 +37,9 @@ def test_a_restored_copy_saved_as_a_draft_is_stale_and_rebases_onto_the_live_cha
     # Its inlines come back too (they once lost their rows and management
     # form, so the restored copy could not be saved at all).
     assert "ManagementForm data is missing" not in restored.content.decode()
-    assert data["skills-TOTAL_FORMS"] == ["5"]
+    # Its five skills, and the blank row drawn for editors without scripts.
+    assert data["skills-INITIAL_FORMS"] == ["5"]
+    assert data["skills-TOTAL_FORMS"] == [str(5 + SPARE_ROWS)]
     data["_save_draft"] = "1"
     saved = eve.post(_url(role), data)
     assert saved.status_code == 302

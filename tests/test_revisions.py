@@ -312,3 +312,55 @@ def test_a_deleted_question_is_recovered_with_its_points(client, seeded):
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert _points(m.Question.objects.get(key=key)) == before
+
+
+def test_compare_versions_names_the_field_that_changed_inside_a_row(staff_client):
+    """ "Compare versions" listed a question's options by name only: an
+    option whose points changed looked unchanged. Each changed field inside
+    a row is now named, with its old and new value."""
+    from .admin_forms import admin_form_data
+    from .factories import RoleFactory, make_scenario
+
+    pm = RoleFactory(name="PM", slug="pm")
+    po = RoleFactory(name="PO", slug="po")
+    question = make_scenario([{pm: 1}, {po: 2}, {pm: 3}], key="q")
+    first, second, _ = question.options.order_by("order")
+    url = reverse("admin:roles_question_change", args=[question.pk])
+    for change in ({}, {"points": 5, "text": "A reworded first answer"}):
+        data = admin_form_data(staff_client.get(url))
+        rows = {data[f"options-{i}-id"]: i for i in range(3)}
+        if change:
+            data[f"options-{rows[str(second.pk)]}-points_{po.pk}"] = "5"
+            data[f"options-{rows[str(first.pk)]}-text"] = change["text"]
+        data["_continue"] = "1"
+        response = staff_client.post(url, data)
+        assert response.status_code == 302, response.content.decode()[:2000]
+    before, after = Version.objects.get_for_object(question).order_by("pk")
+    html = staff_client.get(
+        reverse("admin:roles_question_compare", args=[question.pk]),
+        {"version_id1": before.pk, "version_id2": after.pk},
+    ).content.decode()
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert f"Options: {second.text} — Points" in text
+    assert "po: 2" in text and "po: 5" in text
+    assert "Options 1 — Text" in text and "reworded first answer" in text
+    # The options that did not change are not listed as changes.
+    third = question.options.order_by("order").last()
+    assert f"Options: {third.text}" not in text
+
+
+@pytest.mark.parametrize("kind", ["roles", "comparisons", "questions"])
+def test_a_version_rebuilds_the_record_document_it_was_saved_as(seeded, kind):
+    """The comparison's changes inside rows read each version's document
+    built in memory from its revision: for a version just saved, the same
+    document the database gives."""
+    from roles.editorial.version_doc import version_doc
+    from roles.editorial.workflow import KIND_SPECS, record_doc
+
+    record = KIND_SPECS[kind].model.objects.order_by("pk").first()
+    with reversion.create_revision():
+        record.save()
+    version = Version.objects.get_for_object(record).order_by("-pk").first()
+    assert version_doc(kind=kind, version=version) == record_doc(
+        kind=kind, object_id=record.pk
+    )

@@ -50,6 +50,7 @@ from django.http import (
     QueryDict,
 )
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -64,10 +65,12 @@ from roles.core.params import plain_int
 from roles.editorial import concurrency as cc
 from roles.editorial import staged
 from roles.editorial import workflow as wf
+from roles.editorial.admin_common import script_free
 from roles.editorial.docdiff import doc_diff
 from roles.editorial.merge import rebase, three_way
 from roles.editorial.models import lock_lifetime
 from roles.editorial.usage import role_usage
+from roles.editorial.version_doc import row_changes
 from roles.publishing.signals import bump_content_version, staging
 
 STAGE_ACTIONS = {
@@ -270,6 +273,21 @@ class StartFromForm(forms.Form):
     )
 
 
+@dataclass(frozen=True)
+class _Section:
+    """A heading on reversion's comparison page, read like a model field."""
+
+    verbose_name: str
+    help_text: str = ""
+
+
+ROW_CHANGES = _Section(
+    "Changes inside rows",
+    "Each field that changed inside a row (an option, a responsibility, a "
+    "source...) between the two versions.",
+)
+
+
 class WorkflowAdminMixin(_ModelAdminBase):
     """For Role, Comparison and Question admins (with reversion's VersionAdmin)."""
 
@@ -277,6 +295,33 @@ class WorkflowAdminMixin(_ModelAdminBase):
     revision_form_template = "admin/roles/revision_form.html"
 
     # --- helpers --------------------------------------------------------------
+
+    def get_formsets_with_inlines(self, request, obj=None):
+        """Each inline's formset as editors without JavaScript can use it
+        (``admin_common.script_free``): the admin's own view and staging
+        both build their formsets from here."""
+        for formset, inline in super().get_formsets_with_inlines(request, obj):
+            yield script_free(formset), inline
+
+    def compare(self, obj, version1, version2):
+        """reversion's field-by-field comparison, and a section naming each
+        field that changed inside a row (an option's points, a
+        responsibility's theme), which reversion lists by row name only."""
+        diff, has_unfollowed_fields = super().compare(obj, version1, version2)
+        changes = row_changes(kind=self._kind(), before=version1, after=version2)
+        if changes:
+            html = render_to_string(
+                "admin/roles/_row_changes.html", {"changes": changes}
+            )
+            diff.append(
+                {
+                    "field": ROW_CHANGES,
+                    "is_related": False,
+                    "follow": True,
+                    "diff": html,
+                }
+            )
+        return diff, has_unfollowed_fields
 
     def _kind(self) -> str:
         kind = wf.kind_of(self.model)

@@ -245,3 +245,44 @@ class PublishersChangeMixin:
         return can_publish(request.user) and super().has_delete_permission(  # type: ignore[misc]
             request, obj
         )
+
+
+# --- Inline rows without JavaScript ----------------------------------------------
+
+#: Blank rows drawn after an inline's saved rows, for editors without
+#: JavaScript (no "Add another"); static/js/admin-spare-rows.js takes them
+#: out where scripts run.
+SPARE_ROWS = 1
+
+ORDER_HELP = "Lower numbers come first."
+
+
+def spare_row(form: forms.BaseForm, original: models.Model | None) -> bool:
+    """A blank extra row: no saved row behind it and nothing typed in it."""
+    return original is None and (not form.is_bound or not form.has_changed())
+
+
+def script_free(formset: type[forms.BaseFormSet]) -> type[forms.BaseFormSet]:
+    """``formset`` as editors without JavaScript can use it: at least
+    SPARE_ROWS blank rows to add with, and on a sortable inline
+    (adminsortable2, which hides the order for its drag-and-drop) the order
+    as a number to type. Scripts hide the order again (static/css/admin.css)
+    and still number it after a drag or a move."""
+
+    class ScriptFree(formset):  # type: ignore[valid-type,misc]
+        extra = max(formset.extra, SPARE_ROWS)
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            name = getattr(self, "default_order_field", None)
+            field = self.form.base_fields.get(name) if name else None
+            if field is not None:
+                # adminsortable2's formset makes it hidden on each __init__,
+                # before any row's form is built from base_fields.
+                field.widget = forms.NumberInput(
+                    attrs={"class": "_reorder_ order-input", "min": 0}
+                )
+                field.help_text = ORDER_HELP
+
+    ScriptFree.__name__ = formset.__name__
+    return ScriptFree

@@ -94,6 +94,18 @@ def _changed(field: str, label: str, before: Any, after: Any) -> Change:
     return Change(field, label, "changed", b, a, word_diff(b, a))
 
 
+def _rewritten(field: str, label: str, before: Any, after: Any) -> list[Change]:
+    """A row rewritten in place: each of its fields that changed, named
+    ("Options 2 — Text"), or the whole row where it is not a mapping."""
+    if not (isinstance(before, dict) and isinstance(after, dict)):
+        return [_changed(field, label, before, after)]
+    return [
+        _changed(field, f"{label} — {_label(name)}", before.get(name), after.get(name))
+        for name in dict.fromkeys([*before, *after])
+        if before.get(name) != after.get(name)
+    ]
+
+
 def _list_changes(field: str, before: list[Doc], after: list[Doc]) -> list[Change]:
     identity = LIST_IDENTITY[field]
     label = _label(field)
@@ -106,7 +118,7 @@ def _list_changes(field: str, before: list[Doc], after: list[Doc]) -> list[Chang
     came = {i: item for key, (i, item) in new.items() if key not in old}
     rewritten = set(gone) & set(came)
     for i in sorted(rewritten):
-        out.append(_changed(field, f"{label} {i + 1}", _show(gone[i]), _show(came[i])))
+        out.extend(_rewritten(field, f"{label} {i + 1}", gone[i], came[i]))
     for key, (i, item) in old.items():
         if key not in new and i not in rewritten:
             out.append(Change(field, label, "removed", before=_show(item)))

@@ -190,11 +190,13 @@ class OptionFormSet(CustomInlineFormSet):
 
     def clean(self):
         super().clean()
-        if any(self.errors):
-            return
         kept = [
             f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")
         ]
+        if self._mark_duplicates(kept):
+            raise forms.ValidationError(m.DUPLICATE_OPTIONS)
+        if any(self.errors):
+            return
         errors = m.question_rules(
             self.instance.kind,
             [f.cleaned_data.get("text", "") for f in kept],
@@ -205,6 +207,16 @@ class OptionFormSet(CustomInlineFormSet):
         if self.instance.status == m.Status.PUBLISHED and not self._moves_a_role(kept):
             raise forms.ValidationError(NO_POINTS)
         self._check_impact(kept)
+
+    def _mark_duplicates(self, kept: list[forms.BaseForm]) -> bool:
+        """Mark each kept row whose text another kept row has too, whatever
+        errors other rows have (so the editor hears of it on this save, not
+        on the next one); whether there were any."""
+        texts = [f for f in kept if "text" in f.cleaned_data]
+        duplicates = m.duplicate_options([f.cleaned_data["text"] for f in texts])
+        for index in duplicates:
+            texts[index].add_error("text", m.DUPLICATE_OPTION)
+        return bool(duplicates)
 
     def _moves_a_role(self, kept) -> bool:
         """Whether some answer moves some role's points (``scoring.scores_something``),

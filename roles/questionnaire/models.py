@@ -40,11 +40,21 @@ def question_rules(
         )
     if kind == QuestionKind.SCENARIO and weighted:
         errors.append("A scenario question gives points through its options.")
-    # Read the same whatever their case or spacing.
-    readings = {" ".join(t.split()).casefold() for t in option_texts}
-    if len(readings) != len(option_texts):
-        errors.append("Two options have the same text; make each one different.")
+    if duplicate_options(option_texts):
+        errors.append(DUPLICATE_OPTIONS)
     return errors
+
+
+DUPLICATE_OPTIONS = "Two options have the same text; make each one different."
+#: Said on each row whose text another option has too (the admin's inline).
+DUPLICATE_OPTION = "Another option has the same text; make each one different."
+
+
+def duplicate_options(option_texts: Sequence[str]) -> list[int]:
+    """The positions of the options whose text another option has too, read
+    the same whatever their case or spacing."""
+    readings = [" ".join(t.split()).casefold() for t in option_texts]
+    return [i for i, r in enumerate(readings) if readings.count(r) > 1]
 
 
 NO_POINTS = (

@@ -1,0 +1,203 @@
+"""The admin's change forms as editors meet them in Chromium: the Markdown
+preview, the inline tables' headers, and inline rows with scripts off."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
+
+from roles import models as m
+
+from .conftest import AXE_OPTIONS
+from .sweep import _TIMERS_AS_MICROTASKS
+from .test_editor_browser import PASSWORD, _login
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def desk(site, browser):
+    get_user_model().objects.create_superuser("root", "", PASSWORD)
+    context, page = _login(browser, site, "root")
+    yield page
+    context.close()
+
+
+def test_the_markdown_preview_shows_list_markers(site, desk):
+    """The admin's form styles drop the bullets of lists inside an aligned
+    fieldset (``form .aligned ul li``): the preview must show them as the
+    public page does."""
+    role = m.Role.objects.order_by("pk").first()
+    desk.goto(site.url + f"/admin/roles/role/{role.pk}/change/")
+    editor = desk.locator(".markdown-editor").first
+    editor.locator("textarea").fill("Intro\n\n- one\n- two\n\n1. first\n2. second\n")
+    editor.get_by_role("button", name="Preview").click()
+    expect(editor.locator(".markdown-preview li")).to_have_count(4)
+    markers = editor.locator(".markdown-preview li").evaluate_all(
+        "items => items.map(li => getComputedStyle(li).listStyleType)"
+    )
+    assert markers == ["disc", "disc", "decimal", "decimal"]
+
+
+def _forms_with_tabular_inlines() -> list[str]:
+    from django.contrib import admin
+    from django.urls import reverse
+
+    pages = []
+    for model, model_admin in admin.site._registry.items():
+        tabular = [i for i in model_admin.inlines if issubclass(i, admin.TabularInline)]
+        first = model.objects.order_by("pk").first()
+        if tabular and first is not None:
+            opts = model._meta
+            name = f"admin:{opts.app_label}_{opts.model_name}_change"
+            pages.append(reverse(name, args=[first.pk]))
+    return pages
+
+
+@pytest.mark.parametrize("who", ["publisher", "editor"])
+def test_inline_tables_have_no_empty_column_header(site, browser, who):
+    """axe's empty-table-header (a best practice, outside the WCAG tags the
+    other sweeps run): the drag column's and the Delete column's headers
+    have text for screen readers, also for an editor who may not delete."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    from ..factories import make_editor
+
+    user = make_editor("ed")
+    if who == "publisher":
+        user.is_superuser = True
+    user.set_password(PASSWORD)
+    user.save()
+    context, page = _login(browser, site, "ed")
+    pages = _forms_with_tabular_inlines()
+    assert len(pages) >= 2, pages
+    found = []
+    for path in pages:
+        assert page.goto(site.url + path).status == 200, path
+        page.wait_for_load_state("load")
+        result = Axe().run(
+            page,
+            options={
+                "runOnly": {"type": "rule", "values": ["empty-table-header"]},
+                "resultTypes": ["violations"],
+            },
+        )
+        found += [
+            f"{path}: {node['html'][:80]}"
+            for violation in result.response["violations"]
+            for node in violation["nodes"]
+        ]
+    context.close()
+    assert found == [], "\n".join(found)
+
+
+def test_option_rows_drag_handle_is_not_cut_off_by_the_text_column(
+    site, desk, screenshot_dir
+):
+    """Each option row's drag handle (adminsortable2 draws the option's text
+    above the row) ran under the sticky Text column, showing the tail of the
+    text ("…uggle with."). The handle now says what it is where it can be
+    seen, and the text stays in its own box only."""
+    question = m.Question.objects.filter(options__isnull=False).first()
+    desk.goto(site.url + f"/admin/roles/question/{question.pk}/change/")
+    desk.wait_for_load_state("load")
+    handles = desk.locator("#options-group tr.has_original td.original > p")
+    assert handles.count() >= 2
+    seen = handles.evaluate_all(
+        """ps => ps.map(p => {
+            const text = [...p.childNodes].filter(n => n.nodeType === 3
+                && n.textContent.trim())[0];
+            const range = document.createRange();
+            range.selectNodeContents(text);
+            const r = range.getBoundingClientRect();
+            const covered = r.width > 0
+                && !p.contains(document.elementFromPoint(r.left + 2, r.top + r.height / 2));
+            const label = getComputedStyle(p, '::before').content;
+            return {covered, label};
+        })"""
+    )
+    assert not any(s["covered"] for s in seen), seen
+    assert all("Drag to reorder" in s["label"] for s in seen), seen
+    desk.locator("#options-group").screenshot(path=str(screenshot_dir / "options.png"))
+
+
+@pytest.fixture
+def nojs_desk(site, browser):
+    get_user_model().objects.create_superuser("root", "", PASSWORD)
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 1280, "height": 900}
+    )
+    page = context.new_page()
+    page.goto(site.url + "/admin/login/")
+    page.fill("#id_username", "root")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    expect(page.locator("#user-tools")).to_be_visible()
+    yield page
+    context.close()
+
+
+def test_without_javascript_an_editor_adds_and_reorders_inline_rows(
+    site, nojs_desk, screenshot_dir
+):
+    """Without scripts there is no "Add another" and no dragging: a blank
+    row is drawn after the saved ones, and each row's order is a number to
+    type."""
+    question = m.Question.objects.filter(options__isnull=False).first()
+    first, second, *rest = question.options.order_by("order", "pk")
+    page = nojs_desk
+    page.goto(site.url + f"/admin/roles/question/{question.pk}/change/")
+    count = 2 + len(rest)
+    blank = page.locator(f"#id_options-{count}-text")
+    expect(blank).to_be_visible()
+    expect(blank).to_have_value("")
+    order = {
+        page.locator(f"#id_options-{i}-id").input_value(): page.locator(
+            f"#id_options-{i}-order"
+        )
+        for i in range(count)
+    }
+    expect(order[str(first.pk)]).to_be_visible()
+    # The order numbers and the blank row are labelled (axe, scripts off as
+    # tests/browser/sweep.py runs it; Django's colour-scheme toggle, named
+    # only by its script, is not this form's).
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.evaluate(_TIMERS_AS_MICROTASKS)
+    found = Axe().run(
+        page, context={"exclude": [[".theme-toggle"]]}, options=AXE_OPTIONS
+    )
+    assert found.violations_count == 0, found.generate_report()
+    order[str(first.pk)].fill("2")
+    order[str(second.pk)].fill("1")
+    blank.fill("A brand new answer")
+    page.locator("#options-group").screenshot(path=str(screenshot_dir / "nojs.png"))
+    page.locator("input[name=_continue]").first.click()
+    expect(page.locator(".messagelist")).to_be_visible()
+    assert page.locator(".errornote").count() == 0, page.locator(
+        ".errornote"
+    ).inner_text()
+    texts = list(
+        question.options.order_by("order", "pk").values_list("text", flat=True)
+    )
+    assert texts[:2] == [second.text, first.text]
+    assert texts[-1] == "A brand new answer"
+
+
+def test_with_javascript_the_blank_rows_and_order_numbers_are_not_shown(site, desk):
+    """Scripts on, rows are added with "Add another" and ordered by dragging
+    or the Up/Down buttons: the blank rows drawn for editors without scripts
+    are taken out (and the form's row count with them), the order numbers
+    hidden."""
+    question = m.Question.objects.filter(options__isnull=False).first()
+    count = question.options.count()
+    desk.goto(site.url + f"/admin/roles/question/{question.pk}/change/")
+    desk.wait_for_load_state("load")
+    rows = desk.locator("#options-group tbody tr.form-row:not(.empty-form)")
+    expect(rows).to_have_count(count)
+    expect(desk.locator("#id_options-TOTAL_FORMS")).to_have_value(str(count))
+    expect(desk.locator("#id_options-0-order")).to_be_hidden()
+    expect(desk.locator("#options-group th.column-order")).to_be_hidden()
+    desk.get_by_text("Add another Option").click()
+    expect(rows).to_have_count(count + 1)
+    expect(desk.locator(f"#id_options-{count}-text")).to_be_visible()
+    expect(desk.locator("#id_options-TOTAL_FORMS")).to_have_value(str(count + 1))
