@@ -294,6 +294,12 @@ def test_postgres_and_redis_down_together_give_503s_quickly_then_recover(
             assert time.monotonic() - started < QUICK, path
             if path == "/quiz/":
                 assert page[0] == 200 and "Start now" in page[2], page[2][:2000]
+            elif path.startswith("/api/"):
+                # The API's clients read JSON, its outage included.
+                status, headers, body = page
+                assert (status, headers["Retry-After"].isdigit()) == (503, True)
+                assert "briefly unavailable" in json.loads(body)["detail"]
+                assert 'rel="license"' in headers["Link"]
             else:
                 _assert_503_page(*page)
         status, body, seconds = _health(site)
