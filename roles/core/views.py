@@ -75,7 +75,54 @@ def server_error(request: HttpRequest) -> HttpResponse:
         if request.path.startswith(API_PREFIX):
             return api_error("Something went wrong on our side.", 500)
         return django_server_error(request)
-    return database_unavailable(error, api=request.path.startswith(API_PREFIX))
+    if request.path.startswith(API_PREFIX):
+        return database_unavailable(error, api=True)
+    resend = _resend(request)
+    if resend is None:
+        return database_unavailable(error)
+    return database_unavailable(
+        error,
+        request=request,
+        context={"message": CHANGES_NOT_SAVED, "resend": resend},
+    )
+
+
+CHANGES_NOT_SAVED = (
+    "The database is briefly unavailable, so your changes were not saved. "
+    "They are kept on this page: in a minute, send them again with the button "
+    "below."
+)
+
+
+def _resend(request: HttpRequest) -> dict | None:
+    """An editor's admin form that the database could not save: what was
+    sent, to send again from the 503 page (nothing typed is lost). Only a
+    post that passed the CSRF check (from the site's own form), never one
+    with a password or files (neither can be written into a page)."""
+    if request.method != "POST" or not request.path.startswith(
+        f"/{settings.ADMIN_URL}"
+    ):
+        return None
+    if not getattr(request, "csrf_processing_done", False):
+        return None
+    try:
+        if request.FILES:
+            return None
+        fields = [
+            (name, value)
+            for name in request.POST
+            if name != "csrfmiddlewaretoken"
+            for value in request.POST.getlist(name)
+        ]
+    except Exception:  # a body that cannot be read again: nothing to offer
+        return None
+    if not fields or any("password" in name.lower() for name, _ in fields):
+        return None
+    return {
+        "action": request.get_full_path(),
+        "fields": fields,
+        "label": "Send my changes again",
+    }
 
 
 def database_unavailable(
