@@ -8,6 +8,8 @@
 
   var PING_EVERY = 60 * 1000; // at most one keep-alive a minute while typing
   var CHECK_EVERY = 15 * 1000;
+  var RETRY_EVERY = 15 * 1000; // after a failed keep-alive, not one per keystroke
+  var UNREACHABLE = "We cannot reach the server just now, so your lock may not be kept. Nothing is lost: keep this page open and save once the site is back.";
 
   function minutes(ms) {
     var n = Math.max(1, Math.round(ms / 60000));
@@ -27,6 +29,7 @@
     var typedSince = false;
     var lastPing = 0;
     var lost = false;
+    var unreachable = false;
     if (typingText) typingText.hidden = false;
 
     function say(text) {
@@ -36,13 +39,13 @@
     function check() {
       if (lost) return;
       var left = lapsesAt - Date.now();
+      var text = "";
       if (left <= 0) {
-        say("Your lock has lapsed: others can save this record and take the lock over. Save, or press “Keep my lock”, to hold it again.");
+        text = "Your lock has lapsed: others can save this record and take the lock over. Save, or press “Keep my lock”, to hold it again.";
       } else if (left <= warnBefore) {
-        say("Your lock lapses in " + minutes(left) + ". Type, save or press “Keep my lock” to keep it.");
-      } else {
-        say("");
+        text = "Your lock lapses in " + minutes(left) + ". Type, save or press “Keep my lock” to keep it.";
       }
+      say(unreachable ? (text ? UNREACHABLE + " " + text : UNREACHABLE) : text);
     }
 
     function ping() {
@@ -62,6 +65,7 @@
           return response.json();
         })
         .then(function (data) {
+          unreachable = false;
           if (data.held) {
             lapsesAt = Date.now() + data.seconds_left * 1000;
             if (lapseText) lapseText.textContent = "It lapses at " + data.until + " unless you save or keep it before then.";
@@ -72,9 +76,12 @@
           }
         })
         .catch(function () {
-          // Offline or the server is busy: try again with the next keystroke.
-          lastPing = 0;
+          // Offline or the server is away: say so, and try again after a
+          // while (with the next keystroke or check from then on).
+          unreachable = true;
+          lastPing = Date.now() - PING_EVERY + RETRY_EVERY;
           typedSince = true;
+          check();
         });
     }
 
