@@ -155,3 +155,17 @@ def test_a_build_that_fails_lets_the_workers_waiting_for_it_go_at_once():
     assert len(errors) == 1
     assert results == ["built by the next"]
     assert waited < 10  # not the 30 s the claim would have held it
+
+
+def test_derived_data_a_worker_kept_is_shared_again_once_the_cache_lost_it(settings):
+    """Redis restarted (its data gone) while the workers kept the data in
+    memory: they put it back, so a worker started since (during a database
+    outage, say) finds it there instead of having to build it."""
+    from django.core.cache import cache
+
+    settings.DERIVED_SHARE_AGAIN_SECONDS = 0
+    assert versioned("kept-thing", lambda: "first build") == "first build"
+    cache.clear()  # Redis restarted
+    assert versioned("kept-thing", lambda: "built again") == "first build"
+    _forget_process_memory()  # a worker started since
+    assert versioned("kept-thing", lambda: "built again") == "first build"

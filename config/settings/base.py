@@ -305,6 +305,9 @@ DERIVED_PREBUILD = env_bool("DJANGO_DERIVED_PREBUILD", True)
 # before gunicorn forks its workers (config/wsgi.py): each worker starts with it.
 DERIVED_WARM_AT_START = env_bool("DJANGO_DERIVED_WARM_AT_START", True)
 DERIVED_BUILD_WAIT_SECONDS = env_int("DJANGO_DERIVED_BUILD_WAIT_SECONDS", 10)
+# A process holding derived data in memory checks this often that the shared
+# cache still has it, and puts it back after Redis lost it (a restart).
+DERIVED_SHARE_AGAIN_SECONDS = 60
 # What a page that needs the database says while the database is down (503).
 DATABASE_RETRY_AFTER_SECONDS = 30
 # How often each process acts on passed publish/unpublish times and scheduled

@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextvars
 import hashlib
 import logging
+import math
 import threading
 import time
 from collections import OrderedDict
@@ -99,6 +100,10 @@ class _ProcessMemory:
         # PROCESS_PAGES only: served from the shared cache, or rendered
         # while it was down (then they stand in for it).
         self.pages: OrderedDict[str, tuple[bytes | None, tuple]] = OrderedDict()
+
+        # When each kind of derived data was last seen in (or put back into)
+        # the shared cache by this process (time.monotonic()).
+        self.shared_at: dict[str, float] = {}
 
         self._lock = threading.Lock()
 
@@ -480,15 +485,31 @@ def versioned(name: str, compute: Callable[[], object], timeout: int = 3600):
     if is_staging() or uncommitted_change():
         return compute()
     version = _version_for_data()
+    key = f"data:{release_id()}:{version}:{name}"
     remembered = _memory.data.get(name)
     if remembered is not None and remembered[0] == version:
+        _share_again(name, key, remembered[1], timeout)
         return remembered[1]
-    key = f"data:{release_id()}:{version}:{name}"
     value = cache.get(key)
     if value is None:
         value = _build_once(key, compute, timeout)
     _memory.data[name] = (version, value)
+    _memory.shared_at[name] = time.monotonic()
     return value
+
+
+def _share_again(name: str, key: str, value: object, timeout: int) -> None:
+    """Redis lost its data (a restart, an eviction) while this process kept
+    the value in memory: put it back, checking at most once a minute per kind
+    (``DERIVED_SHARE_AGAIN_SECONDS``), so a worker started since finds it
+    there instead of building it - which a database outage makes impossible."""
+    every = float(getattr(settings, "DERIVED_SHARE_AGAIN_SECONDS", 60))
+    now = time.monotonic()
+    if now - _memory.shared_at.get(name, -math.inf) < every or cache_down():
+        return
+    _memory.shared_at[name] = now
+    if not cache.has_key(key):
+        cache.add(key, value, timeout)
 
 
 #: At most this many entries in one versioned_memo (a guard: its keys come
