@@ -590,11 +590,19 @@ def test_progress_after_a_settling_link_counts_what_can_follow():
     # s2, then at most MAX_QUESTIONS - 12 adaptive ones.
     assert first.to_go == 1 + adaptive.MAX_QUESTIONS - 12
     assert first.of == first.number + first.to_go
-    # A queued question answered before (asked again) adds nothing to the count.
+    # A queued question answered before (asked again) adds nothing to the
+    # count, and is numbered on from the answers given: never back to 4 (its
+    # first place), with Back to the last other answer, not the introduction.
     again = flow.FlowState("n", answered, queue=("q3", "s2"))
     second = flow.progress(again, "q3", typical=12, total=43)
-    assert second.number == 4
+    assert second.number == 10
     assert second.to_go == 1 + adaptive.MAX_QUESTIONS - 11
+    assert again.previous("q3") == "q9"
+    assert again.position("s2") == 11
+    assert again.position("q2") == 3  # Back to an earlier answer: its place
+    # q3 answered again: the next queued question follows on from it.
+    after = flow.FlowState("n", {**answered, "q3": 1}, queue=("s2",))
+    assert after.position("s2") == 11
     # Past the ceiling already: only the queue is left.
     many = flow.FlowState("n", {f"q{i}": 0 for i in range(30)}, queue=("s1",))
     assert flow.progress(many, "s1", typical=12, total=43).to_go == 0

@@ -160,15 +160,21 @@ class FlowState:
         question = flow.next_question(self.answers, more=self.more)
         return question.key if question else None
 
+    def _sequence(self) -> list[str]:
+        """The questions in the order this respondent meets them: those
+        answered, then those queued (asked now, even if answered before:
+        a "what would settle it" link goes on from the answers given)."""
+        return [k for k in self.answers if k not in self.queue] + list(self.queue)
+
     def position(self, key: str) -> int:
         """The question's number in this respondent's flow (1-based)."""
-        keys = list(self.answers)
-        return keys.index(key) + 1 if key in self.answers else len(keys) + 1
+        keys = self._sequence()
+        return keys.index(key) + 1 if key in keys else len(keys) + 1
 
     def previous(self, key: str) -> str | None:
         """The question asked before ``key`` (for the Back link)."""
-        keys = list(self.answers)
-        index = keys.index(key) if key in self.answers else len(keys)
+        keys = self._sequence()
+        index = keys.index(key) if key in keys else len(keys)
         return keys[index - 1] if index > 0 else None
 
 
