@@ -125,6 +125,7 @@ def test_api_docs_fit_320_pixels_with_every_operation_open(
 ):
     """An expanded operation's tables (responses with their codes) wrap to the
     screen: the page never scrolls sideways on a phone."""
+    phone_page.emulate_media(color_scheme="dark")
     phone_page.goto(guides.url + "/api/v1/docs/")
     toggles = phone_page.locator(".swagger-ui .opblock-summary-control")
     toggles.first.wait_for()
@@ -134,3 +135,5 @@ def test_api_docs_fit_320_pixels_with_every_operation_open(
     width = phone_page.evaluate("document.documentElement.scrollWidth")
     phone_page.screenshot(path=screenshot_dir / "phone-api-docs-open.png")
     assert width <= 320
+    # In the dark scheme too, the light explorer's text keeps its contrast.
+    assert_accessible(phone_page)
