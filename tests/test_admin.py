@@ -208,6 +208,46 @@ def test_question_admin_reorders_options_from_the_form_it_draws(staff_client):
     ]
 
 
+def test_typed_option_orders_are_taken_as_typed_without_ties(staff_client):
+    """Without scripts the order is a number to type ("lower numbers come
+    first"): a row given another row's number goes there and the rest move
+    on (they tied, in no defined order), a new row given a number goes to it
+    (it was put last whatever was typed), and a new row left at 0 goes last."""
+    from .admin_forms import admin_form_data
+
+    pm = RoleFactory(name="PM")
+    question = make_scenario([{pm: 1}, {pm: 2}, {pm: 3}], key="q")
+    a, b, c = question.options.order_by("order")
+    url = reverse("admin:roles_question_change", args=[question.pk])
+
+    def post(changes: dict, new: tuple[str, str] | None = None):
+        data = admin_form_data(staff_client.get(url))
+        rows = {data[f"options-{i}-id"]: i for i in range(3)}
+        for pk, number in changes.items():
+            data[f"options-{rows[str(pk)]}-order"] = str(number)
+        if new:
+            data["options-3-text"], data["options-3-order"] = new
+            data[f"options-3-points_{pm.pk}"] = "1"
+            data["options-3-question"] = str(question.pk)
+        data["_continue"] = "1"
+        response = staff_client.post(url, data)
+        assert response.status_code == 302, response.content.decode()[:3000]
+        return list(
+            question.options.order_by("order", "pk").values_list("text", flat=True)
+        )
+
+    orders = dict(question.options.values_list("pk", "order"))
+    # a typed to c's number: a takes that place, c moves after it.
+    assert post({a.pk: orders[c.pk]}) == [b.text, a.text, c.text]
+    numbers = list(question.options.values_list("order", flat=True))
+    assert len(set(numbers)) == len(numbers)  # c moved on: no tie
+    # A new row typed to the first place goes first.
+    first = min(question.options.values_list("order", flat=True))
+    assert post({}, new=("Brand new", str(first)))[0] == "Brand new"
+    orders = list(question.options.values_list("order", flat=True))
+    assert len(set(orders)) == len(orders)  # no ties
+
+
 NO_POINTS = "gives no role any points"
 
 

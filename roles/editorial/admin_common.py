@@ -254,7 +254,10 @@ class PublishersChangeMixin:
 #: out where scripts run.
 SPARE_ROWS = 1
 
-ORDER_HELP = "Lower numbers come first."
+ORDER_HELP = (
+    "Lower numbers come first. A row given the number of another goes before "
+    "it; a new row left at 0 goes last."
+)
 
 
 def spare_row(form: forms.BaseForm, original: models.Model | None) -> bool:
@@ -283,6 +286,44 @@ def script_free(formset: type[forms.BaseFormSet]) -> type[forms.BaseFormSet]:
                     attrs={"class": "_reorder_ order-input", "min": 0}
                 )
                 field.help_text = ORDER_HELP
+
+        def clean(self):
+            super().clean()
+            self._number_rows()
+
+        def _number_rows(self) -> None:
+            """Typed orders taken as typed, without ties: rows in the order
+            of their numbers (a row whose number was just changed before one
+            that already had it; a new row left at 0 last), each then given
+            its number, or the one after the row before it where that is
+            taken. The numbers that need no change keep theirs; adminsortable2
+            numbers the same way after a drag, so scripts lose nothing."""
+            name = getattr(self, "default_order_field", None)
+            if not name or name not in self.form.base_fields or any(self.errors):
+                return
+            rows = []
+            for index, form in enumerate(self.forms):
+                data = getattr(form, "cleaned_data", None)
+                if not data or (self.can_delete and self._should_delete_form(form)):
+                    continue
+                typed = data.get(name) or 0
+                if form.instance.pk is None and not typed:
+                    key: tuple = (1, 0, 0, index)  # added, no place given: last
+                else:
+                    key = (0, typed, 0 if name in form.changed_data else 1, index)
+                rows.append((key, form))
+            last: int | None = None
+            for key, form in sorted(rows, key=lambda row: row[0]):
+                wanted = key[1] if key[0] == 0 else (last or 0) + 1
+                number = wanted if last is None or wanted > last else last + 1
+                last = number
+                if number != (form.cleaned_data.get(name) or 0) or (
+                    form.instance.pk is None
+                ):
+                    form.cleaned_data[name] = number
+                    setattr(form.instance, name, number)
+                    if name not in form.changed_data:
+                        form.changed_data.append(name)
 
     ScriptFree.__name__ = formset.__name__
     return ScriptFree
