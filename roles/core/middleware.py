@@ -21,7 +21,7 @@ from django.shortcuts import render
 from whitenoise.middleware import WhiteNoiseMiddleware
 
 from roles.core.health import health_response
-from roles.core.http import api_error
+from roles.core.http import API_PREFIX, api_error
 from roles.core.logging import request_id_var
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -69,7 +69,7 @@ class MethodNotAllowedPageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if request.path.startswith("/api/") and request.method not in API_METHODS:
+        if request.path.startswith(API_PREFIX) and request.method not in API_METHODS:
             refused = api_error(
                 "This API is read-only: use GET (or HEAD, OPTIONS).", 405
             )
@@ -80,7 +80,7 @@ class MethodNotAllowedPageMiddleware:
             response.status_code != 405
             or response.streaming
             or response.content
-            or request.path.startswith("/api/")
+            or request.path.startswith(API_PREFIX)
         ):
             return response
         page = render(request, "405.html", status=405)
