@@ -140,3 +140,42 @@ def test_a_phone_disc_moves_no_further_than_its_crowd_needs():
 @pytest.mark.django_db
 def test_the_seeded_roles_discs_are_all_apart(seeded):
     assert_discs_apart(rm.role_map_for(role_map_roles()))
+
+
+def _you_clear_of_the_discs(role_map) -> float:
+    """The smallest gap between the edge of "you"'s phone disc and a role's."""
+    you = role_map.you
+    return min(
+        ((you.disc_x - p.disc_x) ** 2 + (you.disc_y - p.disc_y) ** 2) ** 0.5
+        - rm.DISC_RADIUS
+        - rm.YOU_DISC_RADIUS
+        for p in role_map.pins
+    )
+
+
+@pytest.mark.django_db
+def test_you_on_a_phone_covers_no_numbered_disc_wherever_the_answers_place_it(seeded):
+    """On a phone "you" is a larger disc: it is moved just clear of the
+    roles' numbered discs (the table gives its exact position), so it neither
+    hides a number nor hides under one - at every place answers can put it."""
+    roles = role_map_roles()
+    for x, y in itertools.product(range(0, 101, 5), repeat=2):
+        role_map = rm.role_map_for(roles, you=MapPoint(x=x, y=y))
+        you = role_map.you
+        assert _you_clear_of_the_discs(role_map) >= rm.DISC_GAP - 0.2, (x, y)
+        low = rm.PAD + rm.YOU_DISC_RADIUS - 0.1
+        assert low <= you.disc_x <= rm.WIDTH - low, (x, y)
+        assert low <= you.disc_y <= rm.HEIGHT - low, (x, y)
+
+
+def test_you_with_room_around_it_stays_on_its_place():
+    roles = [rm.MapRole("a", "A", 10, 10), rm.MapRole("b", "B", 90, 90)]
+    you = rm.role_map_for(roles, you=MapPoint(x=50, y=50)).you
+    assert (you.disc_x, you.disc_y) == (you.cx, you.cy)
+
+
+def test_you_on_a_role_moves_just_clear_of_it():
+    roles = [rm.MapRole("a", "A", 50, 50)]
+    role_map = rm.role_map_for(roles, you=MapPoint(x=50, y=50))
+    gap = _you_clear_of_the_discs(role_map)
+    assert rm.DISC_GAP - 0.2 <= gap <= rm.DISC_GAP + 4

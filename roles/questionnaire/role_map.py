@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,6 +22,9 @@ WIDTH, HEIGHT, PAD = 640, 440, 48
 #: spread_discs keeps between two discs.
 DISC_RADIUS = 17
 DISC_GAP = 2
+#: "You" on a phone: a larger disc without a number, moved just clear of the
+#: roles' discs (you_disc).
+YOU_DISC_RADIUS = 22
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,7 @@ class RoleMap:
     y_short: tuple[str, str] = Y_SHORT
     y_narrow: tuple[str, str] = Y_NARROW
     disc_radius: int = DISC_RADIUS
+    you_disc_radius: int = YOU_DISC_RADIUS
 
     @property
     def right(self) -> int:
@@ -242,6 +247,35 @@ def spread_discs(centres: list[tuple[float, float]]) -> list[tuple[float, float]
     return [(round(x, 1), round(y, 1)) for x, y in spots]
 
 
+def you_disc(
+    centre: tuple[float, float], discs: list[tuple[float, float]]
+) -> tuple[float, float]:
+    """Where "you"'s phone disc goes: at its place if it touches no role's
+    disc, else at the nearest free spot inside the plot (tried on rings
+    4 units apart, 32 directions each, the nearest first); on a map too
+    crowded to have one, at its place, under the roles' discs."""
+    reach = DISC_RADIUS + YOU_DISC_RADIUS + DISC_GAP
+    low_x, high_x = PAD + YOU_DISC_RADIUS, WIDTH - PAD - YOU_DISC_RADIUS
+    low_y, high_y = PAD + YOU_DISC_RADIUS, HEIGHT - PAD - YOU_DISC_RADIUS
+    x0 = min(max(centre[0], low_x), high_x)
+    y0 = min(max(centre[1], low_y), high_y)
+
+    def free(x: float, y: float) -> bool:
+        return all((x - dx) ** 2 + (y - dy) ** 2 >= reach * reach for dx, dy in discs)
+
+    if free(x0, y0):
+        return (round(x0, 1), round(y0, 1))
+    for ring in range(1, 80):
+        distance = 4.0 * ring
+        for step in range(32):
+            angle = 2 * math.pi * step / 32
+            x = round(x0 + distance * math.cos(angle), 1)
+            y = round(y0 + distance * math.sin(angle), 1)
+            if low_x <= x <= high_x and low_y <= y <= high_y and free(x, y):
+                return (x, y)
+    return (round(x0, 1), round(y0, 1))
+
+
 def place_labels(points: list[tuple[str, float, float]]) -> list[tuple[str, float]]:
     """Where each label goes, so that labels overlap neither each other nor
     another role's dot and stay on the map, placed in the order given.
@@ -298,9 +332,9 @@ def _you_pin(you: MapPoint, pins: tuple[MapPin, ...]) -> MapPin:
     for pin in pins:
         for box in pin.boxes:
             grid.add(box)
-    return _pin(
-        "You", "", you.x, you.y, *_best_spot("You", *_centre(you.x, you.y), grid)
-    )
+    centre = _centre(you.x, you.y)
+    disc = you_disc(centre, [(p.disc_x, p.disc_y) for p in pins])
+    return _pin("You", "", you.x, you.y, *_best_spot("You", *centre, grid), disc=disc)
 
 
 def role_map_for(roles: list[MapRole], you: MapPoint | None = None) -> RoleMap:

@@ -61,6 +61,10 @@ DRAWN = """() => {
     you_label: shown(label) ? box(label) : null,
     role_texts: pins.flatMap(g => [...g.querySelectorAll('text')].filter(shown).map(t => [t.textContent, box(t)])),
     key_shown: !!key && key.getBoundingClientRect().height > 0,
+    you_disc: [...you.querySelectorAll('circle')].filter(shown).map(c => {
+      const r = c.getBoundingClientRect();
+      return [(r.left + r.right) / 2, (r.top + r.bottom) / 2, r.width / 2];
+    })[0],
     discs: pins.flatMap(g => [...g.querySelectorAll('circle')].filter(shown).map(c => {
       const r = c.getBoundingClientRect();
       return [g.dataset.slug, (r.left + r.right) / 2, (r.top + r.bottom) / 2, r.width / 2];
@@ -84,7 +88,8 @@ def test_on_every_roles_result_the_maps_words_do_not_overlap_and_you_hides_no_ro
     had "Team and delivery" over "Market and product"), "You" is drawn under
     the roles so it never hides a name or a number, its label (wide screens)
     covers no role's text, and on a phone, where the dots carry numbers, a
-    key says which disc is you, and no numbered disc lies on another."""
+    key says which disc is you, and no numbered disc lies on another or under
+    "you"."""
     from django.test import Client
 
     from roles.questionnaire import scoring
@@ -116,6 +121,11 @@ def test_on_every_roles_result_the_maps_words_do_not_overlap_and_you_hides_no_ro
                 for a, b in itertools.combinations(drawn["discs"], 2):
                     apart = ((a[1] - b[1]) ** 2 + (a[2] - b[2]) ** 2) ** 0.5
                     assert apart >= a[3] + b[3] - 0.5, (where, a[0], b[0])
+                # Nor does "you"'s larger disc lie on one (it hid numbers).
+                x, y, r = drawn["you_disc"]
+                for slug, dx, dy, dr in drawn["discs"]:
+                    apart = ((x - dx) ** 2 + (y - dy) ** 2) ** 0.5
+                    assert apart >= r + dr - 0.5, (where, slug)
             else:
                 assert drawn["you_label"] and not drawn["key_shown"], where
                 for text, box in drawn["role_texts"]:
