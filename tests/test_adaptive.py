@@ -81,6 +81,33 @@ def test_the_flow_stops_within_its_bounds_and_more_goes_on(seeded):
     assert flow.next_question(every, more=True) is None
 
 
+def test_the_flow_stops_on_its_own_only_at_a_clear_match(seeded):
+    """A stop before the cap, with questions left that could still tell, is
+    the flow saying "settled": the result must then be a clear match. It
+    settled at 97 % while a clear match needs the fitted threshold (98 %), so
+    a quarter of role-like respondents were told "No clear match ... stopped
+    asking before your answers settled the result" at 97 %."""
+    flow, model = seeded.adaptive, seeded.model
+    rng = random.Random(7)
+    people = adaptive.simulated_population(flow, 6, seed=7)
+    people += [scoring.random_answers(seeded.questions, rng) for _ in range(60)]
+    stopped_early = 0
+    for answers in people:
+        asked = flow.run_known(answers)
+        posterior = flow.posterior(asked)
+        if len(asked) >= adaptive.MAX_QUESTIONS:
+            continue
+        if max(posterior.values()) < adaptive.SETTLE:
+            continue  # stopped as nothing left could tell: no "settled" claimed
+        stopped_early += 1
+        ranking = adaptive.score(seeded.questions, asked, seeded.role_slugs, model)
+        assert scoring.verdict(ranking, model.clear) == scoring.Verdict.CLEAR, (
+            max(posterior.values()),
+            model.clear,
+        )
+    assert stopped_early > len(people) // 3  # the rule was exercised
+
+
 def test_an_ideal_respondent_is_settled_early_on_their_own_role(seeded):
     flow = seeded.adaptive
     for role in seeded.role_slugs:

@@ -609,3 +609,17 @@ def test_progress_after_a_settling_link_counts_what_can_follow():
     # "Answer more questions" goes on to every question: that is the ceiling.
     more = flow.FlowState("n", answered, more=True)
     assert flow.progress(more, "q99", typical=12, total=43).to_go == 43 - 11
+
+
+def test_the_scoring_page_states_the_flows_real_stopping_rule(client, seeded):
+    """ "How is this scored?" says when the one-at-a-time flow stops, with the
+    numbers it really uses: the fewest questions, the settling bar (never
+    below the clear-match bar), the cap and the full count."""
+    questionnaire = published_questionnaire()
+    html = re.sub(r"\s+", " ", client.get("/quiz/how-scoring-works/").content.decode())
+    settle = round(questionnaire.adaptive.settle * 100)
+    assert questionnaire.adaptive.settle >= questionnaire.model.clear
+    assert f"After at least {adaptive.MIN_QUESTIONS} questions" in html
+    assert f"reaches {settle}&nbsp;%" in html
+    assert f"after {adaptive.MAX_QUESTIONS} questions at most" in html
+    assert f"up to all {len(questionnaire.questions)}" in html

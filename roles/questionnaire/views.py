@@ -31,7 +31,7 @@ from roles.core.urls import cached_reverse
 from roles.core.views import database_unavailable
 from roles.publishing.cache import Throwaway, versioned, versioned_memo
 from roles.questionnaire import flow, scoring
-from roles.questionnaire.adaptive import MIN_QUESTIONS
+from roles.questionnaire.adaptive import MAX_QUESTIONS, MIN_QUESTIONS
 from roles.questionnaire.forms import (
     ActionForm,
     FeedbackForm,
@@ -620,6 +620,10 @@ def quiz_scoring(request: HttpRequest) -> HttpResponse:
         {
             "role_count": len(questionnaire.roles),
             "clear_percent": round(questionnaire.model.clear * 100),
+            "settle_percent": round(questionnaire.adaptive.settle * 100),
+            "min_questions": MIN_QUESTIONS,
+            "max_questions": MAX_QUESTIONS,
+            "total_questions": len(questionnaire.questions),
         },
     )
 
