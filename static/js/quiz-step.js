@@ -10,6 +10,16 @@
   var STEP_PATH = /^\/quiz\/q\/[^/]+\/$/;
   var busy = false;
 
+  // The page shown, without its fragment: a link to a place in it (the skip
+  // link, an error summary's link to its field) and Back from one fire
+  // popstate too, and are no step to fetch.
+  function page(url) {
+    var u = new URL(url, window.location.href);
+    u.hash = "";
+    return u.href;
+  }
+  var shown = page(window.location.href);
+
   function current() { return document.getElementById("quiz-step"); }
 
   function isStep(url) {
@@ -28,6 +38,7 @@
     if (crumbs && !doc.querySelector(".breadcrumbs")) crumbs.remove();
     if (doc.title) document.title = doc.title;
     if (push) window.history.pushState({ quizStep: true }, "", url);
+    shown = page(window.location.href);
     var step = current();
     var target = step.querySelector("#error-summary") || step.querySelector(".quiz-step-heading");
     if (target) {
@@ -103,6 +114,8 @@
   });
 
   window.addEventListener("popstate", function () {
+    if (page(window.location.href) === shown) return;
+    shown = page(window.location.href);
     if (isStep(window.location.href) && current()) {
       load(window.location.href, { credentials: "same-origin" }, false);
     } else {

@@ -186,6 +186,10 @@
     }
 
     window.addEventListener("popstate", function (event) {
+      // A link to a place in the page (the skip link) is no step: it showed
+      // question 1, or started the questionnaire from its introduction.
+      var known = event.state && typeof event.state.quizStep === "number";
+      if (!known && window.location.hash && !/^#question-\d+$/.test(window.location.hash)) return;
       var step = event.state && typeof event.state.quizStep === "number" ? event.state.quizStep : 0;
       if (!state.started) start(step, true); else show(step, true);
     });

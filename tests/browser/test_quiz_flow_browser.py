@@ -175,6 +175,70 @@ def test_js_moves_between_steps_without_reloading_and_focuses_the_question(
         context.close()
 
 
+def test_in_page_links_stay_in_the_page_with_scripts_on(site, browser):
+    """A link to a place in the same page (the skip link, an error summary's
+    link to its field) is no step: it reloaded the start page, and on a step
+    fetched it again, wiping the error and moving focus to the heading."""
+    context, page = _context(browser)
+    try:
+        page.goto(site.url + "/quiz/")
+        page.evaluate("window.__sameDocument = true")
+        page.keyboard.press("Tab")
+        expect(page.locator(".skip-link")).to_be_focused()
+        page.keyboard.press("Enter")
+        expect(page).to_have_url(site.url + "/quiz/#main")
+        page.wait_for_timeout(300)  # a reload, if one came, would have begun
+        assert page.evaluate("window.__sameDocument") is True
+        page.get_by_role("button", name="Start now").click()
+        expect(page.locator(".quiz-step-heading")).to_be_focused()
+        step = page.url
+        page.get_by_role("button", name="Continue").click()  # nothing chosen
+        expect(page.locator("#error-summary")).to_be_focused()
+        page.console_errors.clear()  # the 400 of the refused step
+        requests = []
+        page.on("request", lambda r: requests.append(r.url))
+        page.locator("#error-summary a").first.click()
+        expect(page.locator("#id_answer_0")).to_be_focused()
+        page.wait_for_timeout(300)
+        assert requests == []
+        expect(page.locator("#error-summary")).to_be_visible()
+        assert page.url == step + "#id_answer_0"
+        # Back from the fragment stays on the same step, still in the page.
+        page.go_back()
+        page.wait_for_timeout(300)
+        assert requests == []
+        expect(page.locator("#error-summary")).to_be_visible()
+        assert page.evaluate("window.__sameDocument") is True
+    finally:
+        context.close()
+
+
+def test_the_skip_link_leaves_the_full_questionnaire_where_it_is(site, browser):
+    """/quiz/all/ with scripts: the skip link started the questionnaire from
+    its introduction, and mid-way showed question 1 again."""
+    context, page = _context(browser)
+    try:
+        page.goto(site.url + "/quiz/all/")
+        start = page.locator("[data-quiz-start]")
+        expect(start).to_be_visible()
+        page.keyboard.press("Tab")
+        page.keyboard.press("Enter")
+        expect(page).to_have_url(site.url + "/quiz/all/#main")
+        page.wait_for_timeout(300)
+        expect(start).to_be_visible()
+        expect(page.locator("fieldset.quiz-question:visible")).to_have_count(0)
+        start.click()
+        page.locator("fieldset.quiz-question:visible label").first.click()
+        page.get_by_role("button", name="Next").click()
+        expect(page.locator(".quiz-progress-text")).to_contain_text("Question 2")
+        page.locator(".skip-link").focus()
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(300)
+        expect(page.locator(".quiz-progress-text")).to_contain_text("Question 2")
+    finally:
+        context.close()
+
+
 def test_js_start_moves_to_the_first_question_without_reloading(
     site, browser, screenshot_dir
 ):
