@@ -693,3 +693,61 @@ def test_a_reorder_and_a_text_change_by_two_editors_both_stay(ana, eve, role):
     ways = m.Draft.objects.get().doc["ways_in"]
     assert [w["title"] for w in ways] == ["Second way", "First way", "Third way"]
     assert ways[1]["text"] == "First way text, as Eve rewrote it."
+
+
+@pytest.mark.parametrize("publish_first", [False, True], ids=["draft", "published"])
+@pytest.mark.parametrize("theirs", ["renamed", "deleted"])
+@pytest.mark.parametrize("how", ["saved-again", "restored"])
+def test_saved_again_after_their_row_change_keeps_both(
+    ana, eve, role, publish_first, theirs, how
+):
+    """Ana renames (or deletes) an anti-pattern - a row of an inline - and
+    saves a draft, or publishes; Eve, on the form she opened before, changes
+    the origin: refused, then saved again as the refusal showed it, or later
+    from her saved copy. After a draft it was refused for ever ("Please
+    correct the error below." and no error shown: her rows named rows the
+    draft did not have) - now both changes stay. (A copy restored with no
+    draft open starts a stale draft, rebased field by field before it is
+    published: both stay there.)"""
+    from roles.catalogue.guides import AntiPattern
+
+    # One more than a published guide needs, so that one can go.
+    AntiPattern.objects.create(role=role, name="A spare", text="Spare.", order=99)
+    a, e = _open(ana, role), _open(eve, role)
+    prefix = next(k for k in a if k.endswith("-0-name") and "anti" in k).rsplit(
+        "-0-", 1
+    )[0]
+    first = a[f"{prefix}-0-name"]
+    if theirs == "renamed":
+        a[f"{prefix}-0-name"] = "Ana's anti-pattern"
+    else:
+        a[f"{prefix}-0-DELETE"] = "on"
+    a["_continue" if publish_first else "_save_draft"] = "1"
+    assert ana.post(_url(role), a).status_code == 302
+    e["origin"] = "Eve's origin."
+    e["_save_draft"] = "1"
+    refused = eve.post(_url(role), e)
+    assert refused.status_code == 200 and "workflow_conflict" in refused.context
+    assert refused.context["adminform"].form["origin"].value() == "Eve's origin."
+    assert "Please correct the error" not in _text(refused)
+    # Their change is named beside yours.
+    changed = [f.field for f in refused.context["workflow_conflict"]["fields"]]
+    assert "anti_patterns" in changed and "origin" in changed
+    if how == "saved-again":
+        again = admin_form_data(refused)
+    else:
+        copy = m.AutosavedCopy.objects.get()
+        again = admin_form_data(eve.get(_url(role) + f"?restore={copy.pk}"))
+    again["_save_draft"] = "1"
+    saved = eve.post(_url(role), again)
+    assert saved.status_code == 302, _text(saved)[:3000]
+    draft = m.Draft.objects.get()
+    doc = draft.doc
+    if how == "restored" and publish_first:
+        assert wf.draft_is_stale(draft)
+        doc = wf.draft_rebase(draft=draft, user=draft.created_by, choices={}).doc
+    assert doc["origin"] == "Eve's origin."
+    names = [row["name"] for row in doc["anti_patterns"]]
+    assert first not in names
+    if theirs == "renamed":
+        assert names[0] == "Ana's anti-pattern"

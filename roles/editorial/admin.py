@@ -35,6 +35,7 @@ from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import (
     ImproperlyConfigured,
+    ObjectDoesNotExist,
     PermissionDenied,
     ValidationError,
 )
@@ -165,6 +166,11 @@ def _rows_over(formset_class, record):
         row._state.adding = False
 
     class OverDraftRows(formset_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            if self.is_bound:
+                _keys_by_position(self, self.get_queryset())
+
         def get_queryset(self):
             if not hasattr(self, "_draft_rows"):
                 self._draft_rows = _in_order(rows, self.queryset)
@@ -179,6 +185,30 @@ def _rows_over(formset_class, record):
 
     OverDraftRows.__name__ = OverDraftRows.__qualname__ = formset_class.__name__
     return OverDraftRows
+
+
+def _keys_by_position(formset, rows: list) -> None:
+    """A posted form's rows named by position when its row keys are not the
+    in-memory record's: the form was shown over this same document, row for
+    row in this order, but its rows were built then with other keys (a live
+    row renamed or deleted since, stand-in keys numbered otherwise), so a key
+    would match no row - or the wrong one. Left alone when every key matches,
+    or when the counts differ (not the document the form was shown over)."""
+    name = formset.model._meta.pk.name
+    try:
+        count = formset.initial_form_count()
+    except ValidationError:
+        return  # no management form: the formset says so itself
+    if count != len(rows):
+        return
+    fields = [f"{formset.add_prefix(i)}-{name}" for i in range(count)]
+    keys = [str(row.pk) for row in rows]
+    if [formset.data.get(field) for field in fields] == keys:
+        return
+    data = formset.data.copy()
+    for field, key in zip(fields, keys, strict=True):
+        data[field] = key
+    formset.data = data
 
 
 def _problem_errors(problems: list[str]) -> list[str]:
@@ -960,6 +990,40 @@ class WorkflowAdminMixin(_ModelAdminBase):
         _consume_messages(request)
         return doc
 
+    def _form_over(self, data, object_id, draft) -> wf.Doc | None:
+        """The document a posted form (or a saved copy of one) is bound over:
+        the one it was opened on, whose rows its row keys name. A form opened
+        before someone else saved (saved again after a refusal, or restored
+        from a copy) names rows the current draft may not have - a row they
+        renamed is a new row there - and bound over the draft it was refused
+        for ever, with the error on a hidden field. What it makes is then
+        moved onto the current version (``_onto_current``). The current
+        document (its open draft's, or None: the live record) otherwise."""
+        current = _doc(draft)
+        opened = cc.base_read(
+            data.get("_restored_base")
+            or data.get("_base_doc")
+            or data.get(cc.OPENED_ON)
+            or ""
+        )
+        if opened is None or opened == current:
+            return current
+        live = wf.record_doc(kind=self._kind(), object_id=int(object_id))
+        if opened == live:
+            return None
+        return opened if self._buildable(object_id, opened) else current
+
+    def _buildable(self, object_id, doc: wf.Doc) -> bool:
+        """Whether the record can be built over ``doc`` (it names nothing
+        deleted since)."""
+        try:
+            with staged_primary_keys():
+                live = self.model._default_manager.get(pk=object_id)
+                wf.record_in_memory(kind=self._kind(), live=live, doc=doc)
+        except (ValidationError, KeyError, TypeError, ObjectDoesNotExist):
+            return False
+        return True
+
     def _opened_on(self, request) -> wf.Doc | None:
         """The document the posted form was opened on (a form restored from a
         saved copy: the one the copy was typed on), None when unreadable."""
@@ -1073,7 +1137,14 @@ class WorkflowAdminMixin(_ModelAdminBase):
         """The form as posted (or bound to ``data``), with ``notice`` at its
         top, over the record as it is now (its open draft, in memory); nothing
         is saved."""
-        bound = self._bound_form(request, object_id, data, over=_doc(draft))
+        bound = self._bound_form(
+            request,
+            object_id,
+            data,
+            over=self._form_over(
+                request.POST if data is None else data, object_id, draft
+            ),
+        )
         if bound is None:
             return super().change_view(request, str(object_id), form_url, context)
         # Said above the form, not as an error in it: nothing typed is wrong.
@@ -1127,7 +1198,9 @@ class WorkflowAdminMixin(_ModelAdminBase):
         form over the draft, built in memory (``_record_over``)."""
         kind = self._kind()
         page = None
-        bound = self._bound_form(request, object_id, over=_doc(draft))
+        bound = self._bound_form(
+            request, object_id, over=self._form_over(request.POST, object_id, draft)
+        )
         if bound is None:
             return super().change_view(request, object_id, form_url, context)
         if not bound.valid:
