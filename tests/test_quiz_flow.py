@@ -586,10 +586,9 @@ def test_progress_after_a_settling_link_counts_what_can_follow():
     answered = {f"q{i}": 0 for i in range(10)}
     state = flow.FlowState("n", answered, queue=("s1", "s2"))
     first = flow.progress(state, "s1", typical=12, total=43)
-    assert first.at_most
     # s2, then at most MAX_QUESTIONS - 12 adaptive ones.
     assert first.to_go == 1 + adaptive.MAX_QUESTIONS - 12
-    assert first.of == first.number + first.to_go
+    assert 0 < first.done < first.of and first.usual == 0
     # A queued question answered before (asked again) adds nothing to the
     # count, and is numbered on from the answers given: never back to 4 (its
     # first place), with Back to the last other answer, not the introduction.
@@ -623,3 +622,43 @@ def test_the_scoring_page_states_the_flows_real_stopping_rule(client, seeded):
     assert f"reaches {settle}&nbsp;%" in html
     assert f"after {adaptive.MAX_QUESTIONS} questions at most" in html
     assert f"up to all {len(questionnaire.questions)}" in html
+
+
+@pytest.mark.parametrize("typical", [1, 8, 13, 24])
+def test_progress_never_goes_back_nor_promises_an_end_it_moves(typical):
+    """Along one respondent's flow (no links followed): the bar only moves
+    on, and ends full at the ceiling; what is left is always said as the most
+    there can be, counting down by one, and a typical figure is only ever
+    given beside it ("usually about 1 more, at most 12"). It said "about 1
+    more to go" at question 12, then "at most 11 more" with the bar going from
+    11/13 back to 12/24."""
+    from roles.questionnaire import flow
+
+    total = 67
+    ceiling = min(total, adaptive.MAX_QUESTIONS)
+    answers: dict[str, int] = {}
+    bars, left = [], []
+    for n in range(1, ceiling + 1):
+        state = flow.FlowState("n", dict(answers))
+        shown = flow.progress(state, f"q{n}", typical=typical, total=total)
+        assert shown.number == n
+        assert shown.to_go == ceiling - n
+        assert shown.usual == (typical - n if n < typical else 0)
+        assert 0 <= shown.done <= shown.of
+        bars.append(shown.done / shown.of)
+        left.append(shown.to_go)
+        answers[f"q{n}"] = 0
+    assert bars == sorted(bars) and bars[0] < 0.1
+    assert left == sorted(left, reverse=True) and left[-1] == 0
+    # Near the typical length the bar is well on, not at a third.
+    if 1 < typical < ceiling:
+        assert bars[typical - 1] >= 0.6
+
+
+def test_a_step_says_usually_and_at_most_together(client, seeded):
+    key = _begin(client)
+    html = re.sub(r"\s+", " ", client.get(f"/quiz/q/{key}/").content.decode())
+    length = quiz_length()
+    most = min(len(published_questionnaire().questions), adaptive.MAX_QUESTIONS) - 1
+    assert f"usually about {length.questions - 1} more, at most {most}" in html
+    assert re.search(r'<progress max="100" value="\d+"', html)

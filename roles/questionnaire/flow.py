@@ -178,25 +178,51 @@ class FlowState:
         return keys[index - 1] if index > 0 else None
 
 
+#: The bar stands at this share of its length when the typical number of
+#: questions is done (the rest of the bar is for the answers that need more).
+BAR_AT_TYPICAL = 0.8
+BAR_SCALE = 100
+
+
 @dataclass(frozen=True)
 class Progress:
-    """What the progress indicator says: the question's number and, as the
-    flow's length depends on the answers, an honest estimate of what is left."""
+    """What the progress indicator says: the question's number, the most
+    questions there can be after it (the flow's length depends on the
+    answers: the only figure that never moves away), and, on the way to the
+    typical length, how many more it usually takes beside it."""
 
     number: int
-    #: Questions expected after this one (an estimate), or the most there can be.
+    #: The most questions there can be after this one.
     to_go: int
-    #: True when ``to_go`` is a ceiling ("at most"), not a typical figure.
-    at_most: bool
-    #: For the bar: ``number`` of ``of``.
+    #: For the bar: ``done`` of ``of``; it only moves on along a flow.
     of: int
+    done: int
+    #: Usually this many more (0: no typical figure to give).
+    usual: int = 0
+
+
+def _bar(done: int, left: int, typical: int, ceiling: int) -> int:
+    """How far the bar is, out of BAR_SCALE: ``done / (done + k · left)``,
+    which only grows as questions are answered and the most left falls, is
+    full when nothing can be left, and with ``k`` set so that it stands at
+    BAR_AT_TYPICAL when the typical number is done (a bar drawn to the
+    ceiling stood at half when most people were finishing; one drawn to the
+    typical length went back when the flow went past it)."""
+    if left <= 0:
+        return BAR_SCALE
+    spare = ceiling - typical
+    k = typical * (1 / BAR_AT_TYPICAL - 1) / spare if 0 < typical and spare > 0 else 1.0
+    return min(BAR_SCALE - 1, int(BAR_SCALE * done / (done + k * left)))
 
 
 def progress(state: FlowState, key: str, *, typical: int, total: int) -> Progress:
     number = state.position(key)
+    done = number - 1
+    ceiling = min(total, adaptive.MAX_QUESTIONS)
     if state.more:
         left = total - len(state.answers) - (0 if key in state.answers else 1)
-        return Progress(number, max(0, left), True, max(total, number))
+        left = max(0, left)
+        return Progress(number, left, BAR_SCALE, _bar(done, left, 0, total))
     if state.queue:
         # The queued questions, then the adaptive flow until it settles, at
         # most up to its ceiling of questions answered in all.
@@ -204,10 +230,14 @@ def progress(state: FlowState, key: str, *, typical: int, total: int) -> Progres
         answered = len(state.answers) + sum(
             1 for k in state.queue if k not in state.answers
         )
-        ceiling = min(total, adaptive.MAX_QUESTIONS)
         left = len(queued) + max(0, ceiling - answered)
-        return Progress(number, left, True, number + left)
-    if number < typical:
-        return Progress(number, typical - number, False, typical)
-    ceiling = min(total, adaptive.MAX_QUESTIONS)
-    return Progress(number, max(0, ceiling - number), True, max(ceiling, number))
+        return Progress(number, left, BAR_SCALE, _bar(done, left, 0, number + left))
+    left = max(0, ceiling - number)
+    usual = typical - number if number < typical else 0
+    return Progress(
+        number,
+        left,
+        BAR_SCALE,
+        _bar(done, left, min(typical, ceiling), max(ceiling, number)),
+        usual,
+    )

@@ -337,7 +337,7 @@ def _frame(
 
 #: What the start page and a step page output as they are (roles.core.frames).
 START_SLOTS = ("start_form", "resume_url")
-STEP_SLOTS = ("number", "to_go", "of", "done", "back_url", "step_form")
+STEP_SLOTS = ("number", "to_go", "usual", "of", "done", "back_url", "step_form")
 
 
 def _question_gone(request: HttpRequest, questionnaire: Questionnaire) -> HttpResponse:
@@ -437,7 +437,7 @@ def quiz_step(request: HttpRequest, key: str) -> HttpResponse:
         "error": posted,
         "back_to_start": back is None,
         "last": progress.to_go == 0,
-        "at_most": progress.at_most,
+        "has_usual": bool(progress.usual),
     }
     frame = _frame(
         memo,
@@ -451,8 +451,9 @@ def quiz_step(request: HttpRequest, key: str) -> HttpResponse:
         {
             "number": progress.number,
             "to_go": progress.to_go,
+            "usual": progress.usual,
             "of": progress.of,
-            "done": progress.number - 1,
+            "done": progress.done,
             "back_url": _step_url(back) if back else cached_reverse("roles:quiz"),
             "step_form": step_form,
         }
