@@ -211,7 +211,7 @@ def _bar(done: int, left: int, typical: int, ceiling: int) -> int:
     if left <= 0:
         return BAR_SCALE
     spare = ceiling - typical
-    k = typical * (1 / BAR_AT_TYPICAL - 1) / spare if 0 < typical and spare > 0 else 1.0
+    k = typical * (1 / BAR_AT_TYPICAL - 1) / spare if typical > 0 and spare > 0 else 1.0
     return min(BAR_SCALE - 1, int(BAR_SCALE * done / (done + k * left)))
 
 

@@ -440,6 +440,8 @@ class TypicalLength:
     questions: int
     minutes: int
     total: int
+    #: The most it can take without asking for more: the flow's ceiling.
+    most: int = 0
 
     @property
     def shorter(self) -> bool:
@@ -458,8 +460,11 @@ def typical_length(
     total = len(questionnaire.questions)
     flow = questionnaire.adaptive
     people = adaptive.simulated_population(flow, per_role, seed, limit) if total else []
+    most = min(total, adaptive.MAX_QUESTIONS)
     if not people:
-        return TypicalLength(total, estimated_minutes(questionnaire.questions), total)
+        return TypicalLength(
+            total, estimated_minutes(questionnaire.questions), total, total
+        )
     by_key = questionnaire.by_key
     count = 0
     seconds = 0
@@ -472,4 +477,5 @@ def typical_length(
         questions=max(1, round(count / n)),
         minutes=max(1, math.ceil(seconds / n / 60)),
         total=total,
+        most=most,
     )
