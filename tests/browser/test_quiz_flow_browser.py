@@ -239,6 +239,39 @@ def test_the_skip_link_leaves_the_full_questionnaire_where_it_is(site, browser):
         context.close()
 
 
+@pytest.mark.parametrize("size", [(375, 667), (320, 568)])
+def test_the_full_questionnaire_starts_in_the_first_screen_and_fits_a_phone(
+    site, browser, size
+):
+    """/quiz/all/ on a small phone: Start in the first screen (it was below
+    the introduction's list, at 966 px), and once started the sticky Back,
+    Next and Start over bar fits the width (Start over stuck out 23 px and the
+    page scrolled sideways)."""
+    width, height = size
+    context, page = _context(browser, width=width, height=height)
+    try:
+        page.goto(site.url + "/quiz/all/")
+        start = page.locator("[data-quiz-start]")
+        assert _in_first_screen(page, start)
+        start.click()
+        expect(page.locator(".quiz-nav")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        for button in page.locator(".quiz-nav button").all():
+            box = button.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width, (
+                button.inner_text()
+            )
+            assert box["height"] >= 24
+        # Back and Next keep their word whole (not "Bac / k").
+        for name in ("Back", "Next"):
+            button = page.locator(".quiz-nav").get_by_role("button", name=name)
+            assert button.evaluate("b => b.getClientRects().length") == 1
+            assert button.evaluate("b => b.scrollWidth <= b.clientWidth")
+            assert button.bounding_box()["height"] < 56, name
+    finally:
+        context.close()
+
+
 def test_js_start_moves_to_the_first_question_without_reloading(
     site, browser, screenshot_dir
 ):
