@@ -526,6 +526,22 @@ def test_a_question_withdrawn_while_on_it_says_so_and_leads_on(client, ideal):
     assert client.get(f"/quiz/q/{following}/").status_code == 200
 
 
+def test_a_made_up_question_address_mid_flow_is_not_called_withdrawn(client, ideal):
+    """A mistyped or forged question address, mid-flow: no question ever had
+    that key, so the page does not say it "was taken out ... after it was
+    shown to you"; it still leads on to the next question, answers kept."""
+    first = _begin(client)
+    client.post(f"/quiz/q/{first}/", {"answer": str(ideal[first])})
+    response = client.get("/quiz/q/no-such-question/")
+    assert response.status_code == 404
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+    assert "taken out" not in text and "no longer asked" not in text
+    assert "There is no such question" in text
+    assert "Your answers so far are kept" in text
+    following = re.search(r'href="/quiz/q/([^/"]+)/"', response.content.decode())
+    assert following and following.group(1) != first
+
+
 def test_an_unknown_question_without_a_flow_points_to_the_start(client, seeded):
     response = client.get("/quiz/q/no-such-question/")
     assert response.status_code == 404

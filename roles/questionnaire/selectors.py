@@ -153,6 +153,12 @@ def calibration_rows(
     ]
 
 
+def question_withdrawn(key: str) -> bool:
+    """Whether a question with this key exists, unpublished (withdrawn or
+    never published), rather than no question at all."""
+    return Question.objects.filter(key=key).exists()
+
+
 def role_map_roles() -> list[MapRole]:
     """Every published role with its map position, cached with the content."""
     return versioned("role-map", _load_role_map)

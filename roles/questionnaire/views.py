@@ -54,6 +54,7 @@ from roles.questionnaire.role_map import role_map_for
 from roles.questionnaire.selectors import (
     load_questionnaire,
     published_questionnaire,
+    question_withdrawn,
     quiz_length,
     role_map_roles,
 )
@@ -340,10 +341,22 @@ START_SLOTS = ("start_form", "resume_url")
 STEP_SLOTS = ("number", "to_go", "usual", "of", "done", "back_url", "step_form")
 
 
-def _question_gone(request: HttpRequest, questionnaire: Questionnaire) -> HttpResponse:
-    """A question that is not (or no longer) published: a 404 that says so
-    and, to a visitor in the flow (an editor withdrew the question they were
-    on), leads on to their next question, their answers kept."""
+def _withdrawn(key: str) -> bool:
+    """Whether ``key`` is a withdrawn question's, not a made-up address;
+    while the database is away the step pages work from the cache, and the
+    page then says only that there is no such question."""
+    try:
+        return question_withdrawn(key)
+    except (OperationalError, InterfaceError):
+        return False
+
+
+def _question_gone(
+    request: HttpRequest, questionnaire: Questionnaire, key: str
+) -> HttpResponse:
+    """A question that is not (or no longer) published: a 404 that says
+    which (withdrawn, or no question of that address at all) and, to a
+    visitor in the flow, leads on to their next question, answers kept."""
     state, bad = _read_state(request)
     following = None
     if state is not None and not bad:
@@ -352,7 +365,10 @@ def _question_gone(request: HttpRequest, questionnaire: Questionnaire) -> HttpRe
     response = render(
         request,
         "roles/quiz_gone.html",
-        {"next_url": _step_url(following) if following else None},
+        {
+            "next_url": _step_url(following) if following else None,
+            "withdrawn": _withdrawn(key),
+        },
         status=404,
     )
     patch_cache_control(response, private=True)
@@ -370,7 +386,7 @@ def quiz_step(request: HttpRequest, key: str) -> HttpResponse:
     by_key = questionnaire.by_key
     question = by_key.get(key)
     if question is None:
-        return _question_gone(request, questionnaire)
+        return _question_gone(request, questionnaire, key)
     state, bad = _read_state(request)
     if bad:
         return _start_page(request, problem=BAD_STATE, status=400)
