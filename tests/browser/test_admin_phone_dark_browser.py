@@ -3,6 +3,7 @@ changes are readable (axe's contrast rules), and the review and history
 pages fit 320 px."""
 
 import pytest
+import reversion
 from django.contrib.auth import get_user_model
 
 from roles import models as m
@@ -21,6 +22,12 @@ def test_draft_review_and_history_on_a_dark_phone(site, browser, screenshot_dir)
     doc["summary"] = doc["summary"] + " A sentence added for review."
     draft = wf.draft_save(kind="roles", object_id=role.pk, doc=doc, user=root)
     draft = wf.draft_submit(draft=draft, user=root)  # with the review's comment box
+    # A second version: the history's table then sits in its compare form
+    # (the page was 427 px wide, its dates broken into "202 / 6, / 17:").
+    with reversion.create_revision():
+        role.origin = role.origin + " Changed once."
+        role.save()
+        reversion.set_user(root)
     context = browser.new_context(
         viewport={"width": 320, "height": 640}, color_scheme="dark"
     )
@@ -39,5 +46,12 @@ def test_draft_review_and_history_on_a_dark_phone(site, browser, screenshot_dir)
             path=screenshot_dir / f"admin-{name}-320-dark.png", full_page=True
         )
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, name
+        if name == "history":
+            dates = page.locator("#change-history tbody th[scope=row] a")
+            assert dates.count() >= 2
+            for date in dates.all():  # one line each, whole
+                assert date.evaluate("a => a.getClientRects().length") == 1, (
+                    date.inner_text()
+                )
         assert_accessible(page)
     context.close()
