@@ -764,3 +764,41 @@ def test_a_refused_schedule_keeps_the_reviewers_comment_and_time(
     assert "Choose a time in the future" in html or "Give the date and time" in html
     draft.refresh_from_db()
     assert draft.state == m.DraftState.IN_REVIEW
+
+
+def _sortable_lists():
+    from adminsortable2.admin import SortableAdminMixin
+    from django.contrib import admin as django_admin
+
+    return [
+        model
+        for model, model_admin in django_admin.site._registry.items()
+        if isinstance(model_admin, SortableAdminMixin)
+    ]
+
+
+def test_only_those_who_may_reorder_a_list_are_offered_its_drag_handles(
+    editor_client, publisher_client
+):
+    """Every sortable list in the admin: reordering it changes the live order,
+    so only publishers may. An editor was offered the drag handles of the
+    question list, and their drag was refused (403) without a word: they get
+    no handles, and a line saying who can reorder."""
+    from .factories import make_scenario
+
+    a, b = RoleFactory(), RoleFactory()
+    make_scenario([{a: 1}, {b: 1}], key="first")
+    make_scenario([{a: 2}, {b: 2}], key="second")
+    models = _sortable_lists()
+    assert m.Question in models
+    for model in models:
+        url = reverse(f"admin:roles_{model._meta.model_name}_changelist")
+        editor = editor_client.get(url)
+        if editor.status_code == 200:
+            html = editor.content.decode()
+            assert 'class="drag handle"' not in html, model
+            if model.objects.exists():
+                assert "Only publishers can change this order" in html, model
+        publisher = publisher_client.get(url).content.decode()
+        if model.objects.exists():
+            assert 'class="drag handle"' in publisher, model

@@ -66,7 +66,7 @@ from roles.core.params import plain_int
 from roles.editorial import concurrency as cc
 from roles.editorial import staged
 from roles.editorial import workflow as wf
-from roles.editorial.admin_common import script_free
+from roles.editorial.admin_common import PublishersReorderMixin, script_free
 from roles.editorial.docdiff import doc_diff
 from roles.editorial.merge import rebase, three_way
 from roles.editorial.models import lock_lifetime
@@ -318,7 +318,7 @@ ROW_CHANGES = _Section(
 )
 
 
-class WorkflowAdminMixin(_ModelAdminBase):
+class WorkflowAdminMixin(PublishersReorderMixin, _ModelAdminBase):
     """For Role, Comparison and Question admins (with reversion's VersionAdmin)."""
 
     change_form_template = "admin/roles/workflow_change_form.html"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.db import models
 from django.db.models import Count, Q
@@ -226,7 +226,34 @@ class MissingValuesFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PublishersChangeMixin:
+class PublishersReorderMixin:
+    """A sortable list (adminsortable2's ``SortableAdminMixin``) whose order
+    is the live order: only publishers may drag its rows (the server refuses
+    anyone else's reorder). Others get no drag handles and a line saying so;
+    they were offered the handles, and their drag was refused without a word
+    and undone at the next load."""
+
+    REORDER_NOTE = (
+        "Only publishers can change this order: it changes the live site at once."
+    )
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        if getattr(self, "enable_sorting", False) and not can_publish(request.user):
+            self.enable_sorting = False
+        return changelist
+
+    def changelist_view(self, request, extra_context=None):
+        if (
+            hasattr(self, "default_order_field")
+            and request.method == "GET"
+            and not can_publish(request.user)
+        ):
+            messages.info(request, self.REORDER_NOTE)
+        return super().changelist_view(request, extra_context)
+
+
+class PublishersChangeMixin(PublishersReorderMixin):
     """Content without drafts (the vocabularies, the glossary): saving it
     changes the live site at once, so only publishers add, change, delete,
     reorder or restore it; every editor may read it."""
