@@ -29,7 +29,7 @@ from ninja.openapi.docs import Swagger
 from roles import models as m
 from roles.catalogue.selectors import SourceRef, sources_union
 from roles.core.client import rate_limit_wait
-from roles.core.http import LICENCE_LINK, LICENCE_URL, api_error
+from roles.core.http import LICENCE_URL, api_error
 from roles.core.seo import absolute_url
 from roles.publishing.cache import public_page
 from roles.questionnaire.selectors import published_questionnaire
@@ -67,7 +67,8 @@ def _rate_limited(request: HttpRequest) -> int | None:
 
 
 def open_data(view):
-    """Wrap an API view: rate limit, cache like a page, add the licence."""
+    """Wrap an API view: rate limit, cache like a page (the licence header is
+    added to every API response by the middleware)."""
     cached = public_page(view)
 
     @wraps(view)
@@ -80,7 +81,6 @@ def open_data(view):
             response["Retry-After"] = str(wait)
         else:
             response = cached(request, *args, **kwargs)
-        response["Link"] = LICENCE_LINK
         return response
 
     return wrapped
@@ -574,21 +574,8 @@ def index(request):
     )
 
 
-def _with_licence(view):
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        response["Link"] = LICENCE_LINK
-        return response
-
-    return wrapped
-
-
 def api_urls():
-    """The API's URL patterns; the OpenAPI document gets the same licence
-    header as the data."""
-    patterns, app_name, namespace = api.urls
-    for pattern in patterns:
-        if getattr(pattern, "name", None) == "openapi-json":
-            pattern.callback = _with_licence(pattern.callback)
-    return patterns, app_name, namespace
+    """The API's URL patterns (the licence header on every response, the
+    OpenAPI document's and a 304 included, is MethodNotAllowedPageMiddleware's,
+    which answers for the whole of /api/)."""
+    return api.urls
