@@ -394,3 +394,37 @@ def test_a_bad_host_gets_a_json_400_from_the_api(client, content, host):
     assert response["Content-Type"].startswith("application/json")
     assert response.json()["detail"]
     assert response["Link"] == LICENCE
+
+
+@pytest.mark.parametrize(
+    ("key", "status", "says"),
+    [
+        ("product-owner-vs-nobody-at-all", 404, "nobody-at-all"),
+        ("product-owner-vs-product-owner", 404, "itself"),
+        ("a-vs-b-vs-c-vs-d-vs-e-vs-f", 404, "at most 5"),
+        ("product-owner", 404, "two roles"),
+    ],
+)
+def test_a_comparison_key_that_cannot_exist_is_a_json_error_not_a_redirect(
+    client, content, key, status, says
+):
+    """/comparisons/product-owner-vs-agile-coach/ or a six-role key answered
+    301 to the canonical key, which then 404ed."""
+    response = client.get(f"/api/v1/comparisons/{key}/")
+    assert response.status_code == status
+    assert response["Content-Type"].startswith("application/json")
+    assert says in response.json()["detail"]
+
+
+def test_an_api_redirect_has_a_json_body_and_is_documented(client, content):
+    """The 301s were empty text/html, and openapi.json left them out."""
+    response = client.get("/api/v1/comparisons/product-owner-vs-product-manager/")
+    assert response.status_code == 301
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert body["location"] == response["Location"]
+    assert body["detail"]
+    assert response["Link"] == LICENCE
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for path in ["/api/v1/roles/{slug}/", "/api/v1/comparisons/{key}/"]:
+        assert "301" in paths[path]["get"]["responses"], path
