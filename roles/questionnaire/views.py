@@ -21,7 +21,7 @@ from django.views.decorators.http import (
 )
 
 from roles.comparisons.models import comparison_key
-from roles.core.client import rate_limit_count, rate_limit_wait
+from roles.core.client import rate_limit_count, rate_limit_wait, wait_in_words
 from roles.core.crispy import PACK, form_html
 from roles.core.frames import Frame, render_frame
 from roles.core.http import read_only
@@ -90,7 +90,9 @@ def _rate_limited(request: HttpRequest) -> HttpResponse | None:
     )
     if wait is None:
         return None
-    response = render(request, "429.html", {"wait": wait}, status=429)
+    response = render(
+        request, "429.html", {"wait_words": wait_in_words(wait)}, status=429
+    )
     response["Retry-After"] = str(wait)
     return response
 
