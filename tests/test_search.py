@@ -426,3 +426,18 @@ def test_a_wait_in_words_never_promises_less_than_the_real_wait(seconds, words):
     from roles.core.client import wait_in_words
 
     assert wait_in_words(seconds) == words
+
+
+@pytest.mark.parametrize("path", ["/", "/search/", "/glossary/", "/quiz/"])
+def test_every_search_box_takes_as_many_characters_as_the_server(
+    client, catalogue, path
+):
+    """The header's box had maxlength="100", the search page's and the
+    server 200."""
+    from roles.search.selectors import MAX_QUERY
+
+    page = client.get(path).content.decode()
+    boxes = re.findall(r'<input type="search"[^>]*>', page)
+    assert boxes, path
+    for box in boxes:
+        assert f'maxlength="{MAX_QUERY}"' in box, box
