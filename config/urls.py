@@ -48,7 +48,11 @@ urlpatterns = [
     path("api/v1/", api_urls()),
     path(
         "favicon.ico",
-        RedirectView.as_view(url=settings.STATIC_URL + "favicon.svg", permanent=True),
+        read_only(
+            RedirectView.as_view(
+                url=settings.STATIC_URL + "favicon.svg", permanent=True
+            )
+        ),
     ),
     path("", include("roles.urls")),
 ]

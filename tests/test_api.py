@@ -346,3 +346,85 @@ def test_every_api_error_is_json_and_carries_the_licence(client, content):
     assert int(outage["Retry-After"]) > 0
     assert outage["Cache-Control"] == "no-store"
     assert outage["Access-Control-Allow-Origin"] == "*"
+
+
+LICENCE = '<https://creativecommons.org/licenses/by/4.0/>; rel="license"'
+EVERY_API_PATH = [
+    "/api/v1/",
+    "/api/v1/roles/",
+    "/api/v1/roles/product-owner/",
+    "/api/v1/comparisons/",
+    "/api/v1/comparisons/product-manager-vs-product-owner/",
+    "/api/v1/glossary/",
+    "/api/v1/glossary/product-goal/",
+    "/api/v1/questionnaire/",
+    "/api/v1/docs/",
+    "/api/v1/openapi.json",
+]
+
+
+@pytest.mark.parametrize("path", EVERY_API_PATH)
+def test_options_is_answered_alike_on_every_api_route(client, content, path):
+    """OPTIONS (not a preflight) was an HTML 405 "Allow: GET" on the data,
+    while the docs and the OpenAPI document sent their whole body with 200,
+    and a POST named GET, HEAD, OPTIONS: now 204, the true Allow, no body."""
+    response = client.options(path)
+    assert response.status_code == 204
+    assert response["Allow"] == "GET, HEAD, OPTIONS"
+    assert response.content == b""
+    assert response["Link"] == LICENCE
+
+
+@pytest.mark.parametrize("path", EVERY_API_PATH)
+def test_a_not_modified_api_answer_keeps_the_licence(client, content, path):
+    """A 304 (If-None-Match) dropped the licence header the README promises
+    on every response."""
+    first = client.get(path)
+    assert first.status_code == 200 and first["ETag"], path
+    again = client.get(path, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    assert again["Link"] == LICENCE
+
+
+@pytest.mark.parametrize("host", ["evil.example", "bad host!"])
+def test_a_bad_host_gets_a_json_400_from_the_api(client, content, host):
+    """The site's HTML 400 page answered a disallowed Host on the API."""
+    response = client.get("/api/v1/roles/", HTTP_HOST=host)
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["detail"]
+    assert response["Link"] == LICENCE
+
+
+@pytest.mark.parametrize(
+    ("key", "status", "says"),
+    [
+        ("product-owner-vs-nobody-at-all", 404, "nobody-at-all"),
+        ("product-owner-vs-product-owner", 404, "itself"),
+        ("a-vs-b-vs-c-vs-d-vs-e-vs-f", 404, "at most 5"),
+        ("product-owner", 404, "two roles"),
+    ],
+)
+def test_a_comparison_key_that_cannot_exist_is_a_json_error_not_a_redirect(
+    client, content, key, status, says
+):
+    """/comparisons/product-owner-vs-agile-coach/ or a six-role key answered
+    301 to the canonical key, which then 404ed."""
+    response = client.get(f"/api/v1/comparisons/{key}/")
+    assert response.status_code == status
+    assert response["Content-Type"].startswith("application/json")
+    assert says in response.json()["detail"]
+
+
+def test_an_api_redirect_has_a_json_body_and_is_documented(client, content):
+    """The 301s were empty text/html, and openapi.json left them out."""
+    response = client.get("/api/v1/comparisons/product-owner-vs-product-manager/")
+    assert response.status_code == 301
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert body["location"] == response["Location"]
+    assert body["detail"]
+    assert response["Link"] == LICENCE
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for path in ["/api/v1/roles/{slug}/", "/api/v1/comparisons/{key}/"]:
+        assert "301" in paths[path]["get"]["responses"], path

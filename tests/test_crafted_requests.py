@@ -408,3 +408,109 @@ def test_an_admin_address_with_a_number_we_cannot_use_is_not_found(
         assert response.status_code in (302, 404), (url, response.status_code)
         if response.status_code == 302:  # Django's "does not exist" message
             assert response["Location"].startswith("/admin/"), url
+
+
+# --- A method a route does not take: 405 with the route's Allow, before CSRF -----
+
+SAMPLE_ARGUMENTS = {
+    "slug": "product-owner",
+    "uuid": "00000000-0000-0000-0000-000000000000",
+    "roles": "product-manager-vs-product-owner",
+    "int": "1",
+    "str": "x",
+    "path": "x",
+}
+ALL_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE")
+API_TAKES = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _declared_methods(view) -> frozenset[str] | None:
+    """The test's own reading of what a view takes: every
+    require_http_methods in its decorator chain, and a class view's handlers
+    (a GET route answers HEAD too, HeadAsGetMiddleware)."""
+    allowed: frozenset[str] | None = None
+    while view is not None:
+        found = None
+        code = getattr(view, "__code__", None)
+        if code is not None and "request_method_list" in code.co_freevars:
+            cell = view.__closure__[code.co_freevars.index("request_method_list")]
+            found = frozenset(cell.cell_contents)
+        elif (cls := getattr(view, "view_class", None)) is not None:
+            found = frozenset(
+                name.upper() for name in cls.http_method_names if hasattr(cls, name)
+            )
+        if found is not None:
+            allowed = found if allowed is None else allowed & found
+        view = getattr(view, "__wrapped__", None)
+    if allowed is not None and "GET" in allowed:
+        allowed |= {"HEAD"}
+    return allowed
+
+
+def _routes():
+    """(sample path, URL pattern, methods it takes) for every URL pattern
+    whose methods are declared, a sample value put in for each converter."""
+    from django.urls import URLResolver, get_resolver, resolve
+    from django.urls.resolvers import RoutePattern
+
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            elif isinstance(pattern.pattern, RoutePattern):
+                yield prefix + str(pattern.pattern), pattern
+
+    for route, pattern in walk(get_resolver().url_patterns):
+        if route.startswith("^"):
+            continue  # a regular expression (the admin's catch-all): no sample
+        path = "/" + re.sub(
+            r"<(?:(\w+):)?\w+>", lambda m: SAMPLE_ARGUMENTS[m[1] or "str"], route
+        )
+        if resolve(path).func is not pattern.callback:
+            continue
+        if path.startswith("/api/"):
+            yield path, pattern, API_TAKES
+        elif (allowed := _declared_methods(pattern.callback)) is not None:
+            yield path, pattern, allowed
+
+
+ROUTE_METHODS = [
+    pytest.param(path, method, allowed, id=f"{method} {path}")
+    for path, _pattern, allowed in _routes()
+    for method in ALL_METHODS
+    if method not in allowed
+]
+
+
+def test_every_public_route_declares_the_methods_it_takes():
+    declared = {path for path, _pattern, _allowed in _routes()}
+    for expected in ["/", "/roles/", "/favicon.ico", "/quiz/start/", "/api/v1/"]:
+        assert expected in declared
+    assert len(ROUTE_METHODS) > 50
+
+
+@pytest.mark.parametrize(("path", "method", "allowed"), ROUTE_METHODS)
+def test_a_method_a_route_does_not_take_gets_405_with_its_allow_before_csrf(
+    seeded, path, method, allowed
+):
+    """PUT /quiz/all/, DELETE /quiz/q/<key>/, POST /favicon.ico ... were told
+    "That form has expired" (403): the CSRF check ran before the view's method
+    check. OPTIONS /favicon.ico redirected; TRACE named every method."""
+    response = Client(enforce_csrf_checks=True).generic(method, path, "a=1")
+    assert response.status_code == 405, response.content[:200]
+    assert {m.strip() for m in response["Allow"].split(",")} == set(allowed)
+    if method == "HEAD":
+        assert not response.content
+    elif path.startswith("/api/"):
+        assert response["Content-Type"].startswith("application/json")
+        assert response.json()["detail"]
+    else:
+        _assert_site_error_page(response, 405)
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "OPTIONS", "TRACE"])
+def test_the_favicon_address_takes_get_and_head_only(client, method):
+    response = client.generic(method, "/favicon.ico")
+    _assert_site_error_page(response, 405)
+    assert response["Allow"] == "GET, HEAD"
+    assert client.get("/favicon.ico").status_code == 301

@@ -34,10 +34,12 @@ def _key(response) -> str:
 def _state(client) -> dict:
     request = HttpRequest()
     request.COOKIES[FLOW_COOKIE] = client.cookies[FLOW_COOKIE].value
-    return json.loads(request.get_signed_cookie(FLOW_COOKIE, salt=FLOW_SALT))
+    return views.read_flow_cookie(request)
 
 
 def _signed(value: str) -> str:
+    """A flow cookie in the form first written (signed quoted JSON), still
+    read."""
     response = HttpResponse()
     response.set_signed_cookie(FLOW_COOKIE, value, salt=FLOW_SALT)
     return response.cookies[FLOW_COOKIE].value
@@ -686,3 +688,30 @@ def test_a_step_says_usually_and_at_most_together(client, seeded):
     most = min(len(published_questionnaire().questions), adaptive.MAX_QUESTIONS) - 1
     assert f"usually about {length.questions - 1} more, at most {most}" in html
     assert re.search(r'<progress max="100" value="\d+"', html)
+
+
+COOKIE_OCTETS = re.compile(r"[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]+")  # RFC 6265
+
+
+def test_the_flow_cookie_is_cookie_octets_and_survives_a_jar_that_sends_it_verbatim(
+    client, seeded
+):
+    """The cookie was quoted JSON with \\" and \\054 escapes: Python's cookie
+    jar (requests) sent it back as written, quotes and all, and every step
+    after /quiz/start/ said "Your answers could not be restored"."""
+    response = client.post("/quiz/start/")
+    key = _key(response)
+    set_cookie = response.cookies[FLOW_COOKIE].OutputString()
+    raw = set_cookie.split(";", 1)[0].split("=", 1)[1]
+    assert COOKIE_OCTETS.fullmatch(raw), raw
+    verbatim = Client(HTTP_COOKIE=f"{FLOW_COOKIE}={raw}")
+    assert verbatim.get(f"/quiz/q/{key}/").status_code == 200
+
+
+def test_a_flow_cookie_in_the_old_quoted_json_form_is_still_read(client, seeded):
+    key = _begin(client)
+    state = _state(client)
+    client.cookies[FLOW_COOKIE] = _signed(json.dumps(state, separators=(",", ":")))
+    assert client.cookies[FLOW_COOKIE].value.startswith("{")  # the old form
+    response = client.get(f"/quiz/q/{key}/")
+    assert response.status_code == 200

@@ -1,5 +1,7 @@
 """Site search: relevance, coverage, states and bad input."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.urls import reverse
@@ -395,3 +397,47 @@ def test_invisible_characters_inside_a_word_do_not_split_it(client, catalogue):
     hidden = client.get(reverse("roles:search"), {"q": "own\u200ber"}).content.decode()
     assert 'href="/roles/product-owner/"' in plain
     assert 'href="/roles/product-owner/"' in hidden
+
+
+@pytest.mark.parametrize("window", [40, 3600])
+def test_the_429_page_heading_and_text_give_the_same_real_wait(
+    client, catalogue, settings, window
+):
+    """The heading said "Please wait a few minutes" above "Wait 40 seconds"."""
+    from roles.core.client import wait_in_words
+
+    settings.SEARCH_RATE_LIMIT = (1, window)
+    client.get(reverse("roles:search"), {"q": "PO"})
+    response = client.get(reverse("roles:search"), {"q": "PO"})
+    assert response.status_code == 429
+    words = wait_in_words(int(response["Retry-After"]))
+    page = response.content.decode()
+    heading = re.search(r"<h1>(.*?)</h1>", page, re.S)[1]
+    assert heading == f"Please wait {words}"
+    assert f"Wait {words} and search again" in page
+    assert "few minutes" not in page
+
+
+@pytest.mark.parametrize(
+    ("seconds", "words"),
+    [(1, "1 second"), (40, "40 seconds"), (60, "1 minute"), (61, "2 minutes")],
+)
+def test_a_wait_in_words_never_promises_less_than_the_real_wait(seconds, words):
+    from roles.core.client import wait_in_words
+
+    assert wait_in_words(seconds) == words
+
+
+@pytest.mark.parametrize("path", ["/", "/search/", "/glossary/", "/quiz/"])
+def test_every_search_box_takes_as_many_characters_as_the_server(
+    client, catalogue, path
+):
+    """The header's box had maxlength="100", the search page's and the
+    server 200."""
+    from roles.search.selectors import MAX_QUERY
+
+    page = client.get(path).content.decode()
+    boxes = re.findall(r'<input type="search"[^>]*>', page)
+    assert boxes, path
+    for box in boxes:
+        assert f'maxlength="{MAX_QUERY}"' in box, box

@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "roles.core.context_processors.site",
+                "roles.search.context_processors.search_box",
             ],
         },
     },

@@ -28,8 +28,9 @@ from ninja.openapi.docs import Swagger
 
 from roles import models as m
 from roles.catalogue.selectors import SourceRef, sources_union
+from roles.comparisons.converters import role_set_error
 from roles.core.client import rate_limit_wait
-from roles.core.http import LICENCE_LINK, LICENCE_URL, api_error
+from roles.core.http import LICENCE_URL, api_error
 from roles.core.seo import absolute_url
 from roles.publishing.cache import public_page
 from roles.questionnaire.selectors import published_questionnaire
@@ -67,7 +68,8 @@ def _rate_limited(request: HttpRequest) -> int | None:
 
 
 def open_data(view):
-    """Wrap an API view: rate limit, cache like a page, add the licence."""
+    """Wrap an API view: rate limit, cache like a page (the licence header is
+    added to every API response by the middleware)."""
     cached = public_page(view)
 
     @wraps(view)
@@ -80,7 +82,6 @@ def open_data(view):
             response["Retry-After"] = str(wait)
         else:
             response = cached(request, *args, **kwargs)
-        response["Link"] = LICENCE_LINK
         return response
 
     return wrapped
@@ -121,6 +122,13 @@ class ApiIndex(Schema):
 
 class Error(Schema):
     detail: str
+
+
+class Moved(Schema):
+    """A permanent redirect (301): the address now, also in ``Location``."""
+
+    detail: str
+    location: str
 
 
 class InvalidParameter(Schema):
@@ -385,7 +393,13 @@ def role_list(request):
 
 @api.get(
     "/roles/{slug}/",
-    response={200: RoleDocument, 404: Error, 422: InvalidParameter, 429: Error},
+    response={
+        200: RoleDocument,
+        301: Moved,
+        404: Error,
+        422: InvalidParameter,
+        429: Error,
+    },
     url_name="role",
     summary="One role's guide: responsibilities, dimensions, skills, paths",
     tags=["roles"],
@@ -407,9 +421,7 @@ def role_detail(request, slug: str = SLUG):
     if role is None:
         (now,) = m.current_slugs([slug])
         if now != slug:  # a former slug: the address now, as the pages do
-            return HttpResponsePermanentRedirect(
-                reverse("api-v1:role", kwargs={"slug": now})
-            )
+            return _moved(reverse("api-v1:role", kwargs={"slug": now}))
         return Status(404, Error(detail=f"No published role “{slug}”."))
     return Status(200, RoleDocument(meta=_meta(), role=role))
 
@@ -432,7 +444,13 @@ def comparison_list(request):
 
 @api.get(
     "/comparisons/{key}/",
-    response={200: ComparisonDocument, 404: Error, 422: InvalidParameter, 429: Error},
+    response={
+        200: ComparisonDocument,
+        301: Moved,
+        404: Error,
+        422: InvalidParameter,
+        429: Error,
+    },
     url_name="comparison",
     summary="One curated comparison, with the union of its roles' sources",
     tags=["comparisons"],
@@ -440,10 +458,14 @@ def comparison_list(request):
 @decorate_view(open_data)
 def comparison_detail(request, key: str = KEY):
     slugs = key.split(m.SEPARATOR)
-    if (canonical := m.comparison_key(slugs)) != key:
-        # The same roles in another order: the one address, as the site's
-        # comparison pages answer it.
-        return _moved_comparison(canonical)
+    if error := role_set_error(slugs):
+        # No comparison can have this key (one role, six, a role twice): said
+        # at once, in the site's comparison pages' words, not a 301 to a 404.
+        # 404 rather than the pages' 400: the key is well-formed by the
+        # schema, and names a document that cannot exist.
+        return Status(404, Error(detail=f"No comparison can have this key: {error}"))
+    slugs = m.current_slugs(slugs)  # a former slug names the role it was
+    canonical = m.comparison_key(slugs)
     comparison = (
         m.Comparison.objects.published()
         .prefetch_related(
@@ -454,20 +476,33 @@ def comparison_detail(request, key: str = KEY):
                 .order_by("order", "id"),
             )
         )
-        .filter(key=key)
+        .filter(key=canonical)
         .first()
     )
     if comparison is None:
-        # Named by a former slug (looked up only when nothing was found).
-        if (now := m.comparison_key(m.current_slugs(slugs))) != key:
-            return _moved_comparison(now)
-        return Status(404, Error(detail=f"No published comparison “{key}”."))
+        published = set(
+            m.Role.objects.published()
+            .filter(slug__in=slugs)
+            .values_list("slug", flat=True)
+        )
+        if unknown := [slug for slug in slugs if slug not in published]:
+            names = ", ".join(f"“{slug}”" for slug in unknown)
+            return Status(404, Error(detail=f"No published role {names}."))
+        return Status(
+            404, Error(detail=f"No published comparison of these roles: “{key}”.")
+        )
+    if canonical != key:
+        # Another order or a former slug: the one address, as the site's
+        # comparison pages answer it.
+        return _moved(reverse("api-v1:comparison", kwargs={"key": canonical}))
     return Status(200, ComparisonDocument(meta=_meta(), comparison=comparison))
 
 
-def _moved_comparison(key: str) -> HttpResponsePermanentRedirect:
+def _moved(path: str) -> HttpResponsePermanentRedirect:
+    """A 301 with a small JSON body (the API answers only in JSON)."""
+    body = Moved(detail=f"Moved permanently to {path}", location=path)
     return HttpResponsePermanentRedirect(
-        reverse("api-v1:comparison", kwargs={"key": key})
+        path, content=body.model_dump_json(), content_type="application/json"
     )
 
 
@@ -574,21 +609,8 @@ def index(request):
     )
 
 
-def _with_licence(view):
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        response["Link"] = LICENCE_LINK
-        return response
-
-    return wrapped
-
-
 def api_urls():
-    """The API's URL patterns; the OpenAPI document gets the same licence
-    header as the data."""
-    patterns, app_name, namespace = api.urls
-    for pattern in patterns:
-        if getattr(pattern, "name", None) == "openapi-json":
-            pattern.callback = _with_licence(pattern.callback)
-    return patterns, app_name, namespace
+    """The API's URL patterns (the licence header on every response, the
+    OpenAPI document's and a 304 included, is MethodNotAllowedPageMiddleware's,
+    which answers for the whole of /api/)."""
+    return api.urls

@@ -99,3 +99,13 @@ def rate_limit_count(
         method=ALL,
         increment=True,
     )
+
+
+def wait_in_words(seconds: int) -> str:
+    """A rate limit's wait as a 429 page says it, heading and text alike:
+    seconds under a minute, else whole minutes rounded up (never less than
+    Retry-After)."""
+    if seconds < 60:
+        return f"{seconds} second{'' if seconds == 1 else 's'}"
+    minutes = -(-seconds // 60)
+    return f"{minutes} minute{'' if minutes == 1 else 's'}"

@@ -21,7 +21,13 @@ from django.shortcuts import render
 from whitenoise.middleware import WhiteNoiseMiddleware
 
 from roles.core.health import health_response
-from roles.core.http import API_PREFIX, api_error
+from roles.core.http import (
+    API_PREFIX,
+    LICENCE_LINK,
+    allow_header,
+    allowed_methods,
+    api_error,
+)
 from roles.core.logging import request_id_var
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -55,37 +61,60 @@ class HeadAsGetMiddleware:
         return response
 
 
-#: What the read-only open data API takes.
-API_METHODS = ("GET", "HEAD", "OPTIONS")
+#: What the read-only open data API takes, on every route of it.
+API_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class MethodNotAllowedPageMiddleware:
-    """A page asked for a method it does not take (require_GET and the like
-    answer an empty 405) gets the site's own 405 page, its Allow header kept.
-    The API is read-only: any other method is answered here, in JSON, before
-    the CSRF check (which told a POST "That form has expired")."""
+    """A method a route does not take gets 405 with the route's own Allow
+    header here, before the CSRF check (which told a PUT to a form "That form
+    has expired"): the methods are read from the resolved view's decorators
+    or class (``allowed_methods``). A page gets the site's own 405 page (an
+    empty 405 from a view, too); the read-only API answers in JSON, an OPTIONS
+    request to it with 204 and its Allow header (a CORS preflight is
+    django-cors-headers', above), and every API response, a 304 included
+    (ConditionalGetMiddleware keeps only a few headers), names the licence."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if request.path.startswith(API_PREFIX) and request.method not in API_METHODS:
-            refused = api_error(
-                "This API is read-only: use GET (or HEAD, OPTIONS).", 405
-            )
-            refused["Allow"] = ", ".join(API_METHODS)
-            return refused
+        api = request.path.startswith(API_PREFIX)
+        if api and request.method not in API_METHODS:
+            return _api_refusal()
         response = self.get_response(request)
-        if (
-            response.status_code != 405
-            or response.streaming
-            or response.content
-            or request.path.startswith(API_PREFIX)
-        ):
+        if api:
+            response["Link"] = LICENCE_LINK
             return response
-        page = render(request, "405.html", status=405)
-        page["Allow"] = response.get("Allow", "GET, HEAD")
-        return page
+        if response.status_code != 405 or response.streaming or response.content:
+            return response
+        return _refusal_page(request, response.get("Allow", "GET, HEAD"))
+
+    def process_view(
+        self, request: HttpRequest, view_func, view_args, view_kwargs
+    ) -> HttpResponseBase | None:
+        if request.path.startswith(API_PREFIX):
+            if request.method != "OPTIONS":
+                return None
+            answer = HttpResponse(status=204)
+            answer["Allow"] = allow_header(API_METHODS)
+            return answer
+        allowed = allowed_methods(view_func)
+        if allowed is None or request.method in allowed:
+            return None
+        return _refusal_page(request, allow_header(allowed))
+
+
+def _api_refusal() -> HttpResponse:
+    refused = api_error("This API is read-only: use GET (or HEAD, OPTIONS).", 405)
+    refused["Allow"] = allow_header(API_METHODS)
+    return refused
+
+
+def _refusal_page(request: HttpRequest, allow: str) -> HttpResponse:
+    page = render(request, "405.html", status=405)
+    page["Allow"] = allow
+    return page
 
 
 class IdentifiedRequest(HttpRequest):
@@ -137,6 +166,8 @@ class RequestCharsetMiddleware:
         if charset is None:
             return self.get_response(request)
         if _codec_name(charset) != BODY_CHARSET:
+            if request.path.startswith(API_PREFIX):
+                return api_error("A request body must be in UTF-8.", 400)
             return render(
                 request,
                 "400.html",

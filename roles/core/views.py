@@ -43,12 +43,17 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 def bad_request(
     request: HttpRequest, exception: Exception | None = None
 ) -> HttpResponse:
+    if request.path.startswith(API_PREFIX):
+        # A disallowed Host, a malformed request: the API's clients read JSON.
+        return api_error("Bad request: check the address and the Host header.", 400)
     return render(request, "400.html", status=400)
 
 
 def permission_denied(
     request: HttpRequest, exception: Exception | None = None
 ) -> HttpResponse:
+    if request.path.startswith(API_PREFIX):
+        return api_error("Forbidden.", 403)
     context = {"exception": str(exception)} if exception else {}
     return render(request, "403.html", context, status=403)
 

@@ -21,7 +21,7 @@ from django.views.decorators.http import (
 )
 
 from roles.comparisons.models import comparison_key
-from roles.core.client import rate_limit_count, rate_limit_wait
+from roles.core.client import rate_limit_count, rate_limit_wait, wait_in_words
 from roles.core.crispy import PACK, form_html
 from roles.core.frames import Frame, render_frame
 from roles.core.http import read_only
@@ -91,7 +91,9 @@ def _rate_limited(request: HttpRequest) -> HttpResponse | None:
     )
     if wait is None:
         return None
-    response = render(request, "429.html", {"wait": wait}, status=429)
+    response = render(
+        request, "429.html", {"wait_words": wait_in_words(wait)}, status=429
+    )
     response["Retry-After"] = str(wait)
     return response
 
@@ -129,16 +131,27 @@ BAD_STATE = (
 )
 
 
+def read_flow_cookie(request: HttpRequest) -> object:
+    """The flow cookie's data, checked. Written as ``signing.dumps`` (URL-safe
+    base64, ``:`` and ``.``: RFC 6265 cookie-octets only). The form first
+    written, signed JSON that the cookie library quoted with \\" and \\054
+    escapes, is still read: Python's cookie jar (requests) sent it back
+    quoted, so every step after the start failed there, but browsers hold
+    such cookies for up to FLOW_MAX_AGE. Raises BadSignature or ValueError."""
+    value = request.COOKIES[FLOW_COOKIE]
+    if not value.startswith(("{", '"')):
+        return signing.loads(value, salt=FLOW_SALT, max_age=FLOW_MAX_AGE)
+    raw = request.get_signed_cookie(FLOW_COOKIE, salt=FLOW_SALT, max_age=FLOW_MAX_AGE)
+    return json.loads(raw or "")
+
+
 def _read_state(request: HttpRequest) -> tuple[flow.FlowState | None, bool]:
     """The flow's state and whether the cookie was bad (tampered, expired or
     not a state): (None, False) when there is none."""
     if FLOW_COOKIE not in request.COOKIES:
         return None, False
     try:
-        raw = request.get_signed_cookie(
-            FLOW_COOKIE, salt=FLOW_SALT, max_age=FLOW_MAX_AGE
-        )
-        return flow.FlowState.from_json(json.loads(raw or "")), False
+        return flow.FlowState.from_json(read_flow_cookie(request)), False
     except (signing.BadSignature, ValueError):
         return None, True
 
@@ -146,10 +159,9 @@ def _read_state(request: HttpRequest) -> tuple[flow.FlowState | None, bool]:
 def _write_state(
     request: HttpRequest, response: HttpResponse, state: flow.FlowState
 ) -> HttpResponse:
-    response.set_signed_cookie(
+    response.set_cookie(
         FLOW_COOKIE,
-        json.dumps(state.to_json(), separators=(",", ":")),
-        salt=FLOW_SALT,
+        signing.dumps(state.to_json(), salt=FLOW_SALT, compress=True),
         max_age=FLOW_MAX_AGE,
         secure=request.is_secure(),
         httponly=True,

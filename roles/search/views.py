@@ -8,7 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from roles.core.client import rate_limit_wait
+from roles.core.client import rate_limit_wait, wait_in_words
 from roles.core.http import read_only
 from roles.publishing.cache import public_page, versioned
 from roles.search.forms import SearchForm
@@ -30,7 +30,10 @@ def search(request: HttpRequest) -> HttpResponse:
         limit, window = settings.SEARCH_RATE_LIMIT
         if wait := rate_limit_wait(request, group="search", limit=limit, window=window):
             response = render(
-                request, "429.html", {"wait": wait, "searching": True}, status=429
+                request,
+                "429.html",
+                {"wait_words": wait_in_words(wait), "searching": True},
+                status=429,
             )
             response["Retry-After"] = str(wait)
             return response
