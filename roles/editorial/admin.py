@@ -1361,6 +1361,7 @@ class DraftAdmin(admin.ModelAdmin):
         taken, shown with what the reviewer typed (comment, time) kept."""
         live = wf.live_record(draft)
         stale = live is not None and draft.is_open and wf.draft_is_stale(draft)
+        lock = cc.lock_held(kind=draft.kind, object_id=draft.object_id)
         before = (
             wf.record_doc(kind=draft.kind, object_id=draft.object_id) if live else {}
         )
@@ -1384,6 +1385,14 @@ class DraftAdmin(admin.ModelAdmin):
             "rebase_fields": wf.draft_rebase_fields(draft) if stale else [],
             "can_publish": wf.can_publish(request.user),
             "can_change": self.has_change_permission(request, draft),
+            # Someone else's lock in force stops every action below until it
+            # is released or a publisher breaks it here, with a note.
+            "edit_lock": lock,
+            "edit_lock_label": cc.lock_label(lock) if lock else "",
+            "edit_lock_lapses": cc.when(lock.lapses_at) if lock else "",
+            "edit_lock_in_the_way": lock is not None
+            and not lock.has_lapsed()
+            and lock.locked_by_id != request.user.pk,
             "now": timezone.localtime(),
             "refused": refused or [],
             "posted_comment": request.POST.get("comment", "") if refused else "",
@@ -1406,7 +1415,18 @@ class DraftAdmin(admin.ModelAdmin):
             )
             return here
         try:
-            if "_submit" in request.POST:
+            if "_break_lock" in request.POST:
+                lock = cc.lock_break(
+                    kind=draft.kind,
+                    object_id=draft.object_id,
+                    user=user,
+                    note=request.POST.get("lock_note", ""),
+                )
+                messages.success(
+                    request,
+                    f"Lock of {lock.locked_by} broken; they will see your note.",
+                )
+            elif "_submit" in request.POST:
                 wf.draft_submit(draft=draft, user=user)
                 messages.success(request, "Submitted for review.")
             elif "_reject" in request.POST:

@@ -31,7 +31,7 @@ from roles.editorial import notifications
 from roles.editorial.completeness import PARTS, Gap, guide_gaps
 from roles.editorial.content_check import draft_problems
 from roles.editorial.merge import FieldMerge, Side, rebase, three_way
-from roles.editorial.models import OPEN_STATES, Draft, DraftKind, DraftState
+from roles.editorial.models import OPEN_STATES, Draft, DraftKind, DraftState, EditLock
 from roles.editorial.permissions import PUBLISH_PERMISSION
 from roles.publishing.models import Status
 from roles.publishing.signals import staging
@@ -91,6 +91,59 @@ def kind_of(model: type[Model]) -> str | None:
 
 def can_publish(user) -> bool:
     return bool(user and user.has_perm(PUBLISH_PERMISSION))
+
+
+# --- edit locks, as every write of a record or its draft sees them ----------------
+
+
+def when(value) -> str:
+    """A time as locks show it: 10:32 today, with the date otherwise."""
+    local = timezone.localtime(value)
+    if local.date() == timezone.localdate():
+        return f"{local:%H:%M}"
+    return f"{local:%d %b %Y %H:%M}"
+
+
+def lock_label(lock: EditLock) -> str:
+    """ "Locked by ana since 10:32", or "Lock by ana lapsed at 11:02"."""
+    if lock.has_lapsed():
+        return f"Lock by {lock.locked_by} lapsed at {when(lock.lapses_at)}"
+    return f"Locked by {lock.locked_by} since {when(lock.created_at)}"
+
+
+def lock_in_the_way(*, kind: str, object_id: int, user) -> EditLock | None:
+    """Someone else's lock in force on the record: while it holds, only its
+    holder changes the record or its draft (``concurrency`` takes and breaks
+    locks). A scheduled publication (``user`` None) is not stopped by one."""
+    if user is None:
+        return None
+    return (
+        EditLock.objects.in_force()
+        .filter(kind=kind, object_id=object_id)
+        .exclude(locked_by=user)
+        .select_related("locked_by")
+        .first()
+    )
+
+
+def _refuse_if_locked(*, kind: str, object_id: int, user) -> None:
+    """Every action on a draft or a record other than its lock holder's save
+    (publish, schedule, send back, discard, restore, rebase, bulk publish)
+    asks this first: it would change what the holder is typing over, and
+    their next save would be refused without a word of why."""
+    lock = lock_in_the_way(kind=kind, object_id=object_id, user=user)
+    if lock is None:
+        return
+    raise ValidationError(
+        f"{lock_label(lock)}: nothing was changed. "
+        + (
+            f"Break the lock with a note for {lock.locked_by} first, "
+            "or ask them to unlock it."
+            if can_publish(user)
+            else "Ask them to unlock it, or ask a publisher to break the lock."
+        ),
+        code="locked",
+    )
 
 
 def record_doc(*, kind: str, object_id: int) -> Doc:
@@ -220,6 +273,7 @@ def draft_rebase(*, draft: Draft, user, choices: dict[str, Side]) -> Draft:
         )
         if live is None:
             raise ValidationError("The record this draft changes has been deleted.")
+        _refuse_if_locked(kind=draft.kind, object_id=draft.object_id, user=user)
         live_doc = record_doc(kind=draft.kind, object_id=draft.object_id)
         draft.doc = rebase(draft.base_doc or live_doc, live_doc, draft.doc, choices)
         draft.title = _title(draft.kind, draft.doc)
@@ -309,6 +363,7 @@ def draft_submit(*, draft: Draft, user) -> Draft:
     """Hand the draft to the publishers: refused while it is incomplete, so a
     publisher is never handed a guide that cannot be published."""
     _require_state(draft, DraftState.DRAFT, DraftState.REJECTED)
+    _refuse_if_locked(kind=draft.kind, object_id=draft.object_id, user=user)
     gaps = draft_gaps(kind=draft.kind, doc=draft.doc)
     if gaps:
         raise ValidationError(
@@ -325,6 +380,7 @@ def draft_reject(*, draft: Draft, user, comment: str) -> Draft:
     if not can_publish(user):
         raise PermissionDenied("Only publishers can review drafts.")
     _require_state(draft, DraftState.IN_REVIEW, DraftState.SCHEDULED)
+    _refuse_if_locked(kind=draft.kind, object_id=draft.object_id, user=user)
     comment = comment.strip()
     if not comment:
         raise ValidationError("Say what needs to change, so the editor knows.")
@@ -341,6 +397,7 @@ def draft_reject(*, draft: Draft, user, comment: str) -> Draft:
 
 def draft_discard(*, draft: Draft, user) -> Draft:
     _require_state(draft, *OPEN_STATES)
+    _refuse_if_locked(kind=draft.kind, object_id=draft.object_id, user=user)
     if draft.state == DraftState.SCHEDULED:
         schedule_changed()
     draft.state = DraftState.DISCARDED
@@ -355,6 +412,7 @@ def draft_schedule(*, draft: Draft, user, at: dt.datetime) -> Draft:
     if not can_publish(user):
         raise PermissionDenied("Only publishers can schedule content.")
     _require_state(draft, DraftState.DRAFT, DraftState.IN_REVIEW, DraftState.SCHEDULED)
+    _refuse_if_locked(kind=draft.kind, object_id=draft.object_id, user=user)
     if at <= timezone.now():
         raise ValidationError("Choose a time in the future, or publish now.")
     draft.state = DraftState.SCHEDULED
@@ -396,6 +454,7 @@ def draft_publish(*, draft: Draft, user, token: str | None = None) -> Any:
             )
         if live is None:
             raise ValidationError("The record this draft changes has been deleted.")
+        _refuse_if_locked(kind=draft.kind, object_id=draft.object_id, user=user)
         content = draft.doc
         if draft_is_stale(draft):
             if user is not None:
@@ -811,6 +870,7 @@ def records_set_live(*, kind: str, objects, user, live: bool) -> BulkResult:
     for obj in objects:
         draft = Draft.objects.open().for_record(kind, obj.pk).first()
         try:
+            _refuse_if_locked(kind=kind, object_id=obj.pk, user=user)
             if live and draft is not None:
                 draft_publish(draft=draft, user=user)
             else:
