@@ -67,6 +67,7 @@ LATER_MIGRATIONS = {
     "0007_edit_locks_lapse",
     "0008_content_version_schedule_unknown_since",
     "0009_markdown_validated_everywhere",
+    "0010_draft_discarded_restored_by",
 }
 #: Models they add or add fields to: today's model cannot read the old table, so the
 #: dump leaves them out and ``upgraded`` checks their rows.

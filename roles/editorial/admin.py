@@ -1315,6 +1315,13 @@ class DraftAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        """Deleting a draft loses it and its history: publishers only (its
+        author or a publisher discards it instead, which can be undone)."""
+        return wf.can_publish(request.user) and super().has_delete_permission(
+            request, obj
+        )
+
     def get_urls(self):
         return [
             path(
@@ -1385,6 +1392,7 @@ class DraftAdmin(admin.ModelAdmin):
             "rebase_fields": wf.draft_rebase_fields(draft) if stale else [],
             "can_publish": wf.can_publish(request.user),
             "can_change": self.has_change_permission(request, draft),
+            "can_discard": wf.can_discard(draft=draft, user=request.user),
             # Someone else's lock in force stops every action below until it
             # is released or a publisher breaks it here, with a note.
             "edit_lock": lock,
@@ -1399,6 +1407,16 @@ class DraftAdmin(admin.ModelAdmin):
             "posted_time": request.POST.get("go_live_at") if refused else None,
         }
         return TemplateResponse(request, self.change_form_template, context)
+
+    def _discard_confirmation(self, request, draft: m.Draft) -> HttpResponse:
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Discard this draft?",
+            "opts": self.model._meta,
+            "draft": draft,
+            "draft_token": request.POST.get("_draft_token", ""),
+        }
+        return TemplateResponse(request, "admin/roles/draft_discard.html", context)
 
     def _act(self, request, draft: m.Draft) -> HttpResponse:
         if not self.has_change_permission(request, draft):
@@ -1461,11 +1479,26 @@ class DraftAdmin(admin.ModelAdmin):
                     "The live page stays as it is until then.",
                 )
             elif "_discard" in request.POST:
-                wf.draft_discard(draft=draft, user=user)
+                # Asked first, on a page of its own (no JavaScript needed).
+                wf.draft_discard_check(draft=draft, user=user)
+                return self._discard_confirmation(request, draft)
+            elif "_discard_confirmed" in request.POST:
+                draft = wf.draft_discard(draft=draft, user=user)
+                self.log_change(request, draft, "Discarded.")
                 messages.success(
-                    request, "Draft discarded. The live page is unchanged."
+                    request,
+                    "Draft discarded. The live page is unchanged; the draft "
+                    "can be restored from its page.",
                 )
                 return HttpResponseRedirect(reverse("admin:roles_draft_changelist"))
+            elif "_restore" in request.POST:
+                draft = wf.draft_restore(draft=draft, user=user)
+                self.log_change(request, draft, "Restored after it was discarded.")
+                messages.success(
+                    request,
+                    "Draft restored: it is open again as a draft (not submitted, "
+                    "not scheduled).",
+                )
             else:
                 messages.error(request, "Choose an action.")
         except ValidationError as exc:

@@ -16,7 +16,7 @@ from typing import Any
 
 import reversion
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.urls import resolve, reverse
@@ -395,14 +395,66 @@ def draft_reject(*, draft: Draft, user, comment: str) -> Draft:
     return draft
 
 
-def draft_discard(*, draft: Draft, user) -> Draft:
+def can_discard(*, draft: Draft, user) -> bool:
+    """Its author or a publisher may discard a draft, or restore it: a plain
+    editor never throws away someone else's work."""
+    mine = draft.created_by_id is not None and draft.created_by_id == user.pk
+    return mine or can_publish(user)
+
+
+def draft_discard_check(*, draft: Draft, user) -> None:
+    """Raise what ``draft_discard`` would refuse with, writing nothing: the
+    confirmation step asks only when discarding could go ahead."""
+    if not can_discard(draft=draft, user=user):
+        raise PermissionDenied("Only its author or a publisher can discard a draft.")
     _require_state(draft, *OPEN_STATES)
     _refuse_if_locked(kind=draft.kind, object_id=draft.object_id, user=user)
-    if draft.state == DraftState.SCHEDULED:
-        schedule_changed()
-    draft.state = DraftState.DISCARDED
-    draft.go_live_at = None
-    draft.save()
+
+
+def draft_discard(*, draft: Draft, user) -> Draft:
+    """Close the draft without publishing it. It is kept, with who discarded
+    it and when, and can be restored (``draft_restore``)."""
+    with transaction.atomic():
+        draft = Draft.objects.select_for_update().get(pk=draft.pk)
+        draft_discard_check(draft=draft, user=user)
+        if draft.state == DraftState.SCHEDULED:
+            schedule_changed()
+        draft.state = DraftState.DISCARDED
+        draft.go_live_at = None
+        draft.discarded_by = user
+        draft.discarded_at = timezone.now()
+        draft.save()
+    return draft
+
+
+def draft_restore(*, draft: Draft, user) -> Draft:
+    """Reopen a discarded draft as a draft (not scheduled, not submitted),
+    unless another draft of the record is open: a record has one open draft."""
+    if not can_discard(draft=draft, user=user):
+        raise PermissionDenied("Only its author or a publisher can restore a draft.")
+    with transaction.atomic():
+        draft = Draft.objects.select_for_update().get(pk=draft.pk)
+        _require_state(draft, DraftState.DISCARDED)
+        _refuse_if_locked(kind=draft.kind, object_id=draft.object_id, user=user)
+        if live_record(draft) is None:
+            raise ValidationError("The record this draft changes has been deleted.")
+        other = Draft.objects.open().for_record(draft.kind, draft.object_id).first()
+        if other is not None:
+            raise ValidationError(
+                f"Another draft of this record is open (started by "
+                f"{other.created_by or 'someone'}, {other.get_state_display().lower()}):"
+                " publish or discard it first."
+            )
+        draft.state = DraftState.DRAFT
+        draft.restored_by = user
+        draft.restored_at = timezone.now()
+        try:
+            with transaction.atomic():
+                draft.save()
+        except IntegrityError as exc:  # another draft was opened meanwhile
+            raise ValidationError(
+                "Another draft of this record is open: publish or discard it first."
+            ) from exc
     return draft
 
 
