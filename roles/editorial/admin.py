@@ -40,7 +40,7 @@ from django.core.exceptions import (
     ValidationError,
 )
 from django.db import transaction
-from django.db.models import Model, OuterRef, Subquery
+from django.db.models import DateTimeField, Model, OuterRef, Subquery
 from django.forms.formsets import all_valid
 from django.http import (
     Http404,
@@ -56,7 +56,6 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
-from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 from reversion.models import Version
 
@@ -64,9 +63,9 @@ from roles import models as m
 from roles.content_io.services import staged_primary_keys
 from roles.core.params import plain_int
 from roles.editorial import concurrency as cc
-from roles.editorial import staged
+from roles.editorial import staged, times
 from roles.editorial import workflow as wf
-from roles.editorial.admin_common import script_free
+from roles.editorial.admin_common import ScheduleTimeField, script_free
 from roles.editorial.docdiff import doc_diff
 from roles.editorial.merge import rebase, three_way
 from roles.editorial.models import lock_lifetime
@@ -325,6 +324,13 @@ class WorkflowAdminMixin(_ModelAdminBase):
     revision_form_template = "admin/roles/revision_form.html"
 
     # --- helpers --------------------------------------------------------------
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # Every time typed on a record's form is a schedule (publish from,
+        # unpublish at): read by the one rule, as a draft's "Schedule" is.
+        if isinstance(db_field, DateTimeField) and db_field.editable:
+            kwargs["form_class"] = ScheduleTimeField
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_formsets_with_inlines(self, request, obj=None):
         """Each inline's formset as editors without JavaScript can use it
@@ -1470,7 +1476,7 @@ class DraftAdmin(admin.ModelAdmin):
                 )
                 messages.success(request, f"Published: “{obj}” is live.")
             elif "_schedule" in request.POST:
-                at = _parse_local(request.POST.get("go_live_at", ""))
+                at = times.parse_local(request.POST.get("go_live_at", ""))
                 wf.draft_schedule(draft=draft, user=user, at=at)
                 local = timezone.localtime(at)
                 messages.success(
@@ -1509,16 +1515,3 @@ class DraftAdmin(admin.ModelAdmin):
 
 def _change_url(model, object_id) -> str:
     return reverse(f"admin:roles_{model._meta.model_name}_change", args=[object_id])
-
-
-def _parse_local(value: str):
-    """A datetime-local input's value, in the site's time zone."""
-    try:
-        parsed = parse_datetime(value.strip()) if value else None
-    except ValueError:
-        parsed = None
-    if parsed is None:
-        raise ValidationError("Give the date and time to publish at.")
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed)
-    return parsed
