@@ -751,3 +751,237 @@ def test_saved_again_after_their_row_change_keeps_both(
     assert first not in names
     if theirs == "renamed":
         assert names[0] == "Ana's anti-pattern"
+
+
+# --- a lock holds on the draft's review page too ------------------------------------------
+
+
+def _eve_drafts_and_locks(eve, role) -> m.Draft:
+    """Eve saves a draft, submits it, then locks the record and keeps typing."""
+    data = _open(eve, role)
+    data.update(summary="Eve's draft.", _save_draft="1")
+    assert eve.post(_url(role), data).status_code == 302
+    draft = m.Draft.objects.get()
+    eve.post(draft.get_absolute_url(), {"_submit": "1"})
+    eve.post(reverse("admin:roles_role_lock", args=[role.pk]), {"_lock": "1"})
+    draft.refresh_from_db()
+    assert draft.state == m.DraftState.IN_REVIEW
+    return draft
+
+
+#: Every action of a draft's review page that changes the draft or the record.
+REVIEW_ACTIONS = {
+    "publish": {"_publish": "1"},
+    "schedule": {"_schedule": "1", "go_live_at": "2099-01-01T10:00"},
+    "reject": {"_reject": "1", "comment": "Please change this."},
+    "discard": {"_discard_confirmed": "1"},
+    "rebase": {"_rebase": "1"},
+}
+
+
+@pytest.mark.parametrize("action", sorted(REVIEW_ACTIONS))
+def test_no_review_page_action_goes_through_anothers_lock(ana, eve, role, action):
+    """Publishing over Eve's lock wrote the live record and changed her draft
+    under her: her next save was refused, and nobody told her why."""
+    draft = _eve_drafts_and_locks(eve, role)
+    lock = m.EditLock.objects.held().get()
+    before = (draft.state, draft.updated_at, draft.doc)
+    page = ana.get(draft.get_absolute_url())
+    assert f"Locked by eve since {cc.when(lock.created_at)}" in _text(page)
+
+    data = {**REVIEW_ACTIONS[action], "_draft_token": page.context["draft_token"]}
+    response = ana.post(draft.get_absolute_url(), data, follow=True)
+    assert response.status_code == 200
+    assert f"Locked by eve since {cc.when(lock.created_at)}" in _text(response)
+    assert "break the lock" in _text(response).lower()
+    draft.refresh_from_db()
+    assert (draft.state, draft.updated_at, draft.doc) == before
+    role.refresh_from_db()
+    assert role.summary == "The live summary."
+    assert m.EditLock.objects.held().get() == lock
+
+
+def test_a_publisher_breaks_the_lock_with_a_note_from_the_review_page_then_publishes(
+    ana, eve, role
+):
+    draft = _eve_drafts_and_locks(eve, role)
+    page = _text(ana.get(draft.get_absolute_url()))
+    assert "Break the lock" in page
+    # Not without a note for Eve.
+    ana.post(draft.get_absolute_url(), {"_break_lock": "1", "lock_note": "  "})
+    assert m.EditLock.objects.held().exists()
+    ana.post(
+        draft.get_absolute_url(),
+        {"_break_lock": "1", "lock_note": "Publishing the fix now."},
+    )
+    assert not m.EditLock.objects.held().exists()
+    response = ana.post(draft.get_absolute_url(), {"_publish": "1"}, follow=True)
+    assert "is live" in _text(response)
+    role.refresh_from_db()
+    assert role.summary == "Eve's draft."
+    # Eve is told on her form, with the note.
+    assert "ana broke your lock: Publishing the fix now." in _text(eve.get(_url(role)))
+
+
+def test_a_plain_editor_cannot_break_a_lock_from_the_review_page(
+    django_user_model, eve, role
+):
+    draft = _eve_drafts_and_locks(eve, role)
+    other = _client(_user(django_user_model, "ed2", publisher=False))
+    assert "Break the lock" not in _text(other.get(draft.get_absolute_url()))
+    response = other.post(
+        draft.get_absolute_url(), {"_break_lock": "1", "lock_note": "Mine now."}
+    )
+    assert response.status_code == 403
+    assert m.EditLock.objects.held().exists()
+
+
+def test_the_lock_holder_and_a_lapsed_lock_do_not_stop_the_review_page(ana, eve, role):
+    draft = _eve_drafts_and_locks(eve, role)
+    # Her own lock does not stop Eve (she sends it back to draft by saving).
+    assert "Locked by eve" not in _text(eve.get(draft.get_absolute_url()))
+    lock = m.EditLock.objects.held().get()
+    m.EditLock.objects.filter(pk=lock.pk).update(
+        active_at=lock.active_at - dt.timedelta(hours=1)
+    )
+    response = ana.post(draft.get_absolute_url(), {"_publish": "1"}, follow=True)
+    assert "is live" in _text(response)
+
+
+def test_bulk_publish_from_the_list_does_not_go_through_anothers_lock(ana, eve, role):
+    draft = _eve_drafts_and_locks(eve, role)
+    response = ana.post(
+        reverse("admin:roles_role_changelist"),
+        {"action": "publish_selected", "_selected_action": [role.pk]},
+        follow=True,
+    )
+    assert "Not published" in _text(response)
+    assert "Locked by eve since" in _text(response)
+    draft.refresh_from_db()
+    assert draft.state == m.DraftState.IN_REVIEW
+    role.refresh_from_db()
+    assert role.summary == "The live summary."
+
+
+# --- discarding a draft: its author or a publisher, confirmed, and undone ---------------
+
+
+def _eve_drafts(eve, role) -> m.Draft:
+    data = _open(eve, role)
+    data.update(summary="Eve's draft.", _save_draft="1")
+    assert eve.post(_url(role), data).status_code == 302
+    return m.Draft.objects.get()
+
+
+@pytest.mark.parametrize("scheduled", [False, True])
+def test_a_plain_editor_cannot_discard_someone_elses_draft(
+    django_user_model, ana, eve, role, scheduled
+):
+    draft = _eve_drafts(eve, role)
+    if scheduled:
+        ana_user = django_user_model.objects.get(username="ana")
+        wf.draft_schedule(
+            draft=draft, user=ana_user, at=dt.datetime(2099, 1, 1, tzinfo=dt.UTC)
+        )
+    state = m.Draft.objects.get().state
+    other = _client(_user(django_user_model, "ed2", publisher=False))
+    page = other.get(draft.get_absolute_url())
+    assert 'name="_discard' not in page.content.decode()
+    for step in ("_discard", "_discard_confirmed"):
+        response = other.post(
+            draft.get_absolute_url(),
+            {step: "1", "_draft_token": page.context["draft_token"]},
+        )
+        assert response.status_code == 403
+    assert m.Draft.objects.get().state == state
+
+
+@pytest.mark.parametrize("who", ["eve", "ana"])  # its author; a publisher
+def test_discarding_asks_first_then_is_kept_with_who_and_when_and_restored(
+    ana, eve, role, who
+):
+    client = {"eve": eve, "ana": ana}[who]
+    draft = _eve_drafts(eve, role)
+    page = client.get(draft.get_absolute_url())
+    token = page.context["draft_token"]
+
+    # The first step only asks, in a page of its own that works without
+    # JavaScript: its own form, with its own CSRF token.
+    asked = client.post(
+        draft.get_absolute_url(), {"_discard": "1", "_draft_token": token}
+    )
+    assert asked.status_code == 200
+    assert m.Draft.objects.get().state == m.DraftState.DRAFT
+    html = asked.content.decode()
+    assert "Discard this draft?" in _text(asked)
+    assert 'name="csrfmiddlewaretoken"' in html
+    assert 'name="_discard_confirmed"' in html
+    assert f'value="{token}"' in html
+
+    done = client.post(
+        draft.get_absolute_url(),
+        {"_discard_confirmed": "1", "_draft_token": token},
+        follow=True,
+    )
+    assert "Draft discarded" in _text(done)
+    draft.refresh_from_db()
+    assert draft.state == m.DraftState.DISCARDED
+    assert draft.discarded_by.username == who
+    assert draft.discarded_at is not None
+    page = _text(client.get(draft.get_absolute_url()))
+    assert f"Discarded by {who}" in page
+    assert "Restore the draft" in page
+
+    # Restored from its page: open again, with its content, as a draft.
+    client.post(draft.get_absolute_url(), {"_restore": "1"})
+    draft.refresh_from_db()
+    assert draft.state == m.DraftState.DRAFT
+    assert draft.doc["summary"] == "Eve's draft."
+    assert draft.discarded_by.username == who  # the history stays
+    assert draft.restored_by.username == who
+    form = eve.get(_url(role)).context["adminform"].form
+    assert form["summary"].value() == "Eve's draft."
+
+
+def test_a_discarded_draft_is_not_restored_over_another_open_draft(ana, eve, role):
+    draft = _eve_drafts(eve, role)
+    eve.post(draft.get_absolute_url(), {"_discard_confirmed": "1"})
+    data = _open(ana, role)
+    data.update(summary="Ana's new draft.", _save_draft="1")
+    ana.post(_url(role), data)
+    newer = m.Draft.objects.open().get()
+    response = eve.post(draft.get_absolute_url(), {"_restore": "1"}, follow=True)
+    assert "Another draft of this record is open" in _text(response)
+    draft.refresh_from_db()
+    assert draft.state == m.DraftState.DISCARDED
+    assert m.Draft.objects.open().get() == newer
+
+
+def test_a_plain_editor_cannot_restore_someone_elses_draft(
+    django_user_model, ana, role
+):
+    data = _open(ana, role)
+    data.update(summary="Ana's draft.", _save_draft="1")
+    ana.post(_url(role), data)
+    draft = m.Draft.objects.get()
+    ana.post(draft.get_absolute_url(), {"_discard_confirmed": "1"})
+    other = _client(_user(django_user_model, "ed2", publisher=False))
+    assert "Restore the draft" not in _text(other.get(draft.get_absolute_url()))
+    assert other.post(draft.get_absolute_url(), {"_restore": "1"}).status_code == 403
+    assert m.Draft.objects.get().state == m.DraftState.DISCARDED
+
+
+def test_plain_editors_are_not_offered_to_delete_drafts(ana, eve, role):
+    draft = _eve_drafts(eve, role)
+    changelist = reverse("admin:roles_draft_changelist")
+    assert "delete_selected" not in eve.get(changelist).content.decode()
+    response = eve.post(
+        changelist,
+        {"action": "delete_selected", "_selected_action": [draft.pk], "post": "yes"},
+    )
+    assert m.Draft.objects.filter(pk=draft.pk).exists()
+    delete = reverse("admin:roles_draft_delete", args=[draft.pk])
+    assert eve.post(delete, {"post": "yes"}).status_code == 403
+    assert m.Draft.objects.filter(pk=draft.pk).exists()
+    assert response.status_code in (200, 302)
+    assert "delete_selected" in ana.get(changelist).content.decode()

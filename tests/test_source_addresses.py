@@ -1,14 +1,21 @@
 """A source is the work, not a shop's or a readers' catalogue's listing of it:
 the content rules (seed, import and the editors' saves all call them) refuse
-Goodreads and Amazon addresses, and the seed content has none."""
+Goodreads and Amazon addresses, and the seed content has none. Every model
+field holding a source's address refuses what the import refuses."""
 
 import copy
 
 import pytest
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
 
+from roles import models as m
 from roles.content_io.schema import (
     glossary_problems,
     is_refused_source,
+    is_specific_page,
     load_seed_files,
     role_guide_problems,
 )
@@ -78,3 +85,76 @@ def test_the_seed_content_cites_no_shop_or_catalogue():
     assert "https://www.holloway.com/b/product-operations" in {
         s["url"] for s in ROLE["sources"]
     }
+
+
+# --- every model field that holds a source's address, as the importer does -------------
+
+#: Addresses the importer refuses (and the admin took for a glossary term).
+NOT_SPECIFIC = [
+    "http://example.org/page",
+    "https://example.org/",
+    "https://localhost/x",
+]
+
+
+def _source_url_fields() -> list[models.Field]:
+    """Every field of the project's models that holds an address: an URLField,
+    or a text field named like one (so a CharField added for a source's
+    address is found too)."""
+    found = []
+    for model in apps.get_app_config("roles").get_models():
+        for field in model._meta.concrete_fields:
+            named = field.name == "url" or field.name.endswith("_url")
+            if isinstance(field, models.URLField) or (
+                named and isinstance(field, models.CharField)
+            ):
+                found.append(field)
+    return found
+
+
+def _label(field) -> str:
+    return f"{field.model.__name__}.{field.name}"
+
+
+def test_the_source_address_fields_are_found():
+    assert {_label(f) for f in _source_url_fields()} >= {
+        "Source.url",
+        "GlossaryTerm.source_url",
+    }
+
+
+@pytest.mark.parametrize("field", _source_url_fields(), ids=_label)
+@pytest.mark.parametrize("url", [*NOT_SPECIFIC, *REFUSED[:3], *ACCEPTED])
+def test_every_source_address_field_refuses_what_the_import_refuses(field, url):
+    """The admin saved addresses the importer then refused, so an export of
+    the site could not be imported again."""
+    record = copy.deepcopy(DOC["glossary"][0])
+    record["source"]["url"] = url
+    import_refuses = bool(glossary_problems(record))
+    assert import_refuses == (not is_specific_page(url) or is_refused_source(url))
+    try:
+        field.clean(url, None)
+    except ValidationError:
+        refused = True
+    else:
+        refused = False
+    assert refused == import_refuses, (url, import_refuses)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", NOT_SPECIFIC)
+def test_the_glossary_admin_refuses_an_address_the_import_would(staff_client, url):
+    response = staff_client.post(
+        reverse("admin:roles_glossaryterm_add"),
+        {
+            "term": "Backlog refinement",
+            "slug": "backlog-refinement",
+            "definition": "Keeping the backlog ready to work on.",
+            "source_title": "The Scrum Guide",
+            "source_url": url,
+            "_save": "Save",
+        },
+    )
+    assert response.status_code == 200
+    assert "not a specific https:// page" in response.content.decode()
+    assert not m.GlossaryTerm.objects.exists()

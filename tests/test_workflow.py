@@ -512,7 +512,7 @@ def test_a_bad_schedule_time_is_a_message_not_an_error(
         draft.get_absolute_url(), {"_schedule": "1", "go_live_at": value}, follow=True
     )
     assert response.status_code == 200
-    assert "Give the date and time" in response.content.decode()
+    assert "Enter a date and time like 2027-03-28 14:30." in response.content.decode()
     draft.refresh_from_db()
     assert draft.state == m.DraftState.DRAFT
 
@@ -761,7 +761,7 @@ def test_a_refused_schedule_keeps_the_reviewers_comment_and_time(
     html = response.content.decode()
     assert "Half-typed &lt;thoughts&gt; on this.</textarea>" in html
     assert f'name="go_live_at" id="id_go_live_at" value="{when}"' in html
-    assert "Choose a time in the future" in html or "Give the date and time" in html
+    assert "Choose a time in the future" in html or "Enter a date and time like" in html
     draft.refresh_from_db()
     assert draft.state == m.DraftState.IN_REVIEW
 

@@ -8,7 +8,13 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from roles.catalogue.models import MARKDOWN_HELP, MARKDOWN_VALIDATORS, Role
+from roles.catalogue.models import (
+    MARKDOWN_HELP,
+    MARKDOWN_VALIDATORS,
+    SOURCE_URL_HELP,
+    Role,
+    validate_source_url,
+)
 from roles.publishing.models import ContentQuerySet, TimeStampedModel
 from roles.publishing.registry import content_model
 
@@ -279,7 +285,10 @@ class GlossaryTerm(TimeStampedModel):
     )
     source_title = models.CharField("source title", max_length=200)
     source_url = models.URLField(
-        "source URL", max_length=500, help_text="A specific public https:// page."
+        "source URL",
+        max_length=500,
+        help_text=SOURCE_URL_HELP,
+        validators=[validate_source_url],
     )
     source_publisher = models.CharField("source publisher", max_length=200, blank=True)
     related_roles = models.ManyToManyField(

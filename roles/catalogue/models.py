@@ -15,6 +15,7 @@ from django.dispatch import Signal
 from django.urls import reverse
 
 from roles.core.markdown import MAX_MARKDOWN_CHARS, validate_markdown
+from roles.core.sources import validate_source_url
 from roles.publishing.models import (
     ContentQuerySet,
     Publishable,
@@ -23,6 +24,11 @@ from roles.publishing.models import (
     TimeStampedModel,
 )
 from roles.publishing.registry import content_model, not_content
+
+SOURCE_URL_HELP = (
+    "A specific public https:// page (not a home page, a shop or a readers' catalogue)."
+)
+
 
 ROLE_SLUG_PATTERN = r"^(?!vs-)(?!vs$)(?!.*-vs-)(?!.*-vs$)[a-z0-9]+(?:-[a-z0-9]+)*$"
 role_slug_validator = RegexValidator(
@@ -334,7 +340,12 @@ class Responsibility(models.Model):
 class Source(models.Model):
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="sources")
     title = models.CharField(max_length=200)
-    url = models.URLField("URL", max_length=500, help_text="A public https:// address.")
+    url = models.URLField(
+        "URL",
+        max_length=500,
+        help_text=SOURCE_URL_HELP,
+        validators=[validate_source_url],
+    )
     publisher = models.CharField(max_length=200, blank=True)
     note = models.CharField(
         max_length=300, blank=True, help_text="Optional: what this source supports."

@@ -12,12 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeAlias
-from urllib.parse import urlparse
 
 import yaml
 from django.utils import timezone
@@ -32,6 +30,13 @@ from roles.catalogue.guides import (
 from roles.catalogue.models import Dimension, Role, Theme
 from roles.comparisons.models import Comparison, ContextFactor
 from roles.core import yamltext
+from roles.core.sources import (  # the rule's parts, for callers of the schema
+    is_refused_source as is_refused_source,
+)
+from roles.core.sources import (
+    is_specific_page as is_specific_page,
+)
+from roles.core.sources import source_url_problem
 from roles.publishing.models import Status
 from roles.questionnaire.models import Question, QuestionKind
 
@@ -933,44 +938,9 @@ def role_guide_doc(role: Role) -> Doc:
     }
 
 
-def is_specific_page(url: str) -> bool:
-    """A well-formed https:// address of a page, not a site's home page."""
-    parsed = urlparse(url)
-    return (
-        parsed.scheme == "https"
-        and "." in parsed.netloc
-        and parsed.path.strip("/") != ""
-    )
-
-
-#: Shops and readers' catalogues: a listing, not the work. A book is cited by
-#: its publisher's (or author's) page, which stays when a listing moves.
-_REFUSED_SOURCE_HOST = re.compile(
-    r"^(?:[a-z0-9-]+\.)*goodreads\.com$"
-    r"|^(?:www\.|smile\.)?amazon\.(?:com|co\.[a-z]{2}|com\.[a-z]{2}|[a-z]{2})$"
-    r"|^(?:amzn\.to|amzn\.eu|a\.co)$"
-)
-
-
-def is_refused_source(url: str) -> bool:
-    """A Goodreads or Amazon shop address (not AWS's documentation, which
-    lives on other amazon.com hosts)."""
-    host = (urlparse(url).hostname or "").lower().rstrip(".")
-    return bool(_REFUSED_SOURCE_HOST.match(host))
-
-
 def _source_problem(field: str, url: str) -> str | None:
-    if not is_specific_page(url):
-        return (
-            f"{field}: “{url}” is not a specific https:// page (a home page or a "
-            "malformed address)."
-        )
-    if is_refused_source(url):
-        return (
-            f"{field}: “{url}” is a shop or a readers' catalogue (Goodreads, "
-            "Amazon): cite the publisher's or the author's page for the work."
-        )
-    return None
+    problem = source_url_problem(url)
+    return f"{field}: {problem}" if problem else None
 
 
 def _duplicates(values: list[str]) -> list[str]:

@@ -40,7 +40,7 @@ from django.core.exceptions import (
     ValidationError,
 )
 from django.db import transaction
-from django.db.models import Model, OuterRef, Subquery
+from django.db.models import DateTimeField, Model, OuterRef, Subquery
 from django.forms.formsets import all_valid
 from django.http import (
     Http404,
@@ -56,7 +56,6 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
-from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 from reversion.models import Version
 
@@ -64,9 +63,13 @@ from roles import models as m
 from roles.content_io.services import staged_primary_keys
 from roles.core.params import plain_int
 from roles.editorial import concurrency as cc
-from roles.editorial import staged
+from roles.editorial import staged, times
 from roles.editorial import workflow as wf
-from roles.editorial.admin_common import PublishersReorderMixin, script_free
+from roles.editorial.admin_common import (
+    PublishersReorderMixin,
+    ScheduleTimeField,
+    script_free,
+)
 from roles.editorial.docdiff import doc_diff
 from roles.editorial.merge import rebase, three_way
 from roles.editorial.models import lock_lifetime
@@ -325,6 +328,13 @@ class WorkflowAdminMixin(PublishersReorderMixin, _ModelAdminBase):
     revision_form_template = "admin/roles/revision_form.html"
 
     # --- helpers --------------------------------------------------------------
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # Every time typed on a record's form is a schedule (publish from,
+        # unpublish at): read by the one rule, as a draft's "Schedule" is.
+        if isinstance(db_field, DateTimeField) and db_field.editable:
+            kwargs["form_class"] = ScheduleTimeField
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_formsets_with_inlines(self, request, obj=None):
         """Each inline's formset as editors without JavaScript can use it
@@ -1315,6 +1325,13 @@ class DraftAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        """Deleting a draft loses it and its history: publishers only (its
+        author or a publisher discards it instead, which can be undone)."""
+        return wf.can_publish(request.user) and super().has_delete_permission(
+            request, obj
+        )
+
     def get_urls(self):
         return [
             path(
@@ -1361,6 +1378,7 @@ class DraftAdmin(admin.ModelAdmin):
         taken, shown with what the reviewer typed (comment, time) kept."""
         live = wf.live_record(draft)
         stale = live is not None and draft.is_open and wf.draft_is_stale(draft)
+        lock = cc.lock_held(kind=draft.kind, object_id=draft.object_id)
         before = (
             wf.record_doc(kind=draft.kind, object_id=draft.object_id) if live else {}
         )
@@ -1384,12 +1402,31 @@ class DraftAdmin(admin.ModelAdmin):
             "rebase_fields": wf.draft_rebase_fields(draft) if stale else [],
             "can_publish": wf.can_publish(request.user),
             "can_change": self.has_change_permission(request, draft),
+            "can_discard": wf.can_discard(draft=draft, user=request.user),
+            # Someone else's lock in force stops every action below until it
+            # is released or a publisher breaks it here, with a note.
+            "edit_lock": lock,
+            "edit_lock_label": cc.lock_label(lock) if lock else "",
+            "edit_lock_lapses": cc.when(lock.lapses_at) if lock else "",
+            "edit_lock_in_the_way": lock is not None
+            and not lock.has_lapsed()
+            and lock.locked_by_id != request.user.pk,
             "now": timezone.localtime(),
             "refused": refused or [],
             "posted_comment": request.POST.get("comment", "") if refused else "",
             "posted_time": request.POST.get("go_live_at") if refused else None,
         }
         return TemplateResponse(request, self.change_form_template, context)
+
+    def _discard_confirmation(self, request, draft: m.Draft) -> HttpResponse:
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Discard this draft?",
+            "opts": self.model._meta,
+            "draft": draft,
+            "draft_token": request.POST.get("_draft_token", ""),
+        }
+        return TemplateResponse(request, "admin/roles/draft_discard.html", context)
 
     def _act(self, request, draft: m.Draft) -> HttpResponse:
         if not self.has_change_permission(request, draft):
@@ -1406,7 +1443,18 @@ class DraftAdmin(admin.ModelAdmin):
             )
             return here
         try:
-            if "_submit" in request.POST:
+            if "_break_lock" in request.POST:
+                lock = cc.lock_break(
+                    kind=draft.kind,
+                    object_id=draft.object_id,
+                    user=user,
+                    note=request.POST.get("lock_note", ""),
+                )
+                messages.success(
+                    request,
+                    f"Lock of {lock.locked_by} broken; they will see your note.",
+                )
+            elif "_submit" in request.POST:
                 wf.draft_submit(draft=draft, user=user)
                 messages.success(request, "Submitted for review.")
             elif "_reject" in request.POST:
@@ -1432,7 +1480,7 @@ class DraftAdmin(admin.ModelAdmin):
                 )
                 messages.success(request, f"Published: “{obj}” is live.")
             elif "_schedule" in request.POST:
-                at = _parse_local(request.POST.get("go_live_at", ""))
+                at = times.parse_local(request.POST.get("go_live_at", ""))
                 wf.draft_schedule(draft=draft, user=user, at=at)
                 local = timezone.localtime(at)
                 messages.success(
@@ -1441,11 +1489,26 @@ class DraftAdmin(admin.ModelAdmin):
                     "The live page stays as it is until then.",
                 )
             elif "_discard" in request.POST:
-                wf.draft_discard(draft=draft, user=user)
+                # Asked first, on a page of its own (no JavaScript needed).
+                wf.draft_discard_check(draft=draft, user=user)
+                return self._discard_confirmation(request, draft)
+            elif "_discard_confirmed" in request.POST:
+                draft = wf.draft_discard(draft=draft, user=user)
+                self.log_change(request, draft, "Discarded.")
                 messages.success(
-                    request, "Draft discarded. The live page is unchanged."
+                    request,
+                    "Draft discarded. The live page is unchanged; the draft "
+                    "can be restored from its page.",
                 )
                 return HttpResponseRedirect(reverse("admin:roles_draft_changelist"))
+            elif "_restore" in request.POST:
+                draft = wf.draft_restore(draft=draft, user=user)
+                self.log_change(request, draft, "Restored after it was discarded.")
+                messages.success(
+                    request,
+                    "Draft restored: it is open again as a draft (not submitted, "
+                    "not scheduled).",
+                )
             else:
                 messages.error(request, "Choose an action.")
         except ValidationError as exc:
@@ -1456,16 +1519,3 @@ class DraftAdmin(admin.ModelAdmin):
 
 def _change_url(model, object_id) -> str:
     return reverse(f"admin:roles_{model._meta.model_name}_change", args=[object_id])
-
-
-def _parse_local(value: str):
-    """A datetime-local input's value, in the site's time zone."""
-    try:
-        parsed = parse_datetime(value.strip()) if value else None
-    except ValueError:
-        parsed = None
-    if parsed is None:
-        raise ValidationError("Give the date and time to publish at.")
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed)
-    return parsed

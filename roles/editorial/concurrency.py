@@ -34,7 +34,16 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from roles.editorial.models import AutosavedCopy, Draft, EditLock
-from roles.editorial.workflow import KIND_SPECS, can_publish, draft_token
+from roles.editorial.workflow import (
+    KIND_SPECS,
+    can_publish,
+    draft_token,
+    lock_in_the_way,
+    lock_label,
+)
+from roles.editorial.workflow import (
+    when as when,  # re-exported: the admin shows lock times with it
+)
 
 Doc = dict[str, Any]
 BASE_SALT = "roles.editorial.base-doc"
@@ -75,21 +84,6 @@ def base_read(token: str) -> Doc | None:
     return value if isinstance(value, dict) else None
 
 
-def when(value) -> str:
-    """A time as locks show it: 10:32 today, with the date otherwise."""
-    local = timezone.localtime(value)
-    if local.date() == timezone.localdate():
-        return f"{local:%H:%M}"
-    return f"{local:%d %b %Y %H:%M}"
-
-
-def lock_label(lock: EditLock) -> str:
-    """ "Locked by ana since 10:32", or "Lock by ana lapsed at 11:02"."""
-    if lock.has_lapsed():
-        return f"Lock by {lock.locked_by} lapsed at {when(lock.lapses_at)}"
-    return f"Locked by {lock.locked_by} since {when(lock.created_at)}"
-
-
 @dataclass(frozen=True)
 class Refusal:
     """Why a save was refused, in words for the editor."""
@@ -114,13 +108,8 @@ def edit_refusal(
         .values_list("updated_at", flat=True)
         .first()
     )
-    lock = (
-        EditLock.objects.in_force()
-        .filter(kind=kind, object_id=object_id)
-        .select_related("locked_by")
-        .first()
-    )
-    if lock is not None and lock.locked_by_id != user.pk:
+    lock = lock_in_the_way(kind=kind, object_id=object_id, user=user)
+    if lock is not None:
         return Refusal(
             f"{lock_label(lock)}: nothing was saved. Ask them to unlock it"
             + (", or break the lock." if can_publish(user) else " or ask a publisher."),

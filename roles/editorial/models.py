@@ -100,6 +100,24 @@ class Draft(TimeStampedModel):
         blank=True, help_text="Why a reviewer sent the draft back."
     )
     published_at = models.DateTimeField(null=True, blank=True)
+    discarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who last discarded the draft.",
+    )
+    discarded_at = models.DateTimeField(null=True, blank=True)
+    restored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who last reopened the draft after it was discarded.",
+    )
+    restored_at = models.DateTimeField(null=True, blank=True)
     base_version = models.DateTimeField(
         "started from the live version of",
         null=True,

@@ -16,7 +16,7 @@ from typing import Any
 
 import reversion
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.urls import resolve, reverse
@@ -31,7 +31,7 @@ from roles.editorial import notifications
 from roles.editorial.completeness import PARTS, Gap, guide_gaps
 from roles.editorial.content_check import draft_problems
 from roles.editorial.merge import FieldMerge, Side, rebase, three_way
-from roles.editorial.models import OPEN_STATES, Draft, DraftKind, DraftState
+from roles.editorial.models import OPEN_STATES, Draft, DraftKind, DraftState, EditLock
 from roles.editorial.permissions import PUBLISH_PERMISSION
 from roles.publishing.models import Status
 from roles.publishing.signals import staging
@@ -91,6 +91,59 @@ def kind_of(model: type[Model]) -> str | None:
 
 def can_publish(user) -> bool:
     return bool(user and user.has_perm(PUBLISH_PERMISSION))
+
+
+# --- edit locks, as every write of a record or its draft sees them ----------------
+
+
+def when(value) -> str:
+    """A time as locks show it: 10:32 today, with the date otherwise."""
+    local = timezone.localtime(value)
+    if local.date() == timezone.localdate():
+        return f"{local:%H:%M}"
+    return f"{local:%d %b %Y %H:%M}"
+
+
+def lock_label(lock: EditLock) -> str:
+    """ "Locked by ana since 10:32", or "Lock by ana lapsed at 11:02"."""
+    if lock.has_lapsed():
+        return f"Lock by {lock.locked_by} lapsed at {when(lock.lapses_at)}"
+    return f"Locked by {lock.locked_by} since {when(lock.created_at)}"
+
+
+def lock_in_the_way(*, kind: str, object_id: int, user) -> EditLock | None:
+    """Someone else's lock in force on the record: while it holds, only its
+    holder changes the record or its draft (``concurrency`` takes and breaks
+    locks). A scheduled publication (``user`` None) is not stopped by one."""
+    if user is None:
+        return None
+    return (
+        EditLock.objects.in_force()
+        .filter(kind=kind, object_id=object_id)
+        .exclude(locked_by=user)
+        .select_related("locked_by")
+        .first()
+    )
+
+
+def _refuse_if_locked(*, kind: str, object_id: int, user) -> None:
+    """Every action on a draft or a record other than its lock holder's save
+    (publish, schedule, send back, discard, restore, rebase, bulk publish)
+    asks this first: it would change what the holder is typing over, and
+    their next save would be refused without a word of why."""
+    lock = lock_in_the_way(kind=kind, object_id=object_id, user=user)
+    if lock is None:
+        return
+    raise ValidationError(
+        f"{lock_label(lock)}: nothing was changed. "
+        + (
+            f"Break the lock with a note for {lock.locked_by} first, "
+            "or ask them to unlock it."
+            if can_publish(user)
+            else "Ask them to unlock it, or ask a publisher to break the lock."
+        ),
+        code="locked",
+    )
 
 
 def record_doc(*, kind: str, object_id: int) -> Doc:
@@ -220,6 +273,7 @@ def draft_rebase(*, draft: Draft, user, choices: dict[str, Side]) -> Draft:
         )
         if live is None:
             raise ValidationError("The record this draft changes has been deleted.")
+        _refuse_if_locked(kind=draft.kind, object_id=draft.object_id, user=user)
         live_doc = record_doc(kind=draft.kind, object_id=draft.object_id)
         draft.doc = rebase(draft.base_doc or live_doc, live_doc, draft.doc, choices)
         draft.title = _title(draft.kind, draft.doc)
@@ -309,6 +363,7 @@ def draft_submit(*, draft: Draft, user) -> Draft:
     """Hand the draft to the publishers: refused while it is incomplete, so a
     publisher is never handed a guide that cannot be published."""
     _require_state(draft, DraftState.DRAFT, DraftState.REJECTED)
+    _refuse_if_locked(kind=draft.kind, object_id=draft.object_id, user=user)
     gaps = draft_gaps(kind=draft.kind, doc=draft.doc)
     if gaps:
         raise ValidationError(
@@ -325,6 +380,7 @@ def draft_reject(*, draft: Draft, user, comment: str) -> Draft:
     if not can_publish(user):
         raise PermissionDenied("Only publishers can review drafts.")
     _require_state(draft, DraftState.IN_REVIEW, DraftState.SCHEDULED)
+    _refuse_if_locked(kind=draft.kind, object_id=draft.object_id, user=user)
     comment = comment.strip()
     if not comment:
         raise ValidationError("Say what needs to change, so the editor knows.")
@@ -339,13 +395,66 @@ def draft_reject(*, draft: Draft, user, comment: str) -> Draft:
     return draft
 
 
-def draft_discard(*, draft: Draft, user) -> Draft:
+def can_discard(*, draft: Draft, user) -> bool:
+    """Its author or a publisher may discard a draft, or restore it: a plain
+    editor never throws away someone else's work."""
+    mine = draft.created_by_id is not None and draft.created_by_id == user.pk
+    return mine or can_publish(user)
+
+
+def draft_discard_check(*, draft: Draft, user) -> None:
+    """Raise what ``draft_discard`` would refuse with, writing nothing: the
+    confirmation step asks only when discarding could go ahead."""
+    if not can_discard(draft=draft, user=user):
+        raise PermissionDenied("Only its author or a publisher can discard a draft.")
     _require_state(draft, *OPEN_STATES)
-    if draft.state == DraftState.SCHEDULED:
-        schedule_changed()
-    draft.state = DraftState.DISCARDED
-    draft.go_live_at = None
-    draft.save()
+    _refuse_if_locked(kind=draft.kind, object_id=draft.object_id, user=user)
+
+
+def draft_discard(*, draft: Draft, user) -> Draft:
+    """Close the draft without publishing it. It is kept, with who discarded
+    it and when, and can be restored (``draft_restore``)."""
+    with transaction.atomic():
+        draft = Draft.objects.select_for_update().get(pk=draft.pk)
+        draft_discard_check(draft=draft, user=user)
+        if draft.state == DraftState.SCHEDULED:
+            schedule_changed()
+        draft.state = DraftState.DISCARDED
+        draft.go_live_at = None
+        draft.discarded_by = user
+        draft.discarded_at = timezone.now()
+        draft.save()
+    return draft
+
+
+def draft_restore(*, draft: Draft, user) -> Draft:
+    """Reopen a discarded draft as a draft (not scheduled, not submitted),
+    unless another draft of the record is open: a record has one open draft."""
+    if not can_discard(draft=draft, user=user):
+        raise PermissionDenied("Only its author or a publisher can restore a draft.")
+    with transaction.atomic():
+        draft = Draft.objects.select_for_update().get(pk=draft.pk)
+        _require_state(draft, DraftState.DISCARDED)
+        _refuse_if_locked(kind=draft.kind, object_id=draft.object_id, user=user)
+        if live_record(draft) is None:
+            raise ValidationError("The record this draft changes has been deleted.")
+        other = Draft.objects.open().for_record(draft.kind, draft.object_id).first()
+        if other is not None:
+            raise ValidationError(
+                f"Another draft of this record is open (started by "
+                f"{other.created_by or 'someone'}, {other.get_state_display().lower()}):"
+                " publish or discard it first."
+            )
+        draft.state = DraftState.DRAFT
+        draft.restored_by = user
+        draft.restored_at = timezone.now()
+        try:
+            with transaction.atomic():
+                draft.save()
+        except IntegrityError as exc:  # another draft was opened meanwhile
+            raise ValidationError(
+                "Another draft of this record is open: publish or discard it first."
+            ) from exc
     return draft
 
 
@@ -355,6 +464,7 @@ def draft_schedule(*, draft: Draft, user, at: dt.datetime) -> Draft:
     if not can_publish(user):
         raise PermissionDenied("Only publishers can schedule content.")
     _require_state(draft, DraftState.DRAFT, DraftState.IN_REVIEW, DraftState.SCHEDULED)
+    _refuse_if_locked(kind=draft.kind, object_id=draft.object_id, user=user)
     if at <= timezone.now():
         raise ValidationError("Choose a time in the future, or publish now.")
     draft.state = DraftState.SCHEDULED
@@ -396,6 +506,7 @@ def draft_publish(*, draft: Draft, user, token: str | None = None) -> Any:
             )
         if live is None:
             raise ValidationError("The record this draft changes has been deleted.")
+        _refuse_if_locked(kind=draft.kind, object_id=draft.object_id, user=user)
         content = draft.doc
         if draft_is_stale(draft):
             if user is not None:
@@ -811,6 +922,7 @@ def records_set_live(*, kind: str, objects, user, live: bool) -> BulkResult:
     for obj in objects:
         draft = Draft.objects.open().for_record(kind, obj.pk).first()
         try:
+            _refuse_if_locked(kind=kind, object_id=obj.pk, user=user)
             if live and draft is not None:
                 draft_publish(draft=draft, user=user)
             else:

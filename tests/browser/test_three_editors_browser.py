@@ -110,15 +110,29 @@ def test_three_editors_lapsed_lock_take_over_refusal_copy_and_rebase(
     assert_accessible(ana)
     assert m.Draft.objects.get().doc["summary"] != ANA_TEXT
 
-    # The publisher publishes B's draft; B is done and unlocks.
+    # The publisher publishes B's draft. B still holds the lock, so the review
+    # page says so and refuses to publish until she breaks it, with a note
+    # that B then sees on his form.
     draft = m.Draft.objects.get()
     pat.goto(site.url + draft.get_absolute_url())
+    expect(pat.locator("#edit-lock")).to_contain_text("Locked by ben since")
+    pat.get_by_role("button", name="Publish now").click()
+    expect(pat.locator(".errornote")).to_contain_text("Locked by ben since")
+    _shoot(pat, screenshot_dir, "review-page-locked", pat.locator("#edit-lock"))
+    assert_accessible(pat)
+    role.refresh_from_db()
+    assert role.origin != BEN_TEXT
+    pat.fill("#id_lock_note", "Publishing your origin now.")
+    pat.get_by_role("button", name="Break the lock").click()
+    expect(pat.locator(".messagelist")).to_contain_text("Lock of ben broken")
     pat.get_by_role("button", name="Publish now").click()
     expect(pat.locator(".messagelist")).to_contain_text("is live")
     role.refresh_from_db()
     assert role.origin == BEN_TEXT
     ben.goto(url)
-    ben.get_by_role("button", name="Unlock").click()
+    expect(ben.locator("#edit-lock")).to_contain_text(
+        "pat broke your lock: Publishing your origin now."
+    )
     expect(ben.locator("#edit-lock")).to_contain_text("Lock for editing")
 
     # A is told what happened to her lock, restores her copy and saves it.
