@@ -249,3 +249,26 @@ def test_a_term_split_across_lines_is_still_one_term():
     )
     assert "<dfn>Sprint\nPlanning</dfn>" in result.html
     assert result.linked == {"sprint-planning", "sprint"}
+
+
+@pytest.mark.django_db
+def test_compare_with_another_role_links_each_comparison_at_its_own_address(
+    client, seeded
+):
+    """A guide's "Compare with another role" links: one per other published
+    role, each at the comparison's canonical address - not the index's
+    ?roles=a&roles=b form, which every one of them answered with a 302."""
+    import re
+
+    from roles.comparisons.models import comparison_key
+
+    role = m.Role.objects.published().order_by("slug").first()
+    html = client.get(role.get_absolute_url()).content.decode()
+    part = html.split('class="compare-with"', 1)[1].split("</details>", 1)[0]
+    links = re.findall(r'href="([^"]+)"', part)
+    others = m.Role.objects.published().exclude(pk=role.pk)
+    assert sorted(links) == sorted(
+        f"/compare/{comparison_key([role.slug, o.slug])}/" for o in others
+    )
+    for link in links[:3]:
+        assert client.get(link).status_code == 200

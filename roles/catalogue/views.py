@@ -139,9 +139,17 @@ class RoleDetailView(DraftAwareMixin, DetailView):
             .only("title", "key")
             .distinct()
         )
-        context["other_roles"] = (
-            Role.objects.published().exclude(pk=role.pk).only("name", "slug")
-        )
+        # Each at its comparison's own address (the index's ?roles= form
+        # answers with a redirect there).
+        context["other_roles"] = [
+            (
+                other.name,
+                reverse("roles:compare", kwargs={"slugs": [role.slug, other.slug]}),
+            )
+            for other in Role.objects.published()
+            .exclude(pk=role.pk)
+            .only("name", "slug")
+        ]
         context["page_glossary"] = PageGlossary(term_refs())
         summary = plain_text(role.summary)
         crumbs = seo.breadcrumb_trail(
