@@ -86,3 +86,28 @@ def test_no_sentence_ends_twice_on_any_public_reading_page(seeded):
             url,
             re.findall(r".{30}(?<!\.)\.\.(?!\.).{20}", text),
         )
+
+
+def test_every_page_says_the_content_licence_and_where_the_open_data_is(seeded):
+    """The API states the content licence (CC BY 4.0) and serves the same
+    content as data; no page said either. Every page's footer does now: the
+    licence as a rel="license" link, and the API's documentation."""
+    from roles.core.http import LICENCE_URL
+
+    client = Client()
+    slug = Role.objects.published().values_list("slug", flat=True).first()
+    for path in [
+        "/",
+        "/roles/",
+        f"/roles/{slug}/",
+        "/compare/product-manager-vs-product-owner/",
+        "/glossary/",
+        "/quiz/",
+        "/search/?q=backlog",
+        "/no-such-page/",
+    ]:
+        html = client.get(path).content.decode()
+        footer = html.split('<footer class="site-footer">', 1)[1].split("</footer>")[0]
+        assert f'<a rel="license" href="{LICENCE_URL}">' in footer, path
+        assert "CC BY 4.0" in footer, path
+        assert 'href="/api/v1/docs/"' in footer, path
