@@ -2,6 +2,8 @@
 sources, the glossary page and first-use glossary links."""
 
 import datetime as dt
+import re
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -23,6 +25,10 @@ from .factories import (
     make_guide,
 )
 
+SEEDED_ROLE_SLUGS = sorted(
+    path.stem
+    for path in (Path(__file__).parent.parent / "roles/content/roles").glob("*.yaml")
+)
 GOAL = TermRef(
     "product-goal", "Product Goal", "", ("product goals",), "/glossary/#product-goal"
 )
@@ -142,6 +148,53 @@ def test_role_page_shows_every_part_of_the_guide(client, guide):
     assert "From Product Manager to Product Owner." in html
     assert "<li>Owning a strategy</li>" in html and "<li>Refinement</li>" in html
     assert 'href="/roles/business-analyst/">Business Analyst</a>' in html
+
+
+WEEK_ROW = re.compile(r'<th scope="row">[^<]*</th><td class="week-hours">(\d+)</td>')
+
+
+@pytest.mark.parametrize("slug", SEEDED_ROLE_SLUGS)
+def test_a_typical_week_never_claims_a_total_its_rows_do_not_add_up_to(
+    client, seeded, slug
+):
+    """The rows of a typical week leave room for unlisted work (email, admin):
+    the table shows what they add up to against the working week, and says where
+    the rest goes, instead of calling them "hours in a 37-hour week"."""
+    role = m.Role.objects.get(slug=slug)
+    html = client.get(role.get_absolute_url()).content.decode()
+    section = html.split('id="week-heading"')[1].split("</section>")[0]
+    hours = [int(h) for h in WEEK_ROW.findall(section.split("<tfoot>")[0])]
+    listed = sum(hours)
+    assert hours == [w.hours for w in role.typical_week.all()]
+    assert "in a 37-hour week" not in section
+    assert (
+        f'<tfoot><tr><th scope="row">Listed</th><td class="week-hours">{listed}</td>'
+        in section
+    )
+    assert f"{listed} of {m.WORKING_WEEK_HOURS} hours" in section
+    if listed < m.WORKING_WEEK_HOURS:
+        unlisted = m.WORKING_WEEK_HOURS - listed
+        assert f"The other {unlisted} hours go on work not listed here" in section
+
+
+@pytest.mark.parametrize(
+    ("hours", "words"),
+    [
+        ([20, 17], "All 37 of 37 hours"),
+        ([20, 20], "40 hours: more than a 37-hour week"),
+        ([3], "3 of 37 hours. The other 34 hours go on work not listed here"),
+    ],
+)
+def test_a_typical_week_says_what_its_rows_add_up_to_whatever_they_add_up_to(
+    client, db, hours, words
+):
+    role = RoleFactory(name="Agile Coach", slug="agile-coach")
+    for index, value in enumerate(hours):
+        m.WeekActivity.objects.create(
+            role=role, activity=f"Activity {index}", hours=value, order=index
+        )
+    html = client.get(role.get_absolute_url()).content.decode()
+    assert words in html
 
 
 def test_career_paths_show_on_both_roles_pages(client, guide):
