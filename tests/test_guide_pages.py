@@ -248,13 +248,85 @@ def test_glossary_page_gives_each_term_an_anchor_and_its_source(client, guide):
     term = GlossaryTermFactory(
         term="Senior Responsible Owner", slug="sro", abbreviation="SRO"
     )
-    term.related_roles.add(po)
+    po.overview = "The SRO signs it off."
+    po.save()
     html = client.get(reverse("roles:glossary")).content.decode()
     assert '<dt id="sro"><dfn>Senior Responsible Owner</dfn>' in html
     assert '<abbr title="Senior Responsible Owner">SRO</abbr>' in html
     assert term.source_url in html
     assert 'href="/roles/product-owner/">Product Owner</a>' in html
     assert 'href="#letter-s"' in html
+
+
+GLOSSARY_LINK = re.compile(r'<a class="glossary-term" href="/glossary/#([^"]+)">')
+
+
+def _entries(html: str) -> dict[str, str]:
+    """Each glossary entry's markup, by the term's slug."""
+    parts = html.split('<div class="glossary-entry">')[1:]
+    return {re.search(r'<dt id="([^"]+)">', part)[1]: part for part in parts}
+
+
+def _used_in(entry: str, label: str) -> set[str]:
+    found = re.search(rf"<p class=\"glossary-roles\">{label}: (.*?)</p>", entry, re.S)
+    return set(re.findall(r'href="([^"]+)"', found[1])) if found else set()
+
+
+def test_used_in_lists_exactly_the_guides_and_comparisons_that_link_the_term(
+    client, seeded
+):
+    """ "Used in" once came from a list editors kept by hand: it named guides
+    that never use the term (OKR, MVP, RACI) and left out ones that link it
+    (Scrum, Stakeholder). It must name exactly the pages whose text links it."""
+    linked_from: dict[str, set[str]] = {}
+    pages = [r.get_absolute_url() for r in m.Role.objects.published()]
+    comparisons = [c.get_absolute_url() for c in m.Comparison.objects.published()]
+    assert pages and comparisons
+    for url in pages + comparisons:
+        html = client.get(url).content.decode()
+        for slug in GLOSSARY_LINK.findall(html):
+            linked_from.setdefault(slug, set()).add(url)
+    entries = _entries(client.get(reverse("roles:glossary")).content.decode())
+    assert set(linked_from) <= set(entries)
+    for slug, entry in entries.items():
+        expected = linked_from.get(slug, set())
+        assert _used_in(entry, "Used in the guides") == {
+            url for url in expected if url in pages
+        }, slug
+        assert _used_in(entry, "Used in the comparisons") == {
+            url for url in expected if url in comparisons
+        }, slug
+        assert "Used in:" not in entry
+    api = client.get("/api/v1/glossary/").json()["terms"]
+    for term in api:
+        expected = linked_from.get(term["slug"], set())
+        assert {f"/roles/{slug}/" for slug in term["used_in_roles"]} == {
+            url for url in expected if url in pages
+        }
+        assert {f"/compare/{key}/" for key in term["used_in_comparisons"]} == {
+            url for url in expected if url in comparisons
+        }
+
+
+def test_a_term_no_published_page_links_says_where_it_is_not_used(client, guide):
+    po, pm, _ = guide
+    po.overview = "The Product Goal matters."
+    po.save()
+    goal = GlossaryTermFactory(term="Product Goal", slug="product-goal")
+    goal.related_roles.add(pm)  # the editors' list: not a use
+    GlossaryTermFactory(term="Velocity", slug="velocity").related_roles.add(po)
+    entries = _entries(client.get(reverse("roles:glossary")).content.decode())
+    assert _used_in(entries["product-goal"], "Used in the guides") == {
+        po.get_absolute_url()
+    }
+    assert "glossary-roles" not in entries["velocity"]
+    pm.overview = "A Product Goal too."
+    pm.save()
+    entries = _entries(client.get(reverse("roles:glossary")).content.decode())
+    assert _used_in(entries["product-goal"], "Used in the guides") == {
+        po.get_absolute_url(),
+        pm.get_absolute_url(),
+    }
 
 
 def test_empty_glossary_says_so(client, db):
@@ -264,15 +336,24 @@ def test_empty_glossary_says_so(client, db):
 
 def _content(n: int):
     roles = [RoleFactory() for _ in range(n)]
+    terms: list = []
     for index, role in enumerate(roles):
         ResponsibilityFactory(role=role, text=f"Orders the backlog {index}.")
         SourceFactory(role=role)
         SourceFactory(role=role)
         others = [roles[(index + 1) % n], roles[(index + 2) % n]] if n > 2 else []
         make_guide(role, others=[o for o in others if o != role][:1], n=3)
-        GlossaryTermFactory().related_roles.add(role)
+        term = GlossaryTermFactory()
+        term.related_roles.add(role)
+        role.overview = (
+            f"Uses the {term.term} and the {terms[0].term if terms else ''}."
+        )
+        role.save()
+        terms.append(term)
     if n >= 2:
-        make_comparison(roles[:2], title=f"Comparison {n}")
+        comparison = make_comparison(roles[:2], title=f"Comparison {n}")
+        comparison.body = f"Both use the {terms[-1].term}."
+        comparison.save()
     return roles
 
 

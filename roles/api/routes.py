@@ -27,7 +27,8 @@ from ninja.decorators import decorate_view
 from ninja.openapi.docs import Swagger
 
 from roles import models as m
-from roles.catalogue.selectors import SourceRef, sources_union
+from roles.catalogue.selectors import SourceRef, sources_union, term_uses_in_guides
+from roles.comparisons.selectors import term_uses_in_comparisons
 from roles.core.client import rate_limit_wait
 from roles.core.http import LICENCE_LINK, LICENCE_URL, api_error
 from roles.core.seo import absolute_url
@@ -296,7 +297,18 @@ class TermOut(Schema):
     definition: str
     url: str
     source: SourceOut
-    related_roles: list[str]
+    related_roles: list[str] = Field(
+        description="The roles the editors associate with the term (slugs). "
+        "Their guides need not use it: see used_in_roles for those that do."
+    )
+    used_in_roles: list[str] = Field(
+        description="The published role guides whose text links the term "
+        "(slugs): those the glossary page lists under “Used in the guides”."
+    )
+    used_in_comparisons: list[str] = Field(
+        description="The published comparisons whose text links the term "
+        "(keys, as in /api/v1/comparisons/{key}/)."
+    )
 
     @staticmethod
     def resolve_url(term: m.GlossaryTerm) -> str:
@@ -471,6 +483,19 @@ def _moved_comparison(key: str) -> HttpResponsePermanentRedirect:
     )
 
 
+def _with_uses(terms) -> list[Any]:
+    """The terms, each with the pages that link it (worked out once per
+    content version, not per term)."""
+    in_guides, in_comparisons = term_uses_in_guides(), term_uses_in_comparisons()
+    terms = list(terms)
+    for term in terms:
+        term.used_in_roles = sorted(u.key for u in in_guides.get(term.slug, ()))
+        term.used_in_comparisons = sorted(
+            u.key for u in in_comparisons.get(term.slug, ())
+        )
+    return terms
+
+
 def _terms():
     related_roles = Prefetch(
         "related_roles",
@@ -492,7 +517,7 @@ def _terms():
 )
 @decorate_view(open_data)
 def glossary(request):
-    return Glossary(meta=_meta(), terms=list(_terms()))
+    return Glossary(meta=_meta(), terms=_with_uses(_terms()))
 
 
 @api.get(
@@ -507,7 +532,7 @@ def glossary_term(request, slug: str = SLUG):
     term = _terms().filter(slug=slug).first()
     if term is None:
         return Status(404, Error(detail=f"No glossary term “{slug}”."))
-    return Status(200, TermDocument(meta=_meta(), term=term))
+    return Status(200, TermDocument(meta=_meta(), term=_with_uses([term])[0]))
 
 
 @api.get(

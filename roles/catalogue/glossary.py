@@ -150,3 +150,13 @@ class PageGlossary:
         result = link_first_uses(str(html), self.terms, self.seen)
         self.seen |= result.linked
         return mark_safe(result.html)
+
+
+def terms_used(htmls: Iterable[str], terms: Sequence[TermRef]) -> frozenset[str]:
+    """The slugs of the terms a page made of ``htmls`` (sanitised HTML, in
+    page order) links: the linker's own matching, so the glossary's "Used in"
+    names a page exactly when that page links the term."""
+    page = PageGlossary(terms)
+    for html in htmls:
+        page.link(html)
+    return frozenset(page.seen)

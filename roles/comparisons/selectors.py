@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from roles.catalogue.models import Dimension, DimensionValue, Responsibility, Role
-from roles.catalogue.selectors import SourceRef, sources_union
+from roles.catalogue.selectors import SourceRef, TermUse, sources_union, uses_by_term
 from roles.comparisons import table as cmp
 from roles.comparisons.converters import RoleSet
 from roles.comparisons.models import SEPARATOR, Comparison, ContextFactor, ContextNote
@@ -261,6 +261,24 @@ def context_groups(notes: list[ContextNote], selected: str) -> list[ContextGroup
 
 
 # --- what search engines and link previews see ------------------------------------
+
+
+def term_uses_in_comparisons() -> dict[str, tuple[TermUse, ...]]:
+    """The published curated comparisons that link each glossary term, by
+    title; cached per content version."""
+
+    def compute() -> dict[str, tuple[TermUse, ...]]:
+        comparisons = (
+            Comparison.objects.published()
+            .only("title", "key", "tldr", "body")
+            .order_by("title")
+        )
+        return uses_by_term(
+            (TermUse(c.key, c.title, c.get_absolute_url()), c.glossary_texts())
+            for c in comparisons
+        )
+
+    return versioned("glossary-uses-in-comparisons", compute)
 
 
 class PageSeo(NamedTuple):
