@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
@@ -197,6 +198,17 @@ def test_a_typical_week_says_what_its_rows_add_up_to_whatever_they_add_up_to(
     assert words in html
 
 
+@pytest.mark.parametrize("slug", SEEDED_ROLE_SLUGS)
+def test_the_typical_week_caption_reads_as_english(client, seeded, slug):
+    """ "A typical week for a Agile Coach": no article before the role's name."""
+    role = m.Role.objects.get(slug=slug)
+    html = client.get(role.get_absolute_url()).content.decode()
+    caption = html.split('<table class="week-table">')[1].split("</caption>")[0]
+    assert caption.endswith(
+        f">Typical week: {role.name} (activity, hours and what it involves)"
+    )
+
+
 def test_career_paths_show_on_both_roles_pages(client, guide):
     _, pm, _ = guide
     html = client.get(pm.get_absolute_url()).content.decode()
@@ -327,6 +339,78 @@ def test_a_term_no_published_page_links_says_where_it_is_not_used(client, guide)
         po.get_absolute_url(),
         pm.get_absolute_url(),
     }
+
+
+ABBR = re.compile(r'<abbr title="([^"]*)">([^<]*)</abbr>')
+
+
+def test_every_abbreviation_on_the_glossary_and_guides_is_expanded_by_its_title(
+    client, seeded
+):
+    """ "RACI (RACI)" with <abbr title="RACI">, and "PI" titled "PI Planning"
+    although PI stands for Planning Interval: an abbreviation is never its own
+    term, and its title spells the abbreviation out."""
+    urls = [reverse("roles:glossary")]
+    urls += [r.get_absolute_url() for r in m.Role.objects.published()]
+    seen = 0
+    for url in urls:
+        html = client.get(url).content.decode()
+        for title, abbreviation in ABBR.findall(html):
+            seen += 1
+            assert title.lower() != abbreviation.lower(), (url, abbreviation)
+            assert glossary.spells(abbreviation, title), (url, abbreviation, title)
+    assert seen
+    for term in m.GlossaryTerm.objects.all():
+        assert term.abbreviation.lower() != term.term.lower(), term.slug
+        assert (
+            glossary.abbreviation_problem(term.term, term.abbreviation, term.alias_list)
+            is None
+        ), term.slug
+
+
+@pytest.mark.parametrize(
+    ("abbreviation", "phrase", "spelled"),
+    [
+        ("PI", "Planning Interval", True),
+        ("PI", "PI Planning", False),
+        ("RACI", "RACI", False),
+        ("SAFe", "Scaled Agile Framework", True),
+        ("DoD", "Definition of Done", True),
+        ("OKR", "Objectives and key results", True),
+        ("WIP", "work in progress", True),
+        ("WIP", "Work-in-progress limit", False),
+        ("PMBOK", "Project Management Body of Knowledge", True),
+        ("DORA", "DevOps Research and Assessment", True),
+        ("SRO", "Senior Responsible Owner", True),
+        ("ART", "Agile Release Train", True),
+        ("MVP", "Minimum viable product", True),
+    ],
+)
+def test_an_abbreviation_is_spelled_by_the_initials_of_its_expansion(
+    abbreviation, phrase, spelled
+):
+    assert glossary.spells(abbreviation, phrase) is spelled
+
+
+def test_an_abbreviation_its_term_and_aliases_do_not_expand_is_refused():
+    assert "the same as the term" in glossary.abbreviation_problem(
+        "RACI", "RACI", ["RACI chart"]
+    )
+    assert "spells out" in glossary.abbreviation_problem("PI Planning", "PI", [])
+    assert (
+        glossary.abbreviation_problem("PI Planning", "PI", ["Planning Interval"])
+        is None
+    )
+    assert glossary.abbreviation_problem("Anything", "", []) is None
+    term = GlossaryTermFactory.build(term="RACI", abbreviation="RACI")
+    with pytest.raises(ValidationError, match="the same as the term"):
+        term.clean()
+
+
+def test_a_guide_titles_an_abbreviation_with_what_it_stands_for():
+    pi = TermRef("pi-planning", "PI Planning", "PI", ("Planning Interval",), "/g/#pi")
+    html = link_first_uses("<p>The PI starts.</p>", [pi]).html
+    assert '<abbr title="Planning Interval">PI</abbr>' in html
 
 
 def test_empty_glossary_says_so(client, db):

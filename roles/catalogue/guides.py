@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from roles.catalogue.glossary import abbreviation_problem, expansion
 from roles.catalogue.models import MARKDOWN_HELP, MARKDOWN_VALIDATORS, Role
 from roles.publishing.models import ContentQuerySet, TimeStampedModel
 from roles.publishing.registry import content_model
@@ -318,9 +320,19 @@ class GlossaryTerm(TimeStampedModel):
     def get_absolute_url(self) -> str:
         return reverse("roles:glossary") + f"#{self.slug}"
 
+    def clean(self) -> None:
+        problem = abbreviation_problem(self.term, self.abbreviation, self.alias_list)
+        if problem:
+            raise ValidationError({"abbreviation": problem})
+
     @property
     def alias_list(self) -> list[str]:
         return lines(self.aliases)
+
+    @property
+    def abbreviation_title(self) -> str:
+        """What the abbreviation stands for (its ``<abbr title>``)."""
+        return expansion(self.abbreviation.strip(), self.term, tuple(self.alias_list))
 
     @property
     def spellings(self) -> list[str]:
