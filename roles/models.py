@@ -5,6 +5,7 @@ own domain package (``roles.catalogue.models`` ...), never from here."""
 from roles.catalogue.guides import (
     MAX_WEEK_HOURS,
     MIN_WEEK_HOURS,
+    WORKING_WEEK_HOURS,
     AntiPattern,
     CareerPath,
     GlossaryTerm,
@@ -80,6 +81,7 @@ __all__ = [
     "MIN_WEEK_HOURS",
     "OPEN_STATES",
     "SEPARATOR",
+    "WORKING_WEEK_HOURS",
     "AntiPattern",
     "AutosavedCopy",
     "CareerPath",

@@ -1,3 +1,4 @@
+import re
 from itertools import permutations
 
 import pytest
@@ -141,6 +142,77 @@ def test_curated_comparison_shows_title_tldr_suits_and_context_links(
     start = chosen.index("In an enterprise they split.")
     note_div = chosen.rfind("<div", 0, start)
     assert "hidden" not in chosen[note_div:start]
+
+
+def _context_groups(html: str) -> list[str]:
+    section = html.split('id="context-heading"')[1].split("</section>")[0]
+    return section.split('<div class="context-group"')[1:]
+
+
+def test_a_context_factor_with_one_situation_is_a_heading_and_a_note_not_a_chooser(
+    client, five_roles
+):
+    size = ContextFactorFactory(name="Organisation size", slug="organisation-size")
+    culture = ContextFactorFactory(name="Company culture", slug="company-culture")
+    make_comparison(
+        five_roles[:2],
+        notes=[
+            (size, "Start-up", "In a start-up one person does both."),
+            (culture, "Command and control", "Decisions go up the hierarchy."),
+            (culture, "Empowered teams", "Teams decide."),
+        ],
+    )
+    html = client.get("/compare/alpha-vs-bravo/").content.decode()
+    groups = {g.split('"')[1]: g for g in _context_groups(html)}
+    single, choice = groups["ctx-organisation-size"], groups["ctx-company-culture"]
+    assert "<h3>Organisation size</h3>" in single
+    assert "context-choices" not in single and "data-context-group" not in single
+    assert single.count("Start-up") == 1 and "hidden" not in single
+    assert "In a start-up one person does both." in single
+    assert "context-choices" in choice and "data-context-group" in choice
+    assert "pick the one closest to yours" in html
+
+    m.ContextNote.objects.filter(label="Empowered teams").delete()
+    html = client.get("/compare/alpha-vs-bravo/").content.decode()
+    assert "context-choices" not in html
+    assert "Pick the situation" not in html and "pick the" not in html.lower()
+
+
+def test_every_curated_comparison_offers_a_choice_only_where_there_is_one(
+    client, seeded
+):
+    """Most seeded context factors have one situation: they once showed a
+    single chip under "Pick the situation closest to yours", its label
+    repeated as the heading of the note below."""
+    singles = 0
+    for comparison in m.Comparison.objects.published():
+        notes = list(comparison.context_notes.all())
+        if not notes:
+            continue
+        html = client.get(comparison.get_absolute_url()).content.decode()
+        groups = _context_groups(html)
+        has_choice = False
+        for group in groups:
+            labels = re.findall(r"data-context-target=", group)
+            if "context-choices" in group:
+                assert len(labels) >= 2, comparison.key
+                has_choice = True
+            else:
+                singles += 1
+                (label,) = re.findall(
+                    r'<p class="context-label"><strong>([^<]*)<', group
+                )
+                assert group.count(f">{label}<") == 1, (comparison.key, label)
+                assert "hidden" not in group
+        counts = {}
+        for note in notes:
+            counts[note.factor_id] = counts.get(note.factor_id, 0) + 1
+        assert len(groups) == len(counts)
+        assert sum(1 for g in groups if "context-choices" in g) == sum(
+            1 for n in counts.values() if n > 1
+        ), comparison.key
+        assert ("pick the one closest to yours" in html) == has_choice
+    assert singles
 
 
 def test_bad_context_parameter_is_harmless(client, five_roles):

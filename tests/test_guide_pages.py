@@ -2,8 +2,11 @@
 sources, the glossary page and first-use glossary links."""
 
 import datetime as dt
+import re
+from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
@@ -23,6 +26,10 @@ from .factories import (
     make_guide,
 )
 
+SEEDED_ROLE_SLUGS = sorted(
+    path.stem
+    for path in (Path(__file__).parent.parent / "roles/content/roles").glob("*.yaml")
+)
 GOAL = TermRef(
     "product-goal", "Product Goal", "", ("product goals",), "/glossary/#product-goal"
 )
@@ -144,6 +151,64 @@ def test_role_page_shows_every_part_of_the_guide(client, guide):
     assert 'href="/roles/business-analyst/">Business Analyst</a>' in html
 
 
+WEEK_ROW = re.compile(r'<th scope="row">[^<]*</th><td class="week-hours">(\d+)</td>')
+
+
+@pytest.mark.parametrize("slug", SEEDED_ROLE_SLUGS)
+def test_a_typical_week_never_claims_a_total_its_rows_do_not_add_up_to(
+    client, seeded, slug
+):
+    """The rows of a typical week leave room for unlisted work (email, admin):
+    the table shows what they add up to against the working week, and says where
+    the rest goes, instead of calling them "hours in a 37-hour week"."""
+    role = m.Role.objects.get(slug=slug)
+    html = client.get(role.get_absolute_url()).content.decode()
+    section = html.split('id="week-heading"')[1].split("</section>")[0]
+    hours = [int(h) for h in WEEK_ROW.findall(section.split("<tfoot>")[0])]
+    listed = sum(hours)
+    assert hours == [w.hours for w in role.typical_week.all()]
+    assert "in a 37-hour week" not in section
+    assert (
+        f'<tfoot><tr><th scope="row">Listed</th><td class="week-hours">{listed}</td>'
+        in section
+    )
+    assert f"{listed} of {m.WORKING_WEEK_HOURS} hours" in section
+    if listed < m.WORKING_WEEK_HOURS:
+        unlisted = m.WORKING_WEEK_HOURS - listed
+        assert f"The other {unlisted} hours go on work not listed here" in section
+
+
+@pytest.mark.parametrize(
+    ("hours", "words"),
+    [
+        ([20, 17], "All 37 of 37 hours"),
+        ([20, 20], "40 hours: more than a 37-hour week"),
+        ([3], "3 of 37 hours. The other 34 hours go on work not listed here"),
+    ],
+)
+def test_a_typical_week_says_what_its_rows_add_up_to_whatever_they_add_up_to(
+    client, db, hours, words
+):
+    role = RoleFactory(name="Agile Coach", slug="agile-coach")
+    for index, value in enumerate(hours):
+        m.WeekActivity.objects.create(
+            role=role, activity=f"Activity {index}", hours=value, order=index
+        )
+    html = client.get(role.get_absolute_url()).content.decode()
+    assert words in html
+
+
+@pytest.mark.parametrize("slug", SEEDED_ROLE_SLUGS)
+def test_the_typical_week_caption_reads_as_english(client, seeded, slug):
+    """ "A typical week for a Agile Coach": no article before the role's name."""
+    role = m.Role.objects.get(slug=slug)
+    html = client.get(role.get_absolute_url()).content.decode()
+    caption = html.split('<table class="week-table">')[1].split("</caption>")[0]
+    assert caption.endswith(
+        f">Typical week: {role.name} (activity, hours and what it involves)"
+    )
+
+
 def test_career_paths_show_on_both_roles_pages(client, guide):
     _, pm, _ = guide
     html = client.get(pm.get_absolute_url()).content.decode()
@@ -195,13 +260,157 @@ def test_glossary_page_gives_each_term_an_anchor_and_its_source(client, guide):
     term = GlossaryTermFactory(
         term="Senior Responsible Owner", slug="sro", abbreviation="SRO"
     )
-    term.related_roles.add(po)
+    po.overview = "The SRO signs it off."
+    po.save()
     html = client.get(reverse("roles:glossary")).content.decode()
     assert '<dt id="sro"><dfn>Senior Responsible Owner</dfn>' in html
     assert '<abbr title="Senior Responsible Owner">SRO</abbr>' in html
     assert term.source_url in html
     assert 'href="/roles/product-owner/">Product Owner</a>' in html
     assert 'href="#letter-s"' in html
+
+
+GLOSSARY_LINK = re.compile(r'<a class="glossary-term" href="/glossary/#([^"]+)">')
+
+
+def _entries(html: str) -> dict[str, str]:
+    """Each glossary entry's markup, by the term's slug."""
+    parts = html.split('<div class="glossary-entry">')[1:]
+    return {re.search(r'<dt id="([^"]+)">', part)[1]: part for part in parts}
+
+
+def _used_in(entry: str, label: str) -> set[str]:
+    found = re.search(rf"<p class=\"glossary-roles\">{label}: (.*?)</p>", entry, re.S)
+    return set(re.findall(r'href="([^"]+)"', found[1])) if found else set()
+
+
+def test_used_in_lists_exactly_the_guides_and_comparisons_that_link_the_term(
+    client, seeded
+):
+    """ "Used in" once came from a list editors kept by hand: it named guides
+    that never use the term (OKR, MVP, RACI) and left out ones that link it
+    (Scrum, Stakeholder). It must name exactly the pages whose text links it."""
+    linked_from: dict[str, set[str]] = {}
+    pages = [r.get_absolute_url() for r in m.Role.objects.published()]
+    comparisons = [c.get_absolute_url() for c in m.Comparison.objects.published()]
+    assert pages and comparisons
+    for url in pages + comparisons:
+        html = client.get(url).content.decode()
+        for slug in GLOSSARY_LINK.findall(html):
+            linked_from.setdefault(slug, set()).add(url)
+    entries = _entries(client.get(reverse("roles:glossary")).content.decode())
+    assert set(linked_from) <= set(entries)
+    for slug, entry in entries.items():
+        expected = linked_from.get(slug, set())
+        assert _used_in(entry, "Used in the guides") == {
+            url for url in expected if url in pages
+        }, slug
+        assert _used_in(entry, "Used in the comparisons") == {
+            url for url in expected if url in comparisons
+        }, slug
+        assert "Used in:" not in entry
+    api = client.get("/api/v1/glossary/").json()["terms"]
+    for term in api:
+        expected = linked_from.get(term["slug"], set())
+        assert {f"/roles/{slug}/" for slug in term["used_in_roles"]} == {
+            url for url in expected if url in pages
+        }
+        assert {f"/compare/{key}/" for key in term["used_in_comparisons"]} == {
+            url for url in expected if url in comparisons
+        }
+
+
+def test_a_term_no_published_page_links_says_where_it_is_not_used(client, guide):
+    po, pm, _ = guide
+    po.overview = "The Product Goal matters."
+    po.save()
+    goal = GlossaryTermFactory(term="Product Goal", slug="product-goal")
+    goal.related_roles.add(pm)  # the editors' list: not a use
+    GlossaryTermFactory(term="Velocity", slug="velocity").related_roles.add(po)
+    entries = _entries(client.get(reverse("roles:glossary")).content.decode())
+    assert _used_in(entries["product-goal"], "Used in the guides") == {
+        po.get_absolute_url()
+    }
+    assert "glossary-roles" not in entries["velocity"]
+    pm.overview = "A Product Goal too."
+    pm.save()
+    entries = _entries(client.get(reverse("roles:glossary")).content.decode())
+    assert _used_in(entries["product-goal"], "Used in the guides") == {
+        po.get_absolute_url(),
+        pm.get_absolute_url(),
+    }
+
+
+ABBR = re.compile(r'<abbr title="([^"]*)">([^<]*)</abbr>')
+
+
+def test_every_abbreviation_on_the_glossary_and_guides_is_expanded_by_its_title(
+    client, seeded
+):
+    """ "RACI (RACI)" with <abbr title="RACI">, and "PI" titled "PI Planning"
+    although PI stands for Planning Interval: an abbreviation is never its own
+    term, and its title spells the abbreviation out."""
+    urls = [reverse("roles:glossary")]
+    urls += [r.get_absolute_url() for r in m.Role.objects.published()]
+    seen = 0
+    for url in urls:
+        html = client.get(url).content.decode()
+        for title, abbreviation in ABBR.findall(html):
+            seen += 1
+            assert title.lower() != abbreviation.lower(), (url, abbreviation)
+            assert glossary.spells(abbreviation, title), (url, abbreviation, title)
+    assert seen
+    for term in m.GlossaryTerm.objects.all():
+        assert term.abbreviation.lower() != term.term.lower(), term.slug
+        assert (
+            glossary.abbreviation_problem(term.term, term.abbreviation, term.alias_list)
+            is None
+        ), term.slug
+
+
+@pytest.mark.parametrize(
+    ("abbreviation", "phrase", "spelled"),
+    [
+        ("PI", "Planning Interval", True),
+        ("PI", "PI Planning", False),
+        ("RACI", "RACI", False),
+        ("SAFe", "Scaled Agile Framework", True),
+        ("DoD", "Definition of Done", True),
+        ("OKR", "Objectives and key results", True),
+        ("WIP", "work in progress", True),
+        ("WIP", "Work-in-progress limit", False),
+        ("PMBOK", "Project Management Body of Knowledge", True),
+        ("DORA", "DevOps Research and Assessment", True),
+        ("SRO", "Senior Responsible Owner", True),
+        ("ART", "Agile Release Train", True),
+        ("MVP", "Minimum viable product", True),
+    ],
+)
+def test_an_abbreviation_is_spelled_by_the_initials_of_its_expansion(
+    abbreviation, phrase, spelled
+):
+    assert glossary.spells(abbreviation, phrase) is spelled
+
+
+def test_an_abbreviation_its_term_and_aliases_do_not_expand_is_refused():
+    assert "the same as the term" in glossary.abbreviation_problem(
+        "RACI", "RACI", ["RACI chart"]
+    )
+    assert "spells out" in glossary.abbreviation_problem("PI Planning", "PI", [])
+    assert (
+        glossary.abbreviation_problem("PI Planning", "PI", ["Planning Interval"])
+        is None
+    )
+    assert glossary.abbreviation_problem("Anything", "", []) is None
+    term = GlossaryTermFactory.build(term="RACI", abbreviation="RACI")
+    with pytest.raises(ValidationError, match="the same as the term"):
+        term.clean()
+
+
+def test_a_guide_titles_an_abbreviation_with_what_it_stands_for():
+    pi = TermRef("pi-planning", "PI Planning", "PI", ("Planning Interval",), "/g/#pi")
+    html = link_first_uses("<p>The PI starts.</p>", [pi]).html
+    assert '<abbr title="Planning Interval">PI</abbr>' in html
 
 
 def test_empty_glossary_says_so(client, db):
@@ -211,15 +420,24 @@ def test_empty_glossary_says_so(client, db):
 
 def _content(n: int):
     roles = [RoleFactory() for _ in range(n)]
+    terms: list = []
     for index, role in enumerate(roles):
         ResponsibilityFactory(role=role, text=f"Orders the backlog {index}.")
         SourceFactory(role=role)
         SourceFactory(role=role)
         others = [roles[(index + 1) % n], roles[(index + 2) % n]] if n > 2 else []
         make_guide(role, others=[o for o in others if o != role][:1], n=3)
-        GlossaryTermFactory().related_roles.add(role)
+        term = GlossaryTermFactory()
+        term.related_roles.add(role)
+        role.overview = (
+            f"Uses the {term.term} and the {terms[0].term if terms else ''}."
+        )
+        role.save()
+        terms.append(term)
     if n >= 2:
-        make_comparison(roles[:2], title=f"Comparison {n}")
+        comparison = make_comparison(roles[:2], title=f"Comparison {n}")
+        comparison.body = f"Both use the {terms[-1].term}."
+        comparison.save()
     return roles
 
 

@@ -27,8 +27,9 @@ from ninja.decorators import decorate_view
 from ninja.openapi.docs import Swagger
 
 from roles import models as m
-from roles.catalogue.selectors import SourceRef, sources_union
+from roles.catalogue.selectors import SourceRef, sources_union, term_uses_in_guides
 from roles.comparisons.converters import role_set_error
+from roles.comparisons.selectors import term_uses_in_comparisons
 from roles.core.client import rate_limit_wait
 from roles.core.http import LICENCE_URL, api_error
 from roles.core.seo import absolute_url
@@ -304,7 +305,18 @@ class TermOut(Schema):
     definition: str
     url: str
     source: SourceOut
-    related_roles: list[str]
+    related_roles: list[str] = Field(
+        description="The roles the editors associate with the term (slugs). "
+        "Their guides need not use it: see used_in_roles for those that do."
+    )
+    used_in_roles: list[str] = Field(
+        description="The published role guides whose text links the term "
+        "(slugs): those the glossary page lists under “Used in the guides”."
+    )
+    used_in_comparisons: list[str] = Field(
+        description="The published comparisons whose text links the term "
+        "(keys, as in /api/v1/comparisons/{key}/)."
+    )
 
     @staticmethod
     def resolve_url(term: m.GlossaryTerm) -> str:
@@ -506,6 +518,19 @@ def _moved(path: str) -> HttpResponsePermanentRedirect:
     )
 
 
+def _with_uses(terms) -> list[Any]:
+    """The terms, each with the pages that link it (worked out once per
+    content version, not per term)."""
+    in_guides, in_comparisons = term_uses_in_guides(), term_uses_in_comparisons()
+    terms = list(terms)
+    for term in terms:
+        term.used_in_roles = sorted(u.key for u in in_guides.get(term.slug, ()))
+        term.used_in_comparisons = sorted(
+            u.key for u in in_comparisons.get(term.slug, ())
+        )
+    return terms
+
+
 def _terms():
     related_roles = Prefetch(
         "related_roles",
@@ -527,7 +552,7 @@ def _terms():
 )
 @decorate_view(open_data)
 def glossary(request):
-    return Glossary(meta=_meta(), terms=list(_terms()))
+    return Glossary(meta=_meta(), terms=_with_uses(_terms()))
 
 
 @api.get(
@@ -542,7 +567,7 @@ def glossary_term(request, slug: str = SLUG):
     term = _terms().filter(slug=slug).first()
     if term is None:
         return Status(404, Error(detail=f"No glossary term “{slug}”."))
-    return Status(200, TermDocument(meta=_meta(), term=term))
+    return Status(200, TermDocument(meta=_meta(), term=_with_uses([term])[0]))
 
 
 @api.get(

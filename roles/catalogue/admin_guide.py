@@ -86,6 +86,15 @@ class GlossaryTermAdmin(PublishersChangeMixin, MarkdownPreviewMixin, VersionAdmi
     fieldsets = [
         (None, {"fields": ["term", "slug", "abbreviation", "aliases", "definition"]}),
         ("Source", {"fields": ["source_title", "source_url", "source_publisher"]}),
-        ("Roles", {"fields": ["related_roles"]}),
+        (
+            "Roles",
+            {
+                "fields": ["related_roles"],
+                "description": "The roles the term belongs with, published in "
+                "the open data API as related_roles. The glossary page's "
+                "“Used in” is worked out from the guides' and comparisons' "
+                "text (where the term is linked), not from this list.",
+            },
+        ),
     ]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

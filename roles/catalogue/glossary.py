@@ -68,9 +68,79 @@ def _lookup(
     return spellings.get(match) or spellings.get(match.lower())
 
 
+# Short words an abbreviation may take a letter from or leave out: "Definition
+# of Done" is DoD, "Objectives and key results" OKR.
+MINOR_WORDS = frozenset({"a", "an", "and", "for", "in", "of", "on", "the", "to"})
+
+
+def spells(abbreviation: str, phrase: str) -> bool:
+    """Whether ``phrase`` spells ``abbreviation`` out: each word gives its first
+    letter in order (minor words may be left out) and may give more letters
+    after it ("Scaled Agile Framework" is SAFe, "DevOps ..." DORA). "PI
+    Planning" does not spell PI, nor "RACI" RACI."""
+    letters = "".join(c for c in abbreviation.lower() if c.isalnum())
+    words = [w for w in re.split(r"[\s\-,/]+", phrase.lower()) if w]
+    if not letters or words == [letters]:
+        return False
+
+    @functools.cache
+    def match(i: int, j: int) -> bool:
+        if j == len(words):
+            return i == len(letters)
+        word = words[j]
+        if word in MINOR_WORDS and match(i, j + 1):
+            return True
+        if i == len(letters) or word[0] != letters[i]:
+            return False
+        # The word's first letter, then any further letters of it, in order.
+        rest, k = word[1:], i + 1
+        if match(k, j + 1):
+            return True
+        for char in rest:
+            if k < len(letters) and char == letters[k]:
+                k += 1
+                if match(k, j + 1):
+                    return True
+        return False
+
+    return match(0, 0)
+
+
+@functools.lru_cache(maxsize=256)
+def expansion(abbreviation: str, term: str, aliases: tuple[str, ...] = ()) -> str:
+    """What an abbreviation stands for, as its ``<abbr title>``: the term if it
+    spells the abbreviation out, else the first alias that does ("PI Planning"
+    is titled "Planning Interval"); "" when none does."""
+    return next((p for p in (term, *aliases) if spells(abbreviation, p)), "")
+
+
+def abbreviation_problem(
+    term: str, abbreviation: str, aliases: Sequence[str]
+) -> str | None:
+    """The glossary's rule for an abbreviation, for the admin, import and seed:
+    never the term itself, and spelled out by the term or one of its aliases."""
+    if not abbreviation.strip():
+        return None
+    if abbreviation.strip().lower() == term.strip().lower():
+        return (
+            f"“{abbreviation}” is the same as the term: leave the abbreviation empty."
+        )
+    if not expansion(abbreviation.strip(), term, tuple(aliases)):
+        return (
+            f"Neither the term nor an alias spells out “{abbreviation}”: add what "
+            "it stands for as an alias (it becomes the abbreviation's title)."
+        )
+    return None
+
+
 def _wrap(text: str, ref: TermRef, is_abbr: bool) -> str:
+    title = expansion(ref.abbreviation.strip(), ref.term, ref.aliases)
     inner = (
-        f'<abbr title="{escape(ref.term)}">{text}</abbr>'
+        (
+            f'<abbr title="{escape(title)}">{text}</abbr>'
+            if title
+            else f"<abbr>{text}</abbr>"
+        )
         if is_abbr
         else f"<dfn>{text}</dfn>"
     )
@@ -150,3 +220,13 @@ class PageGlossary:
         result = link_first_uses(str(html), self.terms, self.seen)
         self.seen |= result.linked
         return mark_safe(result.html)
+
+
+def terms_used(htmls: Iterable[str], terms: Sequence[TermRef]) -> frozenset[str]:
+    """The slugs of the terms a page made of ``htmls`` (sanitised HTML, in
+    page order) links: the linker's own matching, so the glossary's "Used in"
+    names a page exactly when that page links the term."""
+    page = PageGlossary(terms)
+    for html in htmls:
+        page.link(html)
+    return frozenset(page.seen)

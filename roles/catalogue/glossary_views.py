@@ -3,32 +3,38 @@
 from __future__ import annotations
 
 from itertools import groupby
+from typing import NamedTuple
 
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from roles.catalogue.guides import GlossaryTerm
-from roles.catalogue.models import Role
+from roles.catalogue.selectors import TermUse, term_uses_in_guides
+from roles.comparisons.selectors import term_uses_in_comparisons
 from roles.core.http import read_only
 from roles.publishing.cache import public_page
+
+
+class GlossaryEntry(NamedTuple):
+    term: GlossaryTerm
+    guides: tuple[TermUse, ...]  # the published guides whose text links it
+    comparisons: tuple[TermUse, ...]  # the published comparisons that do
 
 
 @read_only
 @public_page
 def glossary(request: HttpRequest) -> HttpResponse:
-    related_roles = Prefetch(
-        "related_roles",
-        queryset=Role.objects.published().only("name", "slug").order_by("name"),
-    )
-    # A false arg-type from django-stubs 5.2's plugin on a manager built with
-    # as_manager() (typeddjango/django-stubs#3263, fixed in 6.x).
-    terms = GlossaryTerm.objects.prefetch_related(
-        related_roles  # type: ignore[arg-type]
-    ).order_by("term")
+    # "Used in" is where the pages link the term, worked out with the linker's
+    # matching (never the editors' related roles, which drifted from the text).
+    in_guides = term_uses_in_guides()
+    in_comparisons = term_uses_in_comparisons()
+    entries = [
+        GlossaryEntry(t, in_guides.get(t.slug, ()), in_comparisons.get(t.slug, ()))
+        for t in GlossaryTerm.objects.order_by("term")
+    ]
     letters = [
         (letter, list(items))
-        for letter, items in groupby(terms, key=lambda t: t.term[:1].upper())
+        for letter, items in groupby(entries, key=lambda e: e.term.term[:1].upper())
     ]
     return render(
         request,

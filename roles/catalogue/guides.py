@@ -3,11 +3,16 @@ anti-patterns, related roles, career paths) and the glossary."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from roles.catalogue.glossary import abbreviation_problem, expansion
 from roles.catalogue.models import (
     MARKDOWN_HELP,
     MARKDOWN_VALIDATORS,
@@ -20,11 +25,28 @@ from roles.publishing.registry import content_model
 
 MIN_WEEK_HOURS = 1
 MAX_WEEK_HOURS = 20
+# The working week a typical week's hours are set against. Editors list the
+# main activities only, so the rows rarely add up to it: the page says how many
+# of these hours they cover and that the rest goes on unlisted work.
+WORKING_WEEK_HOURS = 37
 
 
 def lines(text: str) -> list[str]:
     """Editors type lists one item per line; blank lines are ignored."""
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class WeekTotal(NamedTuple):
+    listed: int  # what the rows add up to
+    week: int  # the working week they are set against
+    unlisted: int  # the hours of the week no row accounts for (never negative)
+
+
+def week_total(hours: Iterable[int], week: int = WORKING_WEEK_HOURS) -> WeekTotal:
+    """What a typical week's rows add up to against the working week, so the
+    page states the real total rather than implying the rows fill the week."""
+    listed = sum(hours)
+    return WeekTotal(listed, week, max(week - listed, 0))
 
 
 class SkillLevel(models.TextChoices):
@@ -307,9 +329,19 @@ class GlossaryTerm(TimeStampedModel):
     def get_absolute_url(self) -> str:
         return reverse("roles:glossary") + f"#{self.slug}"
 
+    def clean(self) -> None:
+        problem = abbreviation_problem(self.term, self.abbreviation, self.alias_list)
+        if problem:
+            raise ValidationError({"abbreviation": problem})
+
     @property
     def alias_list(self) -> list[str]:
         return lines(self.aliases)
+
+    @property
+    def abbreviation_title(self) -> str:
+        """What the abbreviation stands for (its ``<abbr title>``)."""
+        return expansion(self.abbreviation.strip(), self.term, tuple(self.alias_list))
 
     @property
     def spellings(self) -> list[str]:

@@ -273,6 +273,17 @@ class Role(Publishable):
             line.strip() for line in self.also_known_as.splitlines() if line.strip()
         ]
 
+    def glossary_texts(self) -> list[str]:
+        """The Markdown texts its page passes through the glossary linker, in
+        page order (roles/role_detail.html, roles/includes/_guide.html): what
+        the glossary's "Used in" is worked out from. Reads ``ways_in`` and
+        ``anti_patterns``, prefetched for many roles."""
+        return [
+            self.overview,
+            *(way.text for way in self.ways_in.all()),
+            *(trap.text for trap in self.anti_patterns.all()),
+        ]
+
 
 @content_model(history=False, editors="none")
 class FormerSlug(models.Model):

@@ -8,8 +8,10 @@ from typing import NamedTuple
 
 from django.urls import reverse
 
-from roles.catalogue.glossary import TermRef
+from roles.catalogue.glossary import TermRef, terms_used
 from roles.catalogue.guides import GlossaryTerm
+from roles.catalogue.models import Role
+from roles.core.markdown import render_markdown
 from roles.publishing.cache import versioned
 
 
@@ -32,6 +34,46 @@ def term_refs() -> list[TermRef]:
         ]
 
     return versioned("glossary-terms", compute)
+
+
+class TermUse(NamedTuple):
+    """A public page whose text links a glossary term."""
+
+    key: str  # a role's slug, a comparison's key
+    name: str
+    url: str
+
+
+def uses_by_term(
+    pages: Iterable[tuple[TermUse, Iterable[str]]],
+) -> dict[str, tuple[TermUse, ...]]:
+    """Which pages link each term, by the term's slug, from each page and the
+    Markdown texts it links (in page order), with the linker's matching."""
+    terms = term_refs()
+    uses: dict[str, list[TermUse]] = {}
+    for page, texts in pages:
+        for slug in terms_used((render_markdown(t) for t in texts), terms):
+            uses.setdefault(slug, []).append(page)
+    return {slug: tuple(found) for slug, found in uses.items()}
+
+
+def term_uses_in_guides() -> dict[str, tuple[TermUse, ...]]:
+    """The published role guides that link each glossary term, by name;
+    cached per content version (a fixed number of queries, whatever the size)."""
+
+    def compute() -> dict[str, tuple[TermUse, ...]]:
+        roles = (
+            Role.objects.published()
+            .only("name", "slug", "overview")
+            .prefetch_related("ways_in", "anti_patterns")
+            .order_by("name")
+        )
+        return uses_by_term(
+            (TermUse(r.slug, r.name, r.get_absolute_url()), r.glossary_texts())
+            for r in roles
+        )
+
+    return versioned("glossary-uses-in-guides", compute)
 
 
 class SourceRef(NamedTuple):

@@ -163,6 +163,12 @@ class Comparison(Publishable):
     def __str__(self) -> str:
         return self.title
 
+    def glossary_texts(self) -> list[str]:
+        """The Markdown texts its page passes through the glossary linker, in
+        page order (roles/compare.html): what the glossary's "Used in" is
+        worked out from."""
+        return [self.tldr, self.body]
+
     def get_absolute_url(self) -> str:
         return reverse("roles:compare", kwargs={"slugs": self.key})
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from roles.catalogue.models import Dimension, DimensionValue, Responsibility, Role
-from roles.catalogue.selectors import SourceRef, sources_union
+from roles.catalogue.selectors import SourceRef, TermUse, sources_union, uses_by_term
 from roles.comparisons import table as cmp
 from roles.comparisons.converters import RoleSet
 from roles.comparisons.models import SEPARATOR, Comparison, ContextFactor, ContextNote
@@ -35,6 +35,13 @@ class ContextGroup(NamedTuple):
     factor: ContextFactor
     notes: list[NoteChoice]
 
+    @property
+    def has_choice(self) -> bool:
+        """More than one situation to pick from: only then a chooser. A lone
+        situation is a heading and its note (a single chip offered no choice
+        and repeated its label as the note's heading)."""
+        return len(self.notes) > 1
+
 
 class DistinctRole(NamedTuple):
     """A compared role and the responsibility themes no other compared role has."""
@@ -55,6 +62,12 @@ class ComparisonPage:
     contexts: list[ContextGroup]
     sources: list[SourceRef]
     preview: list[str] = field(default_factory=list)
+
+    @property
+    def offers_context_choice(self) -> bool:
+        """Whether any context factor has situations to pick between, so
+        the page invites readers to pick only where they can."""
+        return any(group.has_choice for group in self.contexts)
 
     @property
     def url(self) -> str:
@@ -258,6 +271,24 @@ def context_groups(notes: list[ContextNote], selected: str) -> list[ContextGroup
             )
         )
     return out
+
+
+def term_uses_in_comparisons() -> dict[str, tuple[TermUse, ...]]:
+    """The published curated comparisons that link each glossary term, by
+    title; cached per content version."""
+
+    def compute() -> dict[str, tuple[TermUse, ...]]:
+        comparisons = (
+            Comparison.objects.published()
+            .only("title", "key", "tldr", "body")
+            .order_by("title")
+        )
+        return uses_by_term(
+            (TermUse(c.key, c.title, c.get_absolute_url()), c.glossary_texts())
+            for c in comparisons
+        )
+
+    return versioned("glossary-uses-in-comparisons", compute)
 
 
 # --- what search engines and link previews see ------------------------------------

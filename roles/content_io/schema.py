@@ -21,6 +21,7 @@ import yaml
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from roles.catalogue.glossary import abbreviation_problem
 from roles.catalogue.guides import (
     MAX_WEEK_HOURS,
     MIN_WEEK_HOURS,
@@ -1050,6 +1051,11 @@ def glossary_problems(record: Doc) -> list[str]:
     problem = _source_problem("source.url", record["source"]["url"])
     if problem:
         problems.append(problem)
+    problem = abbreviation_problem(
+        record["term"], record["abbreviation"], record["aliases"]
+    )
+    if problem:
+        problems.append(f"abbreviation: {problem}")
     for dup in _duplicates(record["related_roles"]):
         problems.append(f"related_roles: “{dup}” appears twice.")
     return problems

@@ -1,6 +1,8 @@
 from django import template
 from django.utils.safestring import SafeString
 
+from roles.catalogue import guides
+from roles.catalogue.guides import WeekTotal
 from roles.core.crispy import option_input
 from roles.core.markdown import plain_text, render_markdown
 from roles.core.urls import cached_reverse
@@ -53,6 +55,13 @@ def glossary(html, page_glossary):
     if page_glossary is None:
         return html
     return page_glossary.link(html)
+
+
+@register.filter
+def week_total(activities) -> WeekTotal:
+    """``{% with total=week|week_total %}``: what a typical week's rows add up
+    to against the working week."""
+    return guides.week_total(activity.hours for activity in activities)
 
 
 @register.filter

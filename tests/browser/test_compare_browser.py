@@ -1,6 +1,7 @@
 import pytest
 
 from .conftest import assert_accessible, assert_no_console_errors
+from .sweep import new_context, run_axe, view, visit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -125,3 +126,24 @@ def test_comparison_prints_without_navigation(site, page):
     assert overflow <= 0
     pdf = page.pdf(format="A4")
     assert pdf[:4] == b"%PDF"
+
+
+@pytest.mark.parametrize("shown", [view(320), view(320, False)])
+def test_context_factors_with_one_situation_read_as_notes_at_320_px(
+    site, browser, shown
+):
+    """A factor with one situation is a heading and its note, shown at once
+    with or without scripts; only factors with a choice offer one."""
+    context = new_context(browser, shown)
+    page = context.new_page()
+    visit(page, site.url + "/compare/product-manager-vs-product-owner/", shown)
+    singles = page.locator(".context-group:not([data-context-group])")
+    assert singles.count() >= 1
+    for index in range(singles.count()):
+        group = singles.nth(index)
+        assert group.locator(".context-choices").count() == 0
+        assert group.locator(".context-note").is_visible()
+    assert page.evaluate("() => document.scrollingElement.scrollWidth") <= 320
+    results = run_axe(page, shown)
+    assert results.violations_count == 0, results.generate_report()
+    context.close()
