@@ -34,3 +34,34 @@ def test_week_table_headers_are_never_broken_inside_a_word(site, browser, width)
         assert ["Hours", 1] in words, (slug, words)
         assert all(lines == 1 for _, lines in words), (slug, words)
     context.close()
+
+
+# Each activity's words (the row headers), and how many lines each is on: a
+# word may break at its hyphen ("re-/planning"), never inside a part.
+ROW_WORDS = HEADERS.replace(".week-table thead th", ".week-table tbody th").replace(
+    "split(/\\s+/)", "split(/[\\s-]+/)"
+)
+
+
+@pytest.mark.parametrize("width", [320, 375])
+def test_on_a_phone_no_activity_is_broken_inside_a_word(site, browser, width):
+    """At 320 px the three columns left the activity 98 px: "Stakeho/lder
+    conver/sations". On a phone each activity is a row of its own, its hours
+    beside it and what it involves below, as a table still to assistive
+    technology."""
+    from .conftest import assert_accessible
+
+    slugs = [r.slug for r in Role.objects.published() if r.typical_week.exists()]
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    for slug in slugs:
+        page.goto(f"{site.url}/roles/{slug}/")
+        words = page.evaluate(ROW_WORDS)
+        assert words and all(lines == 1 for _, lines in words), (slug, words)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        # Still a table of rows and cells, with its column headers.
+        table = page.get_by_role("table", name="Typical week")
+        assert table.get_by_role("columnheader").count() == 3, slug
+        assert table.get_by_role("rowheader").count() >= 4, slug
+    assert_accessible(page)
+    context.close()
