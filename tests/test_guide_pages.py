@@ -142,7 +142,10 @@ def test_role_page_shows_every_part_of_the_guide(client, guide):
         assert f">{heading}</h2>" in html
     assert "product-owner skill 1" in html and "Practitioner" in html
     assert "From <em>a</em>" not in html and "<em>neighbouring</em>" in html
-    assert '<th scope="row">Activity 0</th><td class="week-hours">3</td>' in html
+    assert (
+        '<th scope="row" role="rowheader">Activity 0</th>'
+        '<td role="cell" class="week-hours">3</td>'
+    ) in html
     assert "From here people move to …" in html
     assert "From Product Owner to Product Manager." in html
     assert "People move here from …" in html
@@ -151,7 +154,10 @@ def test_role_page_shows_every_part_of_the_guide(client, guide):
     assert 'href="/roles/business-analyst/">Business Analyst</a>' in html
 
 
-WEEK_ROW = re.compile(r'<th scope="row">[^<]*</th><td class="week-hours">(\d+)</td>')
+WEEK_ROW = re.compile(
+    r'<th scope="row" role="rowheader">[^<]*</th>'
+    r'<td role="cell" class="week-hours">(\d+)</td>'
+)
 
 
 @pytest.mark.parametrize("slug", SEEDED_ROLE_SLUGS)
@@ -164,13 +170,13 @@ def test_a_typical_week_never_claims_a_total_its_rows_do_not_add_up_to(
     role = m.Role.objects.get(slug=slug)
     html = client.get(role.get_absolute_url()).content.decode()
     section = html.split('id="week-heading"')[1].split("</section>")[0]
-    hours = [int(h) for h in WEEK_ROW.findall(section.split("<tfoot>")[0])]
+    hours = [int(h) for h in WEEK_ROW.findall(section.split("<tfoot")[0])]
     listed = sum(hours)
     assert hours == [w.hours for w in role.typical_week.all()]
     assert "in a 37-hour week" not in section
     assert (
-        f'<tfoot><tr><th scope="row">Listed</th><td class="week-hours">{listed}</td>'
-        in section
+        '<tfoot role="rowgroup"><tr role="row"><th scope="row" role="rowheader">'
+        f'Listed</th><td role="cell" class="week-hours">{listed}</td>' in section
     )
     assert f"{listed} of {m.WORKING_WEEK_HOURS} hours" in section
     if listed < m.WORKING_WEEK_HOURS:
@@ -203,7 +209,9 @@ def test_the_typical_week_caption_reads_as_english(client, seeded, slug):
     """ "A typical week for a Agile Coach": no article before the role's name."""
     role = m.Role.objects.get(slug=slug)
     html = client.get(role.get_absolute_url()).content.decode()
-    caption = html.split('<table class="week-table">')[1].split("</caption>")[0]
+    caption = html.split('<table class="week-table" role="table">')[1].split(
+        "</caption>"
+    )[0]
     assert caption.endswith(
         f">Typical week: {role.name} (activity, hours and what it involves)"
     )
