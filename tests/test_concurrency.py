@@ -985,3 +985,15 @@ def test_plain_editors_are_not_offered_to_delete_drafts(ana, eve, role):
     assert m.Draft.objects.filter(pk=draft.pk).exists()
     assert response.status_code in (200, 302)
     assert "delete_selected" in ana.get(changelist).content.decode()
+
+
+def test_a_refusal_is_said_once(ana, eve, role):
+    """The refusal's reason stood twice at the top of the form: in the notice
+    and again at the head of the box with their change beside yours."""
+    a, e = _open(ana, role), _open(eve, role)
+    a.update(summary="Ana's draft summary.", _save_draft="1")
+    ana.post(_url(role), a)
+    e.update(origin="Eve's origin.", _save_draft="1")
+    text = _text(eve.post(_url(role), e))
+    assert text.count("Someone saved this record after you opened it") == 1
+    assert text.count("Saving again keeps their changes and adds yours") == 1

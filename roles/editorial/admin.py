@@ -1096,16 +1096,22 @@ class WorkflowAdminMixin(PublishersReorderMixin, _ModelAdminBase):
             # again applies only what you changed (``_onto_current``): the
             # fields you left alone keep their change.
             context["workflow_base"] = request.POST["_base_doc"]
+        after = (
+            "You can save once the lock is released or lapses "
+            f"({cc.when(refusal.lock.lapses_at)})."
+            if refusal.lock is not None
+            else "Saving again keeps their changes and adds yours; where you "
+            "both changed a field, yours replaces theirs."
+        )
+        # Said once, in the conflict box (it was said above it too, and by
+        # the copy just kept, in the list of saved copies).
+        context["workflow_conflict"]["after"] = after
+        context["autosaved_copies"] = [
+            c for c in context.get("autosaved_copies", []) if c.pk != copy.pk
+        ]
         notice = (
             f"{refusal.reason} What you typed is kept in the form below and in a "
-            f"saved copy ({timezone.localtime(copy.created_at):%H:%M}). "
-            + (
-                "You can save once the lock is released or lapses "
-                f"({cc.when(refusal.lock.lapses_at)})."
-                if refusal.lock is not None
-                else "Saving again keeps their changes and adds yours; where you "
-                "both changed a field, yours replaces theirs."
-            )
+            f"saved copy ({timezone.localtime(copy.created_at):%H:%M}). {after}"
         )
         return self._rerender(
             request,
