@@ -20,11 +20,11 @@ Y_NARROW = ("Team", "Product")
 WIDTH, HEIGHT, PAD = 640, 440, 48
 #: A phone's numbered disc (drawn on narrow screens only), and the space
 #: spread_discs keeps between two discs.
-DISC_RADIUS = 17
+DISC_RADIUS = 21
 DISC_GAP = 2
 #: "You" on a phone: a larger disc without a number, moved just clear of the
 #: roles' discs (you_disc).
-YOU_DISC_RADIUS = 22
+YOU_DISC_RADIUS = 26
 
 
 @dataclass(frozen=True)

@@ -131,3 +131,24 @@ def test_on_every_roles_result_the_maps_words_do_not_overlap_and_you_hides_no_ro
                 for text, box in drawn["role_texts"]:
                     assert not _overlap(drawn["you_label"], box), (where, text)
         context.close()
+
+
+NUMBERS = """() => [...document.querySelectorAll('svg[data-role-map] g[data-slug]')]
+  .filter(g => g.dataset.slug !== 'you').map(g => {
+    const num = g.querySelector('.map-role-num');
+    const disc = g.querySelector('circle.map-narrow');
+    return [num.textContent, num.getBBox().width, 2 * disc.r.baseVal.value];
+  })"""
+
+
+def test_on_a_phone_every_number_sits_inside_its_disc(site, browser):
+    """Two-digit numbers (10 to 16) were as wide as their disc: the digits
+    touched or crossed its edge."""
+    context = browser.new_context(viewport={"width": 320, "height": 900})
+    page = context.new_page()
+    page.goto(site.url + "/roles/")
+    numbers = page.evaluate(NUMBERS)
+    assert len(numbers) >= 10
+    for text, width, diameter in numbers:
+        assert width <= diameter - 8, (text, width, diameter)
+    context.close()
