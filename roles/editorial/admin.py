@@ -551,13 +551,21 @@ class WorkflowAdminMixin(PublishersReorderMixin, _ModelAdminBase):
         (nothing is written), and True; ``obj`` itself and False when it
         cannot be built: a draft that names something deleted since (a
         theme, a role) - the form shows the live version and says so."""
-        try:
-            with staged_primary_keys():
-                live = self.model._default_manager.get(pk=obj.pk)
-                return wf.record_in_memory(kind=self._kind(), live=live, doc=doc), True
-        except (ValidationError, KeyError, TypeError):
+        record = self._built_over(obj.pk, doc)
+        if record is None:
             _say_draft_not_applied(request)
             return obj, False
+        return record, True
+
+    def _built_over(self, object_id, doc: wf.Doc) -> Any | None:
+        """The record as ``doc`` has it, built in memory from the live one;
+        None when it cannot be (``doc`` names something deleted since)."""
+        try:
+            with staged_primary_keys():
+                live = self.model._default_manager.get(pk=object_id)
+                return wf.record_in_memory(kind=self._kind(), live=live, doc=doc)
+        except (ValidationError, KeyError, TypeError, ObjectDoesNotExist):
+            return None
 
     def _show_problems(self, request, problems, object_id, form_url, context, draft):
         """The form again, as posted, with what the saved record broke; the
@@ -1021,18 +1029,7 @@ class WorkflowAdminMixin(PublishersReorderMixin, _ModelAdminBase):
         live = wf.record_doc(kind=self._kind(), object_id=int(object_id))
         if opened == live:
             return None
-        return opened if self._buildable(object_id, opened) else current
-
-    def _buildable(self, object_id, doc: wf.Doc) -> bool:
-        """Whether the record can be built over ``doc`` (it names nothing
-        deleted since)."""
-        try:
-            with staged_primary_keys():
-                live = self.model._default_manager.get(pk=object_id)
-                wf.record_in_memory(kind=self._kind(), live=live, doc=doc)
-        except (ValidationError, KeyError, TypeError, ObjectDoesNotExist):
-            return False
-        return True
+        return opened if self._built_over(object_id, opened) is not None else current
 
     def _opened_on(self, request) -> wf.Doc | None:
         """The document the posted form was opened on (a form restored from a
