@@ -997,3 +997,76 @@ def test_a_refusal_is_said_once(ana, eve, role):
     text = _text(eve.post(_url(role), e))
     assert text.count("Someone saved this record after you opened it") == 1
     assert text.count("Saving again keeps their changes and adds yours") == 1
+
+
+# --- reverting to an old version: a write of the draft like any other -----------------
+
+
+def _revert_url(role) -> str:
+    """The history's "Revert to this version" page of the role's first version
+    (the live summary), saved before anyone drafted or locked it."""
+    import reversion
+    from reversion.models import Version
+
+    with reversion.create_revision():
+        role.save()
+    old = Version.objects.get_for_object(role).order_by("pk").first()
+    return reverse("admin:roles_role_revision", args=[role.pk, old.pk])
+
+
+def test_reverting_to_an_old_version_does_not_go_through_anothers_lock(ana, eve, role):
+    """ "Restore as a draft" wrote the old version over Eve's draft while she
+    held the lock and kept typing: her draft was gone, and her next save was
+    refused without a word of why."""
+    url = _revert_url(role)
+    draft = _eve_drafts_and_locks(eve, role)
+    lock = m.EditLock.objects.held().get()
+    before = (draft.state, draft.updated_at, draft.doc)
+    locked = f"Locked by eve since {cc.when(lock.created_at)}"
+    page = ana.get(url)
+    assert locked in _text(page)
+    data = admin_form_data(page)
+    data.update(origin="Ana typed this on the old version.", _save="1")
+    response = ana.post(url, data)
+
+    assert response.status_code == 200
+    text = _text(response)
+    assert f"{locked}: nothing was changed." in text
+    assert "break the lock" in text.lower()
+    # What Ana typed is still in the form.
+    assert (
+        response.context["adminform"].form["origin"].value()
+        == "Ana typed this on the old version."
+    )
+    draft.refresh_from_db()
+    assert (draft.state, draft.updated_at, draft.doc) == before
+    assert m.Draft.objects.count() == 1
+    role.refresh_from_db()
+    assert role.summary == "The live summary."
+    assert m.EditLock.objects.held().get() == lock
+
+
+def test_a_publisher_breaks_the_lock_from_the_revert_page_then_reverts(
+    django_user_model, ana, eve, role
+):
+    url = _revert_url(role)
+    _eve_drafts_and_locks(eve, role)
+    # Not a plain editor, and not without a note for Eve.
+    other = _client(_user(django_user_model, "ed2", publisher=False))
+    assert "Break the lock" not in _text(other.get(url))
+    refused = other.post(url, {"_break_lock": "1", "lock_note": "Mine now."})
+    assert refused.status_code == 403
+    assert "Break the lock" in _text(ana.get(url))
+    ana.post(url, {"_break_lock": "1", "lock_note": "  "})
+    assert m.EditLock.objects.held().exists()
+    broken = ana.post(
+        url, {"_break_lock": "1", "lock_note": "Restoring the old text."}, follow=True
+    )
+    assert "Lock of eve broken" in _text(broken)
+    assert broken.redirect_chain[-1][0] == url
+    assert not m.EditLock.objects.held().exists()
+    data = admin_form_data(ana.get(url))
+    data["_save"] = "1"
+    assert ana.post(url, data).status_code == 302
+    assert m.Draft.objects.get().doc["summary"] == "The live summary."
+    assert "ana broke your lock: Restoring the old text." in _text(eve.get(_url(role)))

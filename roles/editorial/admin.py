@@ -1285,14 +1285,29 @@ class WorkflowAdminMixin(PublishersReorderMixin, _ModelAdminBase):
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         """Reverting restores the old version as a draft of this record only,
-        to review before it is published."""
-        if request.method != "POST":
-            return super().revision_view(request, object_id, version_id, extra_context)
+        to review before it is published - refused, like every other write of
+        the record or its draft, while someone else's lock is in force (the
+        draft it would replace may be theirs): the form comes back as posted,
+        saying why, and a publisher can break the lock there."""
         object_id = unquote(object_id)
+        if plain_int(object_id) is None:
+            return super().revision_view(request, object_id, version_id, extra_context)
+        if request.method == "POST" and "_break_lock" in request.POST:
+            return self._revert_break_lock(request, int(object_id))
+        context = {
+            **(extra_context or {}),
+            **self._revert_lock_context(request, int(object_id)),
+        }
+        if request.method != "POST":
+            return super().revision_view(request, object_id, version_id, context)
+        refused = wf.revert_refusal(
+            kind=self._kind(), object_id=int(object_id), user=request.user
+        )
+        if refused:
+            # Shown again as posted, nothing saved (``changeform_view``).
+            context["revert_refused"] = refused
         with staging(), transaction.atomic():
-            response = super().revision_view(
-                request, object_id, version_id, extra_context
-            )
+            response = super().revision_view(request, object_id, version_id, context)
             version = get_object_or_404(Version, pk=version_id, object_id=object_id)
             saved = (
                 response.status_code == 302
@@ -1304,9 +1319,13 @@ class WorkflowAdminMixin(PublishersReorderMixin, _ModelAdminBase):
         if not saved:
             return response
         _consume_messages(request)
-        draft = wf.draft_save(
-            kind=self._kind(), object_id=int(object_id), doc=doc, user=request.user
-        )
+        try:
+            draft = wf.draft_revert(
+                kind=self._kind(), object_id=int(object_id), doc=doc, user=request.user
+            )
+        except ValidationError as exc:  # locked since the form was posted
+            messages.error(request, " ".join(exc.messages))
+            return HttpResponseRedirect(request.path)
         when = timezone.localtime(version.revision.date_created)
         messages.success(
             request,
@@ -1316,6 +1335,50 @@ class WorkflowAdminMixin(PublishersReorderMixin, _ModelAdminBase):
         if draft.unscheduled_at is not None:
             messages.warning(request, wf.unscheduled_note(draft.unscheduled_at))
         return HttpResponseRedirect(draft.get_absolute_url())
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """Reversion's revert page renders through here: a revert refused
+        (``revert_refused``) shows the form again as posted, saving nothing."""
+        context = extra_context or {}
+        if request.method == "POST" and context.get("revert_refused"):
+            bound = self._bound_form(request, object_id)
+            if bound is None:
+                raise PermissionDenied
+            return self._render_bound(request, bound, form_url, context)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def _revert_lock_context(self, request, object_id: int) -> dict[str, Any]:
+        """Someone else's lock in force, as the revert page shows it."""
+        lock = wf.lock_in_the_way(
+            kind=self._kind(), object_id=object_id, user=request.user
+        )
+        return {
+            "revert_lock": lock,
+            "revert_lock_label": cc.lock_label(lock) if lock else "",
+            "revert_lock_lapses": cc.when(lock.lapses_at) if lock else "",
+            "can_publish": wf.can_publish(request.user),
+        }
+
+    def _revert_break_lock(self, request, object_id: int) -> HttpResponse:
+        """A publisher breaks the lock from the revert page, with a note for
+        its holder (as on the record's form and the draft's page)."""
+        obj = get_object_or_404(self.model, pk=object_id)
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        try:
+            lock = cc.lock_break(
+                kind=self._kind(),
+                object_id=object_id,
+                user=request.user,
+                note=request.POST.get("lock_note", ""),
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, f"Lock of {lock.locked_by} broken; they will see your note."
+            )
+        return HttpResponseRedirect(request.path)
 
 
 @admin.register(m.Draft)

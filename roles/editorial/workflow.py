@@ -338,6 +338,27 @@ def draft_save(
     return draft
 
 
+def revert_refusal(*, kind: str, object_id: int, user) -> list[str]:
+    """Why restoring an old version of the record as its draft is refused
+    now (someone else's lock in force), in the words every refused write
+    uses; empty when it may go ahead."""
+    try:
+        _refuse_if_locked(kind=kind, object_id=object_id, user=user)
+    except ValidationError as exc:
+        return exc.messages
+    return []
+
+
+def draft_revert(*, kind: str, object_id: int, doc: Doc, user) -> Draft:
+    """An old version of the record (``doc``) as its draft, as "Revert to
+    this version" makes it: refused while someone else's lock is in force,
+    checked in the transaction that writes, since the draft it replaces may
+    be the lock holder's."""
+    with transaction.atomic():
+        _refuse_if_locked(kind=kind, object_id=object_id, user=user)
+        return draft_save(kind=kind, object_id=object_id, doc=doc, user=user)
+
+
 def unscheduled_note(at: dt.datetime) -> str:
     """What the editor whose save took a draft off its schedule is told."""
     return (
