@@ -1070,3 +1070,89 @@ def test_a_publisher_breaks_the_lock_from_the_revert_page_then_reverts(
     assert ana.post(url, data).status_code == 302
     assert m.Draft.objects.get().doc["summary"] == "The live summary."
     assert "ana broke your lock: Restoring the old text." in _text(eve.get(_url(role)))
+
+
+# --- a refused form's rows: their change where you left the row alone ------------------
+
+
+def _prefix(data: dict, field: str) -> str:
+    """The form prefix of the inline whose rows have ``field`` and whose
+    prefix names ``hint`` (as the tests above find it)."""
+    name, hint = field.split(":")
+    return next(k for k in data if k.endswith(f"-0-{name}") and hint in k).rsplit(
+        "-0-", 1
+    )[0]
+
+
+def _row_value(form_response, key: str):
+    for formset in form_response.context["inline_admin_formsets"]:
+        for row in formset.formset.forms:
+            for name in row.fields:
+                if row.add_prefix(name) == key:
+                    return row[name].value()
+    raise KeyError(key)
+
+
+def test_a_refused_form_shows_their_text_in_the_rows_you_left_alone(ana, eve, role):
+    """Ana rewrites the first anti-pattern's text and the responsibility,
+    and saves a draft; Eve, on the form she opened before, rewrites the
+    second anti-pattern and the origin. Her refused form showed the first
+    anti-pattern and the responsibility as she opened them (the plain
+    fields already showed Ana's text): it shows Ana's now, and Eve's own
+    rewrite where she made one. Saved again, both are kept."""
+    a, e = _open(ana, role), _open(eve, role)
+    anti, duty = _prefix(a, "text:anti"), _prefix(a, "text:respons")
+    a[f"{anti}-0-text"] = "Ana's first anti-pattern text."
+    a[f"{duty}-0-text"] = "A live duty, as Ana put it."
+    a["_save_draft"] = "1"
+    assert ana.post(_url(role), a).status_code == 302
+    e[f"{anti}-1-text"] = "Eve's second anti-pattern text."
+    e["origin"] = "Eve's origin."
+    e["_save_draft"] = "1"
+    refused = eve.post(_url(role), e)
+    assert refused.status_code == 200 and "workflow_conflict" in refused.context
+
+    assert _row_value(refused, f"{anti}-0-text") == "Ana's first anti-pattern text."
+    assert _row_value(refused, f"{anti}-1-text") == "Eve's second anti-pattern text."
+    assert _row_value(refused, f"{duty}-0-text") == "A live duty, as Ana put it."
+    assert _row_value(refused, f"{anti}-0-name") == "Anti-pattern 0"
+    assert refused.context["adminform"].form["origin"].value() == "Eve's origin."
+
+    again = admin_form_data(refused)
+    again["_save_draft"] = "1"
+    assert eve.post(_url(role), again).status_code == 302
+    doc = m.Draft.objects.get().doc
+    assert [row["text"] for row in doc["anti_patterns"][:2]] == [
+        "Ana's first anti-pattern text.",
+        "Eve's second anti-pattern text.",
+    ]
+    assert [row["text"] for row in doc["responsibilities"]] == [
+        "A live duty, as Ana put it."
+    ]
+    assert doc["origin"] == "Eve's origin."
+
+
+def test_rows_you_left_alone_take_their_version_matched_by_key_or_place():
+    from roles.editorial.merge import untouched_rows_theirs
+
+    base = _ways(("A", "a"), ("B", "b"), ("C", "c"))
+    theirs = _ways(("B", "b, theirs"), ("A", "a, theirs"), ("C", "c, theirs"))
+    yours = _ways(("A", "a"), ("B", "b"), ("C", "c, yours"))
+    # Matched by key (they moved A and B), never a row you changed (C).
+    assert untouched_rows_theirs("ways_in", base, theirs, yours) == {
+        0: {"title": "A", "text": "a, theirs"},
+        1: {"title": "B", "text": "b, theirs"},
+    }
+    # A responsibility is told apart by its text: rewritten in its place.
+    duties = [{"theme": "t", "text": "Old."}, {"theme": "t", "text": "Kept."}]
+    rewritten = [{"theme": "t", "text": "New."}, {"theme": "t", "text": "Kept."}]
+    assert untouched_rows_theirs("responsibilities", duties, rewritten, duties) == {
+        0: {"theme": "t", "text": "New."}
+    }
+    # A row you deleted, or they deleted: left as it is.
+    assert untouched_rows_theirs("ways_in", base, base[1:], base) == {}
+    assert untouched_rows_theirs("ways_in", base, theirs, base[1:]) == {
+        1: {"title": "B", "text": "b, theirs"},
+        2: {"title": "C", "text": "c, theirs"},
+    }
+    assert untouched_rows_theirs("related_roles", ["a"], ["b"], ["a"]) == {}

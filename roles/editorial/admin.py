@@ -34,6 +34,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import (
+    FieldDoesNotExist,
     ImproperlyConfigured,
     ObjectDoesNotExist,
     PermissionDenied,
@@ -71,7 +72,7 @@ from roles.editorial.admin_common import (
     script_free,
 )
 from roles.editorial.docdiff import doc_diff
-from roles.editorial.merge import rebase, three_way
+from roles.editorial.merge import rebase, three_way, untouched_rows_theirs
 from roles.editorial.models import lock_lifetime
 from roles.editorial.usage import role_usage
 from roles.editorial.version_doc import row_changes
@@ -239,21 +240,49 @@ MOVED_ON_DRAFT = (
 )
 
 
-def _theirs_where_untouched(posted: QueryDict, fields) -> QueryDict:
-    """The refused form's data with their text in the text fields you left
-    alone, so the form shows what saving it again stores (the save itself
-    moves only your changes onto theirs, whatever the form shows; rows and
-    choices are left as posted)."""
+def _theirs_where_untouched(posted: QueryDict, fields, model) -> QueryDict:
+    """The refused form's data with their text in the text fields and the
+    rows of lists (inlines) you left alone, so the form shows what saving it
+    again stores (the save itself moves only your changes onto theirs,
+    whatever the form shows; choices and rows' links are left as posted)."""
     data = posted.copy()
     for merge in fields:
-        if (
-            merge.theirs_changed
-            and not merge.yours_changed
-            and merge.field in data
-            and isinstance(merge.theirs, str)
-        ):
-            data[merge.field] = merge.theirs
+        if not merge.theirs_changed:
+            continue
+        if isinstance(merge.theirs, str):
+            if not merge.yours_changed and merge.field in data:
+                data[merge.field] = merge.theirs
+            continue
+        rows = untouched_rows_theirs(merge.field, merge.base, merge.theirs, merge.yours)
+        if rows:
+            _rows_theirs(data, model, merge.field, rows, len(merge.base))
     return data
+
+
+def _rows_theirs(data: QueryDict, model, field: str, rows, count: int) -> None:
+    """Their text in the posted rows of the inline over the relation
+    ``field`` (its formset's prefix): the form was opened on the version
+    whose ``count`` rows are its first forms, in order, so ``rows[i]`` is
+    the posted row ``i``. Text only: a row's links (a theme) are posted as
+    keys, not as the document's slugs. Left alone when the form is not the
+    one opened on that version."""
+    try:
+        related = model._meta.get_field(field).related_model
+    except FieldDoesNotExist:
+        return
+    if related is None or data.get(f"{field}-INITIAL_FORMS") != str(count):
+        return
+    for i, row in rows.items():
+        for name, value in row.items():
+            key = f"{field}-{i}-{name}"
+            if not isinstance(value, str) or key not in data:
+                continue
+            try:
+                column = related._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if not column.is_relation:
+                data[key] = value
 
 
 def _stage_action(request: HttpRequest) -> str | None:
@@ -1117,7 +1146,7 @@ class WorkflowAdminMixin(PublishersReorderMixin, _ModelAdminBase):
             context,
             draft,
             notice,
-            data=_theirs_where_untouched(request.POST, fields),
+            data=_theirs_where_untouched(request.POST, fields, self.model),
         )
 
     def _restore(self, request, object_id, form_url, context, draft, copy_id):

@@ -6,10 +6,11 @@ data in, plain data out."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from roles.editorial.docdiff import field_label, show_value
+from roles.editorial.docdiff import LIST_IDENTITY, field_label, show_value
 
 Doc = dict[str, Any]
 Side = Literal["theirs", "yours"]
@@ -132,6 +133,45 @@ def merge_rows(field: str, base: Any, theirs: Any, yours: Any) -> list[Doc] | No
             )
             sequence.insert(at, n)
     return [kept[n] for n in sequence]
+
+
+def _row_identity(field: str) -> Callable[[Doc], Hashable] | None:
+    """How the rows of ``field`` are told apart (None: a plain list)."""
+    key = ROW_KEYS.get(field)
+    if key is not None:
+        return lambda row: row.get(key)
+    return LIST_IDENTITY.get(field)
+
+
+def untouched_rows_theirs(
+    field: str, base: Any, theirs: Any, yours: Any
+) -> dict[int, Doc]:
+    """The rows of a list (by their place in ``base``) that ``yours`` left as
+    they were and ``theirs`` changed, each with their version of it: what a
+    refused form shows in those rows, as it shows their text in a plain
+    field you left alone. A row is theirs' row of the same key, or - where
+    they changed the key itself (a responsibility is told apart by its
+    text) - the new row they have in its place. Rows either side deleted,
+    and lists whose rows cannot be told apart, are left out."""
+    identity = _row_identity(field)
+    lists = (base, theirs, yours)
+    if identity is None or not all(
+        isinstance(rows, list) and all(isinstance(r, dict) for r in rows)
+        for rows in lists
+    ):
+        return {}
+    base_keys = {identity(row) for row in base}
+    by_key = {identity(row): row for row in theirs}
+    out: dict[int, Doc] = {}
+    for i, row in enumerate(base):
+        if row not in yours:
+            continue  # yours changed or deleted it: your text stays
+        mine = by_key.get(identity(row))
+        if mine is None and i < len(theirs) and identity(theirs[i]) not in base_keys:
+            mine = theirs[i]  # rewritten in its place
+        if mine is not None and mine != row:
+            out[i] = mine
+    return out
 
 
 def three_way(base: Doc, theirs: Doc, yours: Doc) -> list[FieldMerge]:
