@@ -1156,3 +1156,59 @@ def test_rows_you_left_alone_take_their_version_matched_by_key_or_place():
         2: {"title": "C", "text": "c, theirs"},
     }
     assert untouched_rows_theirs("related_roles", ["a"], ["b"], ["a"]) == {}
+
+
+def _conflict_table(response) -> str:
+    import html
+
+    page = response.content.decode()
+    table = page[page.index('class="draft-changes conflict-changes"') :]
+    table = re.sub(r"<[^>]+>", " ", table[: table.index("</table>")])
+    return html.unescape(re.sub(r"\s+", " ", table))
+
+
+def test_the_refusals_table_lists_only_the_rows_that_differ(ana, eve, role):
+    """Ana changed one skill's note and Eve another's: the table of their
+    change beside hers listed every skill of the role, three times over."""
+    a, e = _open(ana, role), _open(eve, role)
+    skills = _prefix(a, "note:skill")
+    a[f"{skills}-0-note"] = "Ana's note."
+    a["_save_draft"] = "1"
+    assert ana.post(_url(role), a).status_code == 302
+    e[f"{skills}-3-note"] = "Eve's note."
+    e["origin"] = "Eve's origin."
+    e["_save_draft"] = "1"
+    refused = eve.post(_url(role), e)
+    table = _conflict_table(refused)
+    assert "Ana's note." in table and "Eve's note." in table
+    assert "Eve's origin." in table
+    for untouched in ("live skill 1", "live skill 2", "live skill 4"):
+        assert untouched not in table
+    (skill_rows,) = [
+        f.rows
+        for f in refused.context["workflow_conflict"]["fields"]
+        if f.field == "skills"
+    ]
+    assert [(r.theirs_changed, r.yours_changed) for r in skill_rows] == [
+        (True, False),
+        (False, True),
+    ]
+
+
+def test_a_fields_rows_that_differ_each_side_added_removed_or_moved():
+    base = {"ways_in": _ways(("A", "a"), ("B", "b"), ("C", "c"))}
+    theirs = {"ways_in": _ways(("B", "b"), ("A", "a"), ("C", "c"), ("D", "d"))}
+    yours = {"ways_in": _ways(("A", "a"), ("B", "b, yours"))}
+    (field,) = three_way(base, theirs, yours)
+    rows = {r.label: r for r in field.rows}
+    assert set(rows) == {"Ways in 2", "Ways in 3", "Ways in, added", "Ways in: order"}
+    assert (rows["Ways in 2"].yours_text, rows["Ways in 2"].theirs_changed) == (
+        "title: B; text: b, yours",
+        False,
+    )
+    assert rows["Ways in 3"].yours_text == "removed"
+    assert rows["Ways in, added"].theirs_text == "title: D; text: d"
+    assert rows["Ways in: order"].theirs_text == "B\nA\nC\nD"
+    # A field that is not a list of rows is one row: the whole field.
+    (plain,) = three_way({"summary": "x"}, {"summary": "y"}, {"summary": "x"})
+    assert [(r.label, r.theirs_text) for r in plain.rows] == [("Summary", "y")]

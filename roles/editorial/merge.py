@@ -54,6 +54,28 @@ class FieldMerge:
         return merge_rows(self.field, self.base, self.theirs, self.yours)
 
     @property
+    def rows(self) -> list[RowMerge]:
+        """What differs, as the side-by-side lists it: the rows of a list of
+        rows that differ on either side (and its order, if a side moved
+        rows), or the whole field as one row."""
+        rows = _differing_rows(
+            self.field, self.label, self.base, self.theirs, self.yours
+        )
+        if rows is not None:
+            return rows
+        return [
+            RowMerge(
+                self.label,
+                self.base_text,
+                self.theirs_text,
+                self.yours_text,
+                self.theirs_changed,
+                self.yours_changed,
+                self.conflict,
+            )
+        ]
+
+    @property
     def theirs_text(self) -> str:
         return show_value(self.theirs)
 
@@ -64,6 +86,20 @@ class FieldMerge:
     @property
     def base_text(self) -> str:
         return show_value(self.base)
+
+
+@dataclass(frozen=True)
+class RowMerge:
+    """One row of a side-by-side: a row of a list that differs on either
+    side (or the list's order), or a whole field."""
+
+    label: str
+    base_text: str
+    theirs_text: str
+    yours_text: str
+    theirs_changed: bool
+    yours_changed: bool
+    conflict: bool
 
 
 #: The rows of these lists are told apart by this key (the one import and
@@ -143,34 +179,135 @@ def _row_identity(field: str) -> Callable[[Doc], Hashable] | None:
     return LIST_IDENTITY.get(field)
 
 
-def untouched_rows_theirs(
-    field: str, base: Any, theirs: Any, yours: Any
-) -> dict[int, Doc]:
-    """The rows of a list (by their place in ``base``) that ``yours`` left as
-    they were and ``theirs`` changed, each with their version of it: what a
-    refused form shows in those rows, as it shows their text in a plain
-    field you left alone. A row is theirs' row of the same key, or - where
-    they changed the key itself (a responsibility is told apart by its
-    text) - the new row they have in its place. Rows either side deleted,
-    and lists whose rows cannot be told apart, are left out."""
+def _aligned(
+    identity: Callable[[Doc], Hashable], base: list[Doc], side: list[Doc]
+) -> tuple[dict[int, Doc | None], list[Doc]]:
+    """``side``'s version of each row of ``base`` (by its place there; None
+    where the side deleted it) - the row of the same key or, where the side
+    changed the key itself (a responsibility is told apart by its text), the
+    new row it has in its place - and the side's other new rows."""
+    base_keys = {identity(row) for row in base}
+    by_key = {identity(row): row for row in side}
+    matched: dict[int, Doc | None] = {}
+    used: set[int] = set()
+    for i, row in enumerate(base):
+        mine = by_key.get(identity(row))
+        if mine is None and i < len(side) and identity(side[i]) not in base_keys:
+            mine = side[i]  # rewritten in its place
+        if mine is not None:
+            used.add(id(mine))
+        matched[i] = mine
+    return matched, [row for row in side if id(row) not in used]
+
+
+def _rows_of(field: str, *lists: Any) -> Callable[[Doc], Hashable] | None:
+    """How the rows of ``field`` are told apart, if all ``lists`` are lists
+    of rows (None: not a list of rows)."""
     identity = _row_identity(field)
-    lists = (base, theirs, yours)
     if identity is None or not all(
         isinstance(rows, list) and all(isinstance(r, dict) for r in rows)
         for rows in lists
     ):
+        return None
+    return identity
+
+
+def untouched_rows_theirs(
+    field: str, base: Any, theirs: Any, yours: Any
+) -> dict[int, Doc]:
+    """The rows of a list (by their place in ``base``) that ``yours`` left as
+    they were and ``theirs`` changed, each with their version of it
+    (``_aligned``): what a refused form shows in those rows, as it shows
+    their text in a plain field you left alone. Rows either side deleted,
+    and lists whose rows cannot be told apart, are left out."""
+    identity = _rows_of(field, base, theirs, yours)
+    if identity is None:
         return {}
-    base_keys = {identity(row) for row in base}
-    by_key = {identity(row): row for row in theirs}
+    mine, _ = _aligned(identity, base, theirs)
     out: dict[int, Doc] = {}
     for i, row in enumerate(base):
-        if row not in yours:
-            continue  # yours changed or deleted it: your text stays
-        mine = by_key.get(identity(row))
-        if mine is None and i < len(theirs) and identity(theirs[i]) not in base_keys:
-            mine = theirs[i]  # rewritten in its place
-        if mine is not None and mine != row:
-            out[i] = mine
+        if row in yours and (theirs_row := mine[i]) is not None and theirs_row != row:
+            out[i] = theirs_row
+    return out
+
+
+def _row_text(row: Doc | None) -> str:
+    return "removed" if row is None else show_value(row)
+
+
+def _differing_rows(
+    field: str, label: str, base: Any, theirs: Any, yours: Any
+) -> list[RowMerge] | None:
+    """The rows of a list of rows that differ on either side; None when the
+    field is not a list of rows on all three."""
+    identity = _rows_of(field, base, theirs, yours)
+    if identity is None:
+        return None
+    t_rows, t_new = _aligned(identity, base, theirs)
+    y_rows, y_new = _aligned(identity, base, yours)
+    out: list[RowMerge] = []
+    for i, row in enumerate(base):
+        t, y = t_rows[i], y_rows[i]
+        if t != row or y != row:
+            out.append(
+                RowMerge(
+                    f"{label} {i + 1}",
+                    show_value(row),
+                    _row_text(t),
+                    _row_text(y),
+                    t != row,
+                    y != row,
+                    t != row and y != row and t != y,
+                )
+            )
+    added_y = {identity(row): row for row in y_new}
+    for row in t_new:
+        mine = added_y.pop(identity(row), None)
+        out.append(
+            RowMerge(
+                f"{label}, added",
+                show_value(None),
+                show_value(row),
+                show_value(mine) if mine is not None else "",
+                True,
+                mine is not None,
+                mine is not None and mine != row,
+            )
+        )
+    for row in added_y.values():
+        out.append(
+            RowMerge(
+                f"{label}, added",
+                show_value(None),
+                "",
+                show_value(row),
+                False,
+                True,
+                False,
+            )
+        )
+
+    def order(rows: list[Doc]) -> list[Hashable]:
+        return [identity(row) for row in rows]
+
+    def moved(side: list[Doc], matched: dict[int, Doc | None]) -> bool:
+        # Rows the side kept, in its order, against the base's.
+        kept = [id(row) for row in matched.values() if row is not None]
+        return [id(row) for row in side if id(row) in kept] != kept
+
+    t_moved, y_moved = moved(theirs, t_rows), moved(yours, y_rows)
+    if t_moved or y_moved:
+        out.append(
+            RowMerge(
+                f"{label}: order",
+                "\n".join(str(k) for k in order(base)),
+                "\n".join(str(k) for k in order(theirs)) if t_moved else "",
+                "\n".join(str(k) for k in order(yours)) if y_moved else "",
+                t_moved,
+                y_moved,
+                t_moved and y_moved and order(theirs) != order(yours),
+            )
+        )
     return out
 
 
