@@ -1212,3 +1212,36 @@ def test_a_fields_rows_that_differ_each_side_added_removed_or_moved():
     # A field that is not a list of rows is one row: the whole field.
     (plain,) = three_way({"summary": "x"}, {"summary": "y"}, {"summary": "x"})
     assert [(r.label, r.theirs_text) for r in plain.rows] == [("Summary", "y")]
+
+
+# --- what a draft changes: responsibilities as the page shows them ------------------------
+
+
+def test_a_draft_that_renumbers_and_edits_a_responsibility_lists_one_change(eve, role):
+    """The form shows responsibilities by theme, as the page does, and a
+    drag (or typed numbers) numbers them in that order: the draft's change
+    list called every one of them moved, and the edited one removed plus a
+    new one added."""
+    from .factories import ThemeFactory
+
+    role.responsibilities.all().delete()
+    first = ThemeFactory(slug="first", name="First", order=0)
+    second = ThemeFactory(slug="second", name="Second", order=1)
+    for order, (theme, text) in enumerate(
+        [(first, "One."), (second, "Two."), (first, "Three."), (second, "Four.")]
+    ):
+        ResponsibilityFactory(role=role, theme=theme, text=text, order=order)
+    data = _open(eve, role)
+    shown = int(data["responsibilities-INITIAL_FORMS"])
+    texts = [data[f"responsibilities-{i}-text"] for i in range(shown)]
+    assert texts == ["One.", "Three.", "Two.", "Four."]  # by theme
+    for i in range(shown):
+        data[f"responsibilities-{i}-order"] = str(i)
+    data["responsibilities-1-text"] = "Three, rewritten."
+    data["_save_draft"] = "1"
+    assert eve.post(_url(role), data).status_code == 302
+    draft = m.Draft.objects.get()
+    changes = eve.get(draft.get_absolute_url()).context["changes"]
+    assert [(c.action, c.before, c.after) for c in changes] == [
+        ("changed", "Three.", "Three, rewritten.")
+    ]

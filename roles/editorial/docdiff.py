@@ -3,7 +3,10 @@
 Children are matched by identity (a responsibility by its text, a source by
 its URL, a dimension value by its dimension, an option by its text, points by
 role), so an unchanged child never shows as removed and added again, and a
-moved one shows as moved. Pure: plain data in, plain data out."""
+moved one shows as moved - moved on the page: responsibilities are shown under
+their themes, so their order across themes (the stored order numbers) is not
+a move. A child rewritten in its place on the page shows as changed. Pure:
+plain data in, plain data out."""
 
 from __future__ import annotations
 
@@ -106,28 +109,100 @@ def _rewritten(field: str, label: str, before: Any, after: Any) -> list[Change]:
     ]
 
 
+#: List fields whose rows the pages show under a heading per value of this
+#: field (responsibilities under their theme, the headings in an order of
+#: their own): a row's place is its place under its heading, whatever the
+#: document's order (the stored order numbers) says across headings.
+LIST_GROUPS: dict[str, str] = {"responsibilities": "theme"}
+
+
+def _slots(
+    field: str, items: list[Doc], kept: set[Hashable]
+) -> dict[Hashable, tuple[Hashable, ...]]:
+    """Where each row not in ``kept`` stands on the page: under its heading,
+    after the last kept row there (None: first), and how many other such
+    rows precede it in that gap."""
+    identity, group = LIST_IDENTITY[field], LIST_GROUPS.get(field)
+    last: dict[Hashable, Hashable] = {}
+    counts: dict[tuple[Hashable, ...], int] = {}
+    out: dict[Hashable, tuple[Hashable, ...]] = {}
+    for item in items:
+        key, heading = identity(item), item.get(group) if group else None
+        if key in kept:
+            last[heading] = key
+            continue
+        gap = (heading, last.get(heading))
+        out[key] = (*gap, counts.get(gap, 0))
+        counts[gap] = counts.get(gap, 0) + 1
+    return out
+
+
+def _gap_sizes(slots: dict[Hashable, tuple[Hashable, ...]]) -> dict[Hashable, int]:
+    sizes: dict[Hashable, int] = {}
+    for slot in slots.values():
+        sizes[slot[:2]] = sizes.get(slot[:2], 0) + 1
+    return sizes
+
+
+def _places(field: str, items: list[Doc], keys: set[Hashable]) -> dict[Hashable, Any]:
+    """Each row's place among the rows ``keys`` as the page shows them:
+    (its heading, its number under it) for grouped lists."""
+    identity, group = LIST_IDENTITY[field], LIST_GROUPS.get(field)
+    counts: dict[Hashable, int] = {}
+    out: dict[Hashable, Any] = {}
+    for item in items:
+        key = identity(item)
+        if key not in keys:
+            continue
+        heading = item.get(group) if group else None
+        out[key] = (heading, counts.get(heading, 0))
+        counts[heading] = counts.get(heading, 0) + 1
+    return out
+
+
 def _list_changes(field: str, before: list[Doc], after: list[Doc]) -> list[Change]:
     identity = LIST_IDENTITY[field]
+    group = LIST_GROUPS.get(field)
     label = _label(field)
     old = {identity(item): (i, item) for i, item in enumerate(before)}
     new = {identity(item): (i, item) for i, item in enumerate(after)}
     out: list[Change] = []
-    # A child gone from one place and a new one in the same place: the editor
-    # rewrote it. Show it as changed, word by word, not removed and added.
-    gone = {i: item for key, (i, item) in old.items() if key not in new}
-    came = {i: item for key, (i, item) in new.items() if key not in old}
-    rewritten = set(gone) & set(came)
-    for i in sorted(rewritten):
-        out.extend(_rewritten(field, f"{label} {i + 1}", gone[i], came[i]))
-    for key, (i, item) in old.items():
-        if key not in new and i not in rewritten:
+    # A child gone from one place on the page and a new one in that place
+    # (under the same heading, between the same rows, as many gone as come
+    # there): the editor rewrote it. Show it as changed, word by word, not
+    # removed and added - wherever the document's order put it.
+    kept = {key for key in old if key in new}
+    gone_at = _slots(field, before, kept)
+    came_at = _slots(field, after, kept)
+    gone_sizes, came_sizes = _gap_sizes(gone_at), _gap_sizes(came_at)
+    slot_gone = {
+        slot: key
+        for key, slot in gone_at.items()
+        if gone_sizes[slot[:2]] == came_sizes.get(slot[:2])
+    }
+    rewritten: dict[Hashable, Hashable] = {}  # new key -> old key
+    for key, slot in came_at.items():
+        if slot in slot_gone:
+            rewritten[key] = slot_gone[slot]
+    replaced = set(rewritten.values())
+    for key, (_, item) in old.items():
+        if key not in new and key not in replaced:
             out.append(Change(field, label, "removed", before=_show(item)))
-    kept_old = [k for k in old if k in new]
-    kept_new = [k for k in new if k in old]
+    # The page's order of the rows kept under the same heading.
+    same_heading = {
+        key
+        for key in kept
+        if not group or old[key][1].get(group) == new[key][1].get(group)
+    }
+    was = _places(field, before, same_heading)
+    now = _places(field, after, same_heading)
     for key, (i, item) in new.items():
+        if key in rewritten:
+            previous = old[rewritten[key]][1]
+            out.extend(_rewritten(field, f"{label} {i + 1}", previous, item))
+            continue
         if key not in old:
-            if i not in rewritten:
-                out.append(Change(field, label, "added", after=_show(item)))
+            out.append(Change(field, label, "added", after=_show(item)))
             continue
         previous = old[key][1]
         for name in item:
@@ -144,14 +219,15 @@ def _list_changes(field: str, before: list[Doc], after: list[Doc]) -> list[Chang
                         item.get(name),
                     )
                 )
-        if kept_old.index(key) != kept_new.index(key):
+        if key in same_heading and was[key] != now[key]:
+            under = f" under {_show(was[key][0])}" if group else ""
             out.append(
                 Change(
                     field,
                     label,
                     "moved",
-                    before=f"{_show(key)} (was {kept_old.index(key) + 1})",
-                    after=f"now {kept_new.index(key) + 1}",
+                    before=f"{_show(key)} (was {was[key][1] + 1}{under})",
+                    after=f"now {now[key][1] + 1}",
                 )
             )
     return out
