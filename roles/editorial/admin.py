@@ -41,7 +41,13 @@ from django.core.exceptions import (
     ValidationError,
 )
 from django.db import transaction
-from django.db.models import DateTimeField, Model, OuterRef, Subquery
+from django.db.models import (
+    DateTimeField,
+    Model,
+    OuterRef,
+    ProtectedError,
+    Subquery,
+)
 from django.forms.formsets import all_valid
 from django.http import (
     Http404,
@@ -58,6 +64,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.html import format_html
+from reversion.errors import RevertError
 from reversion.models import Version
 
 from roles import models as m
@@ -1333,8 +1340,8 @@ class WorkflowAdminMixin(PublishersReorderMixin, _ModelAdminBase):
             kind=self._kind(), object_id=int(object_id), user=request.user
         )
         if refused:
-            # Shown again as posted, nothing saved (``changeform_view``).
             context["revert_refused"] = refused
+            return self._revert_refused(request, object_id, version_id, context)
         with staging(), transaction.atomic():
             response = super().revision_view(request, object_id, version_id, context)
             version = get_object_or_404(Version, pk=version_id, object_id=object_id)
@@ -1365,16 +1372,39 @@ class WorkflowAdminMixin(PublishersReorderMixin, _ModelAdminBase):
             messages.warning(request, wf.unscheduled_note(draft.unscheduled_at))
         return HttpResponseRedirect(draft.get_absolute_url())
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        """Reversion's revert page renders through here: a revert refused
-        (``revert_refused``) shows the form again as posted, saving nothing."""
-        context = extra_context or {}
-        if request.method == "POST" and context.get("revert_refused"):
-            bound = self._bound_form(request, object_id)
-            if bound is None:
-                raise PermissionDenied
-            return self._render_bound(request, bound, form_url, context)
-        return super().changeform_view(request, object_id, form_url, extra_context)
+    def _revert_refused(self, request, object_id, version_id, context):
+        """The revert form again as posted, with why it was refused, over the
+        old version as reversion's own view shows it (reverted in a
+        transaction that is always rolled back): nothing is saved."""
+        version = get_object_or_404(Version, pk=version_id, object_id=object_id)
+        try:
+            with staging(), transaction.atomic():
+                version.revision.revert(delete=True)
+                bound = self._bound_form(request, object_id)
+                if bound is None:
+                    raise PermissionDenied
+                response = self._render_bound(
+                    request,
+                    bound,
+                    request.path,
+                    {
+                        "title": f"Revert {version.object_repr}",
+                        "revert": True,
+                        **context,
+                    },
+                )
+                response.template_name = self.revision_form_template
+                response.render()
+                transaction.set_rollback(True)
+        except (RevertError, ProtectedError) as exc:  # as reversion's view
+            messages.error(request, str(exc))
+            return HttpResponseRedirect(
+                reverse(
+                    f"admin:roles_{self.model._meta.model_name}_history",
+                    args=[object_id],
+                )
+            )
+        return response
 
     def _revert_lock_context(self, request, object_id: int) -> dict[str, Any]:
         """Someone else's lock in force, as the revert page shows it."""
