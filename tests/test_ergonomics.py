@@ -241,3 +241,32 @@ def test_markup_the_sanitiser_would_strip_is_refused_by_name(text, named):
 def test_markup_that_survives_sanitising_passes(text):
     assert stripped_markup(text) == []
     validate_markdown(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[ws](java\tscript:alert(1))",
+        "[ws](java script:alert(1))",
+        "[ws](java\nscript:alert(1))",
+    ],
+)
+def test_a_link_address_broken_by_white_space_is_refused(text):
+    # Found by a tester: the source check read "java" as the whole address,
+    # while Markdown made the link href="java   script:alert(1)", a dead link
+    # on the public page. What the page would get is checked, not a guess.
+    with pytest.raises(ValidationError) as excinfo:
+        validate_markdown(text)
+    assert "Links must start with https://" in " ".join(excinfo.value.messages)
+
+
+def test_every_kind_of_markup_problem_is_named_in_one_refusal():
+    # Found by a tester: the link was named first, the tags only on the next
+    # save, so an editor fixed one problem per attempt.
+    text = "See [x](javascript:alert(1)).\n\nHello <script>alert(1)</script>"
+    with pytest.raises(ValidationError) as excinfo:
+        validate_markdown(text)
+    messages = excinfo.value.messages
+    assert len(messages) == 2
+    joined = " ".join(messages)
+    assert "javascript:alert(1)" in joined and "<script>" in joined
