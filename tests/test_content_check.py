@@ -149,3 +149,17 @@ def test_the_preview_of_unsaved_changes_lists_the_text_problems_too(staff_client
     assert "“click here” says nothing out of context" in html
     assert f'href="{url}#id_overview"' not in html
     assert 'data-axe-src="/static/js/axe.min.js"' in html
+
+
+def test_an_html_link_with_words_is_not_a_bare_address():
+    # Found by a tester: <a href="https://ok.example/">okA</a> is allowed and
+    # renders as a link with words, but was reported as 'A bare address
+    # (https://ok.example/"): make it a link with words.', stray quote and all.
+    assert _messages('See <a href="https://ok.example/">the guide</a>.') == []
+    assert _messages('See <a href="https://ok.example/">click here</a>.') == [
+        "The link text “click here” says nothing out of context: "
+        "name where the link goes."
+    ]
+    assert _messages("<a href='https://ok.example/'>https://ok.example/</a>") == [
+        "The link text is a bare address (https://ok.example/): say what it is."
+    ]

@@ -20,6 +20,11 @@ VAGUE_LINK_TEXT = frozenset(
 )
 _HEADING = re.compile(r"^(#{1,6})\s+\S")
 _LINK = re.compile(r"(?<!!)\[([^\]]*)\]\(([^)\s]*)[^)]*\)")
+#: An HTML link, which the Markdown allows: its words are its label.
+_HTML_LINK = re.compile(
+    r"""<a\b[^>]*?\bhref\s*=\s*["']?([^"'\s>]*)[^>]*>(.*?)</a\s*>""",
+    re.IGNORECASE | re.DOTALL,
+)
 _AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
 _BARE_URL = re.compile(r"(?<![(<\[\w])https?://[^\s)>\]]+")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
@@ -52,13 +57,17 @@ def markdown_problems(field: str, text: str) -> list[Finding]:
                     )
                 )
             level = new
-    for match in _LINK.finditer(text):
-        label = match.group(1).strip()
+    links = [(m.group(1), m.group(2)) for m in _LINK.finditer(text)] + [
+        (re.sub(r"<[^>]*>", "", m.group(2)), m.group(1))
+        for m in _HTML_LINK.finditer(text)
+    ]
+    for raw_label, address in links:
+        label = raw_label.strip()
         if not label:
             found.append(
                 Finding(
                     field,
-                    f"A link to {match.group(2)} has no text: screen readers "
+                    f"A link to {address} has no text: screen readers "
                     "announce nothing. Put words between the brackets.",
                 )
             )
@@ -76,7 +85,7 @@ def markdown_problems(field: str, text: str) -> list[Finding]:
                     field, f"The link text is a bare address ({label}): say what it is."
                 )
             )
-    without_links = _LINK.sub("", text)
+    without_links = _HTML_LINK.sub("", _LINK.sub("", text))
     for url in _AUTOLINK.findall(without_links) + _BARE_URL.findall(
         _AUTOLINK.sub("", without_links)
     ):
