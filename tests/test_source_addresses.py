@@ -12,6 +12,7 @@ from django.db import models
 from django.urls import reverse
 
 from roles import models as m
+from roles.core import sources
 from roles.content_io.schema import (
     glossary_problems,
     is_refused_source,
@@ -156,5 +157,23 @@ def test_the_glossary_admin_refuses_an_address_the_import_would(staff_client, ur
         },
     )
     assert response.status_code == 200
-    assert "not a specific https:// page" in response.content.decode()
+    assert "“" + url + "”" in response.content.decode()
     assert not m.GlossaryTerm.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("http://example.org/x", "starts with http://: use the https:// address"),
+        ("ftp://example.org/x", "is not a web page's address: use https://"),
+        ("https://example.org/", "is a site's home page: cite the page"),
+        ("https://localhost/x", "is not a public address"),
+        ("example.org/x", "is not a web page's address: use https://"),
+    ],
+)
+def test_a_refused_address_is_told_what_is_wrong_with_it(url, says):
+    # Found by a tester: http://example.org/x was called "not a specific
+    # https:// page (a home page or a malformed address)", neither of which
+    # it is; the one thing wrong was http.
+    problem = sources.source_url_problem(url)
+    assert problem is not None and says in problem

@@ -38,6 +38,20 @@ def is_refused_source(url: str) -> bool:
     return bool(_REFUSED_SOURCE_HOST.match(host))
 
 
+def _why_not_specific(url: str) -> str:
+    """Why ``url`` is not a specific https:// page, the one thing to change."""
+    parsed = urlparse(url)
+    if parsed.scheme == "http" and parsed.netloc:
+        return f"“{url}” starts with http://: use the https:// address of the page."
+    if parsed.scheme != "https" or not parsed.netloc:
+        return (
+            f"“{url}” is not a web page's address: use https:// and the page's address."
+        )
+    if "." not in parsed.netloc:
+        return f"“{url}” is not a public address: use the page's address on the web."
+    return f"“{url}” is a site's home page: cite the page about the work itself."
+
+
 def source_url_problem(url: str) -> str | None:
     """What is wrong with ``url`` as a source's address, in words, or None.
     The one rule for every source address: the import's content checks
@@ -45,10 +59,7 @@ def source_url_problem(url: str) -> str | None:
     (``validate_source_url``), so the admin never saves what an import of
     the site's own export would refuse."""
     if not is_specific_page(url):
-        return (
-            f"“{url}” is not a specific https:// page (a home page or a "
-            "malformed address)."
-        )
+        return _why_not_specific(url)
     if is_refused_source(url):
         return (
             f"“{url}” is a shop or a readers' catalogue (Goodreads, "
