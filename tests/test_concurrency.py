@@ -917,6 +917,8 @@ def test_discarding_asks_first_then_is_kept_with_who_and_when_and_restored(
     assert 'name="csrfmiddlewaretoken"' in html
     assert 'name="_discard_confirmed"' in html
     assert f'value="{token}"' in html
+    # Found by a tester: the state read "It is draft."
+    assert "It is a draft that has not been sent for review." in _text(asked)
 
     done = client.post(
         draft.get_absolute_url(),
