@@ -270,9 +270,51 @@ def test_picker_rejects_bad_choices_with_a_message(client, five_roles, roles):
 def test_picker_rejects_six_roles_with_a_clear_message(client, five_roles):
     RoleFactory(slug="foxtrot")
     slugs = [r.slug for r in five_roles] + ["foxtrot"]
-    response = client.get("/compare/", {"roles": slugs})
+    error = _picker_error(client.get("/compare/", {"roles": slugs}))
+    assert "Choose two to five roles" in error
+    assert "at most" not in error
+
+
+def _picker_error(response) -> str:
+    import html as html_lib
+
     assert response.status_code == 400
-    assert "at most 5" in response.content.decode()
+    page = response.content.decode()
+    found = re.search(r'<p class="field-error" id="roles-error">(.*?)</p>', page, re.S)
+    assert found, "no error beside the choices"
+    return html_lib.unescape(found.group(1))
+
+
+def test_picker_names_a_long_bad_choice_only_shortened(client, five_roles):
+    """Found by a tester: Django's "Select a valid choice. X is not one of the
+    available choices." repeated the value in full (3,000 characters made the
+    page 34,479 px wide at 320 px)."""
+    long_value = "ProductOwnerScrumMasterBusinessAnalyst" * 80
+    error = _picker_error(client.get("/compare/", {"roles": [long_value, "alpha"]}))
+    assert "Select a valid choice" not in error
+    assert long_value[:40] + "…" in error
+    assert long_value[:41] not in error
+    assert "two to five roles" in error
+    assert len(error) < 200
+
+
+def test_picker_names_a_short_bad_choice_in_full(client, five_roles):
+    error = _picker_error(client.get("/compare/", {"roles": ["zulu", "alpha"]}))
+    assert "“zulu” is not a role on this site" in error
+    assert "…" not in error
+
+
+@pytest.mark.parametrize("value", ["", "   "])
+def test_picker_says_an_empty_choice_plainly(client, five_roles, value):
+    error = _picker_error(client.get("/compare/", {"roles": [value, "alpha"]}))
+    assert "One of the roles sent was empty" in error
+    assert "“”" not in error and "  is not" not in error
+
+
+def test_picker_does_not_echo_a_bad_byte(client, five_roles):
+    error = _picker_error(client.get("/compare/?roles=%FF&roles=alpha"))
+    assert "\ufffd" not in error
+    assert "is not a role on this site" in error or "empty" in error
 
 
 def test_founding_comparison_page_holds_the_articles_facts(client, seeded):

@@ -99,6 +99,17 @@ def test_picker_error_sits_with_the_choices_it_is_about(client):
     assert "Choose at least two roles" in fieldset
 
 
+def test_error_text_wraps_however_long_its_words():
+    """Found by a tester: a long unbroken word in a picker error (a value
+    echoed back) made the page wider than 320 px. .field-error is a flex row,
+    so break-word alone does not shrink it; "anywhere" does."""
+    scss = Path("assets/scss/_components.scss").read_text()
+    rule = re.search(r"\.field-error\s*\{[^}]*overflow-wrap:\s*anywhere", scss)
+    assert rule, ".field-error needs overflow-wrap: anywhere"
+    summary = re.search(r"\.error-summary\s*\{[^}]*overflow-wrap:\s*anywhere", scss)
+    assert summary, ".error-summary needs overflow-wrap: anywhere"
+
+
 def test_home_says_most_read_only_once_comparisons_have_readers(client):
     cache.clear()
     a, b, c = RoleFactory(), RoleFactory(), RoleFactory()
