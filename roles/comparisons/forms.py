@@ -10,19 +10,7 @@ from django import forms
 
 from roles.comparisons.models import MAX_COMPARED_ROLES
 from roles.core.crispy import ChoiceFieldset, SubmitButton
-
-#: How much of a value that is not a role the message repeats.
-SHOWN_VALUE_CHARS = 40
-
-
-def shortened(value: str, limit: int = SHOWN_VALUE_CHARS) -> str:
-    """A value sent back to its sender, cut to ``limit`` characters (with
-    "…") and without characters that would not read: a byte that was not
-    UTF-8 (decoded as U+FFFD) or a control character."""
-    readable = "".join(
-        char for char in value if char != "\ufffd" and char.isprintable()
-    ).strip()
-    return readable if len(readable) <= limit else readable[:limit] + "…"
+from roles.core.params import shortened
 
 
 class RoleChoiceField(forms.MultipleChoiceField):
