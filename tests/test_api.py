@@ -428,3 +428,61 @@ def test_an_api_redirect_has_a_json_body_and_is_documented(client, content):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     for path in ["/api/v1/roles/{slug}/", "/api/v1/comparisons/{key}/"]:
         assert "301" in paths[path]["get"]["responses"], path
+
+
+FORM = "a key is lower-case letters, digits and hyphens"
+
+
+@pytest.mark.parametrize(
+    ("path", "says"),
+    [
+        ("/api/v1/roles/PRODUCT-OWNER/", f"No role has a key “PRODUCT-OWNER”: {FORM}"),
+        ("/api/v1/roles/%00/", f"No role has a key like that: {FORM}"),
+        ("/api/v1/roles/product_owner/", f"No role has a key “product_owner”: {FORM}"),
+        ("/api/v1/roles/" + "a" * 81 + "/", "a key is at most 80 characters."),
+        (
+            "/api/v1/comparisons/PRODUCT-MANAGER-vs-product-owner/",
+            f"No comparison has a key “PRODUCT-MANAGER-vs-product-owner”: {FORM}",
+        ),
+        ("/api/v1/glossary/RACI/", f"No glossary term has a key “RACI”: {FORM}"),
+    ],
+)
+def test_a_key_in_the_wrong_form_is_a_json_404_with_a_plain_sentence(
+    client, content, path, says
+):
+    """Found by a tester: these answered 422 with pydantic's own dump
+    ("string_pattern_mismatch", the regular expression); every other key the
+    API cannot find is a 404 with a sentence."""
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    detail = response.json()["detail"]
+    assert isinstance(detail, str)
+    assert "pattern" not in detail and "string_" not in detail
+    assert says in detail
+    assert "\x00" not in detail and "a" * 41 not in detail
+    assert response["Link"] == LICENCE
+
+
+def test_openapi_no_longer_promises_a_422_for_a_path_key(client, content):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for path in [
+        "/api/v1/roles/{slug}/",
+        "/api/v1/comparisons/{key}/",
+        "/api/v1/glossary/{slug}/",
+    ]:
+        responses = paths[path]["get"]["responses"]
+        assert "422" not in responses and "404" in responses, path
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["product-owner", "product-owner-vs-product-owner", "a-vs-b-vs-c-vs-d-vs-e-vs-f"],
+)
+def test_why_a_comparison_key_cannot_exist_reads_as_one_sentence(client, content, key):
+    """Found by a tester: "No comparison can have this key: A comparison needs
+    …", a capital after the colon."""
+    detail = client.get(f"/api/v1/comparisons/{key}/").json()["detail"]
+    prefix = "No comparison can have this key: "
+    assert detail.startswith(prefix)
+    assert detail[len(prefix)].islower(), detail

@@ -215,19 +215,106 @@ def test_every_curated_comparison_offers_a_choice_only_where_there_is_one(
     assert singles
 
 
-def test_bad_context_parameter_is_harmless(client, five_roles):
-    size = ContextFactorFactory(slug="organisation-size")
-    make_comparison(five_roles[:2], notes=[(size, "Start-up", "Note.")])
-    for value in [
-        "nonsense",
-        "organisation-size:99",
-        "organisation-size:-1",
-        ":",
-        "x" * 500,
-    ]:
-        assert (
-            client.get(f"/compare/alpha-vs-bravo/?context={value}").status_code == 200
-        )
+@pytest.fixture
+def contexts(five_roles):
+    size = ContextFactorFactory(name="Organisation size", slug="organisation-size")
+    culture = ContextFactorFactory(name="Company culture", slug="company-culture")
+    make_comparison(
+        five_roles[:2],
+        notes=[
+            (size, "Start-up", "In a start-up one person does both."),
+            (size, "Enterprise", "In an enterprise they split."),
+            (culture, "Command and control", "Decisions go up the hierarchy."),
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("context=bogus", "This comparison has no situation “bogus”."),
+        (
+            "context=organisation-size:x",
+            "This comparison has no situation “organisation-size:x”: it has 2 "
+            "for Organisation size.",
+        ),
+        (
+            "context=organisation-size:9",
+            "This comparison has no situation “organisation-size:9”: it has 2 "
+            "for Organisation size.",
+        ),
+        (
+            "context=organisation-size:-1",
+            "This comparison has no situation “organisation-size:-1”",
+        ),
+        (
+            "context=company-culture:1",
+            "it has 1 for Company culture.",
+        ),
+        ("context=nope:0", "This comparison has no situation “nope:0”."),
+        ("context=:", "This comparison has no situation “:”."),
+        ("context=" + "x" * 500, "“" + "x" * 40 + "…”"),
+        ("context=", "The address asks for a situation but names none."),
+        (
+            "context=organisation-size:0&context=organisation-size:1",
+            "The address asks for more than one situation for Organisation size",
+        ),
+    ],
+)
+def test_a_context_choice_the_comparison_does_not_have_is_400_with_a_message(
+    client, contexts, query, message
+):
+    """Found by a tester: each of these showed the page (200) with the first
+    or last situation, as if the address were right."""
+    response = client.get(f"/compare/alpha-vs-bravo/?{query}")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in html
+    assert "x" * 41 not in html
+    assert 'href="/compare/alpha-vs-bravo/"' in html
+
+
+def test_a_context_choice_on_a_comparison_without_situations_is_400(client, five_roles):
+    response = client.get("/compare/alpha-vs-charlie/?context=organisation-size:0")
+    assert response.status_code == 400
+    assert "This comparison has no situation" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query, shown",
+    [
+        ("context=organisation-size:1", ["In an enterprise they split."]),
+        ("context=company-culture:0", ["In a start-up one person does both."]),
+        (
+            "context=organisation-size:1&context=company-culture:0",
+            ["In an enterprise they split.", "Decisions go up the hierarchy."],
+        ),
+    ],
+)
+def test_a_context_choice_the_comparison_has_shows_it(client, contexts, query, shown):
+    response = client.get(f"/compare/alpha-vs-bravo/?{query}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for text in shown:
+        note_div = html.rfind("<div", 0, html.index(text))
+        assert "hidden" not in html[note_div : html.index(text)]
+
+
+def test_every_context_link_of_every_curated_comparison_works_without_javascript(
+    client, seeded
+):
+    """What a browser without scripts sends: each situation link's own query."""
+    import html as html_lib
+
+    followed = 0
+    for comparison in m.Comparison.objects.published():
+        url = comparison.get_absolute_url()
+        page = client.get(url).content.decode()
+        for href in re.findall(r'href="(\?context=[^"#]*)', page):
+            response = client.get(url + html_lib.unescape(href))
+            assert response.status_code == 200, (url, href)
+            followed += 1
+    assert followed
 
 
 def test_draft_curated_comparison_is_not_shown_to_the_public(client, five_roles):
@@ -270,9 +357,51 @@ def test_picker_rejects_bad_choices_with_a_message(client, five_roles, roles):
 def test_picker_rejects_six_roles_with_a_clear_message(client, five_roles):
     RoleFactory(slug="foxtrot")
     slugs = [r.slug for r in five_roles] + ["foxtrot"]
-    response = client.get("/compare/", {"roles": slugs})
+    error = _picker_error(client.get("/compare/", {"roles": slugs}))
+    assert "Choose two to five roles" in error
+    assert "at most" not in error
+
+
+def _picker_error(response) -> str:
+    import html as html_lib
+
     assert response.status_code == 400
-    assert "at most 5" in response.content.decode()
+    page = response.content.decode()
+    found = re.search(r'<p class="field-error" id="roles-error">(.*?)</p>', page, re.S)
+    assert found, "no error beside the choices"
+    return html_lib.unescape(found.group(1))
+
+
+def test_picker_names_a_long_bad_choice_only_shortened(client, five_roles):
+    """Found by a tester: Django's "Select a valid choice. X is not one of the
+    available choices." repeated the value in full (3,000 characters made the
+    page 34,479 px wide at 320 px)."""
+    long_value = "ProductOwnerScrumMasterBusinessAnalyst" * 80
+    error = _picker_error(client.get("/compare/", {"roles": [long_value, "alpha"]}))
+    assert "Select a valid choice" not in error
+    assert long_value[:40] + "…" in error
+    assert long_value[:41] not in error
+    assert "two to five roles" in error
+    assert len(error) < 200
+
+
+def test_picker_names_a_short_bad_choice_in_full(client, five_roles):
+    error = _picker_error(client.get("/compare/", {"roles": ["zulu", "alpha"]}))
+    assert "“zulu” is not a role on this site" in error
+    assert "…" not in error
+
+
+@pytest.mark.parametrize("value", ["", "   "])
+def test_picker_says_an_empty_choice_plainly(client, five_roles, value):
+    error = _picker_error(client.get("/compare/", {"roles": [value, "alpha"]}))
+    assert "One of the roles sent was empty" in error
+    assert "“”" not in error and "  is not" not in error
+
+
+def test_picker_does_not_echo_a_bad_byte(client, five_roles):
+    error = _picker_error(client.get("/compare/?roles=%FF&roles=alpha"))
+    assert "\ufffd" not in error
+    assert "is not a role on this site" in error or "empty" in error
 
 
 def test_founding_comparison_page_holds_the_articles_facts(client, seeded):

@@ -375,19 +375,18 @@ UNICODE_DIGITS = ["²", "¹", "⁰", "②", "٣", "１", "𝟡", "99999999999999
 
 
 @pytest.mark.parametrize("digit", UNICODE_DIGITS)
-def test_a_context_choice_that_is_not_a_plain_number_shows_the_first_note(
+def test_a_context_choice_that_is_not_a_plain_number_is_a_bad_request(
     client, seeded, digit
 ):
     """str.isdigit() says yes to "²", int() says no: a 500 on every curated
-    comparison. Not a number we can use: the default note, as for "x"."""
+    comparison. Not a number we can use: a 400 that says so, as for "x"."""
     from roles.comparisons.models import ContextNote
 
     note = ContextNote.objects.select_related("comparison", "factor").first()
     url = f"/compare/{note.comparison.key}/"
-    default = client.get(url)
     response = client.get(url, {"context": f"{note.factor.slug}:{digit}"})
-    assert response.status_code == 200
-    assert response.content == default.content
+    assert response.status_code == 400
+    assert "This comparison has no situation" in response.content.decode()
 
 
 @pytest.mark.parametrize("digit", UNICODE_DIGITS)

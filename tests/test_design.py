@@ -99,6 +99,52 @@ def test_picker_error_sits_with_the_choices_it_is_about(client):
     assert "Choose at least two roles" in fieldset
 
 
+def test_error_text_wraps_however_long_its_words():
+    """Found by a tester: a long unbroken word in a picker error (a value
+    echoed back) made the page wider than 320 px. .field-error is a flex row,
+    so break-word alone does not shrink it; "anywhere" does."""
+    scss = Path("assets/scss/_components.scss").read_text()
+    rule = re.search(r"\.field-error\s*\{[^}]*overflow-wrap:\s*anywhere", scss)
+    assert rule, ".field-error needs overflow-wrap: anywhere"
+    summary = re.search(r"\.error-summary\s*\{[^}]*overflow-wrap:\s*anywhere", scss)
+    assert summary, ".error-summary needs overflow-wrap: anywhere"
+
+
+def test_the_stacked_comparison_layout_resets_every_row_header_width():
+    """Found by a tester: on phones a comparison table stacks into cards, its
+    row headers at full width; but `.theme-table.roles-4 tbody th { width:
+    7.5rem }` outranked the stacked `.compare-table tbody th { width: 100% }`,
+    so with four or five roles each shared responsibility's theme header was
+    120 px wide at 320 px. Every row-header width set for wide screens is set
+    back, by the same selector, in the stacked layout."""
+    scss = Path("assets/scss/_components.scss").read_text()
+    scss = re.sub(r"//[^\n]*", "", scss)
+    stacked_at = scss.index("@media (max-width: 40rem)")
+    opens = scss.index("{", stacked_at)
+    depth, end = 0, opens
+    for end in range(opens, len(scss)):
+        depth += {"{": 1, "}": -1}.get(scss[end], 0)
+        if depth == 0:
+            break
+    stacked = scss[opens + 1 : end]
+    wide = re.sub(r"@media[^{]*\{(?:[^{}]*\{[^}]*\})*\s*\}", "", scss)
+
+    def widths(css: str) -> dict[str, str]:
+        found = {}
+        for selectors, body in re.findall(r"([^{}]+)\{([^}]*)\}", css):
+            width = re.search(r"(?<![-\w])width:\s*([^;]+)", body)
+            if width:
+                for selector in selectors.split(","):
+                    found[" ".join(selector.split())] = width.group(1).strip()
+        return found
+
+    row_headers = [s for s in widths(wide) if s.endswith("tbody th")]
+    assert ".theme-table.roles-4 tbody th" in row_headers, "reads the wrong rules"
+    stacked_widths = widths(stacked)
+    for selector in row_headers:
+        assert stacked_widths.get(selector) == "100%", selector
+
+
 def test_home_says_most_read_only_once_comparisons_have_readers(client):
     cache.clear()
     a, b, c = RoleFactory(), RoleFactory(), RoleFactory()

@@ -111,3 +111,51 @@ def test_every_page_says_the_content_licence_and_where_the_open_data_is(seeded):
         assert f'<a rel="license" href="{LICENCE_URL}">' in footer, path
         assert "CC BY 4.0" in footer, path
         assert 'href="/api/v1/docs/"' in footer, path
+
+
+def _outline(html: str) -> tuple[list[tuple[int, str, int]], str]:
+    """The headings of <main> after "On this page", as (level, text, offset
+    in the text returned with them)."""
+    main = html.split("<main", 1)[1].split("</main>", 1)[0]
+    start = main.index("</nav>")
+    return [
+        (int(m.group(1)), re.sub(r"<[^>]+>", "", m.group(2)).strip(), m.start())
+        for m in re.finditer(r"<h([1-6])[^>]*>(.*?)</h\1>", main[start:], re.S)
+    ], main[start:]
+
+
+def test_every_curated_comparisons_own_text_has_its_own_heading_and_entry(seeded):
+    """Found by a tester: the editors' text (<div class="prose curated-body">)
+    came straight after the last h4 of "Responsibilities only one of them
+    has", so in the outline it sat under a theme such as "People and team
+    growth", and "On this page" had no entry for it."""
+    from roles.comparisons.models import Comparison
+
+    client = Client()
+    checked = 0
+    for comparison in Comparison.objects.published():
+        html = client.get(comparison.get_absolute_url()).content.decode()
+        headings, main = _outline(html)
+        if not comparison.body.strip():
+            assert "curated-body" not in html and "In more detail" not in html
+            continue
+        body_at = main.index('<div class="prose curated-body">')
+        (level, text, _) = [h for h in headings if h[2] < body_at][-1]
+        assert (level, text) == (2, "In more detail"), comparison.key
+        links, sections = _contents_and_sections(html)
+        assert "detail-heading" in links and links == sections, comparison.key
+        checked += 1
+    assert checked >= 15
+
+
+def test_a_curated_comparison_without_its_own_text_has_no_empty_section(seeded):
+    from roles.comparisons.models import Comparison
+
+    comparison = Comparison.objects.published().first()
+    Comparison.objects.filter(pk=comparison.pk).update(body="  \n")
+    from roles.publishing.signals import bump_content_version
+
+    bump_content_version()
+    html = Client().get(comparison.get_absolute_url()).content.decode()
+    assert "In more detail" not in html and "detail-heading" not in html
+    _check(html)

@@ -7,6 +7,7 @@ from django.db import connection
 from django.urls import reverse
 
 from roles import models as m
+from roles.search.matching import MAX_HITS
 from roles.search.selectors import search
 
 from .factories import (
@@ -441,3 +442,27 @@ def test_every_search_box_takes_as_many_characters_as_the_server(
     assert boxes, path
     for box in boxes:
         assert f'maxlength="{MAX_QUERY}"' in box, box
+
+
+def test_a_capped_result_list_says_how_many_matched_and_how_to_narrow(client, seeded):
+    """Found by a tester: "product" said "30 results for …" when many more
+    matched (the list stops at MAX_HITS, with no next page)."""
+    results = search("product")
+    assert results.total > MAX_HITS == len(results.hits)
+    html = client.get(reverse("roles:search"), {"q": "product"}).content.decode()
+    assert f"Showing the first {MAX_HITS} of {results.total} results" in html
+    assert f"{MAX_HITS} results for" not in html
+    assert "narrow" in html
+
+
+def test_a_capped_result_list_still_shows_the_glossary_terms_that_match(seeded):
+    """Found by a tester: "product" showed no glossary entry, though several
+    match it: roles and comparisons filled all 30 places."""
+    results = search("product")
+    assert "term" in {hit.kind for hit in results.hits}
+
+
+def test_an_uncapped_result_list_gives_its_count(client, catalogue):
+    html = client.get(reverse("roles:search"), {"q": "RACI"}).content.decode()
+    assert "1 result for “RACI”." in html
+    assert "Showing the first" not in html

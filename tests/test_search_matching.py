@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from roles.search.matching import (
+    MAX_HITS,
     Document,
     Part,
     build_index,
@@ -14,6 +15,7 @@ from roles.search.matching import (
     expand,
     match,
     parse_query,
+    ranked,
     suggest,
 )
 
@@ -150,3 +152,40 @@ def test_any_text_is_answered(text):
     hits = match(INDEX, parse_query(text))
     assert all(hit.score > 0 for hit in hits)
     suggest(INDEX, parse_query(text))
+
+
+def _many(kind, count, word="widget"):
+    return [
+        Document(
+            kind=kind,
+            title=f"{kind} {number:02}",
+            url=f"/{kind}/{number}/",
+            snippet="",
+            names=(f"{kind} {number:02}",),
+            aliases=(),
+            parts=(Part(f"{word} thing", 3.0),),
+        )
+        for number in range(count)
+    ]
+
+
+def test_the_cap_keeps_room_for_every_kind_that_matches():
+    """Found by a tester: "product" showed 30 results, all roles and
+    comparisons, and none of the glossary terms that match it too."""
+    index = build_index(
+        [*_many("role", 40), *_many("comparison", 40), *_many("term", 3)]
+    )
+    everything = ranked(index, parse_query("widget"))
+    assert len(everything) == 83
+    shown = match(index, parse_query("widget"))
+    assert len(shown) == MAX_HITS
+    kinds = [hit.kind for hit in shown]
+    assert kinds.count("term") == 3
+    assert kinds.count("comparison") >= 5
+    # Still best first: the order of the full ranking.
+    assert shown == [hit for hit in everything if hit in shown]
+
+
+def test_under_the_cap_every_hit_is_shown():
+    index = build_index([*_many("role", 4), *_many("term", 2)])
+    assert len(match(index, parse_query("widget"))) == 6

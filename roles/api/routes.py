@@ -24,6 +24,7 @@ from django.http import (
 from django.urls import reverse
 from ninja import Field, NinjaAPI, Path, Schema, Status
 from ninja.decorators import decorate_view
+from ninja.errors import ValidationError
 from ninja.openapi.docs import Swagger
 
 from roles import models as m
@@ -32,6 +33,7 @@ from roles.comparisons.converters import role_set_error
 from roles.comparisons.selectors import term_uses_in_comparisons
 from roles.core.client import rate_limit_wait
 from roles.core.http import LICENCE_URL, api_error
+from roles.core.params import shortened
 from roles.core.seo import absolute_url
 from roles.publishing.cache import public_page
 from roles.questionnaire.selectors import published_questionnaire
@@ -130,12 +132,6 @@ class Moved(Schema):
 
     detail: str
     location: str
-
-
-class InvalidParameter(Schema):
-    """A path parameter in the wrong form (422): which and why."""
-
-    detail: list[dict[str, Any]]
 
 
 # Each schema reads its values from the model (attributes, dotted aliases
@@ -387,6 +383,39 @@ api = NinjaAPI(
 )
 
 
+#: What each operation's path key names, for the sentence a key in the
+#: wrong form gets (any other operation: "record").
+KEY_NOUNS = {"role": "role", "comparison": "comparison", "term": "glossary term"}
+
+
+@api.exception_handler(ValidationError)
+def invalid_request(request: HttpRequest, exc: ValidationError) -> HttpResponseBase:
+    """A path key in the wrong form (upper case, "%00", too long) names
+    nothing, as a key in the right form that names nothing does: a JSON 404
+    with a sentence, for every path parameter with a pattern, rather than
+    pydantic's 422 dump ("string_pattern_mismatch" and the expression).
+    Anything else keeps the 422."""
+    errors = exc.errors
+    if not errors or any(tuple(e.get("loc", ()))[:1] != ("path",) for e in errors):
+        return api.create_response(request, {"detail": errors}, status=422)
+    first = errors[0]
+    match = request.resolver_match
+    noun = KEY_NOUNS.get((match and match.url_name) or "", "record")
+    loc = tuple(first.get("loc", ()))
+    value = match.kwargs.get(str(loc[-1])) if match and loc else None
+    shown = shortened(value) if isinstance(value, str) else ""
+    named = f" “{shown}”" if shown else " like that"
+    if first.get("type") == "string_too_long":
+        limit = (first.get("ctx") or {}).get("max_length")
+        why = f"a key is at most {limit} characters" if limit else "it is too long"
+        return api_error(f"No {noun} has a key{named}: {why}.", 404)
+    return api_error(
+        f"No {noun} has a key{named}: a key is lower-case letters, digits and "
+        "hyphens, like “product-owner”.",
+        404,
+    )
+
+
 @api.get(
     "/roles/",
     response={200: RoleList, 429: Error},
@@ -409,7 +438,6 @@ def role_list(request):
         200: RoleDocument,
         301: Moved,
         404: Error,
-        422: InvalidParameter,
         429: Error,
     },
     url_name="role",
@@ -460,7 +488,6 @@ def comparison_list(request):
         200: ComparisonDocument,
         301: Moved,
         404: Error,
-        422: InvalidParameter,
         429: Error,
     },
     url_name="comparison",
@@ -475,7 +502,8 @@ def comparison_detail(request, key: str = KEY):
         # at once, in the site's comparison pages' words, not a 301 to a 404.
         # 404 rather than the pages' 400: the key is well-formed by the
         # schema, and names a document that cannot exist.
-        return Status(404, Error(detail=f"No comparison can have this key: {error}"))
+        why = error[0].lower() + error[1:]
+        return Status(404, Error(detail=f"No comparison can have this key: {why}"))
     slugs = m.current_slugs(slugs)  # a former slug names the role it was
     canonical = m.comparison_key(slugs)
     comparison = (
@@ -557,7 +585,7 @@ def glossary(request):
 
 @api.get(
     "/glossary/{slug}/",
-    response={200: TermDocument, 404: Error, 422: InvalidParameter, 429: Error},
+    response={200: TermDocument, 404: Error, 429: Error},
     url_name="term",
     summary="One glossary term",
     tags=["glossary"],

@@ -10,10 +10,44 @@ from django import forms
 
 from roles.comparisons.models import MAX_COMPARED_ROLES
 from roles.core.crispy import ChoiceFieldset, SubmitButton
+from roles.core.params import shortened
+
+
+class RoleChoiceField(forms.MultipleChoiceField):
+    """Django's "Select a valid choice. X is not one of the available
+    choices." repeats X in full, however long, and says nothing useful when
+    it is empty; this says which value is not a role, shortened."""
+
+    def validate(self, value: list[str]) -> None:
+        if self.required and not value:
+            raise forms.ValidationError(
+                self.error_messages["required"], code="required"
+            )
+        for chosen in value:
+            if self.valid_value(chosen):
+                continue
+            shown = shortened(str(chosen))
+            if not shown and str(chosen).strip():
+                raise forms.ValidationError(
+                    "One of the roles sent is not a role on this site: choose two "
+                    "to five roles from the list.",
+                    code="invalid_choice",
+                )
+            if not shown:
+                raise forms.ValidationError(
+                    "One of the roles sent was empty: choose two to five roles "
+                    "from the list.",
+                    code="invalid_choice",
+                )
+            raise forms.ValidationError(
+                f"“{shown}” is not a role on this site: choose two to five roles "
+                "from the list.",
+                code="invalid_choice",
+            )
 
 
 class ComparePickerForm(forms.Form):
-    roles = forms.MultipleChoiceField(
+    roles = RoleChoiceField(
         label="Choose two to five roles",
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         error_messages={"required": "Choose at least two roles to compare."},
@@ -52,6 +86,6 @@ class ComparePickerForm(forms.Form):
             raise forms.ValidationError("Choose at least two roles to compare.")
         if len(chosen) > MAX_COMPARED_ROLES:
             raise forms.ValidationError(
-                f"Choose at most {MAX_COMPARED_ROLES} roles: a wider table is hard to read."
+                "Choose two to five roles: a wider table is hard to read."
             )
         return chosen

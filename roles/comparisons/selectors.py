@@ -4,6 +4,7 @@ page object; the view only parses, selects and renders."""
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import NamedTuple
@@ -19,7 +20,7 @@ from roles.comparisons.converters import RoleSet
 from roles.comparisons.models import SEPARATOR, Comparison, ContextFactor, ContextNote
 from roles.core import seo
 from roles.core.markdown import plain_text
-from roles.core.params import plain_int
+from roles.core.params import plain_int, shortened
 from roles.publishing.cache import versioned
 
 MAX_RELATED = 6
@@ -133,10 +134,12 @@ class Redirect(NamedTuple):
 
 
 def comparison_page(
-    *, user, role_set: RoleSet, context: str = ""
+    *, user, role_set: RoleSet, context: Sequence[str] = ()
 ) -> ComparisonPage | Redirect | None:
     """The page for a valid role set (``role_set.error`` empty), a redirect to
-    its canonical address, or None if a role is unknown or not visible."""
+    its canonical address, or None if a role is unknown or not visible.
+    ``context`` is the situations asked for (``?context=<factor>:<n>``, any
+    number of them); one the page does not have raises ContextChoiceError."""
     roles = list(
         Role.objects.visible_to(user)
         .filter(slug__in=role_set.parts)
@@ -250,27 +253,55 @@ def _compare(roles: list[Role]) -> cmp.Comparison:
     )
 
 
-def context_groups(notes: list[ContextNote], selected: str) -> list[ContextGroup]:
+class ContextChoiceError(ValueError):
+    """A ``?context=`` value the comparison cannot show; the message says why,
+    in words for the reader."""
+
+
+def context_groups(
+    notes: list[ContextNote], selected: Sequence[str] = ()
+) -> list[ContextGroup]:
     """Context notes grouped by factor, with one note selected in each group:
-    the one named by ``?context=<factor>:<n>``, else the first."""
+    the one named by a ``?context=<factor>:<n>`` value (as the situation links
+    write it), else the first. Raises ContextChoiceError for a value that names
+    no situation of these notes, or a second one for the same factor: the
+    reader would otherwise be shown a situation they did not ask for."""
     groups: OrderedDict[ContextFactor, list[ContextNote]] = OrderedDict()
     for note in notes:
         groups.setdefault(note.factor, []).append(note)
-    chosen_factor, _, chosen_index = selected.partition(":")
-    out = []
-    for factor, items in groups.items():
-        index = 0
-        if factor.slug == chosen_factor and (
-            (chosen := plain_int(chosen_index)) is not None
-        ):
-            index = min(chosen, len(items) - 1)
-        out.append(
-            ContextGroup(
-                factor,
-                [NoteChoice(note, i, i == index) for i, note in enumerate(items)],
+    by_slug = {factor.slug: (factor, items) for factor, items in groups.items()}
+    chosen: dict[str, int] = {}
+    for value in selected:
+        if not value.strip():
+            raise ContextChoiceError("The address asks for a situation but names none.")
+        slug, _, position = value.partition(":")
+        factor_items = by_slug.get(slug)
+        index = plain_int(position)
+        if factor_items is None or index is None or index >= len(factor_items[1]):
+            where = (
+                f": it has {len(factor_items[1])} for {factor_items[0].name}."
+                if factor_items is not None
+                else ". Pick one from the comparison’s own situation links."
             )
+            raise ContextChoiceError(
+                f"This comparison has no situation “{shortened(value)}”{where}"
+            )
+        if slug in chosen:
+            raise ContextChoiceError(
+                "The address asks for more than one situation for "
+                f"{factor_items[0].name}: pick one."
+            )
+        chosen[slug] = index
+    return [
+        ContextGroup(
+            factor,
+            [
+                NoteChoice(note, i, i == chosen.get(factor.slug, 0))
+                for i, note in enumerate(items)
+            ],
         )
-    return out
+        for factor, items in groups.items()
+    ]
 
 
 def term_uses_in_comparisons() -> dict[str, tuple[TermUse, ...]]:

@@ -19,14 +19,28 @@ from roles.catalogue.selectors import term_refs
 from roles.comparisons.converters import RoleSet
 from roles.comparisons.forms import ComparePickerForm
 from roles.comparisons.models import Comparison
-from roles.comparisons.selectors import Redirect, comparison_page, comparison_seo
+from roles.comparisons.selectors import (
+    ContextChoiceError,
+    Redirect,
+    comparison_page,
+    comparison_seo,
+)
 from roles.core import seo
 from roles.core.http import read_only
 from roles.publishing.cache import count_read, public_page
 
 
-def _bad_comparison(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "roles/compare_error.html", {"message": message}, status=400)
+def _bad_comparison(
+    request: HttpRequest, message: str, *, back: str = ""
+) -> HttpResponse:
+    """The 400 page for a comparison address we cannot show; ``back`` is the
+    comparison itself when only the address's query was wrong."""
+    return render(
+        request,
+        "roles/compare_error.html",
+        {"message": message, "back": back},
+        status=400,
+    )
 
 
 @read_only
@@ -78,9 +92,16 @@ def compare(request: HttpRequest, slugs: RoleSet) -> HttpResponseBase:
 def _compare_page(request: HttpRequest, slugs: RoleSet) -> HttpResponse:
     if slugs.error:
         return _bad_comparison(request, slugs.error)
-    page = comparison_page(
-        user=request.user, role_set=slugs, context=request.GET.get("context", "")
-    )
+    try:
+        page = comparison_page(
+            user=request.user, role_set=slugs, context=request.GET.getlist("context")
+        )
+    except ContextChoiceError as error:
+        return _bad_comparison(
+            request,
+            str(error),
+            back=reverse("roles:compare", kwargs={"slugs": slugs.key}),
+        )
     if page is None:
         raise Http404("No such role.")
     if isinstance(page, Redirect):

@@ -1,4 +1,4 @@
-"""Numbers read from addresses, query strings and headers."""
+"""Values read from addresses, query strings and headers, and said back."""
 
 from __future__ import annotations
 
@@ -13,3 +13,17 @@ def plain_int(text: object) -> int | None:
     if not isinstance(text, str) or not (text.isascii() and text.isdigit()):
         return None
     return int(text)
+
+
+#: How much of a value it cannot use a message repeats.
+SHOWN_VALUE_CHARS = 40
+
+
+def shortened(value: str, limit: int = SHOWN_VALUE_CHARS) -> str:
+    """A value sent back to its sender in a message, cut to ``limit``
+    characters (with "…") and without characters that would not read: a byte
+    that was not UTF-8 (decoded as U+FFFD) or a control character."""
+    readable = "".join(
+        char for char in value if char != "\ufffd" and char.isprintable()
+    ).strip()
+    return readable if len(readable) <= limit else readable[:limit] + "…"

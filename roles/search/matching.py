@@ -17,7 +17,9 @@ a query from that index. The rules, in the order they apply:
   "product". A word that is in the content is never "corrected".
 - A document scores the best match of each word, weighted by where it was
   found (a name counts more than a passing mention); the query as a whole
-  being one of a document's names ("PO", "RACI") puts it first."""
+  being one of a document's names ("PO", "RACI") puts it first.
+- At most ``MAX_HITS`` are shown, with room kept for each kind that matches
+  (``PER_KIND``), in the order of the full ranking."""
 
 from __future__ import annotations
 
@@ -34,7 +36,11 @@ TYPO_MIN = 4
 EXACT_BONUS = 10.0
 REPEATS = 0.5  # each further part a word appears in adds half its weight
 NAME_BONUS = 8.0  # the words are one of its names, give or take a typo
-MAX_HITS = 30
+MAX_HITS = 30  # shown at most; the page says how many more matched
+#: Of the MAX_HITS places, this many are kept for each kind with matches, so
+#: a word in many role guides ("product") cannot crowd out every glossary
+#: term or comparison that has it too.
+PER_KIND = 5
 
 # Quality of a word's match, times the weight of the part it was found in.
 WHOLE_WORD = 1.0
@@ -281,8 +287,32 @@ def _matched(indexed: _Indexed, query: Query, found: set[str]) -> str:
 
 
 def match(index: Index, query: Query, limit: int = MAX_HITS) -> list[SearchHit]:
-    """The documents every word of the query matches, best first: exact names,
-    then roles, comparisons and glossary terms, each by score."""
+    """The best ``limit`` of the documents every word of the query matches
+    (see ``shown``)."""
+    return shown(ranked(index, query), limit)
+
+
+def shown(hits: list[SearchHit], limit: int = MAX_HITS) -> list[SearchHit]:
+    """The hits a page shows, in their order: the first ``PER_KIND`` of each
+    kind are kept, then the best of the rest fill the places left."""
+    if len(hits) <= limit:
+        return hits
+    kept: set[int] = set()
+    per_kind: dict[str, int] = {}
+    for position, hit in enumerate(hits):
+        if per_kind.get(hit.kind, 0) < PER_KIND:
+            per_kind[hit.kind] = per_kind.get(hit.kind, 0) + 1
+            kept.add(position)
+    for position in range(len(hits)):
+        if len(kept) >= limit:
+            break
+        kept.add(position)
+    return [hits[position] for position in sorted(kept)[:limit]]
+
+
+def ranked(index: Index, query: Query) -> list[SearchHit]:
+    """Every document every word of the query matches, best first: exact
+    names, then roles, comparisons and glossary terms, each by score."""
     if not query.words:
         return []
     expansions = [expand(index, word) for word in query.words]
@@ -315,7 +345,7 @@ def match(index: Index, query: Query, limit: int = MAX_HITS) -> list[SearchHit]:
                 )
             )
     hits.sort(key=lambda h: (not h.exact, KIND_ORDER[h.kind], -h.score, h.title))
-    return hits[:limit]
+    return hits
 
 
 def suggest(index: Index, query: Query, limit: int = 3) -> list[str]:

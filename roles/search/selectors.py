@@ -25,8 +25,9 @@ from roles.search.matching import (
     Part,
     SearchHit,
     build_index,
-    match,
     parse_query,
+    ranked,
+    shown,
     suggest,
 )
 
@@ -37,12 +38,18 @@ MAX_QUERY = 200
 @dataclass(frozen=True)
 class SearchResults:
     query: str
-    hits: list[SearchHit] = field(default_factory=list)
+    hits: list[SearchHit] = field(default_factory=list)  # at most MAX_HITS
+    total: int = 0  # how many matched, shown or not
     suggestions: list[str] = field(default_factory=list)  # when nothing matched
 
     @property
     def is_empty_query(self) -> bool:
         return not self.query
+
+    @property
+    def is_capped(self) -> bool:
+        """More matched than the page shows (it has no next page)."""
+        return self.total > len(self.hits)
 
 
 class QueryTooLong(ValueError):
@@ -70,13 +77,13 @@ def search(raw_query: str | None) -> SearchResults:
     parsed = parse_query(query)
     digest = hashlib.sha256(parsed.text.encode()).hexdigest()[:32]
 
-    def compute() -> tuple[list[SearchHit], list[str]]:
+    def compute() -> tuple[list[SearchHit], int, list[str]]:
         index = search_index()
-        hits = match(index, parsed)
-        return hits, ([] if hits else suggest(index, parsed))
+        every = ranked(index, parsed)
+        return shown(every), len(every), ([] if every else suggest(index, parsed))
 
-    hits, suggestions = versioned(f"search:{digest}", compute)
-    return SearchResults(query=query, hits=hits, suggestions=suggestions)
+    hits, total, suggestions = versioned(f"search-results:{digest}", compute)
+    return SearchResults(query=query, hits=hits, total=total, suggestions=suggestions)
 
 
 def search_index() -> Index:
