@@ -12,7 +12,6 @@ from django.db import models
 from django.urls import reverse
 
 from roles import models as m
-from roles.core import sources
 from roles.content_io.schema import (
     glossary_problems,
     is_refused_source,
@@ -20,6 +19,7 @@ from roles.content_io.schema import (
     load_seed_files,
     role_guide_problems,
 )
+from roles.core import sources
 
 DOC = load_seed_files()
 ROLE = next(r for r in DOC["roles"] if r["slug"] == "product-operations-manager")
