@@ -142,6 +142,11 @@ def test_every_curated_comparisons_own_text_has_its_own_heading_and_entry(seeded
         body_at = main.index('<div class="prose curated-body">')
         (level, text, _) = [h for h in headings if h[2] < body_at][-1]
         assert (level, text) == (2, "In more detail"), comparison.key
+        # The body's own headings are subsections of it, not its siblings
+        # (the Product Manager / Product Owner text has three).
+        body_end = main.index("</section>", body_at)
+        inside = [h for h in headings if body_at < h[2] < body_end]
+        assert all(level > 2 for level, _, _ in inside), (comparison.key, inside)
         links, sections = _contents_and_sections(html)
         assert "detail-heading" in links and links == sections, comparison.key
         checked += 1

@@ -197,6 +197,18 @@ def _render(text: str) -> SafeString:
     return mark_safe(clean)
 
 
+_HEADING_TAG = re.compile(r"<(/?)h([2-5])\b")
+
+
+def demote_headings(rendered: SafeString) -> SafeString:
+    """Sanitised HTML with each heading one level down (h2 → h3 …), for a
+    text shown inside a section that has its own h2. Only tag names change,
+    after sanitising, so nothing unsafe can come of it."""
+    return mark_safe(
+        _HEADING_TAG.sub(lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", rendered)
+    )
+
+
 def plain_text(text: str, *, limit: int | None = None) -> str:
     """Markdown as plain text on one line, for meta and og:descriptions and
     JSON-LD: no markup, entities decoded (the template escapes once), cut at a

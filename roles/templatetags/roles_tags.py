@@ -4,7 +4,7 @@ from django.utils.safestring import SafeString
 from roles.catalogue import guides
 from roles.catalogue.guides import WeekTotal
 from roles.core.crispy import option_input
-from roles.core.markdown import plain_text, render_markdown
+from roles.core.markdown import demote_headings, plain_text, render_markdown
 from roles.core.urls import cached_reverse
 
 register = template.Library()
@@ -23,6 +23,13 @@ def site_url(name: str) -> str:
 @register.filter(name="markdown")
 def markdown_filter(text: str) -> SafeString:
     return render_markdown(text)
+
+
+@register.filter
+def subsection(html: SafeString) -> SafeString:
+    """``{{ text|markdown|subsection }}``: its headings one level down, for a
+    text inside a section with a heading of its own."""
+    return demote_headings(html)
 
 
 @register.filter(name="option_input")
