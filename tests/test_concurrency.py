@@ -1265,7 +1265,7 @@ def _rewrite_responsibility(data: dict, text: str) -> None:
 
 
 @pytest.mark.parametrize("publish_first", [False, True], ids=["draft", "published"])
-@pytest.mark.parametrize("adds", ["first"], ids=["ana-adds"])
+@pytest.mark.parametrize("adds", ["first", "second"], ids=["ana-adds", "ben-adds"])
 @pytest.mark.parametrize("slug", ["scrum-master", "chief-product-officer"])
 def test_a_responsibility_added_and_another_rewritten_by_two_editors_both_stay(
     ana, ben, seeded, slug, adds, publish_first
@@ -1353,3 +1353,29 @@ def test_responsibilities_added_on_one_side_rewritten_on_the_other_are_merged():
         merge_rows("responsibilities", base, _duties("One.", "Three."), rewritten)
         is None
     )
+
+
+def test_a_refused_form_shows_their_rewrite_in_the_row_they_rewrote(ana, ben, seeded):
+    """The form lists responsibilities under their themes, the document in
+    the stored order: Ana's rewrite of the form's first responsibility came
+    back in Ben's refused form in the row at the document's place of it -
+    over another responsibility's text, which saving again then lost."""
+    role = m.Role.objects.get(slug="scrum-master")
+    first, second = _open(ana, role), _open(ben, role)
+    shown = int(first["responsibilities-INITIAL_FORMS"])
+    texts = [first[f"responsibilities-{i}-text"] for i in range(shown)]
+    doc = wf.record_doc(kind=m.DraftKind.ROLE, object_id=role.pk)
+    stored = [r["text"] for r in doc["responsibilities"]]
+    assert texts.index(stored[0]) != 0 or stored.index(texts[0]) != 0
+    rewritten = f"{texts[0]} (as Ana put it)"
+    first["responsibilities-0-text"] = rewritten
+    first["_save_draft"] = "1"
+    assert ana.post(_url(role), first).status_code == 302
+    second["summary"] = "Ben's summary."
+    second["_save_draft"] = "1"
+    refused = ben.post(_url(role), second)
+    assert "workflow_conflict" in refused.context
+    shown_again = [
+        _row_value(refused, f"responsibilities-{i}-text") for i in range(shown)
+    ]
+    assert shown_again == [rewritten, *texts[1:]]
