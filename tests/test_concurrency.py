@@ -1247,3 +1247,137 @@ def test_a_draft_that_renumbers_and_edits_a_responsibility_lists_one_change(eve,
     assert [(c.action, c.before, c.after) for c in changes] == [
         ("changed", "Three.", "Three, rewritten.")
     ]
+
+
+# --- a row added by one editor while the other rewrites another -------------------
+
+
+def _add_responsibility(data: dict, text: str) -> None:
+    """What "Add another Responsibility" then a theme and the text post: one
+    more form at the end, its order left to the page (empty)."""
+    at = int(data["responsibilities-TOTAL_FORMS"])
+    data["responsibilities-TOTAL_FORMS"] = str(at + 1)
+    data[f"responsibilities-{at}-theme"] = data["responsibilities-0-theme"]
+    data[f"responsibilities-{at}-text"] = text
+    data[f"responsibilities-{at}-order"] = ""
+
+
+def _rewrite_responsibility(data: dict, text: str) -> None:
+    data["responsibilities-0-text"] = text
+
+
+@pytest.mark.parametrize("publish_first", [False, True], ids=["draft", "published"])
+@pytest.mark.parametrize("adds", ["first", "second"], ids=["ana-adds", "ben-adds"])
+@pytest.mark.parametrize("slug", ["scrum-master", "chief-product-officer"])
+def test_a_responsibility_added_and_another_rewritten_by_two_editors_both_stay(
+    ana, ben, seeded, slug, adds, publish_first
+):
+    """Found by a tester. Ana adds a responsibility and saves (a draft, or
+    publishes); Ben, on the form he opened before, rewrites an existing
+    responsibility: refused, told "Saving again keeps their changes and adds
+    yours", and saves again as the refusal showed it. "Draft saved." - but
+    the draft had his rewrite and not Ana's new row: responsibilities are
+    told apart by their text, which he changed, so the list could not be
+    merged row by row and his whole list replaced hers. (And the other way
+    round: Ana rewrites, Ben adds.)"""
+    role = m.Role.objects.get(slug=slug)
+    first, second = _open(ana, role), _open(ben, role)
+    base = wf.record_doc(kind=m.DraftKind.ROLE, object_id=role.pk)
+    edited = first["responsibilities-0-text"]
+    added, rewritten = (
+        "ANA-RESP Coaches the team on retrospectives.",
+        f"{edited} (as Ben put it)",
+    )
+    if adds == "second":
+        added, rewritten = (
+            "BEN-RESP Runs the quarterly planning.",
+            (f"{edited} (as Ana put it)"),
+        )
+    (_add_responsibility if adds == "first" else _rewrite_responsibility)(
+        first, added if adds == "first" else rewritten
+    )
+    first["_continue" if publish_first else "_save_draft"] = "1"
+    assert ana.post(_url(role), first).status_code == 302
+    (_rewrite_responsibility if adds == "first" else _add_responsibility)(
+        second, rewritten if adds == "first" else added
+    )
+    second["_save_draft"] = "1"
+    refused = ben.post(_url(role), second)
+    assert refused.status_code == 200 and "workflow_conflict" in refused.context
+    page = _text(refused)
+    assert "Saving again keeps their changes and adds yours" in page
+    table = _conflict_table(refused)
+    assert added in table and rewritten in table
+
+    again = admin_form_data(refused)
+    again["_save_draft"] = "1"
+    saved = ben.post(_url(role), again)
+    assert saved.status_code == 302, _text(saved)[:3000]
+    texts = [r["text"] for r in m.Draft.objects.get().doc["responsibilities"]]
+    assert added in texts and rewritten in texts
+    assert edited not in texts
+    # Every other responsibility is kept, once.
+    others = [r["text"] for r in base["responsibilities"] if r["text"] != edited]
+    assert sorted(t for t in texts if t not in (added, rewritten)) == sorted(others)
+
+
+def _duties(*texts, theme="t"):
+    return [{"theme": theme, "text": text} for text in texts]
+
+
+def test_responsibilities_added_on_one_side_rewritten_on_the_other_are_merged():
+    """Responsibilities are told apart by their text: a row rewritten in its
+    place is the same row (as the side-by-side shows it), so one side's new
+    row and the other's rewrite are taken together - the rewrite was one
+    side's whole list, replacing the other's."""
+    from roles.editorial.merge import merge_rows
+
+    base = _duties("One.", "Two.", "Three.")
+    added = _duties("One.", "Two.", "Three.", "Added.")
+    rewritten = _duties("One.", "Two, rewritten.", "Three.")
+    merged = _duties("One.", "Two, rewritten.", "Three.", "Added.")
+    assert merge_rows("responsibilities", base, added, rewritten) == merged
+    assert merge_rows("responsibilities", base, rewritten, added) == merged
+    (field,) = three_way(
+        {"responsibilities": base},
+        {"responsibilities": added},
+        {"responsibilities": rewritten},
+    )
+    assert not field.conflict
+    # One row rewritten by both, differently: a conflict, as it was.
+    other = _duties("One.", "Two, otherwise.", "Three.")
+    assert merge_rows("responsibilities", base, other, rewritten) is None
+    # Rewritten as the text the other side added: not two rows alike.
+    same = _duties("One.", "Two.", "Three.", "Two, rewritten.")
+    assert merge_rows("responsibilities", base, same, rewritten) is None
+    # Rewritten by one side, deleted by the other: a conflict too.
+    assert (
+        merge_rows("responsibilities", base, _duties("One.", "Three."), rewritten)
+        is None
+    )
+
+
+def test_a_refused_form_shows_their_rewrite_in_the_row_they_rewrote(ana, ben, seeded):
+    """The form lists responsibilities under their themes, the document in
+    the stored order: Ana's rewrite of the form's first responsibility came
+    back in Ben's refused form in the row at the document's place of it -
+    over another responsibility's text, which saving again then lost."""
+    role = m.Role.objects.get(slug="scrum-master")
+    first, second = _open(ana, role), _open(ben, role)
+    shown = int(first["responsibilities-INITIAL_FORMS"])
+    texts = [first[f"responsibilities-{i}-text"] for i in range(shown)]
+    doc = wf.record_doc(kind=m.DraftKind.ROLE, object_id=role.pk)
+    stored = [r["text"] for r in doc["responsibilities"]]
+    assert texts.index(stored[0]) != 0 or stored.index(texts[0]) != 0
+    rewritten = f"{texts[0]} (as Ana put it)"
+    first["responsibilities-0-text"] = rewritten
+    first["_save_draft"] = "1"
+    assert ana.post(_url(role), first).status_code == 302
+    second["summary"] = "Ben's summary."
+    second["_save_draft"] = "1"
+    refused = ben.post(_url(role), second)
+    assert "workflow_conflict" in refused.context
+    shown_again = [
+        _row_value(refused, f"responsibilities-{i}-text") for i in range(shown)
+    ]
+    assert shown_again == [rewritten, *texts[1:]]

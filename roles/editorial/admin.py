@@ -262,34 +262,58 @@ def _theirs_where_untouched(posted: QueryDict, fields, model) -> QueryDict:
             continue
         rows = untouched_rows_theirs(merge.field, merge.base, merge.theirs, merge.yours)
         if rows:
-            _rows_theirs(data, model, merge.field, rows, len(merge.base))
+            _rows_theirs(data, posted, model, merge.field, rows, merge.base)
     return data
 
 
-def _rows_theirs(data: QueryDict, model, field: str, rows, count: int) -> None:
+def _rows_theirs(
+    data: QueryDict, posted: QueryDict, model, field: str, rows, base: list
+) -> None:
     """Their text in the posted rows of the inline over the relation
     ``field`` (its formset's prefix): the form was opened on the version
-    whose ``count`` rows are its first forms, in order, so ``rows[i]`` is
-    the posted row ``i``. Text only: a row's links (a theme) are posted as
-    keys, not as the document's slugs. Left alone when the form is not the
-    one opened on that version."""
+    ``base``, whose rows are its first forms - in the inline's order, which
+    need not be the document's (responsibilities are listed under their
+    themes), so ``rows[i]`` goes to the posted row that holds the text of
+    ``base[i]`` (``_posted_row``). Text only: a row's links (a theme) are
+    posted as keys, not as the document's slugs. Left alone when the form
+    is not the one opened on that version."""
     try:
         related = model._meta.get_field(field).related_model
     except FieldDoesNotExist:
         return
-    if related is None or data.get(f"{field}-INITIAL_FORMS") != str(count):
+    if related is None or data.get(f"{field}-INITIAL_FORMS") != str(len(base)):
         return
+    columns = {f.name for f in related._meta.concrete_fields if not f.is_relation}
+    taken: set[int] = set()
     for i, row in rows.items():
+        texts = {
+            k: v for k, v in base[i].items() if k in columns and isinstance(v, str)
+        }
+        at = _posted_row(posted, field, texts, i, len(base), taken)
+        if at is None:
+            continue
+        taken.add(at)
         for name, value in row.items():
-            key = f"{field}-{i}-{name}"
-            if not isinstance(value, str) or key not in data:
-                continue
-            try:
-                column = related._meta.get_field(name)
-            except FieldDoesNotExist:
-                continue
-            if not column.is_relation:
+            key = f"{field}-{at}-{name}"
+            if name in columns and isinstance(value, str) and key in data:
                 data[key] = value
+
+
+def _posted_row(
+    posted: QueryDict, field: str, texts: dict, place: int, count: int, taken
+) -> int | None:
+    """Which of the ``count`` posted forms of the inline ``field`` holds
+    ``texts`` (a row's text fields as it was opened): the one at the same
+    ``place`` when it does, else the first other; None when none does."""
+
+    def holds(at: int) -> bool:
+        return at not in taken and all(
+            posted.get(f"{field}-{at}-{name}") == value for name, value in texts.items()
+        )
+
+    if not texts:
+        return None
+    return next((at for at in [place, *range(count)] if holds(at)), None)
 
 
 def _stage_action(request: HttpRequest) -> str | None:

@@ -117,12 +117,14 @@ LIST_GROUPS: dict[str, str] = {"responsibilities": "theme"}
 
 
 def _slots(
-    field: str, items: list[Doc], kept: set[Hashable]
+    identity: Callable[[Doc], Hashable],
+    group: str | None,
+    items: list[Doc],
+    kept: set[Hashable],
 ) -> dict[Hashable, tuple[Hashable, ...]]:
     """Where each row not in ``kept`` stands on the page: under its heading,
     after the last kept row there (None: first), and how many other such
     rows precede it in that gap."""
-    identity, group = LIST_IDENTITY[field], LIST_GROUPS.get(field)
     last: dict[Hashable, Hashable] = {}
     counts: dict[tuple[Hashable, ...], int] = {}
     out: dict[Hashable, tuple[Hashable, ...]] = {}
@@ -135,6 +137,31 @@ def _slots(
         out[key] = (*gap, counts.get(gap, 0))
         counts[gap] = counts.get(gap, 0) + 1
     return out
+
+
+def rewritten_rows(
+    identity: Callable[[Doc], Hashable],
+    group: str | None,
+    before: list[Doc],
+    after: list[Doc],
+) -> dict[Hashable, Hashable]:
+    """The rows of ``after`` that rewrite a row of ``before`` (new key ->
+    old key): a row gone from one place on the page and a new one in that
+    place (under the same heading, between the same rows, as many gone as
+    come there) - wherever the document's order put it. A row told apart
+    by what the editor rewrote (a responsibility by its text) is the same
+    row there."""
+    old = {identity(item) for item in before}
+    kept = {identity(item) for item in after if identity(item) in old}
+    gone_at = _slots(identity, group, before, kept)
+    came_at = _slots(identity, group, after, kept)
+    gone_sizes, came_sizes = _gap_sizes(gone_at), _gap_sizes(came_at)
+    slot_gone = {
+        slot: key
+        for key, slot in gone_at.items()
+        if gone_sizes[slot[:2]] == came_sizes.get(slot[:2])
+    }
+    return {key: slot_gone[slot] for key, slot in came_at.items() if slot in slot_gone}
 
 
 def _gap_sizes(slots: dict[Hashable, tuple[Hashable, ...]]) -> dict[Hashable, int]:
@@ -167,23 +194,9 @@ def _list_changes(field: str, before: list[Doc], after: list[Doc]) -> list[Chang
     old = {identity(item): (i, item) for i, item in enumerate(before)}
     new = {identity(item): (i, item) for i, item in enumerate(after)}
     out: list[Change] = []
-    # A child gone from one place on the page and a new one in that place
-    # (under the same heading, between the same rows, as many gone as come
-    # there): the editor rewrote it. Show it as changed, word by word, not
-    # removed and added - wherever the document's order put it.
+    # Shown as changed, word by word, not removed and added.
+    rewritten = rewritten_rows(identity, group, before, after)
     kept = {key for key in old if key in new}
-    gone_at = _slots(field, before, kept)
-    came_at = _slots(field, after, kept)
-    gone_sizes, came_sizes = _gap_sizes(gone_at), _gap_sizes(came_at)
-    slot_gone = {
-        slot: key
-        for key, slot in gone_at.items()
-        if gone_sizes[slot[:2]] == came_sizes.get(slot[:2])
-    }
-    rewritten: dict[Hashable, Hashable] = {}  # new key -> old key
-    for key, slot in came_at.items():
-        if slot in slot_gone:
-            rewritten[key] = slot_gone[slot]
     replaced = set(rewritten.values())
     for key, (_, item) in old.items():
         if key not in new and key not in replaced:

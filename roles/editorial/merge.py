@@ -10,7 +10,13 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from roles.editorial.docdiff import LIST_IDENTITY, field_label, show_value
+from roles.editorial.docdiff import (
+    LIST_GROUPS,
+    LIST_IDENTITY,
+    field_label,
+    rewritten_rows,
+    show_value,
+)
 
 Doc = dict[str, Any]
 Side = Literal["theirs", "yours"]
@@ -116,45 +122,54 @@ ROW_KEYS = {
 def merge_rows(field: str, base: Any, theirs: Any, yours: Any) -> list[Doc] | None:
     """Two edits of one list of rows taken together, row by row: a row only
     one side changed, added or removed takes that side; the order is the one
-    side that reordered (theirs when you did not). None where the rows
-    cannot be told apart, or both sides changed one row differently or both
-    reordered the list: that is a conflict for the editor to settle."""
-    key = ROW_KEYS.get(field)
+    side that reordered (theirs when you did not). Rows are matched as the
+    side-by-side matches them (``_aligned``): by their key, or in their
+    place where a side rewrote the key itself (a responsibility's text).
+    None where the rows cannot be told apart, or both sides changed one row
+    differently or both reordered the list: that is a conflict for the
+    editor to settle."""
+    identity = _rows_of(field, base, theirs, yours)
     lists = (base, theirs, yours)
-    if key is None or not all(
-        isinstance(rows, list) and all(isinstance(r, dict) and key in r for r in rows)
-        for rows in lists
+    if identity is None or any(
+        len({identity(r) for r in rows}) != len(rows) for rows in lists
     ):
         return None
-    ids = [[r[key] for r in rows] for rows in lists]
-    if any(len(set(i)) != len(i) for i in ids):
-        return None
-    b, t, y = ({r[key]: r for r in rows} for rows in lists)
-    kept: dict[Any, Doc] = {}
-    for name in dict.fromkeys([*ids[1], *ids[2]]):
-        in_t, in_y = name in t, name in y
-        if name in b:
-            t_changed = not in_t or t[name] != b[name]
-            y_changed = not in_y or y[name] != b[name]
-            if t_changed and y_changed and t.get(name) != y.get(name):
-                return None  # both changed (or one removed) the same row
-            row = y.get(name) if y_changed else t.get(name)
-        else:  # added by one side (or by both, alike or not)
-            if in_t and in_y and t[name] != y[name]:
-                return None
-            row = y.get(name) or t.get(name)
-        if row is not None:
-            kept[name] = row
+    t_rows, t_new = _aligned(field, identity, base, theirs)
+    y_rows, y_new = _aligned(field, identity, base, yours)
+    # Each row by its slot: a row of base by its place there (whatever a
+    # side rewrote it to), a new row by its key.
+    kept: dict[Hashable, Doc] = {}
+    for i, row in enumerate(base):
+        t, y = t_rows[i], y_rows[i]
+        if t != row and y != row and t != y:
+            return None  # both changed (or one removed) the same row
+        merged = y if y != row else t
+        if merged is not None:
+            kept[("base", i)] = merged
+    t_added = {identity(r): r for r in t_new}
+    y_added = {identity(r): r for r in y_new}
+    for key in dict.fromkeys([*t_added, *y_added]):
+        if key in t_added and key in y_added and t_added[key] != y_added[key]:
+            return None  # added by both, not alike
+        kept[("new", key)] = y_added.get(key) or t_added[key]
 
-    def order(side: list[Any]) -> list[Any]:
+    def slots(side: list[Doc], matched: dict[int, Doc | None]) -> list[Hashable]:
+        place = {id(r): ("base", i) for i, r in matched.items() if r is not None}
+        return [place.get(id(r), ("new", identity(r))) for r in side]
+
+    ids: list[list[Hashable]] = [[("base", i) for i in range(len(base))]]
+    ids += [slots(theirs, t_rows), slots(yours, y_rows)]
+    b, t_ids, y_ids = (set(i) for i in ids)
+
+    def order(side: list[Hashable]) -> list[Hashable]:
         return [n for n in side if n in b]
 
     base_order = order(ids[0])
-    t_moved = [n for n in order(ids[1]) if n in y] != [
-        n for n in base_order if n in t and n in y
+    t_moved = [n for n in order(ids[1]) if n in y_ids] != [
+        n for n in base_order if n in t_ids and n in y_ids
     ]
-    y_moved = [n for n in order(ids[2]) if n in t] != [
-        n for n in base_order if n in t and n in y
+    y_moved = [n for n in order(ids[2]) if n in t_ids] != [
+        n for n in base_order if n in t_ids and n in y_ids
     ]
     if t_moved and y_moved:
         return None
@@ -168,7 +183,10 @@ def merge_rows(field: str, base: Any, theirs: Any, yours: Any) -> list[Doc] | No
                 (sequence.index(p) + 1 for p in before if p in sequence), default=0
             )
             sequence.insert(at, n)
-    return [kept[n] for n in sequence]
+    merged_rows = [kept[n] for n in sequence]
+    if len({identity(r) for r in merged_rows}) != len(merged_rows):
+        return None  # two rows now alike (one rewritten as the other added)
+    return merged_rows
 
 
 def _row_identity(field: str) -> Callable[[Doc], Hashable] | None:
@@ -180,20 +198,24 @@ def _row_identity(field: str) -> Callable[[Doc], Hashable] | None:
 
 
 def _aligned(
-    identity: Callable[[Doc], Hashable], base: list[Doc], side: list[Doc]
+    field: str, identity: Callable[[Doc], Hashable], base: list[Doc], side: list[Doc]
 ) -> tuple[dict[int, Doc | None], list[Doc]]:
     """``side``'s version of each row of ``base`` (by its place there; None
     where the side deleted it) - the row of the same key or, where the side
     changed the key itself (a responsibility is told apart by its text), the
-    new row it has in its place - and the side's other new rows."""
-    base_keys = {identity(row) for row in base}
+    new row it has in its place on the page (``rewritten_rows``: under the
+    same heading, between the same rows, wherever the document's order put
+    it) - and the side's other new rows."""
     by_key = {identity(row): row for row in side}
+    rewrites = rewritten_rows(identity, LIST_GROUPS.get(field), base, side)
+    by_old_key = {old: by_key[new] for new, old in rewrites.items()}
     matched: dict[int, Doc | None] = {}
     used: set[int] = set()
     for i, row in enumerate(base):
-        mine = by_key.get(identity(row))
-        if mine is None and i < len(side) and identity(side[i]) not in base_keys:
-            mine = side[i]  # rewritten in its place
+        key = identity(row)
+        mine = by_key.get(key)
+        if mine is None:
+            mine = by_old_key.get(key)  # rewritten in its place
         if mine is not None:
             used.add(id(mine))
         matched[i] = mine
@@ -223,7 +245,7 @@ def untouched_rows_theirs(
     identity = _rows_of(field, base, theirs, yours)
     if identity is None:
         return {}
-    mine, _ = _aligned(identity, base, theirs)
+    mine, _ = _aligned(field, identity, base, theirs)
     out: dict[int, Doc] = {}
     for i, row in enumerate(base):
         if row in yours and (theirs_row := mine[i]) is not None and theirs_row != row:
@@ -243,8 +265,8 @@ def _differing_rows(
     identity = _rows_of(field, base, theirs, yours)
     if identity is None:
         return None
-    t_rows, t_new = _aligned(identity, base, theirs)
-    y_rows, y_new = _aligned(identity, base, yours)
+    t_rows, t_new = _aligned(field, identity, base, theirs)
+    y_rows, y_new = _aligned(field, identity, base, yours)
     out: list[RowMerge] = []
     for i, row in enumerate(base):
         t, y = t_rows[i], y_rows[i]

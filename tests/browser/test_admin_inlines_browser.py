@@ -201,3 +201,56 @@ def test_with_javascript_the_blank_rows_and_order_numbers_are_not_shown(site, de
     expect(rows).to_have_count(count + 1)
     expect(desk.locator(f"#id_options-{count}-text")).to_be_visible()
     expect(desk.locator("#id_options-TOTAL_FORMS")).to_have_value(str(count + 1))
+
+
+@pytest.mark.parametrize("scripts", [True, False], ids=["scripts", "no-scripts"])
+def test_responsibility_rows_stack_at_320_px(site, browser, screenshot_dir, scripts):
+    """Found by a tester: at 320 px the Responsibilities table showed each
+    row's drag handle, ordering buttons and theme, and its text box sat
+    off-screen (x=317, 448 px wide) in a group that scrolled sideways. Each
+    row now stacks: the text box under the theme, inside the screen."""
+    get_user_model().objects.create_superuser("root", "", PASSWORD)
+    context = browser.new_context(
+        viewport={"width": 320, "height": 640}, java_script_enabled=scripts
+    )
+    page = context.new_page()
+    page.goto(site.url + "/admin/login/")
+    page.fill("#id_username", "root")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    expect(page.locator("#user-tools")).to_be_visible()
+    role = m.Role.objects.get(slug="scrum-master")
+    page.goto(site.url + f"/admin/roles/role/{role.pk}/change/")
+    page.wait_for_load_state("load")
+    group = page.locator("#responsibilities-group")
+    group.scroll_into_view_if_needed()
+    group.screenshot(path=str(screenshot_dir / f"responsibilities-320-{scripts}.png"))
+    assert group.evaluate("g => g.scrollWidth <= g.clientWidth"), "scrolls sideways"
+    rows = page.locator(
+        "#responsibilities-group tbody tr.form-row:not(.empty-form)"
+        ":has(textarea, input[name$='-text'])"
+    )
+    if scripts:  # a row added with "Add another" stacks too
+        page.get_by_text("Add another Responsibility").click()
+    assert rows.count() == role.responsibilities.count() + 1
+    boxes = rows.evaluate_all(
+        """rows => rows.map(row => {
+            const box = el => el.getBoundingClientRect();
+            const text = box(row.querySelector("[name$='-text']"));
+            const theme = box(row.querySelector("select[name$='-theme']"));
+            return {left: text.left, right: text.right, width: text.width,
+                    top: text.top, themeBottom: theme.bottom};
+        })"""
+    )
+    for i, b in enumerate(boxes):
+        assert b["left"] >= 0 and b["right"] <= 320, (i, b)
+        assert b["width"] >= 200, (i, b)  # room to read and type
+        assert b["top"] >= b["themeBottom"], (i, b)  # under the theme
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    if scripts:  # the stacked rows' labels and targets
+        from axe_playwright_python.sync_playwright import Axe
+
+        page.evaluate(_TIMERS_AS_MICROTASKS)
+        found = Axe().run(page, context="#responsibilities-group", options=AXE_OPTIONS)
+        assert found.violations_count == 0, found.generate_report()
+    context.close()
