@@ -11,13 +11,21 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Q
-from django.shortcuts import redirect
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
 from roles import models as m
 from roles.editorial import times
+from roles.editorial.models import OrderChange, OrderHow
+from roles.editorial.order_history import (
+    HISTORY_LENGTH,
+    order_change_record,
+    order_history,
+    restored_order,
+)
 from roles.editorial.workflow import can_publish
 from roles.publishing.signals import bump_content_version
 
@@ -266,6 +274,17 @@ ORDER_CHANGED = (
     "now, with the numbers you typed. Check them and save again."
 )
 PAGE_OUT_OF_DATE = "This page is out of date: open the order again."
+RESTORE_CHANGED = (
+    "The order changed since you opened this page (another publisher moved, "
+    "added or removed a row). Nothing is restored: the history below is up "
+    "to date. Check it and restore again."
+)
+RESTORE_OUT_OF_DATE = "This page is out of date: open the order history again."
+RESTORE_HELP = (
+    "Restoring puts the rows that still exist back in the order before that "
+    "change; rows added since go at the end, in their order now. It changes "
+    "the live site at once and is recorded here."
+)
 
 
 class TypedOrderForm(forms.Form):
@@ -334,7 +353,11 @@ class PublishersReorderMixin:
 
     Every such list has a typed order too (``order/``, linked from the list):
     a position per row, for publishers without JavaScript, under the same
-    rule as the drag."""
+    rule as the drag.
+
+    Every reorder, however made, is recorded (``order_change_record``) and
+    listed on the list's order history (``order/history/``, for everyone
+    who may see the list), where publishers can restore an earlier order."""
 
     REORDER_NOTE = (
         "Only publishers can change this order: it changes the live site at once."
@@ -370,6 +393,7 @@ class PublishersReorderMixin:
                 "typed_order_url": reverse(self._order_url_name())
                 if self.may_reorder(request)
                 else "",
+                "order_history_url": reverse(self._order_url_name("history")),
             }
         return super().changelist_view(request, extra_context)
 
@@ -377,11 +401,67 @@ class PublishersReorderMixin:
         # The drag: publishers only, whatever else the user may change.
         if not can_publish(request.user):
             raise PermissionDenied(self.REORDER_NOTE)
-        return super().update_order(request)
+        if request.method != "POST":
+            return super().update_order(request)
+        with transaction.atomic():
+            before = self._order_keys(request, lock=True)
+            response = super().update_order(request)
+            if response.status_code != 200:
+                # adminsortable2 answered the error itself: nothing is kept.
+                transaction.set_rollback(True)
+                return response
+            self._record(request, OrderHow.DRAG, before)
+        return response
 
-    def _order_url_name(self) -> str:
+    # The bulk "move to page" actions adminsortable2 adds to a list of more
+    # than one page: each recorded as one change.
+
+    @admin.action(description="Move selected to specific page")
+    def move_to_exact_page(self, request, queryset):
+        self._recorded_move(request, super().move_to_exact_page, queryset)
+
+    @admin.action(description="Move selected ... pages back")
+    def move_to_back_page(self, request, queryset):
+        self._recorded_move(request, super().move_to_back_page, queryset)
+
+    @admin.action(description="Move selected ... pages forward")
+    def move_to_forward_page(self, request, queryset):
+        self._recorded_move(request, super().move_to_forward_page, queryset)
+
+    @admin.action(description="Move selected to first page")
+    def move_to_first_page(self, request, queryset):
+        self._recorded_move(request, super().move_to_first_page, queryset)
+
+    @admin.action(description="Move selected to last page")
+    def move_to_last_page(self, request, queryset):
+        self._recorded_move(request, super().move_to_last_page, queryset)
+
+    def _recorded_move(self, request, move, queryset) -> None:
+        if not can_publish(request.user):
+            raise PermissionDenied(self.REORDER_NOTE)
+        with transaction.atomic():
+            before = self._order_keys(request, lock=True)
+            move(request, queryset)
+            self._record(request, OrderHow.MOVED, before)
+
+    def _order_keys(self, request, *, lock: bool = False) -> list[int]:
+        return [row.pk for row in self._ordered_rows(request, lock=lock)]
+
+    def _record(self, request, how: OrderHow, before: list[int]) -> None:
+        """Record a reorder made by code that numbers the rows itself
+        (adminsortable2's drag and moves): the order read after it."""
+        order_change_record(
+            model=self.model,
+            user=request.user,
+            how=how,
+            before=before,
+            after=self._order_keys(request),
+        )
+
+    def _order_url_name(self, page: str = "") -> str:
         opts = self.model._meta
-        return f"admin:{opts.app_label}_{opts.model_name}_order"
+        suffix = f"_{page}" if page else ""
+        return f"admin:{opts.app_label}_{opts.model_name}_order{suffix}"
 
     def get_urls(self):
         urls = super().get_urls()
@@ -393,7 +473,17 @@ class PublishersReorderMixin:
             self.admin_site.admin_view(self.typed_order_view),
             name=f"{opts.app_label}_{opts.model_name}_order",
         )
-        return [typed, *urls]
+        history = path(
+            "order/history/",
+            self.admin_site.admin_view(self.order_history_view),
+            name=f"{opts.app_label}_{opts.model_name}_order_history",
+        )
+        restore = path(
+            "order/history/<int:change_id>/restore/",
+            self.admin_site.admin_view(self.order_restore_view),
+            name=f"{opts.app_label}_{opts.model_name}_order_restore",
+        )
+        return [typed, history, restore, *urls]
 
     def _ordered_rows(self, request, *, lock: bool = False) -> list[models.Model]:
         """Every row of the list, in its order (the model's own ordering
@@ -408,9 +498,18 @@ class PublishersReorderMixin:
             rows = rows.select_for_update()
         return list(rows)
 
-    def typed_order_save(self, request, *, rows, order: list[int]) -> None:
+    def typed_order_save(
+        self,
+        request,
+        *,
+        rows,
+        order: list[int],
+        how: OrderHow = OrderHow.TYPED,
+        restored_from: OrderChange | None = None,
+    ) -> None:
         """Number the rows 1, 2, 3... in ``order`` (the reverse for a list
-        sorted descending), as adminsortable2 numbers them after a drag."""
+        sorted descending), as adminsortable2 numbers them after a drag, and
+        record the change."""
         field = self.default_order_field
         by_pk = {row.pk: row for row in rows}
         numbers = range(1, len(order) + 1)
@@ -424,6 +523,14 @@ class PublishersReorderMixin:
                 changed.append(row)
         if changed:
             self.model._default_manager.bulk_update(changed, [field])
+        order_change_record(
+            model=self.model,
+            user=request.user,
+            how=how,
+            before=[row.pk for row in rows],
+            after=order,
+            restored_from=restored_from,
+        )
         # bulk_update sends no signals: the pages showing the order refresh.
         bump_content_version()
         transaction.on_commit(bump_content_version)
@@ -473,6 +580,81 @@ class PublishersReorderMixin:
         return TemplateResponse(
             request, "admin/roles/typed_order.html", context, status=status
         )
+
+    def order_history_view(self, request):
+        """Who changed the list's order, when, how, and the order before and
+        after, in names; for everyone who may see the list (a GET writes
+        nothing)."""
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return self._order_history_response(request)
+
+    def _order_history_response(self, request, *, error: str = "", status=200):
+        opts = self.model._meta
+        shown = self._order_keys(request)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": opts,
+            "title": f"Order history of the {opts.verbose_name_plural}",
+            "entries": order_history(model=self.model),
+            "history_length": HISTORY_LENGTH,
+            "shown": ",".join(map(str, shown)),
+            "may_restore": self.may_reorder(request),
+            "restore_help": RESTORE_HELP,
+            "error": error,
+        }
+        return TemplateResponse(
+            request, "admin/roles/order_history.html", context, status=status
+        )
+
+    def order_restore_view(self, request, change_id: int):
+        """Put back the order from before one recorded change (publishers,
+        POST): rows still there in that order, rows added since last. A
+        list changed since the history page was opened is refused (409)
+        and nothing is saved."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_view_permission(request):  # type: ignore[attr-defined]
+            raise PermissionDenied
+        if not self.may_reorder(request):
+            raise PermissionDenied(self.REORDER_NOTE)
+        change = get_object_or_404(
+            OrderChange.objects.for_model(self.model), pk=change_id
+        )
+        try:
+            text = request.POST["shown"]
+            shown = [int(pk) for pk in text.split(",")] if text else []
+        except (KeyError, ValueError):
+            return self._order_history_response(
+                request, error=RESTORE_OUT_OF_DATE, status=400
+            )
+        history_url = reverse(self._order_url_name("history"))
+        with transaction.atomic():
+            rows = self._ordered_rows(request, lock=True)
+            current = [row.pk for row in rows]
+            if shown == current:
+                order = restored_order(old=change.before, current=current)
+                if order == current:
+                    messages.info(
+                        request, "The list is already in that order: nothing changed."
+                    )
+                    return redirect(history_url)
+                self.typed_order_save(
+                    request,
+                    rows=rows,
+                    order=order,
+                    how=OrderHow.RESTORED,
+                    restored_from=change,
+                )
+                messages.success(
+                    request,
+                    "The order is restored: the live site shows it now. The "
+                    "restore is the latest change below.",
+                )
+                return redirect(history_url)
+        return self._order_history_response(request, error=RESTORE_CHANGED, status=409)
 
 
 class PublishersChangeMixin(PublishersReorderMixin):
