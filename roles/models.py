@@ -46,6 +46,8 @@ from roles.editorial.models import (
     DraftKind,
     DraftState,
     EditLock,
+    OrderChange,
+    OrderHow,
 )
 from roles.publishing.models import (
     ContentQuerySet,
@@ -102,6 +104,8 @@ __all__ = [
     "GlossaryTerm",
     "Option",
     "OptionPoints",
+    "OrderChange",
+    "OrderHow",
     "Publishable",
     "PublishableQuerySet",
     "Question",

@@ -69,10 +69,11 @@ LATER_MIGRATIONS = {
     "0009_markdown_validated_everywhere",
     "0010_draft_discarded_restored_by",
     "0011_source_urls_validated_as_import",
+    "0012_order_history",
 }
 #: Models they add or add fields to: today's model cannot read the old table, so the
 #: dump leaves them out and ``upgraded`` checks their rows.
-LATER_ADDED = ["roles.EditLock", "roles.AutosavedCopy"]
+LATER_ADDED = ["roles.EditLock", "roles.AutosavedCopy", "roles.OrderChange"]
 LATER_CHANGED = ["roles.Draft", "roles.ContentVersion", *LATER_ADDED]
 DUMPED = [
     "contenttypes",

@@ -325,6 +325,89 @@ def test_the_same_answers_posted_twice_store_one_result(client, ideal):
     assert m.Submission.objects.count() == 1
 
 
+def _progress_text(html: str) -> str:
+    match = re.search(r'<p class="quiz-progress-text"[^>]*>(.*?)</p>', html, re.S)
+    assert match, html[:500]
+    return re.sub(r"<[^>]+>|\s+", " ", match.group(1)).strip()
+
+
+def _bar(html: str) -> tuple[int, int]:
+    match = re.search(r'<progress max="(\d+)" value="(\d+)"', html)
+    assert match
+    return int(match.group(2)), int(match.group(1))
+
+
+def test_a_step_revisited_from_a_result_says_the_result_is_ready(client, ideal):
+    """Back (the link, or the browser's, which reloads the step) from a
+    result: the last question said "at most 11 more" with the bar short of
+    full, though nothing was left to ask and Continue went straight back to
+    the same result. It says the result is ready and that changing the answer
+    updates it; the bar stays full on every answer revisited."""
+    first = _begin(client)
+    asked = [first]
+    bars = []
+    key = first
+    while True:
+        bars.append(_bar(client.get(f"/quiz/q/{key}/").content.decode()))
+        response = client.post(f"/quiz/q/{key}/", {"answer": str(ideal[key])})
+        if not STEP.match(response["Location"]):
+            url = response["Location"]
+            break
+        key = _key(response)
+        asked.append(key)
+    last_before = bars[-1][0] / bars[-1][1]
+    for n, key in reversed(list(enumerate(asked, start=1))):
+        html = client.get(f"/quiz/q/{key}/").content.decode()
+        text = _progress_text(html)
+        assert "more" not in text, text
+        assert f"Question {n} of {len(asked)} answered" in text, text
+        assert "your result is ready" in text and "updates it" in text, text
+        value, most = _bar(html)
+        assert value == most and value / most >= last_before
+        assert re.search(rf'value="{ideal[key]}"[^>]*checked', html)
+    # The same answer sent again: the same result, not another.
+    again = client.post(f"/quiz/q/{asked[-1]}/", {"answer": str(ideal[asked[-1]])})
+    assert again["Location"] == url
+    assert m.Submission.objects.count() == 1
+
+
+def test_a_changed_answer_after_a_result_updates_it(client, ideal):
+    asked, url = _answer_until_result(client, ideal, _begin(client))
+    first = asked[0]
+    other = next(v for v in _values(first) if v != ideal[first])
+    response = client.post(f"/quiz/q/{first}/", {"answer": str(other)})
+    # A new result straight away, or the questions that settle it first.
+    key = None
+    while STEP.match(response["Location"]):
+        key = _key(response)
+        html = client.get(f"/quiz/q/{key}/").content.decode()
+        assert "your result is ready" not in _progress_text(html)
+        response = client.post(f"/quiz/q/{key}/", {"answer": str(ideal[key])})
+    assert response["Location"] != url
+    assert m.Submission.objects.count() == 2
+    assert m.Submission.objects.latest("created_at").answers[first] == other
+
+
+def test_a_finished_flow_progress_is_full_and_ready():
+    from roles.questionnaire import flow
+
+    answers = {f"q{i}": 0 for i in range(12)}
+    done = flow.FlowState("a" * 32, answers, done=True)
+    for n in (1, 6, 12):
+        shown = flow.progress(done, f"q{n - 1}", typical=12, total=43)
+        assert shown.ready and shown.number == n and shown.of_answered == 12
+        assert (shown.to_go, shown.usual) == (0, 0)
+        assert shown.done == shown.of
+    assert flow.FlowState.from_json(done.to_json()) == done
+    # The same answer again keeps it finished; another one does not.
+    q = scoring.QuestionSpec("q0", scoring.AGREEMENT, "A statement", ())
+    assert done.answer(q, 0).done
+    assert not done.answer(q, 1).done
+    assert not flow.progress(
+        flow.FlowState("n", answers), "q3", typical=12, total=43
+    ).ready
+
+
 def _store_fails(monkeypatch):
     """The database refuses to store a result; returns the real writer."""
     from django.db import OperationalError

@@ -3,19 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.core.exceptions import ValidationError
-from django.db import models
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
 from django.db.models import Count, Q
-from django.urls import reverse
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 
 from roles import models as m
 from roles.editorial import times
+from roles.editorial.models import OrderChange, OrderHow
+from roles.editorial.order_history import (
+    HISTORY_LENGTH,
+    order_change_record,
+    order_history,
+    restored_order,
+)
 from roles.editorial.workflow import can_publish
+from roles.publishing.signals import bump_content_version
 
 MARKDOWN_FIELDS = {"overview", "tldr", "body", "suits", "note", "definition"}
 
@@ -249,16 +261,122 @@ class MissingValuesFilter(admin.SimpleListFilter):
         return queryset
 
 
+#: The highest position a row of a typed order may be given (far above any
+#: list's length; the order field is a positive integer).
+MAX_POSITION = 100_000
+TYPED_ORDER_HELP = (
+    "Lower numbers come first. A row given the number of another goes before "
+    "it. The order changes the live site as soon as it is saved."
+)
+ORDER_CHANGED = (
+    "The order changed since you opened this page (another publisher moved, "
+    "added or removed a row). Nothing is saved: the list below is the order "
+    "now, with the numbers you typed. Check them and save again."
+)
+PAGE_OUT_OF_DATE = "This page is out of date: open the order again."
+RESTORE_CHANGED = (
+    "The order changed since you opened this page (another publisher moved, "
+    "added or removed a row). Nothing is restored: the history below is up "
+    "to date. Check it and restore again."
+)
+RESTORE_OUT_OF_DATE = "This page is out of date: open the order history again."
+RESTORE_HELP = (
+    "Restoring puts the rows that still exist back in the order before that "
+    "change; rows added since go at the end, in their order now. It changes "
+    "the live site at once and is recorded here."
+)
+
+
+class TypedOrderForm(forms.Form):
+    """A sortable list's order as a number per row, for publishers without
+    JavaScript (the drag needs it). ``shown`` is the order the page showed,
+    so an order changed in between is not overwritten unseen."""
+
+    shown = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, rows: list[models.Model], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        self.fields["shown"].initial = ",".join(str(row.pk) for row in rows)
+        for position, row in enumerate(rows, start=1):
+            label = str(row)
+            self.fields[f"row-{row.pk}"] = forms.IntegerField(
+                label=label,
+                initial=position,
+                min_value=1,
+                max_value=MAX_POSITION,
+                error_messages={
+                    "required": f"Give every row a position: “{label}” has none.",
+                    "invalid": f"Give every row a position: “{label}” needs a "
+                    "whole number.",
+                    "min_value": f"“{label}”: positions are 1 or more.",
+                    "max_value": f"“{label}”: positions are at most {MAX_POSITION}.",
+                },
+                widget=forms.NumberInput(
+                    attrs={
+                        "class": "order-input",
+                        "min": 1,
+                        "max": MAX_POSITION,
+                        "aria-label": f"Position of {label}",
+                    }
+                ),
+            )
+
+    def clean_shown(self) -> list[int]:
+        try:
+            shown = self.cleaned_data["shown"]
+            return [int(pk) for pk in shown.split(",")] if shown else []
+        except ValueError:
+            raise ValidationError(PAGE_OUT_OF_DATE, code="shown") from None
+
+    def row_fields(self):
+        return [(row, self[f"row-{row.pk}"]) for row in self.rows]
+
+    def order(self) -> list[int]:
+        """The rows' keys in the order typed: by number; a row given the
+        number of another goes before it (its number was changed, the
+        other's was not), as in a sortable inline (``script_free``)."""
+        keys = []
+        for index, row in enumerate(self.rows):
+            typed = self.cleaned_data[f"row-{row.pk}"]
+            moved = typed != index + 1
+            keys.append(((typed, 0 if moved else 1, index), row.pk))
+        return [pk for _, pk in sorted(keys)]
+
+
 class PublishersReorderMixin:
     """A sortable list (adminsortable2's ``SortableAdminMixin``) whose order
     is the live order: only publishers may drag its rows (the server refuses
     anyone else's reorder). Others get no drag handles and a line saying so;
     they were offered the handles, and their drag was refused without a word
-    and undone at the next load."""
+    and undone at the next load.
+
+    Every such list has a typed order too (``order/``, linked from the list):
+    a position per row, for publishers without JavaScript, under the same
+    rule as the drag.
+
+    Every reorder, however made, is recorded (``order_change_record``) and
+    listed on the list's order history (``order/history/``, for everyone
+    who may see the list), where publishers can restore an earlier order."""
 
     REORDER_NOTE = (
         "Only publishers can change this order: it changes the live site at once."
     )
+
+    # Set by the model admin and by adminsortable2 (annotations only: a list
+    # without the drag has no default_order_field).
+    model: Any
+    admin_site: Any
+    default_order_field: str
+    default_order_direction: str
+
+    def _sortable(self) -> bool:
+        return hasattr(self, "default_order_field")
+
+    def may_reorder(self, request) -> bool:
+        """The drag's rule and the typed order's: a publisher who may change
+        these records."""
+        return can_publish(request.user) and self.has_change_permission(request)  # type: ignore[attr-defined]
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)
@@ -267,13 +385,276 @@ class PublishersReorderMixin:
         return changelist
 
     def changelist_view(self, request, extra_context=None):
-        if (
-            hasattr(self, "default_order_field")
-            and request.method == "GET"
-            and not can_publish(request.user)
-        ):
-            messages.info(request, self.REORDER_NOTE)
+        if self._sortable() and request.method == "GET":
+            if not can_publish(request.user):
+                messages.info(request, self.REORDER_NOTE)
+            extra_context = {
+                **(extra_context or {}),
+                "typed_order_url": reverse(self._order_url_name())
+                if self.may_reorder(request)
+                else "",
+                "order_history_url": reverse(self._order_url_name("history")),
+            }
         return super().changelist_view(request, extra_context)
+
+    def update_order(self, request):
+        # The drag: publishers only, whatever else the user may change.
+        if not can_publish(request.user):
+            raise PermissionDenied(self.REORDER_NOTE)
+        if request.method != "POST":
+            return super().update_order(request)
+        with transaction.atomic():
+            before = self._order_keys(request, lock=True)
+            response = super().update_order(request)
+            if response.status_code != 200:
+                # adminsortable2 answered the error itself: nothing is kept.
+                transaction.set_rollback(True)
+                return response
+            self._record(request, OrderHow.DRAG, before)
+        return response
+
+    # The bulk "move to page" actions adminsortable2 adds to a list of more
+    # than one page: each recorded as one change.
+
+    @admin.action(description="Move selected to specific page")
+    def move_to_exact_page(self, request, queryset):
+        self._recorded_move(request, super().move_to_exact_page, queryset)
+
+    @admin.action(description="Move selected ... pages back")
+    def move_to_back_page(self, request, queryset):
+        self._recorded_move(request, super().move_to_back_page, queryset)
+
+    @admin.action(description="Move selected ... pages forward")
+    def move_to_forward_page(self, request, queryset):
+        self._recorded_move(request, super().move_to_forward_page, queryset)
+
+    @admin.action(description="Move selected to first page")
+    def move_to_first_page(self, request, queryset):
+        self._recorded_move(request, super().move_to_first_page, queryset)
+
+    @admin.action(description="Move selected to last page")
+    def move_to_last_page(self, request, queryset):
+        self._recorded_move(request, super().move_to_last_page, queryset)
+
+    def _recorded_move(self, request, move, queryset) -> None:
+        if not can_publish(request.user):
+            raise PermissionDenied(self.REORDER_NOTE)
+        with transaction.atomic():
+            before = self._order_keys(request, lock=True)
+            move(request, queryset)
+            self._record(request, OrderHow.MOVED, before)
+
+    def _order_keys(self, request, *, lock: bool = False) -> list[int]:
+        return [row.pk for row in self._ordered_rows(request, lock=lock)]
+
+    def _record(self, request, how: OrderHow, before: list[int]) -> None:
+        """Record a reorder made by code that numbers the rows itself
+        (adminsortable2's drag and moves): the order read after it."""
+        order_change_record(
+            model=self.model,
+            user=request.user,
+            how=how,
+            before=before,
+            after=self._order_keys(request),
+        )
+
+    def _order_url_name(self, page: str = "") -> str:
+        opts = self.model._meta
+        suffix = f"_{page}" if page else ""
+        return f"admin:{opts.app_label}_{opts.model_name}_order{suffix}"
+
+    def get_urls(self):
+        urls = super().get_urls()
+        if not self._sortable():
+            return urls
+        opts = self.model._meta
+        typed = path(
+            "order/",
+            self.admin_site.admin_view(self.typed_order_view),
+            name=f"{opts.app_label}_{opts.model_name}_order",
+        )
+        history = path(
+            "order/history/",
+            self.admin_site.admin_view(self.order_history_view),
+            name=f"{opts.app_label}_{opts.model_name}_order_history",
+        )
+        restore = path(
+            "order/history/<int:change_id>/restore/",
+            self.admin_site.admin_view(self.order_restore_view),
+            name=f"{opts.app_label}_{opts.model_name}_order_restore",
+        )
+        return [typed, history, restore, *urls]
+
+    def _ordered_rows(self, request, *, lock: bool = False) -> list[models.Model]:
+        """Every row of the list, in its order (the model's own ordering
+        after the order field, so ties stand as the site shows them)."""
+        model = self.model
+        field = self.default_order_field
+        rest = [o for o in model._meta.ordering if o.lstrip("-") != field]
+        rows = model._default_manager.filter(
+            **self.get_extra_model_filters(request)  # type: ignore[attr-defined]
+        ).order_by(f"{self.default_order_direction}{field}", *rest, "pk")
+        if lock:
+            rows = rows.select_for_update()
+        return list(rows)
+
+    def typed_order_save(
+        self,
+        request,
+        *,
+        rows,
+        order: list[int],
+        how: OrderHow = OrderHow.TYPED,
+        restored_from: OrderChange | None = None,
+    ) -> None:
+        """Number the rows 1, 2, 3... in ``order`` (the reverse for a list
+        sorted descending), as adminsortable2 numbers them after a drag, and
+        record the change."""
+        field = self.default_order_field
+        by_pk = {row.pk: row for row in rows}
+        numbers = range(1, len(order) + 1)
+        if self.default_order_direction == "-":
+            numbers = range(len(order), 0, -1)
+        changed = []
+        for number, pk in zip(numbers, order, strict=True):
+            row = by_pk[pk]
+            if getattr(row, field) != number:
+                setattr(row, field, number)
+                changed.append(row)
+        if changed:
+            self.model._default_manager.bulk_update(changed, [field])
+        order_change_record(
+            model=self.model,
+            user=request.user,
+            how=how,
+            before=[row.pk for row in rows],
+            after=order,
+            restored_from=restored_from,
+        )
+        # bulk_update sends no signals: the pages showing the order refresh.
+        bump_content_version()
+        transaction.on_commit(bump_content_version)
+
+    def typed_order_view(self, request):
+        """The list's order as a number per row; saved as one reorder."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if not self.may_reorder(request):
+            raise PermissionDenied(self.REORDER_NOTE)
+        status = 200
+        if request.method == "POST":
+            with transaction.atomic():
+                rows = self._ordered_rows(request, lock=True)
+                current = [row.pk for row in rows]
+                form = TypedOrderForm(request.POST, rows=rows)
+                if form.is_valid() and form.cleaned_data["shown"] == current:
+                    self.typed_order_save(request, rows=rows, order=form.order())
+                    messages.success(request, "The order is saved.")
+                    opts = self.model._meta
+                    return redirect(
+                        reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+                    )
+            status = 400
+            shown = form.cleaned_data.get("shown") if form.is_bound else None
+            if shown is not None and shown != current:
+                # Shown again as the order is now, with the numbers typed
+                # (a row added since at its place): nothing is lost.
+                data = request.POST.copy()
+                data["shown"] = ",".join(map(str, current))
+                for position, pk in enumerate(current, start=1):
+                    data.setdefault(f"row-{pk}", str(position))
+                form = TypedOrderForm(data, rows=rows)
+                form.full_clean()
+                form.add_error(None, ORDER_CHANGED)
+                status = 409
+        else:
+            form = TypedOrderForm(rows=self._ordered_rows(request))
+        opts = self.model._meta
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": opts,
+            "title": f"Order of the {opts.verbose_name_plural}",
+            "form": form,
+            "help": TYPED_ORDER_HELP,
+        }
+        return TemplateResponse(
+            request, "admin/roles/typed_order.html", context, status=status
+        )
+
+    def order_history_view(self, request):
+        """Who changed the list's order, when, how, and the order before and
+        after, in names; for everyone who may see the list (a GET writes
+        nothing)."""
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return self._order_history_response(request)
+
+    def _order_history_response(self, request, *, error: str = "", status=200):
+        opts = self.model._meta
+        shown = self._order_keys(request)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": opts,
+            "title": f"Order history of the {opts.verbose_name_plural}",
+            "entries": order_history(model=self.model),
+            "history_length": HISTORY_LENGTH,
+            "shown": ",".join(map(str, shown)),
+            "may_restore": self.may_reorder(request),
+            "restore_help": RESTORE_HELP,
+            "error": error,
+        }
+        return TemplateResponse(
+            request, "admin/roles/order_history.html", context, status=status
+        )
+
+    def order_restore_view(self, request, change_id: int):
+        """Put back the order from before one recorded change (publishers,
+        POST): rows still there in that order, rows added since last. A
+        list changed since the history page was opened is refused (409)
+        and nothing is saved."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_view_permission(request):  # type: ignore[attr-defined]
+            raise PermissionDenied
+        if not self.may_reorder(request):
+            raise PermissionDenied(self.REORDER_NOTE)
+        change = get_object_or_404(
+            OrderChange.objects.for_model(self.model), pk=change_id
+        )
+        try:
+            text = request.POST["shown"]
+            shown = [int(pk) for pk in text.split(",")] if text else []
+        except (KeyError, ValueError):
+            return self._order_history_response(
+                request, error=RESTORE_OUT_OF_DATE, status=400
+            )
+        history_url = reverse(self._order_url_name("history"))
+        with transaction.atomic():
+            rows = self._ordered_rows(request, lock=True)
+            current = [row.pk for row in rows]
+            if shown == current:
+                order = restored_order(old=change.before, current=current)
+                if order == current:
+                    messages.info(
+                        request, "The list is already in that order: nothing changed."
+                    )
+                    return redirect(history_url)
+                self.typed_order_save(
+                    request,
+                    rows=rows,
+                    order=order,
+                    how=OrderHow.RESTORED,
+                    restored_from=change,
+                )
+                messages.success(
+                    request,
+                    "The order is restored: the live site shows it now. The "
+                    "restore is the latest change below.",
+                )
+                return redirect(history_url)
+        return self._order_history_response(request, error=RESTORE_CHANGED, status=409)
 
 
 class PublishersChangeMixin(PublishersReorderMixin):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -257,3 +258,72 @@ class AutosavedCopy(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.object_id}: copy by {self.user}"
+
+
+class OrderHow(models.TextChoices):
+    """How a sortable list's order was changed."""
+
+    DRAG = "drag", "Dragged"
+    TYPED = "typed", "Typed order"
+    MOVED = "moved", "Moved to another page"
+    RESTORED = "restored", "Restored from the history"
+
+
+class OrderChangeQuerySet(models.QuerySet):
+    def for_model(self, model: type[models.Model]) -> OrderChangeQuerySet:
+        return self.filter(content_type=ContentType.objects.get_for_model(model))
+
+
+@not_content(
+    reason="Who reordered a sortable list and the order before and after; the "
+    "order itself lives on the content rows."
+)
+class OrderChange(models.Model):
+    """One change of a sortable list's order (the questions, the themes...),
+    whoever made it and however: the order before and after as the rows'
+    ids, so the history can name them and a publisher can put an earlier
+    order back (django-reversion's history is per record, not per list)."""
+
+    content_type = models.ForeignKey(
+        ContentType,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="list",
+        help_text="The list whose order changed.",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who changed the order.",
+    )
+    changed_at = models.DateTimeField("changed at", default=timezone.now)
+    how = models.CharField(max_length=10, choices=OrderHow.choices)
+    before = models.JSONField(
+        "order before", help_text="The rows' ids in their order before the change."
+    )
+    after = models.JSONField(
+        "order after", help_text="The rows' ids in their order after the change."
+    )
+    restored_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="For a restore: the change whose earlier order was put back.",
+    )
+
+    objects = OrderChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["content_type", "-changed_at"], name="orderchange_list_time"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.content_type} order: {self.get_how_display()} by {self.user}"

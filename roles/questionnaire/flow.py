@@ -50,8 +50,11 @@ def question_mark(question: scoring.QuestionSpec) -> str:
 @dataclass(frozen=True)
 class FlowState:
     """Answers so far (in the order given), the option-order nonce, whether
-    the respondent asked to answer more than the stopping rule needs, and
-    questions queued to ask next (from a result's "what would settle it")."""
+    the respondent asked to answer more than the stopping rule needs,
+    questions queued to ask next (from a result's "what would settle it"),
+    and whether a result was stored for exactly these answers (``done``: a
+    step shown again from the result says the result is ready, not how many
+    questions may follow)."""
 
     nonce: str
     answers: dict[str, int] = field(default_factory=dict)
@@ -59,6 +62,7 @@ class FlowState:
     queue: tuple[str, ...] = ()
     #: Each answer's :func:`answer_mark` (states written before marks have none).
     marks: dict[str, int] = field(default_factory=dict)
+    done: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -67,6 +71,7 @@ class FlowState:
             "m": self.more,
             "q": list(self.queue),
             "h": self.marks,
+            "f": self.done,
         }
 
     @classmethod
@@ -99,6 +104,7 @@ class FlowState:
             bool(data.get("m", False)),
             tuple(queue),
             {k: v for k, v in marks.items() if k in answers},
+            bool(data.get("f", False)),
         )
 
     @classmethod
@@ -141,7 +147,8 @@ class FlowState:
     def answer(self, question: scoring.QuestionSpec, value: int) -> FlowState:
         """The state with ``question`` answered (a queued question leaves the
         queue), marked with what the answer means; an earlier answer keeps its
-        place in the order."""
+        place in the order. A finished flow stays finished only if the answer
+        is the one it had."""
         key = question.key
         answers = dict(self.answers)
         answers[key] = value
@@ -151,6 +158,7 @@ class FlowState:
             answers=answers,
             queue=tuple(k for k in self.queue if k != key),
             marks=marks,
+            done=self.done and self.answers.get(key) == value,
         )
 
     def next_key(self, flow: adaptive.Adaptive) -> str | None:
@@ -199,6 +207,10 @@ class Progress:
     done: int
     #: Usually this many more (0: no typical figure to give).
     usual: int = 0
+    #: The result is stored for these answers: this is an answer revisited
+    #: (changing it updates the result), ``number`` of ``of_answered``.
+    ready: bool = False
+    of_answered: int = 0
 
 
 def _bar(done: int, left: int, typical: int, ceiling: int) -> int:
@@ -218,6 +230,12 @@ def _bar(done: int, left: int, typical: int, ceiling: int) -> int:
 def progress(state: FlowState, key: str, *, typical: int, total: int) -> Progress:
     number = state.position(key)
     done = number - 1
+    if state.done and key in state.answers:
+        # Back from the result: nothing is left to ask, so no "at most N
+        # more" (it said 11 after the result was settled), and the bar stays
+        # where the result left it, full.
+        count = len(state.answers)
+        return Progress(number, 0, BAR_SCALE, BAR_SCALE, ready=True, of_answered=count)
     ceiling = min(total, adaptive.MAX_QUESTIONS)
     if state.more:
         left = total - len(state.answers) - (0 if key in state.answers else 1)

@@ -284,9 +284,10 @@ def _finish(
     _count_submission(request)
     if stored.created:
         _remember_result(request, stored.submission.pk)
-    # The state stays: Back from the result finds the answers, and "Answer
-    # more questions" continues from them.
-    done = flow.FlowState(state.nonce, state.answers)
+    # The state stays: Back from the result finds the answers (each step then
+    # says the result is ready), and "Answer more questions" continues from
+    # them.
+    done = flow.FlowState(state.nonce, state.answers, marks=state.marks, done=True)
     return _write_state(request, redirect(stored.submission), done)
 
 
@@ -350,7 +351,16 @@ def _frame(
 
 #: What the start page and a step page output as they are (roles.core.frames).
 START_SLOTS = ("start_form", "resume_url")
-STEP_SLOTS = ("number", "to_go", "usual", "of", "done", "back_url", "step_form")
+STEP_SLOTS = (
+    "number",
+    "to_go",
+    "usual",
+    "of",
+    "done",
+    "of_answered",
+    "back_url",
+    "step_form",
+)
 
 
 def _withdrawn(key: str) -> bool:
@@ -444,8 +454,10 @@ def quiz_step(request: HttpRequest, key: str) -> HttpResponse:
         if posted and form.is_valid():
             state = state.answer(question, form.value)
             following = state.next_key(adaptive)
-            # "See my result now" counts only where the page offered it.
-            if following is None or (finish and "finish" in request.POST):
+            # "See my result now" counts only where the page offered it; an
+            # answer revisited from its result and sent unchanged goes back
+            # to that result (the state is still done).
+            if following is None or state.done or (finish and "finish" in request.POST):
                 return _finish(request, questionnaire, state, key=key)
             return _write_state(request, redirect(_step_url(following)), state)
         # The pack's form, drawn without the crispy tag (form_html).
@@ -466,6 +478,7 @@ def quiz_step(request: HttpRequest, key: str) -> HttpResponse:
         "back_to_start": back is None,
         "last": progress.to_go == 0,
         "has_usual": bool(progress.usual),
+        "ready": progress.ready,
     }
     frame = _frame(
         memo,
@@ -482,6 +495,7 @@ def quiz_step(request: HttpRequest, key: str) -> HttpResponse:
             "usual": progress.usual,
             "of": progress.of,
             "done": progress.done,
+            "of_answered": progress.of_answered,
             "back_url": _step_url(back) if back else cached_reverse("roles:quiz"),
             "step_form": step_form,
         }

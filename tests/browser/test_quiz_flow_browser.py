@@ -401,3 +401,39 @@ def test_desktop_screenshots(site, browser, screenshot_dir):
         assert_no_console_errors(page)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_back_from_a_result_says_the_result_is_ready(site, browser, javascript):
+    """Back from a result (the browser's, then the step's link) showed the
+    last question with "at most 11 more" and the bar short of full, though
+    nothing was left to ask; with scripts on (quiz-step.js fetches the step
+    the link names) it says the same as without."""
+    answers = scoring.ideal_answers(published_questionnaire().questions, "scrum-master")
+    context, page = _context(browser, javascript=javascript)
+    try:
+        visitor = Visitor("back", page, answers)
+        visitor.start(site.url)
+        while not visitor.done:
+            visitor.step()
+        result = page.url
+        n = visitor.steps
+        progress = page.locator(".quiz-progress-text")
+        page.go_back()
+        expect(progress).to_have_text(
+            f"Question {n} of {n} answered · your result is ready; "
+            "changing this answer updates it"
+        )
+        assert page.locator("progress").get_attribute("value") == "100"
+        page.locator("a.back-link").click()
+        expect(progress).to_contain_text(f"Question {n - 1} of {n} answered")
+        assert "more" not in progress.inner_text()
+        assert page.locator("progress").get_attribute("value") == "100"
+        # The same answer again: back to the same result.
+        page.get_by_role("button", name="Continue").click()
+        page.wait_for_url(result)
+        assert m.Submission.objects.count() == 1
+        if javascript:
+            assert_no_console_errors(page)
+    finally:
+        context.close()
