@@ -418,6 +418,10 @@ def test_back_from_a_result_says_the_result_is_ready(site, browser, javascript):
             visitor.step()
         result = page.url
         n = visitor.steps
+        # A step only waits for the next address; let the result page load
+        # before going back (Back during its load was "not attached").
+        page.wait_for_load_state("load")
+        expect(page.locator("main h1")).to_be_visible()
         progress = page.locator(".quiz-progress-text")
         page.go_back()
         expect(progress).to_have_text(
