@@ -18,6 +18,7 @@ from roles.editorial.admin_common import PublishersReorderMixin
 from roles.editorial.permissions import EDITORS_GROUP, PUBLISHERS_GROUP
 
 from .factories import make_editor
+from .formdata import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -78,15 +79,9 @@ def _order(model) -> list[int]:
 
 def _form(html: str) -> dict[str, str]:
     """The typed-order form's fields, as the page fills them."""
-    form = re.search(r'<form[^>]*id="typed-order"[^>]*>(.*?)</form>', html, re.S)
-    assert form, html[:2000]
-    data = {}
-    for tag in re.findall(r"<input[^>]*>", form.group(1)):
-        name = re.search(r'name="([^"]+)"', tag)
-        value = re.search(r'value="([^"]*)"', tag)
-        if name:
-            data[name.group(1)] = value.group(1) if value else ""
-    return data
+    data = form_data(html, "typed-order")
+    assert data, html[:2000]
+    return {name: values[0] for name, values in data.items()}
 
 
 @pytest.mark.parametrize(("model", "model_admin"), SORTABLE, ids=IDS)
