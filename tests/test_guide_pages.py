@@ -246,6 +246,53 @@ def test_role_page_links_the_first_use_of_a_glossary_term(client, guide):
     assert "<dfn>Product Goal</dfn>" in html
 
 
+SCRUM = TermRef("scrum", "Scrum", "", (), "/glossary/#scrum")
+PROJECT = TermRef("project", "Project", "", ("projects",), "/glossary/#project")
+
+
+def test_a_term_inside_a_role_name_is_not_linked_but_its_own_use_is():
+    """A role's name is one phrase: "Scrum Master" is not a use of "Scrum", and
+    the first use of the term on its own is the one linked."""
+    stops = [TermRef("", "Scrum Master", "", ("Scrum Masters",), "")]
+    html = "<p>Every Scrum Master and two scrum masters follow Scrum.</p>"
+    result = link_first_uses(html, [SCRUM, *stops])
+    assert result.linked == {"scrum"}
+    assert result.html == (
+        "<p>Every Scrum Master and two scrum masters follow "
+        '<a class="glossary-term" href="/glossary/#scrum"><dfn>Scrum</dfn></a>.</p>'
+    )
+
+
+def test_role_names_stop_glossary_links_on_the_pages(client, guide):
+    """On a role page, no glossary link sits inside another role's name: the
+    stops are every published role's name and its multi-word aliases."""
+    po, *_ = guide
+    RoleFactory(name="Project Manager", slug="project-manager")
+    RoleFactory(name="Scrum Master", slug="scrum-master", also_known_as="Team Coach")
+    GlossaryTermFactory(term="Project", slug="project", aliases="projects")
+    GlossaryTermFactory(term="Scrum", slug="scrum")
+    po.overview = (
+        "A Project Manager runs projects; a Scrum Master coaches a team in Scrum."
+    )
+    po.save()
+    html = client.get(po.get_absolute_url()).content.decode()
+    assert "Project Manager runs" in html and "Scrum Master coaches" in html
+    assert "<dfn>projects</dfn></a>; a Scrum Master" in html
+    assert (
+        'in <a class="glossary-term" href="/glossary/#scrum"><dfn>Scrum</dfn>' in html
+    )
+
+
+def test_the_glossary_used_in_ignores_terms_inside_role_names(client, guide):
+    po, *_ = guide
+    RoleFactory(name="Scrum Master", slug="scrum-master")
+    GlossaryTermFactory(term="Scrum", slug="scrum").related_roles.add(po)
+    po.overview = "Works with the Scrum Master every day."
+    po.save()
+    entries = _entries(client.get(reverse("roles:glossary")).content.decode())
+    assert po.name not in entries["scrum"]
+
+
 def test_comparison_shows_the_union_of_its_roles_sources_and_review_date(client, guide):
     po, pm, _ = guide
     shared = "https://scrumguides.org/scrum-guide.html"

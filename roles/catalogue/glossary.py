@@ -21,11 +21,19 @@ VOID = {"br", "hr", "img", "wbr"}
 
 
 class TermRef(NamedTuple):
+    """A glossary term, or, with no ``url``, a stop: a phrase such as a role's
+    name ("Scrum Master") that is matched as one so that the terms inside it
+    ("Scrum") are not linked there. A stop is never linked."""
+
     slug: str
     term: str
     abbreviation: str
     aliases: tuple[str, ...]
     url: str
+
+    @property
+    def is_stop(self) -> bool:
+        return not self.url
 
 
 class Linked(NamedTuple):
@@ -38,11 +46,12 @@ def _pattern(
     terms: tuple[TermRef, ...],
 ) -> tuple[re.Pattern[str] | None, Mapping[str, tuple[TermRef, bool]]]:
     """One regex for every spelling, longest first. Abbreviations match only
-    in capitals ("ART", not "art"); terms and aliases in any case. Built once
+    in capitals ("ART", not "art"); terms and aliases in any case. A term's
+    spelling wins over a stop's that is the same. Built once
     per set of terms (they change with the content version), not for each
     text a page links (about a twentieth of an uncached role page)."""
     spellings: dict[str, tuple[TermRef, bool]] = {}
-    for ref in terms:
+    for ref in sorted(terms, key=lambda ref: ref.is_stop):
         for text in (ref.term, *ref.aliases):
             if text.strip():
                 spellings.setdefault(
@@ -59,6 +68,18 @@ def _pattern(
         alternatives.append(body if is_abbr else f"(?i:{body})")
     regex = re.compile(r"(?<![\w&-])(?:" + "|".join(alternatives) + r")(?![\w-])")
     return regex, MappingProxyType(spellings)  # shared: read-only
+
+
+def stop_phrases(names: Iterable[str]) -> tuple[str, ...]:
+    """The phrases a role's names make stops of: each name of two words or
+    more, without a note in brackets ("Chief Scrum Master (informal)"), and
+    its plural. One word ("PM", "Mini-CEO") cannot hide a term inside it."""
+    phrases: list[str] = []
+    for name in names:
+        name = " ".join(re.sub(r"\([^)]*\)", " ", name).split())
+        if len(name.split()) >= 2:
+            phrases += [name, f"{name}s"]
+    return tuple(dict.fromkeys(phrases))
 
 
 def _lookup(
@@ -185,7 +206,7 @@ class _Linker(HTMLParser):
 
         def replace(match: re.Match[str]) -> str:
             found = _lookup(match.group(0), self.spellings)
-            if found is None or found[0].slug in self.seen:
+            if found is None or found[0].is_stop or found[0].slug in self.seen:
                 return match.group(0)
             ref, is_abbr = found
             self.seen.add(ref.slug)

@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from django.urls import reverse
 
-from roles.catalogue.glossary import TermRef, terms_used
+from roles.catalogue.glossary import TermRef, stop_phrases, terms_used
 from roles.catalogue.guides import GlossaryTerm
 from roles.catalogue.models import Role
 from roles.core.markdown import render_markdown
@@ -16,7 +16,9 @@ from roles.publishing.cache import versioned
 
 
 def term_refs() -> list[TermRef]:
-    """Every glossary term, as the linker needs it; cached per content version."""
+    """Every glossary term, as the linker needs it, then every role's names as
+    stops (a term inside "Scrum Master" is not a use of it); cached per
+    content version."""
 
     def compute() -> list[TermRef]:
         base = reverse("roles:glossary")
@@ -31,6 +33,10 @@ def term_refs() -> list[TermRef]:
             for t in GlossaryTerm.objects.only(
                 "slug", "term", "abbreviation", "aliases"
             )
+        ] + [
+            TermRef("", phrases[0], "", phrases[1:], "")
+            for role in Role.objects.only("name", "also_known_as")
+            if (phrases := stop_phrases([role.name, *role.aliases]))
         ]
 
     return versioned("glossary-terms", compute)
