@@ -265,6 +265,7 @@ REQUIRED_TERMS = {
     "discovery",
     "agile-release-train",
     "pi-planning",
+    "planning-interval",
     "stakeholder",
     "business-case",
     "requirement",

@@ -468,6 +468,20 @@ def test_a_guide_titles_an_abbreviation_with_what_it_stands_for():
     assert '<abbr title="Planning Interval">PI</abbr>' in html
 
 
+def test_the_seeded_glossary_tells_the_event_from_the_period(seeded):
+    """PI Planning is an event; the Planning Interval (PI, formerly Program
+    Increment) is the period it opens: two entries, each linked for itself."""
+    from roles.catalogue.selectors import term_refs
+
+    text = "<p>PI Planning opens each Planning Interval; a PI lasts weeks.</p>"
+    result = link_first_uses(text, term_refs())
+    assert result.linked == {"pi-planning", "planning-interval"}
+    assert '<abbr title="Planning Interval">PI</abbr>' not in result.html
+    assert 'href="/glossary/#planning-interval"><dfn>Planning Interval</dfn>' in (
+        result.html
+    )
+
+
 def test_empty_glossary_says_so(client, db):
     html = client.get(reverse("roles:glossary")).content.decode()
     assert "No terms have been added yet" in html
