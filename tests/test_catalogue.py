@@ -384,3 +384,25 @@ def test_every_role_scores_on_a_comparable_number_of_questions():
         appearances.update(roles)
     assert set(appearances) == set(ROLES)
     assert min(appearances.values()) >= 6, appearances
+
+
+# The house spells British English ("organisation", "artefact"), as the seed
+# files mostly did; "Program Manager" and PMI's "program" are names, not spelling.
+AMERICAN = re.compile(
+    r"\b(artifacts?|organiz\w*|prioritiz\w*|behaviors?|favor\w*|analyz\w*"
+    r"|recogniz\w*|realiz\w*|catalogs?|centers?|colors?|modeling|labeled)\b",
+    re.IGNORECASE,
+)
+
+
+def test_seed_texts_keep_one_spelling():
+    from pathlib import Path
+
+    content = Path(__file__).parent.parent / "roles/content"
+    found = [
+        f"{path.relative_to(content)}:{number}: {match.group(0)}"
+        for path in sorted(content.rglob("*.yaml"))
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        for match in AMERICAN.finditer(line)
+    ]
+    assert not found, found
