@@ -7,7 +7,7 @@ from roles.catalogue import views as catalogue
 from roles.catalogue.sitemaps import PageSitemap, RoleSitemap
 from roles.comparisons import views as comparisons
 from roles.comparisons.converters import RoleSetConverter
-from roles.comparisons.sitemaps import ComparisonSitemap
+from roles.comparisons.sitemaps import ComparisonSitemap, RolePairSitemap
 from roles.core.http import read_only
 from roles.publishing.cache import public_page
 from roles.questionnaire import views as questionnaire
@@ -21,6 +21,7 @@ SITEMAPS = {
     "pages": PageSitemap,
     "roles": RoleSitemap,
     "comparisons": ComparisonSitemap,
+    "role-pairs": RolePairSitemap,
 }
 
 urlpatterns = [

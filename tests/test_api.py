@@ -401,8 +401,8 @@ def test_a_bad_host_gets_a_json_400_from_the_api(client, content, host):
     [
         ("product-owner-vs-nobody-at-all", 404, "nobody-at-all"),
         ("product-owner-vs-product-owner", 404, "itself"),
-        ("a-vs-b-vs-c-vs-d-vs-e-vs-f", 404, "at most 5"),
-        ("product-owner", 404, "two roles"),
+        ("a-vs-b-vs-c-vs-d-vs-e-vs-f", 404, "two to five roles"),
+        ("product-owner", 404, "two to five roles"),
     ],
 )
 def test_a_comparison_key_that_cannot_exist_is_a_json_error_not_a_redirect(

@@ -50,9 +50,12 @@ def test_redirect_keeps_the_query_string(client, five_roles):
 @pytest.mark.parametrize(
     ("path", "message"),
     [
-        ("alpha", "at least two roles"),
+        ("alpha", "two to five roles side by side; this address names only one"),
         ("alpha-vs-alpha", "cannot be compared with itself"),
-        ("alpha-vs-bravo-vs-charlie-vs-delta-vs-echo-vs-foxtrot", "at most 5"),
+        (
+            "alpha-vs-bravo-vs-charlie-vs-delta-vs-echo-vs-foxtrot",
+            "two to five roles side by side; this address names 6",
+        ),
         ("alpha-vs-", "form we recognise"),
         ("-vs-alpha", "form we recognise"),
         ("alpha-vs-BRAVO", "form we recognise"),
@@ -68,6 +71,7 @@ def test_bad_comparison_addresses_are_400_with_a_message(
     assert response.status_code == 400
     html = response.content.decode()
     assert message in html
+    assert "at most" not in html
     assert 'href="/compare/"' in html
 
 
@@ -477,3 +481,34 @@ def test_the_picker_sent_with_nothing_ticked_says_what_to_do(client, five_roles)
     response = client.get("/compare/", sent)
     assert response.status_code == 400
     assert "Choose at least two roles to compare." in response.content.decode()
+
+
+DASH_LEGEND = "A dash: not part of that role."
+
+
+def test_the_dash_legend_shows_only_when_the_shared_table_has_a_dash(client):
+    """Found by a tester: two-role pages explained a dash that no cell shows
+    (a theme shared by two roles is held by both)."""
+    discovery, backlog = ThemeFactory(), ThemeFactory()
+    alpha, bravo, charlie, delta = (
+        RoleFactory(slug=slug) for slug in ("alpha", "bravo", "charlie", "delta")
+    )
+    for role in (alpha, bravo, charlie, delta):
+        ResponsibilityFactory(role=role, theme=discovery)
+    for role in (alpha, bravo, delta):
+        ResponsibilityFactory(role=role, theme=backlog)
+
+    def shown(path):
+        html = page_html(client, f"/compare/{path}/")
+        assert (DASH_LEGEND in html) == ('class="is-empty"' in html), path
+        return DASH_LEGEND in html
+
+    assert not shown("alpha-vs-bravo")
+    assert shown("alpha-vs-bravo-vs-charlie")  # charlie has no backlog work
+    assert not shown("alpha-vs-bravo-vs-delta")  # all three hold both themes
+
+
+def page_html(client, path):
+    response = client.get(path)
+    assert response.status_code == 200, path
+    return response.content.decode()

@@ -86,3 +86,19 @@ def test_themes_follow_the_theme_order_not_the_role_order():
     b = RoleData("b", "B", [(BACKLOG, "b2"), (DISCOVERY, "b1")])
     result = compare([a, b], [])
     assert [r.theme.slug for r in result.shared] == ["discovery", "backlog"]
+
+
+def test_a_shared_table_of_two_roles_has_no_gaps():
+    """Every shared theme is held by both of two roles: no dash to explain."""
+    assert pm_po().shared
+    assert not pm_po().shared_has_gaps
+
+
+def test_a_theme_shared_by_two_of_three_roles_leaves_a_gap():
+    a = RoleData("a", "A", [(DISCOVERY, "a1"), (BACKLOG, "a2")])
+    b = RoleData("b", "B", [(DISCOVERY, "b1"), (BACKLOG, "b2")])
+    c = RoleData("c", "C", [(DISCOVERY, "c1")])
+    assert compare([a, b, c], []).shared_has_gaps
+    assert not compare([a, b, c][:2], []).shared_has_gaps
+    everyone = RoleData("c", "C", [(DISCOVERY, "c1"), (BACKLOG, "c2")])
+    assert not compare([a, b, everyone], []).shared_has_gaps

@@ -18,8 +18,11 @@ def test_converter_parses_any_segment_and_keeps_the_text():
 @pytest.mark.parametrize(
     ("parts", "message"),
     [
-        (("alpha",), "at least two roles"),
-        (("a", "b", "c", "d", "e", "f"), "at most 5"),
+        (("alpha",), "two to five roles side by side; this address names only one"),
+        (
+            ("a", "b", "c", "d", "e", "f"),
+            "two to five roles side by side; this address names 6",
+        ),
         (("alpha", "BRAVO"), "form we recognise"),
         (("alpha", ""), "form we recognise"),
         (("alpha", "alpha"), "compared with itself"),
@@ -27,6 +30,15 @@ def test_converter_parses_any_segment_and_keeps_the_text():
 )
 def test_role_set_error_says_what_is_wrong(parts, message):
     assert message in role_set_error(parts)
+
+
+@pytest.mark.parametrize("parts", [("alpha",), ("a", "b", "c", "d", "e", "f")])
+def test_a_wrong_number_of_roles_is_told_in_the_house_wording(parts):
+    """The rule is "two to five roles" everywhere (picker, home, index); the
+    address's message said "at most 5"."""
+    message = role_set_error(parts)
+    assert message.startswith("A comparison shows two to five roles side by side;")
+    assert "at most" not in message and "at least" not in message
 
 
 def test_reverse_puts_a_list_of_slugs_in_canonical_order():

@@ -166,3 +166,45 @@ def test_server_error_page_is_friendly_and_standalone(rf):
     html = response.content.decode()
     assert "Something went wrong on our side" in html
     assert 'href="/"' in html
+
+
+def _title(html: str) -> str:
+    import html as html_lib
+    import re
+
+    found = re.search(r"<title>(.*?)</title>", html, re.S)
+    assert found, "no <title>"
+    return " ".join(html_lib.unescape(found.group(1)).split())
+
+
+def test_the_full_questionnaire_has_its_own_title(client, seeded):
+    start, full = _title(page(client, "/quiz/")), _title(page(client, "/quiz/all/"))
+    assert start != full
+    assert "all" in full.casefold() and "Which role am I?" in full
+
+
+def test_no_two_public_pages_share_a_title(seeded):
+    """Over every public page type (test_css_classes's list, which the
+    URLconf keeps complete): a title names one page, so two tabs, bookmarks
+    or search results never look alike. Two quiz results may: each is one
+    visitor's, never indexed (robots.txt), and the same outcome is worded
+    the same."""
+    from django.test import Client
+
+    from .test_css_classes import INVALID, PAGE_ROUTES, _pages
+
+    client = Client()
+    pages = _pages(client)
+    assert set(pages) == PAGE_ROUTES
+    seen: dict[str, tuple[str, str]] = {}  # title -> (route, url)
+    shared = []
+    for name, urls in pages.items():
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == (400 if url in INVALID else 200), url
+            title = _title(response.content.decode())
+            first = seen.setdefault(title, (name, url))
+            if first[1] != url and not first[0] == name == "roles:quiz_result":
+                shared.append(f"{first[1]} and {url}: {title!r}")
+    assert len(seen) > 20
+    assert not shared, "\n".join(shared)

@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+from itertools import combinations
 from pathlib import Path
 from unittest import mock
 from urllib.parse import urlencode
@@ -346,6 +347,64 @@ def test_sitemap_lists_roles_comparisons_and_the_quiz_with_lastmod(client, seede
     assert "<loc>http://testserver/quiz/</loc>" in xml
     assert "<lastmod>" in xml
     assert "hidden-draft" not in xml
+
+
+def _sitemap_paths(client) -> list[str]:
+    xml = client.get("/sitemap.xml").content.decode()
+    return [
+        loc.removeprefix("http://testserver")
+        for loc in re.findall(r"<loc>([^<]*)</loc>", xml)
+    ]
+
+
+def test_sitemap_lists_every_pair_of_published_roles_once_in_canonical_order(
+    client, seeded
+):
+    """Any pair of published roles has a page (computed from the guides, the
+    editors' words on top where a curated comparison exists): each is listed
+    once, at its canonical address, whether curated or not; sets of three to
+    five roles are not listed (there are thousands)."""
+    RoleFactory(slug="hidden-draft", status=m.Status.DRAFT)
+    slugs = sorted(m.Role.objects.published().values_list("slug", flat=True))
+    compared = [
+        p
+        for p in _sitemap_paths(client)
+        if p.startswith("/compare/") and p != "/compare/"
+    ]
+    assert len(compared) == len(set(compared))
+    assert set(compared) == {f"/compare/{a}-vs-{b}/" for a, b in combinations(slugs, 2)}
+    curated = m.Comparison.objects.published().first()
+    assert curated.get_absolute_url() in compared
+
+
+def test_every_comparison_the_sitemap_lists_is_indexable_at_that_address(
+    client, seeded
+):
+    """The sitemap and the pages agree: each listed comparison answers 200,
+    names itself as canonical and is not marked noindex."""
+    compared = [p for p in _sitemap_paths(client) if p.startswith("/compare/")]
+    for path in compared:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        html = response.content.decode()
+        assert f'<link rel="canonical" href="http://testserver{path}">' in html, path
+        assert "noindex" not in html, path
+
+
+def test_sitemap_takes_the_same_queries_whatever_the_content_size(client):
+    from .conftest import count_queries
+    from .factories import make_comparison
+
+    roles = [RoleFactory() for _ in range(3)]
+    make_comparison(roles[:2])
+    few = count_queries(client, "/sitemap.xml")
+    more = [RoleFactory() for _ in range(12)]
+    make_comparison(more[:3])
+    make_comparison([roles[2], more[5]])
+    many = count_queries(client, "/sitemap.xml")
+    assert few == many
+    assert few <= 13, few
+    assert len(_sitemap_paths(client)) > 100
 
 
 @pytest.mark.parametrize(

@@ -24,7 +24,9 @@ def test_comparison_rules_are_plain_and_complete():
     assert m.comparison_rules(["a", "a"]) == [
         SAME_ROLE,
     ]
-    assert m.comparison_rules(["a"]) == ["A comparison needs two to 5 roles; it has 1."]
+    assert m.comparison_rules(["a"]) == [
+        "A comparison needs two to five roles; it has 1."
+    ]
     assert m.comparison_rules(list("abcdef"))[0].endswith("it has 6.")
     assert "not compared: c" in m.comparison_rules(["a", "b"], suits=["c"])[0]
 

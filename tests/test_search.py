@@ -466,3 +466,25 @@ def test_an_uncapped_result_list_gives_its_count(client, catalogue):
     html = client.get(reverse("roles:search"), {"q": "RACI"}).content.decode()
     assert "1 result for “RACI”." in html
     assert "Showing the first" not in html
+
+
+# --- comparisons by their roles' names and abbreviations ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("PO vs PM", "Product Owner vs Product Manager"),
+        ("po vs pm", "Product Owner vs Product Manager"),
+        ("PO PM", "Product Owner vs Product Manager"),
+        ("PM PO", "Product Owner vs Product Manager"),
+        ("PO versus PM", "Product Owner vs Product Manager"),
+        ("scrum master vs agile coach", "Scrum Master vs Agile Coach"),
+        ("agile coach scrum master", "Scrum Master vs Agile Coach"),
+        ("SM vs RTE", "Scrum Master vs Release Train Engineer"),
+    ],
+)
+def test_a_comparison_is_found_first_by_its_roles_names_or_abbreviations(
+    seeded, query, first
+):
+    assert titles(query)[0] == first

@@ -189,3 +189,83 @@ def test_the_cap_keeps_room_for_every_kind_that_matches():
 def test_under_the_cap_every_hit_is_shown():
     index = build_index([*_many("role", 4), *_many("term", 2)])
     assert len(match(index, parse_query("widget"))) == 6
+
+
+def comparison(*members, body=""):
+    """A comparison document as the selectors build it: each member role's
+    name and aliases, as ``members``."""
+    title = " vs ".join(names[0] for names in members)
+    return Document(
+        kind="comparison",
+        title=title,
+        url="/compare/" + "-vs-".join(n[0].lower() for n in members) + "/",
+        snippet="",
+        names=(title,),
+        aliases=(),
+        parts=(
+            Part(title, 8.0),
+            *(
+                Part(name, 8.0 if i == 0 else 6.0)
+                for m in members
+                for i, name in enumerate(m)
+            ),
+            Part(body, 1.0),
+        ),
+        members=members,
+    )
+
+
+COMPARED = build_index(
+    [
+        role(
+            "Product Owner",
+            "Works with the PM and the Scrum Master on the agile coach's advice.",
+            aliases=("PO",),
+        ),
+        role("Product Manager", "Talks to the PO every day.", aliases=("PM",)),
+        role("Project Manager", aliases=("PM",)),
+        role("Scrum Master", "Works with an agile coach.", aliases=("SM",)),
+        role("Agile Coach", "Coaches Scrum Masters.", aliases=("Team coach",)),
+        comparison(("Product Owner", "PO"), ("Product Manager", "PM")),
+        comparison(("Product Manager", "PM"), ("Project Manager", "PM")),
+        comparison(("Scrum Master", "SM"), ("Agile Coach", "Team coach")),
+        comparison(
+            ("Product Owner", "PO"),
+            ("Scrum Master", "SM"),
+            body="The PO and the PM; scrum master and agile coach.",
+        ),
+    ]
+)
+
+
+def compared(text):
+    return [hit.title for hit in match(COMPARED, parse_query(text))]
+
+
+def test_a_comparison_is_found_by_its_roles_abbreviations_in_any_order():
+    for query in ("PO vs PM", "PO PM", "po vs pm", "PM PO", "PO versus PM"):
+        assert compared(query)[0] == "Product Owner vs Product Manager", query
+
+
+def test_a_comparison_named_by_its_roles_comes_before_roles_that_mention_both():
+    hits = match(COMPARED, parse_query("scrum master vs agile coach"))
+    assert hits[0].title == "Scrum Master vs Agile Coach"
+    assert hits[0].exact
+    mixed = match(COMPARED, parse_query("SM vs team coach"))
+    assert mixed[0].title == "Scrum Master vs Agile Coach"
+
+
+def test_a_comparison_whose_roles_the_query_does_not_all_name_is_not_exact():
+    # The PO vs SM comparison's text mentions "PM", but PM is not one of its roles.
+    hits = {h.title: h for h in match(COMPARED, parse_query("PO vs PM"))}
+    assert not hits["Product Owner vs Scrum Master"].exact
+    # One role named is not the comparison named.
+    assert not any(
+        h.exact
+        for h in match(COMPARED, parse_query("product owner"))
+        if h.kind == "comparison"
+    )
+
+
+def test_versus_is_noise():
+    assert parse_query("PO versus PM").words == parse_query("PO vs PM").words

@@ -6,7 +6,12 @@ import re
 from collections.abc import Sequence
 
 from roles.catalogue.models import ROLE_SLUG_PATTERN
-from roles.comparisons.models import MAX_COMPARED_ROLES, SEPARATOR, comparison_key
+from roles.comparisons.models import (
+    MAX_COMPARED_ROLES,
+    SEPARATOR,
+    TWO_TO_FIVE_ROLES,
+    comparison_key,
+)
 
 _SLUG = re.compile(ROLE_SLUG_PATTERN)
 
@@ -36,12 +41,11 @@ class RoleSet(str):
 
 def role_set_error(parts: Sequence[str]) -> str:
     """Why these slugs cannot be compared, or "" if they can."""
-    if len(parts) < 2:
-        return "A comparison needs at least two roles."
-    if len(parts) > MAX_COMPARED_ROLES:
+    if not 2 <= len(parts) <= MAX_COMPARED_ROLES:
+        names = "only one" if len(parts) < 2 else str(len(parts))
         return (
-            f"A comparison shows at most {MAX_COMPARED_ROLES} roles side by side; "
-            f"this address names {len(parts)}."
+            f"A comparison shows {TWO_TO_FIVE_ROLES} side by side; "
+            f"this address names {names}."
         )
     if any(not _SLUG.fullmatch(part) for part in parts):
         return "This address does not name roles in a form we recognise."

@@ -22,6 +22,9 @@ from roles.publishing.models import ContentQuerySet, Publishable, PublishableQue
 from roles.publishing.registry import content_model
 
 MAX_COMPARED_ROLES = 5
+#: The rule in the house wording, for every message that states it (the
+#: picker, the home page and the index say it in the same words).
+TWO_TO_FIVE_ROLES = "two to five roles"
 SEPARATOR = "-vs-"
 
 
@@ -37,9 +40,7 @@ def comparison_rules(slugs: Sequence[str], *, suits: Iterable[str] = ()) -> list
     if len(set(slugs)) != len(slugs):
         errors.append("Each role can appear only once in a comparison.")
     if not 2 <= len(slugs) <= MAX_COMPARED_ROLES:
-        errors.append(
-            f"A comparison needs two to {MAX_COMPARED_ROLES} roles; it has {len(slugs)}."
-        )
+        errors.append(f"A comparison needs {TWO_TO_FIVE_ROLES}; it has {len(slugs)}.")
     unknown = sorted(set(suits) - set(slugs))
     if unknown:
         errors.append(

@@ -69,6 +69,13 @@ class Comparison:
     def differing_rows(self) -> tuple[TableRow, ...]:
         return tuple(row for row in self.rows if row.differs)
 
+    @property
+    def shared_has_gaps(self) -> bool:
+        """Whether a shared theme leaves out one of the roles: a dash in the
+        shared table, which the page then explains. Never with two roles (a
+        theme both hold is the only kind they share)."""
+        return any(row.holders < len(self.roles) for row in self.shared)
+
     def distinct_for(self, index: int) -> tuple[ThemeRow, ...]:
         return tuple(row for row in self.distinct if row.held_by(index))
 

@@ -618,7 +618,7 @@ def quiz(request: HttpRequest) -> HttpResponse:
             "minutes": estimated_minutes(questionnaire.questions),
             "bound": bound,
             "unanswered": [q for q in questions if q.error] if bound else [],
-            "og_title": "Which role am I? A questionnaire about the work you enjoy",
+            "og_title": "Which role am I? All questions on one page",
         },
         status=400 if bound else 200,
     )

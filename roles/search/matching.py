@@ -17,7 +17,9 @@ a query from that index. The rules, in the order they apply:
   "product". A word that is in the content is never "corrected".
 - A document scores the best match of each word, weighted by where it was
   found (a name counts more than a passing mention); the query as a whole
-  being one of a document's names ("PO", "RACI") puts it first.
+  being one of a document's names ("PO", "RACI") puts it first. So does a
+  query that names exactly a comparison's roles, each by its name or an
+  alias, in any order: "PO vs PM", "agile coach scrum master".
 - At most ``MAX_HITS`` are shown, with room kept for each kind that matches
   (``PER_KIND``), in the order of the full ranking."""
 
@@ -29,6 +31,7 @@ import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from itertools import product
 from typing import NamedTuple
 
 PREFIX_MIN = 4
@@ -72,6 +75,7 @@ STOP_WORDS = frozenset(
         "or",
         "the",
         "to",
+        "versus",
         "vs",
         "what",
         "which",
@@ -103,6 +107,9 @@ class Document:
     names: tuple[str, ...]  # the query being one of these puts it first
     aliases: tuple[str, ...]  # said back as "Also known as …" when queried
     parts: tuple[Part, ...]
+    #: A comparison's roles, each as its names (name first, then aliases): a
+    #: query naming exactly these roles, one name each, puts it first.
+    members: tuple[tuple[str, ...], ...] = ()
 
 
 class SearchHit(NamedTuple):
@@ -122,6 +129,7 @@ class _Indexed:
     labelled: tuple[tuple[str, frozenset[str]], ...]  # (label, its tokens)
     names: frozenset[str]  # normalised names
     name_words: tuple[frozenset[str], ...]  # each name's meaningful words
+    member_words: tuple[tuple[frozenset[str], ...], ...]  # per member role
 
 
 @dataclass(frozen=True)
@@ -178,14 +186,17 @@ def build_index(documents: Iterable[Document]) -> Index:
                 weights=weights,
                 labelled=tuple(labelled),
                 names=frozenset(" ".join(tokens(n)) for n in document.names if n),
-                name_words=tuple(
-                    words
-                    for n in document.names
-                    if (words := frozenset(tokens(n)) - STOP_WORDS)
-                ),
+                name_words=_name_words(document.names),
+                member_words=tuple(_name_words(m) for m in document.members),
             )
         )
     return Index(documents=tuple(indexed), vocabulary=tuple(sorted(vocabulary)))
+
+
+def _name_words(names: Iterable[str]) -> tuple[frozenset[str], ...]:
+    return tuple(
+        words for n in names if n and (words := frozenset(tokens(n)) - STOP_WORDS)
+    )
 
 
 def max_typos(word: str) -> int:
@@ -275,6 +286,28 @@ def _is_a_name(indexed: _Indexed, expansions: list[dict[str, float]]) -> bool:
     return False
 
 
+def _names_its_members(indexed: _Indexed, expansions: list[dict[str, float]]) -> bool:
+    """Whether the words, as matched, name exactly the comparison's roles:
+    one name or alias of each ("PO vs PM", "PM PO", "SM vs team coach"),
+    with no word left over. A word may serve two roles that share an alias
+    ("PM" for Product Manager vs Project Manager)."""
+    if not indexed.member_words:
+        return False
+    hit = set().union(*expansions)
+    candidates = [
+        [name for name in names if name <= hit] for names in indexed.member_words
+    ]
+    if not all(candidates):
+        return False
+    # At most five roles with a handful of names each: trying each choice of
+    # one name per role is cheap.
+    for choice in product(*candidates):
+        words = frozenset().union(*choice)
+        if all(words.intersection(matches) for matches in expansions):
+            return True
+    return False
+
+
 def _matched(indexed: _Indexed, query: Query, found: set[str]) -> str:
     document = indexed.document
     alias = next((a for a in document.aliases if fold(a).strip() == query.text), "")
@@ -329,7 +362,9 @@ def ranked(index: Index, query: Query) -> list[SearchHit]:
             score += best
             found.update(t for t in matches if t in indexed.weights)
         else:
-            exact = query.text in indexed.names
+            exact = query.text in indexed.names or _names_its_members(
+                indexed, expansions
+            )
             if not exact and _is_a_name(indexed, expansions):
                 score += NAME_BONUS
             document = indexed.document

@@ -2,7 +2,8 @@
 skills, anti-patterns, overviews), glossary terms and curated comparisons.
 
 What the public may see is loaded once per content version into an index
-(``matching.build_index``, four queries whatever the content size), and each
+(``matching.build_index``, a fixed number of queries whatever the content
+size), and each
 normalised query's results are kept per content version too; the matching
 itself is ``roles.search.matching``, the same on SQLite and PostgreSQL."""
 
@@ -220,24 +221,32 @@ def _term_documents() -> list[Document]:
 
 
 def _comparison_documents() -> list[Document]:
-    return [
-        Document(
-            kind="comparison",
-            title=comparison.title,
-            url=comparison.get_absolute_url(),
-            snippet=_plain(comparison.tldr),
-            names=(comparison.title,),
-            aliases=(),
-            parts=(
-                Part(comparison.title, 8.0),
-                Part(comparison.tldr, 3.0),
-                Part(comparison.body, 1.0),
-            ),
+    found = []
+    for comparison in (
+        Comparison.objects.published().only("key", "title", "tldr", "body").with_roles()
+    ):
+        roles = [member.role for member in comparison.comparison_roles.all()]
+        found.append(
+            Document(
+                kind="comparison",
+                title=comparison.title,
+                url=comparison.get_absolute_url(),
+                snippet=_plain(comparison.tldr),
+                names=(comparison.title,),
+                aliases=(),
+                parts=(
+                    Part(comparison.title, 8.0),
+                    # Its roles by every name readers know them by: "PO vs PM"
+                    # finds Product Owner vs Product Manager.
+                    *(Part(role.name, 8.0) for role in roles),
+                    *(Part(alias, 6.0) for role in roles for alias in role.aliases),
+                    Part(comparison.tldr, 3.0),
+                    Part(comparison.body, 1.0),
+                ),
+                members=tuple((role.name, *role.aliases) for role in roles),
+            )
         )
-        for comparison in Comparison.objects.published().only(
-            "key", "title", "tldr", "body"
-        )
-    ]
+    return found
 
 
 def _plain(markdown_text: str, limit: int = 220) -> str:
