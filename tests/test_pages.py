@@ -181,6 +181,11 @@ def test_the_full_questionnaire_has_its_own_title(client, seeded):
     start, full = _title(page(client, "/quiz/")), _title(page(client, "/quiz/all/"))
     assert start != full
     assert "all" in full.casefold() and "Which role am I?" in full
+    html = page(client, "/quiz/all/")
+    assert '<h1 id="quiz-heading">All questions on one page</h1>' in html
+    crumbs = html.split('class="breadcrumbs"')[1].split("</nav>")[0]
+    assert '<a href="/quiz/">Which role am I?</a>' in crumbs
+    assert '<span aria-current="page">All questions on one page</span>' in crumbs
 
 
 def test_no_two_public_pages_share_a_title(seeded):
