@@ -1146,6 +1146,11 @@ class WorkflowAdminMixin(PublishersReorderMixin, _ModelAdminBase):
             "reason": refusal.reason,
             "copy": copy,
             "fields": fields,
+            "problems": (
+                wf.merged_problems(kind=kind, base=base, theirs=theirs, yours=yours)
+                if base and yours
+                else []
+            ),
         }
         if base is not None:
             # The form goes on carrying what it was opened on, so saving it
@@ -1277,10 +1282,11 @@ class WorkflowAdminMixin(PublishersReorderMixin, _ModelAdminBase):
             return super().change_view(request, object_id, form_url, context)
         if not bound.valid:
             return _render(self._render_bound(request, bound, form_url, context))
-        doc = self._onto_current(
-            request, object_id, draft, self._bound_doc(request, bound)
-        )
+        typed = self._bound_doc(request, bound)
+        doc = self._onto_current(request, object_id, draft, typed)
         problems = wf.doc_problems(kind=kind, doc=doc, staged=True)
+        if problems and doc != typed:  # valid alone, not with their change
+            problems = [f"{wf.MERGE_CLASH} {p}" for p in problems]
         if problems:
             return _render(
                 self._render_bound(
