@@ -1471,7 +1471,7 @@ class WorkflowAdminMixin(PublishersReorderMixin, _ModelAdminBase):
 
 @admin.register(m.Draft)
 class DraftAdmin(admin.ModelAdmin):
-    list_display = ["title", "kind", "state", "go_live_at", "created_by", "updated_at"]
+    list_display = ["title", "kind", "state", "go_live_at", "created_by", "saved_at"]
     list_filter = ["state", "kind"]
     search_fields = ["title"]
     change_form_template = "admin/roles/draft_review.html"

@@ -295,6 +295,7 @@ def draft_rebase(*, draft: Draft, user, choices: dict[str, Side]) -> Draft:
         _refuse_if_locked(kind=draft.kind, object_id=draft.object_id, user=user)
         live_doc = record_doc(kind=draft.kind, object_id=draft.object_id)
         draft.doc = rebase(draft.base_doc or live_doc, live_doc, draft.doc, choices)
+        draft.saved_at = timezone.now()
         draft.title = _title(draft.kind, draft.doc)
         draft.base_doc = live_doc
         draft.base_version = _updated_at(draft.kind, draft.object_id)
@@ -340,6 +341,7 @@ def draft_save(
         was_scheduled = draft.state == DraftState.SCHEDULED
         scheduled_at, scheduled_by = draft.go_live_at, draft.reviewed_by
         draft.doc = doc
+        draft.saved_at = timezone.now()
         draft.title = _title(kind, doc)
         draft.state = DraftState.DRAFT
         draft.go_live_at = None
