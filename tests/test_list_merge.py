@@ -126,9 +126,17 @@ def test_a_merge_that_breaks_the_two_to_five_rule_is_a_conflict_not_saved(
     assert saved.status_code == 200  # shown again, not saved
     text = saved.content.decode()
     assert "taken together" in text and "it has 6" in text
+    assert "A published guide must be complete" not in text  # not a role's gaps
     # Ana's draft is as she saved it; Eve's typing is still in her copy.
     assert m.Draft.objects.get().doc["roles"] == ["a", "b", "c", "d", "e"]
     assert m.AutosavedCopy.objects.filter(kind="comparisons").exists()
+
+    # Eve settles it in the form (she takes d out) and saves: Ana's e stays.
+    settled = admin_form_data(saved)
+    _remove_role(settled, cast["d"])
+    settled["_save_draft"] = "1"
+    assert eve.post(_url(comparison), settled).status_code == 302
+    assert m.Draft.objects.get().doc["roles"] == ["a", "b", "c", "e", "f"]
 
 
 def test_a_plain_list_merges_as_a_set_in_their_order_then_your_additions():

@@ -231,6 +231,16 @@ def _problem_errors(problems: list[str]) -> list[str]:
     ]
 
 
+def _clash_errors(problems: list[str]) -> list[str]:
+    """What your change and theirs, taken together, break, as the form's
+    errors: neither is wrong alone, so the editor settles it."""
+    return [
+        *(f"{wf.MERGE_CLASH} {p}" for p in problems),
+        "Nothing was saved: change the form so that your change and theirs "
+        "fit together, then save again.",
+    ]
+
+
 class RecordProblems(Exception):
     """The saved record breaks a whole-record rule (``save_related``): the
     caller rolls the save back and shows the form again with ``problems``."""
@@ -1285,13 +1295,14 @@ class WorkflowAdminMixin(PublishersReorderMixin, _ModelAdminBase):
         typed = self._bound_doc(request, bound)
         doc = self._onto_current(request, object_id, draft, typed)
         problems = wf.doc_problems(kind=kind, doc=doc, staged=True)
-        if problems and doc != typed:  # valid alone, not with their change
-            problems = [f"{wf.MERGE_CLASH} {p}" for p in problems]
         if problems:
+            errors = (
+                _problem_errors(problems)
+                if doc == typed
+                else _clash_errors(problems)  # valid alone, not with theirs
+            )
             return _render(
-                self._render_bound(
-                    request, bound, form_url, context, _problem_errors(problems)
-                )
+                self._render_bound(request, bound, form_url, context, errors)
             )
         if action == "preview":
             try:
