@@ -231,6 +231,16 @@ def _problem_errors(problems: list[str]) -> list[str]:
     ]
 
 
+def _clash_errors(problems: list[str]) -> list[str]:
+    """What your change and theirs, taken together, break, as the form's
+    errors: neither is wrong alone, so the editor settles it."""
+    return [
+        *(f"{wf.MERGE_CLASH} {p}" for p in problems),
+        "Nothing was saved: change the form so that your change and theirs "
+        "fit together, then save again.",
+    ]
+
+
 class RecordProblems(Exception):
     """The saved record breaks a whole-record rule (``save_related``): the
     caller rolls the save back and shows the form again with ``problems``."""
@@ -1146,6 +1156,11 @@ class WorkflowAdminMixin(PublishersReorderMixin, _ModelAdminBase):
             "reason": refusal.reason,
             "copy": copy,
             "fields": fields,
+            "problems": (
+                wf.merged_problems(kind=kind, base=base, theirs=theirs, yours=yours)
+                if base and yours
+                else []
+            ),
         }
         if base is not None:
             # The form goes on carrying what it was opened on, so saving it
@@ -1277,15 +1292,17 @@ class WorkflowAdminMixin(PublishersReorderMixin, _ModelAdminBase):
             return super().change_view(request, object_id, form_url, context)
         if not bound.valid:
             return _render(self._render_bound(request, bound, form_url, context))
-        doc = self._onto_current(
-            request, object_id, draft, self._bound_doc(request, bound)
-        )
+        typed = self._bound_doc(request, bound)
+        doc = self._onto_current(request, object_id, draft, typed)
         problems = wf.doc_problems(kind=kind, doc=doc, staged=True)
         if problems:
+            errors = (
+                _problem_errors(problems)
+                if doc == typed
+                else _clash_errors(problems)  # valid alone, not with theirs
+            )
             return _render(
-                self._render_bound(
-                    request, bound, form_url, context, _problem_errors(problems)
-                )
+                self._render_bound(request, bound, form_url, context, errors)
             )
         if action == "preview":
             try:
@@ -1465,7 +1482,7 @@ class WorkflowAdminMixin(PublishersReorderMixin, _ModelAdminBase):
 
 @admin.register(m.Draft)
 class DraftAdmin(admin.ModelAdmin):
-    list_display = ["title", "kind", "state", "go_live_at", "created_by", "updated_at"]
+    list_display = ["title", "kind", "state", "go_live_at", "created_by", "saved_at"]
     list_filter = ["state", "kind"]
     search_fields = ["title"]
     change_form_template = "admin/roles/draft_review.html"

@@ -52,12 +52,16 @@ class FieldMerge:
         )
 
     @property
-    def merged(self) -> list[Doc] | None:
-        """Both sides' changes to a list of rows, taken together where they
-        touch different rows (``merge_rows``); None if not a list of rows."""
+    def merged(self) -> Any:
+        """Both sides' changes taken together: to a list of rows where they
+        touch different rows (``merge_rows``), to a plain list as a set and
+        to a mapping key by key (``merge_values``); None where they cannot
+        be (a conflict), or for a single value."""
         if not (self.theirs_changed and self.yours_changed):
             return None
-        return merge_rows(self.field, self.base, self.theirs, self.yours)
+        if _rows_of(self.field, self.base, self.theirs, self.yours) is not None:
+            return merge_rows(self.field, self.base, self.theirs, self.yours)
+        return merge_values(self.base, self.theirs, self.yours)
 
     @property
     def rows(self) -> list[RowMerge]:
@@ -116,6 +120,7 @@ ROW_KEYS = {
     "typical_week": "activity",
     "anti_patterns": "name",
     "sources": "url",
+    "career_paths": "to",  # one path to a role (``role_guide_problems``)
 }
 
 
@@ -187,6 +192,66 @@ def merge_rows(field: str, base: Any, theirs: Any, yours: Any) -> list[Doc] | No
     if len({identity(r) for r in merged_rows}) != len(merged_rows):
         return None  # two rows now alike (one rewritten as the other added)
     return merged_rows
+
+
+def merge_values(base: Any, theirs: Any, yours: Any) -> Any:
+    """Two edits of a list without row identity (a comparison's roles, a
+    role's related roles) or of a mapping (who each role suits, points per
+    role), taken together so neither side's edit is lost; None where they
+    clash, or for anything else.
+
+    A list is merged as a set: what either side added or removed is added
+    or removed. Its order is theirs, with your additions after it - or
+    yours, with theirs after it, where only you moved values; both moved
+    them differently is a clash. Lists with a value twice, or of values
+    that cannot be told apart (rows without a key), are a clash. A mapping
+    is merged key by key: a key only one side changed takes that side; both
+    changed it differently is a clash."""
+    if isinstance(base, dict) and isinstance(theirs, dict) and isinstance(yours, dict):
+        return _merge_mapping(base, theirs, yours)
+    lists = (base, theirs, yours)
+    if not all(
+        isinstance(values, list)
+        and all(isinstance(v, str | int | float | bool) for v in values)
+        and len(set(values)) == len(values)
+        for values in lists
+    ):
+        return None
+    removed = (set(base) - set(theirs)) | (set(base) - set(yours))
+    everywhere = set(base) & set(theirs) & set(yours)
+
+    def moved(side: list[Any]) -> bool:
+        return [v for v in side if v in everywhere] != [
+            v for v in base if v in everywhere
+        ]
+
+    t_moved, y_moved = moved(theirs), moved(yours)
+    if (
+        t_moved
+        and y_moved
+        and [v for v in theirs if v in everywhere]
+        != [v for v in yours if v in everywhere]
+    ):
+        return None
+    leading, trailing = (yours, theirs) if y_moved and not t_moved else (theirs, yours)
+    out = [v for v in leading if v not in removed]
+    return out + [v for v in trailing if v not in base and v not in out]
+
+
+_MISSING = object()
+
+
+def _merge_mapping(base: Doc, theirs: Doc, yours: Doc) -> Doc | None:
+    out: Doc = {}
+    for key in dict.fromkeys([*theirs, *yours]):
+        b = base.get(key, _MISSING)
+        t, y = theirs.get(key, _MISSING), yours.get(key, _MISSING)
+        if t != b and y != b and t != y:
+            return None  # both changed (or one removed) the same key
+        value = y if y != b else t
+        if value is not _MISSING:
+            out[key] = value
+    return out
 
 
 def _row_identity(field: str) -> Callable[[Doc], Hashable] | None:

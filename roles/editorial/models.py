@@ -70,6 +70,12 @@ class Draft(TimeStampedModel):
     state = models.CharField(
         max_length=20, choices=DraftState.choices, default=DraftState.DRAFT
     )
+    saved_at = models.DateTimeField(
+        "last saved",
+        default=timezone.now,
+        help_text="When its content was last saved (not when it was last "
+        "submitted, sent back, discarded or restored).",
+    )
     go_live_at = models.DateTimeField(
         "publish at",
         null=True,

@@ -23,7 +23,7 @@ from django.urls import resolve, reverse
 from django.utils import timezone
 
 from roles.catalogue.models import Role
-from roles.comparisons.models import Comparison, ComparisonRole
+from roles.comparisons.models import Comparison, ComparisonRole, comparison_rules
 from roles.content_io import schema as cd
 from roles.content_io import services
 from roles.content_io.services import staged_primary_keys
@@ -189,13 +189,32 @@ def doc_problems(*, kind: str, doc: Doc, staged: bool = False) -> list[str]:
     ``content_doc.role_guide_problems``) and, for a published guide saved
     live, what it lacks (in the form's words). A staged save (a draft) may be
     incomplete: ``draft_gaps`` lists what it lacks."""
+    if kind == DraftKind.COMPARISON:
+        # Their formsets check the rules too, but a form's document moved
+        # onto another editor's (``rebase``) is only checked here.
+        return comparison_rules(doc.get("roles") or [], suits=doc.get("suits") or {})
     if kind != DraftKind.ROLE:
-        return []  # comparisons and questions: their formsets check the rules
+        return []  # questions: their formsets check the rules
     record = cd.normalise({kind: [doc]})[kind][0]
     problems = cd.role_guide_problems({**record, "status": Status.DRAFT})
     if staged or record.get("status") != Status.PUBLISHED:
         return problems
     return problems + [str(gap) for gap in guide_gaps(record)]
+
+
+MERGE_CLASH = "Their change and yours, taken together, break a rule:"
+
+
+def merged_problems(*, kind: str, base: Doc, theirs: Doc, yours: Doc) -> list[str]:
+    """What ``yours`` (an edit of ``base``) moved onto ``theirs`` would break
+    - each side valid on its own (three roles added to a comparison of
+    three, by each of two editors) - said as the clash it is: not saved
+    until the editor settles it."""
+    merged = rebase(base, theirs, yours)
+    return [
+        f"{MERGE_CLASH} {problem}"
+        for problem in doc_problems(kind=kind, doc=merged, staged=True)
+    ]
 
 
 def draft_gaps(*, kind: str, doc: Doc) -> list[Gap]:
@@ -276,6 +295,7 @@ def draft_rebase(*, draft: Draft, user, choices: dict[str, Side]) -> Draft:
         _refuse_if_locked(kind=draft.kind, object_id=draft.object_id, user=user)
         live_doc = record_doc(kind=draft.kind, object_id=draft.object_id)
         draft.doc = rebase(draft.base_doc or live_doc, live_doc, draft.doc, choices)
+        draft.saved_at = timezone.now()
         draft.title = _title(draft.kind, draft.doc)
         draft.base_doc = live_doc
         draft.base_version = _updated_at(draft.kind, draft.object_id)
@@ -321,6 +341,7 @@ def draft_save(
         was_scheduled = draft.state == DraftState.SCHEDULED
         scheduled_at, scheduled_by = draft.go_live_at, draft.reviewed_by
         draft.doc = doc
+        draft.saved_at = timezone.now()
         draft.title = _title(kind, doc)
         draft.state = DraftState.DRAFT
         draft.go_live_at = None

@@ -1,0 +1,132 @@
+"""Each sortable list's order history (``…/order/history/``) in a browser:
+axe finds nothing, with a restore among the changes and the whole orders
+open, at 1280 and 320 px; and without JavaScript the orders open and an
+earlier order is restored with the page's plain form.
+
+axe runs in a context with JavaScript on: it is a script injected into the
+page, and with scripts off its ``axe.run()`` never settles (its promise
+waits on timers that never fire), so a check there hangs until the test
+times out. The page itself needs no script, which the JavaScript-off
+journey checks."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from roles import models as m
+from roles.editorial.order_history import order_change_record
+
+from ..test_typed_order import IDS, SORTABLE
+from .conftest import AXE_OPTIONS
+from .test_editor_browser import PASSWORD
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _history_url(model) -> str:
+    opts = model._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_order_history")
+
+
+def _order(model) -> list[int]:
+    return list(model._default_manager.values_list("pk", flat=True))
+
+
+def _record_changes(model, user) -> None:
+    """A typed order (the last row first), then a restore of the order before it."""
+    before = _order(model)
+    assert len(before) >= 2, f"{model} needs two rows to reorder"
+    after = [before[-1], *before[:-1]]
+    typed = order_change_record(
+        model=model, user=user, how=m.OrderHow.TYPED, before=before, after=after
+    )
+    order_change_record(
+        model=model,
+        user=user,
+        how=m.OrderHow.RESTORED,
+        before=after,
+        after=before,
+        restored_from=typed,
+    )
+
+
+def _context(browser, site, user, *, javascript: bool, width: int = 1280):
+    context = browser.new_context(
+        java_script_enabled=javascript, viewport={"width": width, "height": 900}
+    )
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": site.url}])
+    return context
+
+
+def _violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.wait_for_load_state("load")
+    found = Axe().run(page, options=AXE_OPTIONS).response["violations"]
+    return [f"{v['id']} on {[n['target'] for n in v['nodes']][:4]}" for v in found]
+
+
+@pytest.mark.parametrize(("model", "model_admin"), SORTABLE, ids=IDS)
+def test_the_order_history_passes_axe_open_and_closed_at_1280_and_320_px(
+    site, browser, django_user_model, screenshot_dir, model, model_admin
+):
+    user = django_user_model.objects.create_superuser("root", "", PASSWORD)
+    _record_changes(model, user)
+    problems: list[str] = []
+    for width in (1280, 320):
+        context = _context(browser, site, user, javascript=True, width=width)
+        page = context.new_page()
+        response = page.goto(site.url + _history_url(model))
+        assert response.status == 200 and "/login/" not in page.url
+        expect(page.locator(".order-change")).to_have_count(2)
+        problems += [f"{width} px, closed: {v}" for v in _violations(page)]
+        for summary in page.locator(".order-change summary").all():
+            summary.click()
+        expect(page.locator(".order-lists").first).to_be_visible()
+        problems += [f"{width} px, open: {v}" for v in _violations(page)]
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        if wide > width:
+            problems.append(f"{wide} px wide at {width} px")
+        name = model._meta.model_name
+        page.screenshot(
+            path=str(screenshot_dir / f"order-history-{name}-{width}.png"),
+            full_page=True,
+        )
+        context.close()
+    assert problems == [], "\n".join(problems)
+
+
+def test_without_javascript_the_orders_open_and_an_order_is_restored(
+    site, browser, django_user_model
+):
+    model = m.Theme
+    user = django_user_model.objects.create_superuser("root", "", PASSWORD)
+    before = _order(model)
+    after = [before[-1], *before[:-1]]
+    order_change_record(
+        model=model, user=user, how=m.OrderHow.TYPED, before=before, after=after
+    )
+    model_admin_order = model._meta.ordering[0]
+    for position, pk in enumerate(after):
+        model._default_manager.filter(pk=pk).update(**{model_admin_order: position})
+    context = _context(browser, site, user, javascript=False)
+    page = context.new_page()
+    page.goto(site.url + _history_url(model))
+    change = page.locator(".order-change")
+    expect(change).to_have_count(1)
+    lists = change.locator(".order-lists")
+    expect(lists).to_be_hidden()
+    change.locator("summary").click()  # a native disclosure: no script
+    expect(lists).to_be_visible()
+    change.get_by_role("button", name="Restore the order before this change").click()
+    expect(page.locator(".messagelist")).to_contain_text("The order is restored")
+    assert _order(model) == before
+    expect(page.locator(".order-change")).to_have_count(2)
+    context.close()

@@ -1,0 +1,193 @@
+"""A list without row identity (a comparison's roles, a role's related roles)
+edited by two editors from the same version: the second save is refused,
+and saving it again takes both sides' additions and removals as a set - a
+role one editor added is not lost to the other's whole list. A merge that
+breaks a rule (two to five roles) is shown as a conflict, not saved."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import reverse
+
+from roles import models as m
+from roles.editorial import merge
+from roles.editorial.merge import rebase, three_way
+from roles.editorial.permissions import EDITORS_GROUP, PUBLISHERS_GROUP
+
+from .admin_forms import admin_form_data
+from .factories import RoleFactory, make_comparison
+
+
+def _client(django_user_model, name: str, *, publisher: bool) -> Client:
+    user = django_user_model.objects.create_user(
+        name, password="a-long-test-password", is_staff=True
+    )
+    groups = [EDITORS_GROUP, PUBLISHERS_GROUP] if publisher else [EDITORS_GROUP]
+    user.groups.add(*Group.objects.filter(name__in=groups))
+    client = Client()  # a cookie jar of its own
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def ana(django_user_model):
+    return _client(django_user_model, "ana", publisher=True)
+
+
+@pytest.fixture
+def eve(django_user_model):
+    return _client(django_user_model, "eve", publisher=False)
+
+
+@pytest.fixture
+def cast():
+    return {s: RoleFactory(slug=s, name=s.title()) for s in "abcdefg"}
+
+
+def _url(obj) -> str:
+    return reverse(f"admin:roles_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def _prefix(data: dict) -> str:
+    return next(k for k in data if k.endswith("-0-role")).rsplit("-0-", 1)[0]
+
+
+def _add_role(data: dict, role, suits: str) -> None:
+    prefix = _prefix(data)
+    at = int(data[f"{prefix}-TOTAL_FORMS"])
+    data[f"{prefix}-TOTAL_FORMS"] = str(at + 1)
+    data[f"{prefix}-{at}-role"] = str(role.pk)
+    data[f"{prefix}-{at}-suits"] = suits
+    data[f"{prefix}-{at}-order"] = str(at)
+
+
+def _remove_role(data: dict, role) -> None:
+    prefix = _prefix(data)
+    at = next(
+        k for k, v in data.items() if k.endswith("-role") and v == str(role.pk)
+    ).split("-")[-2]
+    data[f"{prefix}-{at}-DELETE"] = "on"
+
+
+def _refused_then_saved_again(client, obj, data: dict, button: str):
+    data[button] = "1"
+    refused = client.post(_url(obj), data)
+    assert refused.status_code == 200
+    assert "workflow_conflict" in refused.context
+    again = admin_form_data(refused)
+    again[button] = "1"
+    return refused, client.post(_url(obj), again)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("ana_saves", ["_continue", "_save_draft"])
+def test_a_role_one_editor_adds_and_one_another_removes_both_stay(
+    ana, eve, cast, ana_saves
+):
+    comparison = make_comparison([cast["a"], cast["b"], cast["c"]])
+    a = admin_form_data(ana.get(_url(comparison)))
+    e = admin_form_data(eve.get(_url(comparison)))
+    _add_role(a, cast["d"], "Suits Ana's new role.")
+    a[ana_saves] = "1"
+    assert ana.post(_url(comparison), a).status_code == 302
+    _remove_role(e, cast["b"])
+    refused, saved = _refused_then_saved_again(eve, comparison, e, "_save_draft")
+
+    # The side-by-side does not call it a clash: the two changes go together.
+    (roles,) = [
+        f for f in refused.context["workflow_conflict"]["fields"] if f.field == "roles"
+    ]
+    assert not roles.conflict
+    assert saved.status_code == 302
+    doc = m.Draft.objects.get().doc
+    # Ana's added role (and what she wrote for it) and Eve's removal both stay.
+    assert doc["roles"] == ["a", "c", "d"]
+    assert doc["suits"]["d"] == "Suits Ana's new role."
+    assert "b" not in doc["suits"]
+
+
+@pytest.mark.django_db
+def test_a_merge_that_breaks_the_two_to_five_rule_is_a_conflict_not_saved(
+    ana, eve, cast
+):
+    comparison = make_comparison([cast["a"], cast["b"], cast["c"], cast["d"]])
+    a = admin_form_data(ana.get(_url(comparison)))
+    e = admin_form_data(eve.get(_url(comparison)))
+    _add_role(a, cast["e"], "Suits E.")
+    a["_save_draft"] = "1"
+    assert ana.post(_url(comparison), a).status_code == 302
+    _add_role(e, cast["f"], "Suits F.")
+    refused, saved = _refused_then_saved_again(eve, comparison, e, "_save_draft")
+
+    page = refused.content.decode()
+    assert "taken together" in page and "it has 6" in page
+    assert saved.status_code == 200  # shown again, not saved
+    text = saved.content.decode()
+    assert "taken together" in text and "it has 6" in text
+    assert "A published guide must be complete" not in text  # not a role's gaps
+    # Ana's draft is as she saved it; Eve's typing is still in her copy.
+    assert m.Draft.objects.get().doc["roles"] == ["a", "b", "c", "d", "e"]
+    assert m.AutosavedCopy.objects.filter(kind="comparisons").exists()
+
+    # Eve settles it in the form (she takes d out) and saves: Ana's e stays.
+    settled = admin_form_data(saved)
+    _remove_role(settled, cast["d"])
+    settled["_save_draft"] = "1"
+    assert eve.post(_url(comparison), settled).status_code == 302
+    assert m.Draft.objects.get().doc["roles"] == ["a", "b", "c", "e", "f"]
+
+
+def test_a_plain_list_merges_as_a_set_in_their_order_then_your_additions():
+    base, theirs, yours = ["a", "b", "c"], ["c", "a", "b", "x"], ["a", "c", "y"]
+    # Theirs reordered and added x; yours removed b and added y.
+    assert merge.merge_values(base, theirs, yours) == ["c", "a", "x", "y"]
+    # Only yours reordered: your order, their addition after it.
+    assert merge.merge_values(base, ["a", "b", "c", "x"], ["c", "b", "a"]) == [
+        "c",
+        "b",
+        "a",
+        "x",
+    ]
+    # Both added the same value: once.
+    assert merge.merge_values(base, [*base, "x"], [*base, "x"]) == [*base, "x"]
+    # Both reordered, differently: a clash for the editor to settle.
+    assert merge.merge_values(base, ["b", "a", "c"], ["c", "b", "a"]) is None
+    # Duplicates or rows without a key cannot be matched: a clash.
+    assert merge.merge_values(["a", "a"], ["a"], ["a", "a", "b"]) is None
+    assert merge.merge_values([{"x": 1}], [{"x": 2}], [{"x": 3}]) is None
+
+
+def test_a_mapping_merges_key_by_key():
+    base = {"a": "A", "b": "B"}
+    assert merge.merge_values(base, {"a": "A", "b": "B", "d": "D"}, {"a": "A2"}) == {
+        "a": "A2",
+        "d": "D",
+    }
+    assert (
+        merge.merge_values(base, {"a": "theirs", "b": "B"}, {"a": "yours", "b": "B"})
+        is None
+    )
+
+
+def test_related_roles_and_career_paths_changed_by_both_keep_both():
+    base = {
+        "related_roles": ["a", "b"],
+        "career_paths": [{"to": "a", "summary": "A."}],
+    }
+    theirs = {
+        "related_roles": ["a", "b", "c"],
+        "career_paths": [{"to": "a", "summary": "A."}, {"to": "c", "summary": "C."}],
+    }
+    yours = {
+        "related_roles": ["b", "d"],
+        "career_paths": [{"to": "a", "summary": "A, as rewritten."}],
+    }
+    assert not any(f.conflict for f in three_way(base, theirs, yours))
+    merged = rebase(base, theirs, yours)
+    assert merged["related_roles"] == ["b", "c", "d"]
+    assert merged["career_paths"] == [
+        {"to": "a", "summary": "A, as rewritten."},
+        {"to": "c", "summary": "C."},
+    ]
