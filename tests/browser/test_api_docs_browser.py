@@ -19,6 +19,13 @@ HEADINGS = """() => [...document.querySelectorAll('#swagger-ui :is(h1, h2, h3, h
   .filter((h) => h.getClientRects().length)
   .map((h) => [Number(h.tagName[1]), h.textContent.trim(), !!h.closest('.opblock')])"""
 
+# What pokes out of the right edge of its operation's box.
+OUTSIDE = """() => [...document.querySelectorAll('#swagger-ui .opblock.is-open')]
+  .flatMap((op) => [...op.querySelectorAll('button, input, select, pre, code')]
+    .filter((el) => el.getClientRects().length
+      && el.getBoundingClientRect().right > op.getBoundingClientRect().right + 0.5)
+    .map((el) => el.outerHTML.slice(0, 80)))"""
+
 
 def _try_it_out(page) -> None:
     """Open the one-role operation, press "Try it out", fill in the slug and
@@ -55,6 +62,12 @@ def test_the_explorer_in_use_passes_axe_in_both_schemes(site, browser, scheme, w
         if c["boundary"] < 3 or (c["text"] is not None and c["text"] < 4.5)
     ]
     assert weak == []
+
+    # Nothing scrolls sideways (WCAG 1.4.10), the curl command and the
+    # controls stay inside their operation's box.
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    outside = page.evaluate(OUTSIDE)
+    assert outside == [], outside
 
     # The explorer wears the page's scheme: dark in the dark one.
     panel = page.locator("#swagger-ui").evaluate(
