@@ -55,7 +55,10 @@ def _meta(html: str, attr: str, name: str) -> str:
 
 
 def test_meta_and_og_descriptions_are_plain_text(client):
-    role = RoleFactory(summary="The **Product Manager** decides _what_ next.")
+    """A comparison's Markdown summary (its tldr) is said in its words alone; a
+    role's summary is plain text already (tests/test_plain_summary.py), said
+    as typed."""
+    role = RoleFactory(summary="The Product Manager decides what next.")
     other = RoleFactory()
     comparison = make_comparison([role, other])
     for url in (role.get_absolute_url(), comparison.get_absolute_url()):

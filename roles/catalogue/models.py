@@ -14,7 +14,11 @@ from django.db.models import Q
 from django.dispatch import Signal
 from django.urls import reverse
 
-from roles.core.markdown import MAX_MARKDOWN_CHARS, validate_markdown
+from roles.core.markdown import (
+    MAX_MARKDOWN_CHARS,
+    validate_markdown,
+    validate_plain_text,
+)
 from roles.core.sources import validate_source_url
 from roles.publishing.models import (
     ContentQuerySet,
@@ -188,8 +192,10 @@ class Role(Publishable):
     )
     summary = models.CharField(
         max_length=200,
-        help_text="One sentence saying what the role is for. Shown in lists, search "
-        "results and link previews.",
+        validators=[validate_plain_text],
+        help_text="One sentence saying what the role is for, in plain text (no "
+        "Markdown or HTML): shown exactly as typed in lists, search results and "
+        "link previews.",
     )
     overview = models.TextField(
         max_length=MAX_MARKDOWN_CHARS,

@@ -22,7 +22,6 @@ from roles.catalogue.selectors import term_refs
 from roles.comparisons.models import Comparison
 from roles.core import seo
 from roles.core.http import read_only
-from roles.core.markdown import plain_text
 from roles.publishing.cache import public_page, reads
 from roles.publishing.models import PublishableQuerySet
 from roles.questionnaire.selectors import quiz_length
@@ -151,7 +150,9 @@ class RoleDetailView(DraftAwareMixin, DetailView):
             .only("name", "slug")
         ]
         context["page_glossary"] = PageGlossary(term_refs())
-        summary = plain_text(role.summary)
+        # Plain text (validate_plain_text), shown as typed: the page, the meta
+        # description and JSON-LD say the same words.
+        summary = " ".join(role.summary.split())
         crumbs = seo.breadcrumb_trail(
             ("Roles", reverse("roles:role_list")),
             (role.name, role.get_absolute_url()),

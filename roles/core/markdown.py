@@ -98,14 +98,17 @@ def _rendered_hrefs(text: str) -> list[str]:
 
 
 class _MarkupCollector(HTMLParser):
-    """Tags and attributes in rendered Markdown that the sanitiser drops."""
+    """Tags and attributes in rendered Markdown that the sanitiser drops
+    (and every tag, for plain text, which may have none)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.dropped: list[str] = []
         self.hrefs: list[str] = []
+        self.tags: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
         if tag == "a":
             self.hrefs.extend(
                 value for name, value in attrs if name == "href" and value
@@ -161,6 +164,56 @@ def validate_markdown(text: str) -> None:
         )
     if problems:
         raise ValidationError(problems)
+
+
+#: What an editor typed, by the tag Markdown (or the browser) makes of it.
+_MARKUP_NAMES = {
+    "em": "*emphasis*",
+    "strong": "**bold**",
+    "a": "a link [text](address)",
+    "code": "`code`",
+    "pre": "an indented code block",
+    "ul": "a list", "ol": "a list", "li": "a list",
+    "blockquote": "a > quote",
+    "hr": "a --- rule",
+    "br": "a line break",
+    **{f"h{n}": "a # heading" for n in range(1, 7)},
+}  # fmt: skip
+
+
+def markup_in_plain_text(text: str) -> list[str]:
+    """What Markdown or HTML in a plain-text field would show as symbols,
+    each named once as the editor typed it ("*emphasis*", "HTML <b>"), in
+    order of first appearance. A text is plain when reading it as Markdown
+    changes nothing but its paragraph: entities and backslash escapes count
+    too ("AT&amp;T" shows as typed)."""
+    text = text or ""
+    html_text = _to_html(text)
+    collector = _MarkupCollector()
+    collector.feed(html_text)
+    collector.close()
+    found: list[str] = []
+    for tag in collector.tags:
+        name = _MARKUP_NAMES.get(tag, f"HTML <{tag}>") if tag != "p" else None
+        if name and name not in found:
+            found.append(name)
+    flat = " ".join(html.unescape(strip_tags(html_text)).split())
+    if not found and flat != " ".join(text.split()):
+        found.append("an HTML entity or a backslash escape (&amp;, \\*)")
+    return found
+
+
+def validate_plain_text(text: str) -> None:
+    """Refuse Markdown or HTML in a field shown exactly as typed (a role's
+    summary: lists, search results, link previews, the API), naming it."""
+    found = markup_in_plain_text(text)
+    if found:
+        raise ValidationError(
+            "Plain text only: this is shown exactly as typed, so Markdown or "
+            "HTML would appear as symbols. Remove: %(markup)s.",
+            code="markup_in_plain_text",
+            params={"markup": ", ".join(found)},
+        )
 
 
 def _to_html(text: str) -> str:

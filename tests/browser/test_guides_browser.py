@@ -135,5 +135,5 @@ def test_api_docs_fit_320_pixels_with_every_operation_open(
     width = phone_page.evaluate("document.documentElement.scrollWidth")
     phone_page.screenshot(path=screenshot_dir / "phone-api-docs-open.png")
     assert width <= 320
-    # In the dark scheme too, the light explorer's text keeps its contrast.
+    # In the dark scheme too, the explorer's text keeps its contrast.
     assert_accessible(phone_page)
