@@ -1,6 +1,6 @@
 """The public site's addresses, and the sitemap's sections."""
 
-from django.urls import path, register_converter
+from django.urls import path, re_path, register_converter
 
 from roles.catalogue import glossary_views
 from roles.catalogue import views as catalogue
@@ -42,10 +42,18 @@ urlpatterns = [
     path("search/", search.search, name="search"),
     path("quiz/", questionnaire.quiz_start, name="quiz"),
     path("quiz/start/", questionnaire.quiz_begin, name="quiz_begin"),
-    path("quiz/q/<slug:key>/", questionnaire.quiz_step, name="quiz_step"),
+    # Any text, not only a slug: a made-up address gets the quiz's own 404.
+    path("quiz/q/<str:key>/", questionnaire.quiz_step, name="quiz_step"),
     path("quiz/all/", questionnaire.quiz, name="quiz_all"),
     path("quiz/how-scoring-works/", questionnaire.quiz_scoring, name="quiz_scoring"),
     path("quiz/results/<uuid:pk>/", questionnaire.quiz_result, name="quiz_result"),
+    # A result's address with capitals in its id (retyped, or changed by a
+    # tool): redirected to the one address (Django's uuid takes lower case).
+    re_path(
+        r"^quiz/results/(?P<pk>[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12})/$",
+        questionnaire.quiz_result_any_case,
+        name="quiz_result_any_case",
+    ),
     path(
         "quiz/results/<uuid:pk>/feedback/",
         questionnaire.quiz_feedback,

@@ -49,6 +49,7 @@ NOT_PAGES = {
     "roles:quiz_begin": "POST only: redirects to the first question",
     "roles:quiz_continue": "redirects from a result into the flow",
     "roles:quiz_result_image": "a PNG (checked in test_quiz.py)",
+    "roles:quiz_result_any_case": "a redirect to the result's lower-case address",
 }
 
 # Classes no stylesheet needs to style, each with why. None may be built from

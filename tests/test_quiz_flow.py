@@ -284,6 +284,45 @@ def test_answer_more_continues_past_the_stopping_rule(client, ideal):
     assert newer.stored_result.asked == len(asked) + 1
 
 
+def test_see_my_result_now_needs_no_answer_to_the_question_on_screen(client, ideal):
+    """Asked for more, a visitor who would rather stop presses "See my result
+    now" without choosing: the result of the answers already given, not a
+    400 asking them to answer one more. Its answer is not made up."""
+    _asked, url = _answer_until_result(client, ideal, _begin(client))
+    key = _key(client.post(url + "continue/"))
+    response = client.post(f"/quiz/q/{key}/", {"finish": "1", "shown": ""})
+    assert response.status_code == 302
+    assert response["Location"] == url  # the same answers: the same result
+    assert m.Submission.objects.count() == 1
+    assert key not in _state(client)["a"]
+    assert _state(client)["f"] is True
+    # Where the button is not offered, an empty answer is still asked again.
+    client.cookies.clear()
+    first = _begin(client)
+    refused = client.post(f"/quiz/q/{first}/", {"finish": "1"})
+    assert refused.status_code == 400
+
+
+def test_a_result_address_with_its_id_in_capitals_leads_to_the_result(client, ideal):
+    """A result link retyped or passed through a tool that changes case: the
+    same result, at its one address, not "page not found"."""
+    _asked, url = _answer_until_result(client, ideal, _begin(client))
+    pk = url.split("/")[-2]
+    response = Client().get(f"/quiz/results/{pk.upper()}/?utm_source=x")
+    assert response.status_code == 301
+    assert response["Location"] == f"{url}?utm_source=x"
+    assert Client().get(f"/quiz/results/{pk[:-1]}G/").status_code == 404
+
+
+def test_a_step_sent_with_two_answers_is_refused(client, ideal):
+    """A forged form with two answers kept the last one silently."""
+    key = _begin(client)
+    response = client.post(f"/quiz/q/{key}/", {"answer": ["0", "1"]})
+    assert response.status_code == 400
+    assert "Choose one answer" in response.content.decode()
+    assert key not in _state(client)["a"]
+
+
 def test_settle_links_restore_the_answers_and_ask_those_questions(client, seeded):
     questionnaire = published_questionnaire()
     # Answers between two roles: each question answered as one or the other
@@ -625,6 +664,22 @@ def test_a_made_up_question_address_mid_flow_is_not_called_withdrawn(client, ide
     assert "Your answers so far are kept" in text
     following = re.search(r'href="/quiz/q/([^/"]+)/"', response.content.decode())
     assert following and following.group(1) != first
+
+
+@pytest.mark.parametrize(
+    "address", ["%C3%A9t%C3%A9", "Free-Week", "a%20b", "x.y", "a%00b", "k" * 300]
+)
+def test_any_made_up_question_address_gets_the_quiz_own_page(client, ideal, address):
+    """Not only slugs: an address with accents, capitals or other characters
+    is one more made-up question, answered by the quiz's own 404 that leads
+    on to the next question, not the site's general one."""
+    first = _begin(client)
+    client.post(f"/quiz/q/{first}/", {"answer": str(ideal[first])})
+    response = client.get(f"/quiz/q/{address}/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "There is no such question" in html
+    assert "Your answers so far are kept" in html
 
 
 def test_an_unknown_question_without_a_flow_points_to_the_start(client, seeded):

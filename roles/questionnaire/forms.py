@@ -31,6 +31,39 @@ OTHER_ROLE = "other"
 AGREEMENT_CHOICES = [(str(value), label) for value, label in scoring.SCALE.items()]
 
 
+class OneRadioSelect(forms.RadioSelect):
+    """Radio buttons send one value: a form that sends several for one
+    question was not sent by them, and is refused (see :class:`AnswerField`)
+    rather than quietly taking the last."""
+
+    def value_from_datadict(self, data, files, name):
+        getlist = getattr(data, "getlist", None)
+        if getlist is not None and len(values := getlist(name)) > 1:
+            return values
+        return super().value_from_datadict(data, files, name)
+
+    def format_value(self, value):
+        return [] if isinstance(value, list) else super().format_value(value)
+
+
+class AnswerField(forms.ChoiceField):
+    """One answer to one question, from :class:`OneRadioSelect`."""
+
+    widget = OneRadioSelect
+    default_error_messages = {
+        "several": "Choose one answer: this form sent %(count)s for this question."
+    }
+
+    def to_python(self, value):
+        if isinstance(value, list):
+            raise forms.ValidationError(
+                self.error_messages["several"],
+                code="several",
+                params={"count": len(value)},
+            )
+        return super().to_python(value)
+
+
 class QuizQuestion(NamedTuple):
     """One question as the error summary lists it (the form itself is drawn
     by crispy, from ``QuizForm.helper``)."""
@@ -97,10 +130,9 @@ class QuizForm(forms.Form):
                 ]
             else:
                 choices = AGREEMENT_CHOICES
-            self.fields[f"q-{question.key}"] = forms.ChoiceField(
+            self.fields[f"q-{question.key}"] = AnswerField(
                 label=f"{number}. {question.text}",
                 choices=choices,
-                widget=forms.RadioSelect,
                 help_text=questionnaire.hints.get(question.key, ""),
                 error_messages={
                     "required": CHANGED_WHILE_ANSWERING
@@ -200,10 +232,9 @@ class StepForm(forms.Form):
             choices = [(str(i), question.options[i].text) for i in indexes]
         else:
             choices = AGREEMENT_CHOICES
-        self.fields["answer"] = forms.ChoiceField(
+        self.fields["answer"] = AnswerField(
             label=question.text,
             choices=choices,
-            widget=forms.RadioSelect,
             help_text=hint,
             error_messages={
                 "required": "Choose the answer closest to you.",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -70,6 +72,10 @@ NOT_YOURS = (
     "Only the browser that took the questionnaire can say whether this result "
     "fits. Take the questionnaire yourself to get your own result."
 )
+
+#: What a question's key can be (a slug, at most 80 characters, as the model
+#: says): anything else in a step's address is made up, not withdrawn.
+QUESTION_KEY = re.compile(r"[-a-zA-Z0-9_]{1,80}")
 
 
 def _remember_result(request: HttpRequest, pk) -> None:
@@ -367,6 +373,8 @@ def _withdrawn(key: str) -> bool:
     """Whether ``key`` is a withdrawn question's, not a made-up address;
     while the database is away the step pages work from the cache, and the
     page then says only that there is no such question."""
+    if not QUESTION_KEY.fullmatch(key):
+        return False  # no question ever had it (nor can PostgreSQL take a NUL)
     try:
         return question_withdrawn(key)
     except (OperationalError, InterfaceError):
@@ -429,6 +437,15 @@ def quiz_step(request: HttpRequest, key: str) -> HttpResponse:
     adaptive = questionnaire.adaptive
     order = question_option_order(question, state.nonce)
     finish = len(state.answers) >= MIN_QUESTIONS and bool(state.more or state.queue)
+    if (
+        posted
+        and finish
+        and "finish" in request.POST
+        and not request.POST.getlist("answer")
+    ):
+        # "See my result now" with nothing chosen: the answers given so far
+        # decide; this question stays unanswered.
+        return _finish(request, questionnaire, state, key=key)
     action = _step_url(key)
     previous = state.answers.get(key)
     memo = _quiz_memo(request)
@@ -506,6 +523,15 @@ def quiz_step(request: HttpRequest, key: str) -> HttpResponse:
         # cost the step (showing a question changes nothing).
         return _no_store(response)
     return _write_state(request, response, state)
+
+
+@require_http_methods(["GET", "HEAD"])
+def quiz_result_any_case(request: HttpRequest, pk: str) -> HttpResponse:
+    """A result's address with its id in capitals: the same result, at its
+    one (lower-case) address, with the query string kept."""
+    url = reverse("roles:quiz_result", kwargs={"pk": uuid.UUID(pk)})
+    query = request.get_full_path().partition("?")[2]
+    return redirect(f"{url}?{query}" if query else url, permanent=True)
 
 
 def _snapshot_questions(snapshot: object) -> dict[str, scoring.QuestionSpec]:
