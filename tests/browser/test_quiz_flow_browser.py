@@ -441,3 +441,31 @@ def test_back_from_a_result_says_the_result_is_ready(site, browser, javascript):
             assert_no_console_errors(page)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_see_my_result_now_with_nothing_chosen_shows_the_result(
+    site, browser, javascript
+):
+    """After "Answer more questions", a visitor who would rather stop presses
+    "See my result now" without choosing: the result of the answers given
+    (it was a 400 asking for one more answer, with scripts on and off)."""
+    answers = scoring.ideal_answers(published_questionnaire().questions, "scrum-master")
+    context, page = _context(browser, javascript=javascript)
+    try:
+        visitor = Visitor("more", page, answers)
+        visitor.start(site.url)
+        while not visitor.done:
+            visitor.step()
+        result = page.url
+        page.wait_for_load_state("load")
+        page.get_by_role("button", name="Answer more questions").click()
+        expect(page.locator(".quiz-step-heading")).to_be_visible()
+        page.get_by_role("button", name="See my result now").click()
+        page.wait_for_url(result)
+        expect(page.locator("main h1")).to_have_text("Clear match: Scrum Master")
+        assert m.Submission.objects.count() == 1
+        if javascript:
+            assert_no_console_errors(page)
+    finally:
+        context.close()
