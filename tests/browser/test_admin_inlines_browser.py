@@ -254,3 +254,64 @@ def test_responsibility_rows_stack_at_320_px(site, browser, screenshot_dir, scri
         found = Axe().run(page, context="#responsibilities-group", options=AXE_OPTIONS)
         assert found.violations_count == 0, found.generate_report()
     context.close()
+
+
+def _change_forms():
+    """A change form of each model with a tabular inline: a role (skills,
+    dimensions, a typical week, related roles, responsibilities) and a
+    question (its options)."""
+    role = m.Role.objects.get(slug="scrum-master")
+    question = next(q for q in m.Question.objects.all() if q.options.count() > 2)
+    return [
+        f"/admin/roles/role/{role.pk}/change/",
+        f"/admin/roles/question/{question.pk}/change/",
+    ]
+
+
+@pytest.mark.parametrize("scripts", [True, False], ids=["scripts", "no-scripts"])
+def test_every_tabular_inline_fits_a_320_px_screen(site, browser, scripts):
+    """Found after the responsibilities were made to stack: at 320 px the
+    other tables still scrolled sideways inside their group (skills 899 px,
+    a typical week 848, dimensions 769, related roles 408), with their
+    fields and Delete boxes off-screen. Every tabular inline stacks its rows,
+    each field inside the screen."""
+    get_user_model().objects.create_superuser("root", "", PASSWORD)
+    context = browser.new_context(
+        viewport={"width": 320, "height": 640}, java_script_enabled=scripts
+    )
+    page = context.new_page()
+    page.goto(site.url + "/admin/login/")
+    page.fill("#id_username", "root")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    expect(page.locator("#user-tools")).to_be_visible()
+    checked = set()
+    for url in _change_forms():
+        page.goto(site.url + url)
+        page.wait_for_load_state("load")
+        found = page.locator('.inline-group[data-inline-type="tabular"]').evaluate_all(
+            """groups => groups.map(g => ({
+                id: g.id,
+                wide: g.scrollWidth > g.clientWidth,
+                outside: [...g.querySelectorAll(
+                    "tr.form-row:not(.empty-form) :is(input, select, textarea)"
+                )].filter(f => f.type !== "hidden" && f.offsetParent !== null)
+                  .map(f => [f.name, f.getBoundingClientRect()])
+                  .filter(([, b]) => b.left < 0 || b.right > 320)
+                  .map(([name]) => name),
+            }))"""
+        )
+        for group in found:
+            checked.add(group["id"])
+            assert not group["wide"], (url, group["id"], "scrolls sideways")
+            assert not group["outside"], (url, group["id"], group["outside"])
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, url
+    assert {
+        "skills-group",
+        "typical_week-group",
+        "dimension_values-group",
+        "related_links-group",
+        "responsibilities-group",
+        "options-group",
+    } <= checked, checked
+    context.close()
