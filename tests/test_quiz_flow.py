@@ -510,6 +510,41 @@ def test_finishing_is_rate_limited(client, ideal):
     assert response.status_code == 429
     assert response["Retry-After"]
     assert m.Submission.objects.count() == 1
+    # "Your answers were not lost": the answer that met the limit is kept.
+    assert _state(client)["a"][key] == changed[key]
+    assert "Your answers were not lost" in response.content.decode()
+
+
+@override_settings(QUIZ_RATE_LIMIT=(1, 600))
+def test_the_same_answers_sent_again_at_the_limit_find_their_result(client, ideal):
+    """Back from a result and Continue with the same answer (or a double
+    click) stores nothing new: it finds the result, even with the limit
+    reached, and does not count against it."""
+    asked, url = _answer_until_result(client, ideal, _begin(client))
+    last = asked[-1]
+    again = client.post(f"/quiz/q/{last}/", {"answer": str(ideal[last])})
+    assert again.status_code == 302
+    assert again["Location"] == url
+    assert m.Submission.objects.count() == 1
+
+
+@override_settings(QUIZ_RATE_LIMIT=(2, 600))
+def test_finding_an_earlier_result_does_not_count_against_the_limit(client, ideal):
+    asked, url = _answer_until_result(client, ideal, _begin(client))
+    last = asked[-1]
+    for _ in range(3):
+        client.post(f"/quiz/q/{last}/", {"answer": str(ideal[last])})
+    # A different answer to the last question: a second result, within two.
+    changed = {**ideal, last: next(v for v in _values(last) if v != ideal[last])}
+    key = last
+    while True:
+        response = client.post(f"/quiz/q/{key}/", {"answer": str(changed[key])})
+        assert response.status_code == 302, "a second result is within a limit of two"
+        if not STEP.match(response["Location"]):
+            break
+        key = _key(response)
+    assert response["Location"] != url
+    assert m.Submission.objects.count() == 2
 
 
 def test_a_step_is_small_when_compressed(client, seeded):

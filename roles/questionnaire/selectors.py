@@ -153,6 +153,13 @@ def calibration_rows(
     ]
 
 
+def submission_for_nonce(nonce: str) -> Submission | None:
+    """The result already stored for this form's (or answer set's) nonce."""
+    if not nonce:
+        return None
+    return Submission.objects.filter(nonce=nonce).only("id").first()
+
+
 def question_withdrawn(key: str) -> bool:
     """Whether a question with this key exists, unpublished (withdrawn or
     never published), rather than no question at all."""

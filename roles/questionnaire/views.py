@@ -59,6 +59,7 @@ from roles.questionnaire.selectors import (
     question_withdrawn,
     quiz_length,
     role_map_roles,
+    submission_for_nonce,
 )
 from roles.questionnaire.services import submission_create, submission_feedback_set
 
@@ -102,6 +103,16 @@ def _rate_limited(request: HttpRequest) -> HttpResponse | None:
     )
     response["Retry-After"] = str(wait)
     return response
+
+
+def _stored_already(nonce: str) -> bool:
+    """Whether these answers' result is stored: sending them again (Back and
+    the same answer, a double click) finds it, limit or not, and stores
+    nothing new. Not known while the database is away."""
+    try:
+        return submission_for_nonce(nonce) is not None
+    except (OperationalError, InterfaceError):
+        return False
 
 
 def _count_submission(request: HttpRequest) -> None:
@@ -274,21 +285,24 @@ def _finish(
     *,
     key: str,
 ) -> HttpResponse:
-    if limited := _rate_limited(request):
-        return _no_store(limited)
+    nonce = _submission_nonce(state)
+    if (limited := _rate_limited(request)) and not _stored_already(nonce):
+        # "Your answers were not lost": the answer that met the limit is kept
+        # for sending again. (The same answers again find their result.)
+        return _write_state(request, _no_store(limited), state)
     order = option_order(questionnaire, state.nonce)
     try:
         stored = submission_create(
             questionnaire=questionnaire,
             answers=dict(state.answers),
-            nonce=_submission_nonce(state),
+            nonce=nonce,
             option_order={k: v for k, v in order.items() if k in state.answers},
             adaptive=True,
         )
     except (OperationalError, InterfaceError) as error:
         return _result_unavailable(request, error, state, key=key)
-    _count_submission(request)
     if stored.created:
+        _count_submission(request)
         _remember_result(request, stored.submission.pk)
     # The state stays: Back from the result finds the answers (each step then
     # says the result is ready), and "Answer more questions" continues from
@@ -612,7 +626,7 @@ def quiz(request: HttpRequest) -> HttpResponse:
             return too_large
         form = QuizForm(request.POST, questionnaire=questionnaire)
         if form.is_valid():
-            if limited := _rate_limited(request):
+            if (limited := _rate_limited(request)) and not _stored_already(form.nonce):
                 return limited
             stored = submission_create(
                 questionnaire=questionnaire,
@@ -620,8 +634,8 @@ def quiz(request: HttpRequest) -> HttpResponse:
                 nonce=form.nonce,
                 option_order=form.order,
             )
-            _count_submission(request)
             if stored.created:
+                _count_submission(request)
                 _remember_result(request, stored.submission.pk)
             done = redirect(stored.submission)
             done.delete_cookie(NONCE_COOKIE, samesite="Lax")
