@@ -358,6 +358,36 @@ def staff_client(django_user_model):
     return client
 
 
+@pytest.fixture
+def publisher(db):
+    """An editor who may publish (user "pub")."""
+    from .factories import make_publisher
+
+    return make_publisher()
+
+
+@pytest.fixture
+def publisher_client(publisher):
+    """A client logged in as ``publisher``."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(publisher)
+    return client
+
+
+@pytest.fixture
+def editor_client(db):
+    """A client logged in as an editor who may not publish (user "editor")."""
+    from django.test import Client
+
+    from .factories import make_editor
+
+    client = Client()
+    client.force_login(make_editor())
+    return client
+
+
 def count_queries(client, url: str, method: str = "get", data=None) -> int:
     """Queries to render ``url`` from scratch: the page cache (and what this
     process memoised) is emptied and

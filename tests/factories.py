@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from roles import models as m
-from roles.editorial.permissions import EDITORS_GROUP
+from roles.editorial.permissions import EDITORS_GROUP, PUBLISHERS_GROUP
 
 
 class ThemeFactory(factory.django.DjangoModelFactory):
@@ -112,6 +112,13 @@ class UserFactory(factory.django.DjangoModelFactory):
 def make_editor(username: str = "editor"):
     user = UserFactory(username=username, is_staff=True)
     user.groups.add(Group.objects.get(name=EDITORS_GROUP))
+    return user
+
+
+def make_publisher(username: str = "pub"):
+    """An editor who may publish, as `create_editor --publisher` makes them."""
+    user = UserFactory(username=username, is_staff=True)
+    user.groups.add(*Group.objects.filter(name__in=[EDITORS_GROUP, PUBLISHERS_GROUP]))
     return user
 
 

@@ -13,13 +13,10 @@ from __future__ import annotations
 import pytest
 from django import forms
 from django.contrib import admin
-from django.contrib.auth.models import Group
-from django.test import Client
 from django.urls import reverse
 
 from roles import models as m
 from roles.editorial import workflow as wf
-from roles.editorial.permissions import EDITORS_GROUP, PUBLISHERS_GROUP
 from roles.publishing import registry
 
 from .admin_forms import admin_form_data
@@ -50,17 +47,6 @@ HIDDEN = {
     "_base_doc",
     "confirm_impact",
 }
-
-
-@pytest.fixture
-def publisher_client(django_user_model):
-    user = django_user_model.objects.create_user(
-        "seam-publisher", password="a-long-test-password", is_staff=True
-    )
-    user.groups.add(*Group.objects.filter(name__in=[EDITORS_GROUP, PUBLISHERS_GROUP]))
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 # --- the records, and how an editor adds a row to each inline -------------------

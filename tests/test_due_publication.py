@@ -9,29 +9,19 @@ from io import StringIO
 
 import pytest
 import time_machine
-from django.contrib.auth.models import AnonymousUser, Group
+from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.http import HttpResponse
 from django.utils import timezone
 
 from roles import models as m
 from roles.editorial import workflow as wf
-from roles.editorial.permissions import EDITORS_GROUP, PUBLISHERS_GROUP
 from roles.publishing.cache import current_version, public_page
 from roles.publishing.version import read_content_version
 
 from .factories import ResponsibilityFactory, RoleFactory, make_complete_guide
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def publisher(django_user_model):
-    user = django_user_model.objects.create_user(
-        "pub", password="a-long-test-password", is_staff=True
-    )
-    user.groups.add(*Group.objects.filter(name__in=[EDITORS_GROUP, PUBLISHERS_GROUP]))
-    return user
 
 
 @pytest.fixture

@@ -21,7 +21,6 @@ from roles import models as m
 from roles.editorial.order_history import moved_keys, restored_order
 from roles.editorial.permissions import EDITORS_GROUP, PUBLISHERS_GROUP
 
-from .factories import make_editor
 from .test_typed_order import IDS, SORTABLE, _form, _order, _urls
 
 pytestmark = pytest.mark.django_db
@@ -40,13 +39,6 @@ def _publisher(django_user_model, name="pub", **client_kwargs):
 @pytest.fixture
 def publisher(django_user_model):
     return _publisher(django_user_model)
-
-
-@pytest.fixture
-def editor_client():
-    client = Client()
-    client.force_login(make_editor())
-    return client
 
 
 def _history_url(model) -> str:

@@ -17,7 +17,6 @@ from django.urls import reverse
 from roles.editorial.admin_common import PublishersReorderMixin
 from roles.editorial.permissions import EDITORS_GROUP, PUBLISHERS_GROUP
 
-from .factories import make_editor
 from .formdata import form_data
 
 pytestmark = pytest.mark.django_db
@@ -39,24 +38,6 @@ IDS = [model._meta.model_name for model, _ in SORTABLE]
 def test_the_sortable_lists_are_found():
     names = set(IDS)
     assert {"question", "theme", "dimension", "contextfactor"} <= names
-
-
-@pytest.fixture
-def publisher_client(django_user_model):
-    user = django_user_model.objects.create_user(
-        "pub", password="a-long-test-password", is_staff=True
-    )
-    user.groups.add(*Group.objects.filter(name__in=[EDITORS_GROUP, PUBLISHERS_GROUP]))
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def editor_client():
-    client = Client()
-    client.force_login(make_editor())
-    return client
 
 
 def _urls(model) -> tuple[str, str]:

@@ -5,49 +5,21 @@ import re
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
 from roles import models as m
 from roles.editorial import workflow as wf
-from roles.editorial.permissions import EDITORS_GROUP, PUBLISHERS_GROUP
 
 from .admin_forms import admin_form_data
 from .factories import (
     ResponsibilityFactory,
     RoleFactory,
     make_complete_guide,
-    make_editor,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def publisher(django_user_model):
-    user = django_user_model.objects.create_user(
-        "pub", password="a-long-test-password", is_staff=True
-    )
-    # As `create_editor --publisher` makes them: an editor who may publish.
-    user.groups.add(*Group.objects.filter(name__in=[EDITORS_GROUP, PUBLISHERS_GROUP]))
-    return user
-
-
-@pytest.fixture
-def publisher_client(publisher):
-    client = Client()
-    client.force_login(publisher)
-    return client
-
-
-@pytest.fixture
-def editor_client():
-    client = Client()
-    client.force_login(make_editor())
-    return client
 
 
 @pytest.fixture
