@@ -21,6 +21,7 @@ from roles import models as m
 from roles.editorial.order_history import moved_keys, restored_order
 from roles.editorial.permissions import EDITORS_GROUP, PUBLISHERS_GROUP
 
+from .formdata import form_data
 from .test_typed_order import IDS, SORTABLE, _form, _order, _urls
 
 pytestmark = pytest.mark.django_db
@@ -83,19 +84,9 @@ def _type_last_first(client, model) -> None:
 
 def _restore_form(html: str, change) -> dict[str, str]:
     """The fields of the restore form of ``change`` on the history page."""
-    form = re.search(
-        rf'<form[^>]*action="[^"]*/{change.pk}/restore/"[^>]*>(.*?)</form>',
-        html,
-        re.S,
-    )
-    assert form, html[:3000]
-    data = {}
-    for tag in re.findall(r"<input[^>]*>", form.group(1)):
-        name = re.search(r'name="([^"]+)"', tag)
-        value = re.search(r'value="([^"]*)"', tag)
-        if name:
-            data[name.group(1)] = value.group(1) if value else ""
-    return data
+    data = form_data(html, f"restore-{change.pk}")
+    assert data, html[:3000]
+    return {name: values[-1] for name, values in data.items()}
 
 
 # --- The pure rule -------------------------------------------------------------
