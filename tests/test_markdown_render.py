@@ -66,3 +66,16 @@ def test_every_field_written_in_markdown_refuses_what_the_page_would_drop():
         if validate_markdown not in field.validators
     ]
     assert missing == []
+
+
+def test_checking_a_text_renders_it_once(monkeypatch):
+    """A save's Markdown check reads the links and the tags of one rendering,
+    not one each."""
+    calls = []
+    render = site_markdown._to_html
+    monkeypatch.setattr(
+        site_markdown, "_to_html", lambda text: calls.append(text) or render(text)
+    )
+    text = f"A [link](https://example.org/{uuid.uuid4()}) and **bold**."
+    site_markdown.validate_markdown(text)
+    assert calls == [text]

@@ -91,10 +91,18 @@ def _rendered_hrefs(text: str) -> list[str]:
     """Every link address as Markdown renders it, which the reading above
     can miss: ``[x](java<TAB>script:…)`` becomes one address with white space
     inside, which the sanitiser keeps as a dead relative link."""
+    return list(_markup_of(text or "").hrefs)
+
+
+@functools.lru_cache(maxsize=32)
+def _markup_of(text: str) -> _MarkupCollector:
+    """The tags, dropped markup and link addresses of ``text`` rendered:
+    rendered once for the checks of one save (its links, then its tags).
+    Callers copy what they return: the collector is shared."""
     collector = _MarkupCollector()
     collector.feed(_to_html(text))
     collector.close()
-    return collector.hrefs
+    return collector
 
 
 class _MarkupCollector(HTMLParser):
@@ -131,10 +139,7 @@ def stripped_markup(text: str) -> list[str]:
     tags outside the allowed set (``<script>``, ``<iframe>``, ``<img>`` …)
     and attributes such as ``onclick``, in order of first appearance. Code
     spans and blocks are text, not markup, so they never count."""
-    collector = _MarkupCollector()
-    collector.feed(_to_html(text))
-    collector.close()
-    return collector.dropped
+    return list(_markup_of(text or "").dropped)
 
 
 def validate_markdown(text: str) -> None:
