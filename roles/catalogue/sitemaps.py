@@ -37,5 +37,8 @@ class PageSitemap(SiteUrlSitemap):
         return reverse(name)
 
     def lastmod(self, name: str):
-        latest = Role.objects.published().order_by("-updated_at").first()
-        return latest.updated_at if latest else None
+        # The same for every fixed page: looked up once per sitemap.
+        if not hasattr(self, "_latest"):
+            latest = Role.objects.published().order_by("-updated_at").first()
+            self._latest = latest.updated_at if latest else None
+        return self._latest
