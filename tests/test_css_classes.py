@@ -26,6 +26,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from roles.catalogue.guides import GlossaryTerm
 from roles.catalogue.models import Role
 from roles.comparisons.models import Comparison
+from roles.questionnaire import scoring
+from roles.questionnaire.models import Submission
 from roles.questionnaire.selectors import published_questionnaire
 
 pytestmark = pytest.mark.django_db
@@ -110,39 +112,46 @@ def _public_routes() -> dict[str, str]:
 
 def _result_urls(client: Client) -> list[str]:
     """Three stored results, taken through the questionnaire as a reader does:
-    a clear match, a close call between two roles and no clear match."""
+    a clear match, a close call between two roles and no clear match (each
+    checked to be what it stands for: a "close call" made of alternate
+    answers was a clear match, and that page's classes went unchecked)."""
+    import random
+
+    from roles.questionnaire.results import result_for
+
     questionnaire = published_questionnaire()
     questions = questionnaire.questions
+    pm = scoring.ideal_answers(questions, "product-manager")
+    po = scoring.ideal_answers(questions, "product-owner")
 
-    def towards(role: str) -> dict[str, str]:
+    def neutral() -> dict[str, int]:
         answers = {}
         for q in questions:
-            if q.options:
-                best = max(
-                    range(len(q.options)),
-                    key=lambda i: q.options[i].points.get(role, 0),
-                )
-                answers[f"q-{q.key}"] = str(best)
-            else:
-                answers[f"q-{q.key}"] = "2" if q.weights.get(role, 0) > 0 else "-2"
+            empty = [i for i, o in enumerate(q.options) if not o.points]
+            answers[q.key] = (empty[-1] if empty else 0) if q.options else 0
         return answers
 
-    def neutral() -> dict[str, str]:
-        answers = {}
-        for q in questions:
-            if q.options:
-                empty = [i for i, o in enumerate(q.options) if not o.points]
-                answers[f"q-{q.key}"] = str(empty[-1] if empty else 0)
-            else:
-                answers[f"q-{q.key}"] = "0"
-        return answers
+    def between() -> dict[str, int]:
+        for seed in range(500):
+            rng = random.Random(seed)
+            mixed = {k: (pm if rng.random() < 0.5 else po)[k] for k in pm}
+            if result_for(questionnaire, mixed).verdict == scoring.Verdict.BETWEEN:
+                return mixed
+        raise AssertionError("no mix of PM and PO answers is a close call")
 
-    pm, po = towards("product-manager"), towards("product-owner")
-    both = {key: pm[key] if n % 2 else po[key] for n, key in enumerate(pm)}
     urls = []
-    for answers in (towards("product-manager"), both, neutral()):
-        response = client.post("/quiz/all/", answers)
+    for answers, verdict in (
+        (pm, scoring.Verdict.CLEAR),
+        (between(), scoring.Verdict.BETWEEN),
+        (neutral(), scoring.Verdict.NO_CLEAR_MATCH),
+    ):
+        response = client.post(
+            "/quiz/all/", {f"q-{k}": str(v) for k, v in answers.items()}
+        )
         assert response.status_code == 302, response.content.decode()[:2000]
+        pk = response["Location"].rstrip("/").rsplit("/", 1)[-1]
+        stored = Submission.objects.get(pk=pk).stored_result
+        assert stored.verdict == verdict, (verdict, stored.headline())
         urls.append(response["Location"])
     return urls
 
