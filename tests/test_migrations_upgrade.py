@@ -72,6 +72,7 @@ LATER_MIGRATIONS = {
     "0012_order_history",
     "0013_draft_saved_at",
     "0014_role_summary_plain_text",
+    "0015_plain_text_fields",
 }
 #: Models they add or add fields to: today's model cannot read the old table, so the
 #: dump leaves them out and ``upgraded`` checks their rows.

@@ -20,6 +20,7 @@ from roles.catalogue.models import (
     Role,
     validate_source_url,
 )
+from roles.core.markdown import validate_plain_text
 from roles.publishing.models import ContentQuerySet, TimeStampedModel
 from roles.publishing.registry import content_model
 
@@ -59,7 +60,9 @@ class SkillLevel(models.TextChoices):
 class Skill(models.Model):
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="skills")
     name = models.CharField(
-        max_length=100, help_text="A short noun phrase: “Ordering work by value”."
+        max_length=100,
+        help_text="A short noun phrase: “Ordering work by value”.",
+        validators=[validate_plain_text],
     )
     level = models.CharField(
         max_length=12,
@@ -71,6 +74,7 @@ class Skill(models.Model):
         max_length=300,
         blank=True,
         help_text="One sentence on what the skill looks like in this role.",
+        validators=[validate_plain_text],
     )
     order = models.PositiveIntegerField(default=0, db_index=True)
 
@@ -94,7 +98,9 @@ class Skill(models.Model):
 class WayIn(models.Model):
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="ways_in")
     title = models.CharField(
-        max_length=100, help_text="The route, short: “From business analysis”."
+        max_length=100,
+        help_text="The route, short: “From business analysis”.",
+        validators=[validate_plain_text],
     )
     text = models.TextField(
         help_text="One or two sentences. " + MARKDOWN_HELP + " No headings.",
@@ -128,7 +134,9 @@ class WeekActivity(models.Model):
         Role, on_delete=models.CASCADE, related_name="typical_week"
     )
     activity = models.CharField(
-        max_length=100, help_text="What the time goes on: “Refinement”."
+        max_length=100,
+        help_text="What the time goes on: “Refinement”.",
+        validators=[validate_plain_text],
     )
     hours = models.PositiveSmallIntegerField(
         validators=[
@@ -138,7 +146,12 @@ class WeekActivity(models.Model):
         help_text=f"Approximate hours in a 37-hour week, from {MIN_WEEK_HOURS} "
         f"to {MAX_WEEK_HOURS}.",
     )
-    text = models.CharField(max_length=300, blank=True, help_text="One sentence.")
+    text = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="One sentence.",
+        validators=[validate_plain_text],
+    )
     order = models.PositiveIntegerField(default=0, db_index=True)
 
     objects = ContentQuerySet.as_manager()
@@ -168,7 +181,9 @@ class AntiPattern(models.Model):
         Role, on_delete=models.CASCADE, related_name="anti_patterns"
     )
     name = models.CharField(
-        max_length=100, help_text="A name readers will recognise: “The proxy PO”."
+        max_length=100,
+        help_text="A name readers will recognise: “The proxy PO”.",
+        validators=[validate_plain_text],
     )
     text = models.TextField(
         help_text="What it looks like and why it hurts. " + MARKDOWN_HELP,
@@ -245,12 +260,18 @@ class CareerPath(models.Model):
         related_name="paths_in",
         verbose_name="moves to",
     )
-    summary = models.CharField(max_length=300, help_text="One sentence on the move.")
+    summary = models.CharField(
+        max_length=300,
+        help_text="One sentence on the move.",
+        validators=[validate_plain_text],
+    )
     new_responsibilities = models.TextField(
-        help_text="What is new after the move, one short phrase per line (2–4)."
+        help_text="What is new after the move, one short phrase per line (2–4).",
+        validators=[validate_plain_text],
     )
     skills_to_build = models.TextField(
-        help_text="Skills to build for the move, one short phrase per line (2–4)."
+        help_text="Skills to build for the move, one short phrase per line (2–4).",
+        validators=[validate_plain_text],
     )
     order = models.PositiveIntegerField(default=0, db_index=True)
 
@@ -292,27 +313,37 @@ class GlossaryTerm(TimeStampedModel):
         unique=True,
         help_text="The term's anchor on the glossary page: /glossary/#<slug>.",
     )
-    term = models.CharField(max_length=100, unique=True)
+    term = models.CharField(
+        max_length=100, unique=True, validators=[validate_plain_text]
+    )
     abbreviation = models.CharField(
-        max_length=20, blank=True, help_text="Optional: “SRO”, “RTE”."
+        max_length=20,
+        blank=True,
+        help_text="Optional: “SRO”, “RTE”.",
+        validators=[validate_plain_text],
     )
     aliases = models.TextField(
         blank=True,
         help_text="Other spellings that should link to this term on pages, one per "
         "line.",
+        validators=[validate_plain_text],
     )
     definition = models.TextField(
         help_text="One to three sentences in our own words. " + MARKDOWN_HELP,
         validators=MARKDOWN_VALIDATORS,
     )
-    source_title = models.CharField("source title", max_length=200)
+    source_title = models.CharField(
+        "source title", max_length=200, validators=[validate_plain_text]
+    )
     source_url = models.URLField(
         "source URL",
         max_length=500,
         help_text=SOURCE_URL_HELP,
         validators=[validate_source_url],
     )
-    source_publisher = models.CharField("source publisher", max_length=200, blank=True)
+    source_publisher = models.CharField(
+        "source publisher", max_length=200, blank=True, validators=[validate_plain_text]
+    )
     related_roles = models.ManyToManyField(
         Role, blank=True, related_name="glossary_terms"
     )

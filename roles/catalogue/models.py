@@ -65,9 +65,13 @@ class Family(models.TextChoices):
 
 @content_model()
 class Theme(models.Model):
-    name = models.CharField(max_length=80, unique=True)
+    name = models.CharField(
+        max_length=80, unique=True, validators=[validate_plain_text]
+    )
     slug = models.SlugField(unique=True, help_text="Used in the seed and export files.")
-    description = models.CharField(max_length=200, blank=True)
+    description = models.CharField(
+        max_length=200, blank=True, validators=[validate_plain_text]
+    )
     order = models.PositiveIntegerField(default=0, db_index=True)
 
     objects = ContentQuerySet.as_manager()
@@ -176,7 +180,10 @@ def guide_prefetches() -> list[models.Prefetch]:
 )
 class Role(Publishable):
     name = models.CharField(
-        max_length=100, unique=True, help_text="As readers know it: “Product Owner”."
+        max_length=100,
+        unique=True,
+        help_text="As readers know it: “Product Owner”.",
+        validators=[validate_plain_text],
     )
     slug = models.SlugField(
         max_length=60,
@@ -206,11 +213,13 @@ class Role(Publishable):
         "also known as",
         blank=True,
         help_text="Other job titles for this role, one per line.",
+        validators=[validate_plain_text],
     )
     origin = models.CharField(
         max_length=100,
         blank=True,
         help_text="Where the role comes from, for example “Scrum”.",
+        validators=[validate_plain_text],
     )
     last_reviewed = models.DateField(
         null=True,
@@ -330,7 +339,9 @@ class Responsibility(models.Model):
         help_text="Comparison pages compute shared and distinct work from themes.",
     )
     text = models.CharField(
-        max_length=300, help_text="One sentence: a concrete thing the role does."
+        max_length=300,
+        help_text="One sentence: a concrete thing the role does.",
+        validators=[validate_plain_text],
     )
     order = models.PositiveIntegerField(default=0, db_index=True)
 
@@ -356,16 +367,21 @@ class Responsibility(models.Model):
 @content_model()
 class Source(models.Model):
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="sources")
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_plain_text])
     url = models.URLField(
         "URL",
         max_length=500,
         help_text=SOURCE_URL_HELP,
         validators=[validate_source_url],
     )
-    publisher = models.CharField(max_length=200, blank=True)
+    publisher = models.CharField(
+        max_length=200, blank=True, validators=[validate_plain_text]
+    )
     note = models.CharField(
-        max_length=300, blank=True, help_text="Optional: what this source supports."
+        max_length=300,
+        blank=True,
+        help_text="Optional: what this source supports.",
+        validators=[validate_plain_text],
     )
     order = models.PositiveIntegerField(default=0)
 
@@ -389,13 +405,16 @@ class Source(models.Model):
 
 @content_model()
 class Dimension(models.Model):
-    name = models.CharField(max_length=80, unique=True)
+    name = models.CharField(
+        max_length=80, unique=True, validators=[validate_plain_text]
+    )
     slug = models.SlugField(unique=True, help_text="Used in the seed and export files.")
     description = models.CharField(
         "help text",
         max_length=200,
         blank=True,
         help_text="Explains the row to readers of a comparison table.",
+        validators=[validate_plain_text],
     )
     order = models.PositiveIntegerField(default=0, db_index=True)
 
@@ -417,7 +436,9 @@ class DimensionValue(models.Model):
         Dimension, on_delete=models.CASCADE, related_name="values"
     )
     value = models.CharField(
-        max_length=200, help_text="Short: it appears in a table cell."
+        max_length=200,
+        help_text="Short: it appears in a table cell.",
+        validators=[validate_plain_text],
     )
 
     objects = ContentQuerySet.as_manager()

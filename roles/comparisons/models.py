@@ -17,7 +17,7 @@ from roles.catalogue.models import (
     role_name_changed,
     role_slug_renamed,
 )
-from roles.core.markdown import MAX_MARKDOWN_CHARS
+from roles.core.markdown import MAX_MARKDOWN_CHARS, validate_plain_text
 from roles.publishing.models import ContentQuerySet, Publishable, PublishableQuerySet
 from roles.publishing.registry import content_model
 
@@ -64,9 +64,13 @@ def comparison_clash(slugs: Sequence[str], *, exclude_pk: int | None) -> str | N
 
 @content_model()
 class ContextFactor(models.Model):
-    name = models.CharField(max_length=80, unique=True)
+    name = models.CharField(
+        max_length=80, unique=True, validators=[validate_plain_text]
+    )
     slug = models.SlugField(unique=True, help_text="Used in the seed and export files.")
-    description = models.CharField(max_length=250, blank=True)
+    description = models.CharField(
+        max_length=250, blank=True, validators=[validate_plain_text]
+    )
     order = models.PositiveIntegerField(default=0, db_index=True)
 
     objects = ContentQuerySet.as_manager()
@@ -140,6 +144,7 @@ class Comparison(Publishable):
         max_length=150,
         help_text="As readers search for it, in the order you want: "
         "“Product Owner vs Product Manager”.",
+        validators=[validate_plain_text],
     )
     tldr = models.TextField(
         "difference at a glance",
@@ -241,6 +246,7 @@ class ContextNote(models.Model):
     label = models.CharField(
         max_length=100,
         help_text="The situation, as a reader would pick it: “Start-up, one product”.",
+        validators=[validate_plain_text],
     )
     note = models.TextField(
         max_length=MAX_MARKDOWN_CHARS,

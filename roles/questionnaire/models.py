@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from roles.catalogue.models import Role
+from roles.core.markdown import validate_plain_text
 from roles.publishing.models import ContentQuerySet, Publishable
 from roles.publishing.registry import content_model, not_content
 from roles.questionnaire.results import StoredResult
@@ -83,12 +84,13 @@ class Question(Publishable):
         "Agreement: readers rate a statement from strongly disagree to strongly "
         "agree; the statement's weights are scaled by the answer.",
     )
-    text = models.CharField(max_length=300)
+    text = models.CharField(max_length=300, validators=[validate_plain_text])
     hint = models.CharField(
         "help text",
         max_length=300,
         blank=True,
         help_text="Optional: shown under the question.",
+        validators=[validate_plain_text],
     )
     order = models.PositiveIntegerField(default=0, db_index=True)
 
@@ -104,7 +106,7 @@ class Option(models.Model):
     question = models.ForeignKey(
         Question, on_delete=models.CASCADE, related_name="options"
     )
-    text = models.CharField(max_length=300)
+    text = models.CharField(max_length=300, validators=[validate_plain_text])
     order = models.PositiveIntegerField(default=0, db_index=True)
 
     objects = ContentQuerySet.as_manager()
