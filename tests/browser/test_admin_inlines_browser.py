@@ -274,7 +274,7 @@ def test_every_tabular_inline_fits_a_320_px_screen(site, browser, scripts):
     other tables still scrolled sideways inside their group (skills 899 px,
     a typical week 848, dimensions 769, related roles 408), with their
     fields and Delete boxes off-screen. Every tabular inline stacks its rows,
-    each field inside the screen."""
+    each field inside the screen and named above it."""
     get_user_model().objects.create_superuser("root", "", PASSWORD)
     context = browser.new_context(
         viewport={"width": 320, "height": 640}, java_script_enabled=scripts
@@ -299,12 +299,22 @@ def test_every_tabular_inline_fits_a_320_px_screen(site, browser, scripts):
                   .map(f => [f.name, f.getBoundingClientRect()])
                   .filter(([, b]) => b.left < 0 || b.right > 320)
                   .map(([name]) => name),
+                unnamed: [...g.querySelectorAll(
+                    "tr.form-row:not(.empty-form) td:not(.original, .delete)"
+                )].filter(td => td.offsetParent !== null && td.querySelector(
+                    "input:not([type=hidden]), select, textarea"))
+                  .filter(td => !/^"[^"]*[A-Za-z]/.test(
+                    getComputedStyle(td, "::before").content))
+                  .map(td => td.className),
             }))"""
         )
         for group in found:
             checked.add(group["id"])
             assert not group["wide"], (url, group["id"], "scrolls sideways")
             assert not group["outside"], (url, group["id"], group["outside"])
+            # Each field shows which column it is (a question's points boxes
+            # were sixteen unnamed numbers).
+            assert not group["unnamed"], (url, group["id"], group["unnamed"])
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, url
     assert {
         "skills-group",
