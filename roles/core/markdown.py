@@ -181,9 +181,14 @@ _MARKUP_NAMES = {
     "ul": "a list", "ol": "a list", "li": "a list",
     "blockquote": "a > quote",
     "hr": "a --- rule",
+    "img": "an image ![text](address)",
     "br": "a line break",
     **{f"h{n}": "a # heading" for n in range(1, 7)},
 }  # fmt: skip
+
+
+_INSIDE_A_WORD = re.compile(r"(?<=[^\W_])[*_]+(?=[^\W_])")
+_UNDERLINE = re.compile(r"^[ ]{0,3}(?:=+|-+)[ \t]*$", re.M)
 
 
 def markup_in_plain_text(text: str) -> list[str]:
@@ -192,14 +197,19 @@ def markup_in_plain_text(text: str) -> list[str]:
     order of first appearance. A text is plain when reading it as Markdown
     changes nothing but its paragraph: entities and backslash escapes count
     too ("AT&amp;T" shows as typed)."""
-    text = text or ""
+    # Stars and underscores inside a word ("5*3*2", "a*b*c") show as typed
+    # and nobody means them as emphasis: they are read as letters.
+    text = _INSIDE_A_WORD.sub(lambda m: "x" * len(m.group(0)), text or "")
     html_text = _to_html(text)
     collector = _MarkupCollector()
     collector.feed(html_text)
     collector.close()
+    underlined = bool(_UNDERLINE.search(text))
     found: list[str] = []
     for tag in collector.tags:
         name = _MARKUP_NAMES.get(tag, f"HTML <{tag}>") if tag != "p" else None
+        if tag in ("h1", "h2") and underlined:
+            name = "a heading underlined with --- or ==="
         if name and name not in found:
             found.append(name)
     flat = " ".join(html.unescape(strip_tags(html_text)).split())
