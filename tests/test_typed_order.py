@@ -58,6 +58,16 @@ def _order(model) -> list[int]:
     )
 
 
+def drag_url(client, model) -> str:
+    """Where the change list's drag posts (adminsortable2's script reads
+    it from the page's config), as the page drew it for ``client``."""
+    changelist, _ = _urls(model)
+    html = client.get(changelist).content.decode()
+    found = re.search(r'"update_url": "([^"]+)"', html)
+    assert found, html[:2000]
+    return found.group(1).replace("&amp;", "&")
+
+
 def _form(html: str) -> dict[str, str]:
     """The typed-order form's fields, as the page fills them."""
     data = form_data(html, "typed-order")

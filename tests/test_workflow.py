@@ -512,6 +512,7 @@ def test_reordering_questions_is_for_publishers_and_refreshes_pages(
     from roles.publishing.cache import current_version
 
     from .factories import make_scenario
+    from .test_typed_order import drag_url
 
     a, b = RoleFactory(), RoleFactory()
     first = make_scenario([{a: 1}, {b: 1}], key="first")
@@ -523,7 +524,9 @@ def test_reordering_questions_is_for_publishers_and_refreshes_pages(
         == 403
     )
     version = current_version()
-    response = publisher_client.post(url, body, content_type="application/json")
+    response = publisher_client.post(
+        drag_url(publisher_client, m.Question), body, content_type="application/json"
+    )
     assert response.status_code == 200
     assert current_version() != version
     assert list(m.Question.objects.values_list("key", flat=True)) == [

@@ -11,11 +11,12 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Q
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from roles import models as m
 from roles.editorial import times
@@ -23,6 +24,7 @@ from roles.editorial.models import OrderChange, OrderHow
 from roles.editorial.order_history import (
     HISTORY_LENGTH,
     order_change_record,
+    order_fingerprint,
     order_history,
     restored_order,
 )
@@ -279,6 +281,11 @@ RESTORE_CHANGED = (
     "added or removed a row). Nothing is restored: the history below is up "
     "to date. Check it and restore again."
 )
+DRAG_CHANGED = (
+    "The order changed since this page was drawn (another publisher moved, "
+    "added or removed a row). Your move is not saved: reload the page to see "
+    "the order now, then move the row again."
+)
 RESTORE_OUT_OF_DATE = "This page is out of date: open the order history again."
 RESTORE_HELP = (
     "Restoring puts the rows that still exist back in the order before that "
@@ -397,21 +404,44 @@ class PublishersReorderMixin:
             }
         return super().changelist_view(request, extra_context)
 
+    def _fingerprint(self, rows: list[models.Model]) -> str:
+        field = self.default_order_field
+        return order_fingerprint([(row.pk, getattr(row, field)) for row in rows])
+
+    def get_update_url(self, request) -> str:
+        """Where the change list's drag posts (adminsortable2's script reads
+        it from the page): with the fingerprint of the order the page draws,
+        so a drag on a list changed since is refused (``update_order``)."""
+        url = super().get_update_url(request)  # type: ignore[misc]
+        shown = self._fingerprint(self._ordered_rows(request))
+        return f"{url}?{urlencode({'shown': shown})}"
+
     def update_order(self, request):
-        # The drag: publishers only, whatever else the user may change.
+        """The drag: publishers only, whatever else the user may change;
+        refused (409, nothing saved) when the list changed since the page
+        was drawn, as the typed order and the restore are. adminsortable2
+        posts only the new numbers of the rows it renumbered, reckoned from
+        the numbers on the page, so on a stale page they would make an order
+        nobody saw. static/js/admin-sortable-drag.js shows the message and
+        sends the next drag with the fingerprint of the order just saved."""
         if not can_publish(request.user):
             raise PermissionDenied(self.REORDER_NOTE)
         if request.method != "POST":
             return super().update_order(request)
         with transaction.atomic():
-            before = self._order_keys(request, lock=True)
+            rows = self._ordered_rows(request, lock=True)
+            if request.GET.get("shown") != self._fingerprint(rows):
+                return JsonResponse({"message": DRAG_CHANGED}, status=409)
             response = super().update_order(request)
             if response.status_code != 200:
                 # adminsortable2 answered the error itself: nothing is kept.
                 transaction.set_rollback(True)
                 return response
-            self._record(request, OrderHow.DRAG, before)
-        return response
+            self._record(request, OrderHow.DRAG, [row.pk for row in rows])
+            update_url = self.get_update_url(request)
+        return JsonResponse(
+            {"message": "The order is saved.", "update_url": update_url}
+        )
 
     # The bulk "move to page" actions adminsortable2 adds to a list of more
     # than one page: each recorded as one change.
