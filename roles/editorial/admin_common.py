@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -273,7 +274,8 @@ TYPED_ORDER_HELP = (
 ORDER_CHANGED = (
     "The order changed since you opened this page (another publisher moved, "
     "added or removed a row). Nothing is saved: the list below is the order "
-    "now, with the numbers you typed. Check them and save again."
+    "now; the rows you gave a new number keep it, the others have their "
+    "number now. Check them and save again."
 )
 PAGE_OUT_OF_DATE = "This page is out of date: open the order again."
 RESTORE_CHANGED = (
@@ -292,6 +294,23 @@ RESTORE_HELP = (
     "change; rows added since go at the end, in their order now. It changes "
     "the live site at once and is recorded here."
 )
+
+
+def retyped_positions(
+    *, shown: list[int], current: list[int], typed: Mapping[str, str]
+) -> dict[str, str]:
+    """A typed order's fields over the order there is now (``current``),
+    when the page showed another (``shown``): a row whose typed number
+    differs from the one its page showed keeps what was typed; every other
+    row, and a row added since, gets its position now."""
+    was = {pk: str(n) for n, pk in enumerate(shown, start=1)}
+    fields = {}
+    for position, pk in enumerate(current, start=1):
+        name = f"row-{pk}"
+        value = typed.get(name)
+        changed = pk in was and value is not None and value.strip() != was[pk]
+        fields[name] = value if changed and value is not None else str(position)
+    return fields
 
 
 class TypedOrderForm(forms.Form):
@@ -587,12 +606,15 @@ class PublishersReorderMixin:
             status = 400
             shown = form.cleaned_data.get("shown") if form.is_bound else None
             if shown is not None and shown != current:
-                # Shown again as the order is now, with the numbers typed
-                # (a row added since at its place): nothing is lost.
+                # Shown again as the order is now: the rows given a new
+                # number keep it, the others (and rows added since) get
+                # their number now, so saving it again keeps the other
+                # publisher's move.
                 data = request.POST.copy()
                 data["shown"] = ",".join(map(str, current))
-                for position, pk in enumerate(current, start=1):
-                    data.setdefault(f"row-{pk}", str(position))
+                data.update(
+                    retyped_positions(shown=shown, current=current, typed=request.POST)
+                )
                 form = TypedOrderForm(data, rows=rows)
                 form.full_clean()
                 form.add_error(None, ORDER_CHANGED)
