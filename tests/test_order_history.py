@@ -298,6 +298,28 @@ def test_the_history_page_says_who_when_how_and_the_orders_in_names(
         assert "<time" in html
 
 
+@pytest.mark.parametrize(("model", "model_admin"), SORTABLE[:1], ids=IDS[:1])
+def test_two_changes_by_one_publisher_in_a_minute_have_different_headings(
+    seeded, publisher, model, model_admin
+):
+    """Each change is a section named by its heading (axe's
+    landmark-unique): two typed orders by the same user in the same minute
+    had the same one."""
+    _, client = publisher
+    _type_last_first(client, model)
+    _type_last_first(client, model)
+    assert len(_changes(model)) == 2
+    html = client.get(_history_url(model)).content.decode()
+    sections = re.findall(r'<section[^>]*aria-labelledby="([^"]+)"', html)
+    headings = {
+        ident: re.sub(r"<[^>]+>", "", text).strip()
+        for ident, text in re.findall(r'<h2 id="([^"]+)">(.*?)</h2>', html, re.S)
+    }
+    names = [headings[ident] for ident in sections]
+    assert len(names) == 2
+    assert len(set(names)) == 2, names
+
+
 @pytest.mark.parametrize(("model", "model_admin"), SORTABLE, ids=IDS)
 def test_the_history_page_takes_as_many_queries_for_one_change_as_for_four(
     seeded, publisher, model, model_admin
