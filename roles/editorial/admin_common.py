@@ -373,9 +373,9 @@ class TypedOrderForm(forms.Form):
 class PublishersReorderMixin:
     """A sortable list (adminsortable2's ``SortableAdminMixin``) whose order
     is the live order: only publishers may drag its rows (the server refuses
-    anyone else's reorder). Others get no drag handles and a line saying so;
-    they were offered the handles, and their drag was refused without a word
-    and undone at the next load.
+    anyone else's reorder). Others get no drag-handle column and a warning
+    saying so; they were offered the handles, and their drag was refused
+    without a word and undone at the next load.
 
     Every such list has a typed order too (``order/``, linked from the list):
     a position per row, for publishers without JavaScript, under the same
@@ -410,10 +410,19 @@ class PublishersReorderMixin:
             self.enable_sorting = False
         return changelist
 
+    def get_list_display(self, request):
+        """Without the publish right, no drag-handle column: its handles
+        cannot be used."""
+        shown = list(super().get_list_display(request))
+        if self._sortable() and not can_publish(request.user) and len(shown) > 1:
+            shown = [name for name in shown if name != "_reorder_"]
+        return shown
+
     def changelist_view(self, request, extra_context=None):
         if self._sortable() and request.method == "GET":
             if not can_publish(request.user):
-                messages.info(request, self.REORDER_NOTE)
+                # A warning, not a success with a tick: nothing was done.
+                messages.warning(request, self.REORDER_NOTE)
             extra_context = {
                 **(extra_context or {}),
                 "typed_order_url": reverse(self._order_url_name())
