@@ -22,7 +22,7 @@ from roles.editorial.order_history import moved_keys, restored_order
 from roles.editorial.permissions import EDITORS_GROUP, PUBLISHERS_GROUP
 
 from .formdata import form_data
-from .test_typed_order import IDS, SORTABLE, _form, _order, _urls
+from .test_typed_order import IDS, SORTABLE, _form, _order, _urls, drag_url
 
 pytestmark = pytest.mark.django_db
 
@@ -56,14 +56,14 @@ def _changes(model):
     return list(m.OrderChange.objects.for_model(model).order_by("pk"))
 
 
-def _drag_first_below_second(client, model, model_admin, before):
+def _drag_first_below_second(client, model, model_admin, before, url=None):
     """What adminsortable2's script posts after a drag: the new numbers of
-    the rows that moved."""
+    the rows that moved, to the address the change list gave it (``url``,
+    or the one a change list opened now gives)."""
     field = model_admin.default_order_field
     first, second = (model._default_manager.get(pk=pk) for pk in before[:2])
-    info = model._meta.app_label, model._meta.model_name
     return client.post(
-        reverse("admin:{}_{}_sortable_update".format(*info)),
+        url or drag_url(client, model),
         {
             "updatedItems": [
                 [first.pk, getattr(second, field)],
@@ -160,6 +160,45 @@ def test_a_drag_is_recorded(seeded, publisher, model, model_admin):
 
 
 @pytest.mark.parametrize(("model", "model_admin"), SORTABLE, ids=IDS)
+def test_a_drag_on_a_list_changed_since_it_was_drawn_is_refused(
+    seeded, django_user_model, model, model_admin
+):
+    """Publisher A opens the list; publisher B types another order; A's
+    drag on the stale page is refused with a message to reload (as the
+    typed order and the restore answer 409), and B's order stands."""
+    _, a = _publisher(django_user_model, "pub-a")
+    _, b = _publisher(django_user_model, "pub-b")
+    before = _order(model)
+    stale = drag_url(a, model)
+    _type_last_first(b, model)
+    theirs = _order(model)
+    assert theirs != before
+    changes = _changes(model)
+    response = _drag_first_below_second(a, model, model_admin, before, stale)
+    assert response.status_code == 409, response.content
+    assert "reload" in response.json()["message"].lower()
+    assert _order(model) == theirs
+    assert _changes(model) == changes
+    # A drag without the page's fingerprint is refused too.
+    info = model._meta.app_label, model._meta.model_name
+    bare = reverse("admin:{}_{}_sortable_update".format(*info))
+    assert (
+        _drag_first_below_second(a, model, model_admin, theirs, bare).status_code == 409
+    )
+    # Reloaded, the drag is saved; the answer gives the address of the next
+    # drag from the same page (the order it drew is now the one just saved).
+    fresh = _drag_first_below_second(a, model, model_admin, theirs)
+    assert fresh.status_code == 200, fresh.content
+    assert _order(model)[:2] == [theirs[1], theirs[0]]
+    now = _order(model)
+    again = _drag_first_below_second(
+        a, model, model_admin, now, fresh.json()["update_url"]
+    )
+    assert again.status_code == 200, again.content
+    assert _order(model)[:2] == [now[1], now[0]]
+
+
+@pytest.mark.parametrize(("model", "model_admin"), SORTABLE, ids=IDS)
 def test_a_typed_order_is_recorded(seeded, publisher, model, model_admin):
     user, client = publisher
     before = _order(model)
@@ -181,9 +220,8 @@ def test_an_order_saved_unchanged_or_refused_records_nothing(
     _, url = _urls(model)
     data = _form(client.get(url).content.decode())
     assert client.post(url, data).status_code == 302  # saved as it was
-    info = model._meta.app_label, model._meta.model_name
     bad = client.post(
-        reverse("admin:{}_{}_sortable_update".format(*info)),
+        drag_url(client, model),
         {"updatedItems": [[999_999, 1]]},
         content_type="application/json",
     )
@@ -258,6 +296,28 @@ def test_the_history_page_says_who_when_how_and_the_orders_in_names(
         assert f"{first}: 1 → 2" not in html
         assert f"(deleted since, id {gone})" in old[-1]
         assert "<time" in html
+
+
+@pytest.mark.parametrize(("model", "model_admin"), SORTABLE[:1], ids=IDS[:1])
+def test_two_changes_by_one_publisher_in_a_minute_have_different_headings(
+    seeded, publisher, model, model_admin
+):
+    """Each change is a section named by its heading (axe's
+    landmark-unique): two typed orders by the same user in the same minute
+    had the same one."""
+    _, client = publisher
+    _type_last_first(client, model)
+    _type_last_first(client, model)
+    assert len(_changes(model)) == 2
+    html = client.get(_history_url(model)).content.decode()
+    sections = re.findall(r'<section[^>]*aria-labelledby="([^"]+)"', html)
+    headings = {
+        ident: re.sub(r"<[^>]+>", "", text).strip()
+        for ident, text in re.findall(r'<h2 id="([^"]+)">(.*?)</h2>', html, re.S)
+    }
+    names = [headings[ident] for ident in sections]
+    assert len(names) == 2
+    assert len(set(names)) == 2, names
 
 
 @pytest.mark.parametrize(("model", "model_admin"), SORTABLE, ids=IDS)

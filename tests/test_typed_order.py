@@ -14,7 +14,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
-from roles.editorial.admin_common import PublishersReorderMixin
+from roles.editorial.admin_common import PublishersReorderMixin, retyped_positions
 from roles.editorial.permissions import EDITORS_GROUP, PUBLISHERS_GROUP
 
 from .formdata import form_data
@@ -56,6 +56,16 @@ def _order(model) -> list[int]:
             "pk", flat=True
         )
     )
+
+
+def drag_url(client, model) -> str:
+    """Where the change list's drag posts (adminsortable2's script reads
+    it from the page's config), as the page drew it for ``client``."""
+    changelist, _ = _urls(model)
+    html = client.get(changelist).content.decode()
+    found = re.search(r'"update_url": "([^"]+)"', html)
+    assert found, html[:2000]
+    return found.group(1).replace("&amp;", "&")
 
 
 def _form(html: str) -> dict[str, str]:
@@ -154,6 +164,56 @@ def test_an_order_changed_since_the_page_was_opened_is_not_overwritten(
     again = _form(html)
     assert publisher_client.post(url, again).status_code == 302
     assert _order(model)[0] == before[2]
+
+
+def test_only_the_rows_given_a_new_number_keep_it_over_the_order_now():
+    # The page showed 1, 2, 3; now it is 2, 3, 1 and 4 was added.
+    fields = retyped_positions(
+        shown=[1, 2, 3],
+        current=[2, 3, 1, 4],
+        typed={"row-1": "1", "row-2": "2", "row-3": " 1 "},
+    )
+    assert fields == {"row-2": "1", "row-3": " 1 ", "row-1": "3", "row-4": "4"}
+    # A bad number typed stays, to be shown with its error.
+    assert retyped_positions(shown=[1], current=[1], typed={"row-1": "x"}) == {
+        "row-1": "x"
+    }
+
+
+@pytest.mark.parametrize(("model", "model_admin"), SORTABLE, ids=IDS)
+def test_an_out_of_date_order_saved_again_keeps_the_other_publishers_move(
+    seeded, publisher_client, django_user_model, model, model_admin
+):
+    """On the 409 page only the rows this publisher gave a new number keep
+    it; the others show their number now, so saving that page again keeps
+    the other publisher's move instead of putting the old order back."""
+    _, url = _urls(model)
+    before = _order(model)
+    data = _form(publisher_client.get(url).content.decode())
+    # Another publisher, meanwhile, types the first row last.
+    other = django_user_model.objects.create_user("pub-b", is_staff=True)
+    other.groups.add(*Group.objects.filter(name__in=[EDITORS_GROUP, PUBLISHERS_GROUP]))
+    b = Client()
+    b.force_login(other)
+    theirs = _form(b.get(url).content.decode())
+    theirs[f"row-{before[0]}"] = str(len(before) + 1)
+    assert b.post(url, theirs).status_code == 302
+    current = _order(model)
+    assert current == [*before[1:], before[0]]
+    # This publisher, on the stale page, only moves the third row first.
+    data[f"row-{before[2]}"] = "1"
+    response = publisher_client.post(url, data)
+    assert response.status_code == 409
+    again = _form(response.content.decode())
+    assert {pk: again[f"row-{pk}"] for pk in current} == {
+        pk: "1" if pk == before[2] else str(n) for n, pk in enumerate(current, start=1)
+    }
+    html = response.content.decode()
+    assert "the rows you gave a new number keep it" in html
+    assert publisher_client.post(url, again).status_code == 302
+    after = _order(model)
+    assert after[0] == before[2]
+    assert after[-1] == before[0]  # the other publisher's move stands
 
 
 @pytest.mark.parametrize(("model", "model_admin"), SORTABLE, ids=IDS)

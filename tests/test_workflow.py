@@ -512,6 +512,7 @@ def test_reordering_questions_is_for_publishers_and_refreshes_pages(
     from roles.publishing.cache import current_version
 
     from .factories import make_scenario
+    from .test_typed_order import drag_url
 
     a, b = RoleFactory(), RoleFactory()
     first = make_scenario([{a: 1}, {b: 1}], key="first")
@@ -523,7 +524,9 @@ def test_reordering_questions_is_for_publishers_and_refreshes_pages(
         == 403
     )
     version = current_version()
-    response = publisher_client.post(url, body, content_type="application/json")
+    response = publisher_client.post(
+        drag_url(publisher_client, m.Question), body, content_type="application/json"
+    )
     assert response.status_code == 200
     assert current_version() != version
     assert list(m.Question.objects.values_list("key", flat=True)) == [
@@ -769,8 +772,15 @@ def test_only_those_who_may_reorder_a_list_are_offered_its_drag_handles(
         if editor.status_code == 200:
             html = editor.content.decode()
             assert 'class="drag handle"' not in html, model
+            # No drag-handle column at all (it cannot be used) ...
+            assert 'class="drag"' not in html, model
+            assert "column-_reorder_" not in html, model
             if model.objects.exists():
-                assert "Only publishers can change this order" in html, model
+                # ... and the note is a warning, not a success with a tick.
+                assert re.search(
+                    r'<li class="warning">\s*Only publishers can change this order',
+                    html,
+                ), model
         publisher = publisher_client.get(url).content.decode()
         if model.objects.exists():
             assert 'class="drag handle"' in publisher, model

@@ -17,6 +17,7 @@ from roles import models as m
 from roles.content_io.schema import export_document
 
 from .formdata import form_data
+from .test_typed_order import drag_url
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +71,7 @@ def test_a_drag_and_drop_reorder_shows_next(warm, staff_client):
     html = _page(warm, url)
     assert html.index(first.name) < html.index(last.name)
     response = staff_client.post(
-        reverse("admin:roles_dimension_sortable_update"),
+        drag_url(staff_client, m.Dimension),
         json.dumps({"updatedItems": [[last.pk, first.order], [first.pk, last.order]]}),
         content_type="application/json",
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -11,11 +12,12 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Q
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from roles import models as m
 from roles.editorial import times
@@ -23,6 +25,7 @@ from roles.editorial.models import OrderChange, OrderHow
 from roles.editorial.order_history import (
     HISTORY_LENGTH,
     order_change_record,
+    order_fingerprint,
     order_history,
     restored_order,
 )
@@ -271,7 +274,8 @@ TYPED_ORDER_HELP = (
 ORDER_CHANGED = (
     "The order changed since you opened this page (another publisher moved, "
     "added or removed a row). Nothing is saved: the list below is the order "
-    "now, with the numbers you typed. Check them and save again."
+    "now; the rows you gave a new number keep it, the others have their "
+    "number now. Check them and save again."
 )
 PAGE_OUT_OF_DATE = "This page is out of date: open the order again."
 RESTORE_CHANGED = (
@@ -279,12 +283,34 @@ RESTORE_CHANGED = (
     "added or removed a row). Nothing is restored: the history below is up "
     "to date. Check it and restore again."
 )
+DRAG_CHANGED = (
+    "The order changed since this page was drawn (another publisher moved, "
+    "added or removed a row). Your move is not saved: reload the page to see "
+    "the order now, then move the row again."
+)
 RESTORE_OUT_OF_DATE = "This page is out of date: open the order history again."
 RESTORE_HELP = (
     "Restoring puts the rows that still exist back in the order before that "
     "change; rows added since go at the end, in their order now. It changes "
     "the live site at once and is recorded here."
 )
+
+
+def retyped_positions(
+    *, shown: list[int], current: list[int], typed: Mapping[str, str]
+) -> dict[str, str]:
+    """A typed order's fields over the order there is now (``current``),
+    when the page showed another (``shown``): a row whose typed number
+    differs from the one its page showed keeps what was typed; every other
+    row, and a row added since, gets its position now."""
+    was = {pk: str(n) for n, pk in enumerate(shown, start=1)}
+    fields = {}
+    for position, pk in enumerate(current, start=1):
+        name = f"row-{pk}"
+        value = typed.get(name)
+        changed = pk in was and value is not None and value.strip() != was[pk]
+        fields[name] = value if changed and value is not None else str(position)
+    return fields
 
 
 class TypedOrderForm(forms.Form):
@@ -347,9 +373,9 @@ class TypedOrderForm(forms.Form):
 class PublishersReorderMixin:
     """A sortable list (adminsortable2's ``SortableAdminMixin``) whose order
     is the live order: only publishers may drag its rows (the server refuses
-    anyone else's reorder). Others get no drag handles and a line saying so;
-    they were offered the handles, and their drag was refused without a word
-    and undone at the next load.
+    anyone else's reorder). Others get no drag-handle column and a warning
+    saying so; they were offered the handles, and their drag was refused
+    without a word and undone at the next load.
 
     Every such list has a typed order too (``order/``, linked from the list):
     a position per row, for publishers without JavaScript, under the same
@@ -384,10 +410,19 @@ class PublishersReorderMixin:
             self.enable_sorting = False
         return changelist
 
+    def get_list_display(self, request):
+        """Without the publish right, no drag-handle column: its handles
+        cannot be used."""
+        shown = list(super().get_list_display(request))
+        if self._sortable() and not can_publish(request.user) and len(shown) > 1:
+            shown = [name for name in shown if name != "_reorder_"]
+        return shown
+
     def changelist_view(self, request, extra_context=None):
         if self._sortable() and request.method == "GET":
             if not can_publish(request.user):
-                messages.info(request, self.REORDER_NOTE)
+                # A warning, not a success with a tick: nothing was done.
+                messages.warning(request, self.REORDER_NOTE)
             extra_context = {
                 **(extra_context or {}),
                 "typed_order_url": reverse(self._order_url_name())
@@ -397,21 +432,44 @@ class PublishersReorderMixin:
             }
         return super().changelist_view(request, extra_context)
 
+    def _fingerprint(self, rows: list[models.Model]) -> str:
+        field = self.default_order_field
+        return order_fingerprint([(row.pk, getattr(row, field)) for row in rows])
+
+    def get_update_url(self, request) -> str:
+        """Where the change list's drag posts (adminsortable2's script reads
+        it from the page): with the fingerprint of the order the page draws,
+        so a drag on a list changed since is refused (``update_order``)."""
+        url = super().get_update_url(request)  # type: ignore[misc]
+        shown = self._fingerprint(self._ordered_rows(request))
+        return f"{url}?{urlencode({'shown': shown})}"
+
     def update_order(self, request):
-        # The drag: publishers only, whatever else the user may change.
+        """The drag: publishers only, whatever else the user may change;
+        refused (409, nothing saved) when the list changed since the page
+        was drawn, as the typed order and the restore are. adminsortable2
+        posts only the new numbers of the rows it renumbered, reckoned from
+        the numbers on the page, so on a stale page they would make an order
+        nobody saw. static/js/admin-sortable-drag.js shows the message and
+        sends the next drag with the fingerprint of the order just saved."""
         if not can_publish(request.user):
             raise PermissionDenied(self.REORDER_NOTE)
         if request.method != "POST":
             return super().update_order(request)
         with transaction.atomic():
-            before = self._order_keys(request, lock=True)
+            rows = self._ordered_rows(request, lock=True)
+            if request.GET.get("shown") != self._fingerprint(rows):
+                return JsonResponse({"message": DRAG_CHANGED}, status=409)
             response = super().update_order(request)
             if response.status_code != 200:
                 # adminsortable2 answered the error itself: nothing is kept.
                 transaction.set_rollback(True)
                 return response
-            self._record(request, OrderHow.DRAG, before)
-        return response
+            self._record(request, OrderHow.DRAG, [row.pk for row in rows])
+            update_url = self.get_update_url(request)
+        return JsonResponse(
+            {"message": "The order is saved.", "update_url": update_url}
+        )
 
     # The bulk "move to page" actions adminsortable2 adds to a list of more
     # than one page: each recorded as one change.
@@ -557,12 +615,15 @@ class PublishersReorderMixin:
             status = 400
             shown = form.cleaned_data.get("shown") if form.is_bound else None
             if shown is not None and shown != current:
-                # Shown again as the order is now, with the numbers typed
-                # (a row added since at its place): nothing is lost.
+                # Shown again as the order is now: the rows given a new
+                # number keep it, the others (and rows added since) get
+                # their number now, so saving it again keeps the other
+                # publisher's move.
                 data = request.POST.copy()
                 data["shown"] = ",".join(map(str, current))
-                for position, pk in enumerate(current, start=1):
-                    data.setdefault(f"row-{pk}", str(position))
+                data.update(
+                    retyped_positions(shown=shown, current=current, typed=request.POST)
+                )
                 form = TypedOrderForm(data, rows=rows)
                 form.full_clean()
                 form.add_error(None, ORDER_CHANGED)

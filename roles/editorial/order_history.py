@@ -4,6 +4,7 @@ earlier order is put back by one rule."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -22,6 +23,15 @@ def restored_order(*, old: Sequence[int], current: Sequence[int]) -> list[int]:
     kept = [pk for pk in old if pk in now]
     known = set(kept)
     return kept + [pk for pk in current if pk not in known]
+
+
+def order_fingerprint(rows: Sequence[tuple[int, object]]) -> str:
+    """A short token of a list's order as a page draws it: each row's key
+    and order number, in order. A page sends it back with a reorder, so a
+    list changed in between (another publisher's move, a row added or
+    removed) is told from the one the page showed."""
+    text = ";".join(f"{pk}:{number}" for pk, number in rows)
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
 def order_change_record(

@@ -80,3 +80,54 @@ def test_no_control_of_a_change_form_covers_another(site, browser, django_user_m
             )
     context.close()
     assert problems == [], "\n".join(problems)
+
+
+# The list's title and each of its object-tools buttons (Type the order,
+# Order history, Recover…, Add…), where the boxes of the title's line and
+# a button intersect by more than a pixel each way (the text's line boxes,
+# not the heading's block, which spans the page).
+_TITLE_COVERED = """() => {
+  const title = document.querySelector('#content h1');
+  const tools = [...document.querySelectorAll('.object-tools li')];
+  if (!title || !tools.length) return ['no title or no object tools'];
+  const found = [];
+  const text = document.createRange();
+  text.selectNodeContents(title);
+  for (const p of text.getClientRects()) {
+    for (const tool of tools) {
+      const q = tool.getBoundingClientRect();
+      if (Math.min(p.right, q.right) - Math.max(p.left, q.left) > 1
+          && Math.min(p.bottom, q.bottom) - Math.max(p.top, q.top) > 1) {
+        found.push(`"${tool.textContent.trim()}" covers "${title.textContent.trim()}"`);
+      }
+    }
+  }
+  return found;
+}"""
+
+
+def test_no_object_tools_button_covers_a_sortable_list_title(
+    site, browser, django_user_model, screenshot_dir
+):
+    """A publisher's sortable lists have four buttons by their title (Type
+    the order, Order history, Recover deleted…, Add…): at 1280 px they
+    covered "Select context factor to change"."""
+    from ..test_typed_order import SORTABLE
+
+    django_user_model.objects.create_superuser("root", "", PASSWORD)
+    context, desk = _login(browser, site, "root")
+    problems = []
+    for model, _ in SORTABLE:
+        opts = model._meta
+        path = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        for width in (1280, 320):
+            desk.set_viewport_size({"width": width, "height": 900})
+            assert desk.goto(site.url + path).status == 200, path
+            problems.extend(
+                f"{path} at {width} px: {o}" for o in desk.evaluate(_TITLE_COVERED)
+            )
+            desk.screenshot(
+                path=str(screenshot_dir / f"list-{opts.model_name}-{width}.png")
+            )
+    context.close()
+    assert problems == [], "\n".join(problems)
