@@ -22,7 +22,6 @@ from roles.editorial import workflow as wf
 
 from .admin_forms import admin_form_data
 from .test_admin_seam import ADD_ROW, RECORDS, _change_url, _edit, _errors, _snapshot
-from .test_admin_seam import publisher_client as publisher_client
 from .test_draft_staging import _live_tables, _writes_to
 
 pytestmark = pytest.mark.django_db

@@ -24,7 +24,6 @@ from roles.editorial import workflow as wf
 from roles.publishing import registry
 
 from .test_admin_seam import RECORDS, _change_url, _edit, _errors
-from .test_admin_seam import publisher_client as publisher_client
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from roles import models as m
 from roles.editorial import workflow as wf
 
 from .factories import make_editor
-from .test_workflow import live_role, publisher  # noqa: F401 (fixtures)
+from .test_workflow import live_role  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
