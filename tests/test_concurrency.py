@@ -1344,9 +1344,17 @@ def test_responsibilities_added_on_one_side_rewritten_on_the_other_are_merged():
         {"responsibilities": rewritten},
     )
     assert not field.conflict
-    # One row rewritten by both, differently: a conflict, as it was.
+    # One row rewritten by both, differently: a conflict, as it was - shown
+    # as one, and yours replaces theirs there (as the refusal says).
     other = _duties("One.", "Two, otherwise.", "Three.")
-    assert merge_rows("responsibilities", base, other, rewritten) is None
+    (field,) = three_way(
+        {"responsibilities": base},
+        {"responsibilities": other},
+        {"responsibilities": rewritten},
+    )
+    assert field.conflict
+    assert merge_rows("responsibilities", base, other, rewritten) == rewritten
+    assert merge_rows("responsibilities", base, other, rewritten, "theirs") == other
     # Rewritten as the text the other side added: not two rows alike.
     same = _duties("One.", "Two.", "Three.", "Two, rewritten.")
     assert merge_rows("responsibilities", base, same, rewritten) is None
