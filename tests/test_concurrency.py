@@ -1203,13 +1203,18 @@ def test_a_fields_rows_that_differ_each_side_added_removed_or_moved():
     yours = {"ways_in": _ways(("A", "a"), ("B", "b, yours"))}
     (field,) = three_way(base, theirs, yours)
     rows = {r.label: r for r in field.rows}
-    assert set(rows) == {"Ways in 2", "Ways in 3", "Ways in, added", "Ways in: order"}
-    assert (rows["Ways in 2"].yours_text, rows["Ways in 2"].theirs_changed) == (
+    assert set(rows) == {
+        "Ways in: “B”",
+        "Ways in: “C”",
+        "Ways in, added: “D”",
+        "Ways in: order",
+    }
+    assert (rows["Ways in: “B”"].yours_text, rows["Ways in: “B”"].theirs_changed) == (
         "title: B; text: b, yours",
         False,
     )
-    assert rows["Ways in 3"].yours_text == "removed"
-    assert rows["Ways in, added"].theirs_text == "title: D; text: d"
+    assert rows["Ways in: “C”"].yours_text == "removed"
+    assert rows["Ways in, added: “D”"].theirs_text == "title: D; text: d"
     assert rows["Ways in: order"].theirs_text == "B\nA\nC\nD"
     # A field that is not a list of rows is one row: the whole field.
     (plain,) = three_way({"summary": "x"}, {"summary": "y"}, {"summary": "x"})

@@ -289,3 +289,36 @@ def test_saved_again_keeps_their_skill_rename_and_your_level(ana, eve):
     (skill, *_) = m.Draft.objects.get().doc["skills"]
     assert skill["name"] == "Ana's skill name"
     assert skill["level"] == e[f"{prefix}-0-level"]
+
+
+def test_the_refusals_rows_are_named_by_their_content_not_the_documents_order():
+    """The form shows responsibilities under their themes, numbered in that
+    order; the table numbered them in the document's order ("Responsibilities
+    6" for the form's first). Every row is named by its first words."""
+    duties = [
+        {"theme": "b", "text": "Runs the weekly planning with the whole team."},
+        {"theme": "a", "text": "Writes the roadmap."},
+    ]
+    theirs = [duties[0], {"theme": "a", "text": "Writes the roadmap, theirs."}]
+    (field,) = three_way(
+        {"responsibilities": duties},
+        {"responsibilities": theirs},
+        {"responsibilities": duties},
+    )
+    (row,) = field.rows
+    assert row.label == "Responsibilities: “Writes the roadmap.”"
+    ways = [{"title": "Apprenticeship", "text": "a"}, {"title": "B", "text": "b"}]
+    (field,) = three_way(
+        {"ways_in": ways},
+        {"ways_in": [*ways, {"title": "Bootcamp", "text": "c"}]},
+        {"ways_in": [ways[0], {"title": "B", "text": "b2"}]},
+    )
+    assert [r.label for r in field.rows] == [
+        "Ways in: “B”",
+        "Ways in, added: “Bootcamp”",
+    ]
+    # Long first words are cut short.
+    long = [{"title": "Runs the weekly planning with the whole team", "text": "x"}]
+    (field,) = three_way({"ways_in": long}, {"ways_in": []}, {"ways_in": long})
+    (row,) = field.rows
+    assert row.label == "Ways in: “Runs the weekly planning with the…”"

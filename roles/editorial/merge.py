@@ -389,6 +389,25 @@ def untouched_rows_theirs(
     return out
 
 
+#: How many of a row's first words name it in the side-by-side.
+NAME_WORDS = 6
+
+
+def row_name(field: str, row: Doc) -> str:
+    """A row as the side-by-side names it: its first words (its key, or
+    its first text), quoted - the form numbers rows in the page's order
+    (responsibilities under their themes), not the document's, so a
+    number would name another row there."""
+    identity = _row_identity(field)
+    key = identity(row) if identity is not None else None
+    text = key if isinstance(key, str) and key else ""
+    if not text:
+        text = next((v for v in row.values() if isinstance(v, str) and v), "")
+    words = text.split()
+    short = " ".join(words[:NAME_WORDS]) + ("…" if len(words) > NAME_WORDS else "")
+    return f"“{short}”"
+
+
 def _row_text(row: Doc | None) -> str:
     return "removed" if row is None else show_value(row)
 
@@ -413,7 +432,7 @@ def _differing_rows(
             removed = t != row and y != row and t != y and (t is None or y is None)
             out.append(
                 RowMerge(
-                    f"{label} {i + 1}",
+                    f"{label}: {row_name(field, row)}",
                     show_value(row),
                     _row_text(t),
                     _row_text(y),
@@ -428,7 +447,7 @@ def _differing_rows(
         mine = added_y.pop(identity(row), None)
         out.append(
             RowMerge(
-                f"{label}, added",
+                f"{label}, added: {row_name(field, row)}",
                 show_value(None),
                 show_value(row),
                 show_value(mine) if mine is not None else "",
@@ -440,7 +459,7 @@ def _differing_rows(
     for row in added_y.values():
         out.append(
             RowMerge(
-                f"{label}, added",
+                f"{label}, added: {row_name(field, row)}",
                 show_value(None),
                 "",
                 show_value(row),
