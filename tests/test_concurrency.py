@@ -1394,3 +1394,35 @@ def test_a_refused_form_shows_their_rewrite_in_the_row_they_rewrote(ana, ben, se
         _row_value(refused, f"responsibilities-{i}-text") for i in range(shown)
     ]
     assert shown_again == [rewritten, *texts[1:]]
+
+
+# --- what the refusal says saving again does ------------------------------------------
+
+
+def _buttons(response) -> set[str]:
+    page = response.content.decode()
+    form = page[page.index('class="submit-row workflow-row"') :]
+    form = form[: form.index("</div>")]
+    return set(re.findall(r'name="(_[a-z_]+)"', form))
+
+
+def test_after_their_save_the_refusal_says_saving_again_makes_a_draft(ana, ben, role):
+    """Saved again after a refusal, "Save and publish" saved a draft (the
+    record moved on: published over theirs, the form would undo their
+    change) and only said so afterwards. The refusal says it beforehand,
+    and offers no button that says it publishes."""
+    first, second = _open(ana, role), _open(ben, role)
+    first.update(summary="Ana's summary.", _continue="1")
+    assert ana.post(_url(role), first).status_code == 302
+    second.update(origin="Ben's origin.", _continue="1")
+    refused = ben.post(_url(role), second)
+    text = _text(refused)
+    assert "Saving again keeps their changes and adds yours, as a draft" in text
+    assert "_continue" not in _buttons(refused)
+    assert "changes the live page at once" not in text
+    again = admin_form_data(refused)
+    again["_save_draft"] = "1"
+    assert ben.post(_url(role), again).status_code == 302
+    role.refresh_from_db()
+    assert role.origin != "Ben's origin."  # not published: a draft
+    assert m.Draft.objects.get().doc["origin"] == "Ben's origin."
