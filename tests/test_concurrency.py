@@ -1426,3 +1426,19 @@ def test_after_their_save_the_refusal_says_saving_again_makes_a_draft(ana, ben, 
     role.refresh_from_db()
     assert role.origin != "Ben's origin."  # not published: a draft
     assert m.Draft.objects.get().doc["origin"] == "Ben's origin."
+
+
+def test_a_refusal_for_a_lock_alone_shows_your_changes_not_theirs(ana, ben, role):
+    """Nobody else saved anything: the table of "their change and yours"
+    had no change of theirs; and once the lock is gone, saving publishes."""
+    ana.post(reverse("admin:roles_role_lock", args=[role.pk]), {"_lock": "1"})
+    second = _open(ben, role)
+    second.update(origin="Ben's origin.", _continue="1")
+    refused = ben.post(_url(role), second)
+    assert "workflow_conflict" in refused.context
+    text = _conflict_table(refused)
+    assert "Their change and yours" not in text
+    assert "Theirs (saved)" not in text
+    assert "Your changes, not saved yet" in text and "Ben's origin." in text
+    assert "as a draft" not in _text(refused)
+    assert "_continue" in _buttons(refused)

@@ -1158,6 +1158,8 @@ class WorkflowAdminMixin(PublishersReorderMixin, _ModelAdminBase):
             "reason": refusal.reason,
             "copy": copy,
             "fields": fields,
+            # Refused for a lock alone, nobody else saved: no "theirs" to show.
+            "theirs_saved": any(f.theirs_changed for f in fields),
             "problems": (
                 wf.merged_problems(kind=kind, base=base, theirs=theirs, yours=yours)
                 if base and yours
