@@ -1203,13 +1203,18 @@ def test_a_fields_rows_that_differ_each_side_added_removed_or_moved():
     yours = {"ways_in": _ways(("A", "a"), ("B", "b, yours"))}
     (field,) = three_way(base, theirs, yours)
     rows = {r.label: r for r in field.rows}
-    assert set(rows) == {"Ways in 2", "Ways in 3", "Ways in, added", "Ways in: order"}
-    assert (rows["Ways in 2"].yours_text, rows["Ways in 2"].theirs_changed) == (
+    assert set(rows) == {
+        "Ways in: “B”",
+        "Ways in: “C”",
+        "Ways in, added: “D”",
+        "Ways in: order",
+    }
+    assert (rows["Ways in: “B”"].yours_text, rows["Ways in: “B”"].theirs_changed) == (
         "title: B; text: b, yours",
         False,
     )
-    assert rows["Ways in 3"].yours_text == "removed"
-    assert rows["Ways in, added"].theirs_text == "title: D; text: d"
+    assert rows["Ways in: “C”"].yours_text == "removed"
+    assert rows["Ways in, added: “D”"].theirs_text == "title: D; text: d"
     assert rows["Ways in: order"].theirs_text == "B\nA\nC\nD"
     # A field that is not a list of rows is one row: the whole field.
     (plain,) = three_way({"summary": "x"}, {"summary": "y"}, {"summary": "x"})
@@ -1344,9 +1349,17 @@ def test_responsibilities_added_on_one_side_rewritten_on_the_other_are_merged():
         {"responsibilities": rewritten},
     )
     assert not field.conflict
-    # One row rewritten by both, differently: a conflict, as it was.
+    # One row rewritten by both, differently: a conflict, as it was - shown
+    # as one, and yours replaces theirs there (as the refusal says).
     other = _duties("One.", "Two, otherwise.", "Three.")
-    assert merge_rows("responsibilities", base, other, rewritten) is None
+    (field,) = three_way(
+        {"responsibilities": base},
+        {"responsibilities": other},
+        {"responsibilities": rewritten},
+    )
+    assert field.conflict
+    assert merge_rows("responsibilities", base, other, rewritten) == rewritten
+    assert merge_rows("responsibilities", base, other, rewritten, "theirs") == other
     # Rewritten as the text the other side added: not two rows alike.
     same = _duties("One.", "Two.", "Three.", "Two, rewritten.")
     assert merge_rows("responsibilities", base, same, rewritten) is None
@@ -1381,3 +1394,51 @@ def test_a_refused_form_shows_their_rewrite_in_the_row_they_rewrote(ana, ben, se
         _row_value(refused, f"responsibilities-{i}-text") for i in range(shown)
     ]
     assert shown_again == [rewritten, *texts[1:]]
+
+
+# --- what the refusal says saving again does ------------------------------------------
+
+
+def _buttons(response) -> set[str]:
+    page = response.content.decode()
+    form = page[page.index('class="submit-row workflow-row"') :]
+    form = form[: form.index("</div>")]
+    return set(re.findall(r'name="(_[a-z_]+)"', form))
+
+
+def test_after_their_save_the_refusal_says_saving_again_makes_a_draft(ana, ben, role):
+    """Saved again after a refusal, "Save and publish" saved a draft (the
+    record moved on: published over theirs, the form would undo their
+    change) and only said so afterwards. The refusal says it beforehand,
+    and offers no button that says it publishes."""
+    first, second = _open(ana, role), _open(ben, role)
+    first.update(summary="Ana's summary.", _continue="1")
+    assert ana.post(_url(role), first).status_code == 302
+    second.update(origin="Ben's origin.", _continue="1")
+    refused = ben.post(_url(role), second)
+    text = _text(refused)
+    assert "Saving again keeps their changes and adds yours, as a draft" in text
+    assert "_continue" not in _buttons(refused)
+    assert "changes the live page at once" not in text
+    again = admin_form_data(refused)
+    again["_save_draft"] = "1"
+    assert ben.post(_url(role), again).status_code == 302
+    role.refresh_from_db()
+    assert role.origin != "Ben's origin."  # not published: a draft
+    assert m.Draft.objects.get().doc["origin"] == "Ben's origin."
+
+
+def test_a_refusal_for_a_lock_alone_shows_your_changes_not_theirs(ana, ben, role):
+    """Nobody else saved anything: the table of "their change and yours"
+    had no change of theirs; and once the lock is gone, saving publishes."""
+    ana.post(reverse("admin:roles_role_lock", args=[role.pk]), {"_lock": "1"})
+    second = _open(ben, role)
+    second.update(origin="Ben's origin.", _continue="1")
+    refused = ben.post(_url(role), second)
+    assert "workflow_conflict" in refused.context
+    text = _conflict_table(refused)
+    assert "Their change and yours" not in text
+    assert "Theirs (saved)" not in text
+    assert "Your changes, not saved yet" in text and "Ben's origin." in text
+    assert "as a draft" not in _text(refused)
+    assert "_continue" in _buttons(refused)

@@ -191,3 +191,134 @@ def test_related_roles_and_career_paths_changed_by_both_keep_both():
         {"to": "a", "summary": "A, as rewritten."},
         {"to": "c", "summary": "C."},
     ]
+
+
+# --- one row, different fields: merged field by field -------------------------------
+
+
+def test_one_row_both_changed_is_merged_field_by_field():
+    base = [{"text": "Old", "points": {"r2": 1}}, {"text": "Other", "points": {}}]
+    theirs = [{"text": "New", "points": {"r2": 3}}, base[1]]  # rewritten in place
+    yours = [{"text": "Old", "points": {"r2": 1, "r6": 2}}, base[1]]
+    (field,) = three_way({"options": base}, {"options": theirs}, {"options": yours})
+    assert not field.conflict
+    assert rebase({"options": base}, {"options": theirs}, {"options": yours})[
+        "options"
+    ] == [{"text": "New", "points": {"r2": 3, "r6": 2}}, base[1]]
+    # Skills by name: they renamed it, you changed its level.
+    skills = [{"name": "SQL", "level": "basic", "note": ""}]
+    renamed = [{**skills[0], "name": "SQL and dbt"}]
+    levelled = [{**skills[0], "level": "expert"}]
+    assert merge.merge_rows("skills", skills, renamed, levelled) == [
+        {"name": "SQL and dbt", "level": "expert", "note": ""}
+    ]
+
+
+def test_a_field_of_a_row_both_changed_differently_is_shown_and_yours_wins():
+    base = [{"title": "A", "text": "a"}, {"title": "B", "text": "b"}]
+    theirs = [{"title": "A2", "text": "theirs"}, base[1]]
+    yours = [{"title": "A", "text": "yours"}, base[1]]
+    (field,) = three_way({"ways_in": base}, {"ways_in": theirs}, {"ways_in": yours})
+    assert field.conflict  # shown as both changed
+    (row,) = field.rows
+    assert row.conflict and row.clashing == ("Text",)
+    # Yours replaces theirs where you both changed it; their title stays.
+    assert rebase({"ways_in": base}, {"ways_in": theirs}, {"ways_in": yours})[
+        "ways_in"
+    ] == [{"title": "A2", "text": "yours"}, base[1]]
+    # Chosen on a stale draft's review: theirs there, the rest still merged.
+    assert rebase(
+        {"ways_in": base},
+        {"ways_in": theirs},
+        {"ways_in": [{"title": "A", "text": "yours"}, {"title": "B", "text": "b2"}]},
+        {"ways_in": "theirs"},
+    )["ways_in"] == [{"title": "A2", "text": "theirs"}, {"title": "B", "text": "b2"}]
+
+
+@pytest.mark.django_db
+def test_saved_again_keeps_their_text_and_points_and_your_points_in_one_option(
+    ana, eve
+):
+    from .factories import OptionFactory, QuestionFactory
+
+    r = {i: RoleFactory(slug=f"role-{i}", name=f"Role {i}") for i in range(1, 8)}
+    question = QuestionFactory()
+    for i in range(3):
+        OptionFactory(question=question, text=f"Option {i + 1}", order=i)
+    a = admin_form_data(ana.get(_url(question)))
+    e = admin_form_data(eve.get(_url(question)))
+    a["options-0-text"] = "Option 1, as Ana put it"
+    a[f"options-0-points_{r[2].pk}"] = "3"
+    a["_continue"] = "1"
+    assert ana.post(_url(question), a).status_code == 302
+    e[f"options-0-points_{r[6].pk}"] = "2"
+    refused, saved = _refused_then_saved_again(eve, question, e, "_continue")
+    # Not called a clash: they changed other fields of the row than she did.
+    (options,) = [
+        f
+        for f in refused.context["workflow_conflict"]["fields"]
+        if f.field == "options"
+    ]
+    assert not options.conflict
+    assert saved.status_code == 302
+    doc = m.Draft.objects.get().doc
+    first = doc["options"][0]
+    assert first["text"] == "Option 1, as Ana put it"
+    assert first["points"] == {"role-2": 3, "role-6": 2}
+
+
+@pytest.mark.django_db
+def test_saved_again_keeps_their_skill_rename_and_your_level(ana, eve):
+    from .factories import make_complete_guide
+
+    role = make_complete_guide(RoleFactory(slug="live", name="Live"))
+    a = admin_form_data(ana.get(_url(role)))
+    e = admin_form_data(eve.get(_url(role)))
+    prefix = next(k for k in a if k.endswith("-0-level") and "skill" in k).rsplit(
+        "-0-", 1
+    )[0]
+    a[f"{prefix}-0-name"] = "Ana's skill name"
+    a["_save_draft"] = "1"
+    assert ana.post(_url(role), a).status_code == 302
+    levels = [v for k, v in a.items() if k.endswith("-level")]
+    e[f"{prefix}-0-level"] = next(
+        x for x in ("foundation", "practitioner", "expert") if x != levels[0]
+    )
+    _, saved = _refused_then_saved_again(eve, role, e, "_save_draft")
+    assert saved.status_code == 302
+    (skill, *_) = m.Draft.objects.get().doc["skills"]
+    assert skill["name"] == "Ana's skill name"
+    assert skill["level"] == e[f"{prefix}-0-level"]
+
+
+def test_the_refusals_rows_are_named_by_their_content_not_the_documents_order():
+    """The form shows responsibilities under their themes, numbered in that
+    order; the table numbered them in the document's order ("Responsibilities
+    6" for the form's first). Every row is named by its first words."""
+    duties = [
+        {"theme": "b", "text": "Runs the weekly planning with the whole team."},
+        {"theme": "a", "text": "Writes the roadmap."},
+    ]
+    theirs = [duties[0], {"theme": "a", "text": "Writes the roadmap, theirs."}]
+    (field,) = three_way(
+        {"responsibilities": duties},
+        {"responsibilities": theirs},
+        {"responsibilities": duties},
+    )
+    (row,) = field.rows
+    assert row.label == "Responsibilities: “Writes the roadmap.”"
+    ways = [{"title": "Apprenticeship", "text": "a"}, {"title": "B", "text": "b"}]
+    (field,) = three_way(
+        {"ways_in": ways},
+        {"ways_in": [*ways, {"title": "Bootcamp", "text": "c"}]},
+        {"ways_in": [ways[0], {"title": "B", "text": "b2"}]},
+    )
+    assert [r.label for r in field.rows] == [
+        "Ways in: “B”",
+        "Ways in, added: “Bootcamp”",
+    ]
+    # Long first words are cut short.
+    long = [{"title": "Runs the weekly planning with the whole team", "text": "x"}]
+    (field,) = three_way({"ways_in": long}, {"ways_in": []}, {"ways_in": long})
+    (row,) = field.rows
+    assert row.label == "Ways in: “Runs the weekly planning with the…”"

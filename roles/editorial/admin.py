@@ -1110,8 +1110,10 @@ class WorkflowAdminMixin(PublishersReorderMixin, _ModelAdminBase):
         """Whether the record changed after the posted form was opened on it:
         only a form saved again after a refusal, or restored from a copy, gets
         this far (any other is refused)."""
-        opened = self._opened_on(request)
-        return opened is not None and opened != self._current_doc(object_id, draft)
+        return cc.saved_again_as_draft(
+            opened=self._opened_on(request),
+            current=self._current_doc(object_id, draft),
+        )
 
     def _current_doc(self, object_id, draft) -> wf.Doc:
         if draft is not None:
@@ -1156,6 +1158,8 @@ class WorkflowAdminMixin(PublishersReorderMixin, _ModelAdminBase):
             "reason": refusal.reason,
             "copy": copy,
             "fields": fields,
+            # Refused for a lock alone, nobody else saved: no "theirs" to show.
+            "theirs_saved": any(f.theirs_changed for f in fields),
             "problems": (
                 wf.merged_problems(kind=kind, base=base, theirs=theirs, yours=yours)
                 if base and yours
@@ -1167,12 +1171,20 @@ class WorkflowAdminMixin(PublishersReorderMixin, _ModelAdminBase):
             # again applies only what you changed (``_onto_current``): the
             # fields you left alone keep their change.
             context["workflow_base"] = request.POST["_base_doc"]
+        # What saving the form again will do, said before it is pressed: a
+        # draft, whatever the button, once the record moved on (``_moved_on``).
+        as_draft = cc.saved_again_as_draft(opened=base, current=theirs)
+        context["workflow_saves_draft"] = as_draft
+        merges = (
+            "Saving again keeps their changes and adds yours, as a draft to "
+            "review and publish (not published over theirs); where you both "
+            "changed a field, yours replaces theirs."
+        )
         after = (
             "You can save once the lock is released or lapses "
-            f"({cc.when(refusal.lock.lapses_at)})."
+            f"({cc.when(refusal.lock.lapses_at)})." + (f" {merges}" if as_draft else "")
             if refusal.lock is not None
-            else "Saving again keeps their changes and adds yours; where you "
-            "both changed a field, yours replaces theirs."
+            else merges
         )
         # Said once, in the conflict box (it was said above it too, and by
         # the copy just kept, in the list of saved copies).

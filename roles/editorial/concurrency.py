@@ -92,6 +92,15 @@ class Refusal:
     lock: EditLock | None = None
 
 
+def saved_again_as_draft(*, opened: Doc | None, current: Doc) -> bool:
+    """Whether saving a form opened on ``opened`` saves a draft whatever its
+    button says: the record (its open draft, or the live record: ``current``)
+    moved on since. Published, the form would put back every field as it
+    was opened; staged, their changes stay and yours go on top, for review
+    (the change form's save does this)."""
+    return opened is not None and opened != current
+
+
 def edit_refusal(
     *, kind: str, object_id: int, user, version: str | None, token: str
 ) -> Refusal | None:

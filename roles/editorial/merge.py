@@ -43,25 +43,40 @@ class FieldMerge:
     @property
     def conflict(self) -> bool:
         """Both sides changed the field, to different values, and not in
-        different rows of a list (``merged_rows``)."""
+        different rows of a list or different fields of a row
+        (``merge_rows``): a row field both changed differently is one."""
         return (
             self.theirs_changed
             and self.yours_changed
             and self.theirs != self.yours
-            and self.merged is None
+            and (self.merged is None or bool(self.clashes))
         )
 
     @property
-    def merged(self) -> Any:
-        """Both sides' changes taken together: to a list of rows where they
-        touch different rows (``merge_rows``), to a plain list as a set and
-        to a mapping key by key (``merge_values``); None where they cannot
-        be (a conflict), or for a single value."""
+    def clashes(self) -> dict[int, tuple[str, ...]]:
+        """The fields of each row of a list of rows (by its place in
+        ``base``) both sides changed, differently."""
+        if not (self.theirs_changed and self.yours_changed):
+            return {}
+        return row_clashes(self.field, self.base, self.theirs, self.yours)
+
+    def merged_as(self, prefer: Side) -> Any:
+        """``merged``, with ``prefer``'s value in each row field both sides
+        changed differently (``merged`` itself takes yours there)."""
         if not (self.theirs_changed and self.yours_changed):
             return None
         if _rows_of(self.field, self.base, self.theirs, self.yours) is not None:
-            return merge_rows(self.field, self.base, self.theirs, self.yours)
+            return merge_rows(self.field, self.base, self.theirs, self.yours, prefer)
         return merge_values(self.base, self.theirs, self.yours)
+
+    @property
+    def merged(self) -> Any:
+        """Both sides' changes taken together: to a list of rows row by row
+        and a row field by field, yours where both changed a row's field
+        (``merge_rows``), to a plain list as a set and to a mapping key by
+        key (``merge_values``); None where they cannot be (a conflict), or
+        for a single value."""
+        return self.merged_as("yours")
 
     @property
     def rows(self) -> list[RowMerge]:
@@ -110,6 +125,8 @@ class RowMerge:
     theirs_changed: bool
     yours_changed: bool
     conflict: bool
+    #: The fields of the row both sides changed, differently, as labelled.
+    clashing: tuple[str, ...] = ()
 
 
 #: The rows of these lists are told apart by this key (the one import and
@@ -124,14 +141,44 @@ ROW_KEYS = {
 }
 
 
-def merge_rows(field: str, base: Any, theirs: Any, yours: Any) -> list[Doc] | None:
+def merge_row(
+    base: Doc, theirs: Doc, yours: Doc, prefer: Side = "yours"
+) -> tuple[Doc, tuple[str, ...]]:
+    """One row both sides changed, taken together field by field: a field
+    only one side changed takes that side; a plain list or mapping both
+    changed is merged (``merge_values``); a field both changed differently
+    otherwise takes ``prefer``'s value and is named among the clashes."""
+    out: Doc = {}
+    clashes: list[str] = []
+    for name in dict.fromkeys([*base, *theirs, *yours]):
+        b = base.get(name, _MISSING)
+        t, y = theirs.get(name, _MISSING), yours.get(name, _MISSING)
+        if t in (b, y):
+            value = y
+        elif y == b:
+            value = t
+        elif (merged := merge_values(b, t, y)) is not None:
+            value = merged
+        else:
+            clashes.append(name)
+            value = y if prefer == "yours" else t
+        if value is not _MISSING:
+            out[name] = value
+    return out, tuple(clashes)
+
+
+def merge_rows(
+    field: str, base: Any, theirs: Any, yours: Any, prefer: Side = "yours"
+) -> list[Doc] | None:
     """Two edits of one list of rows taken together, row by row: a row only
-    one side changed, added or removed takes that side; the order is the one
-    side that reordered (theirs when you did not). Rows are matched as the
+    one side changed, added or removed takes that side; a row both changed
+    is taken together field by field (``merge_row``: ``prefer``'s value
+    where both changed a field differently); the order is the one side that
+    reordered (theirs when you did not). Rows are matched as the
     side-by-side matches them (``_aligned``): by their key, or in their
     place where a side rewrote the key itself (a responsibility's text).
-    None where the rows cannot be told apart, or both sides changed one row
-    differently or both reordered the list: that is a conflict for the
+    None where the rows cannot be told apart, or one side removed a row the
+    other changed, or both reordered the list: that is a conflict for the
     editor to settle."""
     identity = _rows_of(field, base, theirs, yours)
     lists = (base, theirs, yours)
@@ -147,8 +194,11 @@ def merge_rows(field: str, base: Any, theirs: Any, yours: Any) -> list[Doc] | No
     for i, row in enumerate(base):
         t, y = t_rows[i], y_rows[i]
         if t != row and y != row and t != y:
-            return None  # both changed (or one removed) the same row
-        merged = y if y != row else t
+            if t is None or y is None:
+                return None  # one removed the row the other changed
+            merged: Doc | None = merge_row(row, t, y, prefer)[0]
+        else:
+            merged = y if y != row else t
         if merged is not None:
             kept[("base", i)] = merged
     t_added = {identity(r): r for r in t_new}
@@ -299,6 +349,27 @@ def _rows_of(field: str, *lists: Any) -> Callable[[Doc], Hashable] | None:
     return identity
 
 
+def row_clashes(
+    field: str, base: Any, theirs: Any, yours: Any
+) -> dict[int, tuple[str, ...]]:
+    """The fields of each row of a list of rows (by its place in ``base``)
+    both sides changed differently (``merge_row``); empty for a list whose
+    rows cannot be told apart."""
+    identity = _rows_of(field, base, theirs, yours)
+    if identity is None:
+        return {}
+    t_rows, _ = _aligned(field, identity, base, theirs)
+    y_rows, _ = _aligned(field, identity, base, yours)
+    out: dict[int, tuple[str, ...]] = {}
+    for i, row in enumerate(base):
+        t, y = t_rows[i], y_rows[i]
+        if t is None or y is None or t in (row, y) or y == row:
+            continue
+        if clashes := merge_row(row, t, y)[1]:
+            out[i] = clashes
+    return out
+
+
 def untouched_rows_theirs(
     field: str, base: Any, theirs: Any, yours: Any
 ) -> dict[int, Doc]:
@@ -318,6 +389,25 @@ def untouched_rows_theirs(
     return out
 
 
+#: How many of a row's first words name it in the side-by-side.
+NAME_WORDS = 6
+
+
+def row_name(field: str, row: Doc) -> str:
+    """A row as the side-by-side names it: its first words (its key, or
+    its first text), quoted - the form numbers rows in the page's order
+    (responsibilities under their themes), not the document's, so a
+    number would name another row there."""
+    identity = _row_identity(field)
+    key = identity(row) if identity is not None else None
+    text = key if isinstance(key, str) and key else ""
+    if not text:
+        text = next((v for v in row.values() if isinstance(v, str) and v), "")
+    words = text.split()
+    short = " ".join(words[:NAME_WORDS]) + ("…" if len(words) > NAME_WORDS else "")
+    return f"“{short}”"
+
+
 def _row_text(row: Doc | None) -> str:
     return "removed" if row is None else show_value(row)
 
@@ -333,18 +423,23 @@ def _differing_rows(
     t_rows, t_new = _aligned(field, identity, base, theirs)
     y_rows, y_new = _aligned(field, identity, base, yours)
     out: list[RowMerge] = []
+    clashes = row_clashes(field, base, theirs, yours)
     for i, row in enumerate(base):
         t, y = t_rows[i], y_rows[i]
         if t != row or y != row:
+            # Both changed it: a clash where one removed it or they changed
+            # one of its fields differently, not where they changed others.
+            removed = t != row and y != row and t != y and (t is None or y is None)
             out.append(
                 RowMerge(
-                    f"{label} {i + 1}",
+                    f"{label}: {row_name(field, row)}",
                     show_value(row),
                     _row_text(t),
                     _row_text(y),
                     t != row,
                     y != row,
-                    t != row and y != row and t != y,
+                    removed or i in clashes,
+                    tuple(field_label(n) for n in clashes.get(i, ())),
                 )
             )
     added_y = {identity(row): row for row in y_new}
@@ -352,7 +447,7 @@ def _differing_rows(
         mine = added_y.pop(identity(row), None)
         out.append(
             RowMerge(
-                f"{label}, added",
+                f"{label}, added: {row_name(field, row)}",
                 show_value(None),
                 show_value(row),
                 show_value(mine) if mine is not None else "",
@@ -364,7 +459,7 @@ def _differing_rows(
     for row in added_y.values():
         out.append(
             RowMerge(
-                f"{label}, added",
+                f"{label}, added: {row_name(field, row)}",
                 show_value(None),
                 "",
                 show_value(row),
@@ -422,6 +517,10 @@ def rebase(
         if not merge.yours_changed:
             continue
         if merge.conflict and choices.get(merge.field) == "theirs":
+            # Theirs where both changed it; in a list of rows, only the
+            # row fields both changed.
+            if (preferred := merge.merged_as("theirs")) is not None:
+                out[merge.field] = preferred
             continue
         if (merged := merge.merged) is not None:
             out[merge.field] = merged  # both sides' rows, each kept

@@ -95,3 +95,53 @@ def test_two_editors_conflict_copy_lock_and_rebase(site, accounts, browser):
         "Ed's summary, saved first.",
         "Imported origin.",
     )
+
+
+#: The refusal table's columns, as each stacked cell names itself on a phone.
+CONFLICT_COLUMNS = ["When you opened the form", "Theirs (saved)", "Yours (not saved)"]
+
+
+def test_the_refusal_table_is_readable_on_a_phone_and_a_desktop(
+    site, accounts, browser, screenshot_dir
+):
+    """At 320 px the table's cells stacked with no column heading (the base,
+    their and your values could not be told apart) and its caption broke a
+    word per line. Each cell now says its column; the page fits; at 1280 px
+    it is a table with its headings."""
+    role = m.Role.objects.get(slug="product-owner")
+    url = site.url + f"/admin/roles/role/{role.pk}/change/"
+    ed, pat = _login(browser, site, "ed"), _login(browser, site, "pat")
+    ed.goto(url)
+    pat.goto(url)
+    ed.fill("#id_summary", "Ed's summary, saved first, a little longer than one line.")
+    pat.fill("#id_summary", "Pat's summary, typed at length on a small screen.")
+    ed.click("input[name=_save_draft] >> nth=0")
+    pat.click("input[name=_save_draft] >> nth=0")
+    table = pat.get_by_role("table", name="Their change and yours")
+    expect(table).to_be_visible()
+    for width in (320, 1280):
+        pat.set_viewport_size({"width": width, "height": 800})
+        table.scroll_into_view_if_needed()
+        pat.screenshot(path=screenshot_dir / f"admin-refusal-{width}.png")
+        assert pat.evaluate("document.documentElement.scrollWidth") <= width
+        box = table.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+        caption = table.locator("caption").bounding_box()
+        assert caption is not None and caption["width"] >= min(250, width - 60)
+        headings = table.locator("thead th")
+        # The column headings are there for screen readers at every width.
+        assert headings.all_text_contents()[1:] == CONFLICT_COLUMNS
+        labels = table.locator("tbody td").evaluate_all(
+            "cells => cells.map(c => [c.dataset.label,"
+            " getComputedStyle(c, '::before').content,"
+            " getComputedStyle(c, '::before').display])"
+        )
+        assert [label for label, _, _ in labels[:3]] == CONFLICT_COLUMNS
+        for label, before, display in labels:
+            if width == 320:  # each cell shows its column's name
+                assert before == f'"{label}"' and display != "none"
+            else:  # under the headings, none needed
+                assert before in ("none", "normal")
+        if width == 1280:
+            expect(headings.nth(2)).to_be_visible()
+        assert_accessible(pat)
