@@ -1110,9 +1110,11 @@ class WorkflowAdminMixin(PublishersReorderMixin, _ModelAdminBase):
         """Whether the record changed after the posted form was opened on it:
         only a form saved again after a refusal, or restored from a copy, gets
         this far (any other is refused)."""
-        return cc.saved_again_as_draft(
-            opened=self._opened_on(request),
-            current=self._current_doc(object_id, draft),
+        opened = self._opened_on(request)
+        # Read the current document only for such a form: a record that does
+        # not exist is the admin's own answer, not a 500 here.
+        return opened is not None and cc.saved_again_as_draft(
+            opened=opened, current=self._current_doc(object_id, draft)
         )
 
     def _current_doc(self, object_id, draft) -> wf.Doc:
