@@ -14,8 +14,6 @@ from .test_workflow import (  # noqa: F401 (fixtures)
     _post_form,
     _text,
     live_role,
-    publisher,
-    publisher_client,
 )
 
 pytestmark = pytest.mark.django_db

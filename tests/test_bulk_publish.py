@@ -11,10 +11,7 @@ from roles.editorial import workflow as wf
 
 from .factories import RoleFactory, make_complete_guide
 from .test_workflow import (  # noqa: F401 (fixtures)
-    editor_client,
     live_role,
-    publisher,
-    publisher_client,
 )
 
 pytestmark = pytest.mark.django_db

@@ -19,10 +19,7 @@ from .test_workflow import (  # noqa: F401 (fixtures)
     _change_url,
     _drop_skills,
     _text,
-    editor_client,
     live_role,
-    publisher,
-    publisher_client,
 )
 
 # The names the import and the database use, which editors never see.

@@ -203,12 +203,8 @@ def test_with_javascript_the_blank_rows_and_order_numbers_are_not_shown(site, de
     expect(desk.locator("#id_options-TOTAL_FORMS")).to_have_value(str(count + 1))
 
 
-@pytest.mark.parametrize("scripts", [True, False], ids=["scripts", "no-scripts"])
-def test_responsibility_rows_stack_at_320_px(site, browser, screenshot_dir, scripts):
-    """Found by a tester: at 320 px the Responsibilities table showed each
-    row's drag handle, ordering buttons and theme, and its text box sat
-    off-screen (x=317, 448 px wide) in a group that scrolled sideways. Each
-    row now stacks: the text box under the theme, inside the screen."""
+def _phone_desk(site, browser, scripts: bool):
+    """A superuser logged in on a 320 px screen, scripts on or off."""
     get_user_model().objects.create_superuser("root", "", PASSWORD)
     context = browser.new_context(
         viewport={"width": 320, "height": 640}, java_script_enabled=scripts
@@ -219,6 +215,16 @@ def test_responsibility_rows_stack_at_320_px(site, browser, screenshot_dir, scri
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
     expect(page.locator("#user-tools")).to_be_visible()
+    return context, page
+
+
+@pytest.mark.parametrize("scripts", [True, False], ids=["scripts", "no-scripts"])
+def test_responsibility_rows_stack_at_320_px(site, browser, screenshot_dir, scripts):
+    """Found by a tester: at 320 px the Responsibilities table showed each
+    row's drag handle, ordering buttons and theme, and its text box sat
+    off-screen (x=317, 448 px wide) in a group that scrolled sideways. Each
+    row now stacks: the text box under the theme, inside the screen."""
+    context, page = _phone_desk(site, browser, scripts)
     role = m.Role.objects.get(slug="scrum-master")
     page.goto(site.url + f"/admin/roles/role/{role.pk}/change/")
     page.wait_for_load_state("load")
@@ -275,16 +281,7 @@ def test_every_tabular_inline_fits_a_320_px_screen(site, browser, scripts):
     a typical week 848, dimensions 769, related roles 408), with their
     fields and Delete boxes off-screen. Every tabular inline stacks its rows,
     each field inside the screen and named above it."""
-    get_user_model().objects.create_superuser("root", "", PASSWORD)
-    context = browser.new_context(
-        viewport={"width": 320, "height": 640}, java_script_enabled=scripts
-    )
-    page = context.new_page()
-    page.goto(site.url + "/admin/login/")
-    page.fill("#id_username", "root")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    expect(page.locator("#user-tools")).to_be_visible()
+    context, page = _phone_desk(site, browser, scripts)
     checked = set()
     for url in _change_forms():
         page.goto(site.url + url)
