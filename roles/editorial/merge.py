@@ -292,16 +292,10 @@ _MISSING = object()
 
 
 def _merge_mapping(base: Doc, theirs: Doc, yours: Doc) -> Doc | None:
-    out: Doc = {}
-    for key in dict.fromkeys([*theirs, *yours]):
-        b = base.get(key, _MISSING)
-        t, y = theirs.get(key, _MISSING), yours.get(key, _MISSING)
-        if t != b and y != b and t != y:
-            return None  # both changed (or one removed) the same key
-        value = y if y != b else t
-        if value is not _MISSING:
-            out[key] = value
-    return out
+    """Key by key, as a row's fields (``merge_row``); None where both sides
+    changed (or one removed) the same key differently."""
+    merged, clashes = merge_row(base, theirs, yours)
+    return None if clashes else merged
 
 
 def _row_identity(field: str) -> Callable[[Doc], Hashable] | None:

@@ -12,6 +12,7 @@ from roles.questionnaire.results import (
     adaptive_result_for,
     result_for,
 )
+from roles.questionnaire.selectors import submission_for_nonce
 
 
 class SubmissionStored(NamedTuple):
@@ -33,10 +34,9 @@ def submission_create(
     the same form posted again returns the first result (``created`` False).
     ``adaptive``: the answers are the adaptive flow's subset (a version 4
     result, scored from the questions asked)."""
-    if nonce:
-        earlier = Submission.objects.filter(nonce=nonce).only("id").first()
-        if earlier is not None:
-            return SubmissionStored(earlier, False)
+    earlier = submission_for_nonce(nonce)
+    if earlier is not None:
+        return SubmissionStored(earlier, False)
     result = (
         adaptive_result_for(questionnaire, answers)
         if adaptive
