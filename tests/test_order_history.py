@@ -237,9 +237,14 @@ def test_a_move_to_another_page_is_recorded(
     monkeypatch.setattr(model_admin, "list_per_page", 2)
     changelist, _ = _urls(model)
     before = _order(model)
+    # The page's form as drawn: it carries the order the page drew.
+    page = form_data(
+        client.get(f"{changelist}?p=1").content.decode(), "changelist-form"
+    )
     response = client.post(
         f"{changelist}?p=1",
         {
+            **page,
             "action": "move_to_last_page",
             "_selected_action": [before[0]],
             "index": 0,

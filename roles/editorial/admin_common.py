@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import urlencode
 
 from roles import models as m
@@ -288,6 +289,11 @@ DRAG_CHANGED = (
     "added or removed a row). Your move is not saved: reload the page to see "
     "the order now, then move the row again."
 )
+MOVE_CHANGED = (
+    "The order changed since this page was drawn (another publisher moved, "
+    "added or removed a row). Nothing is moved: the list below is the order "
+    "now. Select the rows and move them again."
+)
 RESTORE_OUT_OF_DATE = "This page is out of date: open the order history again."
 RESTORE_HELP = (
     "Restoring puts the rows that still exist back in the order before that "
@@ -423,12 +429,19 @@ class PublishersReorderMixin:
             if not can_publish(request.user):
                 # A warning, not a success with a tick: nothing was done.
                 messages.warning(request, self.REORDER_NOTE)
+            may_reorder = self.may_reorder(request)
             extra_context = {
                 **(extra_context or {}),
                 "typed_order_url": reverse(self._order_url_name())
-                if self.may_reorder(request)
+                if may_reorder
                 else "",
                 "order_history_url": reverse(self._order_url_name("history")),
+                # Posted back with the page's moves (the change list form's
+                # hidden "shown", drawn by the template): read before the
+                # rows are, so an order changed in between refuses the move.
+                "order_shown": self._fingerprint(self._ordered_rows(request))
+                if may_reorder
+                else "",
             }
         return super().changelist_view(request, extra_context)
 
@@ -472,7 +485,7 @@ class PublishersReorderMixin:
         )
 
     # The bulk "move to page" actions adminsortable2 adds to a list of more
-    # than one page: each recorded as one change.
+    # than one page: each recorded as one change, under the drag's rule.
 
     @admin.action(description="Move selected to specific page")
     def move_to_exact_page(self, request, queryset):
@@ -495,12 +508,29 @@ class PublishersReorderMixin:
         self._recorded_move(request, super().move_to_last_page, queryset)
 
     def _recorded_move(self, request, move, queryset) -> None:
+        """A move, refused (nothing moved, the change list drawn again with
+        why) when the list changed since the page was drawn: adminsortable2
+        reckons the rows' new numbers from the order there is when it runs,
+        so from a stale page it would make an order nobody saw. The page
+        posts the order it drew as ``shown`` (a plain form: no script
+        needed); static/js/admin-sortable-drag.js keeps it current after the
+        page's own drags."""
         if not can_publish(request.user):
             raise PermissionDenied(self.REORDER_NOTE)
         with transaction.atomic():
-            before = self._order_keys(request, lock=True)
+            rows = self._ordered_rows(request, lock=True)
+            if request.POST.get("shown") != self._fingerprint(rows):
+                messages.error(
+                    request,
+                    format_html(
+                        '{} <a href="{}">See what changed in the order history</a>.',
+                        MOVE_CHANGED,
+                        reverse(self._order_url_name("history")),
+                    ),
+                )
+                return
             move(request, queryset)
-            self._record(request, OrderHow.MOVED, before)
+            self._record(request, OrderHow.MOVED, [row.pk for row in rows])
 
     def _order_keys(self, request, *, lock: bool = False) -> list[int]:
         return [row.pk for row in self._ordered_rows(request, lock=lock)]

@@ -7,7 +7,10 @@
  * wrapper of fetch that shows the server's message above the list, with a
  * link to reload, and after a saved drag sends the next one with the
  * address the server gave back (the fingerprint of the order just saved,
- * so a second drag from the same page is not taken for a stale one). */
+ * so a second drag from the same page is not taken for a stale one). The
+ * list's form carries the same fingerprint for its moves to another page
+ * (its hidden "shown", checked by PublishersReorderMixin._recorded_move):
+ * it follows too, so a move after a drag from the same page is saved. */
 (function () {
   "use strict";
 
@@ -41,6 +44,13 @@
     list.appendChild(item);
   }
 
+  function saved(next) {
+    current = next;
+    var shown = document.querySelector('#changelist-form input[name="shown"]');
+    var fingerprint = new URL(next, window.location.href).searchParams.get("shown");
+    if (shown && fingerprint) shown.value = fingerprint;
+  }
+
   var original = window.fetch.bind(window);
   window.fetch = function (resource, init) {
     var url = typeof resource === "string" ? new URL(resource, window.location.href) : null;
@@ -49,7 +59,7 @@
       function (response) {
         response.clone().json().then(
           function (data) {
-            if (response.ok && data.update_url) current = data.update_url;
+            if (response.ok && data.update_url) saved(data.update_url);
             else if (!response.ok) show(data.message || FALLBACK);
           },
           function () {

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
+from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -190,4 +191,84 @@ def test_a_drag_on_a_list_another_publisher_changed_is_refused_with_a_message(
     page.wait_for_timeout(500)
     expect(alert).to_have_count(0)
     assert _live_order(model)[:2] == [once[1], once[0]]
+    context.close()
+
+
+def _moves(model) -> list[m.OrderChange]:
+    return list(m.OrderChange.objects.for_model(model).filter(how=m.OrderHow.MOVED))
+
+
+def _move_to_last_page(page, pk: int) -> None:
+    """Tick one row, choose "Move selected to last page" and Go, as a
+    publisher does."""
+    page.locator(f'input[name="_selected_action"][value="{pk}"]').check()
+    page.locator('select[name="action"]').first.select_option("move_to_last_page")
+    page.get_by_role("button", name="Go").first.click()
+    page.wait_for_load_state("load")
+
+
+def test_a_move_on_a_list_another_publisher_changed_is_refused_without_javascript(
+    site, browser, django_user_model, screenshot_dir, monkeypatch
+):
+    """Publisher A has the context factors open, two a page; publisher B
+    puts the last row first; A's "Move selected to last page" from the
+    stale page (a plain form: scripts off) moves nothing and says why on
+    the list drawn again, which is the order now. From it, A's move is
+    saved."""
+    model = m.ContextFactor
+    monkeypatch.setattr(admin.site._registry[model], "list_per_page", 2)
+    a = django_user_model.objects.create_superuser("pub-a", "", PASSWORD)
+    b = django_user_model.objects.create_superuser("pub-b", "", PASSWORD)
+    context = _context(browser, site, a, javascript=False)
+    page = context.new_page()
+    page.goto(site.url + _changelist(model) + "?p=1")
+    before = _live_order(model)
+    assert len(before) >= 5
+    theirs = [before[-1], *before[:-1]]
+    for position, pk in enumerate(theirs, start=1):
+        model._default_manager.filter(pk=pk).update(order=position)
+    order_change_record(
+        model=model, user=b, how=m.OrderHow.TYPED, before=before, after=theirs
+    )
+    _move_to_last_page(page, before[0])
+    error = page.locator(".messagelist li.error")
+    expect(error).to_contain_text("Nothing is moved: the list below is the order now")
+    expect(error.get_by_role("link", name="See what changed")).to_have_attribute(
+        "href", _history_url(model)
+    )
+    page.screenshot(path=str(screenshot_dir / "move-refused-1280.png"))
+    assert _live_order(model) == theirs
+    assert _moves(model) == []
+    # The list drawn again shows B's order: its first row is B's.
+    first = model._default_manager.get(pk=theirs[0])
+    expect(page.locator("#result_list tbody tr").first).to_contain_text(str(first))
+    _move_to_last_page(page, theirs[0])
+    expect(page.locator(".messagelist li.error")).to_have_count(0)
+    assert _live_order(model)[-1] == theirs[0]
+    assert len(_moves(model)) == 1
+    context.close()
+
+
+def test_a_move_after_a_drag_from_the_same_page_is_saved(
+    site, browser, django_user_model, monkeypatch
+):
+    """The page's own drag changes the order it drew: the move that
+    follows, from the same page, is not taken for a stale one."""
+    model = m.ContextFactor
+    monkeypatch.setattr(admin.site._registry[model], "list_per_page", 2)
+    a = django_user_model.objects.create_superuser("pub-a", "", PASSWORD)
+    context = _context(browser, site, a, javascript=True)
+    page = context.new_page()
+    page.goto(site.url + _changelist(model) + "?p=1")
+    handles = page.locator("#result_list .handle")
+    expect(handles.first).to_be_visible()
+    before = _live_order(model)
+    handles.nth(0).drag_to(handles.nth(1))
+    page.wait_for_timeout(500)
+    dragged = _live_order(model)
+    assert dragged[:2] == [before[1], before[0]]
+    _move_to_last_page(page, dragged[0])
+    expect(page.locator(".messagelist li.error")).to_have_count(0)
+    assert _live_order(model)[-1] == dragged[0]
+    assert len(_moves(model)) == 1
     context.close()
