@@ -89,3 +89,29 @@ def test_info_has_a_look_of_its_own_in_the_light_and_the_dark_theme():
     for icon in icons:
         assert (STATIC / "img" / icon).is_file(), icon
 
+
+def test_a_draft_page_posted_without_an_action_is_a_warning_not_an_error(
+    publisher_client, publisher
+):
+    """Nothing was done and nothing is wrong with the draft: the editor is
+    asked to choose, as Django's own "No action selected." asks."""
+    from django.urls import reverse
+
+    from roles import models as m
+    from roles.editorial import workflow as wf
+
+    from .factories import RoleFactory
+
+    role = RoleFactory()
+    doc = wf.record_doc(kind=m.DraftKind.ROLE, object_id=role.pk)
+    draft = wf.draft_save(
+        kind=m.DraftKind.ROLE,
+        object_id=role.pk,
+        doc={**doc, "summary": "A new summary."},
+        user=publisher,
+    )
+    url = reverse("admin:roles_draft_change", args=[draft.pk])
+    response = publisher_client.post(url, {}, follow=True)
+    assert re.search(
+        r'<li class="warning">.*?</span>Choose an action\.', response.content.decode()
+    )
