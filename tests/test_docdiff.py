@@ -111,8 +111,13 @@ def test_a_rewritten_child_in_the_same_place_shows_as_changed_word_by_word():
     after = _copy(BASE)
     after["responsibilities"][1]["text"] = "Talks to users and stakeholders."
     (change,) = doc_diff(BASE, after)
-    # Named down to the field of the row that changed.
-    assert (change.action, change.label) == ("changed", "Responsibilities 2 — Text")
+    # Named down to the field of the row that changed, the row by its first
+    # words as they were (its number in the document is not its place on
+    # the form, where responsibilities sit under their themes).
+    assert (change.action, change.label) == (
+        "changed",
+        "Responsibilities: “Talks to stakeholders.” — Text",
+    )
     assert [s.text for s in change.segments if s.op == "added"] == ["users and"]
 
 
@@ -130,6 +135,13 @@ def _role_docs():
                 item, max_size=4, unique_by=lambda i: i["text"]
             ),
             "dimensions": st.dictionaries(st.sampled_from(["d1", "d2"]), _texts),
+            # Told apart by name, which two skills may share.
+            "skills": st.lists(
+                st.fixed_dictionaries(
+                    {"name": st.sampled_from(["s1", "s2", "s3"]), "level": _texts}
+                ),
+                max_size=3,
+            ),
         }
     )
 
@@ -175,9 +187,9 @@ def test_renumbered_responsibilities_that_keep_their_place_on_the_page_are_not_m
     swapped = {"responsibilities": [DUTIES[2], DUTIES[1], DUTIES[0], DUTIES[3]]}
     moved = doc_diff(before, swapped)
     assert {c.action for c in moved} == {"moved"}
-    assert {c.before.split(" (")[0] for c in moved} == {
-        "Orders the backlog.",
-        "Writes stories.",
+    assert {(c.label, c.before, c.after) for c in moved} == {
+        ("Responsibilities: “Orders the backlog.”", "was 1 under backlog", "now 2"),
+        ("Responsibilities: “Writes stories.”", "was 2 under backlog", "now 1"),
     }
 
 
@@ -205,3 +217,53 @@ def test_an_edited_responsibility_is_changed_even_where_its_number_moved():
         ("changed", "Orders the backlog."),
         ("changed", "Writes stories."),
     ]
+
+
+SKILLS = [
+    {"name": "Facilitation", "level": "expert", "note": "Runs workshops."},
+    {"name": "Teaching", "level": "practitioner", "note": "Explains practices."},
+]
+
+
+def test_rows_told_apart_by_a_key_are_named_by_it_not_shown_as_one_list():
+    """A skill whose level changed was shown as the whole list of skills,
+    changed in one word."""
+    after = {"skills": _copy(SKILLS)}
+    after["skills"][1]["level"] = "expert"
+    (change,) = doc_diff({"skills": SKILLS}, after)
+    assert (change.label, change.before, change.after) == (
+        "Skills: “Teaching” — Level",
+        "practitioner",
+        "expert",
+    )
+    added = {"skills": [*SKILLS, {"name": "Coaching teams well over many months"}]}
+    (change,) = doc_diff({"skills": SKILLS}, added)
+    assert (change.action, change.label) == (
+        "added",
+        "Skills: “Coaching teams well over many months”",
+    )
+
+
+def test_a_long_row_is_named_by_its_first_six_words():
+    before = {"options": [{"text": "Talking to people who use the product daily."}]}
+    after = {"options": [{"text": "Talking to people who use the product daily."}]}
+    after["options"][0]["points"] = {"po": 1}
+    (change,) = doc_diff(before, after)
+    assert change.label == "Options: “Talking to people who use the…” — Points"
+
+
+def test_rows_that_share_a_key_are_shown_as_one_changed_list():
+    """Two skills of one name cannot be told apart: the list is shown as a
+    whole rather than a change lost to the match."""
+    twice = [SKILLS[0], {**SKILLS[0], "note": "Another note."}]
+    after = [SKILLS[0], {**SKILLS[0], "note": "A third note."}]
+    (change,) = doc_diff({"skills": twice}, {"skills": after})
+    assert change.label == "Skills" and change.action == "changed"
+
+
+def test_a_row_told_apart_by_two_fields_is_named_by_both():
+    """A comparison's situations: two of one factor differ by their label."""
+    row = {"context": "size", "label": "A start-up", "note": "Small."}
+    after = {"contexts": [{**row, "note": "Very small."}]}
+    (change,) = doc_diff({"contexts": [row]}, after)
+    assert change.label == "Contexts: “size: A start-up” — Note"

@@ -7,6 +7,7 @@ Time is moved with time-machine; nothing sleeps."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -198,6 +199,10 @@ def test_without_javascript_the_lock_buttons_keep_what_was_typed(eve, role):
     copy = m.AutosavedCopy.objects.get()
     assert copy.data["summary"] == ["Typed, then Keep my lock."]
     assert "kept as a saved copy" in _text(response)
+    # A warning: the form no longer shows what was typed until it is restored.
+    assert re.search(
+        r'<li class="warning">.*?</span>What you had typed', response.content.decode()
+    )
     assert f"?restore={copy.pk}" in response.content.decode()
     assert not m.Draft.objects.exists()  # nothing saved
     role.refresh_from_db()

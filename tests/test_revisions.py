@@ -11,6 +11,7 @@ from reversion.models import Version
 from roles import models as m
 from roles.content_io import schema as cd
 from roles.content_io.services import content_import, content_seed
+from roles.editorial.docdiff import row_name
 
 pytestmark = pytest.mark.django_db
 
@@ -341,12 +342,15 @@ def test_compare_versions_names_the_field_that_changed_inside_a_row(staff_client
         {"version_id1": before.pk, "version_id2": after.pk},
     ).content.decode()
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-    assert f"Options: {second.text} — Points" in text
+    # Each option named by its first words (as it was, for the reworded
+    # one), as the draft's review names it - not by its number.
+    assert f"Options: {row_name('options', {'text': second.text})} — Points" in text
     assert "po: 2" in text and "po: 5" in text
-    assert "Options 1 — Text" in text and "reworded first answer" in text
+    assert f"Options: {row_name('options', {'text': first.text})} — Text" in text
+    assert "reworded first answer" in text
     # The options that did not change are not listed as changes.
     third = question.options.order_by("order").last()
-    assert f"Options: {third.text}" not in text
+    assert row_name("options", {"text": third.text}) not in text
 
 
 @pytest.mark.parametrize("kind", ["roles", "comparisons", "questions"])

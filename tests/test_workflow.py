@@ -776,9 +776,10 @@ def test_only_those_who_may_reorder_a_list_are_offered_its_drag_handles(
             assert 'class="drag"' not in html, model
             assert "column-_reorder_" not in html, model
             if model.objects.exists():
-                # ... and the note is a warning, not a success with a tick.
+                # ... and the note is an info: neither a success with a tick
+                # (nothing was done) nor a warning (nothing needs doing).
                 assert re.search(
-                    r'<li class="warning">\s*Only publishers can change this order',
+                    r'<li class="info">.*?</span>Only publishers can change this order',
                     html,
                 ), model
         publisher = publisher_client.get(url).content.decode()

@@ -870,7 +870,8 @@ class WorkflowAdminMixin(PublishersReorderMixin, _ModelAdminBase):
             data=request.POST,
             reason="Kept when you used the lock buttons before saving.",
         )
-        messages.info(
+        # A warning: the form comes back without it until it is restored.
+        messages.warning(
             request,
             "What you had typed is not saved yet: it is kept as a saved copy "
             f"({timezone.localtime(copy.created_at):%H:%M}) - restore it below.",
@@ -1689,7 +1690,9 @@ class DraftAdmin(admin.ModelAdmin):
                     "not scheduled).",
                 )
             else:
-                messages.error(request, "Choose an action.")
+                # Nothing done and nothing wrong: asked again, as Django's own
+                # "No action selected." asks.
+                messages.warning(request, "Choose an action.")
         except ValidationError as exc:
             # The page again, not a redirect: what the reviewer typed stays.
             return self._review_page(request, draft, refused=exc.messages)

@@ -427,8 +427,9 @@ class PublishersReorderMixin:
     def changelist_view(self, request, extra_context=None):
         if self._sortable() and request.method == "GET":
             if not can_publish(request.user):
-                # A warning, not a success with a tick: nothing was done.
-                messages.warning(request, self.REORDER_NOTE)
+                # A neutral note: nothing was done (not a success) and
+                # nothing needs doing (not a warning).
+                messages.info(request, self.REORDER_NOTE)
             may_reorder = self.may_reorder(request)
             extra_context = {
                 **(extra_context or {}),

@@ -24,6 +24,17 @@ LIST_IDENTITY: dict[str, Callable[[Doc], Hashable]] = {
     "contexts": lambda item: (item.get("context"), item.get("label")),
     "options": lambda item: item.get("text"),
 }
+#: The rows of these lists are told apart by this key (the one import and
+#: publishing match them by, so a row keeps its identity across versions);
+#: a diff matches them by it where no two rows of a list share one.
+ROW_KEYS = {
+    "skills": "name",
+    "ways_in": "title",
+    "typical_week": "activity",
+    "anti_patterns": "name",
+    "sources": "url",
+    "career_paths": "to",  # one path to a role (``role_guide_problems``)
+}
 LABELS = {
     "also_known_as": "Also known as",
     "tldr": "Difference at a glance",
@@ -75,6 +86,35 @@ def field_label(name: str) -> str:
 def show_value(value: Any) -> str:
     """A document value as text, for a side-by-side."""
     return _show(value)
+
+
+def row_identity(field: str) -> Callable[[Doc], Hashable] | None:
+    """How the rows of ``field`` are told apart (None: a plain list)."""
+    key = ROW_KEYS.get(field)
+    if key is not None:
+        return lambda row: row.get(key)
+    return LIST_IDENTITY.get(field)
+
+
+#: How many of a row's first words name it.
+NAME_WORDS = 6
+
+
+def row_name(field: str, row: Doc) -> str:
+    """A row as editors tell it from the others: its first words (its key,
+    or its first text), quoted - the form numbers rows in the page's order
+    (responsibilities under their themes), not the document's, so a
+    number would name another row there. The name the refused save's
+    side-by-side, the draft's review and "Compare versions" all give it."""
+    identity = row_identity(field)
+    key = identity(row) if identity is not None else None
+    parts = key if isinstance(key, tuple) else (key,)
+    text = ": ".join(p for p in parts if isinstance(p, str) and p)
+    if not text:
+        text = next((v for v in row.values() if isinstance(v, str) and v), "")
+    words = text.split()
+    short = " ".join(words[:NAME_WORDS]) + ("…" if len(words) > NAME_WORDS else "")
+    return f"“{short}”"
 
 
 def word_diff(before: str, after: str) -> tuple[Segment, ...]:
@@ -171,10 +211,15 @@ def _gap_sizes(slots: dict[Hashable, tuple[Hashable, ...]]) -> dict[Hashable, in
     return sizes
 
 
-def _places(field: str, items: list[Doc], keys: set[Hashable]) -> dict[Hashable, Any]:
+def _places(
+    field: str,
+    identity: Callable[[Doc], Hashable],
+    items: list[Doc],
+    keys: set[Hashable],
+) -> dict[Hashable, Any]:
     """Each row's place among the rows ``keys`` as the page shows them:
     (its heading, its number under it) for grouped lists."""
-    identity, group = LIST_IDENTITY[field], LIST_GROUPS.get(field)
+    group = LIST_GROUPS.get(field)
     counts: dict[Hashable, int] = {}
     out: dict[Hashable, Any] = {}
     for item in items:
@@ -187,8 +232,29 @@ def _places(field: str, items: list[Doc], keys: set[Hashable]) -> dict[Hashable,
     return out
 
 
-def _list_changes(field: str, before: list[Doc], after: list[Doc]) -> list[Change]:
-    identity = LIST_IDENTITY[field]
+def _matched_rows(field: str, *lists: Any) -> Callable[[Doc], Hashable] | None:
+    """How to match the rows of ``field`` across ``lists``: by its identity
+    where each is a list of rows (or absent) and no two rows of one list
+    share a key; None otherwise (the field is shown changed as a whole)."""
+    identity = row_identity(field)
+    if identity is None:
+        return None
+    for rows in lists:
+        if rows is None:
+            continue
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            return None
+        if len({identity(r) for r in rows}) != len(rows):
+            return None
+    return identity
+
+
+def _list_changes(
+    field: str,
+    identity: Callable[[Doc], Hashable],
+    before: list[Doc],
+    after: list[Doc],
+) -> list[Change]:
     group = LIST_GROUPS.get(field)
     label = _label(field)
     old = {identity(item): (i, item) for i, item in enumerate(before)}
@@ -198,36 +264,46 @@ def _list_changes(field: str, before: list[Doc], after: list[Doc]) -> list[Chang
     rewritten = rewritten_rows(identity, group, before, after)
     kept = {key for key in old if key in new}
     replaced = set(rewritten.values())
+
+    def named(row: Doc) -> str:
+        return f"{label}: {row_name(field, row)}"
+
     for key, (_, item) in old.items():
         if key not in new and key not in replaced:
-            out.append(Change(field, label, "removed", before=_show(item)))
+            out.append(Change(field, named(item), "removed", before=_show(item)))
     # The page's order of the rows kept under the same heading.
     same_heading = {
         key
         for key in kept
         if not group or old[key][1].get(group) == new[key][1].get(group)
     }
-    was = _places(field, before, same_heading)
-    now = _places(field, after, same_heading)
-    for key, (i, item) in new.items():
+    was = _places(field, identity, before, same_heading)
+    now = _places(field, identity, after, same_heading)
+    for key, (_, item) in new.items():
         if key in rewritten:
+            # Named as it was: the row the editor rewrote.
             previous = old[rewritten[key]][1]
-            out.extend(_rewritten(field, f"{label} {i + 1}", previous, item))
+            out.extend(_rewritten(field, named(previous), previous, item))
             continue
         if key not in old:
-            out.append(Change(field, label, "added", after=_show(item)))
+            out.append(Change(field, named(item), "added", after=_show(item)))
             continue
         previous = old[key][1]
-        for name in item:
-            if name in LIST_IDENTITY:
+        for name in dict.fromkeys([*previous, *item]):
+            if previous.get(name) == item.get(name):
+                continue
+            inner = _matched_rows(name, previous.get(name), item.get(name))
+            if inner is not None:
                 out.extend(
-                    _list_changes(name, previous.get(name) or [], item[name] or [])
+                    _list_changes(
+                        name, inner, previous.get(name) or [], item.get(name) or []
+                    )
                 )
-            elif previous.get(name) != item.get(name):
+            else:
                 out.append(
                     _changed(
                         field,
-                        f"{label}: {_show(key)} — {_label(name)}",
+                        f"{named(item)} — {_label(name)}",
                         previous.get(name),
                         item.get(name),
                     )
@@ -237,9 +313,9 @@ def _list_changes(field: str, before: list[Doc], after: list[Doc]) -> list[Chang
             out.append(
                 Change(
                     field,
-                    label,
+                    named(item),
                     "moved",
-                    before=f"{_show(key)} (was {was[key][1] + 1}{under})",
+                    before=f"was {was[key][1] + 1}{under}",
                     after=f"now {now[key][1] + 1}",
                 )
             )
@@ -270,8 +346,9 @@ def doc_diff(before: Doc, after: Doc) -> list[Change]:
         old, new = before.get(name), after.get(name)
         if old == new:
             continue
-        if name in LIST_IDENTITY:
-            out.extend(_list_changes(name, old or [], new or []))
+        identity = _matched_rows(name, old, new)
+        if identity is not None:
+            out.extend(_list_changes(name, identity, old or [], new or []))
         elif isinstance(old, dict) or isinstance(new, dict):
             out.extend(_dict_changes(name, old or {}, new or {}))
         else:

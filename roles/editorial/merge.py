@@ -12,9 +12,10 @@ from typing import Any, Literal
 
 from roles.editorial.docdiff import (
     LIST_GROUPS,
-    LIST_IDENTITY,
     field_label,
     rewritten_rows,
+    row_identity,
+    row_name,
     show_value,
 )
 
@@ -127,18 +128,6 @@ class RowMerge:
     conflict: bool
     #: The fields of the row both sides changed, differently, as labelled.
     clashing: tuple[str, ...] = ()
-
-
-#: The rows of these lists are told apart by this key (the one import and
-#: publishing match them by, so a row keeps its identity across versions).
-ROW_KEYS = {
-    "skills": "name",
-    "ways_in": "title",
-    "typical_week": "activity",
-    "anti_patterns": "name",
-    "sources": "url",
-    "career_paths": "to",  # one path to a role (``role_guide_problems``)
-}
 
 
 def merge_row(
@@ -298,14 +287,6 @@ def _merge_mapping(base: Doc, theirs: Doc, yours: Doc) -> Doc | None:
     return None if clashes else merged
 
 
-def _row_identity(field: str) -> Callable[[Doc], Hashable] | None:
-    """How the rows of ``field`` are told apart (None: a plain list)."""
-    key = ROW_KEYS.get(field)
-    if key is not None:
-        return lambda row: row.get(key)
-    return LIST_IDENTITY.get(field)
-
-
 def _aligned(
     field: str, identity: Callable[[Doc], Hashable], base: list[Doc], side: list[Doc]
 ) -> tuple[dict[int, Doc | None], list[Doc]]:
@@ -334,7 +315,7 @@ def _aligned(
 def _rows_of(field: str, *lists: Any) -> Callable[[Doc], Hashable] | None:
     """How the rows of ``field`` are told apart, if all ``lists`` are lists
     of rows (None: not a list of rows)."""
-    identity = _row_identity(field)
+    identity = row_identity(field)
     if identity is None or not all(
         isinstance(rows, list) and all(isinstance(r, dict) for r in rows)
         for rows in lists
@@ -381,25 +362,6 @@ def untouched_rows_theirs(
         if row in yours and (theirs_row := mine[i]) is not None and theirs_row != row:
             out[i] = theirs_row
     return out
-
-
-#: How many of a row's first words name it in the side-by-side.
-NAME_WORDS = 6
-
-
-def row_name(field: str, row: Doc) -> str:
-    """A row as the side-by-side names it: its first words (its key, or
-    its first text), quoted - the form numbers rows in the page's order
-    (responsibilities under their themes), not the document's, so a
-    number would name another row there."""
-    identity = _row_identity(field)
-    key = identity(row) if identity is not None else None
-    text = key if isinstance(key, str) and key else ""
-    if not text:
-        text = next((v for v in row.values() if isinstance(v, str) and v), "")
-    words = text.split()
-    short = " ".join(words[:NAME_WORDS]) + ("…" if len(words) > NAME_WORDS else "")
-    return f"“{short}”"
 
 
 def _row_text(row: Doc | None) -> str:
