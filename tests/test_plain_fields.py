@@ -171,3 +171,42 @@ def test_import_refuses_markup_in_a_career_path_and_says_why(seeded, tmp_path):
     message = str(excinfo.value)
     assert "Plain text only" in message and "*emphasis*" in message
     assert not m.CareerPath.objects.filter(summary="A *common* move.").exists()
+
+
+def _plain_fields():
+    return [(name, field) for name, field in _text_fields() if _is_plain(field)]
+
+
+def _field_id(field) -> str:
+    return f"{field.model.__name__}.{field.name}"
+
+
+def _fitting(field, text: str, *, before: str = "", after: str = "") -> str:
+    """``text`` with as much of ``before`` and ``after`` around it as the
+    field holds, so the markup sits in the middle of a long text."""
+    room = (field.max_length or 2_000) - len(text)
+    return before[-(room // 2) :] + text + after[: room - room // 2]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field", [f for _, f in _plain_fields()], ids=_field_id)
+def test_a_refusal_quotes_the_markup_as_typed_in_every_plain_field(field):
+    """In a long text the editor has to find what to remove: the message
+    quotes it as typed, not only the kind of markup."""
+    words = "Plain words that are fine, one after another. " * 40
+    text = _fitting(field, "**backlog**", before=words, after=" " + words)
+    with pytest.raises(ValidationError) as excinfo:
+        field.clean(text, field.model())
+    message = " ".join(excinfo.value.messages)
+    assert "Plain text only" in message and "**bold**" in message
+    assert "“**backlog**”" in message
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field", [f for _, f in _plain_fields()], ids=_field_id)
+def test_names_written_with_double_underscores_are_plain_in_every_plain_field(field):
+    """``__init__`` is how Python names things; shown as typed in a plain
+    field it is what the editor meant, and refusing it left no way to write
+    it (a backslash escape is refused too)."""
+    field.clean("Calls __init__.", field.model())
+    field.clean("a snake__case", field.model())

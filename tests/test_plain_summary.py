@@ -146,3 +146,58 @@ def test_a_plain_summary_reads_the_same_on_the_page_and_in_its_meta(client):
     role = RoleFactory(summary=typed)
     html = client.get(role.get_absolute_url()).content.decode()
     assert _lead_and_meta(html) == (typed, typed)
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [
+        ("Leads *teams* and <b>people</b> well.", ["“*teams*”", "“<b>people</b>”"]),
+        (
+            "Leads **teams**, **people** and **budgets**.",
+            ["“**teams**”", "“**people**”", "“**budgets**”"],
+        ),
+        (
+            "See [the guide](https://example.org/a) now.",
+            ["“[the guide](https://example.org/a)”"],
+        ),
+        ("Uses `git` and ![a chart](x.png).", ["“`git`”", "“![a chart](x.png)”"]),
+        ("Writes specs\n# Ships them", ["“# Ships them”"]),
+        ("Facilitates\n\n- Budgets\n- People", ["“- Budgets”"]),
+        ("Owns AT&amp;T and \\*this\\*.", ["“&amp;”", "“\\*”"]),
+        ("Leads a __very good__ team.", ["“__very good__”"]),
+    ],
+)
+def test_the_refusal_quotes_each_piece_of_markup_as_typed(text, quoted):
+    with pytest.raises(ValidationError) as excinfo:
+        validate_plain_text(text)
+    message = " ".join(excinfo.value.messages)
+    assert [q for q in quoted if q not in message] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Python's __init__ and __main__ run first.",
+        "Edits __init__.py, calls obj.__dict__ and __str__().",
+        "PHP's __DIR__ and a snake__case name.",
+        "Uses *args and **kwargs.",
+    ],
+)
+def test_names_in_double_underscores_are_plain_text(text):
+    """A single word in double underscores renders bold in Markdown, but in a
+    plain field it is shown as typed, which is what a name like ``__init__``
+    means; the site's Markdown help teaches ``**bold**``, and a phrase in
+    double underscores (with a space) is still refused."""
+    assert markup_in_plain_text(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("Leads a __very good__ team.", "**bold**"),
+        ("Leads **init** well.", "**bold**"),
+        ("Leads _teams_ well.", "*emphasis*"),
+    ],
+)
+def test_bold_that_is_not_a_name_is_still_refused(text, named):
+    assert named in markup_in_plain_text(text)

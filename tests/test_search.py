@@ -488,3 +488,83 @@ def test_a_comparison_is_found_first_by_its_roles_names_or_abbreviations(
     seeded, query, first
 ):
     assert titles(query)[0] == first
+
+
+# --- an abbreviation that names several roles ("PM") --------------------------------
+
+
+def test_pm_lists_both_roles_it_names_then_their_comparisons(seeded):
+    hits = search("PM").hits
+    assert [(h.title, h.exact) for h in hits[:2]] == [
+        ("Product Manager", True),
+        ("Project Manager", True),
+    ]
+    rest = hits[2:]
+    assert not [h.title for h in rest if h.exact]
+    theirs = [
+        h.title
+        for h in rest
+        if h.kind == "comparison"
+        and (
+            "Product Manager" in h.title.split(" vs ")
+            or "Project Manager" in h.title.split(" vs ")
+        )
+    ]
+    assert theirs and [h.title for h in rest[: len(theirs)]] == theirs
+    assert rest[0].title == "Product Manager vs Project Manager"
+    # A role whose text merely mentions PM comes after them.
+    titles_after = [h.title for h in rest[len(theirs) :]]
+    assert "Product Marketing Manager" in titles_after
+
+
+@pytest.mark.parametrize(
+    ("query", "role"), [("PO", "Product Owner"), ("SM", "Scrum Master")]
+)
+def test_an_abbreviation_of_one_role_lists_it_then_its_comparisons(seeded, query, role):
+    hits = search(query).hits
+    assert (hits[0].title, hits[0].exact) == (role, True)
+    comparisons = [h for h in hits[1:] if h.kind == "comparison"]
+    assert comparisons and all(role in h.title.split(" vs ") for h in comparisons)
+    assert not any(h.exact for h in hits[1:])
+
+
+@pytest.mark.parametrize(
+    ("query", "first_three"),
+    [
+        (
+            "PO vs PM",
+            ["Product Owner vs Product Manager", "Product Owner", "Product Manager"],
+        ),
+        (
+            "product manager vs project manager",
+            [
+                "Product Manager vs Project Manager",
+                "Product Manager",
+                "Project Manager",
+            ],
+        ),
+        (
+            "PM vs PM",
+            [
+                "Product Manager vs Project Manager",
+                "Product Manager",
+                "Project Manager",
+            ],
+        ),
+    ],
+)
+def test_a_comparison_the_query_names_comes_first_then_its_roles(
+    seeded, query, first_three
+):
+    hits = search(query).hits
+    assert [h.title for h in hits[:3]] == first_three
+    assert hits[0].exact and not any(h.exact for h in hits[1:])
+
+
+def test_the_page_says_what_an_ambiguous_abbreviation_can_mean(client, seeded):
+    html = client.get(reverse("roles:search"), {"q": "PM"}).content.decode()
+    assert "“PM” can mean Product Manager or Project Manager." in html
+    assert html.index("can mean") < html.index('class="search-results"')
+    for query in ("PO", "product manager", "PO vs PM"):
+        html = client.get(reverse("roles:search"), {"q": query}).content.decode()
+        assert "can mean" not in html, query

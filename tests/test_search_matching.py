@@ -14,6 +14,7 @@ from roles.search.matching import (
     edit_distance,
     expand,
     match,
+    meanings,
     parse_query,
     ranked,
     suggest,
@@ -269,3 +270,66 @@ def test_a_comparison_whose_roles_the_query_does_not_all_name_is_not_exact():
 
 def test_versus_is_noise():
     assert parse_query("PO versus PM").words == parse_query("PO vs PM").words
+
+
+# --- an abbreviation two roles share ("PM") ---------------------------------------
+
+
+def test_an_abbreviation_of_two_roles_lists_both_then_the_comparisons_of_each():
+    """ "PM" is the Product Manager's and the Project Manager's: both come
+    first, then the comparisons either is in, then what merely mentions PM
+    (the Product Owner's text, the PO vs SM comparison's)."""
+    hits = match(COMPARED, parse_query("PM"))
+    assert [(h.title, h.exact) for h in hits[:2]] == [
+        ("Product Manager", True),
+        ("Project Manager", True),
+    ]
+    assert [h.title for h in hits[2:]] == [
+        "Product Manager vs Project Manager",
+        "Product Owner vs Product Manager",
+        "Product Owner",
+        "Product Owner vs Scrum Master",
+    ]
+
+
+def test_one_abbreviation_is_not_both_roles_of_a_comparison():
+    """ "PM" names one role (either); "PM vs PM" or both names name two."""
+    exact = {h.title for h in match(COMPARED, parse_query("PM")) if h.exact}
+    assert "Product Manager vs Project Manager" not in exact
+    for query in (
+        "PM vs PM",
+        "product manager vs project manager",
+        "PM vs project manager",
+        "project manager product manager",
+    ):
+        hit = match(COMPARED, parse_query(query))[0]
+        assert (hit.title, hit.exact) == ("Product Manager vs Project Manager", True)
+
+
+def test_the_roles_of_a_comparison_the_query_names_come_right_after_it():
+    """The Product Manager's guide never says "project", yet a reader who
+    asks for "product manager vs project manager" wants both guides."""
+    assert compared("product manager vs project manager")[:3] == [
+        "Product Manager vs Project Manager",
+        "Product Manager",
+        "Project Manager",
+    ]
+    assert compared("PO vs PM")[:3] == [
+        "Product Owner vs Product Manager",
+        "Product Owner",
+        "Product Manager",
+    ]
+
+
+def test_an_abbreviation_has_meanings_only_when_it_names_several_roles():
+    assert meanings(COMPARED, parse_query("PM")) == (
+        "Product Manager",
+        "Project Manager",
+    )
+    assert meanings(COMPARED, parse_query("pm")) == (
+        "Product Manager",
+        "Project Manager",
+    )
+    assert meanings(COMPARED, parse_query("PO")) == ()
+    assert meanings(COMPARED, parse_query("PO vs PM")) == ()
+    assert meanings(COMPARED, parse_query("product manager")) == ()

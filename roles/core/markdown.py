@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import functools
 import html
+import itertools
 import re
+from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import markdown as md
@@ -188,7 +190,58 @@ _MARKUP_NAMES = {
 
 
 _INSIDE_A_WORD = re.compile(r"(?<=[^\W_])[*_]+(?=[^\W_])")
+#: One word in double underscores, the way Python (``__init__``, ``__main__``)
+#: and PHP (``__DIR__``) write names.
+_DUNDER_NAME = re.compile(r"(?<!\w)__[^\W_](?:\w*[^\W_])?__(?!\w)")
 _UNDERLINE = re.compile(r"^[ ]{0,3}(?:=+|-+)[ \t]*$", re.M)
+_ENTITY_OR_ESCAPE = "an HTML entity or a backslash escape (&amp;, \\*)"
+
+#: Where each kind of markup is in the text as typed, to quote it back (the
+#: group ``quote``, where there is one, is the part quoted).
+_TYPED = {
+    # Stars may touch letters; underscores may not (Markdown's own rule).
+    "**bold**": (
+        r"(?<!\*)(\*{2,3})(?=[^\s*])(?s:.){0,200}?(?<=[^\s*])\1(?!\*)"
+        r"|(?<![_\w])(_{2,3})(?=[^\s_])(?s:.){0,200}?(?<=[^\s_])\2(?![_\w])"
+    ),
+    "*emphasis*": (
+        r"(?<!\*)(\*{1,3})(?=[^\s*])(?s:.){0,200}?(?<=[^\s*])\1(?!\*)"
+        r"|(?<![_\w])(_{1,3})(?=[^\s_])(?s:.){0,200}?(?<=[^\s_])\2(?![_\w])"
+    ),
+    "a link [text](address)": (
+        r"(?<!!)\[[^\]\n]*\]\([^)\n]*\)"
+        r"|<[a-zA-Z][\w+.-]*:[^>\s]*>|<[^<>\s@]+@[^<>\s]+>"
+    ),
+    "an image ![text](address)": r"!\[[^\]\n]*\]\([^)\n]*\)",
+    "`code`": r"(`+)(?!`)(?s:.){1,200}?(?<!`)\1(?!`)",
+    "an indented code block": r"^(?: {4}|\t).*\S.*$",
+    "a list": r"^[ ]{0,3}(?:[-*+]|\d+[.)])(?:[ \t].*)?$",
+    "a > quote": r"^[ ]{0,3}>.*$",
+    "a --- rule": r"^[ ]{0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$",
+    "a line break": r"^(?P<quote>.*\S {2,})\n.*\S.*$",
+    "a # heading": r"^[ ]{0,3}#.*$",
+    "a heading underlined with --- or ===": (
+        r"^.*\S.*\n(?P<quote>[ ]{0,3}(?:=+|-+))[ \t]*$"
+    ),
+    _ENTITY_OR_ESCAPE: (
+        r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);|\\[!-/:-@\[-`{-~]"
+    ),
+}
+#: At most this many pieces of one kind are quoted, each cut at QUOTE_CHARS,
+#: from the first CANDIDATES places that look like it.
+QUOTES_PER_KIND = 3
+QUOTE_CHARS = 60
+CANDIDATES = 20
+
+
+@dataclass(frozen=True)
+class PlainTextMarkup:
+    """One kind of markup in a plain text: its name as an editor would type
+    it ("**bold**") and the first few pieces of the text that are it, as
+    typed ("**backlog**"), so that it can be found in a long text."""
+
+    kind: str
+    typed: tuple[str, ...]
 
 
 def markup_in_plain_text(text: str) -> list[str]:
@@ -197,38 +250,102 @@ def markup_in_plain_text(text: str) -> list[str]:
     order of first appearance. A text is plain when reading it as Markdown
     changes nothing but its paragraph: entities and backslash escapes count
     too ("AT&amp;T" shows as typed)."""
-    # Stars and underscores inside a word ("5*3*2", "a*b*c") show as typed
-    # and nobody means them as emphasis: they are read as letters.
-    text = _INSIDE_A_WORD.sub(lambda m: "x" * len(m.group(0)), text or "")
-    html_text = _to_html(text)
+    return [found.kind for found in plain_text_markup(text)]
+
+
+def plain_text_markup(text: str) -> list[PlainTextMarkup]:
+    """``markup_in_plain_text`` with the pieces of ``text`` that are each
+    kind, quoted as typed."""
+    text = text or ""
+    letters = _as_letters(text)
+    return [
+        PlainTextMarkup(kind, _typed(kind, text, letters)) for kind in _kinds(letters)
+    ]
+
+
+def _as_letters(text: str) -> str:
+    """``text`` with what shows as typed and means no markup replaced by as
+    many letters (so positions stay): stars and underscores inside a word
+    ("5*3*2", "a*b*c", "snake__case") and a name in double underscores
+    ("__init__"). Markdown makes that name bold, but nobody writing it in a
+    plain field means it (the help teaches **bold**), and refusing it left
+    no way to write it."""
+    text = _INSIDE_A_WORD.sub(_letters_for, text)
+    return _DUNDER_NAME.sub(_letters_for, text)
+
+
+def _letters_for(match: re.Match[str]) -> str:
+    return "x" * len(match.group(0))
+
+
+def _kinds(letters: str) -> list[str]:
+    html_text = _to_html(letters)
     collector = _MarkupCollector()
     collector.feed(html_text)
     collector.close()
-    underlined = bool(_UNDERLINE.search(text))
-    found: list[str] = []
-    for tag in collector.tags:
+    underlined = bool(_UNDERLINE.search(letters))
+    kinds: list[str] = []
+    for before, tag in zip(["", *collector.tags], collector.tags, strict=False):
         name = _MARKUP_NAMES.get(tag, f"HTML <{tag}>") if tag != "p" else None
         if tag in ("h1", "h2") and underlined:
             name = "a heading underlined with --- or ==="
-        if name and name not in found:
-            found.append(name)
+        if tag == "code" and before == "pre":
+            name = None  # the code of an indented code block, named with it
+        if name and name not in kinds:
+            kinds.append(name)
     flat = " ".join(html.unescape(strip_tags(html_text)).split())
-    if not found and flat != " ".join(text.split()):
-        found.append("an HTML entity or a backslash escape (&amp;, \\*)")
-    return found
+    if not kinds and flat != " ".join(letters.split()):
+        kinds.append(_ENTITY_OR_ESCAPE)
+    return kinds
+
+
+def _typed(kind: str, text: str, letters: str) -> tuple[str, ...]:
+    """The first pieces of ``text`` that are ``kind``, found in ``letters``
+    (at the same positions) as Markdown or as HTML, each kept only where it
+    is that kind read alone too. The first CANDIDATES places are looked at,
+    so a long text costs no more than a short one."""
+    tags = [tag for tag, name in _MARKUP_NAMES.items() if name == kind]
+    if kind.startswith("HTML <"):
+        tags = [kind[len("HTML <") : -1]]
+    patterns = [_TYPED[kind]] if kind in _TYPED else []
+    patterns += [
+        rf"<{t}(?=[\s/>])[^>]*>(?:[^<\n]{{0,40}}</{t}\s*>)?"
+        for t in map(re.escape, tags)
+    ]
+    found = re.finditer("|".join(f"(?:{p})" for p in patterns), letters, re.M | re.I)
+    pieces: list[str] = []
+    for match in itertools.islice(found, CANDIDATES):
+        start, end = match.span("quote" if match.groupdict().get("quote") else 0)
+        piece = text[start:end]
+        if kind != "a line break":  # its trailing spaces are the markup
+            piece = " ".join(piece.split())
+        if len(piece) > QUOTE_CHARS:
+            piece = piece[: QUOTE_CHARS - 1] + "…"
+        if piece not in pieces and kind in _kinds(match.group(0)):
+            pieces.append(piece)
+        if len(pieces) == QUOTES_PER_KIND:
+            break
+    return tuple(pieces)
 
 
 def validate_plain_text(text: str) -> None:
     """Refuse Markdown or HTML in a field shown exactly as typed (a role's
-    summary: lists, search results, link previews, the API), naming it."""
-    found = markup_in_plain_text(text)
+    summary: lists, search results, link previews, the API), naming it and
+    quoting where it is."""
+    found = plain_text_markup(text)
     if found:
         raise ValidationError(
             "Plain text only: this is shown exactly as typed, so Markdown or "
             "HTML would appear as symbols. Remove: %(markup)s.",
             code="markup_in_plain_text",
-            params={"markup": ", ".join(found)},
+            params={"markup": "; ".join(_described(one) for one in found)},
         )
+
+
+def _described(found: PlainTextMarkup) -> str:
+    if not found.typed:
+        return found.kind
+    return f"{found.kind} in " + ", ".join(f"“{piece}”" for piece in found.typed)
 
 
 def _to_html(text: str) -> str:

@@ -8,7 +8,8 @@ a query from that index. The rules, in the order they apply:
 - The query is split into words; stop words ("the", "of") and single letters
   are noise, ignored beside other words. A query of noise alone finds nothing.
 - **Every** remaining word must match a document for it to count: zebra
-  banana finds nothing, although "banana" might be somewhere.
+  banana finds nothing, although "banana" might be somewhere. (The one
+  exception: the roles of a comparison the query names, below.)
 - A word shorter than ``PREFIX_MIN`` letters matches whole words only ("PO"
   is the Product Owner's alias, never the start of "Positioning"); a longer
   one also matches the start of a word ("backlog" finds "backlogs").
@@ -19,7 +20,17 @@ a query from that index. The rules, in the order they apply:
   found (a name counts more than a passing mention); the query as a whole
   being one of a document's names ("PO", "RACI") puts it first. So does a
   query that names exactly a comparison's roles, each by its name or an
-  alias, in any order: "PO vs PM", "agile coach scrum master".
+  alias, in any order: "PO vs PM", "agile coach scrum master". One name
+  names one role: "PM" is the Product Manager or the Project Manager, so
+  it names both roles of Product Manager vs Project Manager only typed
+  twice ("PM vs PM").
+- Next comes what the query is about: a document it names misspelt
+  ("prodcut ownr"), the comparisons a role it names is in ("PM" lists every
+  comparison of either PM), and the roles of a comparison it names, in the
+  comparison's order, even where a role's own text lacks a word of the
+  query ("product manager vs project manager": the Product Manager's guide
+  never says "project"). Then everything else. Within each of the three,
+  roles come first, then comparisons, then glossary terms.
 - At most ``MAX_HITS`` are shown, with room kept for each kind that matches
   (``PER_KIND``), in the order of the full ranking."""
 
@@ -29,8 +40,9 @@ import difflib
 import re
 import unicodedata
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import product
 from typing import NamedTuple
 
@@ -142,6 +154,8 @@ class Index:
 class Query:
     text: str  # normalised: the words, casefolded, space-joined
     words: tuple[str, ...]  # the words that must match (noise removed)
+    #: How often each word was typed, where more than once ("PM vs PM").
+    repeats: Mapping[str, int] = field(default_factory=dict)
 
 
 def fold(text: str) -> str:
@@ -156,10 +170,12 @@ def tokens(text: str) -> list[str]:
 
 def parse_query(text: str) -> Query:
     words = tokens(text)
-    meaningful = tuple(
-        dict.fromkeys(w for w in words if w not in STOP_WORDS and len(w) > 1)
+    typed = Counter(w for w in words if w not in STOP_WORDS and len(w) > 1)
+    return Query(
+        text=" ".join(words),
+        words=tuple(typed),
+        repeats={w: n for w, n in typed.items() if n > 1},
     )
-    return Query(text=" ".join(words), words=meaningful)
 
 
 def build_index(documents: Iterable[Document]) -> Index:
@@ -279,18 +295,27 @@ def _best(indexed: _Indexed, matches: Mapping[str, float]) -> float:
 def _is_a_name(indexed: _Indexed, expansions: list[dict[str, float]]) -> bool:
     """Whether the words, as matched, are exactly one of the document's names
     ("delivry manager" is Delivery Manager's name, misspelt)."""
-    for name in indexed.name_words:
+    return _words_are_a_name(indexed.name_words, expansions)
+
+
+def _words_are_a_name(
+    names: tuple[frozenset[str], ...], expansions: list[dict[str, float]]
+) -> bool:
+    for name in names:
         hit = [name.intersection(matches) for matches in expansions]
         if all(hit) and set().union(*hit) == name:
             return True
     return False
 
 
-def _names_its_members(indexed: _Indexed, expansions: list[dict[str, float]]) -> bool:
+def _names_its_members(
+    indexed: _Indexed, expansions: list[dict[str, float]], query: Query
+) -> bool:
     """Whether the words, as matched, name exactly the comparison's roles:
     one name or alias of each ("PO vs PM", "PM PO", "SM vs team coach"),
-    with no word left over. A word may serve two roles that share an alias
-    ("PM" for Product Manager vs Project Manager)."""
+    with no word left over. Two roles may share a word of their names
+    ("product owner manager"), but not a whole name: "PM" alone names the
+    Product Manager or the Project Manager, not both ("PM vs PM" does)."""
     if not indexed.member_words:
         return False
     hit = set().union(*expansions)
@@ -303,9 +328,20 @@ def _names_its_members(indexed: _Indexed, expansions: list[dict[str, float]]) ->
     # one name per role is cheap.
     for choice in product(*candidates):
         words = frozenset().union(*choice)
-        if all(words.intersection(matches) for matches in expansions):
+        if not all(words.intersection(matches) for matches in expansions):
+            continue
+        if all(
+            choice.count(name) <= min(query.repeats.get(w, 1) for w in name)
+            for name in set(choice)
+        ):
             return True
     return False
+
+
+def _is_a_members_name(indexed: _Indexed, expansions: list[dict[str, float]]) -> bool:
+    """Whether the words, as matched, are one of the comparison's roles'
+    names: "PM" for a comparison with the Product Manager."""
+    return any(_words_are_a_name(names, expansions) for names in indexed.member_words)
 
 
 def _matched(indexed: _Indexed, query: Query, found: set[str]) -> str:
@@ -345,42 +381,93 @@ def shown(hits: list[SearchHit], limit: int = MAX_HITS) -> list[SearchHit]:
 
 def ranked(index: Index, query: Query) -> list[SearchHit]:
     """Every document every word of the query matches, best first: exact
-    names, then roles, comparisons and glossary terms, each by score."""
+    names, then what the query is about (the comparisons of a role it
+    names, the roles of a comparison it names), then the rest; roles,
+    comparisons and glossary terms in that order within each, by score."""
     if not query.words:
         return []
     expansions = [expand(index, word) for word in query.words]
     if not all(expansions):
         return []  # a word matches nothing anywhere: no document has them all
-    hits = []
+    # Each document's tier: 0 exact, 1 what the query is about, 2 the rest,
+    # None when it does not match every word.
+    scored: list[tuple[_Indexed, float, set[str], int | None]] = []
+    named_roles: dict[str, int] = {}  # a named comparison's roles, in its order
     for indexed in index.documents:
-        score = 0.0
-        found: set[str] = set()
-        for matches in expansions:
-            best = _best(indexed, matches)
-            if not best:
-                break
-            score += best
-            found.update(t for t in matches if t in indexed.weights)
-        else:
-            exact = query.text in indexed.names or _names_its_members(
+        score, found, every = _scored(indexed, expansions)
+        tier = None
+        if every:
+            members = _names_its_members(indexed, expansions, query)
+            for position, names in enumerate(
+                indexed.document.members if members else ()
+            ):
+                named_roles.setdefault(names[0], position)
+            if query.text in indexed.names or members:
+                tier = 0
+            elif _is_a_name(indexed, expansions) or _is_a_members_name(
                 indexed, expansions
-            )
-            if not exact and _is_a_name(indexed, expansions):
-                score += NAME_BONUS
-            document = indexed.document
-            hits.append(
-                SearchHit(
-                    kind=document.kind,
-                    title=document.title,
-                    url=document.url,
-                    snippet=document.snippet,
-                    matched=_matched(indexed, query, found),
-                    score=score + (EXACT_BONUS if exact else 0.0),
-                    exact=exact,
-                )
-            )
-    hits.sort(key=lambda h: (not h.exact, KIND_ORDER[h.kind], -h.score, h.title))
-    return hits
+            ):
+                tier = 1  # its name or one of its roles', misspelt or not
+            else:
+                tier = 2
+        scored.append((indexed, score, found, tier))
+    hits = []
+    for indexed, score, found, tier in scored:
+        document = indexed.document
+        position = 0
+        if document.kind == "role" and document.title in named_roles:
+            position = named_roles[document.title]
+            tier = 1 if tier is None else min(tier, 1)
+        if tier is None:
+            continue
+        exact = tier == 0
+        if not exact and _is_a_name(indexed, expansions):
+            score += NAME_BONUS
+        hit = SearchHit(
+            kind=document.kind,
+            title=document.title,
+            url=document.url,
+            snippet=document.snippet,
+            matched=_matched(indexed, query, found),
+            score=score + (EXACT_BONUS if exact else 0.0),
+            exact=exact,
+        )
+        hits.append((tier, position, hit))
+    hits.sort(
+        key=lambda t: (t[0], KIND_ORDER[t[2].kind], t[1], -t[2].score, t[2].title)
+    )
+    return [hit for _, _, hit in hits]
+
+
+def _scored(
+    indexed: _Indexed, expansions: list[dict[str, float]]
+) -> tuple[float, set[str], bool]:
+    """The document's score for the words it matches, the tokens they
+    matched, and whether it matches every word."""
+    score = 0.0
+    found: set[str] = set()
+    every = True
+    for matches in expansions:
+        best = _best(indexed, matches)
+        if not best:
+            every = False
+            continue
+        score += best
+        found.update(t for t in matches if t in indexed.weights)
+    return score, found, every
+
+
+def meanings(index: Index, query: Query) -> tuple[str, ...]:
+    """The roles the query as a whole names, when it names more than one:
+    "PM" is the Product Manager's and the Project Manager's abbreviation."""
+    named = tuple(
+        sorted(
+            indexed.document.title
+            for indexed in index.documents
+            if indexed.document.kind == "role" and query.text in indexed.names
+        )
+    )
+    return named if len(named) > 1 else ()
 
 
 def suggest(index: Index, query: Query, limit: int = 3) -> list[str]:

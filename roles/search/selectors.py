@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Prefetch
 
@@ -26,6 +26,7 @@ from roles.search.matching import (
     Part,
     SearchHit,
     build_index,
+    meanings,
     parse_query,
     ranked,
     shown,
@@ -42,6 +43,8 @@ class SearchResults:
     hits: list[SearchHit] = field(default_factory=list)  # at most MAX_HITS
     total: int = 0  # how many matched, shown or not
     suggestions: list[str] = field(default_factory=list)  # when nothing matched
+    #: The roles the query names, when it names several ("PM").
+    meanings: tuple[str, ...] = ()
 
     @property
     def is_empty_query(self) -> bool:
@@ -78,13 +81,19 @@ def search(raw_query: str | None) -> SearchResults:
     parsed = parse_query(query)
     digest = hashlib.sha256(parsed.text.encode()).hexdigest()[:32]
 
-    def compute() -> tuple[list[SearchHit], int, list[str]]:
+    def compute() -> SearchResults:
         index = search_index()
         every = ranked(index, parsed)
-        return shown(every), len(every), ([] if every else suggest(index, parsed))
+        return SearchResults(
+            query="",  # the query as typed is the caller's, not the cache's
+            hits=shown(every),
+            total=len(every),
+            suggestions=[] if every else suggest(index, parsed),
+            meanings=meanings(index, parsed),
+        )
 
-    hits, total, suggestions = versioned(f"search-results:{digest}", compute)
-    return SearchResults(query=query, hits=hits, total=total, suggestions=suggestions)
+    found: SearchResults = versioned(f"search-results:{digest}", compute)
+    return replace(found, query=query)
 
 
 def search_index() -> Index:
