@@ -19,9 +19,10 @@ from django.views.generic import DetailView, ListView
 from roles.catalogue.glossary import PageGlossary
 from roles.catalogue.models import Family, Role, current_slugs
 from roles.catalogue.selectors import term_refs
-from roles.comparisons.models import Comparison
+from roles.comparisons.models import Comparison, comparison_key
 from roles.core import seo
 from roles.core.http import read_only
+from roles.core.urls import slug_url
 from roles.publishing.cache import public_page, reads
 from roles.publishing.models import PublishableQuerySet
 from roles.questionnaire.selectors import quiz_length
@@ -143,7 +144,7 @@ class RoleDetailView(DraftAwareMixin, DetailView):
         context["other_roles"] = [
             (
                 other.name,
-                reverse("roles:compare", kwargs={"slugs": [role.slug, other.slug]}),
+                slug_url("roles:compare", comparison_key([role.slug, other.slug])),
             )
             for other in Role.objects.published()
             .exclude(pk=role.pk)
