@@ -116,3 +116,11 @@ def test_slug_url_leaves_anything_but_a_plain_slug_to_reverse(value):
             slug_url("roles:compare", value)
     else:
         assert slug_url("roles:compare", value) == expected
+
+
+def test_the_role_url_filter_draws_what_the_url_tag_draws():
+    template = Template(
+        "{% load roles_tags %}{% url 'roles:role_detail' slug=slug %}|{{ slug|role_url }}"
+    )
+    tag, filtered = template.render(Context({"slug": "product-owner"})).split("|")
+    assert filtered == tag == "/roles/product-owner/"
