@@ -213,3 +213,38 @@ def test_no_two_public_pages_share_a_title(seeded):
                 shared.append(f"{first[1]} and {url}: {title!r}")
     assert len(seen) > 20
     assert not shared, "\n".join(shared)
+
+
+@pytest.mark.parametrize("page_cache_seconds", [0, 600])
+def test_every_role_listing_shows_a_role_published_renamed_or_withdrawn_since(
+    client, settings, page_cache_seconds
+):
+    """The home page, the role list and each role's "Compare with another
+    role" share one list of the published roles, kept per content version:
+    a role published, renamed or withdrawn after they were drawn shows (or
+    goes) on the next view, with the page cache on or off."""
+    settings.PAGE_CACHE_SECONDS = page_cache_seconds
+    RoleFactory(name="Alpha Role", slug="alpha-role", summary="First.")
+    links = {  # each page's link to the other role
+        "/": 'href="/roles/beta-role/">{}</a>',
+        "/roles/": 'href="/roles/beta-role/">{}</a>',
+        "/roles/alpha-role/": 'href="/compare/alpha-role-vs-beta-role/">{}</a>',
+    }
+    for url in links:
+        assert "beta-role" not in page(client, url), url
+
+    beta = RoleFactory(name="Beta Role", slug="beta-role", summary="Second.")
+    for url, link in links.items():
+        assert link.format("Beta Role") in page(client, url), url
+
+    beta.name = "Renamed Role"
+    beta.save()
+    for url, link in links.items():
+        html = page(client, url)
+        assert link.format("Renamed Role") in html, url
+        assert "Beta Role" not in html, url
+
+    beta.status = m.Status.DRAFT
+    beta.save()
+    for url in links:
+        assert "beta-role" not in page(client, url), url

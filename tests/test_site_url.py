@@ -71,3 +71,56 @@ def test_urls_with_arguments_are_kept_per_argument_and_prefix():
     finally:
         set_script_prefix(before)
     assert cached_reverse("roles:quiz_step", "first") == one
+
+
+# --- slug_url: an address with one slug, from a template reversed once ---------------
+
+SLUG_ROUTES = [
+    ("roles:role_detail", "product-owner"),
+    ("roles:compare", "product-manager-vs-product-owner"),
+]
+
+
+@pytest.mark.parametrize(("name", "slug"), SLUG_ROUTES)
+def test_slug_url_gives_what_reverse_gives(name, slug):
+    from roles.core.urls import slug_url
+
+    assert slug_url(name, slug) == reverse(name, args=[slug])
+
+
+@pytest.mark.parametrize(("name", "slug"), SLUG_ROUTES)
+def test_slug_url_follows_the_script_prefix_of_the_request(name, slug):
+    from roles.core.urls import slug_url
+
+    unprefixed = slug_url(name, slug)
+    before = get_script_prefix()
+    try:
+        set_script_prefix("/mounted/")
+        assert slug_url(name, slug) == "/mounted" + unprefixed
+    finally:
+        set_script_prefix(before)
+
+
+@pytest.mark.parametrize("value", ["Bad Slug", "a/b", "ünïcode", "x?y", ""])
+def test_slug_url_leaves_anything_but_a_plain_slug_to_reverse(value):
+    """A value that is not lower-case words joined by hyphens is reversed as
+    ever: quoted, or refused when the route does not take it."""
+    from django.urls import NoReverseMatch
+
+    from roles.core.urls import slug_url
+
+    try:
+        expected = reverse("roles:compare", args=[value])
+    except NoReverseMatch:
+        with pytest.raises(NoReverseMatch):
+            slug_url("roles:compare", value)
+    else:
+        assert slug_url("roles:compare", value) == expected
+
+
+def test_the_role_url_filter_draws_what_the_url_tag_draws():
+    template = Template(
+        "{% load roles_tags %}{% url 'roles:role_detail' slug=slug %}|{{ slug|role_url }}"
+    )
+    tag, filtered = template.render(Context({"slug": "product-owner"})).split("|")
+    assert filtered == tag == "/roles/product-owner/"

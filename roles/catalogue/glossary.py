@@ -61,13 +61,71 @@ def _pattern(
             spellings[escape(ref.abbreviation.strip(), quote=False)] = (ref, True)
     if not spellings:
         return None, MappingProxyType({})
-    alternatives = []
-    for text, (_ref, is_abbr) in sorted(spellings.items(), key=lambda s: -len(s[0])):
-        # Any run of whitespace between words: Markdown wraps lines anywhere.
-        body = r"\s+".join(re.escape(word) for word in text.split())
-        alternatives.append(body if is_abbr else f"(?i:{body})")
-    regex = re.compile(r"(?<![\w&-])(?:" + "|".join(alternatives) + r")(?![\w-])")
+    longest_first = sorted(spellings.items(), key=lambda s: -len(s[0]))
+    regex = re.compile(
+        _grouped_alternation([(text, is_abbr) for text, (_, is_abbr) in longest_first])
+    )
     return regex, MappingProxyType(spellings)  # shared: read-only
+
+
+def _grouped_alternation(spellings: Sequence[tuple[str, bool]]) -> str:
+    """The regex of ``spellings`` (text, is it an abbreviation), in the order
+    given: at each place a word may start, the first that matches wins.
+
+    One alternation of every spelling is tried whole at every such place -
+    with every role's name among the stops, ~500 alternatives at each place
+    (about a fifth of an uncached comparison page at 216 roles). Here the
+    spellings are grouped by their first letter (in any case) and each group
+    is entered only when its letter is there, so a word is tried against the
+    few spellings it could begin. Within a group the order is the one given;
+    a letter begins spellings of one group only, so the winner is the same
+    as in the one alternation (tests/test_guide_pages.py holds them equal)."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for text, is_abbr in spellings:
+        first, *words = text.split()
+        head = first[0]
+        # Any run of whitespace between words: Markdown wraps lines anywhere.
+        rest = re.escape(first[1:]) + "".join(rf"\s+{re.escape(w)}" for w in words)
+        # An abbreviation's group is entered in any case; its own first
+        # letter is then checked as written.
+        body = rf"(?<={re.escape(head)}){rest}" if is_abbr else f"(?i:{rest})"
+        groups.setdefault(_case_class(head), []).append((head, body))
+    branches = []
+    for members in groups.values():
+        heads = "".join(
+            re.escape(head) for head in dict.fromkeys(h for h, _ in members)
+        )
+        bodies = "|".join(body for _, body in members)
+        branches.append(f"(?i:[{heads}])(?:{bodies})")
+    starts = "".join(
+        re.escape(head)
+        for head in dict.fromkeys(h for members in groups.values() for h, _ in members)
+    )
+    # Only where a spelling could start: most places in a text are not.
+    return rf"(?<![\w&-])(?=(?i:[{starts}]))(?:" + "|".join(branches) + r")(?![\w-])"
+
+
+def _case_class(char: str) -> str:
+    """One name for every character ``re`` takes for ``char`` in any case:
+    "s", "S" and "ſ" are one class, as are "k", "K" and the Kelvin sign, and
+    "i", "I", "İ" and "ı"."""
+    found = {char}
+    todo = [char]
+    while todo:
+        variant = todo.pop()
+        for changed in (variant.lower(), variant.upper(), variant.casefold()):
+            for other in changed:
+                if other not in found and _same_letter(char, other):
+                    found.add(other)
+                    todo.append(other)
+    return min(found)
+
+
+def _same_letter(a: str, b: str) -> bool:
+    return bool(
+        re.fullmatch(f"(?i:{re.escape(a)})", b)
+        and re.fullmatch(f"(?i:{re.escape(b)})", a)
+    )
 
 
 def stop_phrases(names: Iterable[str]) -> tuple[str, ...]:

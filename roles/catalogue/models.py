@@ -12,7 +12,6 @@ from django.core.validators import (
 from django.db import models
 from django.db.models import Q
 from django.dispatch import Signal
-from django.urls import reverse
 
 from roles.core.markdown import (
     MAX_MARKDOWN_CHARS,
@@ -20,6 +19,7 @@ from roles.core.markdown import (
     validate_plain_text,
 )
 from roles.core.sources import validate_source_url
+from roles.core.urls import slug_url
 from roles.publishing.models import (
     ContentQuerySet,
     Publishable,
@@ -257,7 +257,7 @@ class Role(Publishable):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("roles:role_detail", kwargs={"slug": self.slug})
+        return slug_url("roles:role_detail", self.slug)
 
     def save(self, *args, **kwargs) -> None:
         previous, previous_name = (

@@ -1,5 +1,6 @@
 """Reads that assemble data for several pages (issue 15): glossary terms for
-linking, the union of a comparison's sources."""
+linking, the union of a comparison's sources, the published roles every
+role listing names."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from roles.catalogue.glossary import TermRef, stop_phrases, terms_used
 from roles.catalogue.guides import GlossaryTerm
 from roles.catalogue.models import Role
 from roles.core.markdown import render_markdown
+from roles.core.urls import slug_url
 from roles.publishing.cache import versioned
 
 
@@ -40,6 +42,36 @@ def term_refs() -> list[TermRef]:
         ]
 
     return versioned("glossary-terms", compute)
+
+
+class RoleCard(NamedTuple):
+    """A published role as the pages listing every role show it."""
+
+    name: str
+    slug: str
+    summary: str
+    family: str
+    origin: str
+
+    def get_absolute_url(self) -> str:
+        return slug_url("roles:role_detail", self.slug)
+
+
+def role_cards() -> tuple[RoleCard, ...]:
+    """Every published role, in the roles' order, for the pages that list them
+    all (the home page, the role list, each role's "Compare with another
+    role"); cached per content version, so an uncached page of any of them
+    neither queries nor builds 216 model instances for the list."""
+
+    def compute() -> tuple[RoleCard, ...]:
+        return tuple(
+            RoleCard(*row)
+            for row in Role.objects.published().values_list(
+                "name", "slug", "summary", "family", "origin"
+            )
+        )
+
+    return versioned("role-cards", compute)
 
 
 class TermUse(NamedTuple):

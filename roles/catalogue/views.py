@@ -18,10 +18,11 @@ from django.views.generic import DetailView, ListView
 
 from roles.catalogue.glossary import PageGlossary
 from roles.catalogue.models import Family, Role, current_slugs
-from roles.catalogue.selectors import term_refs
-from roles.comparisons.models import Comparison
+from roles.catalogue.selectors import RoleCard, role_cards, term_refs
+from roles.comparisons.models import Comparison, comparison_key
 from roles.core import seo
 from roles.core.http import read_only
+from roles.core.urls import slug_url
 from roles.publishing.cache import public_page, reads
 from roles.publishing.models import PublishableQuerySet
 from roles.questionnaire.selectors import quiz_length
@@ -53,7 +54,7 @@ class DraftAwareMixin(_DetailViewBase):
 class FamilyGroup(NamedTuple):
     family: str  # the Family value: names its colour and icon in the CSS
     label: str
-    roles: list[Role]
+    roles: list[RoleCard]
 
 
 def family_groups(roles) -> list[FamilyGroup]:
@@ -68,7 +69,6 @@ def family_groups(roles) -> list[FamilyGroup]:
 @read_only
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
-    roles = Role.objects.published().only("name", "slug", "summary", "family")
     curated = list(Comparison.objects.published().only("title", "key", "tldr"))
     counts = reads([c.key for c in curated])
     comparisons = sorted(curated, key=lambda c: (-counts[c.key], c.title))[:8]
@@ -76,7 +76,7 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "roles/home.html",
         {
-            "families": family_groups(roles),
+            "families": family_groups(role_cards()),
             "comparisons": comparisons,
             # "Most read" only once readers have read something.
             "ranked_by_reads": any(counts[c.key] for c in comparisons),
@@ -92,9 +92,7 @@ class RoleListView(ListView):
     context_object_name = "roles"
 
     def get_queryset(self):
-        return Role.objects.published().only(
-            "name", "slug", "summary", "family", "origin"
-        )
+        return role_cards()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -143,11 +141,10 @@ class RoleDetailView(DraftAwareMixin, DetailView):
         context["other_roles"] = [
             (
                 other.name,
-                reverse("roles:compare", kwargs={"slugs": [role.slug, other.slug]}),
+                slug_url("roles:compare", comparison_key([role.slug, other.slug])),
             )
-            for other in Role.objects.published()
-            .exclude(pk=role.pk)
-            .only("name", "slug")
+            for other in role_cards()
+            if other.slug != role.slug
         ]
         context["page_glossary"] = PageGlossary(term_refs())
         # Plain text (validate_plain_text), shown as typed: the page, the meta

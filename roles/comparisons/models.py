@@ -7,7 +7,6 @@ from typing import ClassVar, Self
 
 from django.db import models
 from django.dispatch import receiver
-from django.urls import reverse
 from django.utils import timezone
 
 from roles.catalogue.models import (
@@ -18,6 +17,7 @@ from roles.catalogue.models import (
     role_slug_renamed,
 )
 from roles.core.markdown import MAX_MARKDOWN_CHARS, validate_plain_text
+from roles.core.urls import slug_url
 from roles.publishing.models import ContentQuerySet, Publishable, PublishableQuerySet
 from roles.publishing.registry import content_model
 
@@ -176,7 +176,7 @@ class Comparison(Publishable):
         return [self.tldr, self.body]
 
     def get_absolute_url(self) -> str:
-        return reverse("roles:compare", kwargs={"slugs": self.key})
+        return slug_url("roles:compare", self.key)
 
     def is_published(self, at: datetime | None = None) -> bool:
         """As ``ComparisonQuerySet.published``: itself and all its roles."""

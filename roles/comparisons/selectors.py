@@ -21,6 +21,7 @@ from roles.comparisons.models import SEPARATOR, Comparison, ContextFactor, Conte
 from roles.core import seo
 from roles.core.markdown import plain_text
 from roles.core.params import plain_int, shortened
+from roles.core.urls import slug_url
 from roles.publishing.cache import versioned
 
 MAX_RELATED = 6
@@ -72,7 +73,7 @@ class ComparisonPage:
 
     @property
     def url(self) -> str:
-        return reverse("roles:compare", kwargs={"slugs": self.key})
+        return slug_url("roles:compare", self.key)
 
     @property
     def suits(self) -> list[tuple[Role, str]]:

@@ -10,6 +10,7 @@ May import: Django only."""
 from __future__ import annotations
 
 import functools
+import re
 
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
@@ -28,3 +29,31 @@ def cached_reverse(name: str, *args: str) -> str:
     return _reversed(
         name, args, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
     )
+
+
+# Lower-case words joined by hyphens: every route's converter takes it as it
+# is (slug, str, a comparison's roles) and reverse() quotes nothing in it.
+_PLAIN_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# Stands for the slug in the address reversed once; a plain slug itself.
+_SLOT = "0slot0"
+
+
+@functools.lru_cache(maxsize=64)
+def _around_slot(name: str, prefix: str, urlconf: str) -> tuple[str, str]:
+    before, _slot, after = reverse(name, args=[_SLOT], urlconf=urlconf).partition(_SLOT)
+    return before, after
+
+
+def slug_url(name: str, slug: str) -> str:
+    """``reverse(name, args=[slug])`` for a route with one slug in it (a role's
+    page, a comparison's), from the address reversed once per route, script
+    prefix and URLconf. A page listing every role (the home page, the role
+    list, a role's "Compare with another role") builds 216 addresses at the
+    large size; reversing each cost a fifth to a third of the page. Anything
+    but a plain slug is reversed as before."""
+    if not _PLAIN_SLUG.fullmatch(slug):
+        return reverse(name, args=[slug])
+    before, after = _around_slot(
+        name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
+    )
+    return f"{before}{slug}{after}"

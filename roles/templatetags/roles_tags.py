@@ -5,7 +5,7 @@ from roles.catalogue import guides
 from roles.catalogue.guides import WeekTotal
 from roles.core.crispy import option_input
 from roles.core.markdown import demote_headings, plain_text, render_markdown
-from roles.core.urls import cached_reverse
+from roles.core.urls import cached_reverse, slug_url
 
 register = template.Library()
 
@@ -18,6 +18,14 @@ def site_url(name: str) -> str:
     page; reversing them each time cost a one-question page a tenth of its
     render)."""
     return cached_reverse(name)
+
+
+@register.filter
+def role_url(slug: str) -> str:
+    """``{{ slug|role_url }}``: ``{% url "roles:role_detail" slug=slug %}``
+    without walking the URLconf for each role (the role map draws every role's
+    link three times, a result's ranking once more)."""
+    return slug_url("roles:role_detail", slug)
 
 
 @register.filter(name="markdown")
